@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Options, help, diagnostics and time arguments for every tool. */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fe.h"
+
+const char *fe_progname = "k8saudit";
+int fe_optind;
+
+void
+fe_init(const char *argv0)
+{
+	const char *s = argv0 ? strrchr(argv0, '/') : NULL;
+
+	fe_progname = s ? s + 1 : argv0 ? argv0 : fe_progname;
+	if (strncmp(fe_progname, "lt-", 3) == 0) /* libtool wrapper */
+		fe_progname += 3;
+}
+
+int
+fe_getopt(int argc, char **argv, const struct fe_opt *opts, const char **arg)
+{
+	static struct option lo[128];
+	static char so[256];
+	static const struct fe_opt *built;
+	size_t n = 0, k = 0, i;
+	int c, li = -1;
+
+	if (built != opts) {
+		so[k++] = '+'; /* operands are paths; stop at the first */
+		so[k++] = ':';
+		for (i = 0; opts[i].lng || opts[i].shrt; i++) {
+			if (opts[i].lng) {
+				lo[n].name = opts[i].lng;
+				lo[n].has_arg = opts[i].has_arg ? required_argument : no_argument;
+				lo[n].flag = NULL;
+				lo[n].val = 1000 + (int)i;
+				n++;
+			}
+			if (opts[i].shrt) {
+				so[k++] = (char)opts[i].shrt;
+				if (opts[i].has_arg)
+					so[k++] = ':';
+			}
+		}
+		memset(&lo[n], 0, sizeof(lo[n]));
+		so[k] = '\0';
+		built = opts;
+		opterr = 0;
+	}
+	c = getopt_long(argc, argv, so, lo, &li);
+	fe_optind = optind;
+	*arg = optarg;
+	if (c == -1)
+		return -1;
+	if (c >= 1000)
+		return c - 1000;
+	if (c == '?' || c == ':') {
+		const char *bad = argv[optind - 1];
+		if (optopt && optopt < 1000)
+			fprintf(stderr, "%s: %s option -%c\n", fe_progname,
+				c == ':' ? "missing argument for" : "unknown", optopt);
+		else if (optopt >= 1000)
+			fprintf(stderr, "%s: missing argument for %s\n", fe_progname, bad);
+		else
+			fprintf(stderr, "%s: unknown option %s\n", fe_progname, bad);
+		fprintf(stderr, "Try '%s --help' for more information.\n", fe_progname);
+		return -2;
+	}
+	for (i = 0; opts[i].lng || opts[i].shrt; i++)
+		if (opts[i].shrt == c)
+			return (int)i;
+	return -2;
+}
+
+void
+fe_help(FILE *fp, const char *synopsis, const char *about, const struct fe_opt *opts)
+{
+	size_t i;
+
+	fprintf(fp, "Usage: %s %s\n%s\n\nOptions:\n", fe_progname, synopsis, about);
+	for (i = 0; opts[i].lng || opts[i].shrt; i++) {
+		char left[64];
+		int n = 0;
+		if (opts[i].shrt)
+			n = snprintf(left, sizeof(left), "-%c%s", opts[i].shrt, opts[i].lng ? ", " : "");
+		else
+			n = snprintf(left, sizeof(left), "    ");
+		if (opts[i].lng)
+			snprintf(left + n, sizeof(left) - (size_t)n, "--%s%s%s", opts[i].lng,
+				opts[i].has_arg ? " " : "", opts[i].has_arg ? opts[i].argname : "");
+		else if (opts[i].has_arg)
+			snprintf(left + n, sizeof(left) - (size_t)n, " %s", opts[i].argname);
+		fprintf(fp, "  %-26s %s\n", left, opts[i].help);
+	}
+}
+
+void
+fe_usage_error(const char *synopsis, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", fe_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nUsage: %s %s\nTry '%s --help' for more information.\n", fe_progname,
+		synopsis, fe_progname);
+}
+
+void
+fe_version(void)
+{
+	printf("%s %s\n%s\n", fe_progname, K8A_VERSION_STRING, k8a_version_details());
+}
+
+void
+fe_diag(const char *where, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fe_progress_end();
+	fflush(stdout);
+	fprintf(stderr, "%s: ", fe_progname);
+	if (where && *where) {
+		fe_put(stderr, where);
+		fputs(": ", stderr);
+	}
+	fe_put(stderr, msg);
+	fputc('\n', stderr);
+}
+
+void
+fe_putn(FILE *fp, const char *s, size_t n)
+{
+	char *e;
+
+	if (s == NULL || n == 0) {
+		fputc('-', fp);
+		return;
+	}
+	if (k8a_is_plain(s, n)) {
+		fwrite(s, 1, n, fp);
+		return;
+	}
+	if ((e = k8a_escape(s, n)) != NULL) {
+		fputs(e, fp);
+		free(e);
+	}
+}
+
+void
+fe_put(FILE *fp, const char *s)
+{
+	fe_putn(fp, s, s ? strlen(s) : 0);
+}
+
+int
+fe_parse_when(const char *s, int64_t *usec)
+{
+	char *end;
+	double v;
+	int64_t mult;
+	struct timespec ts;
+
+	if (k8a_time_parse(s, strlen(s), usec) == K8A_OK)
+		return 0;
+	v = strtod(s, &end);
+	if (end == s || v < 0)
+		return -1;
+	switch (*end) {
+	case 's': mult = 1; break;
+	case 'm': mult = 60; break;
+	case 'h': mult = 3600; break;
+	case 'd': mult = 86400; break;
+	case 'w': mult = 7 * 86400; break;
+	default: return -1;
+	}
+	if (end[1] != '\0')
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*usec = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - (int64_t)(v * (double)mult * 1e6);
+	return 0;
+}
+
+/* ---- progress ---- */
+static int progress_shown;
+static struct timespec progress_start, progress_last;
+
+static double
+since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+void
+fe_progress(k8a_reader *r, uint64_t records)
+{
+	static int tty = -1;
+	struct timespec now;
+
+	if (tty == -1)
+		tty = isatty(2);
+	if (!tty)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (progress_start.tv_sec == 0 && progress_start.tv_nsec == 0) {
+		progress_start = progress_last = now;
+		return;
+	}
+	if (since(&progress_start, &now) < 1.0 || since(&progress_last, &now) < 0.5)
+		return;
+	progress_last = now;
+	fprintf(stderr, "\r\033[K%s: %.0f MB, %llu records, ", fe_progname,
+		(double)k8a_reader_bytes(r) / 1e6, (unsigned long long)records);
+	fe_put(stderr, k8a_reader_path(r));
+	progress_shown = 1;
+}
+
+void
+fe_progress_end(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
+}

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * k8saudit-grep: field-aware grep over Kubernetes audit logs and CloudTrail.
+ * Operands are always paths; expressions come with -w and regexes with -e.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "fe.h"
+
+static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] [--json | --fields LIST] [PATH...]";
+
+enum {
+	O_EXPR, O_REGEX, O_ICASE, O_SINCE, O_UNTIL, O_EXEC, O_JSON, O_FIELDS, O_HEADER, O_COUNT,
+	O_FILES, O_NULL, O_INVERT, O_MAX, O_QUIET, O_SILENT, O_WITH_NAME, O_NO_NAME,
+	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_HELP, O_VERSION,
+};
+
+static const struct fe_opt opts[] = {
+	[O_EXPR] = { "where", 'w', 1, "EXPR", "select records where EXPR holds (repeatable: any)" },
+	[O_REGEX] = { "regexp", 'e', 1, "REGEX", "select records whose raw text matches REGEX (repeatable: any)" },
+	[O_ICASE] = { "ignore-case", 'i', 0, NULL, "make -e regexes case-insensitive" },
+	[O_SINCE] = { "since", 0, 1, "TIME", "only records at or after TIME (RFC 3339, or 30m, 2h, 7d ago)" },
+	[O_UNTIL] = { "until", 0, 1, "TIME", "only records before TIME" },
+	[O_EXEC] = { "exec", 0, 0, NULL, "only pods/exec and pods/attach requests; add the decoded command" },
+	[O_JSON] = { "json", 0, 0, NULL, "print each matching record as one JSON line" },
+	[O_FIELDS] = { "fields", 0, 1, "LIST", "print these comma-separated columns (names, aliases, JSON paths)" },
+	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
+	[O_COUNT] = { "count", 'c', 0, NULL, "print only the number of matching records" },
+	[O_FILES] = { "files-with-matches", 'l', 0, NULL, "print only the names of files with matches" },
+	[O_NULL] = { "null", 'Z', 0, NULL, "end file names with NUL instead of newline (-l, -c)" },
+	[O_INVERT] = { "invert-match", 'v', 0, NULL, "select records that do not match" },
+	[O_MAX] = { "max-count", 'm', 1, "N", "stop reading a file after N matching records" },
+	[O_QUIET] = { "quiet", 'q', 0, NULL, "print nothing; exit 0 at the first match" },
+	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
+	[O_WITH_NAME] = { "with-filename", 'H', 0, NULL, "show file names (default with several inputs)" },
+	[O_NO_NAME] = { "no-filename", 'h', 0, NULL, "never show file names" },
+	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
+	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record (for checking the byte prefilter)" },
+	[O_VALIDATE] = { "validate", 0, 0, NULL, "parse every record, reporting invalid ones, even when not needed" },
+	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
+	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+struct grep {
+	k8a_expr *expr;
+	pcre2_code **re;
+	pcre2_match_data *md;
+	size_t nre;
+	int64_t since, until;
+	int has_since, has_until;
+	int exec, json, count, files, nul, invert, quiet, silent, keep_stages;
+	int no_prefilter, validate, header;
+	int names; /* -1 auto, 0 no, 1 yes */
+	long max;
+	struct fe_cols cols;
+	int tty;
+};
+
+/* Per-file bookkeeping for -c, -l and -m, keyed by the top-level path. */
+struct filestate {
+	char *path;
+	uint64_t matches;
+};
+
+static int
+is_exec(k8a_event *ev)
+{
+	const char *sub = k8a_event_str(ev, K8A_F_SUBRESOURCE);
+
+	return k8a_event_source(ev) == K8A_SRC_K8S && sub &&
+	       (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0);
+}
+
+/* 1 match, 0 no match, -1 unusable record (diagnosed). */
+static int
+matches(struct grep *g, k8a_reader *r, k8a_event *ev)
+{
+	int m = 1, mr;
+	size_t i, n;
+	const char *raw;
+
+	if (g->nre) {
+		raw = k8a_event_raw(ev, &n);
+		for (i = 0, m = 0; i < g->nre && !m; i++)
+			m = pcre2_match(g->re[i], (PCRE2_SPTR)raw, n, 0, 0, g->md, NULL) >= 0;
+	}
+	if (m || g->invert) {
+		int need = k8a_expr_needs_json(g->expr) || g->has_since || g->has_until || g->exec ||
+			   g->validate || (!g->count && !g->files && !g->quiet && !g->json) ||
+			   (g->json && g->tty);
+		if (need && (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN)) {
+			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+			return -1;
+		}
+		if (m) {
+			mr = k8a_expr_match(g->expr, ev);
+			if (mr < 0) {
+				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+				return -1;
+			}
+			m = mr;
+		}
+		if (m && (g->has_since || g->has_until)) {
+			int64_t t = k8a_event_time(ev);
+			if (t == INT64_MIN || (g->has_since && t < g->since) || (g->has_until && t >= g->until))
+				m = 0;
+		}
+		if (m && g->exec && !is_exec(ev))
+			m = 0;
+	}
+	if (g->invert)
+		m = !m;
+	if (m && !g->keep_stages && k8a_reader_seen(r, ev))
+		m = 0;
+	return m;
+}
+
+static void
+put_name(struct grep *g, const char *path)
+{
+	fe_put(stdout, path);
+	if (g->nul)
+		fputc('\0', stdout);
+}
+
+static void
+flush_count(struct grep *g, const struct filestate *fs)
+{
+	if (!g->count || fs->path == NULL)
+		return;
+	if (g->names == 1) {
+		put_name(g, fs->path);
+		if (!g->nul)
+			fputc(':', stdout);
+	}
+	printf("%llu\n", (unsigned long long)fs->matches);
+}
+
+static int
+compile_regexes(struct grep *g, const char **pats, size_t n, int icase)
+{
+	size_t i;
+
+	g->re = calloc(n, sizeof(*g->re));
+	for (i = 0; i < n; i++) {
+		int ec;
+		PCRE2_SIZE eo;
+		g->re[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED,
+			(icase ? PCRE2_CASELESS : 0) | PCRE2_MATCH_INVALID_UTF | PCRE2_UTF, &ec, &eo, NULL);
+		if (g->re[i] == NULL) {
+			PCRE2_UCHAR msg[128];
+			pcre2_get_error_message(ec, msg, sizeof(msg));
+			fe_usage_error(synopsis, "-e '%s': %s at offset %zu", pats[i], (char *)msg, (size_t)eo);
+			return -1;
+		}
+		pcre2_jit_compile(g->re[i], PCRE2_JIT_COMPLETE);
+		g->nre++;
+	}
+	g->md = pcre2_match_data_create(1, NULL);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct grep g;
+	k8a_reader *r = NULL;
+	k8a_prefilter *pf = NULL;
+	k8a_event *ev;
+	struct filestate fs = { NULL, 0 };
+	const char **pats = NULL, *fields = NULL;
+	size_t npats = 0;
+	uint64_t total = 0, records = 0;
+	int status = FE_EXIT_NONE, trouble = 0, icase = 0, rc, o, i, nexpr = 0;
+	const char *arg, *bad;
+	struct stat st;
+
+	fe_init(argv[0]);
+	memset(&g, 0, sizeof(g));
+	g.names = -1;
+	g.max = -1;
+	g.tty = isatty(1);
+	while ((o = fe_getopt(argc, argv, opts, &arg)) != -1) {
+		switch (o) {
+		case O_EXPR: {
+			struct k8a_err err;
+			k8a_expr *x = k8a_expr_compile(arg, &err);
+			if (x == NULL) {
+				fe_usage_error(synopsis, "-w: %s at offset %zu in '%s'", err.msg, err.offset, arg);
+				return FE_EXIT_TROUBLE;
+			}
+			g.expr = nexpr++ ? k8a_expr_or(g.expr, x) : x;
+			break;
+		}
+		case O_REGEX:
+			pats = realloc(pats, (npats + 1) * sizeof(*pats));
+			pats[npats++] = arg;
+			break;
+		case O_ICASE: icase = 1; break;
+		case O_SINCE:
+		case O_UNTIL:
+			if (fe_parse_when(arg, o == O_SINCE ? &g.since : &g.until) != 0) {
+				fe_usage_error(synopsis, "--%s: cannot read '%s' as a time or duration",
+					opts[o].lng, arg);
+				return FE_EXIT_TROUBLE;
+			}
+			if (o == O_SINCE)
+				g.has_since = 1;
+			else
+				g.has_until = 1;
+			break;
+		case O_EXEC: g.exec = 1; break;
+		case O_JSON: g.json = 1; break;
+		case O_FIELDS: fields = arg; break;
+		case O_HEADER: g.header = 1; break;
+		case O_COUNT: g.count = 1; break;
+		case O_FILES: g.files = 1; break;
+		case O_NULL: g.nul = 1; break;
+		case O_INVERT: g.invert = 1; break;
+		case O_MAX: {
+			char *end;
+			g.max = strtol(arg, &end, 10);
+			if (*end || g.max < 0) {
+				fe_usage_error(synopsis, "-m: not a count: '%s'", arg);
+				return FE_EXIT_TROUBLE;
+			}
+			break;
+		}
+		case O_QUIET: g.quiet = 1; break;
+		case O_SILENT: g.silent = 1; break;
+		case O_WITH_NAME: g.names = 1; break;
+		case O_NO_NAME: g.names = 0; break;
+		case O_KEEP_STAGES: g.keep_stages = 1; break;
+		case O_NO_PREFILTER: g.no_prefilter = 1; break;
+		case O_VALIDATE: g.validate = 1; break;
+		case O_HELP:
+			fe_help(stdout, synopsis,
+				"Print audit and CloudTrail records that match field expressions (-w) or\n"
+				"regexes over the raw record (-e); with neither, every record matches.\n"
+				"PATHs are files, directories or - (standard input); compressed files and\n"
+				"archives are read by content.  See k8saudit-grep(1) and k8saudit-expr(5).",
+				opts);
+			return FE_EXIT_OK;
+		case O_VERSION:
+			fe_version();
+			return FE_EXIT_OK;
+		default:
+			return FE_EXIT_TROUBLE;
+		}
+	}
+	if (g.json && fields) {
+		fe_usage_error(synopsis, "--json and --fields cannot be combined");
+		return FE_EXIT_TROUBLE;
+	}
+	if (fields) {
+		if (fe_cols_parse(&g.cols, fields, &bad) != 0) {
+			fe_usage_error(synopsis, "--fields: %s", bad);
+			return FE_EXIT_TROUBLE;
+		}
+	} else
+		fe_cols_default(&g.cols, g.exec);
+	if (g.expr == NULL)
+		g.expr = k8a_expr_compile("", NULL);
+	if (npats && compile_regexes(&g, pats, npats, icase) != 0)
+		return FE_EXIT_TROUBLE;
+
+	if ((r = k8a_reader_new()) == NULL) {
+		fe_diag(NULL, "out of memory");
+		return FE_EXIT_TROUBLE;
+	}
+	if (fe_optind >= argc)
+		k8a_reader_add_path(r, "-");
+	for (i = fe_optind; i < argc; i++) {
+		k8a_reader_add_path(r, argv[i]);
+		if (g.names == -1 && (argc - fe_optind > 1 ||
+		    (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))))
+			g.names = 1;
+	}
+	if (g.names == -1)
+		g.names = 0;
+	/* Skip records that cannot match without parsing them.  Only exact:
+	 * never with -v, and only from the field expression's literals. */
+	if (!g.no_prefilter && !g.invert && !g.validate && k8a_expr_literals(g.expr)) {
+		pf = k8a_prefilter_new(k8a_expr_literals(g.expr));
+		k8a_reader_set_prefilter(r, pf);
+	}
+	if (g.header && !g.json && !g.count && !g.files && !g.quiet)
+		fe_cols_header(stdout, &g.cols);
+
+	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
+		if (rc == K8A_FATAL) {
+			fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
+			trouble = 1;
+			break;
+		}
+		if (rc == K8A_WARN) {
+			if (!g.silent)
+				fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
+			trouble = 1;
+			continue;
+		}
+		records++;
+		if ((records & 0xfff) == 0)
+			fe_progress(r, records);
+		if (fs.path == NULL || strcmp(fs.path, k8a_event_origin(ev)->path) != 0) {
+			flush_count(&g, &fs);
+			free(fs.path);
+			fs.path = strdup(k8a_event_origin(ev)->path);
+			fs.matches = 0;
+		}
+		if (g.max >= 0 && fs.matches >= (uint64_t)g.max)
+			continue;
+		switch (matches(&g, r, ev)) {
+		case -1:
+			trouble = 1;
+			continue;
+		case 0:
+			continue;
+		}
+		fs.matches++;
+		total++;
+		status = FE_EXIT_OK;
+		if (g.quiet)
+			goto done;
+		if (g.files) {
+			if (fs.matches == 1) {
+				put_name(&g, fs.path);
+				if (!g.nul)
+					fputc('\n', stdout);
+			}
+		} else if (g.count) {
+			/* printed per file or at the end */
+		} else if (g.json) {
+			if (g.tty && k8a_event_json(ev)) {
+				json_dumpf(k8a_event_json(ev), stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+				fputc('\n', stdout);
+			} else
+				fe_put_json_line(stdout, ev);
+		} else
+			fe_cols_print(stdout, &g.cols, ev, g.names);
+	}
+	if (g.count) {
+		if (g.names == 1)
+			flush_count(&g, &fs);
+		else
+			printf("%llu\n", (unsigned long long)total);
+	}
+done:
+	fe_progress_end();
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fe_diag("<stdout>", "write error");
+		trouble = 1;
+	}
+	free(fs.path);
+	free((void *)pats);
+	fe_cols_free(&g.cols);
+	for (i = 0; i < (int)g.nre; i++)
+		pcre2_code_free(g.re[i]);
+	free(g.re);
+	pcre2_match_data_free(g.md);
+	k8a_prefilter_free(pf);
+	k8a_expr_free(g.expr);
+	k8a_reader_free(r);
+	if (g.quiet && status == FE_EXIT_OK)
+		return FE_EXIT_OK;
+	return trouble ? FE_EXIT_TROUBLE : status;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Archives and the compressors we do not decode ourselves (bzip2, xz),
+ * through libarchive, reading from a k8a_src so that archives nest:
+ * a tar member may itself be a .tar.gz.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+#define AR_BLOCK ((size_t)128 << 10)
+
+struct k8a_archive {
+	struct archive *a;
+	struct k8a_src *lower;
+	unsigned char *blk;
+	char *err;
+	int entry_open;
+};
+
+struct entry_src {
+	struct k8a_src s;
+	struct k8a_archive *ar;
+};
+
+static la_ssize_t
+ar_read_cb(struct archive *a, void *arg, const void **buf)
+{
+	struct k8a_archive *ar = arg;
+	ssize_t r = k8a_src_read(ar->lower, ar->blk, AR_BLOCK);
+
+	if (r < 0) {
+		archive_set_error(a, -1, "%s", ar->err);
+		return -1;
+	}
+	*buf = ar->blk;
+	return r;
+}
+
+struct k8a_archive *
+k8a_archive_open(struct k8a_src *lower, char *err)
+{
+	struct k8a_archive *ar = calloc(1, sizeof(*ar));
+
+	if (ar == NULL || (ar->blk = malloc(AR_BLOCK)) == NULL || (ar->a = archive_read_new()) == NULL) {
+		if (ar)
+			free(ar->blk);
+		free(ar);
+		snprintf(err, K8A_ERRLEN, "out of memory");
+		return NULL;
+	}
+	ar->lower = lower;
+	ar->err = err;
+	archive_read_support_filter_all(ar->a);
+	archive_read_support_format_tar(ar->a);
+	archive_read_support_format_gnutar(ar->a);
+	archive_read_support_format_zip(ar->a);
+	archive_read_support_format_7zip(ar->a);
+	archive_read_support_format_cpio(ar->a);
+	archive_read_support_format_raw(ar->a);
+	if (archive_read_open(ar->a, ar, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
+		snprintf(err, K8A_ERRLEN, "%s", archive_error_string(ar->a) ?
+			archive_error_string(ar->a) : "unreadable archive");
+		archive_read_free(ar->a);
+		free(ar->blk);
+		free(ar);
+		return NULL;
+	}
+	return ar;
+}
+
+static ssize_t
+entry_read(struct k8a_src *s, void *buf, size_t n)
+{
+	struct entry_src *e = (struct entry_src *)s;
+	la_ssize_t r = archive_read_data(e->ar->a, buf, n);
+
+	if (r < 0) {
+		k8a_src_seterr(s, "%s", archive_error_string(e->ar->a) ?
+			archive_error_string(e->ar->a) : "archive read error");
+		return -1;
+	}
+	return (ssize_t)r;
+}
+
+static void
+entry_close(struct k8a_src *s)
+{
+	struct entry_src *e = (struct entry_src *)s;
+
+	e->ar->entry_open = 0;
+	free(e);
+}
+
+int
+k8a_archive_next(struct k8a_archive *ar, struct k8a_src **entry, const char **name)
+{
+	struct archive_entry *ae;
+	struct entry_src *e;
+	int r;
+
+	for (;;) {
+		r = archive_read_next_header(ar->a, &ae);
+		if (r == ARCHIVE_EOF)
+			return K8A_EOF;
+		if (r == ARCHIVE_FATAL) {
+			snprintf(ar->err, K8A_ERRLEN, "%s", archive_error_string(ar->a) ?
+				archive_error_string(ar->a) : "corrupt archive");
+			return K8A_FAILED;
+		}
+		if (r == ARCHIVE_RETRY)
+			continue;
+		/* ARCHIVE_WARN still gives a usable entry */
+		if (archive_format(ar->a) != ARCHIVE_FORMAT_RAW &&
+		    archive_entry_filetype(ae) != AE_IFREG)
+			continue;
+		break;
+	}
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		snprintf(ar->err, K8A_ERRLEN, "out of memory");
+		return K8A_FATAL;
+	}
+	e->s.read = entry_read;
+	e->s.close = entry_close;
+	e->s.err = ar->err;
+	e->s.kind = SRC_ENTRY;
+	e->ar = ar;
+	ar->entry_open = 1;
+	*entry = &e->s;
+	*name = archive_format(ar->a) == ARCHIVE_FORMAT_RAW ? NULL : archive_entry_pathname(ae);
+	return K8A_OK;
+}
+
+void
+k8a_archive_close(struct k8a_archive *ar)
+{
+	if (ar == NULL)
+		return;
+	archive_read_free(ar->a);
+	free(ar->blk);
+	free(ar);
+}

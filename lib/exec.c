@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * kubectl exec/attach commands from requestURI.  kubectl sends each
+ * argument as its own command= query parameter, percent-encoded:
+ *   POST /api/v1/namespaces/ns/pods/p/exec?command=sh&command=-c&command=id&container=c&stdin=true
+ * and since v1.30 (WebSocket) the same query on a GET.  The decoded
+ * arguments are shell-quoted so the line can be read and pasted.
+ */
+#include <string.h>
+
+#include "private.h"
+
+static int
+hexv(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void
+pct_decode(const char *p, size_t n, struct k8a_buf *out)
+{
+	size_t i;
+
+	out->len = 0;
+	k8a_buf_append(out, "", 0);
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+		if (c == '%' && i + 2 < n && hexv((unsigned char)p[i + 1]) >= 0 &&
+		    hexv((unsigned char)p[i + 2]) >= 0) {
+			c = (char)(hexv((unsigned char)p[i + 1]) << 4 | hexv((unsigned char)p[i + 2]));
+			i += 2;
+		} else if (c == '+')
+			c = ' ';
+		k8a_buf_append(out, &c, 1);
+	}
+}
+
+/* Quote for a POSIX shell when needed. */
+static void
+shell_quote(const char *s, size_t n, struct k8a_buf *out)
+{
+	size_t i;
+	int plain = n > 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("-_./=:,+@%", c)))
+			plain = 0;
+	}
+	if (plain) {
+		k8a_buf_append(out, s, n);
+		return;
+	}
+	k8a_buf_append(out, "'", 1);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\'')
+			k8a_buf_append(out, "'\\''", 4);
+		else
+			k8a_buf_append(out, s + i, 1);
+	}
+	k8a_buf_append(out, "'", 1);
+}
+
+static const char *
+query_of(const char *uri, int *is_exec)
+{
+	const char *q = strchr(uri, '?');
+	size_t plen = q ? (size_t)(q - uri) : strlen(uri);
+
+	*is_exec = 0;
+	if (plen >= 5 && memcmp(uri + plen - 5, "/exec", 5) == 0)
+		*is_exec = 1;
+	else if (!(plen >= 7 && memcmp(uri + plen - 7, "/attach", 7) == 0))
+		return NULL;
+	return q ? q + 1 : "";
+}
+
+/* Append the values of parameter `name` in query q to out, space-separated. */
+static int
+params(const char *q, const char *name, struct k8a_buf *out, int quote, int only_first)
+{
+	size_t nl = strlen(name);
+	int count = 0;
+	struct k8a_buf v = { 0 };
+
+	while (*q) {
+		const char *amp = strchr(q, '&');
+		size_t len = amp ? (size_t)(amp - q) : strlen(q);
+		if (len > nl && memcmp(q, name, nl) == 0 && q[nl] == '=') {
+			pct_decode(q + nl + 1, len - nl - 1, &v);
+			if (count)
+				k8a_buf_append(out, " ", 1);
+			if (quote)
+				shell_quote(v.p, v.len, out);
+			else
+				k8a_buf_append(out, v.p, v.len);
+			count++;
+			if (only_first)
+				break;
+		}
+		q += len;
+		if (*q == '&')
+			q++;
+	}
+	k8a_buf_free(&v);
+	return count;
+}
+
+static void
+copy_out(struct k8a_buf *b, char *out, size_t outsz)
+{
+	size_t n = b->len < outsz - 1 ? b->len : outsz - 1;
+
+	if (outsz == 0)
+		return;
+	if (n)
+		memcpy(out, b->p, n);
+	out[n] = '\0';
+}
+
+int
+k8a_exec_command(const char *uri, char *out, size_t outsz)
+{
+	struct k8a_buf b = { 0 };
+	int is_exec, n;
+	const char *q;
+
+	if (outsz)
+		out[0] = '\0';
+	if (uri == NULL || (q = query_of(uri, &is_exec)) == NULL)
+		return K8A_FAILED;
+	k8a_buf_append(&b, "", 0);
+	n = is_exec ? params(q, "command", &b, 1, 0) : 0;
+	copy_out(&b, out, outsz);
+	k8a_buf_free(&b);
+	return n;
+}
+
+int
+k8a_exec_container(const char *uri, char *out, size_t outsz)
+{
+	struct k8a_buf b = { 0 };
+	int is_exec, n;
+	const char *q;
+
+	if (outsz)
+		out[0] = '\0';
+	if (uri == NULL || (q = query_of(uri, &is_exec)) == NULL)
+		return K8A_FAILED;
+	k8a_buf_append(&b, "", 0);
+	n = params(q, "container", &b, 0, 1);
+	copy_out(&b, out, outsz);
+	k8a_buf_free(&b);
+	return n;
+}

@@ -1,0 +1,1047 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Field expressions: the query language of k8saudit-grep -w and of the
+ * detection rules.  See k8saudit-expr(5).
+ *
+ *   expr  := or ;  or := and { ("or"|"||") and } ;  and := unary { ("and"|"&&") unary }
+ *   unary := ("not"|"!") unary | "(" expr ")" | pred
+ *   pred  := field [ op value | "in" "(" value { "," value } ")" | "exists" ]
+ *   op    := = == != < <= > >= ~ !~ ^= $= *=
+ *
+ * A field is an alias (user, verb, code, ...) or a dotted JSON path.  A
+ * path that meets an array without an index looks into every element, and
+ * a predicate holds when any value it reaches satisfies it; != and !~ are
+ * the negations of = and ~ (so they hold when the field is absent).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "private.h"
+
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS };
+enum node { N_TRUE, N_AND, N_OR, N_NOT, N_PRED };
+enum synth { S_NONE, S_TYPE, S_COMMAND, S_CONTAINER };
+
+struct seg {
+	char *key;  /* NULL for an index step */
+	long index; /* -1: any element */
+};
+
+struct pred {
+	/* field: an alias (normalised field or per-source path) or a path */
+	int field;            /* enum k8a_field, or -1 */
+	enum synth synth;
+	struct seg *k8s, *ct; /* paths per source; same pointer for plain paths */
+	size_t nk8s, nct;
+	int literal_safe;
+	enum op op;
+	char **vals;
+	size_t nvals;
+	double *num; /* numeric form of each value, when it has one */
+	int *isnum;
+	int64_t *tm; /* time form, for the time field */
+	int *istm;
+	pcre2_code *re;
+	pcre2_match_data *md;
+};
+
+struct k8a_expr {
+	enum node type;
+	k8a_expr *a, *b;
+	struct pred *p;
+	char **lits; /* prefilter literals, computed at compile time */
+};
+
+/* ---- aliases ---- */
+static const struct alias {
+	const char *name;
+	int field;
+	const char *k8s_path, *ct_path; /* used instead of `field` when set */
+	enum synth synth;
+} aliases[] = {
+	{ "time", K8A_F_TIME, NULL, NULL, S_NONE },
+	{ "id", K8A_F_ID, NULL, NULL, S_NONE },
+	{ "user", K8A_F_USER, NULL, NULL, S_NONE },
+	{ "uid", K8A_F_UID, NULL, NULL, S_NONE },
+	{ "groups", -1, "user.groups", "", S_NONE },
+	{ "group", -1, "user.groups", "", S_NONE },
+	{ "arn", K8A_F_ARN, NULL, NULL, S_NONE },
+	{ "canonicalarn", K8A_F_CANONICAL_ARN, NULL, NULL, S_NONE },
+	{ "key", K8A_F_ACCESS_KEY, NULL, NULL, S_NONE },
+	{ "accesskey", K8A_F_ACCESS_KEY, NULL, NULL, S_NONE },
+	{ "session", K8A_F_SESSION, NULL, NULL, S_NONE },
+	{ "principal", K8A_F_PRINCIPAL, NULL, NULL, S_NONE },
+	{ "account", K8A_F_ACCOUNT, NULL, NULL, S_NONE },
+	{ "as", K8A_F_IMPERSONATED, NULL, NULL, S_NONE },
+	{ "impersonated", K8A_F_IMPERSONATED, NULL, NULL, S_NONE },
+	{ "ip", -1, "sourceIPs", "sourceIPAddress", S_NONE },
+	{ "peer", K8A_F_PEER_IP, NULL, NULL, S_NONE },
+	{ "ua", K8A_F_USER_AGENT, NULL, NULL, S_NONE },
+	{ "verb", K8A_F_VERB, NULL, NULL, S_NONE },
+	{ "action", K8A_F_VERB, NULL, NULL, S_NONE },
+	{ "service", K8A_F_SERVICE, NULL, NULL, S_NONE },
+	{ "apigroup", K8A_F_API_GROUP, NULL, NULL, S_NONE },
+	{ "resource", K8A_F_RESOURCE, NULL, NULL, S_NONE },
+	{ "subresource", K8A_F_SUBRESOURCE, NULL, NULL, S_NONE },
+	{ "namespace", K8A_F_NAMESPACE, NULL, NULL, S_NONE },
+	{ "ns", K8A_F_NAMESPACE, NULL, NULL, S_NONE },
+	{ "name", K8A_F_NAME, NULL, NULL, S_NONE },
+	{ "code", K8A_F_CODE, NULL, NULL, S_NONE },
+	{ "error", -1, "responseStatus.reason", "errorCode", S_NONE },
+	{ "decision", K8A_F_DECISION, NULL, NULL, S_NONE },
+	{ "reason", K8A_F_REASON, NULL, NULL, S_NONE },
+	{ "stage", K8A_F_STAGE, NULL, NULL, S_NONE },
+	{ "uri", K8A_F_URI, NULL, NULL, S_NONE },
+	{ "region", K8A_F_REGION, NULL, NULL, S_NONE },
+	{ "type", -1, NULL, NULL, S_TYPE },
+	{ "command", -1, NULL, NULL, S_COMMAND },
+	{ "container", -1, NULL, NULL, S_CONTAINER },
+};
+
+/* ---- lexer ---- */
+struct lex {
+	const char *s;
+	size_t i, n;
+	struct k8a_err *err;
+	int failed;
+};
+
+static void
+fail(struct lex *lx, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+fail(struct lex *lx, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lx->failed)
+		return;
+	lx->failed = 1;
+	if (lx->err == NULL)
+		return;
+	lx->err->code = K8A_FAILED;
+	lx->err->offset = at;
+	va_start(ap, fmt);
+	vsnprintf(lx->err->msg, sizeof(lx->err->msg), fmt, ap);
+	va_end(ap);
+}
+
+static void
+skipws(struct lex *lx)
+{
+	while (lx->i < lx->n && isspace((unsigned char)lx->s[lx->i]))
+		lx->i++;
+}
+
+static int
+word_is(struct lex *lx, const char *w)
+{
+	size_t l = strlen(w);
+
+	skipws(lx);
+	if (lx->i + l > lx->n || strncmp(lx->s + lx->i, w, l) != 0)
+		return 0;
+	if (isalpha((unsigned char)w[0]) && lx->i + l < lx->n &&
+	    (isalnum((unsigned char)lx->s[lx->i + l]) || strchr("_.-[\"", lx->s[lx->i + l])))
+		return 0;
+	lx->i += l;
+	return 1;
+}
+
+/* A quoted string ('...' or "..." with backslash escapes) or a bare word. */
+static char *
+value_token(struct lex *lx, int bare_stops_at_op)
+{
+	struct k8a_buf b = { 0 };
+	size_t start;
+
+	skipws(lx);
+	start = lx->i;
+	k8a_buf_append(&b, "", 0);
+	if (lx->i < lx->n && (lx->s[lx->i] == '"' || lx->s[lx->i] == '\'')) {
+		char q = lx->s[lx->i++];
+		while (lx->i < lx->n && lx->s[lx->i] != q) {
+			char c = lx->s[lx->i++];
+			if (c == '\\' && lx->i < lx->n) {
+				c = lx->s[lx->i++];
+				if (c == 'n')
+					c = '\n';
+				else if (c == 't')
+					c = '\t';
+				else if (c != q && c != '\\') /* keep regex escapes intact */
+					k8a_buf_append(&b, "\\", 1);
+			}
+			k8a_buf_append(&b, &c, 1);
+		}
+		if (lx->i >= lx->n) {
+			fail(lx, start, "unterminated quoted string");
+			k8a_buf_free(&b);
+			return NULL;
+		}
+		lx->i++;
+		return b.p;
+	}
+	while (lx->i < lx->n) {
+		char c = lx->s[lx->i];
+		if (isspace((unsigned char)c) || c == '(' || c == ')' || c == ',')
+			break;
+		if (bare_stops_at_op && strchr("=!<>~^$*", c))
+			break;
+		k8a_buf_append(&b, &c, 1);
+		lx->i++;
+	}
+	if (lx->i == start) {
+		fail(lx, start, lx->i < lx->n ? "expected a value" : "expected a value at end of expression");
+		k8a_buf_free(&b);
+		return NULL;
+	}
+	return b.p;
+}
+
+/* ---- paths ---- */
+static void
+free_path(struct seg *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(p[i].key);
+	free(p);
+}
+
+/* Parse "a.b[0].\"c.d/e\"[*]" into segments.  NULL on error. */
+static struct seg *
+parse_path(const char *s, size_t *nseg, size_t *bad)
+{
+	struct seg *v = NULL;
+	size_t n = 0, i = 0, len = strlen(s);
+
+	*nseg = 0;
+	while (i <= len) {
+		struct seg *nv;
+		if (i < len && s[i] == '[') {
+			char *end;
+			size_t close;
+			long idx;
+			if (s[i + 1] == '*' && s[i + 2] == ']') {
+				idx = -1;
+				close = i + 2;
+			} else {
+				idx = strtol(s + i + 1, &end, 10);
+				if (end == s + i + 1 || *end != ']' || idx < 0)
+					goto err;
+				close = (size_t)(end - s);
+			}
+			if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL)
+				goto err;
+			v = nv;
+			v[n].key = NULL;
+			v[n].index = idx;
+			n++;
+			i = close + 1;
+			if (i < len && s[i] == '.')
+				i++;
+			else if (i < len && s[i] != '[')
+				goto err;
+			if (i >= len)
+				break;
+			continue;
+		}
+		{
+			struct k8a_buf k = { 0 };
+			k8a_buf_append(&k, "", 0);
+			if (i < len && s[i] == '"') {
+				for (i++; i < len && s[i] != '"'; i++)
+					k8a_buf_append(&k, s + i, 1);
+				if (i >= len) {
+					k8a_buf_free(&k);
+					goto err;
+				}
+				i++;
+			} else {
+				for (; i < len && s[i] != '.' && s[i] != '['; i++)
+					k8a_buf_append(&k, s + i, 1);
+			}
+			if (k.len == 0) {
+				k8a_buf_free(&k);
+				goto err;
+			}
+			if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL) {
+				k8a_buf_free(&k);
+				goto err;
+			}
+			v = nv;
+			v[n].key = k.p;
+			v[n].index = -1;
+			n++;
+		}
+		if (i >= len)
+			break;
+		if (s[i] == '.')
+			i++;
+		else if (s[i] != '[')
+			goto err;
+	}
+	*nseg = n;
+	return v;
+err:
+	*bad = i;
+	free_path(v, n);
+	return NULL;
+}
+
+json_t *
+k8a_json_path(json_t *root, const char *path)
+{
+	size_t n, bad, i;
+	struct seg *sg = parse_path(path, &n, &bad);
+	json_t *v = root;
+
+	if (sg == NULL)
+		return NULL;
+	for (i = 0; i < n && v != NULL; i++) {
+		if (sg[i].key)
+			v = json_object_get(v, sg[i].key);
+		else
+			v = sg[i].index >= 0 ? json_array_get(v, (size_t)sg[i].index) : NULL;
+	}
+	free_path(sg, n);
+	return v;
+}
+
+/* ---- compile ---- */
+static void
+free_pred(struct pred *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	if (p->ct != p->k8s)
+		free_path(p->ct, p->nct);
+	free_path(p->k8s, p->nk8s);
+	for (i = 0; i < p->nvals; i++)
+		free(p->vals[i]);
+	free(p->vals);
+	free(p->num);
+	free(p->isnum);
+	free(p->tm);
+	free(p->istm);
+	pcre2_match_data_free(p->md);
+	pcre2_code_free(p->re);
+	free(p);
+}
+
+static void
+free_lits(char **l)
+{
+	size_t i;
+
+	for (i = 0; l && l[i]; i++)
+		free(l[i]);
+	free(l);
+}
+
+void
+k8a_expr_free(k8a_expr *x)
+{
+	if (x == NULL)
+		return;
+	k8a_expr_free(x->a);
+	k8a_expr_free(x->b);
+	free_pred(x->p);
+	free_lits(x->lits);
+	free(x);
+}
+
+static k8a_expr *
+node(enum node t, k8a_expr *a, k8a_expr *b)
+{
+	k8a_expr *x = calloc(1, sizeof(*x));
+
+	if (x == NULL) {
+		k8a_expr_free(a);
+		k8a_expr_free(b);
+		return NULL;
+	}
+	x->type = t;
+	x->a = a;
+	x->b = b;
+	return x;
+}
+
+static int
+parse_number(const char *s, double *d)
+{
+	char *end;
+
+	if (*s == '\0')
+		return 0;
+	errno = 0;
+	*d = strtod(s, &end);
+	return *end == '\0' && errno == 0;
+}
+
+static int
+add_value(struct pred *p, char *v)
+{
+	char **nv = realloc(p->vals, (p->nvals + 1) * sizeof(*nv));
+
+	if (nv == NULL) {
+		free(v);
+		return -1;
+	}
+	p->vals = nv;
+	p->vals[p->nvals++] = v;
+	return 0;
+}
+
+static int
+prepare_values(struct pred *p, struct lex *lx, size_t at)
+{
+	size_t i;
+
+	p->num = calloc(p->nvals + 1, sizeof(*p->num));
+	p->isnum = calloc(p->nvals + 1, sizeof(*p->isnum));
+	p->tm = calloc(p->nvals + 1, sizeof(*p->tm));
+	p->istm = calloc(p->nvals + 1, sizeof(*p->istm));
+	if (!p->num || !p->isnum || !p->tm || !p->istm)
+		return -1;
+	for (i = 0; i < p->nvals; i++) {
+		p->isnum[i] = parse_number(p->vals[i], &p->num[i]);
+		p->istm[i] = k8a_time_parse(p->vals[i], strlen(p->vals[i]), &p->tm[i]) == K8A_OK;
+	}
+	if (p->op == OP_RE || p->op == OP_NRE) {
+		int ec;
+		PCRE2_SIZE eo;
+		p->re = pcre2_compile((PCRE2_SPTR)p->vals[0], PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+			&ec, &eo, NULL);
+		if (p->re == NULL) {
+			PCRE2_UCHAR msg[128];
+			pcre2_get_error_message(ec, msg, sizeof(msg));
+			fail(lx, at, "bad regular expression: %s at offset %zu", (char *)msg, (size_t)eo);
+			return -1;
+		}
+		pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+		p->md = pcre2_match_data_create_from_pattern(p->re, NULL);
+	}
+	return 0;
+}
+
+static k8a_expr *parse_or(struct lex *lx);
+
+static k8a_expr *
+parse_pred(struct lex *lx)
+{
+	struct pred *p;
+	k8a_expr *x;
+	char *field;
+	size_t at, i, bad;
+	static const struct {
+		const char *s;
+		enum op op;
+	} ops[] = {
+		{ "==", OP_EQ }, { "!=", OP_NE }, { "<=", OP_LE }, { ">=", OP_GE }, { "!~", OP_NRE },
+		{ "^=", OP_PRE }, { "$=", OP_SUF }, { "*=", OP_SUB }, { "=", OP_EQ }, { "<", OP_LT },
+		{ ">", OP_GT }, { "~", OP_RE },
+	};
+
+	skipws(lx);
+	at = lx->i;
+	if (lx->i >= lx->n) {
+		fail(lx, at, "expected a field name at end of expression");
+		return NULL;
+	}
+	if ((field = value_token(lx, 1)) == NULL)
+		return NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		free(field);
+		return NULL;
+	}
+	p->field = -1;
+	p->literal_safe = 1;
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(field, aliases[i].name) != 0)
+			continue;
+		p->field = aliases[i].field;
+		p->synth = aliases[i].synth;
+		if (p->synth != S_NONE)
+			p->literal_safe = 0;
+		if (aliases[i].k8s_path) {
+			p->field = -1;
+			p->k8s = parse_path(aliases[i].k8s_path, &p->nk8s, &bad);
+			if (aliases[i].ct_path[0])
+				p->ct = parse_path(aliases[i].ct_path, &p->nct, &bad);
+		}
+		break;
+	}
+	if (i == sizeof(aliases) / sizeof(aliases[0])) {
+		if ((p->k8s = parse_path(field, &p->nk8s, &bad)) == NULL) {
+			fail(lx, at + bad, "bad field path '%s'", field);
+			free(field);
+			free_pred(p);
+			return NULL;
+		}
+		p->ct = p->k8s;
+		p->nct = p->nk8s;
+	}
+	free(field);
+	if ((x = node(N_PRED, NULL, NULL)) == NULL) {
+		free_pred(p);
+		return NULL;
+	}
+	x->p = p;
+	skipws(lx);
+	at = lx->i;
+	if (word_is(lx, "exists")) {
+		p->op = OP_EXISTS;
+		return x;
+	}
+	if (word_is(lx, "in")) {
+		p->op = OP_IN;
+		skipws(lx);
+		if (lx->i >= lx->n || lx->s[lx->i] != '(') {
+			fail(lx, lx->i, "expected '(' after 'in'");
+			k8a_expr_free(x);
+			return NULL;
+		}
+		lx->i++;
+		for (;;) {
+			char *v = value_token(lx, 0);
+			if (v == NULL || add_value(p, v) != 0) {
+				k8a_expr_free(x);
+				return NULL;
+			}
+			skipws(lx);
+			if (lx->i < lx->n && lx->s[lx->i] == ',') {
+				lx->i++;
+				continue;
+			}
+			if (lx->i < lx->n && lx->s[lx->i] == ')') {
+				lx->i++;
+				break;
+			}
+			fail(lx, lx->i, "expected ',' or ')' in value list");
+			k8a_expr_free(x);
+			return NULL;
+		}
+		if (prepare_values(p, lx, at) != 0) {
+			k8a_expr_free(x);
+			return NULL;
+		}
+		return x;
+	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		size_t l = strlen(ops[i].s);
+		if (lx->i + l <= lx->n && strncmp(lx->s + lx->i, ops[i].s, l) == 0) {
+			char *v;
+			p->op = ops[i].op;
+			lx->i += l;
+			if ((v = value_token(lx, 0)) == NULL || add_value(p, v) != 0 ||
+			    prepare_values(p, lx, at) != 0) {
+				k8a_expr_free(x);
+				return NULL;
+			}
+			return x;
+		}
+	}
+	/* a bare field: it exists */
+	p->op = OP_EXISTS;
+	return x;
+}
+
+static k8a_expr *
+parse_unary(struct lex *lx)
+{
+	k8a_expr *x;
+
+	skipws(lx);
+	if (word_is(lx, "not") || (lx->i < lx->n && lx->s[lx->i] == '!' &&
+	    (lx->i + 1 >= lx->n || lx->s[lx->i + 1] != '=') && ++lx->i)) {
+		if ((x = parse_unary(lx)) == NULL)
+			return NULL;
+		return node(N_NOT, x, NULL);
+	}
+	if (lx->i < lx->n && lx->s[lx->i] == '(') {
+		size_t at = lx->i++;
+		if ((x = parse_or(lx)) == NULL)
+			return NULL;
+		skipws(lx);
+		if (lx->i >= lx->n || lx->s[lx->i] != ')') {
+			fail(lx, at, "unbalanced '('");
+			k8a_expr_free(x);
+			return NULL;
+		}
+		lx->i++;
+		return x;
+	}
+	return parse_pred(lx);
+}
+
+static k8a_expr *
+parse_and(struct lex *lx)
+{
+	k8a_expr *x = parse_unary(lx), *y;
+
+	while (x && (word_is(lx, "and") || word_is(lx, "&&"))) {
+		if ((y = parse_unary(lx)) == NULL) {
+			k8a_expr_free(x);
+			return NULL;
+		}
+		x = node(N_AND, x, y);
+	}
+	return x;
+}
+
+static k8a_expr *
+parse_or(struct lex *lx)
+{
+	k8a_expr *x = parse_and(lx), *y;
+
+	while (x && (word_is(lx, "or") || word_is(lx, "||"))) {
+		if ((y = parse_and(lx)) == NULL) {
+			k8a_expr_free(x);
+			return NULL;
+		}
+		x = node(N_OR, x, y);
+	}
+	return x;
+}
+
+/* ---- prefilter literals ---- */
+
+/* Bytes that no JSON encoder we know escapes (Go escapes <>&, others
+ * escape / and non-ASCII): a value made of them appears verbatim. */
+static int
+safe_byte(unsigned char c)
+{
+	return isalnum(c) || (c >= 0x20 && c < 0x7f && strchr("-_.:@ ,;=*!?#$%()[]{}|~^`", c));
+}
+
+/* Longest run of safe bytes in v, if at least 3 long. */
+static char *
+safe_literal(const char *v)
+{
+	size_t best = 0, bestlen = 0, i = 0, n = strlen(v);
+
+	while (i < n) {
+		size_t s = i;
+		while (i < n && safe_byte((unsigned char)v[i]))
+			i++;
+		if (i - s > bestlen) {
+			best = s;
+			bestlen = i - s;
+		}
+		i++;
+	}
+	if (bestlen < 3 && bestlen < n)
+		return NULL;
+	if (bestlen == 0)
+		return NULL;
+	return strndup(v + best, bestlen);
+}
+
+static size_t
+nlits(char **l)
+{
+	size_t n = 0;
+
+	while (l && l[n])
+		n++;
+	return n;
+}
+
+static size_t
+minlen(char **l)
+{
+	size_t m = SIZE_MAX, i;
+
+	for (i = 0; l && l[i]; i++)
+		if (strlen(l[i]) < m)
+			m = strlen(l[i]);
+	return m;
+}
+
+static char **
+dup_lits(char **l)
+{
+	size_t n = nlits(l), i;
+	char **d = calloc(n + 1, sizeof(*d));
+
+	for (i = 0; d && i < n; i++)
+		d[i] = strdup(l[i]);
+	return d;
+}
+
+static int
+is_keyword_value(const char *v)
+{
+	double d;
+
+	return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "null") == 0 ||
+	       parse_number(v, &d);
+}
+
+static char **
+pred_lits(const struct pred *p)
+{
+	char **l;
+	size_t i;
+
+	if (!p->literal_safe || p->field == K8A_F_TIME || p->field == K8A_F_CODE)
+		return NULL;
+	switch (p->op) {
+	case OP_EQ:
+	case OP_PRE:
+	case OP_SUF:
+	case OP_SUB:
+	case OP_IN:
+		break;
+	default:
+		return NULL;
+	}
+	if ((l = calloc(p->nvals + 1, sizeof(*l))) == NULL)
+		return NULL;
+	for (i = 0; i < p->nvals; i++) {
+		if (is_keyword_value(p->vals[i]) || (l[i] = safe_literal(p->vals[i])) == NULL) {
+			free_lits(l);
+			return NULL;
+		}
+	}
+	return l;
+}
+
+static void
+compute_lits(k8a_expr *x)
+{
+	if (x == NULL)
+		return;
+	compute_lits(x->a);
+	compute_lits(x->b);
+	switch (x->type) {
+	case N_PRED:
+		x->lits = pred_lits(x->p);
+		break;
+	case N_AND: {
+		char **a = x->a->lits, **b = x->b->lits, **best = a;
+		if (a == NULL || (b && (minlen(b) > minlen(a) ||
+		    (minlen(b) == minlen(a) && nlits(b) < nlits(a)))))
+			best = b;
+		x->lits = best ? dup_lits(best) : NULL;
+		break;
+	}
+	case N_OR:
+		if (x->a->lits && x->b->lits) {
+			size_t na = nlits(x->a->lits), nb = nlits(x->b->lits), i;
+			x->lits = calloc(na + nb + 1, sizeof(char *));
+			for (i = 0; x->lits && i < na; i++)
+				x->lits[i] = strdup(x->a->lits[i]);
+			for (i = 0; x->lits && i < nb; i++)
+				x->lits[na + i] = strdup(x->b->lits[i]);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+k8a_expr *
+k8a_expr_compile(const char *text, struct k8a_err *err)
+{
+	struct lex lx = { text ? text : "", 0, text ? strlen(text) : 0, err, 0 };
+	k8a_expr *x;
+
+	if (err) {
+		err->code = K8A_OK;
+		err->offset = 0;
+		err->msg[0] = '\0';
+	}
+	skipws(&lx);
+	if (lx.i == lx.n)
+		return node(N_TRUE, NULL, NULL);
+	x = parse_or(&lx);
+	if (x != NULL) {
+		skipws(&lx);
+		if (lx.i < lx.n) {
+			fail(&lx, lx.i, lx.s[lx.i] == ')' ? "unbalanced ')'" :
+				"expected 'and', 'or' or the end of the expression");
+			k8a_expr_free(x);
+			return NULL;
+		}
+	} else if (!lx.failed)
+		fail(&lx, lx.i, "out of memory");
+	if (x)
+		compute_lits(x);
+	return x;
+}
+
+k8a_expr *
+k8a_expr_and(k8a_expr *a, k8a_expr *b)
+{
+	k8a_expr *x;
+
+	if (a == NULL || a->type == N_TRUE) {
+		k8a_expr_free(a);
+		return b;
+	}
+	if (b == NULL || b->type == N_TRUE) {
+		k8a_expr_free(b);
+		return a;
+	}
+	free_lits(a->lits);
+	free_lits(b->lits);
+	a->lits = b->lits = NULL;
+	compute_lits(a);
+	compute_lits(b);
+	if ((x = node(N_AND, a, b)) != NULL) {
+		free_lits(a->lits);
+		free_lits(b->lits);
+		a->lits = b->lits = NULL;
+		compute_lits(x);
+	}
+	return x;
+}
+
+k8a_expr *
+k8a_expr_or(k8a_expr *a, k8a_expr *b)
+{
+	k8a_expr *x;
+
+	if (a == NULL)
+		return b;
+	if (b == NULL)
+		return a;
+	if ((x = node(N_OR, a, b)) != NULL) {
+		free_lits(a->lits);
+		free_lits(b->lits);
+		a->lits = b->lits = NULL;
+		compute_lits(x);
+	}
+	return x;
+}
+
+const char *const *
+k8a_expr_literals(const k8a_expr *x)
+{
+	return x ? (const char *const *)x->lits : NULL;
+}
+
+int
+k8a_expr_needs_json(const k8a_expr *x)
+{
+	return x != NULL && x->type != N_TRUE;
+}
+
+/* ---- evaluation ---- */
+
+static int
+cmp_num(double a, double b)
+{
+	return a < b ? -1 : a > b;
+}
+
+/* Does one scalar value satisfy a positive operator? */
+static int
+test_string(const struct pred *p, const char *s, size_t sl, int is_time)
+{
+	size_t i;
+	double d;
+	int c;
+
+	switch (p->op) {
+	case OP_EQ:
+	case OP_NE:
+		return sl == strlen(p->vals[0]) && memcmp(s, p->vals[0], sl) == 0;
+	case OP_IN:
+		for (i = 0; i < p->nvals; i++)
+			if (sl == strlen(p->vals[i]) && memcmp(s, p->vals[i], sl) == 0)
+				return 1;
+		return 0;
+	case OP_PRE:
+		return sl >= strlen(p->vals[0]) && memcmp(s, p->vals[0], strlen(p->vals[0])) == 0;
+	case OP_SUF: {
+		size_t vl = strlen(p->vals[0]);
+		return sl >= vl && memcmp(s + sl - vl, p->vals[0], vl) == 0;
+	}
+	case OP_SUB:
+		return memmem(s, sl, p->vals[0], strlen(p->vals[0])) != NULL;
+	case OP_RE:
+	case OP_NRE:
+		return pcre2_match(p->re, (PCRE2_SPTR)s, sl, 0, 0, p->md, NULL) >= 0;
+	case OP_LT:
+	case OP_LE:
+	case OP_GT:
+	case OP_GE: {
+		char tmp[64];
+		int64_t t;
+		if (is_time && p->istm[0] && k8a_time_parse(s, sl, &t) == K8A_OK)
+			c = t < p->tm[0] ? -1 : t > p->tm[0];
+		else if (p->isnum[0] && sl < sizeof(tmp) && (memcpy(tmp, s, sl), tmp[sl] = '\0',
+			 parse_number(tmp, &d)))
+			c = cmp_num(d, p->num[0]);
+		else {
+			size_t vl = strlen(p->vals[0]);
+			c = memcmp(s, p->vals[0], sl < vl ? sl : vl);
+			if (c == 0)
+				c = sl < vl ? -1 : sl > vl;
+		}
+		return p->op == OP_LT ? c < 0 : p->op == OP_LE ? c <= 0 : p->op == OP_GT ? c > 0 : c >= 0;
+	}
+	case OP_EXISTS:
+		return 1;
+	}
+	return 0;
+}
+
+static int
+test_json(const struct pred *p, json_t *v)
+{
+	char tmp[64];
+	size_t i;
+
+	if (v == NULL)
+		return 0;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return test_string(p, json_string_value(v), json_string_length(v), 0);
+	case JSON_INTEGER:
+	case JSON_REAL: {
+		double d = json_number_value(v);
+		if (p->op == OP_EXISTS)
+			return 1;
+		if (p->op == OP_EQ || p->op == OP_NE || p->op == OP_IN) {
+			for (i = 0; i < p->nvals; i++)
+				if (p->isnum[i] && p->num[i] == d)
+					return 1;
+			return 0;
+		}
+		if (p->op == OP_LT || p->op == OP_LE || p->op == OP_GT || p->op == OP_GE) {
+			int c;
+			if (!p->isnum[0])
+				return 0;
+			c = cmp_num(d, p->num[0]);
+			return p->op == OP_LT ? c < 0 : p->op == OP_LE ? c <= 0 : p->op == OP_GT ? c > 0 : c >= 0;
+		}
+		if (json_is_integer(v))
+			snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(v));
+		else
+			snprintf(tmp, sizeof(tmp), "%.17g", d);
+		return test_string(p, tmp, strlen(tmp), 0);
+	}
+	case JSON_TRUE:
+		return test_string(p, "true", 4, 0);
+	case JSON_FALSE:
+		return test_string(p, "false", 5, 0);
+	case JSON_NULL:
+		return 0;
+	case JSON_ARRAY: {
+		json_t *e;
+		json_array_foreach(v, i, e)
+			if (test_json(p, e))
+				return 1;
+		return 0;
+	}
+	case JSON_OBJECT:
+		return p->op == OP_EXISTS;
+	}
+	return 0;
+}
+
+/* Walk the path; arrays without an index fan out.  Any hit wins. */
+static int
+walk(const struct pred *p, const struct seg *sg, size_t n, json_t *v)
+{
+	size_t i;
+	json_t *e;
+
+	for (; n > 0 && v != NULL; sg++, n--) {
+		if (json_is_array(v) && (sg->key != NULL || sg->index < 0)) {
+			const struct seg *next = sg->key ? sg : sg + 1;
+			size_t nn = sg->key ? n : n - 1;
+			json_array_foreach(v, i, e)
+				if (walk(p, next, nn, e))
+					return 1;
+			return 0;
+		}
+		if (sg->key)
+			v = json_object_get(v, sg->key);
+		else
+			v = json_array_get(v, (size_t)sg->index);
+	}
+	return test_json(p, v);
+}
+
+static int
+eval_pred(const struct pred *p, k8a_event *ev)
+{
+	enum k8a_source src = ev->source;
+	const char *s;
+	char buf[4096];
+
+	if (p->synth == S_TYPE) {
+		s = src == K8A_SRC_K8S ? "k8s" : src == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown";
+		return test_string(p, s, strlen(s), 0);
+	}
+	if (p->synth == S_COMMAND || p->synth == S_CONTAINER) {
+		s = k8a_event_str(ev, K8A_F_URI);
+		if (s == NULL)
+			return 0;
+		if ((p->synth == S_COMMAND ? k8a_exec_command(s, buf, sizeof(buf)) :
+		     k8a_exec_container(s, buf, sizeof(buf))) <= 0)
+			return 0;
+		return test_string(p, buf, strlen(buf), 0);
+	}
+	if (p->field >= 0) {
+		s = k8a_event_str(ev, (enum k8a_field)p->field);
+		if (s == NULL)
+			return 0;
+		if (p->field == K8A_F_CODE && src == K8A_SRC_K8S) {
+			return test_json(p, json_object_get(json_object_get(ev->root, "responseStatus"), "code"));
+		}
+		return test_string(p, s, strlen(s), p->field == K8A_F_TIME);
+	}
+	if (src == K8A_SRC_CLOUDTRAIL) {
+		if (p->ct == NULL)
+			return 0;
+		return walk(p, p->ct, p->nct, ev->root);
+	}
+	if (p->k8s == NULL)
+		return 0;
+	return walk(p, p->k8s, p->nk8s, ev->root);
+}
+
+static int
+eval(const k8a_expr *x, k8a_event *ev)
+{
+	switch (x->type) {
+	case N_TRUE:
+		return 1;
+	case N_AND:
+		return eval(x->a, ev) && eval(x->b, ev);
+	case N_OR:
+		return eval(x->a, ev) || eval(x->b, ev);
+	case N_NOT:
+		return !eval(x->a, ev);
+	case N_PRED:
+		if (x->p->op == OP_NE || x->p->op == OP_NRE)
+			return !eval_pred(x->p, ev);
+		return eval_pred(x->p, ev);
+	}
+	return 0;
+}
+
+int
+k8a_expr_match(const k8a_expr *x, k8a_event *ev)
+{
+	if (x == NULL || x->type == N_TRUE)
+		return 1;
+	if (k8a_event_json(ev) == NULL || ev->source == K8A_SRC_UNKNOWN)
+		return K8A_WARN;
+	return eval(x, ev);
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * gzip decoding: concatenated members (Firehose objects, pigz, cat a.gz
+ * b.gz) are one stream.  ISA-L inflates about six times faster than zlib
+ * on the machines we measured, so it is used when configure found it.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef HAVE_ISAL
+#include <isa-l.h>
+#else
+#include <zlib.h>
+#endif
+
+#include "private.h"
+
+#define GZ_IN ((size_t)256 << 10)
+
+struct gz_src {
+	struct k8a_src s;
+	unsigned char *in;
+	size_t in_len, in_off;
+	int in_eof;
+	int in_member; /* inside a member that has not finished */
+	int done;
+#ifdef HAVE_ISAL
+	struct inflate_state st;
+#else
+	z_stream z;
+#endif
+};
+
+/* Refill input when empty.  Returns 1 data, 0 end of lower stream, -1 error. */
+static int
+gz_fill(struct gz_src *g)
+{
+	ssize_t r;
+
+	if (g->in_off < g->in_len)
+		return 1;
+	if (g->in_eof)
+		return 0;
+	r = k8a_src_read(g->s.lower, g->in, GZ_IN);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		g->in_eof = 1;
+		return 0;
+	}
+	g->in_len = (size_t)r;
+	g->in_off = 0;
+	return 1;
+}
+
+/* Between members: is there another one?  Trailing zeros (tape padding)
+ * end the stream quietly; other trailing bytes are an error. */
+static int
+gz_next_member(struct gz_src *g)
+{
+	int f;
+
+	for (;;) {
+		if ((f = gz_fill(g)) <= 0)
+			return f;
+		while (g->in_off < g->in_len && g->in[g->in_off] == 0)
+			g->in_off++;
+		if (g->in_off < g->in_len)
+			break;
+	}
+	if (g->in[g->in_off] != 0x1f) {
+		k8a_src_seterr(&g->s, "gzip: trailing garbage after member");
+		return -1;
+	}
+	return 1;
+}
+
+#ifdef HAVE_ISAL
+static ssize_t
+gz_read(struct k8a_src *s, void *buf, size_t n)
+{
+	struct gz_src *g = (struct gz_src *)s;
+	int f, ret;
+
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	while (!g->done) {
+		if (!g->in_member) {
+			if ((f = gz_next_member(g)) < 0)
+				return -1;
+			if (f == 0) {
+				g->done = 1;
+				break;
+			}
+			isal_inflate_reset(&g->st);
+			g->st.crc_flag = ISAL_GZIP;
+			g->in_member = 1;
+		}
+		if ((f = gz_fill(g)) < 0)
+			return -1;
+		if (f == 0) {
+			k8a_src_seterr(s, "gzip: unexpected end of data (truncated file)");
+			return -1;
+		}
+		g->st.next_in = g->in + g->in_off;
+		g->st.avail_in = (uint32_t)(g->in_len - g->in_off);
+		g->st.next_out = buf;
+		g->st.avail_out = (uint32_t)n;
+		ret = isal_inflate(&g->st);
+		g->in_off = g->in_len - g->st.avail_in;
+		if (ret < 0) {
+			k8a_src_seterr(s, "gzip: %s", ret == ISAL_INCORRECT_CHECKSUM ?
+				"checksum mismatch" : "invalid compressed data");
+			return -1;
+		}
+		if (g->st.block_state == ISAL_BLOCK_FINISH)
+			g->in_member = 0;
+		if (g->st.avail_out < n)
+			return (ssize_t)(n - g->st.avail_out);
+	}
+	return 0;
+}
+
+static void
+gz_init(struct gz_src *g)
+{
+	isal_inflate_init(&g->st);
+	g->st.crc_flag = ISAL_GZIP;
+}
+
+static void
+gz_end(struct gz_src *g)
+{
+	(void)g;
+}
+#else
+static ssize_t
+gz_read(struct k8a_src *s, void *buf, size_t n)
+{
+	struct gz_src *g = (struct gz_src *)s;
+	int f, ret;
+
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	while (!g->done) {
+		if (!g->in_member) {
+			if ((f = gz_next_member(g)) < 0)
+				return -1;
+			if (f == 0) {
+				g->done = 1;
+				break;
+			}
+			inflateReset(&g->z);
+			g->in_member = 1;
+		}
+		if ((f = gz_fill(g)) < 0)
+			return -1;
+		if (f == 0) {
+			k8a_src_seterr(s, "gzip: unexpected end of data (truncated file)");
+			return -1;
+		}
+		g->z.next_in = g->in + g->in_off;
+		g->z.avail_in = (uInt)(g->in_len - g->in_off);
+		g->z.next_out = buf;
+		g->z.avail_out = (uInt)n;
+		ret = inflate(&g->z, Z_NO_FLUSH);
+		g->in_off = g->in_len - g->z.avail_in;
+		if (ret == Z_STREAM_END)
+			g->in_member = 0;
+		else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			k8a_src_seterr(s, "gzip: %s", g->z.msg ? g->z.msg : "invalid compressed data");
+			return -1;
+		}
+		if (g->z.avail_out < n)
+			return (ssize_t)(n - g->z.avail_out);
+	}
+	return 0;
+}
+
+static void
+gz_init(struct gz_src *g)
+{
+	inflateInit2(&g->z, 15 + 16);
+}
+
+static void
+gz_end(struct gz_src *g)
+{
+	inflateEnd(&g->z);
+}
+#endif
+
+static void
+gz_close(struct k8a_src *s)
+{
+	struct gz_src *g = (struct gz_src *)s;
+
+	gz_end(g);
+	free(g->in);
+	free(g);
+}
+
+struct k8a_src *
+k8a_src_gzip(struct k8a_src *lower)
+{
+	struct gz_src *g = calloc(1, sizeof(*g));
+
+	if (g == NULL || (g->in = malloc(GZ_IN)) == NULL) {
+		free(g);
+		return NULL;
+	}
+	g->s.read = gz_read;
+	g->s.close = gz_close;
+	g->s.lower = lower;
+	g->s.err = lower->err;
+	g->s.kind = SRC_GZIP;
+	gz_init(g);
+	return &g->s;
+}

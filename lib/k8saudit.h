@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * k8saudit.h - read Kubernetes audit logs and AWS CloudTrail, offline.
+ *
+ * Basic outline
+ *
+ *   k8a_reader *r = k8a_reader_new();
+ *   k8a_reader_add_path(r, "incident.tar.gz");      // files, directories, "-"
+ *   k8a_event *ev;
+ *   int rc;
+ *   while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
+ *       if (rc == K8A_WARN) {                         // one bad record or file
+ *           report(k8a_reader_where(r), k8a_reader_error(r));
+ *           continue;                                 // the stream goes on
+ *       }
+ *       size_t n; const char *raw = k8a_event_raw(ev, &n);   // no parsing yet
+ *       const char *verb = k8a_event_str(ev, K8A_F_VERB);     // parses lazily
+ *   }
+ *   k8a_reader_free(r);
+ *
+ * The reader detects compression (gzip, zstd, bzip2, xz), containers (tar,
+ * zip, nested archives) and the framing of each stream (JSON lines,
+ * EventList, CloudTrail {"Records":[...]}, CloudWatch exports and
+ * subscription envelopes, aws-cli dumps, AKS diagnostics) from content, and
+ * yields one event per audit record.  Memory does not grow with input size:
+ * only the current record is held.
+ *
+ * Ownership: pointers returned by k8a_*() accessors are borrowed from their
+ * handle and valid until the next call that advances it (k8a_reader_next());
+ * functions named *_new return handles the caller releases with the
+ * matching *_free, and every *_free(NULL) is a no-op.
+ *
+ * Threads: no global state; use one handle per thread.
+ *
+ * The library never prints and never exits.  Problems are returned as
+ * codes; the message and location are kept in the handle.
+ */
+#ifndef K8SAUDIT_H
+#define K8SAUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define K8A_VERSION_STRING "0.1.0"
+#define K8A_VERSION_NUMBER 1000 /* major*1000000 + minor*1000 + patch */
+
+/* Graded return codes, shared by every function.  Values are stable. */
+#define K8A_OK 0       /* success */
+#define K8A_EOF 1      /* no more events */
+#define K8A_WARN (-20) /* one record or input was bad and skipped; go on */
+#define K8A_FAILED (-25) /* the call failed; the handle is still usable */
+#define K8A_FATAL (-30)  /* out of memory or API misuse; free the handle */
+
+/*! k8a_strerror() : a static description of a return code. */
+const char *k8a_strerror(int code);
+
+/*! k8a_version_details() : this library's version and those of the
+ * decoders it was built with, e.g. for a forensic report. */
+const char *k8a_version_details(void);
+
+/* ------------------------------------------------------------------ */
+/* Reader                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct k8a_reader k8a_reader;
+typedef struct k8a_event k8a_event;
+
+k8a_reader *k8a_reader_new(void);
+void k8a_reader_free(k8a_reader *r);
+
+/*! k8a_reader_add_path() : queue an input.  "-" is standard input.
+ * Directories are walked recursively in byte order of names; symbolic
+ * link loops are detected and reported.  Files met in a walk that are not
+ * JSON at all (READMEs, licences) are skipped quietly; files named
+ * explicitly are reported.  Inputs are opened lazily, so
+ * errors about them come from k8a_reader_next(). */
+int k8a_reader_add_path(k8a_reader *r, const char *path);
+
+/*! k8a_reader_add_memory() : queue a buffer (not copied; it must outlive
+ * the reader) under the display name `name`. */
+int k8a_reader_add_memory(k8a_reader *r, const void *buf, size_t len, const char *name);
+
+/*! k8a_reader_set_max_record() : the largest record accepted, in bytes
+ * (default and floor 64 MiB).  Larger records are skipped with K8A_WARN. */
+int k8a_reader_set_max_record(k8a_reader *r, size_t bytes);
+
+/* A byte-level prefilter, see k8a_prefilter_new().  Records whose raw
+ * bytes contain none of the filter's literals are skipped without being
+ * parsed or returned.  The reader does not take ownership. */
+typedef struct k8a_prefilter k8a_prefilter;
+void k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf);
+
+/*! k8a_reader_next() : the next event.
+ * @return K8A_OK and *ev set; K8A_EOF at the end of all inputs; K8A_WARN
+ *         when a record or input was unusable (message and location in
+ *         the reader; *ev is NULL; call again to go on); K8A_FATAL when out
+ *         of memory. */
+int k8a_reader_next(k8a_reader *r, k8a_event **ev);
+
+/*! k8a_reader_error() : the message of the last K8A_WARN or failure. */
+const char *k8a_reader_error(const k8a_reader *r);
+
+/*! k8a_reader_where() : where the last K8A_WARN happened, formatted as
+ * "path[:member]:line" (or "path" when no line applies). */
+const char *k8a_reader_where(const k8a_reader *r);
+
+/*! k8a_reader_path() : the input currently read (display name). */
+const char *k8a_reader_path(const k8a_reader *r);
+
+/*! k8a_reader_bytes() : decompressed bytes consumed so far, all inputs. */
+uint64_t k8a_reader_bytes(const k8a_reader *r);
+
+/*! k8a_reader_skipped() : objects skipped on purpose (CloudTrail digest
+ * files, CloudWatch aws-logs-write-test objects, control messages). */
+uint64_t k8a_reader_skipped(const k8a_reader *r);
+
+/*! k8a_reader_seen() : stage de-duplication.  Returns 1 when another stage
+ * of the same request (same auditID) was already passed to this function,
+ * 0 otherwise (and remembers it), within the current input file (the API
+ * server writes all stages of a request to one log; test traces reuse ids
+ * across files).  CloudTrail events and events without an auditID always
+ * return 0.  Memory is bounded: the most recent 1<<16
+ * request ids are remembered, which covers the stages of one request that
+ * the API server writes close together. */
+int k8a_reader_seen(k8a_reader *r, k8a_event *ev);
+
+/* ------------------------------------------------------------------ */
+/* Events: one model over Kubernetes audit events and CloudTrail      */
+/* ------------------------------------------------------------------ */
+
+enum k8a_source {
+	K8A_SRC_UNKNOWN = 0, /* not parsed yet, or neither */
+	K8A_SRC_K8S,         /* audit.k8s.io Event */
+	K8A_SRC_CLOUDTRAIL   /* CloudTrail record */
+};
+
+/* Normalised fields.  Each is a string (possibly absent: NULL). */
+enum k8a_field {
+	K8A_F_TIME,        /* stageTimestamp | timestamp | eventTime (RFC 3339) */
+	K8A_F_ID,          /* auditID | eventID */
+	K8A_F_USER,        /* user.username | userIdentity name (see k8a_event(3)) */
+	K8A_F_UID,         /* user.uid | userIdentity.principalId */
+	K8A_F_ARN,         /* user.extra.arn | userIdentity.arn */
+	K8A_F_CANONICAL_ARN, /* user.extra.canonicalArn | sessionIssuer.arn */
+	K8A_F_ACCESS_KEY,  /* user.extra.accessKeyId | userIdentity.accessKeyId */
+	K8A_F_SESSION,     /* user.extra.sessionName | role session name */
+	K8A_F_PRINCIPAL,   /* user.extra.principalId | userIdentity.principalId */
+	K8A_F_ACCOUNT,     /* AWS account of the actor */
+	K8A_F_IMPERSONATED, /* impersonatedUser.username */
+	K8A_F_SOURCE_IP,   /* first of sourceIPs | sourceIPAddress */
+	K8A_F_PEER_IP,     /* last of sourceIPs (the TCP peer) | sourceIPAddress */
+	K8A_F_USER_AGENT,  /* userAgent */
+	K8A_F_VERB,        /* verb | eventName */
+	K8A_F_SERVICE,     /* "k8s" API group path | eventSource */
+	K8A_F_API_GROUP,   /* objectRef.apiGroup ("" core group is absent) */
+	K8A_F_RESOURCE,    /* objectRef.resource */
+	K8A_F_SUBRESOURCE, /* objectRef.subresource */
+	K8A_F_NAMESPACE,   /* objectRef.namespace */
+	K8A_F_NAME,        /* objectRef.name */
+	K8A_F_CODE,        /* responseStatus.code as text | errorCode */
+	K8A_F_DECISION,    /* authorization.k8s.io/decision annotation */
+	K8A_F_REASON,      /* authorization.k8s.io/reason annotation | errorMessage */
+	K8A_F_STAGE,       /* stage */
+	K8A_F_URI,         /* requestURI */
+	K8A_F_REGION,      /* awsRegion */
+	K8A_F_COUNT_       /* number of fields; not a field */
+};
+
+/*! k8a_event_raw() : the record's JSON text, exactly as it was framed
+ * (for string-wrapped records, the unescaped inner text).  No parsing. */
+const char *k8a_event_raw(const k8a_event *ev, size_t *len);
+
+/*! k8a_event_json() : the parsed record (borrowed), parsing on first use.
+ * @return NULL when the record is not valid JSON or not an object; the
+ *         reason is in k8a_event_error(). */
+json_t *k8a_event_json(k8a_event *ev);
+
+/*! k8a_event_error() : why the last parse or validation failed. */
+const char *k8a_event_error(const k8a_event *ev);
+
+/*! k8a_event_source() : which kind of record this is (parses). */
+enum k8a_source k8a_event_source(k8a_event *ev);
+
+/*! k8a_event_str() : a normalised field (parses), or NULL when absent. */
+const char *k8a_event_str(k8a_event *ev, enum k8a_field f);
+
+/*! k8a_event_code() : the HTTP status code of a Kubernetes request, or 0. */
+int k8a_event_code(k8a_event *ev);
+
+/*! k8a_event_time() : the event time in microseconds since the epoch, or
+ * INT64_MIN when the record has no parseable time. */
+int64_t k8a_event_time(k8a_event *ev);
+
+/* Where an event came from. */
+struct k8a_origin {
+	const char *path;   /* display path of the input file ("<stdin>") */
+	const char *member; /* archive member(s), ':'-joined, or NULL */
+	uint64_t line;      /* 1-based line of the record's first byte */
+	int64_t index;      /* index in an enclosing JSON array, or -1 */
+	uint64_t offset;    /* byte offset in the decompressed stream */
+};
+const struct k8a_origin *k8a_event_origin(const k8a_event *ev);
+
+/*! k8a_event_where() : the origin formatted as "path[:member]:line" with
+ * "[index]" appended for records inside a JSON array. */
+const char *k8a_event_where(k8a_event *ev);
+
+/* ------------------------------------------------------------------ */
+/* Field expressions (the language of k8saudit-grep -w, see k8saudit-expr(5)) */
+/* ------------------------------------------------------------------ */
+
+typedef struct k8a_expr k8a_expr;
+
+/* Compile errors: message and byte offset of the problem. */
+struct k8a_err {
+	int code;
+	size_t offset;
+	char msg[256];
+};
+
+/*! k8a_expr_compile() : compile an expression such as
+ *   verb=create and objectRef.apiGroup=rbac.authorization.k8s.io and code<300
+ * @return the handle, or NULL with `err` filled (when not NULL). */
+k8a_expr *k8a_expr_compile(const char *text, struct k8a_err *err);
+void k8a_expr_free(k8a_expr *x);
+
+/*! k8a_expr_and() : a new expression matching when both do (takes both). */
+k8a_expr *k8a_expr_and(k8a_expr *a, k8a_expr *b);
+/*! k8a_expr_or() : a new expression matching when either does (takes both). */
+k8a_expr *k8a_expr_or(k8a_expr *a, k8a_expr *b);
+
+/*! k8a_expr_match() : 1 when the event matches, 0 when not, K8A_WARN when
+ * the event could not be parsed (see k8a_event_error()). */
+int k8a_expr_match(const k8a_expr *x, k8a_event *ev);
+
+/*! k8a_expr_needs_json() : 0 when the expression can be decided without
+ * parsing (it is empty), 1 otherwise. */
+int k8a_expr_needs_json(const k8a_expr *x);
+
+/* The literal strings a matching record must contain (one of them):
+ * NULL-terminated array borrowed from the expression, or NULL when no such
+ * set can be derived (then every record is a candidate). */
+const char *const *k8a_expr_literals(const k8a_expr *x);
+
+/*! k8a_prefilter_new() : a byte scanner for a set of alternative literals
+ * (NULL-terminated; copied).  A record containing any of them is a
+ * candidate.  NULL `lits` yields a filter that passes everything. */
+k8a_prefilter *k8a_prefilter_new(const char *const *lits);
+void k8a_prefilter_free(k8a_prefilter *pf);
+
+/*! k8a_prefilter_find() : offset of the first byte of the first literal
+ * occurrence in buf[0..len), or len when none occurs. */
+size_t k8a_prefilter_find(const k8a_prefilter *pf, const char *buf, size_t len);
+
+/*! k8a_json_path() : resolve a dotted path ("objectRef.name",
+ * "requestObject.subjects[0].name", annotations."a.b/c") in `root`.
+ * Arrays met on the way without an index are not descended; see
+ * k8a_expr for any-element semantics.  Returns a borrowed value or NULL. */
+json_t *k8a_json_path(json_t *root, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* kubectl exec / attach                                               */
+/* ------------------------------------------------------------------ */
+
+/*! k8a_exec_command() : decode the command of a pods/exec request from
+ * its requestURI (repeated command= parameters, percent-decoded; the POST
+ * and the WebSocket GET forms) into a shell-quoted command line written
+ * to `out` (NUL-terminated, truncated to `outsz`).
+ * @return the number of arguments (0 for attach or no command), or
+ *         K8A_FAILED when `uri` is not an exec/attach URI. */
+int k8a_exec_command(const char *uri, char *out, size_t outsz);
+
+/*! k8a_exec_container() : the container= parameter, percent-decoded. */
+int k8a_exec_container(const char *uri, char *out, size_t outsz);
+
+/* ------------------------------------------------------------------ */
+/* Safe text                                                           */
+/* ------------------------------------------------------------------ */
+
+/*! k8a_escape() : s[0..n) made safe for a terminal and for one TSV cell:
+ * control bytes, DEL, backslash, C1 controls, bidi overrides and invalid
+ * UTF-8 become backslash escapes (\t, \n, \x1b, \u202e, \\).
+ * @return a new string the caller frees, or NULL when out of memory. */
+char *k8a_escape(const char *s, size_t n);
+
+/*! k8a_is_plain() : 1 when s[0..n) would come out of k8a_escape() as is. */
+int k8a_is_plain(const char *s, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Time                                                                */
+/* ------------------------------------------------------------------ */
+
+/*! k8a_time_parse() : RFC 3339 / ISO 8601 ("2024-05-01T10:00:00.123456Z",
+ * "+02:00" offsets, a date alone) to microseconds since the epoch.
+ * @return K8A_OK or K8A_FAILED. */
+int k8a_time_parse(const char *s, size_t len, int64_t *usec);
+
+/*! k8a_time_format() : microseconds since the epoch as
+ * "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" into a 64-byte buffer. */
+void k8a_time_format(int64_t usec, char out[64]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* K8SAUDIT_H */

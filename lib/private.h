@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Internal interfaces between the reader's layers.  Not installed. */
+#ifndef K8A_PRIVATE_H
+#define K8A_PRIVATE_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "k8saudit.h"
+
+#define K8A_MIN_MAX_RECORD ((size_t)64 << 20)
+#define K8A_BLOCK ((size_t)1 << 20) /* read size of the framer */
+
+/* ---- growable byte buffer ---- */
+struct k8a_buf {
+	char *p;
+	size_t len, cap;
+};
+int k8a_buf_reserve(struct k8a_buf *b, size_t need); /* 0 or -1 (ENOMEM) */
+int k8a_buf_append(struct k8a_buf *b, const void *p, size_t n);
+void k8a_buf_free(struct k8a_buf *b);
+
+/* ---- byte sources: a chain of decoders, each pulling from the one below ----
+ * read() returns bytes read (> 0), 0 at end of stream, -1 on error with the
+ * message in err.  Bytes pushed back by the sniffer are served first. */
+struct k8a_src {
+	ssize_t (*read)(struct k8a_src *s, void *buf, size_t n);
+	void (*close)(struct k8a_src *s);
+	struct k8a_src *lower; /* closed with this one */
+	char *err;             /* shared message buffer, K8A_ERRLEN bytes */
+	unsigned char *pb;     /* pushback */
+	size_t pb_len, pb_off;
+	int kind; /* enum k8a_src_kind */
+};
+#define K8A_ERRLEN 512
+
+enum k8a_src_kind { SRC_FD, SRC_MEM, SRC_GZIP, SRC_ZSTD, SRC_ENTRY };
+
+ssize_t k8a_src_read(struct k8a_src *s, void *buf, size_t n);
+/* Read up to n bytes for sniffing, then push them back; returns count. */
+ssize_t k8a_src_peek(struct k8a_src *s, unsigned char *buf, size_t n);
+void k8a_src_close(struct k8a_src *s);
+void k8a_src_seterr(struct k8a_src *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+struct k8a_src *k8a_src_fd(int fd, int owned, char *err);
+struct k8a_src *k8a_src_mem(const void *p, size_t n, char *err);
+struct k8a_src *k8a_src_gzip(struct k8a_src *lower);
+struct k8a_src *k8a_src_zstd(struct k8a_src *lower);
+
+/* What the first bytes of a stream are. */
+enum k8a_magic {
+	MAGIC_NONE,  /* text or unknown: hand to the framer */
+	MAGIC_EMPTY,
+	MAGIC_GZIP,
+	MAGIC_ZSTD,
+	MAGIC_ARCHIVE /* bzip2, xz, tar, zip, 7z, cpio: libarchive's job */
+};
+enum k8a_magic k8a_sniff_magic(const unsigned char *p, size_t n);
+
+/* ---- archives via libarchive ---- */
+struct k8a_archive;
+struct k8a_archive *k8a_archive_open(struct k8a_src *lower, char *err);
+/* Advance to the next regular-file entry.  Returns K8A_OK with *entry set
+ * to a source for its data and *name to its path (NULL for a bare
+ * compressed stream), K8A_EOF, or K8A_WARN/K8A_FAILED with err set. */
+int k8a_archive_next(struct k8a_archive *a, struct k8a_src **entry, const char **name);
+void k8a_archive_close(struct k8a_archive *a);
+
+/* ---- framer: byte stream -> records ---- */
+struct k8a_framer;
+struct k8a_rec {
+	const char *p; /* record text (borrowed until the next call) */
+	size_t len;
+	uint64_t line;
+	int64_t index;
+	uint64_t offset;
+};
+/* quiet_unknown: a stream that is not JSON at all ends quietly (K8A_EOF,
+ * counted as skipped) instead of with K8A_FAILED; for files met while
+ * walking a directory, where READMEs and licences live beside logs. */
+struct k8a_framer *k8a_framer_new(struct k8a_src *in, size_t max_record,
+	const k8a_prefilter *pf, int quiet_unknown, char *err);
+/* K8A_OK with *rec, K8A_EOF, K8A_WARN (err set, *rec has the location),
+ * K8A_FAILED (stream unusable; err set), K8A_FATAL (ENOMEM). */
+int k8a_framer_next(struct k8a_framer *f, struct k8a_rec *rec);
+uint64_t k8a_framer_bytes(const struct k8a_framer *f);
+uint64_t k8a_framer_skipped(const struct k8a_framer *f);
+void k8a_framer_free(struct k8a_framer *f);
+
+/* ---- JSON text scanning without parsing (jscan.c) ---- */
+/* End (one past) of the JSON value starting at p[0], or 0 when the value
+ * is incomplete within n bytes, or (size_t)-1 when it is malformed. */
+size_t k8a_jscan_value(const char *p, size_t n);
+/* Index of the first non-whitespace byte at or after i (or n). */
+size_t k8a_jscan_ws(const char *p, size_t n, size_t i);
+/* Find member `key` at depth 1 of the object text p[0..n); set the value's
+ * span.  Returns 1 found, 0 not found, -1 malformed. */
+int k8a_jscan_member(const char *p, size_t n, const char *key, const char **v, size_t *vlen);
+/* Decode the JSON string literal p[0..n) (with quotes) into out. */
+int k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out);
+
+/* ---- events ---- */
+struct k8a_event {
+	const char *raw;
+	size_t len;
+	struct k8a_origin origin;
+	json_t *root;
+	int parsed;           /* 0 not yet, 1 ok, -1 failed */
+	enum k8a_source source;
+	const char *f[K8A_F_COUNT_];
+	int fdone[K8A_F_COUNT_];
+	char codebuf[16];
+	char *scratch[4]; /* owned strings made for derived fields */
+	int nscratch;
+	char err[256];
+	char where[4096];
+};
+void k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len);
+void k8a_event_clear(struct k8a_event *ev);
+
+/* ---- terminal/TSV-safe escaping (also used by tools) ---- */
+void k8a_escape_bytes(const char *s, size_t n, struct k8a_buf *out);
+
+#endif

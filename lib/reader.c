@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The reader: walks inputs (files, directories, stdin, memory), peels
+ * compression and archive layers found by content, and hands each
+ * innermost stream to a framer.  Everything is pulled lazily by
+ * k8a_reader_next(), so only one record per nesting level is in memory.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "private.h"
+
+#define MAX_NEST 8   /* archives inside archives inside ... */
+#define SEEN_SLOTS ((size_t)1 << 17)
+#define SEEN_MAX ((size_t)1 << 16)
+
+struct input {
+	char *path;
+	const void *mem;
+	size_t memlen;
+	int is_mem;
+};
+
+struct dirframe {
+	char *path;
+	char **names;
+	size_t n, i;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct level {
+	struct k8a_src *chain;   /* decoders owned by this level */
+	struct k8a_archive *ar;  /* set when this level is an archive */
+	char *member;            /* name of the entry this level reads, or NULL */
+};
+
+struct seen_set {
+	uint64_t *slot;
+	size_t n;
+};
+
+struct k8a_reader {
+	struct input *q;
+	size_t nq, iq, capq;
+	struct dirframe *dirs;
+	size_t ndirs, capdirs;
+
+	char *path; /* display path of the current file */
+	int file_open;
+	int from_walk; /* the current file was found in a directory */
+	uint64_t seen_file; /* stage de-duplication is per file */
+	uint64_t file_no;
+	struct level lv[MAX_NEST + 1];
+	int nlv;
+	struct k8a_framer *fr;
+	char members[4096];
+
+	size_t max_record;
+	const k8a_prefilter *pf;
+	uint64_t bytes, skipped;
+
+	struct seen_set seen[2];
+
+	struct k8a_event ev;
+	char err[K8A_ERRLEN];
+	char msg[K8A_ERRLEN];
+	char where[4096];
+};
+
+k8a_reader *
+k8a_reader_new(void)
+{
+	k8a_reader *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->max_record = K8A_MIN_MAX_RECORD;
+	return r;
+}
+
+static void
+close_levels(k8a_reader *r)
+{
+	k8a_framer_free(r->fr);
+	r->fr = NULL;
+	while (r->nlv > 0) {
+		struct level *l = &r->lv[--r->nlv];
+		k8a_archive_close(l->ar);
+		if (l->chain)
+			k8a_src_close(l->chain);
+		free(l->member);
+		memset(l, 0, sizeof(*l));
+	}
+	r->file_open = 0;
+}
+
+void
+k8a_reader_free(k8a_reader *r)
+{
+	size_t i, j;
+
+	if (r == NULL)
+		return;
+	close_levels(r);
+	for (i = 0; i < r->nq; i++)
+		free(r->q[i].path);
+	free(r->q);
+	for (i = 0; i < r->ndirs; i++) {
+		for (j = r->dirs[i].i; j < r->dirs[i].n; j++)
+			free(r->dirs[i].names[j]);
+		free(r->dirs[i].names);
+		free(r->dirs[i].path);
+	}
+	free(r->dirs);
+	free(r->path);
+	free(r->seen[0].slot);
+	free(r->seen[1].slot);
+	k8a_event_clear(&r->ev);
+	free(r);
+}
+
+static int
+push_input(k8a_reader *r, const char *path, const void *mem, size_t len, int is_mem)
+{
+	if (r->nq == r->capq) {
+		size_t nc = r->capq ? r->capq * 2 : 8;
+		struct input *nq = realloc(r->q, nc * sizeof(*nq));
+		if (nq == NULL)
+			return K8A_FATAL;
+		r->q = nq;
+		r->capq = nc;
+	}
+	if ((r->q[r->nq].path = strdup(path)) == NULL)
+		return K8A_FATAL;
+	r->q[r->nq].mem = mem;
+	r->q[r->nq].memlen = len;
+	r->q[r->nq].is_mem = is_mem;
+	r->nq++;
+	return K8A_OK;
+}
+
+int
+k8a_reader_add_path(k8a_reader *r, const char *path)
+{
+	return push_input(r, path, NULL, 0, 0);
+}
+
+int
+k8a_reader_add_memory(k8a_reader *r, const void *buf, size_t len, const char *name)
+{
+	return push_input(r, name ? name : "<memory>", buf, len, 1);
+}
+
+int
+k8a_reader_set_max_record(k8a_reader *r, size_t bytes)
+{
+	r->max_record = bytes < K8A_MIN_MAX_RECORD ? K8A_MIN_MAX_RECORD : bytes;
+	return K8A_OK;
+}
+
+void
+k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf)
+{
+	r->pf = pf;
+}
+
+const char *
+k8a_reader_error(const k8a_reader *r)
+{
+	return r->msg;
+}
+
+const char *
+k8a_reader_where(const k8a_reader *r)
+{
+	return r->where;
+}
+
+const char *
+k8a_reader_path(const k8a_reader *r)
+{
+	return r->path ? r->path : "";
+}
+
+uint64_t
+k8a_reader_bytes(const k8a_reader *r)
+{
+	return r->bytes + (r->fr ? k8a_framer_bytes(r->fr) : 0);
+}
+
+uint64_t
+k8a_reader_skipped(const k8a_reader *r)
+{
+	return r->skipped;
+}
+
+/* Set the warning message and its location. */
+static int
+warn_at(k8a_reader *r, uint64_t line, int64_t index, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int
+warn_at(k8a_reader *r, uint64_t line, int64_t index, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	n = snprintf(r->where, sizeof(r->where), "%s%s%s", r->path ? r->path : "",
+		r->members[0] ? ":" : "", r->members);
+	if (line > 0 && n > 0 && (size_t)n < sizeof(r->where)) {
+		if (index >= 0)
+			snprintf(r->where + n, sizeof(r->where) - (size_t)n, ":%llu[%lld]",
+				(unsigned long long)line, (long long)index);
+		else
+			snprintf(r->where + n, sizeof(r->where) - (size_t)n, ":%llu",
+				(unsigned long long)line);
+	}
+	return K8A_WARN;
+}
+
+static void
+update_members(k8a_reader *r)
+{
+	size_t off = 0;
+	int i;
+
+	r->members[0] = '\0';
+	for (i = 0; i < r->nlv; i++) {
+		const char *m = r->lv[i].member;
+		int n;
+		if (m == NULL)
+			continue;
+		n = snprintf(r->members + off, sizeof(r->members) - off, "%s%s", off ? ":" : "", m);
+		if (n < 0 || (size_t)n >= sizeof(r->members) - off)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* ---- directories ---- */
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *
+join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p = malloc(dl + nl + 2);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (dl && dir[dl - 1] != '/')
+		p[dl++] = '/';
+	memcpy(p + dl, name, nl + 1);
+	return p;
+}
+
+/* Enter a directory: list and sort its names.  K8A_OK or K8A_WARN. */
+static int
+push_dir(k8a_reader *r, const char *path, const struct stat *st)
+{
+	DIR *d;
+	struct dirent *de;
+	struct dirframe df;
+	size_t cap = 0, i;
+
+	for (i = 0; i < r->ndirs; i++)
+		if (r->dirs[i].dev == st->st_dev && r->dirs[i].ino == st->st_ino) {
+			free(r->path);
+			r->path = strdup(path);
+			r->members[0] = '\0';
+			return warn_at(r, 0, -1, "symbolic link loop: directory already being read as %s",
+				r->dirs[i].path);
+		}
+	if ((d = opendir(path)) == NULL) {
+		free(r->path);
+		r->path = strdup(path);
+		r->members[0] = '\0';
+		return warn_at(r, 0, -1, "cannot read directory: %s", strerror(errno));
+	}
+	memset(&df, 0, sizeof(df));
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (df.n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			char **nn = realloc(df.names, nc * sizeof(*nn));
+			if (nn == NULL)
+				break;
+			df.names = nn;
+			cap = nc;
+		}
+		if ((df.names[df.n] = strdup(de->d_name)) == NULL)
+			break;
+		df.n++;
+	}
+	closedir(d);
+	qsort(df.names, df.n, sizeof(*df.names), cmp_names);
+	df.path = strdup(path);
+	df.dev = st->st_dev;
+	df.ino = st->st_ino;
+	if (r->ndirs == r->capdirs) {
+		size_t nc = r->capdirs ? r->capdirs * 2 : 8;
+		struct dirframe *nd = realloc(r->dirs, nc * sizeof(*nd));
+		if (nd == NULL)
+			return K8A_FATAL;
+		r->dirs = nd;
+		r->capdirs = nc;
+	}
+	r->dirs[r->ndirs++] = df;
+	return K8A_OK;
+}
+
+/* ---- opening streams ---- */
+
+/* Peel compression layers off the top level's chain; when an archive is
+ * found, make the level an archive.  K8A_OK (framer ready or archive
+ * level pushed), K8A_WARN. */
+static int
+open_stream(k8a_reader *r)
+{
+	struct level *l = &r->lv[r->nlv - 1];
+	unsigned char head[512];
+
+	for (;;) {
+		ssize_t n = k8a_src_peek(l->chain, head, sizeof(head));
+		struct k8a_src *s;
+		if (n < 0)
+			return warn_at(r, 0, -1, "%s", r->err);
+		switch (k8a_sniff_magic(head, (size_t)n)) {
+		case MAGIC_EMPTY:
+			return warn_at(r, 0, -1, "empty input: no records");
+		case MAGIC_GZIP:
+			if ((s = k8a_src_gzip(l->chain)) == NULL)
+				return K8A_FATAL;
+			l->chain = s;
+			continue;
+		case MAGIC_ZSTD:
+			if ((s = k8a_src_zstd(l->chain)) == NULL)
+				return K8A_FATAL;
+			l->chain = s;
+			continue;
+		case MAGIC_ARCHIVE:
+			if ((l->ar = k8a_archive_open(l->chain, r->err)) == NULL)
+				return warn_at(r, 0, -1, "%s", r->err);
+			return K8A_OK;
+		case MAGIC_NONE:
+			if ((r->fr = k8a_framer_new(l->chain, r->max_record, r->pf, r->from_walk, r->err)) == NULL)
+				return K8A_FATAL;
+			return K8A_OK;
+		}
+	}
+}
+
+/* Open the next file from the queue or the directory walk.
+ * K8A_OK, K8A_EOF, K8A_WARN. */
+static int
+open_next_file(k8a_reader *r)
+{
+	struct stat st;
+	struct k8a_src *s;
+	const char *path;
+	char *owned = NULL;
+	int fd, rc;
+
+	for (;;) {
+		if (r->ndirs > 0) {
+			struct dirframe *d = &r->dirs[r->ndirs - 1];
+			if (d->i == d->n) {
+				free(d->names);
+				free(d->path);
+				r->ndirs--;
+				continue;
+			}
+			owned = join(d->path, d->names[d->i]);
+			free(d->names[d->i]);
+			d->i++;
+			if (owned == NULL)
+				return K8A_FATAL;
+			if (stat(owned, &st) != 0) {
+				free(r->path);
+				r->path = owned;
+				r->members[0] = '\0';
+				return warn_at(r, 0, -1, "cannot open: %s", strerror(errno));
+			}
+			if (S_ISDIR(st.st_mode)) {
+				rc = push_dir(r, owned, &st);
+				free(owned);
+				if (rc != K8A_OK)
+					return rc;
+				continue;
+			}
+			if (!S_ISREG(st.st_mode)) {
+				free(owned);
+				continue;
+			}
+			path = owned;
+			r->from_walk = 1;
+		} else {
+			struct input *in;
+			if (r->iq == r->nq)
+				return K8A_EOF;
+			in = &r->q[r->iq++];
+			r->from_walk = 0;
+			if (in->is_mem) {
+				free(r->path);
+				r->path = strdup(in->path);
+				r->members[0] = '\0';
+				if ((s = k8a_src_mem(in->mem, in->memlen, r->err)) == NULL)
+					return K8A_FATAL;
+				goto opened;
+			}
+			if (strcmp(in->path, "-") == 0) {
+				free(r->path);
+				r->path = strdup("<stdin>");
+				r->members[0] = '\0';
+				if ((s = k8a_src_fd(0, 0, r->err)) == NULL)
+					return K8A_FATAL;
+				goto opened;
+			}
+			path = in->path;
+			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+				if ((rc = push_dir(r, path, &st)) != K8A_OK)
+					return rc;
+				continue;
+			}
+		}
+		free(r->path);
+		r->path = owned ? owned : strdup(path);
+		owned = NULL;
+		r->members[0] = '\0';
+		if ((fd = open(r->path, O_RDONLY | O_CLOEXEC)) < 0)
+			return warn_at(r, 0, -1, "cannot open: %s", strerror(errno));
+		if ((s = k8a_src_fd(fd, 1, r->err)) == NULL) {
+			close(fd);
+			return K8A_FATAL;
+		}
+opened:
+		r->file_no++;
+		r->nlv = 1;
+		r->lv[0].chain = s;
+		r->file_open = 1;
+		return open_stream(r);
+	}
+}
+
+static void
+close_framer(k8a_reader *r)
+{
+	r->bytes += k8a_framer_bytes(r->fr);
+	r->skipped += k8a_framer_skipped(r->fr);
+	k8a_framer_free(r->fr);
+	r->fr = NULL;
+}
+
+/* The innermost stream is done: pop levels until an archive offers its
+ * next entry.  K8A_OK (something open), K8A_EOF (file done), K8A_WARN. */
+static int
+advance(k8a_reader *r)
+{
+	for (;;) {
+		struct level *l;
+		struct k8a_src *entry;
+		const char *name;
+		int rc;
+
+		if (r->nlv == 0)
+			return K8A_EOF;
+		l = &r->lv[r->nlv - 1];
+		if (l->ar == NULL) {
+			k8a_src_close(l->chain);
+			free(l->member);
+			memset(l, 0, sizeof(*l));
+			r->nlv--;
+			update_members(r);
+			continue;
+		}
+		rc = k8a_archive_next(l->ar, &entry, &name);
+		if (rc == K8A_EOF) {
+			k8a_archive_close(l->ar);
+			l->ar = NULL;
+			continue;
+		}
+		if (rc != K8A_OK) {
+			rc = warn_at(r, 0, -1, "%s", r->err);
+			k8a_archive_close(l->ar);
+			l->ar = NULL;
+			return rc;
+		}
+		if (r->nlv > MAX_NEST) {
+			k8a_src_close(entry);
+			return warn_at(r, 0, -1, "archives nested more than %d deep, skipped", MAX_NEST);
+		}
+		l = &r->lv[r->nlv++];
+		l->chain = entry;
+		l->ar = NULL;
+		l->member = name ? strdup(name) : NULL;
+		update_members(r);
+		rc = open_stream(r);
+		if (rc != K8A_OK)
+			return rc;
+		if (r->fr != NULL)
+			return K8A_OK;
+	}
+}
+
+int
+k8a_reader_next(k8a_reader *r, k8a_event **evp)
+{
+	struct k8a_rec rec;
+	int rc;
+
+	*evp = NULL;
+	for (;;) {
+		if (r->fr == NULL) {
+			/* A level without framer or archive is a stream that
+			 * could not be opened; advance() pops it. */
+			rc = r->file_open ? advance(r) : open_next_file(r);
+			if (rc == K8A_EOF && r->file_open) {
+				close_levels(r);
+				continue;
+			}
+			if (rc != K8A_OK)
+				return rc;
+			continue;
+		}
+		rc = k8a_framer_next(r->fr, &rec);
+		if (rc == K8A_OK) {
+			k8a_event_reset(&r->ev, rec.p, rec.len);
+			r->ev.origin.path = r->path;
+			r->ev.origin.member = r->members[0] ? r->members : NULL;
+			r->ev.origin.line = rec.line;
+			r->ev.origin.index = rec.index;
+			r->ev.origin.offset = rec.offset;
+			*evp = &r->ev;
+			return K8A_OK;
+		}
+		if (rc == K8A_EOF) {
+			close_framer(r);
+			continue;
+		}
+		/* a bad record (K8A_WARN) or an unusable stream (K8A_FAILED) */
+		return warn_at(r, rec.line, rec.index, "%s", r->err);
+	}
+}
+
+/* ---- stage de-duplication ---- */
+
+static uint64_t
+hash_id(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+static int
+seen_has(const struct seen_set *s, uint64_t h)
+{
+	size_t i;
+
+	if (s->slot == NULL)
+		return 0;
+	for (i = h & (SEEN_SLOTS - 1); s->slot[i] != 0; i = (i + 1) & (SEEN_SLOTS - 1))
+		if (s->slot[i] == h)
+			return 1;
+	return 0;
+}
+
+int
+k8a_reader_seen(k8a_reader *r, k8a_event *ev)
+{
+	const char *id;
+	uint64_t h;
+	size_t i;
+
+	if (k8a_event_source(ev) != K8A_SRC_K8S || (id = k8a_event_str(ev, K8A_F_ID)) == NULL)
+		return 0;
+	if (r->seen_file != r->file_no) {
+		/* stages of one request are written to the same file */
+		for (i = 0; i < 2; i++) {
+			free(r->seen[i].slot);
+			r->seen[i].slot = NULL;
+			r->seen[i].n = 0;
+		}
+		r->seen_file = r->file_no;
+	}
+	h = hash_id(id);
+	if (seen_has(&r->seen[0], h) || seen_has(&r->seen[1], h))
+		return 1;
+	/* two generations: when the current one fills, the older is dropped */
+	if (r->seen[0].slot == NULL || r->seen[0].n >= SEEN_MAX) {
+		free(r->seen[1].slot);
+		r->seen[1] = r->seen[0];
+		r->seen[0].n = 0;
+		if ((r->seen[0].slot = calloc(SEEN_SLOTS, sizeof(uint64_t))) == NULL)
+			return 0;
+	}
+	for (i = h & (SEEN_SLOTS - 1); r->seen[0].slot[i] != 0; i = (i + 1) & (SEEN_SLOTS - 1))
+		;
+	r->seen[0].slot[i] = h;
+	r->seen[0].n++;
+	return 0;
+}
