@@ -12,6 +12,8 @@
  * path that meets an array without an index looks into every element, and
  * a predicate holds when any value it reaches satisfies it; != and !~ are
  * the negations of = and ~ (so they hold when the field is absent).
+ * A bare value written @path compares with another field of the same
+ * record (its first value), e.g. requestParameters.userName != @userIdentity.userName.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -49,6 +51,7 @@ struct pred {
 	int *istm;
 	pcre2_code *re;
 	pcre2_match_data *md;
+	struct pred *ref; /* value is another field of the record (@path) */
 };
 
 struct k8a_expr {
@@ -335,6 +338,7 @@ free_pred(struct pred *p)
 	free(p->istm);
 	pcre2_match_data_free(p->md);
 	pcre2_code_free(p->re);
+	free_pred(p->ref);
 	free(p);
 }
 
@@ -435,6 +439,57 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 }
 
 static k8a_expr *parse_or(struct lex *lx);
+static void set_field(struct pred *p, const char *field, size_t *bad, int *is_path);
+
+/* The referenced side of "field op @other": a predicate used only for
+ * its field. */
+static struct pred *
+make_ref(const char *field, struct lex *lx, size_t at)
+{
+	struct pred *r = calloc(1, sizeof(*r));
+	size_t bad = 0;
+	int is_path;
+
+	if (r == NULL)
+		return NULL;
+	set_field(r, field, &bad, &is_path);
+	if (is_path && r->k8s == NULL) {
+		fail(lx, at, "bad field path '@%s'", field);
+		free_pred(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void
+set_field(struct pred *p, const char *field, size_t *bad, int *is_path)
+{
+	size_t i;
+
+	p->field = -1;
+	p->literal_safe = 1;
+	*is_path = 0;
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(field, aliases[i].name) != 0)
+			continue;
+		p->field = aliases[i].field;
+		p->synth = aliases[i].synth;
+		if (p->synth != S_NONE)
+			p->literal_safe = 0;
+		if (aliases[i].k8s_path) {
+			p->field = -1;
+			p->k8s = parse_path(aliases[i].k8s_path, &p->nk8s, bad);
+			if (aliases[i].ct_path[0])
+				p->ct = parse_path(aliases[i].ct_path, &p->nct, bad);
+		}
+		return;
+	}
+	*is_path = 1;
+	if ((p->k8s = parse_path(field, &p->nk8s, bad)) != NULL) {
+		p->ct = p->k8s;
+		p->nct = p->nk8s;
+	}
+}
 
 static k8a_expr *
 parse_pred(struct lex *lx)
@@ -442,7 +497,8 @@ parse_pred(struct lex *lx)
 	struct pred *p;
 	k8a_expr *x;
 	char *field;
-	size_t at, i, bad;
+	size_t at, i, bad = 0;
+	int is_path;
 	static const struct {
 		const char *s;
 		enum op op;
@@ -464,32 +520,12 @@ parse_pred(struct lex *lx)
 		free(field);
 		return NULL;
 	}
-	p->field = -1;
-	p->literal_safe = 1;
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
-		if (strcmp(field, aliases[i].name) != 0)
-			continue;
-		p->field = aliases[i].field;
-		p->synth = aliases[i].synth;
-		if (p->synth != S_NONE)
-			p->literal_safe = 0;
-		if (aliases[i].k8s_path) {
-			p->field = -1;
-			p->k8s = parse_path(aliases[i].k8s_path, &p->nk8s, &bad);
-			if (aliases[i].ct_path[0])
-				p->ct = parse_path(aliases[i].ct_path, &p->nct, &bad);
-		}
-		break;
-	}
-	if (i == sizeof(aliases) / sizeof(aliases[0])) {
-		if ((p->k8s = parse_path(field, &p->nk8s, &bad)) == NULL) {
-			fail(lx, at + bad, "bad field path '%s'", field);
-			free(field);
-			free_pred(p);
-			return NULL;
-		}
-		p->ct = p->k8s;
-		p->nct = p->nk8s;
+	set_field(p, field, &bad, &is_path);
+	if (is_path && p->k8s == NULL) {
+		fail(lx, at + bad, "bad field path '%s'", field);
+		free(field);
+		free_pred(p);
+		return NULL;
 	}
 	free(field);
 	if ((x = node(N_PRED, NULL, NULL)) == NULL) {
@@ -541,10 +577,31 @@ parse_pred(struct lex *lx)
 		size_t l = strlen(ops[i].s);
 		if (lx->i + l <= lx->n && strncmp(lx->s + lx->i, ops[i].s, l) == 0) {
 			char *v;
+			int quoted;
 			p->op = ops[i].op;
 			lx->i += l;
-			if ((v = value_token(lx, 0)) == NULL || add_value(p, v) != 0 ||
-			    prepare_values(p, lx, at) != 0) {
+			skipws(lx);
+			quoted = lx->i < lx->n && (lx->s[lx->i] == '"' || lx->s[lx->i] == '\'');
+			if ((v = value_token(lx, 0)) == NULL) {
+				k8a_expr_free(x);
+				return NULL;
+			}
+			if (!quoted && v[0] == '@' && v[1] != '\0') {
+				if (p->op == OP_RE || p->op == OP_NRE) {
+					fail(lx, at, "a regex cannot come from another field (@%s)", v + 1);
+					free(v);
+					k8a_expr_free(x);
+					return NULL;
+				}
+				p->ref = make_ref(v + 1, lx, at);
+				free(v);
+				if (p->ref == NULL) {
+					k8a_expr_free(x);
+					return NULL;
+				}
+				return x;
+			}
+			if (add_value(p, v) != 0 || prepare_values(p, lx, at) != 0) {
 				k8a_expr_free(x);
 				return NULL;
 			}
@@ -694,7 +751,7 @@ pred_lits(const struct pred *p)
 	char **l;
 	size_t i;
 
-	if (!p->literal_safe || p->field == K8A_F_TIME || p->field == K8A_F_CODE)
+	if (!p->literal_safe || p->ref || p->field == K8A_F_TIME || p->field == K8A_F_CODE)
 		return NULL;
 	switch (p->op) {
 	case OP_EQ:
@@ -977,12 +1034,84 @@ walk(const struct pred *p, const struct seg *sg, size_t n, json_t *v)
 	return test_json(p, v);
 }
 
+static int eval_pred(const struct pred *p, k8a_event *ev);
+
+/* First scalar value a field has in this record, as text, or NULL. */
+static char *
+ref_value(const struct pred *r, k8a_event *ev)
+{
+	const struct seg *sg;
+	size_t n, i;
+	json_t *v;
+	char tmp[64];
+
+	if (r->field >= 0) {
+		const char *s = k8a_event_str(ev, (enum k8a_field)r->field);
+		return s ? strdup(s) : NULL;
+	}
+	if (r->synth != S_NONE)
+		return NULL;
+	sg = ev->source == K8A_SRC_CLOUDTRAIL ? r->ct : r->k8s;
+	n = ev->source == K8A_SRC_CLOUDTRAIL ? r->nct : r->nk8s;
+	if (sg == NULL)
+		return NULL;
+	v = ev->root;
+	for (i = 0; i < n && v != NULL; i++) {
+		while (json_is_array(v) && sg[i].key != NULL)
+			v = json_array_get(v, 0);
+		v = sg[i].key ? json_object_get(v, sg[i].key) :
+			json_array_get(v, sg[i].index < 0 ? 0 : (size_t)sg[i].index);
+	}
+	while (json_is_array(v))
+		v = json_array_get(v, 0);
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	if (json_is_integer(v))
+		snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(tmp, sizeof(tmp), "%.17g", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(tmp, sizeof(tmp), "%s", json_is_true(v) ? "true" : "false");
+	else
+		return NULL;
+	return strdup(tmp);
+}
+
+/* "field op @other": evaluate with the other field's value as the operand. */
+static int
+eval_ref(const struct pred *p, k8a_event *ev)
+{
+	struct pred q = *p;
+	char *val = ref_value(p->ref, ev);
+	double num = 0;
+	int isnum, istm, r;
+	int64_t tm = 0;
+
+	if (val == NULL)
+		return 0;
+	isnum = parse_number(val, &num);
+	istm = k8a_time_parse(val, strlen(val), &tm) == K8A_OK;
+	q.ref = NULL;
+	q.vals = &val;
+	q.nvals = 1;
+	q.num = &num;
+	q.isnum = &isnum;
+	q.tm = &tm;
+	q.istm = &istm;
+	r = eval_pred(&q, ev);
+	free(val);
+	return r;
+}
+
 static int
 eval_pred(const struct pred *p, k8a_event *ev)
 {
 	enum k8a_source src = ev->source;
 	const char *s;
 	char buf[4096];
+
+	if (p->ref)
+		return eval_ref(p, ev);
 
 	if (p->synth == S_TYPE) {
 		s = src == K8A_SRC_K8S ? "k8s" : src == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown";

@@ -37,8 +37,8 @@ static const struct fe_opt opts[] = {
 	[O_MAX] = { "max-count", 'm', 1, "N", "stop reading a file after N matching records" },
 	[O_QUIET] = { "quiet", 'q', 0, NULL, "print nothing; exit 0 at the first match" },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
-	[O_WITH_NAME] = { "with-filename", 'H', 0, NULL, "show file names (default with several inputs)" },
-	[O_NO_NAME] = { "no-filename", 'h', 0, NULL, "never show file names" },
+	[O_WITH_NAME] = { "with-filename", 'H', 0, NULL, "name the file on each -c count (default with several inputs or a directory)" },
+	[O_NO_NAME] = { "no-filename", 'h', 0, NULL, "never show file names (-c counts, the location column)" },
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record (for checking the byte prefilter)" },
 	[O_VALIDATE] = { "validate", 0, 0, NULL, "parse every record, reporting invalid ones, even when not needed" },
@@ -56,7 +56,8 @@ struct grep {
 	int has_since, has_until;
 	int exec, json, count, files, nul, invert, quiet, silent, keep_stages;
 	int no_prefilter, validate, header;
-	int names; /* -1 auto, 0 no, 1 yes */
+	int names; /* -1 auto, 0 no, 1 yes: for -c and -l */
+	int hide_path; /* -h: the location column shows only line numbers */
 	long max;
 	struct fe_cols cols;
 	int tty;
@@ -235,7 +236,10 @@ main(int argc, char **argv)
 		case O_QUIET: g.quiet = 1; break;
 		case O_SILENT: g.silent = 1; break;
 		case O_WITH_NAME: g.names = 1; break;
-		case O_NO_NAME: g.names = 0; break;
+		case O_NO_NAME:
+			g.names = 0;
+			g.hide_path = 1;
+			break;
 		case O_KEEP_STAGES: g.keep_stages = 1; break;
 		case O_NO_PREFILTER: g.no_prefilter = 1; break;
 		case O_VALIDATE: g.validate = 1; break;
@@ -343,7 +347,7 @@ main(int argc, char **argv)
 			} else
 				fe_put_json_line(stdout, ev);
 		} else
-			fe_cols_print(stdout, &g.cols, ev, g.names);
+			fe_cols_print(stdout, &g.cols, ev, !g.hide_path);
 	}
 	if (g.count) {
 		if (g.names == 1)
