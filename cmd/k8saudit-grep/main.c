@@ -313,7 +313,8 @@ main(int argc, char **argv)
 		if ((records & 0xfff) == 0)
 			fe_progress(r, records);
 		if (fs.path == NULL || strcmp(fs.path, k8a_event_origin(ev)->path) != 0) {
-			flush_count(&g, &fs);
+			if (g.names == 1)
+				flush_count(&g, &fs);
 			free(fs.path);
 			fs.path = strdup(k8a_event_origin(ev)->path);
 			fs.matches = 0;
