@@ -129,13 +129,17 @@ k8a_framer_skipped(const struct k8a_framer *f)
 	return f->skipped;
 }
 
+/* memchr beats a byte loop by an order of magnitude here: lines are long. */
 static size_t
 count_nl(const char *p, size_t n)
 {
-	size_t c = 0, i;
+	const char *e = p + n;
+	size_t c = 0;
 
-	for (i = 0; i < n; i++)
-		c += p[i] == '\n';
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p++;
+	}
 	return c;
 }
 
