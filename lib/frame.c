@@ -71,7 +71,18 @@ struct k8a_framer {
 
 	struct k8a_buf scratch;
 	uint64_t skipped;
+
+	void (*progress)(void *);
+	void *progress_arg;
+	uint64_t progress_at;
 };
+
+void
+k8a_framer_set_progress(struct k8a_framer *f, void (*cb)(void *), void *arg)
+{
+	f->progress = cb;
+	f->progress_arg = arg;
+}
 
 static void
 seterr(struct k8a_framer *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -200,6 +211,10 @@ refill(struct k8a_framer *f)
 		return 0;
 	}
 	f->end += (size_t)r;
+	if (f->progress && f->base + f->end - f->progress_at >= ((uint64_t)8 << 20)) {
+		f->progress_at = f->base + f->end;
+		f->progress(f->progress_arg);
+	}
 	return 1;
 }
 

@@ -95,6 +95,11 @@ int k8a_reader_set_max_record(k8a_reader *r, size_t bytes);
 typedef struct k8a_prefilter k8a_prefilter;
 void k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf);
 
+/*! k8a_reader_set_progress() : call cb(arg) about every 8 MiB of
+ * decompressed input, also while the prefilter skips records, so a tool
+ * can show progress on long runs.  cb must not call the reader. */
+void k8a_reader_set_progress(k8a_reader *r, void (*cb)(void *arg), void *arg);
+
 /*! k8a_reader_next() : the next event.
  * @return K8A_OK and *ev set; K8A_EOF at the end of all inputs; K8A_WARN
  *         when a record or input was unusable (message and location in

@@ -86,6 +86,8 @@ struct k8a_framer *k8a_framer_new(struct k8a_src *in, size_t max_record,
  * K8A_FAILED (stream unusable; err set), K8A_FATAL (ENOMEM). */
 int k8a_framer_next(struct k8a_framer *f, struct k8a_rec *rec);
 uint64_t k8a_framer_bytes(const struct k8a_framer *f);
+/* Call cb about every 8 MiB of stream read. */
+void k8a_framer_set_progress(struct k8a_framer *f, void (*cb)(void *), void *arg);
 uint64_t k8a_framer_skipped(const struct k8a_framer *f);
 void k8a_framer_free(struct k8a_framer *f);
 

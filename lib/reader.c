@@ -64,6 +64,8 @@ struct k8a_reader {
 
 	size_t max_record;
 	const k8a_prefilter *pf;
+	void (*progress)(void *);
+	void *progress_arg;
 	uint64_t bytes, skipped;
 
 	struct seen_set seen[2];
@@ -169,6 +171,13 @@ void
 k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf)
 {
 	r->pf = pf;
+}
+
+void
+k8a_reader_set_progress(k8a_reader *r, void (*cb)(void *arg), void *arg)
+{
+	r->progress = cb;
+	r->progress_arg = arg;
 }
 
 const char *
@@ -362,6 +371,8 @@ open_stream(k8a_reader *r)
 		case MAGIC_NONE:
 			if ((r->fr = k8a_framer_new(l->chain, r->max_record, r->pf, r->from_walk, r->err)) == NULL)
 				return K8A_FATAL;
+			if (r->progress)
+				k8a_framer_set_progress(r->fr, r->progress, r->progress_arg);
 			return K8A_OK;
 		}
 	}

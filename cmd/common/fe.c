@@ -195,6 +195,7 @@ fe_parse_when(const char *s, int64_t *usec)
 
 /* ---- progress ---- */
 static int progress_shown;
+static uint64_t progress_records;
 static struct timespec progress_start, progress_last;
 
 static double
@@ -209,6 +210,7 @@ fe_progress(k8a_reader *r, uint64_t records)
 	static int tty = -1;
 	struct timespec now;
 
+	progress_records = records;
 	if (tty == -1)
 		tty = isatty(2);
 	if (!tty)
@@ -225,6 +227,12 @@ fe_progress(k8a_reader *r, uint64_t records)
 		(double)k8a_reader_bytes(r) / 1e6, (unsigned long long)records);
 	fe_put(stderr, k8a_reader_path(r));
 	progress_shown = 1;
+}
+
+void
+fe_progress_cb(void *reader)
+{
+	fe_progress(reader, progress_records);
 }
 
 void

@@ -78,6 +78,8 @@ void fe_put_json_line(FILE *fp, k8a_event *ev);
 /* A progress line on a terminal's stderr, at most twice a second, only
  * after the first second.  fe_progress_end() clears it. */
 void fe_progress(k8a_reader *r, uint64_t records);
+/* For k8a_reader_set_progress(r, fe_progress_cb, r). */
+void fe_progress_cb(void *reader);
 void fe_progress_end(void);
 
 #endif

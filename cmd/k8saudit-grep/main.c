@@ -294,6 +294,7 @@ main(int argc, char **argv)
 		pf = k8a_prefilter_new(k8a_expr_literals(g.expr));
 		k8a_reader_set_prefilter(r, pf);
 	}
+	k8a_reader_set_progress(r, fe_progress_cb, r);
 	if (g.header && !g.json && !g.count && !g.files && !g.quiet)
 		fe_cols_header(stdout, &g.cols);
 
