@@ -587,7 +587,9 @@ element(struct k8a_framer *f, const char *p, size_t n, const char **rp, size_t *
 			seterr(f, "array element is not an object");
 			return -1;
 		}
-		if ((r = unwrap_auto(f, p, n, rp, rn)) != 0)
+		/* Records and items hold records; only arrays of unknown
+		 * purpose may hold wrapped ones */
+		if (f->kind == K_AUTO && (r = unwrap_auto(f, p, n, rp, rn)) != 0)
 			return r;
 		*rp = p;
 		*rn = n;

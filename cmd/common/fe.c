@@ -33,7 +33,8 @@ fe_getopt(int argc, char **argv, const struct fe_opt *opts, const char **arg)
 	int c, li = -1;
 
 	if (built != opts) {
-		so[k++] = '+'; /* operands are paths; stop at the first */
+		/* Options may follow paths (GNU style), as in
+		 * "k8saudit-grep -w EXPR ./AWSLogs/ --json"; "--" ends them. */
 		so[k++] = ':';
 		for (i = 0; opts[i].lng || opts[i].shrt; i++) {
 			if (opts[i].lng) {
