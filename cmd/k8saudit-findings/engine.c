@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Snapshots of records, evidence and the list of findings.  Records are
+ * not kept: a finding holds a snapshot with the few strings it prints.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings.h"
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+struct snap *
+snap_new(k8a_event *ev, uint64_t seq)
+{
+	struct snap *s = calloc(1, sizeof(*s));
+	const struct k8a_origin *o = k8a_event_origin(ev);
+	char buf[8192], tgt[4096], cmd[4096];
+	json_t *g;
+
+	if (s == NULL)
+		return NULL;
+	s->refs = 1;
+	s->seq = seq;
+	s->source = k8a_event_source(ev);
+	s->time = k8a_event_time(ev);
+	s->time_s = dup_or_null(k8a_event_str(ev, K8A_F_TIME));
+	s->id = dup_or_null(k8a_event_str(ev, K8A_F_ID));
+	s->user = dup_or_null(k8a_event_str(ev, K8A_F_USER));
+	s->uid = dup_or_null(k8a_event_str(ev, K8A_F_UID));
+	s->arn = dup_or_null(k8a_event_str(ev, K8A_F_ARN));
+	s->canonical_arn = dup_or_null(k8a_event_str(ev, K8A_F_CANONICAL_ARN));
+	s->access_key = dup_or_null(k8a_event_str(ev, K8A_F_ACCESS_KEY));
+	s->session = dup_or_null(k8a_event_str(ev, K8A_F_SESSION));
+	s->principal = dup_or_null(k8a_event_str(ev, K8A_F_PRINCIPAL));
+	s->account = dup_or_null(k8a_event_str(ev, K8A_F_ACCOUNT));
+	s->impersonated = dup_or_null(k8a_event_str(ev, K8A_F_IMPERSONATED));
+	s->ip = dup_or_null(k8a_event_str(ev, K8A_F_SOURCE_IP));
+	s->peer = dup_or_null(k8a_event_str(ev, K8A_F_PEER_IP));
+	s->ua = dup_or_null(k8a_event_str(ev, K8A_F_USER_AGENT));
+	s->verb = dup_or_null(k8a_event_str(ev, K8A_F_VERB));
+	s->resource = dup_or_null(k8a_event_str(ev, K8A_F_RESOURCE));
+	s->subresource = dup_or_null(k8a_event_str(ev, K8A_F_SUBRESOURCE));
+	s->ns = dup_or_null(k8a_event_str(ev, K8A_F_NAMESPACE));
+	s->name = dup_or_null(k8a_event_str(ev, K8A_F_NAME));
+	s->code = dup_or_null(k8a_event_str(ev, K8A_F_CODE));
+	s->region = dup_or_null(k8a_event_str(ev, K8A_F_REGION));
+	s->uri = dup_or_null(k8a_event_str(ev, K8A_F_URI));
+	fe_ips(ev, buf, sizeof(buf));
+	s->ips = strdup(buf);
+	cmd[0] = '\0';
+	if (s->source == K8A_SRC_K8S && s->subresource &&
+	    (strcmp(s->subresource, "exec") == 0 || strcmp(s->subresource, "attach") == 0) &&
+	    k8a_exec_command(s->uri, cmd, sizeof(cmd)) > 0)
+		s->command = strdup(cmd);
+	fe_action(ev, buf, sizeof(buf));
+	fe_target(ev, tgt, sizeof(tgt));
+	{
+		size_t n = strlen(buf);
+		if (tgt[0] && n + 2 < sizeof(buf))
+			snprintf(buf + n, sizeof(buf) - n, " %s", tgt);
+		n = strlen(buf);
+		if (s->command && n + 4 < sizeof(buf))
+			snprintf(buf + n, sizeof(buf) - n, " -- %s", s->command);
+	}
+	s->what = strdup(buf);
+	s->where = dup_or_null(k8a_event_where(ev));
+	s->path = dup_or_null(o->path);
+	s->member = dup_or_null(o->member);
+	s->line = o->line;
+	s->index = o->index;
+	g = s->source == K8A_SRC_K8S ? json_object_get(json_object_get(k8a_event_json(ev), "user"), "groups") : NULL;
+	if (json_is_array(g))
+		s->groups = json_deep_copy(g);
+	return s;
+}
+
+struct snap *
+snap_ref(struct snap *s)
+{
+	if (s)
+		s->refs++;
+	return s;
+}
+
+void
+snap_unref(struct snap *s)
+{
+	if (s == NULL || --s->refs > 0)
+		return;
+	free(s->time_s); free(s->id); free(s->user); free(s->uid); free(s->arn);
+	free(s->canonical_arn); free(s->access_key); free(s->session); free(s->principal);
+	free(s->account); free(s->impersonated); free(s->ip); free(s->ips); free(s->peer);
+	free(s->ua); free(s->verb); free(s->resource); free(s->subresource); free(s->ns);
+	free(s->name); free(s->code); free(s->region); free(s->uri); free(s->command);
+	free(s->what); free(s->where); free(s->path); free(s->member);
+	json_decref(s->groups);
+	free(s);
+}
+
+/* ---- field values for evidence ---- */
+
+static const struct {
+	const char *name;
+	enum k8a_field f;
+} aliases[] = {
+	{ "time", K8A_F_TIME }, { "id", K8A_F_ID }, { "user", K8A_F_USER }, { "uid", K8A_F_UID },
+	{ "arn", K8A_F_ARN }, { "canonicalarn", K8A_F_CANONICAL_ARN }, { "key", K8A_F_ACCESS_KEY },
+	{ "accesskey", K8A_F_ACCESS_KEY }, { "session", K8A_F_SESSION },
+	{ "principal", K8A_F_PRINCIPAL }, { "account", K8A_F_ACCOUNT },
+	{ "as", K8A_F_IMPERSONATED }, { "impersonated", K8A_F_IMPERSONATED },
+	{ "peer", K8A_F_PEER_IP }, { "ua", K8A_F_USER_AGENT }, { "verb", K8A_F_VERB },
+	{ "action", K8A_F_VERB }, { "service", K8A_F_SERVICE }, { "apigroup", K8A_F_API_GROUP },
+	{ "resource", K8A_F_RESOURCE }, { "subresource", K8A_F_SUBRESOURCE },
+	{ "namespace", K8A_F_NAMESPACE }, { "ns", K8A_F_NAMESPACE }, { "name", K8A_F_NAME },
+	{ "code", K8A_F_CODE }, { "decision", K8A_F_DECISION }, { "reason", K8A_F_REASON },
+	{ "stage", K8A_F_STAGE }, { "uri", K8A_F_URI }, { "region", K8A_F_REGION },
+};
+
+/* Collect every value a dotted path reaches; arrays met with a key fan
+ * out.  Segments: key, "quoted.key", [n], [*]. */
+static void
+walk(json_t *v, const char *p, json_t *out, int *fanned)
+{
+	char key[512];
+	size_t k = 0;
+
+	while (v && *p == '.')
+		p++;
+	if (v == NULL)
+		return;
+	if (*p == '\0') {
+		json_array_append(out, v);
+		return;
+	}
+	if (*p == '[') {
+		char *end;
+		long idx;
+		if (p[1] == '*' && p[2] == ']') {
+			size_t i;
+			json_t *e;
+			*fanned = 1;
+			json_array_foreach(v, i, e)
+				walk(e, p + 3, out, fanned);
+			return;
+		}
+		idx = strtol(p + 1, &end, 10);
+		if (*end != ']' || idx < 0)
+			return;
+		walk(json_array_get(v, (size_t)idx), end + 1, out, fanned);
+		return;
+	}
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		*fanned = 1;
+		json_array_foreach(v, i, e)
+			walk(e, p, out, fanned);
+		return;
+	}
+	if (*p == '"') {
+		for (p++; *p && *p != '"'; p++)
+			if (k + 1 < sizeof(key))
+				key[k++] = *p;
+		if (*p == '"')
+			p++;
+	} else {
+		for (; *p && *p != '.' && *p != '['; p++)
+			if (k + 1 < sizeof(key))
+				key[k++] = *p;
+	}
+	key[k] = '\0';
+	walk(json_object_get(v, key), p, out, fanned);
+}
+
+json_t *
+field_value(k8a_event *ev, const char *field)
+{
+	json_t *root = k8a_event_json(ev), *out, *v;
+	char buf[4096];
+	size_t i;
+	int fanned = 0;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(field, aliases[i].name) == 0) {
+			const char *s = k8a_event_str(ev, aliases[i].f);
+			return s ? json_string(s) : NULL;
+		}
+	if (strcmp(field, "command") == 0 || strcmp(field, "container") == 0) {
+		const char *uri = k8a_event_str(ev, K8A_F_URI);
+		if (uri == NULL)
+			return NULL;
+		if ((field[1] == 'o' && field[2] == 'm' ? k8a_exec_command(uri, buf, sizeof(buf)) :
+		     k8a_exec_container(uri, buf, sizeof(buf))) <= 0)
+			return NULL;
+		return json_string(buf);
+	}
+	if (strcmp(field, "type") == 0) {
+		enum k8a_source s = k8a_event_source(ev);
+		return json_string(s == K8A_SRC_K8S ? "k8s" : s == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown");
+	}
+	if (strcmp(field, "groups") == 0 || strcmp(field, "group") == 0)
+		field = "user.groups";
+	else if (strcmp(field, "ip") == 0)
+		field = k8a_event_source(ev) == K8A_SRC_CLOUDTRAIL ? "sourceIPAddress" : "sourceIPs";
+	else if (strcmp(field, "error") == 0)
+		field = k8a_event_source(ev) == K8A_SRC_CLOUDTRAIL ? "errorCode" : "responseStatus.reason";
+	if (root == NULL || (out = json_array()) == NULL)
+		return NULL;
+	walk(root, field, out, &fanned);
+	if (json_array_size(out) == 0) {
+		json_decref(out);
+		return NULL;
+	}
+	if (!fanned && json_array_size(out) == 1) {
+		v = json_incref(json_array_get(out, 0));
+		json_decref(out);
+		return v;
+	}
+	return out;
+}
+
+json_t *
+evidence_collect(const struct rule *r, k8a_event *ev)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o && i < r->evidence.n; i++) {
+		json_t *v = field_value(ev, r->evidence.v[i]);
+		if (v)
+			json_object_set_new(o, r->evidence.v[i], v);
+	}
+	return o;
+}
+
+/* ---- the list of findings ---- */
+
+void
+findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum sev sev,
+	const char *gd, const char *note, json_t *evidence)
+{
+	struct finding *f;
+
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 64;
+		struct finding *nf = realloc(fs->f, cap * sizeof(*nf));
+		if (nf == NULL) {
+			json_decref(evidence);
+			return;
+		}
+		fs->f = nf;
+		fs->cap = cap;
+	}
+	f = &fs->f[fs->n];
+	memset(f, 0, sizeof(*f));
+	f->rule = r;
+	f->ev = snap_ref(ev);
+	f->sev = sev;
+	f->guardduty = gd ? strdup(gd) : NULL;
+	f->note = note ? strdup(note) : NULL;
+	f->evidence = evidence ? evidence : json_object();
+	f->seq = fs->n;
+	fs->n++;
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->ev->time != y->ev->time)
+		return x->ev->time < y->ev->time ? -1 : 1;
+	if (x->ev->seq != y->ev->seq)
+		return x->ev->seq < y->ev->seq ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void
+findings_sort(struct findings *fs)
+{
+	if (fs->n > 1)
+		qsort(fs->f, fs->n, sizeof(*fs->f), cmp_finding);
+}
+
+void
+findings_free(struct findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		snap_unref(fs->f[i].ev);
+		free(fs->f[i].guardduty);
+		free(fs->f[i].note);
+		json_decref(fs->f[i].evidence);
+	}
+	free(fs->f);
+	memset(fs, 0, sizeof(*fs));
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * k8saudit-findings: rules as data (see k8saudit-rules(5)), a single-pass
+ * engine over k8a_reader, a few correlations written in C, and the output
+ * formats.  Internal to the tool.
+ */
+#ifndef K8A_FINDINGS_H
+#define K8A_FINDINGS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fe.h"
+
+enum sev { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_COUNT_ };
+
+extern const char *const sev_names[SEV_COUNT_];
+/* "high" -> SEV_HIGH, or -1. */
+int sev_parse(const char *s);
+
+/* ---- rules (rules.c) ---- */
+struct strv {
+	char **v;
+	size_t n;
+};
+void strv_push(struct strv *s, const char *v);
+void strv_free(struct strv *s);
+
+struct corr; /* a correlation's state (corr.c) */
+
+struct rule {
+	char *id, *title, *guardduty, *when_text;
+	enum sev sev;
+	enum k8a_source source;
+	struct strv mitre, evidence, literals, anchors, catalog;
+	int has_literals;    /* `literals` given: use them instead of the expression's */
+	int correlation;     /* kind correlation */
+	k8a_expr *when;
+	k8a_prefilter *pf;   /* per-rule byte check before evaluating `when` */
+	char *file;
+	unsigned line;
+	int enabled;
+	struct corr *corr;
+};
+
+struct ruleset {
+	struct rule **r;
+	size_t n;
+	int errors; /* diagnostics printed while loading */
+};
+
+/* Load one file, or every *.rules file below a directory (byte order).
+ * Problems are reported as "file:line: message" and counted; the bad rule
+ * is skipped.  `explicit` makes a missing path an error. */
+void rules_load_path(struct ruleset *rs, const char *path);
+void rules_free(struct ruleset *rs);
+/* The literals a record must contain for this rule (NULL: any record). */
+const char *const *rule_literals(const struct rule *r);
+
+/* ---- a record, reduced to what a finding needs (engine.c) ---- */
+struct snap {
+	int64_t time;       /* usec, INT64_MIN when unknown */
+	uint64_t seq;       /* input order, for stable sorting */
+	enum k8a_source source;
+	char *time_s, *id, *user, *uid, *arn, *canonical_arn, *access_key, *session, *principal;
+	char *account, *impersonated, *ip, *ips, *peer, *ua, *verb, *resource, *subresource;
+	char *ns, *name, *code, *region, *uri, *command, *what, *where, *path, *member;
+	json_t *groups; /* array of strings or NULL */
+	uint64_t line;
+	int64_t index;
+	int refs;
+};
+struct snap *snap_new(k8a_event *ev, uint64_t seq);
+struct snap *snap_ref(struct snap *s);
+void snap_unref(struct snap *s);
+
+/* ---- findings ---- */
+struct finding {
+	const struct rule *rule;
+	struct snap *ev;
+	enum sev sev;
+	char *guardduty; /* NULL: the rule's */
+	char *note;      /* appended to the title (e.g. "first seen in this input") */
+	json_t *evidence; /* object */
+	uint64_t seq;
+};
+
+struct findings {
+	struct finding *f;
+	size_t n, cap;
+};
+
+/* Takes the evidence reference and a reference to the snapshot. */
+void findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum sev sev,
+	const char *gd, const char *note, json_t *evidence);
+void findings_sort(struct findings *fs);
+void findings_free(struct findings *fs);
+
+/* The evidence object of a single-event rule: each listed field's value. */
+json_t *evidence_collect(const struct rule *r, k8a_event *ev);
+/* A field of the event as JSON (aliases included), or NULL. */
+json_t *field_value(k8a_event *ev, const char *field);
+
+/* ---- IP lists (iplist.c) ---- */
+struct iplist;
+struct iplist *iplist_load(const char *path, int *errors);
+void iplist_free(struct iplist *l);
+/* 1 when the textual address is in the list; the matching entry in *hit. */
+int iplist_match(const struct iplist *l, const char *addr, const char **hit);
+size_t iplist_count(const struct iplist *l);
+
+/* ---- correlations (corr.c) ---- */
+struct corr_ctx {
+	struct findings *out;
+	const struct iplist *iplist, *tor;
+	const char *iplist_name, *tor_name;
+};
+/* 1 when a C implementation exists for this rule id. */
+int corr_known(const char *id);
+/* 1 when the correlation can run with the options given (e.g. --ip-list). */
+int corr_usable(const struct rule *r, const struct corr_ctx *cx);
+/* A candidate record (its `when` matched).  Called in input order. */
+void corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s);
+/* After all input: sort what was kept, run the state machines, emit. */
+void corr_finish(struct rule *r, struct corr_ctx *cx);
+void corr_free(struct rule *r);
+/* The GuardDuty tactic bucket of a Kubernetes request (k8s-detections 2.2). */
+const char *gd_bucket(k8a_event *ev);
+
+/* ---- output (output.c) ---- */
+enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
+void output_finding(FILE *fp, enum fmt fmt, const struct finding *f);
+void output_list_rules(FILE *fp, const struct ruleset *rs, int json);
+/* ATT&CK tactic name of a technique id (T1098.006 -> "Persistence"). */
+const char *mitre_tactic(const char *technique);
+
+#endif

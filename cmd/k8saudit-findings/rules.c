@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The rule-file parser (format: k8saudit-rules(5)).
+ *
+ *   rule ID
+ *   key   value          # a trailing comment needs whitespace before '#'
+ *         continuation   (a line starting with whitespace continues the key)
+ *   end
+ *
+ * Every problem is reported as "file:line: message"; the rule it belongs to
+ * is dropped and loading goes on, so one typo does not hide the catalog.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "findings.h"
+
+const char *const sev_names[SEV_COUNT_] = { "info", "low", "medium", "high", "critical" };
+
+int
+sev_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < SEV_COUNT_; i++)
+		if (strcmp(s, sev_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+strv_push(struct strv *s, const char *v)
+{
+	char **nv = realloc(s->v, (s->n + 2) * sizeof(*nv));
+
+	if (nv == NULL)
+		return;
+	s->v = nv;
+	if ((s->v[s->n] = strdup(v)) != NULL)
+		s->n++;
+	s->v[s->n] = NULL;
+}
+
+void
+strv_free(struct strv *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static void
+rule_free(struct rule *r)
+{
+	if (r == NULL)
+		return;
+	corr_free(r);
+	free(r->id);
+	free(r->title);
+	free(r->guardduty);
+	free(r->when_text);
+	free(r->file);
+	strv_free(&r->mitre);
+	strv_free(&r->evidence);
+	strv_free(&r->literals);
+	strv_free(&r->anchors);
+	strv_free(&r->catalog);
+	k8a_expr_free(r->when);
+	k8a_prefilter_free(r->pf);
+	free(r);
+}
+
+void
+rules_free(struct ruleset *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		rule_free(rs->r[i]);
+	free(rs->r);
+	rs->r = NULL;
+	rs->n = 0;
+}
+
+const char *const *
+rule_literals(const struct rule *r)
+{
+	if (r->has_literals)
+		return (const char *const *)r->literals.v;
+	return k8a_expr_literals(r->when);
+}
+
+/* ---- parsing one file ---- */
+
+struct pstate {
+	struct ruleset *rs;
+	const char *file;
+	struct rule *cur;   /* the rule being read, or NULL */
+	int bad;            /* the current rule had an error: drop it at `end` */
+	char *key;          /* the key whose value is being accumulated */
+	char *val;
+	size_t vlen;
+	unsigned keyline;   /* line of the key */
+	unsigned seen;      /* bit per key: given already */
+};
+
+static void
+perr(struct pstate *ps, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+perr(struct pstate *ps, unsigned line, const char *fmt, ...)
+{
+	char where[4096], msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(where, sizeof(where), "%s:%u", ps->file, line);
+	fe_diag(where, "%s", msg);
+	ps->rs->errors++;
+	if (ps->cur)
+		ps->bad = 1;
+}
+
+/* Drop a trailing comment: '#' preceded by whitespace, outside quotes. */
+static void
+strip_comment(char *s)
+{
+	char q = 0;
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (q) {
+			if (s[i] == '\\' && s[i + 1])
+				i++;
+			else if (s[i] == q)
+				q = 0;
+		} else if (s[i] == '"' || s[i] == '\'')
+			q = s[i];
+		else if (s[i] == '#' && i > 0 && isspace((unsigned char)s[i - 1])) {
+			s[i] = '\0';
+			break;
+		}
+	}
+}
+
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Split a comma-separated list; items may be quoted.  -1 on an empty item. */
+static int
+split_list(const char *s, struct strv *out)
+{
+	char *dup = strdup(s), *p, *item;
+	char q = 0;
+	size_t i, start = 0, len;
+	int rc = 0;
+
+	if (dup == NULL)
+		return -1;
+	len = strlen(dup);
+	for (i = 0; i <= len; i++) {
+		if (i < len && q) {
+			if (dup[i] == q)
+				q = 0;
+			continue;
+		}
+		if (i < len && (dup[i] == '"' || dup[i] == '\'')) {
+			q = dup[i];
+			continue;
+		}
+		if (i < len && dup[i] != ',')
+			continue;
+		dup[i] = '\0';
+		item = trim(dup + start);
+		p = item;
+		if ((*p == '"' || *p == '\'') && strlen(p) >= 2 && p[strlen(p) - 1] == *p) {
+			p[strlen(p) - 1] = '\0';
+			p++;
+		}
+		if (*p == '\0')
+			rc = -1;
+		else
+			strv_push(out, p);
+		start = i + 1;
+	}
+	free(dup);
+	return rc;
+}
+
+static int
+valid_id(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return 0;
+	return 1;
+}
+
+/* T1234 or T1234.567 */
+static int
+valid_technique(const char *s)
+{
+	size_t i;
+
+	if (s[0] != 'T')
+		return 0;
+	for (i = 1; i <= 4; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	if (s[5] == '\0')
+		return 1;
+	if (s[5] != '.')
+		return 0;
+	for (i = 6; i <= 8; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return s[9] == '\0';
+}
+
+enum key {
+	K_TITLE, K_SEVERITY, K_MITRE, K_GUARDDUTY, K_SOURCE, K_WHEN, K_EVIDENCE, K_LITERALS,
+	K_ANCHORS, K_CATALOG, K_KIND, K_COUNT_
+};
+static const char *const keys[K_COUNT_] = {
+	"title", "severity", "mitre", "guardduty", "source", "when", "evidence", "literals",
+	"anchors", "catalog", "kind",
+};
+
+static void
+finish_key(struct pstate *ps)
+{
+	struct rule *r = ps->cur;
+	char *v;
+	int k, sev;
+	size_t i;
+
+	if (ps->key == NULL)
+		return;
+	for (k = 0; k < K_COUNT_; k++)
+		if (strcmp(ps->key, keys[k]) == 0)
+			break;
+	if (ps->val == NULL)
+		ps->val = strdup("");
+	if (ps->val == NULL)
+		return;
+	v = trim(ps->val);
+	if (r == NULL) {
+		/* reported when the key was read */
+	} else if (k == K_COUNT_) {
+		perr(ps, ps->keyline, "unknown key '%s'", ps->key);
+	} else if (ps->seen & (1u << k)) {
+		perr(ps, ps->keyline, "'%s' given twice in rule %s", keys[k], r->id);
+	} else if (*v == '\0') {
+		perr(ps, ps->keyline, "'%s' needs a value", keys[k]);
+	} else {
+		ps->seen |= 1u << k;
+		switch (k) {
+		case K_TITLE:
+			r->title = strdup(v);
+			break;
+		case K_SEVERITY:
+			if ((sev = sev_parse(v)) < 0)
+				perr(ps, ps->keyline, "unknown severity '%s' (info, low, medium, high, critical)", v);
+			else
+				r->sev = (enum sev)sev;
+			break;
+		case K_MITRE:
+			if (split_list(v, &r->mitre) != 0)
+				perr(ps, ps->keyline, "empty item in 'mitre'");
+			for (i = 0; i < r->mitre.n; i++)
+				if (!valid_technique(r->mitre.v[i]))
+					perr(ps, ps->keyline, "'%s' is not an ATT&CK technique id (T1234 or T1234.567)",
+						r->mitre.v[i]);
+			break;
+		case K_GUARDDUTY:
+			r->guardduty = strdup(v);
+			break;
+		case K_SOURCE:
+			if (strcmp(v, "k8s") == 0)
+				r->source = K8A_SRC_K8S;
+			else if (strcmp(v, "cloudtrail") == 0)
+				r->source = K8A_SRC_CLOUDTRAIL;
+			else
+				perr(ps, ps->keyline, "unknown source '%s' (k8s, cloudtrail)", v);
+			break;
+		case K_WHEN: {
+			struct k8a_err err;
+			r->when_text = strdup(v);
+			r->when = k8a_expr_compile(r->when_text, &err);
+			if (r->when == NULL) {
+				unsigned line = ps->keyline;
+				size_t off;
+				/* the value was joined with newlines: find the line */
+				for (off = 0; off < err.offset && r->when_text[off]; off++)
+					if (r->when_text[off] == '\n')
+						line++;
+				perr(ps, line, "in 'when': %s", err.msg);
+			}
+			break;
+		}
+		case K_EVIDENCE:
+			if (split_list(v, &r->evidence) != 0)
+				perr(ps, ps->keyline, "empty item in 'evidence'");
+			break;
+		case K_LITERALS:
+			if (split_list(v, &r->literals) != 0)
+				perr(ps, ps->keyline, "empty item in 'literals'");
+			r->has_literals = 1;
+			break;
+		case K_ANCHORS:
+			split_list(v, &r->anchors);
+			break;
+		case K_CATALOG:
+			split_list(v, &r->catalog);
+			break;
+		case K_KIND:
+			if (strcmp(v, "correlation") == 0)
+				r->correlation = 1;
+			else
+				perr(ps, ps->keyline, "unknown kind '%s' (correlation)", v);
+			break;
+		}
+	}
+	free(ps->key);
+	free(ps->val);
+	ps->key = ps->val = NULL;
+	ps->vlen = 0;
+}
+
+static void
+add_rule(struct pstate *ps, struct rule *r)
+{
+	struct rule **nv;
+	size_t i;
+
+	for (i = 0; i < ps->rs->n; i++)
+		if (strcmp(ps->rs->r[i]->id, r->id) == 0) {
+			perr(ps, r->line, "rule %s is already defined at %s:%u", r->id, ps->rs->r[i]->file,
+				ps->rs->r[i]->line);
+			rule_free(r);
+			return;
+		}
+	if ((nv = realloc(ps->rs->r, (ps->rs->n + 1) * sizeof(*nv))) == NULL) {
+		rule_free(r);
+		return;
+	}
+	ps->rs->r = nv;
+	ps->rs->r[ps->rs->n++] = r;
+}
+
+static void
+end_rule(struct pstate *ps, unsigned line)
+{
+	struct rule *r = ps->cur;
+	static const int required[] = { K_TITLE, K_SEVERITY, K_MITRE, K_SOURCE, K_WHEN };
+	size_t i;
+
+	finish_key(ps);
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!(ps->seen & (1u << required[i])))
+			perr(ps, line, "rule %s has no '%s'", r->id, keys[required[i]]);
+	if (!ps->bad && r->correlation && !corr_known(r->id))
+		perr(ps, r->line, "rule %s: kind correlation, but no built-in correlation has this id", r->id);
+	if (ps->bad) {
+		rule_free(r);
+	} else {
+		const char *const *lits = rule_literals(r);
+		if (lits)
+			r->pf = k8a_prefilter_new(lits);
+		r->enabled = 1;
+		add_rule(ps, r);
+	}
+	ps->cur = NULL;
+	ps->bad = 0;
+	ps->seen = 0;
+}
+
+static void
+parse_line(struct pstate *ps, char *line, unsigned lineno)
+{
+	char *s, *word, *rest;
+	size_t n;
+
+	n = strlen(line);
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	s = line;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0' || *s == '#')
+		return; /* blank or comment line (an indented comment too) */
+	strip_comment(line);
+	if (line[0] == ' ' || line[0] == '\t') {
+		size_t add;
+		char *nv;
+		s = trim(line);
+		if (ps->key == NULL) {
+			if (ps->cur)
+				perr(ps, lineno, "continuation line without a key");
+			return;
+		}
+		add = strlen(s);
+		if ((nv = realloc(ps->val, ps->vlen + add + 2)) == NULL)
+			return;
+		ps->val = nv;
+		ps->val[ps->vlen++] = '\n';
+		memcpy(ps->val + ps->vlen, s, add + 1);
+		ps->vlen += add;
+		return;
+	}
+	s = trim(line);
+	word = s;
+	while (*s && !isspace((unsigned char)*s))
+		s++;
+	if (*s)
+		*s++ = '\0';
+	rest = trim(s);
+	finish_key(ps);
+	if (strcmp(word, "rule") == 0) {
+		if (ps->cur) {
+			perr(ps, lineno, "rule %s is not closed with 'end'", ps->cur->id);
+			end_rule(ps, lineno);
+		}
+		if (!valid_id(rest)) {
+			perr(ps, lineno, "bad rule id '%s' (letters, digits, '-', '_', '.')", rest);
+			/* read the body anyway so its keys do not cascade errors */
+		}
+		if ((ps->cur = calloc(1, sizeof(*ps->cur))) == NULL)
+			return;
+		ps->cur->id = strdup(rest);
+		ps->cur->file = strdup(ps->file);
+		ps->cur->line = lineno;
+		ps->cur->source = K8A_SRC_UNKNOWN;
+		ps->bad = !valid_id(rest);
+		ps->seen = 0;
+		return;
+	}
+	if (strcmp(word, "end") == 0) {
+		if (ps->cur == NULL)
+			perr(ps, lineno, "'end' outside a rule");
+		else if (*rest)
+			perr(ps, lineno, "unexpected text after 'end'");
+		if (ps->cur)
+			end_rule(ps, lineno);
+		return;
+	}
+	if (ps->cur == NULL) {
+		perr(ps, lineno, "'%s' outside a rule (expected 'rule ID')", word);
+		return;
+	}
+	ps->key = strdup(word);
+	ps->val = strdup(rest);
+	ps->vlen = strlen(rest);
+	ps->keyline = lineno;
+}
+
+static void
+load_file(struct ruleset *rs, const char *path)
+{
+	struct pstate ps;
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+
+	if (fp == NULL) {
+		fe_diag(path, "%s", strerror(errno));
+		rs->errors++;
+		return;
+	}
+	memset(&ps, 0, sizeof(ps));
+	ps.rs = rs;
+	ps.file = path;
+	while (getline(&line, &cap, fp) != -1)
+		parse_line(&ps, line, ++lineno);
+	if (ferror(fp)) {
+		fe_diag(path, "read error: %s", strerror(errno));
+		rs->errors++;
+	}
+	finish_key(&ps);
+	if (ps.cur) {
+		perr(&ps, ps.cur->line, "rule %s is not closed with 'end'", ps.cur->id);
+		rule_free(ps.cur);
+	}
+	free(line);
+	fclose(fp);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n > m && strcmp(s + n - m, suf) == 0;
+}
+
+static void
+load_dir(struct ruleset *rs, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct strv names = { 0 };
+	size_t i;
+
+	if (d == NULL) {
+		fe_diag(dir, "%s", strerror(errno));
+		rs->errors++;
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		strv_push(&names, de->d_name);
+	}
+	closedir(d);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	for (i = 0; i < names.n; i++) {
+		struct stat st;
+		size_t len = strlen(dir) + strlen(names.v[i]) + 2;
+		char *p = malloc(len);
+		if (p == NULL)
+			continue;
+		snprintf(p, len, "%s/%s", dir, names.v[i]);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (depth < 8)
+				load_dir(rs, p, depth + 1);
+		} else if (has_suffix(names.v[i], ".rules"))
+			load_file(rs, p);
+		free(p);
+	}
+	strv_free(&names);
+}
+
+void
+rules_load_path(struct ruleset *rs, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		load_dir(rs, path, 0);
+	else
+		load_file(rs, path);
+}
