@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * rbac-diff: the identity pivot.  STS calls that return credentials are
+ * kept (keyed by the access key id they minted); a change's access key is
+ * followed back through them, hop by hop, to the long-term credential or
+ * the identity provider or service that started it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fe.h"
+#include "rd.h"
+
+static const char *const minting[] = {
+	"AssumeRole", "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML", "GetSessionToken",
+	"GetFederationToken", NULL,
+};
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+void
+rd_mint_add(struct rd *rd, k8a_event *ev)
+{
+	json_t *root = k8a_event_json(ev), *rp, *re, *ui, *m;
+	const char *name = k8a_event_str(ev, K8A_F_VERB), *key, *assumed;
+	size_t i;
+
+	for (i = 0; minting[i]; i++)
+		if (strcmp(name, minting[i]) == 0)
+			break;
+	if (minting[i] == NULL || json_object_get(root, "errorCode"))
+		return;
+	re = json_object_get(root, "responseElements");
+	key = jstr(json_object_get(re, "credentials"), "accessKeyId");
+	if (key == NULL || json_object_get(rd->mint, key))
+		return;
+	rp = json_object_get(root, "requestParameters");
+	ui = json_object_get(root, "userIdentity");
+	m = json_object();
+	rd_set_str(m, "event", name);
+	if (k8a_event_time(ev) != INT64_MIN) {
+		char tb[64];
+		k8a_time_format(k8a_event_time(ev), tb);
+		rd_set_str(m, "time", tb);
+	}
+	rd_set_str(m, "event_id", k8a_event_str(ev, K8A_F_ID));
+	rd_set_str(m, "location", k8a_event_where(ev));
+	rd_set_str(m, "source_ip", k8a_event_str(ev, K8A_F_SOURCE_IP));
+	rd_set_str(m, "user_agent", k8a_event_str(ev, K8A_F_USER_AGENT));
+	rd_set_str(m, "role_arn", jstr(rp, "roleArn"));
+	rd_set_str(m, "session_name", jstr(rp, "roleSessionName") ? jstr(rp, "roleSessionName") : jstr(rp, "name"));
+	assumed = jstr(json_object_get(re, "assumedRoleUser"), "arn");
+	if (assumed == NULL)
+		assumed = jstr(json_object_get(re, "federatedUser"), "arn");
+	rd_set_str(m, "assumed_arn", assumed);
+	rd_set_str(m, "caller_type", jstr(ui, "type"));
+	rd_set_str(m, "caller_arn", jstr(ui, "arn"));
+	rd_set_str(m, "caller_access_key_id", jstr(ui, "accessKeyId"));
+	rd_set_str(m, "caller_user", jstr(ui, "userName"));
+	rd_set_str(m, "identity_provider", jstr(ui, "identityProvider") ? jstr(ui, "identityProvider") : jstr(rp, "principalArn"));
+	rd_set_str(m, "invoked_by", jstr(ui, "invokedBy"));
+	json_object_set_new(rd->mint, key, m);
+}
+
+static json_t *
+terminal(const char *key, const char *type, const char *principal, const char *how, int long_term)
+{
+	json_t *t = json_object();
+
+	rd_set_str(t, "access_key_id", key);
+	rd_set_str(t, "type", type);
+	rd_set_str(t, "principal", principal);
+	rd_set_str(t, "how", how);
+	json_object_set_new(t, "long_term", json_boolean(long_term));
+	return t;
+}
+
+static json_t *
+owner_end(const char *key, const char *type, const char *arn)
+{
+	if (type && strcmp(type, "Root") == 0)
+		return terminal(key, "Root", arn, "root user access key", 1);
+	if (key && strncmp(key, "AKIA", 4) == 0)
+		return terminal(key, type ? type : "IAMUser", arn, "IAM user access key", 1);
+	return terminal(key, type, arn, "temporary key; the event that minted it is not in the input", 0);
+}
+
+json_t *
+rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
+{
+	json_t *chain, *m;
+	const char *cur = key;
+	int depth;
+
+	if (key == NULL)
+		return NULL;
+	/* Without STS events there is nothing to follow: say only what a
+	 * long-term key is. */
+	if (json_object_size(rd->mint) == 0 && strncmp(key, "AKIA", 4) != 0)
+		return NULL;
+	chain = json_array();
+	for (depth = 0; depth < 16 && cur; depth++) {
+		json_t *hop;
+		const char *ctype, *ev;
+
+		if ((m = json_object_get(rd->mint, cur)) == NULL) {
+			json_array_append_new(chain, owner_end(cur, type, arn));
+			return chain;
+		}
+		hop = json_deep_copy(m);
+		json_object_set_new(hop, "access_key_id", json_string(cur));
+		{ /* put the key first for readers */
+			json_t *h2 = json_object();
+			const char *k;
+			json_t *v;
+			json_object_set(h2, "access_key_id", json_object_get(hop, "access_key_id"));
+			json_object_foreach(hop, k, v)
+				if (strcmp(k, "access_key_id") != 0)
+					json_object_set(h2, k, v);
+			json_decref(hop);
+			hop = h2;
+		}
+		json_array_append_new(chain, hop);
+		ctype = jstr(m, "caller_type");
+		ev = jstr(m, "event");
+		if (strcmp(ev, "AssumeRoleWithSAML") == 0 || strcmp(ev, "AssumeRoleWithWebIdentity") == 0 ||
+		    (ctype && (strcmp(ctype, "SAMLUser") == 0 || strcmp(ctype, "WebIdentityUser") == 0))) {
+			json_array_append_new(chain, terminal(NULL,
+				strcmp(ev, "AssumeRoleWithSAML") == 0 ? "SAML" : "WebIdentity",
+				jstr(m, "identity_provider") ? jstr(m, "identity_provider") : jstr(m, "caller_user"),
+				"federated sign-in", 0));
+			return chain;
+		}
+		if (ctype && strcmp(ctype, "AWSService") == 0) {
+			json_array_append_new(chain, terminal(NULL, "AWSService",
+				jstr(m, "invoked_by") ? jstr(m, "invoked_by") : jstr(m, "source_ip"),
+				"credentials issued to an AWS service", 0));
+			return chain;
+		}
+		cur = jstr(m, "caller_access_key_id");
+		type = ctype;
+		arn = jstr(m, "caller_arn");
+		if (cur == NULL) {
+			json_array_append_new(chain, terminal(NULL, ctype, arn, "caller key not recorded", 0));
+			return chain;
+		}
+	}
+	if (cur)
+		json_array_append_new(chain, terminal(cur, NULL, NULL, "chain longer than 16 hops", 0));
+	return chain;
+}
+
+static void
+app(char *out, size_t outsz, size_t *off, const char *s)
+{
+	size_t n;
+
+	if (s == NULL || *off + 1 >= outsz)
+		return;
+	n = strlen(s);
+	if (n > outsz - 1 - *off)
+		n = outsz - 1 - *off;
+	memcpy(out + *off, s, n);
+	*off += n;
+	out[*off] = '\0';
+}
+
+void
+rd_chain_text(json_t *chain, char *out, size_t outsz)
+{
+	size_t i, off = 0;
+	json_t *h;
+
+	out[0] = '\0';
+	json_array_foreach(chain, i, h) {
+		if (i)
+			app(out, outsz, &off, " <= ");
+		if (jstr(h, "access_key_id")) {
+			app(out, outsz, &off, jstr(h, "access_key_id"));
+			app(out, outsz, &off, " ");
+		}
+		if (jstr(h, "event")) {
+			app(out, outsz, &off, jstr(h, "event"));
+			if (jstr(h, "role_arn")) {
+				app(out, outsz, &off, " ");
+				app(out, outsz, &off, jstr(h, "role_arn"));
+			}
+			if (jstr(h, "session_name")) {
+				app(out, outsz, &off, " session ");
+				app(out, outsz, &off, jstr(h, "session_name"));
+			}
+			if (jstr(h, "source_ip")) {
+				app(out, outsz, &off, " from ");
+				app(out, outsz, &off, jstr(h, "source_ip"));
+			}
+		} else {
+			app(out, outsz, &off, jstr(h, "type") ? jstr(h, "type") : "?");
+			if (jstr(h, "principal")) {
+				app(out, outsz, &off, " ");
+				app(out, outsz, &off, jstr(h, "principal"));
+			}
+			app(out, outsz, &off, json_is_true(json_object_get(h, "long_term")) ? " (long-term)" :
+				" (");
+			if (!json_is_true(json_object_get(h, "long_term"))) {
+				app(out, outsz, &off, jstr(h, "how"));
+				app(out, outsz, &off, ")");
+			}
+		}
+	}
+}

@@ -1,0 +1,660 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* rbac-diff: one pass over the inputs, keeping only what the reports need. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fe.h"
+#include "rd.h"
+
+static const char *const kind_names[RD_NKINDS] = {
+	"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "AccessEntry",
+};
+
+const char *
+rd_kind_name(enum rd_kind k)
+{
+	return (unsigned)k < RD_NKINDS ? kind_names[k] : "?";
+}
+
+char *
+rd_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void
+rd_set_str(json_t *o, const char *k, const char *v)
+{
+	json_t *s;
+
+	if (v == NULL || *v == '\0')
+		return;
+	if ((s = json_string(v)) == NULL) /* not UTF-8: keep it escaped */
+		s = json_string("\\ufffd");
+	json_object_set_new(o, k, s);
+}
+
+void
+rd_init(struct rd *rd)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->r = k8a_reader_new();
+	rd->mint = json_object();
+	rd->state = json_object();
+	rd->since = json_object();
+	rd->last = json_object();
+	rd->used = json_object();
+	rd->groups = json_object();
+	rd->t_min = INT64_MAX;
+	rd->t_max = INT64_MIN;
+}
+
+static void
+change_free(struct rd_change *c)
+{
+	if (c == NULL)
+		return;
+	free(c->verb);
+	free(c->ns);
+	free(c->name);
+	free(c->id);
+	free(c->where);
+	free(c->uri);
+	free(c->ip);
+	free(c->ua);
+	free(c->error);
+	json_decref(c->actor);
+	json_decref(c->req);
+	json_decref(c->resp);
+	json_decref(c->before);
+	json_decref(c->after);
+	json_decref(c->items_before);
+	json_decref(c->items_after);
+	json_decref(c->chain);
+	free(c);
+}
+
+void
+rd_free(struct rd *rd)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nch; i++)
+		change_free(rd->ch[i]);
+	free(rd->ch);
+	for (i = 0; i < rd->nreqs; i++) {
+		struct rd_req *q = &rd->reqs[i];
+		free(q->user);
+		free(q->verb);
+		free(q->target);
+		free(q->ip);
+		free(q->ua);
+		free(q->reason);
+		free(q->id);
+		free(q->where);
+	}
+	free(rd->reqs);
+	json_decref(rd->mint);
+	json_decref(rd->state);
+	json_decref(rd->since);
+	json_decref(rd->last);
+	json_decref(rd->used);
+	json_decref(rd->groups);
+	k8a_reader_free(rd->r);
+	memset(rd, 0, sizeof(*rd));
+}
+
+void
+rd_add_path(struct rd *rd, const char *path)
+{
+	if (rd->r)
+		k8a_reader_add_path(rd->r, path);
+}
+
+/* ---- trimming what we keep ---- */
+
+static void
+copy_key(json_t *dst, json_t *src, const char *k)
+{
+	json_t *v = json_object_get(src, k);
+
+	if (v)
+		json_object_set_new(dst, k, json_deep_copy(v));
+}
+
+/* The parts of an object rbac-diff reasons about. */
+json_t *
+rd_trim(json_t *o, enum rd_kind k)
+{
+	json_t *out, *md, *nm, *ann;
+
+	if (!json_is_object(o))
+		return NULL;
+	out = json_object();
+	copy_key(out, o, "apiVersion");
+	copy_key(out, o, "kind");
+	if (json_is_object(md = json_object_get(o, "metadata"))) {
+		nm = json_object();
+		copy_key(nm, md, "name");
+		copy_key(nm, md, "namespace");
+		copy_key(nm, md, "uid");
+		copy_key(nm, md, "labels");
+		if (json_is_object(ann = json_object_get(md, "annotations"))) {
+			json_t *a2 = json_deep_copy(ann);
+			json_object_del(a2, "kubectl.kubernetes.io/last-applied-configuration");
+			if (json_object_size(a2))
+				json_object_set_new(nm, "annotations", a2);
+			else
+				json_decref(a2);
+		}
+		json_object_set_new(out, "metadata", nm);
+	}
+	if (k == RD_AWSAUTH) {
+		json_t *data = json_object_get(o, "data"), *nd = json_object();
+		copy_key(nd, data, "mapRoles");
+		copy_key(nd, data, "mapUsers");
+		copy_key(nd, data, "mapAccounts");
+		json_object_set_new(out, "data", nd);
+	} else {
+		copy_key(out, o, "roleRef");
+		copy_key(out, o, "subjects");
+		copy_key(out, o, "rules");
+		copy_key(out, o, "aggregationRule");
+	}
+	return out;
+}
+
+/* A patch body as sent, without server-managed bulk. */
+static json_t *
+body_copy(json_t *v)
+{
+	json_t *c, *md;
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	c = json_deep_copy(v);
+	if (json_is_object(md = json_object_get(c, "metadata")))
+		json_object_del(md, "managedFields");
+	return c;
+}
+
+/* ---- the actor ---- */
+
+static json_t *
+actor_of(k8a_event *ev)
+{
+	json_t *a = json_object(), *root = k8a_event_json(ev), *g;
+
+	rd_set_str(a, "username", k8a_event_str(ev, K8A_F_USER));
+	if (k8a_event_source(ev) == K8A_SRC_K8S) {
+		json_t *u = json_object_get(root, "user");
+		if (json_is_array(g = json_object_get(u, "groups")))
+			json_object_set_new(a, "groups", json_deep_copy(g));
+		rd_set_str(a, "uid", k8a_event_str(ev, K8A_F_UID));
+	} else {
+		json_t *ui = json_object_get(root, "userIdentity");
+		rd_set_str(a, "type", json_string_value(json_object_get(ui, "type")));
+		rd_set_str(a, "principal_id", k8a_event_str(ev, K8A_F_PRINCIPAL));
+	}
+	rd_set_str(a, "arn", k8a_event_str(ev, K8A_F_ARN));
+	rd_set_str(a, "canonical_arn", k8a_event_str(ev, K8A_F_CANONICAL_ARN));
+	rd_set_str(a, "access_key_id", k8a_event_str(ev, K8A_F_ACCESS_KEY));
+	rd_set_str(a, "session_name", k8a_event_str(ev, K8A_F_SESSION));
+	rd_set_str(a, "account", k8a_event_str(ev, K8A_F_ACCOUNT));
+	if (k8a_event_source(ev) == K8A_SRC_K8S) {
+		json_t *iu = json_object_get(root, "impersonatedUser");
+		rd_set_str(a, "impersonated_user", k8a_event_str(ev, K8A_F_IMPERSONATED));
+		if (json_is_array(g = json_object_get(iu, "groups")))
+			json_object_set_new(a, "impersonated_groups", json_deep_copy(g));
+	}
+	return a;
+}
+
+static struct rd_change *
+change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
+{
+	struct rd_change *c = calloc(1, sizeof(*c));
+	char ips[512];
+
+	if (c == NULL)
+		return NULL;
+	if (rd->nch == rd->capch) {
+		size_t nc = rd->capch ? rd->capch * 2 : 64;
+		struct rd_change **n = realloc(rd->ch, nc * sizeof(*n));
+		if (n == NULL) {
+			free(c);
+			return NULL;
+		}
+		rd->ch = n;
+		rd->capch = nc;
+	}
+	rd->ch[rd->nch++] = c;
+	c->seq = rd->nch;
+	c->t = k8a_event_time(ev);
+	c->kind = kind;
+	c->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
+	c->id = rd_strdup(k8a_event_str(ev, K8A_F_ID));
+	c->where = rd_strdup(k8a_event_where(ev));
+	c->uri = rd_strdup(k8a_event_str(ev, K8A_F_URI));
+	fe_ips(ev, ips, sizeof(ips));
+	c->ip = rd_strdup(ips[0] ? ips : NULL);
+	c->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
+	c->actor = actor_of(ev);
+	return c;
+}
+
+static const char *
+meta_name(json_t *o)
+{
+	return json_string_value(json_object_get(json_object_get(o, "metadata"), "name"));
+}
+
+static int
+is_write(const char *verb)
+{
+	static const char *const w[] = { "create", "update", "patch", "delete", "deletecollection", NULL };
+	size_t i;
+
+	for (i = 0; verb && w[i]; i++)
+		if (strcmp(verb, w[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+k8s_change(struct rd *rd, k8a_event *ev, enum rd_kind kind)
+{
+	json_t *root = k8a_event_json(ev);
+	json_t *req = json_object_get(root, "requestObject");
+	json_t *resp = json_object_get(root, "responseObject");
+	const char *name = k8a_event_str(ev, K8A_F_NAME);
+	struct rd_change *c;
+
+	if (kind == RD_AWSAUTH) {
+		const char *n = name ? name : meta_name(req) ? meta_name(req) : meta_name(resp);
+		if (n == NULL || strcmp(n, "aws-auth") != 0)
+			return;
+	}
+	if ((c = change_new(rd, ev, kind)) == NULL) {
+		rd->trouble = 1;
+		return;
+	}
+	c->code = k8a_event_code(ev);
+	c->ok = c->code == 0 || (c->code >= 200 && c->code < 300);
+	if (name == NULL)
+		name = meta_name(resp) ? meta_name(resp) : meta_name(req);
+	c->name = rd_strdup(name);
+	c->ns = rd_strdup(kind == RD_ROLE || kind == RD_RB || kind == RD_AWSAUTH ?
+		k8a_event_str(ev, K8A_F_NAMESPACE) : NULL);
+	if (json_is_object(resp) &&
+	    strcmp(json_string_value(json_object_get(resp, "kind")) ? json_string_value(json_object_get(resp, "kind")) : "",
+		    rd_kind_name(kind)) == 0)
+		c->resp = rd_trim(resp, kind);
+	if (strcmp(c->verb, "patch") == 0)
+		c->req = body_copy(req);
+	else if (json_is_object(req) && strcmp(c->verb, "delete") != 0 &&
+		 strcmp(c->verb, "deletecollection") != 0)
+		c->req = rd_trim(req, kind);
+	if (!c->ok) {
+		const char *msg = json_string_value(json_object_get(json_object_get(root, "responseStatus"), "message"));
+		c->error = rd_strdup(msg ? msg : json_string_value(json_object_get(json_object_get(root, "responseStatus"), "reason")));
+	}
+}
+
+/* ---- CloudTrail: EKS access entries ---- */
+
+static char *
+url_decode(const char *s)
+{
+	char *o, *p;
+
+	if (s == NULL || (o = malloc(strlen(s) + 1)) == NULL)
+		return NULL;
+	for (p = o; *s; s++) {
+		if (*s == '%' && s[1] && s[2]) {
+			char hex[3] = { s[1], s[2], 0 };
+			char *end;
+			long v = strtol(hex, &end, 16);
+			if (*end == '\0' && v > 0) {
+				*p++ = (char)v;
+				s += 2;
+				continue;
+			}
+		}
+		*p++ = *s;
+	}
+	*p = '\0';
+	return o;
+}
+
+static void
+access_change(struct rd *rd, k8a_event *ev, const char *name)
+{
+	json_t *root = k8a_event_json(ev);
+	json_t *rp = json_object_get(root, "requestParameters");
+	json_t *re = json_object_get(root, "responseElements");
+	const char *cluster = json_string_value(json_object_get(rp, "clusterName"));
+	const char *principal = json_string_value(json_object_get(rp, "principalArn"));
+	const char *err = json_string_value(json_object_get(root, "errorCode"));
+	struct rd_change *c;
+
+	if (cluster == NULL)
+		cluster = json_string_value(json_object_get(rp, "name"));
+	if (principal == NULL)
+		principal = json_string_value(json_object_get(json_object_get(re, "accessEntry"), "principalArn"));
+	if ((c = change_new(rd, ev, RD_ACCESS)) == NULL) {
+		rd->trouble = 1;
+		return;
+	}
+	c->ok = err == NULL;
+	c->code = err ? 400 : 200;
+	if (err) {
+		const char *msg = json_string_value(json_object_get(root, "errorMessage"));
+		size_t n = strlen(err) + (msg ? strlen(msg) : 0) + 3;
+		if ((c->error = malloc(n)) != NULL)
+			snprintf(c->error, n, "%s%s%s", err, msg ? ": " : "", msg ? msg : "");
+	}
+	c->ns = rd_strdup(cluster);
+	c->name = url_decode(principal);
+	c->req = json_is_object(rp) ? json_deep_copy(rp) : NULL;
+	c->resp = json_is_object(re) ? json_deep_copy(re) : NULL;
+	(void)name;
+}
+
+/* ---- requests: granted vs used, exposure ---- */
+
+static int
+has_group(json_t *groups, const char *g)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(groups, i, x)
+		if (json_string_value(x) && strcmp(json_string_value(x), g) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+count_use(struct rd *rd, k8a_event *ev, const char *user, json_t *groups)
+{
+	const char *verb = k8a_event_str(ev, K8A_F_VERB);
+	const char *res = k8a_event_str(ev, K8A_F_RESOURCE);
+	const char *sub = k8a_event_str(ev, K8A_F_SUBRESOURCE);
+	const char *grp = k8a_event_str(ev, K8A_F_API_GROUP);
+	const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
+	const char *uri = k8a_event_str(ev, K8A_F_URI);
+	int code = k8a_event_code(ev);
+	int64_t t = k8a_event_time(ev);
+	char key[1024], path[512];
+	json_t *u, *x;
+	size_t i;
+
+	(void)user;
+	if (verb == NULL)
+		return;
+	json_array_foreach(groups, i, x)
+		if (json_string_value(x))
+			json_object_set_new(rd->groups, json_string_value(x), json_true());
+	if (res) {
+		snprintf(key, sizeof(key), "%s\t%s\t%s%s%s\t%s", verb, grp ? grp : "", res,
+			sub ? "/" : "", sub ? sub : "", ns ? ns : "");
+	} else if (uri) {
+		size_t n = strcspn(uri, "?");
+		if (n >= sizeof(path))
+			n = sizeof(path) - 1;
+		memcpy(path, uri, n);
+		path[n] = '\0';
+		snprintf(key, sizeof(key), "%s\t\t%s\t", verb, path);
+	} else
+		return;
+	if ((u = json_object_get(rd->used, key)) == NULL) {
+		if (json_object_size(rd->used) >= 100000)
+			return; /* bounded: a subject with more distinct uses is not least-privilege material */
+		u = json_pack("{s:i,s:i,s:I,s:I}", "ok", 0, "denied", 0, "first", (json_int_t)t, "last", (json_int_t)t);
+		if (u == NULL || json_object_set_new(rd->used, key, u) != 0)
+			return;
+	}
+	if (code == 0 || (code >= 200 && code < 400))
+		json_object_set_new(u, "ok", json_integer(json_integer_value(json_object_get(u, "ok")) + 1));
+	else
+		json_object_set_new(u, "denied", json_integer(json_integer_value(json_object_get(u, "denied")) + 1));
+	if (t != INT64_MIN && t < json_integer_value(json_object_get(u, "first")))
+		json_object_set_new(u, "first", json_integer(t));
+	if (t > json_integer_value(json_object_get(u, "last")))
+		json_object_set_new(u, "last", json_integer(t));
+}
+
+static void
+keep_request(struct rd *rd, k8a_event *ev, const char *user)
+{
+	struct rd_req *q;
+	char target[512];
+
+	if (rd->nreqs >= 200000) {
+		rd->dropped_reqs++;
+		return;
+	}
+	if (rd->nreqs == rd->capreqs) {
+		size_t nc = rd->capreqs ? rd->capreqs * 2 : 64;
+		struct rd_req *n = realloc(rd->reqs, nc * sizeof(*n));
+		if (n == NULL) {
+			rd->dropped_reqs++;
+			return;
+		}
+		rd->reqs = n;
+		rd->capreqs = nc;
+	}
+	q = &rd->reqs[rd->nreqs++];
+	memset(q, 0, sizeof(*q));
+	fe_target(ev, target, sizeof(target));
+	q->t = k8a_event_time(ev);
+	q->user = rd_strdup(user);
+	q->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
+	q->target = rd_strdup(target[0] ? target : NULL);
+	q->ip = rd_strdup(k8a_event_str(ev, K8A_F_SOURCE_IP));
+	q->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
+	q->reason = rd_strdup(k8a_event_str(ev, K8A_F_REASON));
+	q->id = rd_strdup(k8a_event_str(ev, K8A_F_ID));
+	q->where = rd_strdup(k8a_event_where(ev));
+	q->code = k8a_event_code(ev);
+}
+
+static enum rd_kind
+kind_of(const char *group, const char *res)
+{
+	if (res == NULL)
+		return RD_NKINDS;
+	if (group && strcmp(group, "rbac.authorization.k8s.io") == 0) {
+		if (strcmp(res, "roles") == 0)
+			return RD_ROLE;
+		if (strcmp(res, "clusterroles") == 0)
+			return RD_CROLE;
+		if (strcmp(res, "rolebindings") == 0)
+			return RD_RB;
+		if (strcmp(res, "clusterrolebindings") == 0)
+			return RD_CRB;
+	}
+	if (group == NULL && strcmp(res, "configmaps") == 0)
+		return RD_AWSAUTH;
+	return RD_NKINDS;
+}
+
+static void
+one_k8s(struct rd *rd, k8a_event *ev)
+{
+	const char *stage = k8a_event_str(ev, K8A_F_STAGE);
+	const char *verb = k8a_event_str(ev, K8A_F_VERB);
+	const char *sub = k8a_event_str(ev, K8A_F_SUBRESOURCE);
+	enum rd_kind k;
+
+	if (stage && strcmp(stage, "ResponseComplete") != 0 && strcmp(stage, "Panic") != 0)
+		return;
+	k = kind_of(k8a_event_str(ev, K8A_F_API_GROUP), k8a_event_str(ev, K8A_F_RESOURCE));
+	if (k != RD_NKINDS && sub == NULL && is_write(verb)) {
+		const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
+		if (k != RD_AWSAUTH || (ns && strcmp(ns, "kube-system") == 0))
+			k8s_change(rd, ev, k);
+	}
+	if (rd->gvu || rd->exposure) {
+		json_t *root = k8a_event_json(ev);
+		json_t *iu = json_object_get(root, "impersonatedUser");
+		const char *user = k8a_event_str(ev, K8A_F_IMPERSONATED);
+		json_t *groups = json_object_get(iu, "groups");
+		if (user == NULL) {
+			user = k8a_event_str(ev, K8A_F_USER);
+			groups = json_object_get(json_object_get(root, "user"), "groups");
+		}
+		if (user == NULL)
+			return;
+		if (rd->gvu && strcmp(user, rd->gvu) == 0)
+			count_use(rd, ev, user, groups);
+		if (rd->exposure && (strcmp(user, "system:anonymous") == 0 ||
+				     has_group(groups, "system:unauthenticated")))
+			keep_request(rd, ev, user);
+	}
+}
+
+static void
+one_cloudtrail(struct rd *rd, k8a_event *ev)
+{
+	const char *svc = k8a_event_str(ev, K8A_F_SERVICE);
+	const char *name = k8a_event_str(ev, K8A_F_VERB);
+	static const char *const ae[] = {
+		"CreateAccessEntry", "UpdateAccessEntry", "DeleteAccessEntry",
+		"AssociateAccessPolicy", "DisassociateAccessPolicy", NULL,
+	};
+	size_t i;
+
+	if (svc == NULL || name == NULL)
+		return;
+	if (strcmp(svc, "sts.amazonaws.com") == 0) {
+		rd_mint_add(rd, ev);
+		return;
+	}
+	if (strcmp(svc, "eks.amazonaws.com") != 0)
+		return;
+	for (i = 0; ae[i]; i++)
+		if (strcmp(name, ae[i]) == 0)
+			access_change(rd, ev, name);
+}
+
+int
+rd_collect(struct rd *rd)
+{
+	k8a_event *ev;
+	k8a_prefilter *pf = NULL;
+	int rc;
+
+	if (rd->r == NULL) {
+		fe_diag(NULL, "out of memory");
+		return -1;
+	}
+	/* Without a question about requests, only these records matter. */
+	if (!rd->gvu && !rd->exposure) {
+		static const char *const lits[] = {
+			"rbac.authorization.k8s.io", "aws-auth", "sts.amazonaws.com", "eks.amazonaws.com", NULL,
+		};
+		pf = k8a_prefilter_new(lits);
+		k8a_reader_set_prefilter(rd->r, pf);
+	}
+	while ((rc = k8a_reader_next(rd->r, &ev)) != K8A_EOF) {
+		int64_t t;
+		if (rc == K8A_FATAL) {
+			fe_diag(k8a_reader_where(rd->r), "%s", k8a_reader_error(rd->r));
+			rd->trouble = 1;
+			break;
+		}
+		if (rc == K8A_WARN) {
+			if (!rd->silent)
+				fe_diag(k8a_reader_where(rd->r), "%s", k8a_reader_error(rd->r));
+			rd->trouble = 1;
+			continue;
+		}
+		rd->records++;
+		if ((rd->records & 0xfff) == 0)
+			fe_progress(rd->r, rd->records);
+		if (k8a_event_json(ev) == NULL) {
+			if (!rd->silent)
+				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+			rd->trouble = 1;
+			continue;
+		}
+		t = k8a_event_time(ev);
+		if (t != INT64_MIN) {
+			if (t < rd->t_min)
+				rd->t_min = t;
+			if (t > rd->t_max)
+				rd->t_max = t;
+		}
+		switch (k8a_event_source(ev)) {
+		case K8A_SRC_K8S: one_k8s(rd, ev); break;
+		case K8A_SRC_CLOUDTRAIL: one_cloudtrail(rd, ev); break;
+		case K8A_SRC_UNKNOWN: break;
+		}
+	}
+	fe_progress_end();
+	k8a_reader_set_prefilter(rd->r, NULL);
+	k8a_prefilter_free(pf);
+	return 0;
+}
+
+static int
+change_cmp(const void *a, const void *b)
+{
+	const struct rd_change *x = *(const struct rd_change *const *)a;
+	const struct rd_change *y = *(const struct rd_change *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+req_cmp(const void *a, const void *b)
+{
+	const struct rd_req *x = a, *y = b;
+
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+int
+rd_run(struct rd *rd)
+{
+	size_t i;
+	int status;
+
+	if (rd_collect(rd) != 0)
+		return FE_EXIT_TROUBLE;
+	if (rd->nch)
+		qsort(rd->ch, rd->nch, sizeof(*rd->ch), change_cmp);
+	if (rd->nreqs)
+		qsort(rd->reqs, rd->nreqs, sizeof(*rd->reqs), req_cmp);
+	for (i = 0; i < rd->nch; i++) {
+		const char *key = json_string_value(json_object_get(rd->ch[i]->actor, "access_key_id"));
+		if (key)
+			rd->ch[i]->chain = rd_chain(rd, key,
+				json_string_value(json_object_get(rd->ch[i]->actor, "arn")),
+				json_string_value(json_object_get(rd->ch[i]->actor, "type")));
+	}
+	rd_replay(rd, INT64_MAX);
+	if (rd->who_verb)
+		status = rd_report_who(rd);
+	else if (rd->gvu)
+		status = rd_report_gvu(rd);
+	else if (rd->exposure)
+		status = rd_report_exposure(rd);
+	else if (rd->has_from)
+		status = rd_report_fromto(rd);
+	else if (rd->has_at)
+		status = rd_report_at(rd);
+	else
+		status = rd_report_changes(rd);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fe_diag("<stdout>", "write error");
+		rd->trouble = 1;
+	}
+	if (rd->dropped_reqs)
+		fe_diag(NULL, "%zu anonymous requests beyond the first 200000 were not kept", rd->dropped_reqs);
+	return rd->trouble ? FE_EXIT_TROUBLE : status;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* rbac-diff: the collected evidence and the passes over it. */
+#ifndef RD_H
+#define RD_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "k8saudit.h"
+#include "rbac.h"
+
+enum rd_kind { RD_ROLE, RD_CROLE, RD_RB, RD_CRB, RD_AWSAUTH, RD_ACCESS, RD_NKINDS };
+
+/* One create/update/patch/delete of an object we replay. */
+struct rd_change {
+	int64_t t;
+	size_t seq;            /* input order, for ties */
+	enum rd_kind kind;
+	char *verb;            /* create, update, patch, delete, deletecollection, or a CloudTrail name */
+	int code;              /* HTTP status, 0 when unknown (CloudTrail: 200 or 400) */
+	int ok;
+	char *ns, *name;
+	char *id, *where, *uri, *ip, *ua, *error;
+	json_t *actor;         /* username, groups, arn, access_key_id, ... */
+	json_t *req, *resp;    /* trimmed bodies (CloudTrail: requestParameters, responseElements) */
+	/* filled by the replay */
+	json_t *before, *after; /* the object, or NULL when absent */
+	int before_known, after_known;
+	int partial;           /* items_after lists what a patch set; the rest is unknown */
+	const char *patch_type;
+	char note[200];
+	json_t *items_before, *items_after; /* [[text, danger|null], ...] */
+	json_t *chain;         /* identity chain, or NULL */
+};
+
+/* A request by an anonymous or unauthenticated user (for --exposure). */
+struct rd_req {
+	int64_t t;
+	char *user, *verb, *target, *ip, *ua, *reason, *id, *where;
+	int code;
+};
+
+struct rd {
+	/* options */
+	int json, all, header, silent, suggest, exposure;
+	int has_at, has_from, has_to;
+	int64_t at, from, to;
+	const char *who_verb, *who_res, *ns, *gvu;
+	/* inputs */
+	k8a_reader *r;
+	int trouble;
+	uint64_t records;
+	/* evidence */
+	struct rd_change **ch;
+	size_t nch, capch;
+	json_t *mint;    /* accessKeyId -> minting event summary */
+	json_t *state;   /* key -> object (json null: known absent) */
+	json_t *since;   /* key -> { item text -> first time } */
+	json_t *last;    /* key -> index of the last change */
+	/* granted vs used */
+	json_t *used;    /* "verb\tgroup\tresource\tns" -> {ok, denied, first, last} */
+	json_t *groups;  /* groups seen on the subject's requests */
+	/* exposure */
+	struct rd_req *reqs;
+	size_t nreqs, capreqs, dropped_reqs;
+	int64_t t_min, t_max;
+};
+
+void rd_init(struct rd *rd);
+void rd_free(struct rd *rd);
+void rd_add_path(struct rd *rd, const char *path);
+int rd_run(struct rd *rd);
+
+/* collect.c */
+int rd_collect(struct rd *rd);
+const char *rd_kind_name(enum rd_kind k);
+json_t *rd_trim(json_t *o, enum rd_kind k);
+
+/* replay.c */
+char *rd_key(enum rd_kind k, const char *ns, const char *name);
+void rd_replay(struct rd *rd, int64_t upto);
+json_t *rd_items(struct rd *rd, enum rd_kind k, json_t *obj);
+json_t *rd_builtin_role(const char *name);
+json_t *rd_role_of(struct rd *rd, json_t *binding, const char *bns, int *builtin);
+int rd_rule_matches(json_t *rule, const char *verb, const char *group, int any_group,
+	const char *resource, const char *url);
+json_t *rd_rule_dangers(json_t *rule);
+const char *rd_subject_danger(const char *kind, const char *name, const char *ns);
+void rd_subject_text(json_t *s, const char *bns, char *out, size_t outsz);
+
+/* chain.c */
+void rd_mint_add(struct rd *rd, k8a_event *ev);
+json_t *rd_chain(struct rd *rd, const char *key, const char *arn, const char *type);
+void rd_chain_text(json_t *chain, char *out, size_t outsz);
+
+/* report.c */
+int rd_report_changes(struct rd *rd);
+int rd_report_at(struct rd *rd);
+int rd_report_fromto(struct rd *rd);
+int rd_report_who(struct rd *rd);
+int rd_report_gvu(struct rd *rd);
+int rd_report_exposure(struct rd *rd);
+
+/* helpers */
+char *rd_strdup(const char *s);
+void rd_put_time(FILE *fp, int64_t t);
+void rd_json_line(json_t *o);
+void rd_set_str(json_t *o, const char *k, const char *v);
+
+#endif

@@ -1,0 +1,1266 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* rbac-diff: the reports.  TSV cells go through fe_put (escaped). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fe.h"
+#include "rd.h"
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* ---- a growable string ---- */
+struct sb {
+	char *s;
+	size_t n, cap;
+};
+
+static void
+sb_add(struct sb *b, const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	if (b->n + n + 1 > b->cap) {
+		size_t nc = (b->cap ? b->cap : 128);
+		char *ns;
+		while (nc < b->n + n + 1)
+			nc *= 2;
+		if ((ns = realloc(b->s, nc)) == NULL)
+			return;
+		b->s = ns;
+		b->cap = nc;
+	}
+	memcpy(b->s + b->n, s, n + 1);
+	b->n += n;
+}
+
+static const char *
+sb_str(struct sb *b)
+{
+	return b->s ? b->s : "";
+}
+
+void
+rd_put_time(FILE *fp, int64_t t)
+{
+	char buf[64];
+
+	if (t == INT64_MIN || t == INT64_MAX) {
+		fputc('-', fp);
+		return;
+	}
+	k8a_time_format(t, buf);
+	fputs(buf, fp);
+}
+
+static void
+set_time(json_t *o, const char *k, int64_t t)
+{
+	char buf[64];
+
+	if (t == INT64_MIN || t == INT64_MAX)
+		return;
+	k8a_time_format(t, buf);
+	json_object_set_new(o, k, json_string(buf));
+}
+
+void
+rd_json_line(json_t *o)
+{
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+}
+
+static void
+tab(void)
+{
+	fputc('\t', stdout);
+}
+
+static void
+cell(const char *s)
+{
+	fe_put(stdout, s);
+}
+
+static void
+actor_text(json_t *a, char *out, size_t outsz)
+{
+	const char *u = jstr(a, "username"), *key = jstr(a, "access_key_id"), *as = jstr(a, "impersonated_user");
+
+	if (key && as)
+		snprintf(out, outsz, "%s (key %s, as %s)", u ? u : "?", key, as);
+	else if (key || as)
+		snprintf(out, outsz, "%s (%s%s)", u ? u : "?", key ? "key " : "as ", key ? key : as);
+	else
+		snprintf(out, outsz, "%s", u ? u : "");
+}
+
+static int
+item_in(json_t *items, const char *text)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(items, i, p)
+		if (strcmp(json_string_value(json_array_get(p, 0)), text) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+add_tags(json_t *tags, const char *list)
+{
+	char buf[256], *p, *save = NULL;
+	size_t i;
+	json_t *x;
+
+	if (list == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		int have = 0;
+		json_array_foreach(tags, i, x)
+			if (strcmp(json_string_value(x), p) == 0)
+				have = 1;
+		if (!have)
+			json_array_append_new(tags, json_string(p));
+	}
+}
+
+/* The diff of two item lists as "+x"/"-x" strings (array), with the
+ * dangerous ones in `dang` ([{change, why}]) and their tags in added/removed.
+ * before_known 0: items of after are prefixed "=" (prior state unknown);
+ * partial: "~" (set by a patch whose prior state is unknown). */
+static json_t *
+diff_items(json_t *ib, json_t *ia, int before_known, int partial, json_t *dang, json_t *added, json_t *removed)
+{
+	json_t *out = json_array(), *p;
+	size_t i;
+	char buf[1100];
+
+	if (before_known && !partial) {
+		json_array_foreach(ib, i, p) {
+			const char *t = json_string_value(json_array_get(p, 0));
+			if (item_in(ia, t))
+				continue;
+			snprintf(buf, sizeof(buf), "-%s", t);
+			json_array_append_new(out, json_string(buf));
+			if (json_string_value(json_array_get(p, 1))) {
+				json_array_append_new(dang, json_pack("{s:s,s:s}", "change", buf, "why",
+					json_string_value(json_array_get(p, 1))));
+				add_tags(removed, json_string_value(json_array_get(p, 1)));
+			}
+		}
+	}
+	json_array_foreach(ia, i, p) {
+		const char *t = json_string_value(json_array_get(p, 0));
+		if (before_known && !partial && item_in(ib, t))
+			continue;
+		snprintf(buf, sizeof(buf), "%c%s", partial ? '~' : before_known ? '+' : '=', t);
+		json_array_append_new(out, json_string(buf));
+		if (json_string_value(json_array_get(p, 1))) {
+			json_array_append_new(dang, json_pack("{s:s,s:s}", "change", buf, "why",
+				json_string_value(json_array_get(p, 1))));
+			add_tags(added, json_string_value(json_array_get(p, 1)));
+		}
+	}
+	return out;
+}
+
+static void
+tags_text(json_t *added, json_t *removed, struct sb *b)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(added, i, x) {
+		if (i)
+			sb_add(b, ",");
+		sb_add(b, json_string_value(x));
+	}
+	if (json_array_size(added) == 0 && json_array_size(removed)) {
+		sb_add(b, "removed:");
+		json_array_foreach(removed, i, x) {
+			if (i)
+				sb_add(b, ",");
+			sb_add(b, json_string_value(x));
+		}
+	}
+}
+
+static void
+obj_name(enum rd_kind k, const char *ns, const char *name, struct sb *b)
+{
+	if (ns && *ns) {
+		sb_add(b, ns);
+		sb_add(b, "/");
+	}
+	sb_add(b, name ? name : "*");
+	(void)k;
+}
+
+int
+rd_report_changes(struct rd *rd)
+{
+	size_t i;
+	int any = 0;
+
+	if (rd->header && !rd->json)
+		puts("time\tverb\tkind\tnamespace/name\tactor\tsource_ip\tchanges\tdangerous\tidentity_chain");
+	for (i = 0; i < rd->nch; i++) {
+		struct rd_change *c = rd->ch[i];
+		json_t *dang = json_array(), *added = json_array(), *removed = json_array(), *d;
+		struct sb txt = { 0 }, tg = { 0 }, nm = { 0 };
+		char buf[2048];
+		size_t j;
+		json_t *x;
+
+		if (!c->ok && !rd->all) {
+			json_decref(dang), json_decref(added), json_decref(removed);
+			continue;
+		}
+		any = 1;
+		d = diff_items(c->items_before, c->items_after, c->before_known, c->partial, dang, added, removed);
+		if (!c->ok) {
+			snprintf(buf, sizeof(buf), "(failed %d%s%s) ", c->code, c->error ? ": " : "", c->error ? c->error : "");
+			sb_add(&txt, buf);
+		}
+		if (!c->before_known && !c->partial && strcmp(c->verb, "deletecollection") != 0)
+			sb_add(&txt, "(prior state unknown) ");
+		if (c->note[0]) {
+			sb_add(&txt, "(");
+			sb_add(&txt, c->note);
+			sb_add(&txt, ") ");
+		}
+		json_array_foreach(d, j, x) {
+			sb_add(&txt, json_string_value(x));
+			sb_add(&txt, " ");
+		}
+		if (txt.n && txt.s[txt.n - 1] == ' ')
+			txt.s[--txt.n] = '\0';
+		tags_text(added, removed, &tg);
+		obj_name(c->kind, c->ns, c->name, &nm);
+		if (rd->json) {
+			json_t *o = json_object();
+			set_time(o, "time", c->t);
+			rd_set_str(o, "verb", c->verb);
+			if (c->code)
+				json_object_set_new(o, "code", json_integer(c->code));
+			json_object_set_new(o, "ok", json_boolean(c->ok));
+			rd_set_str(o, "kind", rd_kind_name(c->kind));
+			rd_set_str(o, c->kind == RD_ACCESS ? "cluster" : "namespace", c->ns);
+			rd_set_str(o, "name", c->name);
+			json_object_set(o, "actor", c->actor);
+			rd_set_str(o, "source_ip", c->ip);
+			rd_set_str(o, "user_agent", c->ua);
+			rd_set_str(o, "event_id", c->id);
+			rd_set_str(o, "location", c->where);
+			rd_set_str(o, "patch_type", c->patch_type);
+			rd_set_str(o, "error", c->error);
+			rd_set_str(o, "note", c->note);
+			if (!c->before_known)
+				rd_set_str(o, "prior_state", "unknown");
+			json_object_set(o, "before", c->before ? c->before : json_null());
+			json_object_set(o, "after", c->after ? c->after : json_null());
+			if (c->partial)
+				json_object_set_new(o, "after_partial", json_true());
+			json_object_set(o, "changes", d);
+			json_object_set(o, "dangerous", dang);
+			json_object_set(o, "identity_chain", c->chain ? c->chain : json_array());
+			rd_json_line(o);
+			json_decref(o);
+		} else {
+			rd_put_time(stdout, c->t);
+			tab();
+			if (c->ok)
+				cell(c->verb);
+			else {
+				snprintf(buf, sizeof(buf), "%s:%d", c->verb, c->code);
+				cell(buf);
+			}
+			tab();
+			cell(rd_kind_name(c->kind));
+			tab();
+			cell(sb_str(&nm));
+			tab();
+			actor_text(c->actor, buf, sizeof(buf));
+			cell(buf);
+			tab();
+			cell(c->ip);
+			tab();
+			cell(sb_str(&txt));
+			tab();
+			cell(sb_str(&tg));
+			tab();
+			rd_chain_text(c->chain, buf, sizeof(buf));
+			cell(buf);
+			fputc('\n', stdout);
+		}
+		json_decref(d);
+		json_decref(dang);
+		json_decref(added);
+		json_decref(removed);
+		free(txt.s);
+		free(tg.s);
+		free(nm.s);
+	}
+	return any ? FE_EXIT_OK : FE_EXIT_NONE;
+}
+
+/* ---- state at a moment ---- */
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The keys of an object, sorted (borrowed strings). */
+static const char **
+sorted_keys(json_t *o, size_t *n)
+{
+	const char **k = malloc((json_object_size(o) + 1) * sizeof(*k)), *key;
+	json_t *v;
+	size_t i = 0;
+
+	if (k == NULL) {
+		*n = 0;
+		return NULL;
+	}
+	json_object_foreach(o, key, v)
+		k[i++] = key;
+	qsort(k, i, sizeof(*k), str_cmp);
+	*n = i;
+	return k;
+}
+
+static void
+items_text(json_t *items, struct sb *b, json_t *tags)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(items, i, p) {
+		if (i)
+			sb_add(b, " ");
+		sb_add(b, json_string_value(json_array_get(p, 0)));
+		add_tags(tags, json_string_value(json_array_get(p, 1)));
+	}
+}
+
+int
+rd_report_at(struct rd *rd)
+{
+	size_t n, i;
+	const char **keys;
+	int any = 0;
+
+	rd_replay(rd, rd->at);
+	keys = sorted_keys(rd->last, &n);
+	if (rd->header && !rd->json)
+		puts("kind\tnamespace/name\tstate\tdangerous\tsince\tby");
+	for (i = 0; i < n; i++) {
+		json_t *st = json_object_get(rd->state, keys[i]);
+		struct rd_change *c = rd->ch[json_integer_value(json_object_get(rd->last, keys[i]))];
+		json_t *items, *tags = json_array();
+		struct sb txt = { 0 }, tg = { 0 }, nm = { 0 };
+		char buf[1024];
+
+		if (json_is_null(st)) {
+			json_decref(tags);
+			continue; /* absent at that moment */
+		}
+		any = 1;
+		items = rd_items(rd, c->kind, st);
+		if (st == NULL)
+			sb_add(&txt, "(content unknown)");
+		items_text(items, &txt, tags);
+		tags_text(tags, NULL, &tg);
+		obj_name(c->kind, c->ns, c->name, &nm);
+		if (rd->json) {
+			json_t *o = json_object();
+			rd_set_str(o, "kind", rd_kind_name(c->kind));
+			rd_set_str(o, c->kind == RD_ACCESS ? "cluster" : "namespace", c->ns);
+			rd_set_str(o, "name", c->name);
+			json_object_set(o, "state", st ? st : json_null());
+			if (st == NULL)
+				rd_set_str(o, "content", "unknown");
+			set_time(o, "since", c->t);
+			json_object_set(o, "by", c->actor);
+			json_object_set(o, "dangerous", tags);
+			rd_json_line(o);
+			json_decref(o);
+		} else {
+			cell(rd_kind_name(c->kind));
+			tab();
+			cell(sb_str(&nm));
+			tab();
+			cell(sb_str(&txt));
+			tab();
+			cell(sb_str(&tg));
+			tab();
+			rd_put_time(stdout, c->t);
+			tab();
+			actor_text(c->actor, buf, sizeof(buf));
+			cell(buf);
+			fputc('\n', stdout);
+		}
+		json_decref(items);
+		json_decref(tags);
+		free(txt.s);
+		free(tg.s);
+		free(nm.s);
+	}
+	free((void *)keys);
+	return any ? FE_EXIT_OK : FE_EXIT_NONE;
+}
+
+/* key -> {"kind", "ns", "name", "items" | "unknown": true}; absent objects left out. */
+static json_t *
+snapshot(struct rd *rd)
+{
+	json_t *snap = json_object(), *v;
+	const char *k;
+
+	json_object_foreach(rd->last, k, v) {
+		struct rd_change *c = rd->ch[json_integer_value(v)];
+		json_t *st = json_object_get(rd->state, k), *e;
+		if (json_is_null(st))
+			continue;
+		e = json_object();
+		json_object_set_new(e, "kind", json_integer(c->kind));
+		rd_set_str(e, "ns", c->ns);
+		rd_set_str(e, "name", c->name);
+		if (st)
+			json_object_set_new(e, "items", rd_items(rd, c->kind, st));
+		else
+			json_object_set_new(e, "unknown", json_true());
+		json_object_set_new(snap, k, e);
+	}
+	return snap;
+}
+
+int
+rd_report_fromto(struct rd *rd)
+{
+	json_t *a, *b, *all;
+	const char **keys, *k;
+	json_t *v;
+	size_t n, i;
+	int any = 0;
+
+	rd_replay(rd, rd->from);
+	a = snapshot(rd);
+	rd_replay(rd, rd->has_to ? rd->to : INT64_MAX);
+	b = snapshot(rd);
+	all = json_object();
+	json_object_foreach(a, k, v)
+		json_object_set(all, k, v);
+	json_object_foreach(b, k, v)
+		json_object_set(all, k, v);
+	keys = sorted_keys(all, &n);
+	if (rd->header && !rd->json)
+		puts("kind\tnamespace/name\tchanges\tdangerous");
+	for (i = 0; i < n; i++) {
+		json_t *ea = json_object_get(a, keys[i]), *eb = json_object_get(b, keys[i]), *e = eb ? eb : ea;
+		json_t *ia = json_object_get(ea, "items"), *ib = json_object_get(eb, "items");
+		json_t *empty = json_array(), *dang = json_array(), *added = json_array(), *removed = json_array(), *d;
+		int known_a = ea == NULL || ia != NULL, known_b = eb == NULL || ib != NULL;
+		struct sb txt = { 0 }, tg = { 0 }, nm = { 0 };
+		size_t j;
+		json_t *x;
+
+		if (known_a && known_b && json_equal(ia ? ia : empty, ib ? ib : empty)) {
+			json_decref(empty), json_decref(dang), json_decref(added), json_decref(removed);
+			continue;
+		}
+		any = 1;
+		d = diff_items(ia ? ia : empty, ib ? ib : empty, known_a, 0, dang, added, removed);
+		if (ea == NULL)
+			sb_add(&txt, "(created) ");
+		if (eb == NULL)
+			sb_add(&txt, "(deleted) ");
+		if (!known_a)
+			sb_add(&txt, "(content unknown at --from) ");
+		if (!known_b)
+			sb_add(&txt, "(content unknown at --to) ");
+		json_array_foreach(d, j, x) {
+			sb_add(&txt, json_string_value(x));
+			sb_add(&txt, " ");
+		}
+		if (txt.n && txt.s[txt.n - 1] == ' ')
+			txt.s[--txt.n] = '\0';
+		tags_text(added, removed, &tg);
+		obj_name(RD_NKINDS, jstr(e, "ns"), jstr(e, "name"), &nm);
+		if (rd->json) {
+			json_t *o = json_object();
+			rd_set_str(o, "kind", rd_kind_name((enum rd_kind)json_integer_value(json_object_get(e, "kind"))));
+			rd_set_str(o, "namespace", jstr(e, "ns"));
+			rd_set_str(o, "name", jstr(e, "name"));
+			json_object_set(o, "changes", d);
+			json_object_set(o, "dangerous", dang);
+			rd_json_line(o);
+			json_decref(o);
+		} else {
+			cell(rd_kind_name((enum rd_kind)json_integer_value(json_object_get(e, "kind"))));
+			tab();
+			cell(sb_str(&nm));
+			tab();
+			cell(sb_str(&txt));
+			tab();
+			cell(sb_str(&tg));
+			fputc('\n', stdout);
+		}
+		json_decref(d);
+		json_decref(empty), json_decref(dang), json_decref(added), json_decref(removed);
+		free(txt.s);
+		free(tg.s);
+		free(nm.s);
+	}
+	free((void *)keys);
+	json_decref(a);
+	json_decref(b);
+	json_decref(all);
+	return any ? FE_EXIT_OK : FE_EXIT_NONE;
+}
+
+/* ---- who can ---- */
+
+struct query {
+	const char *verb;
+	char resource[256]; /* resource[/sub] */
+	char group[256];
+	int any_group;
+	const char *url;
+};
+
+static void
+parse_query(struct query *q, const char *verb, const char *res)
+{
+	const char *slash, *dot;
+	size_t n;
+
+	memset(q, 0, sizeof(*q));
+	q->verb = verb;
+	if (res[0] == '/') {
+		q->url = res;
+		return;
+	}
+	slash = strchr(res, '/');
+	n = slash ? (size_t)(slash - res) : strlen(res);
+	dot = memchr(res, '.', n);
+	if (dot) {
+		snprintf(q->group, sizeof(q->group), "%.*s", (int)(n - (size_t)(dot - res) - 1), dot + 1);
+		snprintf(q->resource, sizeof(q->resource), "%.*s%s", (int)(dot - res), res, slash ? slash : "");
+	} else {
+		q->any_group = 1;
+		snprintf(q->resource, sizeof(q->resource), "%s", res);
+	}
+}
+
+static void
+since_of(struct rd *rd, const char *key, const char *item, int64_t *t, int *exact)
+{
+	json_t *s = json_object_get(json_object_get(rd->since, key), item);
+
+	*t = s ? json_integer_value(json_object_get(s, "t")) : INT64_MIN;
+	*exact = s ? json_is_true(json_object_get(s, "exact")) : 0;
+}
+
+static void
+put_since(int64_t t, int exact)
+{
+	if (!exact && t != INT64_MIN)
+		fputs("<=", stdout);
+	rd_put_time(stdout, t);
+}
+
+static int
+subject_row(struct rd *rd, const char *subject, const char *scope, const char *via, const char *role,
+	const char *rule, int64_t since, int exact, json_t *tags)
+{
+	struct sb tg = { 0 };
+
+	tags_text(tags, NULL, &tg);
+	if (rd->json) {
+		json_t *o = json_object();
+		rd_set_str(o, "subject", subject);
+		rd_set_str(o, "scope", scope);
+		rd_set_str(o, "via", via);
+		rd_set_str(o, "role", role);
+		rd_set_str(o, "rule", rule);
+		set_time(o, "since", since);
+		if (since != INT64_MIN)
+			json_object_set_new(o, "since_exact", json_boolean(exact));
+		json_object_set(o, "dangerous", tags);
+		rd_json_line(o);
+		json_decref(o);
+	} else {
+		cell(subject);
+		tab();
+		cell(scope);
+		tab();
+		cell(via);
+		tab();
+		cell(role);
+		tab();
+		cell(rule);
+		tab();
+		put_since(since, exact);
+		tab();
+		cell(sb_str(&tg));
+		fputc('\n', stdout);
+	}
+	free(tg.s);
+	return 1;
+}
+
+static void
+rule_str(json_t *rule, char *out, size_t outsz)
+{
+	/* The same text as the items use. */
+	json_t *fake = json_pack("{s:[O]}", "rules", rule);
+	struct rd dummy;
+	json_t *items;
+
+	memset(&dummy, 0, sizeof(dummy));
+	items = rd_items(&dummy, RD_ROLE, fake);
+	snprintf(out, outsz, "%s", json_string_value(json_array_get(json_array_get(items, 0), 0)) ?
+		json_string_value(json_array_get(json_array_get(items, 0), 0)) : "?");
+	json_decref(items);
+	json_decref(fake);
+}
+
+static int
+binding_kind(const char *key)
+{
+	return strncmp(key, "RoleBinding/", 12) == 0 ? RD_RB :
+	       strncmp(key, "ClusterRoleBinding/", 19) == 0 ? RD_CRB : -1;
+}
+
+int
+rd_report_who(struct rd *rd)
+{
+	struct query q;
+	size_t n, i;
+	const char **keys;
+	int any = 0;
+	json_t *tags;
+
+	parse_query(&q, rd->who_verb, rd->who_res);
+	rd_replay(rd, rd->has_at ? rd->at : INT64_MAX);
+	if (rd->header && !rd->json)
+		puts("subject\tscope\tvia\trole\trule\tsince\tdangerous");
+	tags = json_array();
+	json_array_append_new(tags, json_string("system:masters"));
+	subject_row(rd, "Group:system:masters", "*", "(member of system:masters: not subject to RBAC)", "-", "-",
+		INT64_MIN, 0, tags);
+	json_decref(tags);
+	keys = sorted_keys(rd->state, &n);
+	for (i = 0; i < n; i++) {
+		json_t *b = json_object_get(rd->state, keys[i]), *role, *rule, *s;
+		int bk = binding_kind(keys[i]), builtin;
+		const char *bns = jstr(json_object_get(b, "metadata"), "namespace");
+		struct rd_change *c;
+		char via[600], rolename[600], rtext[1024], subj[600];
+		size_t j;
+
+		if (bk < 0 || !json_is_object(b))
+			continue;
+		c = rd->ch[json_integer_value(json_object_get(rd->last, keys[i]))];
+		bns = c->ns;
+		if (bk == RD_RB && rd->ns && (bns == NULL || strcmp(bns, rd->ns) != 0))
+			continue;
+		if ((role = rd_role_of(rd, b, bns, &builtin)) == NULL)
+			continue;
+		rule = NULL;
+		json_array_foreach(json_object_get(role, "rules"), j, rule)
+			if (rd_rule_matches(rule, q.verb, q.group, q.any_group, q.resource, q.url))
+				break;
+		if (j == json_array_size(json_object_get(role, "rules"))) {
+			json_decref(role);
+			continue;
+		}
+		rule_str(rule, rtext, sizeof(rtext));
+		if (bk == RD_RB)
+			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", c->name ? c->name : "");
+		else
+			snprintf(via, sizeof(via), "ClusterRoleBinding/%s", c->name ? c->name : "");
+		snprintf(rolename, sizeof(rolename), "%s/%s%s", jstr(json_object_get(b, "roleRef"), "kind"),
+			jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" : "");
+		json_array_foreach(json_object_get(b, "subjects"), j, s) {
+			int64_t since;
+			int exact;
+			const char *d;
+			json_t *rt = rd_rule_dangers(rule);
+			rd_subject_text(s, bns, subj, sizeof(subj));
+			if ((d = rd_subject_danger(jstr(s, "kind"), jstr(s, "name"), NULL)) != NULL)
+				json_array_insert_new(rt, 0, json_string(d));
+			since_of(rd, keys[i], subj, &since, &exact);
+			any |= subject_row(rd, subj, bk == RD_RB ? bns : "*", via, rolename, rtext, since, exact, rt);
+			json_decref(rt);
+		}
+		json_decref(role);
+	}
+	/* Outside RBAC: aws-auth mappings into system:masters, access entries
+	 * with a cluster-wide admin policy. */
+	for (i = 0; i < n; i++) {
+		json_t *o = json_object_get(rd->state, keys[i]), *items, *p;
+		struct rd_change *c;
+		size_t j;
+
+		if (!json_is_object(o) || binding_kind(keys[i]) >= 0)
+			continue;
+		c = rd->ch[json_integer_value(json_object_get(rd->last, keys[i]))];
+		if (c->kind != RD_AWSAUTH && c->kind != RD_ACCESS)
+			continue;
+		items = rd_items(rd, c->kind, o);
+		json_array_foreach(items, j, p) {
+			const char *t = json_string_value(json_array_get(p, 0)), *why = json_string_value(json_array_get(p, 1));
+			char via[600];
+			int64_t since;
+			int exact;
+			json_t *tg;
+			if (why == NULL || (strcmp(why, "system:masters") != 0 &&
+			    !(strcmp(why, "cluster-admin") == 0 && strstr(t, "@cluster"))))
+				continue;
+			snprintf(via, sizeof(via), "%s/%s/%s", rd_kind_name(c->kind), c->ns ? c->ns : "", c->name ? c->name : "");
+			since_of(rd, keys[i], t, &since, &exact);
+			tg = json_pack("[s]", why);
+			subject_row(rd, c->kind == RD_ACCESS ? c->name : t, "*", via,
+				c->kind == RD_ACCESS ? t : "Group:system:masters", "*", since, exact, tg);
+			json_decref(tg);
+			any = 1;
+		}
+		json_decref(items);
+	}
+	free((void *)keys);
+	return any ? FE_EXIT_OK : FE_EXIT_NONE;
+}
+
+/* ---- granted vs used ---- */
+
+struct grant {
+	char via[600], role[600], rule_text[1024];
+	const char *scope;
+	char scope_buf[256];
+	json_t *rule;
+	long uses;
+};
+
+static int
+subject_is(struct rd *rd, json_t *s, const char *bns, const char *who, const char *sa_ns, const char *sa_name)
+{
+	const char *kind = jstr(s, "kind"), *name = jstr(s, "name"), *ns = jstr(s, "namespace");
+
+	if (kind == NULL || name == NULL)
+		return 0;
+	if (strcmp(kind, "User") == 0)
+		return strcmp(name, who) == 0;
+	if (strcmp(kind, "ServiceAccount") == 0)
+		return sa_ns && strcmp(name, sa_name) == 0 && strcmp(ns ? ns : bns ? bns : "", sa_ns) == 0;
+	if (strcmp(kind, "Group") == 0) {
+		if (json_object_get(rd->groups, name))
+			return 1;
+		if (strcmp(who, "system:anonymous") == 0)
+			return strcmp(name, "system:unauthenticated") == 0;
+		if (strcmp(name, "system:authenticated") == 0)
+			return 1;
+		if (sa_ns) {
+			char g[600];
+			snprintf(g, sizeof(g), "system:serviceaccounts:%s", sa_ns);
+			return strcmp(name, "system:serviceaccounts") == 0 || strcmp(name, g) == 0;
+		}
+	}
+	return 0;
+}
+
+static void
+yaml_str(const char *s)
+{
+	json_t *v = json_string(s ? s : "");
+
+	json_dumpf(v ? v : json_string(""), stdout, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+	json_decref(v);
+}
+
+static void
+suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const char *sa_ns, const char *sa_name)
+{
+	/* One role per namespace ("" = cluster-wide), rules merged by (group, resource). */
+	json_t *roles = json_object(), *r, *rules;
+	const char *ns;
+	size_t i;
+
+	for (i = 0; i < nu; i++) {
+		char buf[1024], *f[4], *p, *save = NULL;
+		int k = 0;
+		json_t *u = json_object_get(rd->used, ukeys[i]);
+		char rk[600];
+		if (json_integer_value(json_object_get(u, "ok")) == 0)
+			continue;
+		snprintf(buf, sizeof(buf), "%s", ukeys[i]);
+		for (p = buf; k < 4; k++) {
+			f[k] = p;
+			p = strchr(p, '\t');
+			if (p == NULL)
+				break;
+			*p++ = '\0';
+		}
+		if (k < 3)
+			continue;
+		(void)save;
+		if ((r = json_object_get(roles, f[3])) == NULL) {
+			r = json_object();
+			json_object_set_new(roles, f[3], r);
+		}
+		if (f[2][0] == '/')
+			snprintf(rk, sizeof(rk), "url\t%s", f[2]);
+		else
+			snprintf(rk, sizeof(rk), "%s\t%s", f[1], f[2]);
+		if ((rules = json_object_get(r, rk)) == NULL) {
+			rules = json_array();
+			json_object_set_new(r, rk, rules);
+		}
+		{
+			size_t j;
+			json_t *x;
+			int have = 0;
+			json_array_foreach(rules, j, x)
+				if (strcmp(json_string_value(x), f[0]) == 0)
+					have = 1;
+			if (!have)
+				json_array_append_new(rules, json_string(f[0]));
+		}
+	}
+	printf("# least-privilege RBAC for ");
+	fe_put(stdout, who);
+	printf(", from the requests that succeeded in the logs\n");
+	{
+		size_t nr, j;
+		const char **rkeys = sorted_keys(roles, &nr);
+		for (j = 0; j < nr; j++) {
+			size_t nrules, m;
+			const char **rulekeys;
+			int cluster = rkeys[j][0] == '\0';
+			char name[700];
+			ns = rkeys[j];
+			r = json_object_get(roles, ns);
+			snprintf(name, sizeof(name), "rbac-diff:%s", who);
+			printf("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: %s\nmetadata:\n  name: ",
+				cluster ? "ClusterRole" : "Role");
+			yaml_str(name);
+			if (!cluster) {
+				printf("\n  namespace: ");
+				yaml_str(ns);
+			}
+			printf("\nrules:\n");
+			rulekeys = sorted_keys(r, &nrules);
+			for (m = 0; m < nrules; m++) {
+				const char *tabp = strchr(rulekeys[m], '\t');
+				json_t *verbs = json_object_get(r, rulekeys[m]), *x;
+				size_t v;
+				char grp[300];
+				snprintf(grp, sizeof(grp), "%.*s", (int)(tabp - rulekeys[m]), rulekeys[m]);
+				if (strcmp(grp, "url") == 0) {
+					printf("- nonResourceURLs: [");
+					yaml_str(tabp + 1);
+					printf("]\n");
+				} else {
+					printf("- apiGroups: [");
+					yaml_str(grp);
+					printf("]\n  resources: [");
+					yaml_str(tabp + 1);
+					printf("]\n");
+				}
+				printf("  verbs: [");
+				json_array_foreach(verbs, v, x) {
+					if (v)
+						printf(", ");
+					yaml_str(json_string_value(x));
+				}
+				printf("]\n");
+			}
+			free((void *)rulekeys);
+			printf("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: %s\nmetadata:\n  name: ",
+				cluster ? "ClusterRoleBinding" : "RoleBinding");
+			yaml_str(name);
+			if (!cluster) {
+				printf("\n  namespace: ");
+				yaml_str(ns);
+			}
+			printf("\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: %s\n  name: ",
+				cluster ? "ClusterRole" : "Role");
+			yaml_str(name);
+			if (sa_ns) {
+				printf("\nsubjects:\n- kind: ServiceAccount\n  name: ");
+				yaml_str(sa_name);
+				printf("\n  namespace: ");
+				yaml_str(sa_ns);
+				printf("\n");
+			} else {
+				printf("\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ");
+				yaml_str(who);
+				printf("\n");
+			}
+		}
+		free((void *)rkeys);
+	}
+	json_decref(roles);
+}
+
+int
+rd_report_gvu(struct rd *rd)
+{
+	const char *who = rd->gvu;
+	char sa_ns[256] = "", sa_name[256] = "";
+	struct grant *g = NULL;
+	size_t ng = 0, n, i, nu;
+	const char **keys, **ukeys;
+	int masters;
+
+	if (strncmp(who, "system:serviceaccount:", 22) == 0) {
+		const char *p = who + 22, *colon = strchr(p, ':');
+		if (colon) {
+			snprintf(sa_ns, sizeof(sa_ns), "%.*s", (int)(colon - p), p);
+			snprintf(sa_name, sizeof(sa_name), "%s", colon + 1);
+		}
+	}
+	rd_replay(rd, rd->has_at ? rd->at : INT64_MAX);
+	masters = json_object_get(rd->groups, "system:masters") != NULL;
+	keys = sorted_keys(rd->state, &n);
+	for (i = 0; i < n; i++) {
+		json_t *b = json_object_get(rd->state, keys[i]), *role, *s, *rule;
+		int bk = binding_kind(keys[i]), builtin, match = 0;
+		struct rd_change *c;
+		size_t j;
+
+		if (bk < 0 || !json_is_object(b))
+			continue;
+		c = rd->ch[json_integer_value(json_object_get(rd->last, keys[i]))];
+		json_array_foreach(json_object_get(b, "subjects"), j, s)
+			if (subject_is(rd, s, c->ns, who, sa_ns[0] ? sa_ns : NULL, sa_name))
+				match = 1;
+		if (!match || (role = rd_role_of(rd, b, c->ns, &builtin)) == NULL)
+			continue;
+		json_array_foreach(json_object_get(role, "rules"), j, rule) {
+			struct grant *ngp = realloc(g, (ng + 1) * sizeof(*g));
+			if (ngp == NULL)
+				break;
+			g = ngp;
+			memset(&g[ng], 0, sizeof(g[ng]));
+			if (bk == RD_RB)
+				snprintf(g[ng].via, sizeof(g[ng].via), "RoleBinding/%s/%s", c->ns ? c->ns : "", c->name ? c->name : "");
+			else
+				snprintf(g[ng].via, sizeof(g[ng].via), "ClusterRoleBinding/%s", c->name ? c->name : "");
+			snprintf(g[ng].role, sizeof(g[ng].role), "%s/%s%s", jstr(json_object_get(b, "roleRef"), "kind"),
+				jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" : "");
+			snprintf(g[ng].scope_buf, sizeof(g[ng].scope_buf), "%s", bk == RD_RB && c->ns ? c->ns : "*");
+			g[ng].scope = g[ng].scope_buf;
+			g[ng].rule = json_incref(rule);
+			rule_str(rule, g[ng].rule_text, sizeof(g[ng].rule_text));
+			ng++;
+		}
+		json_decref(role);
+	}
+	free((void *)keys);
+	ukeys = sorted_keys(rd->used, &nu);
+	if (rd->suggest) {
+		suggest(rd, ukeys, nu, who, sa_ns[0] ? sa_ns : NULL, sa_name);
+		goto out;
+	}
+	if (rd->header && !rd->json)
+		puts("what\tverb|via\tresource|role\tnamespace|scope\tallowed|rule\tdenied|dangerous\tfirst|uses\tlast\tgranted by");
+	/* Uses first (they decide which grants are used), printed after grants. */
+	{
+		char **cover = calloc(nu ? nu : 1, sizeof(*cover));
+		for (i = 0; i < nu; i++) {
+			char buf[1024], *f[4] = { NULL, NULL, NULL, NULL }, *p;
+			int k;
+			size_t j;
+			snprintf(buf, sizeof(buf), "%s", ukeys[i]);
+			for (p = buf, k = 0; k < 4 && p; k++) {
+				f[k] = p;
+				if ((p = strchr(p, '\t')) != NULL)
+					*p++ = '\0';
+			}
+			if (f[3] == NULL)
+				continue;
+			for (j = 0; j < ng; j++) {
+				int url = f[2][0] == '/';
+				if ((strcmp(g[j].scope, "*") == 0 || strcmp(g[j].scope, f[3]) == 0) &&
+				    rd_rule_matches(g[j].rule, f[0], f[1], 0, url ? NULL : f[2], url ? f[2] : NULL)) {
+					g[j].uses++;
+					if (cover && cover[i] == NULL)
+						cover[i] = g[j].via;
+				}
+			}
+		}
+		for (i = 0; i < ng; i++) {
+			json_t *d = rd_rule_dangers(g[i].rule);
+			struct sb tg = { 0 };
+			char uses[64];
+			tags_text(d, NULL, &tg);
+			snprintf(uses, sizeof(uses), "%ld", g[i].uses);
+			if (rd->json) {
+				json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:I}", "what", "granted", "via", g[i].via,
+					"role", g[i].role, "scope", g[i].scope, "rule", g[i].rule_text, "dangerous", d,
+					"uses", (json_int_t)g[i].uses);
+				rd_json_line(o);
+				json_decref(o);
+			} else {
+				printf("%s\t", g[i].uses ? "granted" : "unused");
+				cell(g[i].via), tab(), cell(g[i].role), tab(), cell(g[i].scope), tab();
+				cell(g[i].rule_text), tab(), cell(sb_str(&tg)), tab(), cell(uses), tab(), cell("-"), tab();
+				cell("-");
+				fputc('\n', stdout);
+			}
+			free(tg.s);
+			json_decref(d);
+		}
+		for (i = 0; i < nu; i++) {
+			json_t *u = json_object_get(rd->used, ukeys[i]);
+			char buf[1024], *f[4] = { NULL, NULL, NULL, NULL }, *p, res[800];
+			int k;
+			snprintf(buf, sizeof(buf), "%s", ukeys[i]);
+			for (p = buf, k = 0; k < 4 && p; k++) {
+				f[k] = p;
+				if ((p = strchr(p, '\t')) != NULL)
+					*p++ = '\0';
+			}
+			if (f[3] == NULL)
+				continue;
+			if (f[1][0])
+				snprintf(res, sizeof(res), "%s.%s", f[2], f[1]);
+			else
+				snprintf(res, sizeof(res), "%s", f[2]);
+			if (rd->json) {
+				json_t *o = json_object();
+				rd_set_str(o, "what", "used");
+				rd_set_str(o, "verb", f[0]);
+				rd_set_str(o, "resource", res);
+				rd_set_str(o, "namespace", f[3]);
+				json_object_set(o, "allowed", json_object_get(u, "ok"));
+				json_object_set(o, "denied", json_object_get(u, "denied"));
+				set_time(o, "first", json_integer_value(json_object_get(u, "first")));
+				set_time(o, "last", json_integer_value(json_object_get(u, "last")));
+				rd_set_str(o, "granted_by", cover && cover[i] ? cover[i] : masters ? "system:masters" : NULL);
+				rd_json_line(o);
+				json_decref(o);
+			} else {
+				printf("used\t");
+				cell(f[0]), tab(), cell(res), tab(), cell(f[3][0] ? f[3] : "*"), tab();
+				printf("%lld\t%lld\t", (long long)json_integer_value(json_object_get(u, "ok")),
+					(long long)json_integer_value(json_object_get(u, "denied")));
+				rd_put_time(stdout, json_integer_value(json_object_get(u, "first")));
+				tab();
+				rd_put_time(stdout, json_integer_value(json_object_get(u, "last")));
+				tab();
+				cell(cover && cover[i] ? cover[i] : masters ? "system:masters" : "(no grant seen)");
+				fputc('\n', stdout);
+			}
+		}
+		free((void *)cover);
+	}
+out:
+	for (i = 0; i < ng; i++)
+		json_decref(g[i].rule);
+	free(g);
+	free((void *)ukeys);
+	return (ng || nu) ? FE_EXIT_OK : FE_EXIT_NONE;
+}
+
+/* ---- exposure windows ---- */
+
+struct window {
+	char *key, *binding, *role, *subject, *why;
+	int64_t start, end;
+	int start_exact;
+	struct rd_change *opened, *closed;
+};
+
+static int
+broad(const char *why)
+{
+	return why && (strstr(why, "anonymous") || strstr(why, "unauthenticated") || strstr(why, "all-authenticated"));
+}
+
+static const char *
+roleref_of(json_t *items)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(items, i, p)
+		if (strncmp(json_string_value(json_array_get(p, 0)), "roleRef:", 8) == 0)
+			return json_string_value(json_array_get(p, 0)) + 8;
+	return "?";
+}
+
+static const char *
+roleref_why(json_t *items)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(items, i, p)
+		if (strncmp(json_string_value(json_array_get(p, 0)), "roleRef:", 8) == 0)
+			return json_string_value(json_array_get(p, 1));
+	return NULL;
+}
+
+int
+rd_report_exposure(struct rd *rd)
+{
+	struct window *w = NULL;
+	size_t nw = 0, i, j, k;
+	int any = 0;
+
+	for (i = 0; i < rd->nch; i++) {
+		struct rd_change *c = rd->ch[i];
+		char *key;
+		json_t *p;
+		if (!c->ok || (c->kind != RD_RB && c->kind != RD_CRB))
+			continue;
+		key = rd_key(c->kind, c->ns, c->name);
+		/* close windows whose subject is gone (or whose role changed) */
+		for (j = 0; j < nw; j++) {
+			if (w[j].end != INT64_MAX || strcmp(w[j].key, key) != 0)
+				continue;
+			if (c->after_known && item_in(c->items_after, w[j].subject) &&
+			    strcmp(roleref_of(c->items_after), w[j].role) == 0)
+				continue;
+			w[j].end = c->t;
+			w[j].closed = c;
+		}
+		json_array_foreach(c->items_after, j, p) {
+			const char *t = json_string_value(json_array_get(p, 0)), *why = json_string_value(json_array_get(p, 1));
+			int open = 0;
+			struct window *nwp;
+			char bname[600];
+			if (!broad(why))
+				continue;
+			for (k = 0; k < nw; k++)
+				if (w[k].end == INT64_MAX && strcmp(w[k].key, key) == 0 && strcmp(w[k].subject, t) == 0)
+					open = 1;
+			if (open || (nwp = realloc(w, (nw + 1) * sizeof(*w))) == NULL)
+				continue;
+			w = nwp;
+			memset(&w[nw], 0, sizeof(w[nw]));
+			if (c->kind == RD_RB)
+				snprintf(bname, sizeof(bname), "RoleBinding/%s/%s", c->ns ? c->ns : "", c->name ? c->name : "");
+			else
+				snprintf(bname, sizeof(bname), "ClusterRoleBinding/%s", c->name ? c->name : "");
+			w[nw].key = strdup(key);
+			w[nw].binding = strdup(bname);
+			w[nw].role = strdup(roleref_of(c->items_after));
+			w[nw].subject = strdup(t);
+			{
+				char wb[300];
+				const char *rw = roleref_why(c->items_after);
+				snprintf(wb, sizeof(wb), "%s%s%s", why, rw ? "," : "", rw ? rw : "");
+				w[nw].why = strdup(wb);
+			}
+			w[nw].start = c->t;
+			w[nw].start_exact = c->before_known && !item_in(c->items_before, t);
+			w[nw].end = INT64_MAX;
+			w[nw].opened = c;
+			nw++;
+		}
+		free(key);
+	}
+	if (rd->header && !rd->json) {
+		puts("window\tstart\tend\tbinding\trole\tsubject\tdangerous\topened by\tclosed by");
+		puts("request\ttime\tuser\tverb\ttarget\tcode\tsource_ip\tuser_agent\treason");
+	}
+	for (j = 0; j < nw; j++) {
+		char actor[1024];
+		int anon = strstr(w[j].why, "anonymous") || strstr(w[j].why, "unauthenticated");
+		json_t *o = NULL, *reqs = NULL;
+		any = 1;
+		if (rd->json) {
+			o = json_object();
+			rd_set_str(o, "binding", w[j].binding);
+			rd_set_str(o, "role", w[j].role);
+			rd_set_str(o, "subject", w[j].subject);
+			set_time(o, "start", w[j].start);
+			json_object_set_new(o, "start_exact", json_boolean(w[j].start_exact));
+			set_time(o, "end", w[j].end);
+			rd_set_str(o, "dangerous", w[j].why);
+			json_object_set(o, "opened_by", w[j].opened->actor);
+			rd_set_str(o, "opened_event_id", w[j].opened->id);
+			if (w[j].closed) {
+				json_object_set(o, "closed_by", w[j].closed->actor);
+				rd_set_str(o, "closed_event_id", w[j].closed->id);
+			}
+			reqs = json_array();
+		} else {
+			printf("window\t");
+			if (!w[j].start_exact)
+				fputs("<=", stdout);
+			rd_put_time(stdout, w[j].start);
+			tab();
+			rd_put_time(stdout, w[j].end);
+			tab();
+			cell(w[j].binding), tab(), cell(w[j].role), tab(), cell(w[j].subject), tab(), cell(w[j].why), tab();
+			actor_text(w[j].opened->actor, actor, sizeof(actor));
+			cell(actor);
+			tab();
+			if (w[j].closed) {
+				actor_text(w[j].closed->actor, actor, sizeof(actor));
+				cell(actor);
+			} else
+				cell("(still open at the end of the logs)");
+			fputc('\n', stdout);
+		}
+		for (k = 0; anon && k < rd->nreqs; k++) {
+			struct rd_req *q = &rd->reqs[k];
+			char code[32];
+			if (q->t < w[j].start || q->t >= w[j].end)
+				continue;
+			snprintf(code, sizeof(code), "%d", q->code);
+			if (rd->json) {
+				json_t *r = json_object();
+				set_time(r, "time", q->t);
+				rd_set_str(r, "user", q->user);
+				rd_set_str(r, "verb", q->verb);
+				rd_set_str(r, "target", q->target);
+				json_object_set_new(r, "code", json_integer(q->code));
+				rd_set_str(r, "source_ip", q->ip);
+				rd_set_str(r, "user_agent", q->ua);
+				rd_set_str(r, "reason", q->reason);
+				rd_set_str(r, "event_id", q->id);
+				rd_set_str(r, "location", q->where);
+				json_array_append_new(reqs, r);
+			} else {
+				printf("request\t");
+				rd_put_time(stdout, q->t);
+				tab();
+				cell(q->user), tab(), cell(q->verb), tab(), cell(q->target), tab(), cell(code), tab();
+				cell(q->ip), tab(), cell(q->ua), tab(), cell(q->reason);
+				fputc('\n', stdout);
+			}
+		}
+		if (o) {
+			json_object_set_new(o, "requests", reqs);
+			rd_json_line(o);
+			json_decref(o);
+		}
+	}
+	for (j = 0; j < nw; j++) {
+		free(w[j].key);
+		free(w[j].binding);
+		free(w[j].role);
+		free(w[j].subject);
+		free(w[j].why);
+	}
+	free(w);
+	return any ? FE_EXIT_OK : FE_EXIT_NONE;
+}
