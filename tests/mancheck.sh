@@ -4,8 +4,9 @@
 # mancheck.sh - keep the manuals honest.
 #
 #  1. Every long option a built tool prints in --help appears in its
-#     manual man/<tool>.1, as "Fl \-name" (or "\-\-name").  Tools that
-#     were not built are skipped.
+#     manual man/<tool>.1, as "Fl \-name" (or "\-\-name"), and every
+#     ".It Fl \-name" item of the manual is an option --help prints.
+#     Tools that were not built are skipped.
 #  2. Every manual in man/ passes "mandoc -Tlint -Wwarning" (skipped with
 #     a note when mandoc is not installed; CI installs it).
 #  3. Every command in the EXAMPLES of k8saudit-grep(1) that reads
@@ -75,6 +76,21 @@ for tool in k8saudit-grep k8saudit-findings rbac-diff secret-scan; do
 			notok "$tool: --$opt printed by --help but missing from man/$tool.1"
 		fi
 	done <"$tmp/opts"
+	# And the other way: every long option the manual lists as an item
+	# of its option lists must still exist.
+	awk '/^\.Sh / { on = ($2 == "DESCRIPTION" || $2 == "OPTIONS") } on && /^\.It Fl /' \
+		"$tmp/page" | grep -o 'Fl -[A-Za-z0-9][A-Za-z0-9-]*' | sed 's/^Fl -//' |
+		sort -u >"$tmp/manopts"
+	stale=0
+	while read -r opt; do
+		if ! grep -q -x -e "$opt" "$tmp/opts"; then
+			notok "$tool: --$opt is in man/$tool.1 but not printed by --help"
+			stale=1
+		fi
+	done <"$tmp/manopts"
+	if [ $stale -eq 0 ]; then
+		ok "$tool: every option item of man/$tool.1 is in --help"
+	fi
 done
 
 # ---- 2. mandoc lint ----
