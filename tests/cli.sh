@@ -1,0 +1,178 @@
+#!/bin/sh
+# Golden tests of the command-line tools, driven by files:
+#
+#   tests/cli/<tool>/<case>.cmd    one line: the arguments, in sh syntax; $S is
+#                                  the samples directory, $T the tests directory,
+#                                  $W a scratch directory with generated inputs
+#   tests/cli/<tool>/<case>.stdin  standard input (default: empty)
+#   tests/cli/<tool>/<case>.out    expected standard output (default: empty)
+#   tests/cli/<tool>/<case>.err    expected standard error (default: empty)
+#   tests/cli/<tool>/<case>.rc     expected exit status (default: 0)
+#   tests/cli/<tool>/<case>.req    what the case needs: "nonroot", program names
+#
+# <tool> is the program's name without "k8saudit-" (grep -> k8saudit-grep).
+# Commands run in $top_srcdir, so paths in outputs are relative and stable;
+# the scratch directory is shown as $W.  A case listed in tests/cli/XFAIL
+# ("<tool>/<case> reason") is a known bug: its failure is reported as xfail
+# and counted as skipped, and it fails when it starts passing.
+#
+#   sh tests/cli.sh [CASE...]          run all cases, or those named (grep/exec-post)
+#   REGEN=1 sh tests/cli.sh [CASE...]  rewrite the expected files from the
+#                                      current output, showing what changed
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+. "$top_srcdir/tests/lib.sh"
+
+CLI=$top_srcdir/tests/cli
+W=$TMP/w
+mkdir -p "$W"
+
+# ---- generated inputs (too big, or impossible to keep in git) ----
+E=$top_srcdir/tests/framings/events.jsonl
+# One event line of 5 MiB: alice applies a ConfigMap holding a large value
+# (RequestResponse level, so the object is logged twice), between two
+# ordinary lines.
+big() { head -c 2621440 /dev/zero | tr '\0' 'Q'; }
+{
+	sed -n 1p "$E"
+	printf '%s' '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"5b0e7a52-3f0c-4d61-a0f8-96c1d3e2b7a4","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/payments/configmaps?fieldManager=kubectl-client-side-apply\u0026fieldValidation=Strict","verb":"create","user":{"username":"arn:aws:sts::491326785603:assumed-role/AWSReservedSSO_PlatformEngineer_0a9b8c7d6e5f4a3b/alice","uid":"aws-iam-authenticator:491326785603:AROAXG3N7K2MP3SSOPLAT","groups":["system:authenticated"]},"sourceIPs":["52.48.9.211"],"userAgent":"kubectl/v1.30.2 (linux/amd64) kubernetes/3968350","objectRef":{"resource":"configmaps","namespace":"payments","name":"fraud-model","apiVersion":"v1"},"responseStatus":{"metadata":{},"code":201},"requestObject":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"fraud-model","namespace":"payments"},"data":{"model.b64":"'
+	big
+	printf '%s' '"}},"responseObject":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"fraud-model","namespace":"payments","uid":"9d3c1f7e-2a4b-4c8d-b1e6-0f5a7c9e3d21","resourceVersion":"48213514","creationTimestamp":"2026-11-20T10:31:07Z"},"data":{"model.b64":"'
+	big
+	printf '%s\n' '"}},"requestReceivedTimestamp":"2026-11-20T10:31:07.080455Z","stageTimestamp":"2026-11-20T10:31:07.301229Z","annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":""}}'
+	sed -n 5p "$E"
+} >"$W/big-line.jsonl"
+# An unreadable file next to a readable one.
+mkdir -p "$W/perm"
+sed -n 1,2p "$E" >"$W/perm/a-readable.jsonl"
+sed -n 5,6p "$E" >"$W/perm/b-unreadable.jsonl"
+chmod 000 "$W/perm/b-unreadable.jsonl"
+# A directory tree with symbolic link loops.
+mkdir -p "$W/loop/audit/2026-11-20"
+sed -n 1,2p "$E" >"$W/loop/audit/2026-11-20/audit.log"
+sed -n 5,6p "$E" >"$W/loop/audit/audit.log"
+ln -s .. "$W/loop/audit/2026-11-20/up"
+ln -s ../audit "$W/loop/audit/again"
+
+# ---- the runner ----
+regex_quote() { printf '%s' "$1" | sed 's/[][\.*^$|/]/\\&/g'; }
+Wq=$(regex_quote "$W")
+XFAIL=$CLI/XFAIL
+uid=$(id -u)
+
+# needs FILE: 0 when every requirement listed in FILE is met
+needs() {
+	[ -f "$1" ] || return 0
+	for r in $(cat "$1"); do
+		case $r in
+		nonroot) [ "$uid" != 0 ] || { why="running as root"; return 1; } ;;
+		*) t_have "$r" || { why="$r not installed"; return 1; } ;;
+		esac
+	done
+}
+
+run_case() { # tool-dir case-base
+	dir=$1 base=$2
+	tool=$(basename "$dir")
+	name=$tool/$(basename "$base")
+	prog=$top_builddir/k8saudit-$tool
+	[ -x "$prog" ] || prog=$top_builddir/$tool
+	if [ ! -x "$prog" ]; then
+		t_skip "$name" "$tool not built"
+		return
+	fi
+	why=
+	if ! needs "$base.req"; then
+		t_skip "$name" "$why"
+		return
+	fi
+	line=$(sed -n 1p "$base.cmd")
+	stdin=/dev/null
+	[ -f "$base.stdin" ] && stdin=$base.stdin
+	got=$TMP/got
+	mkdir -p "$got"
+	(
+		S=samples T=tests
+		cd "$top_srcdir" || exit 99
+		eval "set -- $line"
+		exec "$prog" "$@" <"$stdin" >"$got/out" 2>"$got/err"
+	)
+	echo $? >"$got/rc"
+	case $line in
+	*'$W'*)
+		for f in out err; do
+			sed "s/$Wq/\$W/g" "$got/$f" >"$got/$f.n" && mv "$got/$f.n" "$got/$f"
+		done
+		;;
+	esac
+	: >"$TMP/empty"
+	want_out=$base.out want_err=$base.err
+	[ -f "$want_out" ] || want_out=$TMP/empty
+	[ -f "$want_err" ] || want_err=$TMP/empty
+	want_rc=0
+	[ -f "$base.rc" ] && want_rc=$(cat "$base.rc")
+	got_rc=$(cat "$got/rc")
+
+	if [ -n "$REGEN" ]; then
+		changed=
+		for f in out err; do
+			old=$base.$f
+			[ -f "$old" ] || old=$TMP/empty
+			if ! cmp -s "$old" "$got/$f"; then
+				changed=1
+				echo "--- $name.$f"
+				diff -u "$old" "$got/$f" | sed -n '3,$p' | head -40
+			fi
+			if [ -s "$got/$f" ]; then cp "$got/$f" "$base.$f"; else rm -f "$base.$f"; fi
+		done
+		if [ "$got_rc" != "$want_rc" ]; then
+			changed=1
+			echo "--- $name.rc: $want_rc -> $got_rc"
+		fi
+		if [ "$got_rc" = 0 ]; then rm -f "$base.rc"; else echo "$got_rc" >"$base.rc"; fi
+		if [ -n "$changed" ]; then t_ok "$name (regenerated)"; else t_ok "$name"; fi
+		return
+	fi
+
+	bad=
+	cmp -s "$want_out" "$got/out" || bad="$bad stdout"
+	cmp -s "$want_err" "$got/err" || bad="$bad stderr"
+	[ "$got_rc" = "$want_rc" ] || bad="$bad exit-status($got_rc, want $want_rc)"
+	xf=$(grep "^$name[ 	]" "$XFAIL" 2>/dev/null | sed 's/^[^ 	]*[ 	]*//')
+	if [ -z "$bad" ]; then
+		if [ -n "$xf" ]; then
+			t_fail "$name" "passes but is listed in tests/cli/XFAIL; remove it there"
+		else
+			t_ok "$name"
+		fi
+		return
+	fi
+	if [ -n "$xf" ]; then
+		printf 'xfail %s: %s\n' "$name" "$xf"
+		t_skipped=$((t_skipped + 1))
+		return
+	fi
+	t_fail "$name" "differs in$bad"
+	echo "    \$ $(basename "$prog") $line"
+	cmp -s "$want_out" "$got/out" || t_diff "$want_out" "$got/out"
+	cmp -s "$want_err" "$got/err" || t_diff "$want_err" "$got/err"
+}
+
+if [ $# -gt 0 ]; then
+	for c in "$@"; do
+		c=${c%.cmd}
+		if [ -f "$CLI/$c.cmd" ]; then
+			run_case "$CLI/$(dirname "$c")" "$CLI/$c"
+		else
+			t_fail "$c" "no such case"
+		fi
+	done
+else
+	for dir in "$CLI"/*/; do
+		dir=${dir%/}
+		for cmd in "$dir"/*.cmd; do
+			[ -f "$cmd" ] || continue
+			run_case "$dir" "${cmd%.cmd}"
+		done
+	done
+fi
+t_done

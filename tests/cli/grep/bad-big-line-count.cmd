@@ -1,0 +1,1 @@
+-c $W/big-line.jsonl

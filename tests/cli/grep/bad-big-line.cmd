@@ -1,0 +1,1 @@
+--fields verb,user,name,code,location $W/big-line.jsonl

@@ -1,0 +1,1 @@
+--fields verb,user,location $T/bad/corrupt-member.tar

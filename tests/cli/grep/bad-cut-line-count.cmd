@@ -1,0 +1,1 @@
+-c $T/bad/cut-line.log

@@ -1,0 +1,1 @@
+-c $T/bad/invalid-line.log

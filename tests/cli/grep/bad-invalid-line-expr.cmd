@@ -1,0 +1,1 @@
+-c -w 'verb=get' $T/bad/invalid-line.log

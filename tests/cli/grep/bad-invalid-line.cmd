@@ -1,0 +1,1 @@
+$T/bad/invalid-line.log

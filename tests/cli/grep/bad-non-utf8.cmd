@@ -1,0 +1,1 @@
+--fields time,user,ua $T/bad/non-utf8.log

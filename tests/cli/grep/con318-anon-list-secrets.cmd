@@ -1,0 +1,1 @@
+-w 'user=system:anonymous and verb=list and resource=secrets' $S/con318/

@@ -1,0 +1,1 @@
+-h -w 'user=system:anonymous and code<300 and not uri~"^/(healthz|livez|readyz|version)"' --fields time,ip,ua,action,target,code $S/con318/

@@ -1,0 +1,1 @@
+-w 'eventName=AssumeRole' --json $S/con318/cloudtrail/

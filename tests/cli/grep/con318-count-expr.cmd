@@ -1,0 +1,1 @@
+-c -w 'resource=secrets' $S/con318/eks-audit/

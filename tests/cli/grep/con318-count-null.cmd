@@ -1,0 +1,1 @@
+-c -Z -w 'key=ASIAXG3N7K2MZ4QCV7DE' $S/con318/eks-audit/

@@ -1,0 +1,1 @@
+--header --fields 'time,user,key,session,canonicalarn,principal,uid,ip,ua,stage,responseStatus.code,annotations."authorization.k8s.io/reason",requestObject.subjects[0].name,requestObject.roleRef.name' -w 'name=cluster-system-anonymous and verb=create and code=201' $S/con318/eks-audit/

@@ -1,0 +1,1 @@
+-l -w 'key=ASIAXG3N7K2MZ4QCV7DE' $S/con318/

@@ -1,0 +1,1 @@
+-h -v -w 'verb in (get, list, watch, update, patch)' --fields time,verb,user,target,code $S/con318/eks-audit/

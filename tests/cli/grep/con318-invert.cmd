@@ -1,0 +1,1 @@
+-c -v -w 'verb in (get, list, watch, update, patch) or type=cloudtrail' $S/con318/

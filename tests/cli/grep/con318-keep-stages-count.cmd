@@ -1,0 +1,1 @@
+-c -h --keep-stages $S/con318/eks-audit/

@@ -1,0 +1,1 @@
+-h --keep-stages -w 'name=cluster-system-anonymous' --fields time,stage,verb,code,auditID $S/con318/eks-audit/

@@ -1,0 +1,1 @@
+-h -w 'key=ASIAXG3N7K2MZ4QCV7DE' --fields time,type,action,target,code $S/con318/

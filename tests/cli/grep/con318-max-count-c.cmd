@@ -1,0 +1,1 @@
+-c -m 3 -w 'verb=get' $S/con318/eks-audit/

@@ -1,0 +1,1 @@
+-m 2 -w 'user=system:anonymous' --fields time,user,uri,code $S/con318/eks-audit/

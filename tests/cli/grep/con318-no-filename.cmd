@@ -1,0 +1,1 @@
+-h -w 'verb=delete' $S/con318/

@@ -1,0 +1,1 @@
+-w 'verb=deletecollection' $S/con318/

@@ -1,0 +1,1 @@
+-q -w 'name=cluster-system-anonymous' $S/con318/no-such-file $S/con318/

@@ -1,0 +1,1 @@
+-w 'verb=create and objectRef.apiGroup=rbac.authorization.k8s.io and code<300' $S/con318/

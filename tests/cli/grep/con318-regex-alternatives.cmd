@@ -1,0 +1,1 @@
+-h -e 'ListRoles' -e 'GetCallerIdentity' --fields time,user,action,code $S/con318/cloudtrail/

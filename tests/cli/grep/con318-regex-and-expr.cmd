@@ -1,0 +1,1 @@
+-h -e 'stripe|postgres' -w 'verb=get' --fields time,user,target,code $S/con318/

@@ -1,0 +1,1 @@
+-h --since 2026-11-20T11:52:00+01:00 -w 'resource=clusterrolebindings or eventName=ConsoleLogin' --fields time,user,action,target,code $S/con318/

@@ -1,0 +1,1 @@
+-h --since 2026-11-20T10:16:27.640218Z --until 2026-11-20T10:17:47Z -w 'user=system:anonymous' --fields time,action,target,code $S/con318/

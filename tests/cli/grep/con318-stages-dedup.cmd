@@ -1,0 +1,1 @@
+-h -w 'name=cluster-system-anonymous' --fields time,stage,verb,code,auditID $S/con318/eks-audit/

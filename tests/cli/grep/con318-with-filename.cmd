@@ -1,0 +1,1 @@
+-H -w 'verb=delete' $S/con318/eks-audit/exportedlogs/3f6c9a1e-52d4-4b8e-9c07-d1e2a5b8f460/kube-apiserver-audit-71976ca11bea5d3083393f7d32dab75b/000000.gz

@@ -1,0 +1,1 @@
+--fields ua,name,as,user $T/cli/grep/data/escape.jsonl

@@ -1,0 +1,1 @@
+$T/cli/grep/data/escape.jsonl

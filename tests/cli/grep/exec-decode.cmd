@@ -1,0 +1,1 @@
+--exec $T/cli/grep/data/exec.jsonl

@@ -1,0 +1,1 @@
+--exec --keep-stages --fields stage,time,command $T/cli/grep/data/exec.jsonl

@@ -1,0 +1,1 @@
+--exec -w 'namespace=kube-system' $T/cli/grep/data/exec.jsonl

@@ -1,0 +1,1 @@
+-h --exec --fields command $T/cli/grep/data/exec-quoting.jsonl

@@ -1,0 +1,1 @@
+-w 'user~"^arn:aws:(sts"' $S/con318/

@@ -1,0 +1,1 @@
+-w 'verb in (create, delete' $S/con318/

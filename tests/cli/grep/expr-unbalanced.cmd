@@ -1,0 +1,1 @@
+-w 'verb=create and (code<300' $S/con318/

@@ -1,0 +1,1 @@
+-w "user='system:anonymous" $S/con318/

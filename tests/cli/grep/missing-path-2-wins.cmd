@@ -1,0 +1,1 @@
+-c $S/con318/eks-audit/no-such-stream.gz $S/con318/eks-audit/

@@ -1,0 +1,1 @@
+-c -w 'verb=create'
