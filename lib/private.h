@@ -48,6 +48,9 @@ struct k8a_src *k8a_src_fd(int fd, int owned, char *err);
 struct k8a_src *k8a_src_mem(const void *p, size_t n, char *err);
 struct k8a_src *k8a_src_gzip(struct k8a_src *lower);
 struct k8a_src *k8a_src_zstd(struct k8a_src *lower);
+/* Run lower's reads on a thread into a fixed ring of blocks (readahead.c);
+ * returns lower itself when K8SAUDIT_READAHEAD=0, NULL when out of memory. */
+struct k8a_src *k8a_src_readahead(struct k8a_src *lower);
 
 /* What the first bytes of a stream are. */
 enum k8a_magic {

@@ -369,6 +369,13 @@ open_stream(k8a_reader *r)
 				return warn_at(r, 0, -1, "%s", r->err);
 			return K8A_OK;
 		case MAGIC_NONE:
+			/* decode on a second thread while this one frames */
+			if (l->chain->kind == SRC_GZIP || l->chain->kind == SRC_ZSTD ||
+			    l->chain->kind == SRC_ENTRY) {
+				if ((s = k8a_src_readahead(l->chain)) == NULL)
+					return K8A_FATAL;
+				l->chain = s;
+			}
 			if ((r->fr = k8a_framer_new(l->chain, r->max_record, r->pf, r->from_walk, r->err)) == NULL)
 				return K8A_FATAL;
 			if (r->progress)
