@@ -18,7 +18,7 @@
 #include "findings.h"
 
 enum ckind {
-	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY,
+	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS,
 };
 
 enum keyfn {
@@ -67,6 +67,7 @@ static const struct cdef defs[] = {
 	{ "K8S-BURST-006", C_BURST, KF_IP, KF_NONE, 20, 10 * MIN, 0, NULL },
 	{ "K8S-SEQ-001", C_SEQ, KF_USER, KF_NONE, 0, 5 * MIN, 0, NULL },
 	{ "K8S-EKS-002", C_AWSAUTH, KF_NONE, KF_NONE, 0, 0, 0, NULL },
+	{ "K8S-SECRET-014", C_CMCREDS, KF_NONE, KF_NONE, 0, 0, 0, NULL },
 };
 
 /* A kept candidate record. */
@@ -648,6 +649,35 @@ masters_entries(const char *yaml, json_t *out)
 	}
 }
 
+/* Falco's credential words, case-insensitive, in ConfigMap data keys and values. */
+static void
+feed_cmcreds(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
+{
+	static const char *const words[] = { "aws_access_key_id", "aws-access-key-id", "aws_s3_access_key_id",
+		"aws-s3-access-key-id", "password", "passphrase", NULL };
+	json_t *data = k8a_json_path(k8a_event_json(ev), "requestObject.data"), *v, *hits, *e;
+	const char *k;
+	size_t i;
+
+	if (!json_is_object(data) || (hits = json_array()) == NULL)
+		return;
+	json_object_foreach(data, k, v) {
+		const char *val = json_string_value(v);
+		for (i = 0; words[i]; i++)
+			if (strcasestr(k, words[i]) || (val && strcasestr(val, words[i]))) {
+				json_array_append_new(hits, json_string(k));
+				break;
+			}
+	}
+	if (json_array_size(hits) == 0) {
+		json_decref(hits);
+		return;
+	}
+	e = evidence_collect(r, ev);
+	json_object_set_new(e, "keys_with_credentials", hits);
+	findings_add(cx->out, r, s, r->sev, NULL, NULL, e);
+}
+
 void
 corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 {
@@ -661,6 +691,9 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 	switch (d->kind) {
 	case C_ANON:
 		feed_anon(r, cx, ev, s);
+		return;
+	case C_CMCREDS:
+		feed_cmcreds(r, cx, ev, s);
 		return;
 	case C_IP:
 	case C_TOR:

@@ -163,7 +163,7 @@ static const struct {
 	{ "T1595", "Reconnaissance" }, { "T1606", "Credential Access" }, { "T1609", "Execution" },
 	{ "T1610", "Execution" }, { "T1611", "Privilege Escalation" }, { "T1612", "Defense Evasion" },
 	{ "T1613", "Discovery" }, { "T1619", "Discovery" }, { "T1621", "Credential Access" },
-	{ "T1648", "Execution" }, { "T1651", "Execution" }, { "T1484", "Privilege Escalation" },
+	{ "T1648", "Execution" }, { "T1649", "Credential Access" }, { "T1651", "Execution" }, { "T1484", "Privilege Escalation" },
 	{ "T1040", "Credential Access" }, { "T1021", "Lateral Movement" }, { "T1563", "Lateral Movement" },
 	{ "T1583", "Resource Development" }, { "T1586", "Resource Development" },
 	{ "T1589", "Reconnaissance" }, { "T1590", "Reconnaissance" },
@@ -464,8 +464,19 @@ output_list_rules(FILE *fp, const struct ruleset *rs, int json)
 			set_str(o, "guardduty", r->guardduty);
 			json_object_set_new(o, "catalog", strv_json(&r->catalog));
 			json_object_set_new(o, "anchors", strv_json(&r->anchors));
-			json_object_set_new(o, "kind", json_string(r->correlation ? "correlation" : "event"));
+			json_object_set_new(o, "kind", json_string(!r->correlation ? "event" :
+				corr_known(r->id) ? "correlation" : "correlation (not implemented)"));
 			json_object_set_new(o, "when", json_string(r->when_text));
+			{
+				const char *const *l = rule_literals(r);
+				json_t *a = json_array();
+				size_t li;
+				for (li = 0; l && l[li]; li++)
+					json_array_append_new(a, json_string(l[li]));
+				json_object_set_new(o, "literals", l ? a : json_null());
+				if (!l)
+					json_decref(a);
+			}
 			{
 				char loc[4200];
 				snprintf(loc, sizeof(loc), "%s:%u", r->file, r->line);

@@ -382,8 +382,8 @@ end_rule(struct pstate *ps, unsigned line)
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!(ps->seen & (1u << required[i])))
 			perr(ps, line, "rule %s has no '%s'", r->id, keys[required[i]]);
-	if (!ps->bad && r->correlation && !corr_known(r->id))
-		perr(ps, r->line, "rule %s: kind correlation, but no built-in correlation has this id", r->id);
+	/* A correlation without C code (e.g. rules newer than this binary)
+	 * is listed but never run; see corr_usable(). */
 	if (ps->bad) {
 		rule_free(r);
 	} else {
@@ -405,7 +405,7 @@ parse_line(struct pstate *ps, char *line, unsigned lineno)
 	size_t n;
 
 	n = strlen(line);
-	if (n && line[n - 1] == '\r')
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	s = line;
 	while (*s == ' ' || *s == '\t')
