@@ -20,6 +20,7 @@ TMP=$top_builddir/tests/tmp/$t_name
 rm -rf "$TMP"
 mkdir -p "$TMP" || exit 99
 t_cleanup() {
+	[ -n "$KEEP" ] && return 0
 	chmod -R u+rwx "$TMP" 2>/dev/null
 	rm -rf "$TMP"
 	rmdir "$top_builddir/tests/tmp" 2>/dev/null
