@@ -53,6 +53,10 @@ sed -n 5,6p "$E" >"$W/loop/audit/audit.log"
 ln -s .. "$W/loop/audit/2026-11-20/up"
 ln -s ../audit "$W/loop/audit/again"
 
+# A file whose name holds a newline and an escape sequence.
+mkdir -p "$W/names"
+sed -n 1,3p "$E" >"$W/names/$(printf 'audit\nlog\033[31m.jsonl')"
+
 # ---- the runner ----
 regex_quote() { printf '%s' "$1" | sed 's/[][\.*^$|/]/\\&/g'; }
 Wq=$(regex_quote "$W")

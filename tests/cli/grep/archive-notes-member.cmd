@@ -1,0 +1,1 @@
+-c $T/cli/grep/data/evidence.tar.gz

@@ -1,0 +1,1 @@
+-c $S/con318/cloudtrail/AWSLogs/491326785603/CloudTrail-Digest/eu-west-1/2026/11/20/491326785603_CloudTrail-Digest_eu-west-1_management-trail_eu-west-1_20261120T110000Z.json.gz

@@ -1,0 +1,1 @@
+--exec -c -h $S/con318/cloudtrail/

@@ -1,0 +1,1 @@
+-c -h --since 5200w $S/con318/eks-audit/

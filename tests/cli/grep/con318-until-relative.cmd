@@ -1,0 +1,1 @@
+-c -h --until 1s $S/con318/eks-audit/

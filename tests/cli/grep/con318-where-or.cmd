@@ -1,0 +1,1 @@
+-h -w 'verb=create and code<300' -w 'verb=delete and code<300' --keep-stages --fields time,verb,user,target,code $S/con318/eks-audit/

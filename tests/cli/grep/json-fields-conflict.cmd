@@ -1,0 +1,1 @@
+--json --fields time $S/con318/

@@ -1,0 +1,1 @@
+-l -w verb=get $W/names

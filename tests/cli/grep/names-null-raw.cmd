@@ -1,0 +1,1 @@
+-l -Z -w verb=get $W/names

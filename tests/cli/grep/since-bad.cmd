@@ -1,0 +1,1 @@
+-c --since 2x $S/con318/
