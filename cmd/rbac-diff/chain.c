@@ -82,6 +82,16 @@ terminal(const char *key, const char *type, const char *principal, const char *h
 static json_t *
 owner_end(const char *key, const char *type, const char *arn)
 {
+	if (type == NULL && arn) {
+		if (strstr(arn, ":assumed-role/"))
+			type = "AssumedRole";
+		else if (strstr(arn, ":federated-user/"))
+			type = "FederatedUser";
+		else if (strstr(arn, ":user/"))
+			type = "IAMUser";
+		else if (strlen(arn) > 5 && strcmp(arn + strlen(arn) - 5, ":root") == 0)
+			type = "Root";
+	}
 	if (type && strcmp(type, "Root") == 0)
 		return terminal(key, "Root", arn, "root user access key", 1);
 	if (key && strncmp(key, "AKIA", 4) == 0)

@@ -494,9 +494,11 @@ access_apply(struct rd_change *c, json_t *prev)
 	json_t *ae = json_object_get(c->resp, "accessEntry");
 
 	if (strcmp(v, "CreateAccessEntry") == 0) {
-		c->before_known = 1;
-		json_decref(c->before);
-		c->before = NULL;
+		if (c->ok) {
+			c->before_known = 1;
+			json_decref(c->before);
+			c->before = NULL;
+		}
 		c->after = entry_of(ae ? ae : c->req);
 		json_object_set_new(c->after, "policies", json_array());
 		c->after_known = 1;
@@ -567,7 +569,7 @@ k8s_apply(struct rd_change *c, json_t *prev)
 			c->after = json_incref(body);
 			c->after_known = 1;
 		} else
-			snprintf(c->note, sizeof(c->note), "content not recorded (audit level Metadata)");
+			snprintf(c->note, sizeof(c->note), "content not recorded: audit level Metadata");
 		return;
 	}
 	if (strcmp(v, "delete") == 0) {
@@ -587,7 +589,7 @@ k8s_apply(struct rd_change *c, json_t *prev)
 			return;
 		}
 		if (c->req == NULL) {
-			snprintf(c->note, sizeof(c->note), "content not recorded (audit level Metadata)");
+			snprintf(c->note, sizeof(c->note), "content not recorded: audit level Metadata");
 			return;
 		}
 		pt = rd_patch_guess(c->req, c->uri);
@@ -601,6 +603,12 @@ k8s_apply(struct rd_change *c, json_t *prev)
 			}
 			return;
 		}
+		if (!json_is_object(prev) && c->ok) {
+			/* 201: the patch created the object */
+			c->before_known = 1;
+			json_decref(c->before);
+			c->before = NULL;
+		}
 		res = rd_patch_apply(json_is_object(prev) ? prev : NULL, c->req, pt, err, sizeof(err));
 		if (res == NULL) {
 			snprintf(c->note, sizeof(c->note), "%s could not be applied: %s", c->patch_type, err);
@@ -609,6 +617,10 @@ k8s_apply(struct rd_change *c, json_t *prev)
 		c->after = rd_trim(res, c->kind);
 		c->after_known = 1;
 		json_decref(res);
+		if (json_is_object(prev))
+			snprintf(c->note, sizeof(c->note), "%s applied to the last known state", c->patch_type);
+		else
+			snprintf(c->note, sizeof(c->note), "created by %s", c->patch_type);
 		return;
 	}
 	snprintf(c->note, sizeof(c->note), "%s: not replayed", v);
@@ -679,7 +691,7 @@ rd_replay(struct rd *rd, int64_t upto)
 						json_object_set_new(rd->state, k, json_null());
 						n++;
 					}
-				snprintf(c->note, sizeof(c->note), "%zu known objects deleted", n);
+				snprintf(c->note, sizeof(c->note), "known objects deleted: %zu", n);
 				free(prefix);
 			}
 			c->items_before = json_array();

@@ -139,12 +139,15 @@ add_tags(json_t *tags, const char *list)
  * before_known 0: items of after are prefixed "=" (prior state unknown);
  * partial: "~" (set by a patch whose prior state is unknown). */
 static json_t *
-diff_items(json_t *ib, json_t *ia, int before_known, int partial, json_t *dang, json_t *added, json_t *removed)
+diff_items(json_t *ib, json_t *ia, int before_known, int after_known, int partial, json_t *dang, json_t *added,
+	json_t *removed)
 {
 	json_t *out = json_array(), *p;
 	size_t i;
 	char buf[1100];
 
+	if (!after_known && !partial)
+		return out; /* nothing is known about the result */
 	if (before_known && !partial) {
 		json_array_foreach(ib, i, p) {
 			const char *t = json_string_value(json_array_get(p, 0));
@@ -227,12 +230,14 @@ rd_report_changes(struct rd *rd)
 			continue;
 		}
 		any = 1;
-		d = diff_items(c->items_before, c->items_after, c->before_known, c->partial, dang, added, removed);
+		d = diff_items(c->items_before, c->items_after, c->before_known,
+			c->after_known || (!c->ok && c->after), c->partial, dang, added, removed);
 		if (!c->ok) {
 			snprintf(buf, sizeof(buf), "(failed %d%s%s) ", c->code, c->error ? ": " : "", c->error ? c->error : "");
 			sb_add(&txt, buf);
 		}
-		if (!c->before_known && !c->partial && strcmp(c->verb, "deletecollection") != 0)
+		if (!c->before_known && !c->partial && strcmp(c->verb, "deletecollection") != 0 &&
+		    strncmp(c->note, "prior state unknown", 19) != 0)
 			sb_add(&txt, "(prior state unknown) ");
 		if (c->note[0]) {
 			sb_add(&txt, "(");
@@ -447,6 +452,42 @@ snapshot(struct rd *rd)
 	return snap;
 }
 
+/* Equal item texts (tags may differ when a referenced role changed). */
+static int
+same_texts(json_t *a, json_t *b)
+{
+	size_t i;
+	json_t *p;
+
+	if (json_array_size(a) != json_array_size(b))
+		return 0;
+	json_array_foreach(a, i, p)
+		if (!item_in(b, json_string_value(json_array_get(p, 0))))
+			return 0;
+	return 1;
+}
+
+/* Whether the first successful change of an object after --from created it. */
+static int
+first_is_creation(struct rd *rd, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nch; i++) {
+		struct rd_change *c = rd->ch[i];
+		char *k;
+		int same;
+		if (!c->ok || c->t <= rd->from)
+			continue;
+		k = rd_key(c->kind, c->ns, c->name);
+		same = k && strcmp(k, key) == 0;
+		free(k);
+		if (same)
+			return c->before_known && c->before == NULL;
+	}
+	return 0;
+}
+
 int
 rd_report_fromto(struct rd *rd)
 {
@@ -472,22 +513,26 @@ rd_report_fromto(struct rd *rd)
 		json_t *ea = json_object_get(a, keys[i]), *eb = json_object_get(b, keys[i]), *e = eb ? eb : ea;
 		json_t *ia = json_object_get(ea, "items"), *ib = json_object_get(eb, "items");
 		json_t *empty = json_array(), *dang = json_array(), *added = json_array(), *removed = json_array(), *d;
-		int known_a = ea == NULL || ia != NULL, known_b = eb == NULL || ib != NULL;
+		int known_a = ea == NULL || ia != NULL, known_b = eb == NULL || ib != NULL, unseen = 0;
 		struct sb txt = { 0 }, tg = { 0 }, nm = { 0 };
 		size_t j;
 		json_t *x;
 
-		if (known_a && known_b && json_equal(ia ? ia : empty, ib ? ib : empty)) {
+		if (ea == NULL && !first_is_creation(rd, keys[i]))
+			known_a = 0, unseen = 1; /* first met after --from, by a change that was not its creation */
+		if (known_a && known_b && same_texts(ia ? ia : empty, ib ? ib : empty)) {
 			json_decref(empty), json_decref(dang), json_decref(added), json_decref(removed);
 			continue;
 		}
 		any = 1;
-		d = diff_items(ia ? ia : empty, ib ? ib : empty, known_a, 0, dang, added, removed);
-		if (ea == NULL)
+		d = diff_items(ia ? ia : empty, ib ? ib : empty, known_a, known_b, 0, dang, added, removed);
+		if (unseen)
+			sb_add(&txt, "(not seen before --from) ");
+		else if (ea == NULL)
 			sb_add(&txt, "(created) ");
 		if (eb == NULL)
 			sb_add(&txt, "(deleted) ");
-		if (!known_a)
+		if (!known_a && !unseen)
 			sb_add(&txt, "(content unknown at --from) ");
 		if (!known_b)
 			sb_add(&txt, "(content unknown at --to) ");
@@ -704,6 +749,19 @@ rd_report_who(struct rd *rd)
 			if ((d = rd_subject_danger(jstr(s, "kind"), jstr(s, "name"), NULL)) != NULL)
 				json_array_insert_new(rt, 0, json_string(d));
 			since_of(rd, keys[i], subj, &since, &exact);
+			if (!builtin) { /* the grant is as old as the younger of binding and rule */
+				const char *rr = jstr(json_object_get(b, "roleRef"), "kind");
+				char *rkey = rd_key(rr && strcmp(rr, "Role") == 0 ? RD_ROLE : RD_CROLE,
+					rr && strcmp(rr, "Role") == 0 ? bns : NULL, jstr(json_object_get(b, "roleRef"), "name"));
+				int64_t rs;
+				int rex;
+				since_of(rd, rkey ? rkey : "", rtext, &rs, &rex);
+				if (rs != INT64_MIN && rs > since) {
+					since = rs;
+					exact = rex;
+				}
+				free(rkey);
+			}
 			any |= subject_row(rd, subj, bk == RD_RB ? bns : "*", via, rolename, rtext, since, exact, rt);
 			json_decref(rt);
 		}
@@ -843,6 +901,35 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 	printf("# least-privilege RBAC for ");
 	fe_put(stdout, who);
 	printf(", from the requests that succeeded in the logs\n");
+	for (i = 0; i < nu; i++) {
+		json_t *u = json_object_get(rd->used, ukeys[i]);
+		char buf[1024], *f[4] = { NULL, NULL, NULL, NULL }, *p;
+		int k;
+		if (json_integer_value(json_object_get(u, "ok")) != 0)
+			continue;
+		snprintf(buf, sizeof(buf), "%s", ukeys[i]);
+		for (p = buf, k = 0; k < 4 && p; k++) {
+			f[k] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		if (f[3] == NULL)
+			continue;
+		printf("# denied, not included: ");
+		fe_put(stdout, f[0]);
+		putchar(' ');
+		fe_put(stdout, f[2]);
+		if (f[1][0]) {
+			putchar('.');
+			fe_put(stdout, f[1]);
+		}
+		if (f[3][0]) {
+			printf(" in ");
+			fe_put(stdout, f[3]);
+		} else
+			printf(" cluster-wide");
+		printf(" (%lld times)\n", (long long)json_integer_value(json_object_get(u, "denied")));
+	}
 	{
 		size_t nr, j;
 		const char **rkeys = sorted_keys(roles, &nr);
@@ -862,31 +949,64 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 				yaml_str(ns);
 			}
 			printf("\nrules:\n");
-			rulekeys = sorted_keys(r, &nrules);
-			for (m = 0; m < nrules; m++) {
-				const char *tabp = strchr(rulekeys[m], '\t');
-				json_t *verbs = json_object_get(r, rulekeys[m]), *x;
-				size_t v;
-				char grp[300];
-				snprintf(grp, sizeof(grp), "%.*s", (int)(tabp - rulekeys[m]), rulekeys[m]);
-				if (strcmp(grp, "url") == 0) {
-					printf("- nonResourceURLs: [");
-					yaml_str(tabp + 1);
-					printf("]\n");
-				} else {
-					printf("- apiGroups: [");
-					yaml_str(grp);
-					printf("]\n  resources: [");
-					yaml_str(tabp + 1);
+			/* Merge rules that share the API group and the verbs. */
+			{
+				json_t *merged = json_object(), *vv, *x;
+				const char *rk2;
+				json_object_foreach(r, rk2, vv) {
+					const char *tabp = strchr(rk2, '\t');
+					struct sb key = { 0 };
+					size_t v;
+					json_t *list;
+					char grp[300];
+					snprintf(grp, sizeof(grp), "%.*s", (int)(tabp - rk2), rk2);
+					sb_add(&key, grp);
+					sb_add(&key, "\t");
+					json_array_foreach(vv, v, x) {
+						if (v)
+							sb_add(&key, ",");
+						sb_add(&key, json_string_value(x));
+					}
+					if ((list = json_object_get(merged, sb_str(&key))) == NULL) {
+						list = json_array();
+						json_object_set_new(merged, sb_str(&key), list);
+					}
+					json_array_append_new(list, json_string(tabp + 1));
+					free(key.s);
+				}
+				rulekeys = sorted_keys(merged, &nrules);
+				for (m = 0; m < nrules; m++) {
+					const char *tabp = strchr(rulekeys[m], '\t'), *vp;
+					json_t *names = json_object_get(merged, rulekeys[m]);
+					size_t v;
+					char grp[300], verb[128];
+					snprintf(grp, sizeof(grp), "%.*s", (int)(tabp - rulekeys[m]), rulekeys[m]);
+					printf(strcmp(grp, "url") == 0 ? "- nonResourceURLs: [" : "- apiGroups: [");
+					if (strcmp(grp, "url") != 0) {
+						yaml_str(grp);
+						printf("]\n  resources: [");
+					}
+					json_array_foreach(names, v, x) {
+						if (v)
+							printf(", ");
+						yaml_str(json_string_value(x));
+					}
+					printf("]\n  verbs: [");
+					for (vp = tabp + 1, v = 0; *vp; v++) {
+						size_t n = strcspn(vp, ",");
+						snprintf(verb, sizeof(verb), "%.*s", (int)n, vp);
+						if (v)
+							printf(", ");
+						yaml_str(verb);
+						vp += n;
+						if (*vp == ',')
+							vp++;
+					}
 					printf("]\n");
 				}
-				printf("  verbs: [");
-				json_array_foreach(verbs, v, x) {
-					if (v)
-						printf(", ");
-					yaml_str(json_string_value(x));
-				}
-				printf("]\n");
+				free((void *)rulekeys);
+				rulekeys = NULL;
+				json_decref(merged);
 			}
 			free((void *)rulekeys);
 			printf("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: %s\nmetadata:\n  name: ",
@@ -1193,7 +1313,11 @@ rd_report_exposure(struct rd *rd)
 			set_time(o, "start", w[j].start);
 			json_object_set_new(o, "start_exact", json_boolean(w[j].start_exact));
 			set_time(o, "end", w[j].end);
-			rd_set_str(o, "dangerous", w[j].why);
+			{
+				json_t *dl = json_array();
+				add_tags(dl, w[j].why);
+				json_object_set_new(o, "dangerous", dl);
+			}
 			json_object_set(o, "opened_by", w[j].opened->actor);
 			rd_set_str(o, "opened_event_id", w[j].opened->id);
 			if (w[j].closed) {

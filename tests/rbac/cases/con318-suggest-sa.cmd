@@ -1,0 +1,1 @@
+--granted-vs-used system:serviceaccount:default:ci-bot --suggest $S

@@ -1,0 +1,1 @@
+--who-can list secrets --at 2026-11-03T10:45:00Z $S

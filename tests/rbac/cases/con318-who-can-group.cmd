@@ -1,0 +1,1 @@
+--who-can patch deployments.apps -n default $S

@@ -1,0 +1,1 @@
+--json --who-can get secrets -n default $S

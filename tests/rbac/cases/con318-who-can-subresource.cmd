@@ -1,0 +1,1 @@
+--who-can create serviceaccounts/token --at 2026-11-03T10:10:00Z $S

@@ -1,0 +1,1 @@
+$D/audit2rbac-demo/demo.log

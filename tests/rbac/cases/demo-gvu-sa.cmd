@@ -1,0 +1,1 @@
+--granted-vs-used system:serviceaccount:ns1:sa1 $D/audit2rbac-demo/demo.log

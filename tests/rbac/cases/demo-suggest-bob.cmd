@@ -1,0 +1,1 @@
+--granted-vs-used bob --suggest $D/audit2rbac-demo/demo.log

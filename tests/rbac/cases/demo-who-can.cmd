@@ -1,0 +1,1 @@
+--who-can list pods -n default $D/audit2rbac-demo/demo.log

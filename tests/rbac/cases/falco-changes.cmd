@@ -1,0 +1,1 @@
+--all $D/falco-k8s-audit

@@ -1,0 +1,1 @@
+--json $D/falco-k8s-audit/modify_cluster_role_node_problem_detector.json

@@ -1,0 +1,1 @@
+--who-can get pods $D/falco-k8s-audit

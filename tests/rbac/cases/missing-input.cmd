@@ -1,0 +1,1 @@
+tests/rbac/no-such-file.jsonl

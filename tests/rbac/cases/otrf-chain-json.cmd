@@ -1,0 +1,1 @@
+--json $D/otrf-ec2-proxy-s3-exfiltration tests/rbac/otrf-pivot.jsonl

@@ -1,0 +1,1 @@
+--at yesterday $P

@@ -1,0 +1,1 @@
+--exposure --who-can get pods $P
