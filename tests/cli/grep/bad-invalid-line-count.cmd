@@ -1,1 +1,1 @@
--c $T/bad/invalid-line.log
+--validate -c $T/bad/invalid-line.log

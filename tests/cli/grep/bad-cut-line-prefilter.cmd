@@ -1,1 +1,0 @@
--c -w 'user=system:kube-scheduler' $T/bad/cut-line.log

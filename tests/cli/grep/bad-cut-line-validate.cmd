@@ -1,0 +1,1 @@
+--validate -c $T/bad/cut-line.log

@@ -1,1 +1,0 @@
--c -w 'verb=get' $S/con318/
