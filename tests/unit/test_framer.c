@@ -471,6 +471,32 @@ K8A_TEST(cloudtrail_digest_skipped)
 	CHECK_EQ_INT(skipped, 1);
 }
 
+#ifdef K8A_TEST_KNOWN_BUGS
+K8A_TEST(digest_sniff_cannot_be_triggered_by_record_values)
+{
+	/* sniff() (frame.c) skips a stream as a CloudTrail digest when the
+	 * first block (up to 1 MiB) contains "digestStartTime" and
+	 * "digestS3Object" anywhere and no "Records".  Any client that can
+	 * put two strings in an audit record (user agent, object name) makes
+	 * the whole file vanish silently: no record, no warning, only
+	 * k8a_reader_skipped() goes up. */
+	struct t_input in = {
+		J("{'kind':'Event','apiVersion':'audit.k8s.io/v1','auditID':'1','verb':'get'}\n"
+		  "{'kind':'Event','apiVersion':'audit.k8s.io/v1','auditID':'2','verb':'delete',"
+		  "'userAgent':'digestStartTime','objectRef':{'resource':'secrets','name':'digestS3Object'}}\n"
+		  "{'kind':'Event','apiVersion':'audit.k8s.io/v1','auditID':'3','verb':'get'}\n"),
+		(size_t)-1, "audit.log"
+	};
+	uint64_t skipped = 0;
+	const char *got = t_transcript(&in, 1, NULL, &skipped);
+
+	CHECK(strstr(got, "auditID\":\"1") != NULL);
+	CHECK(strstr(got, "auditID\":\"2") != NULL);
+	CHECK(strstr(got, "auditID\":\"3") != NULL);
+	CHECK_EQ_INT(skipped, 0);
+}
+#endif
+
 K8A_TEST(cloudwatch_write_test_skipped)
 {
 	struct t_input in[2] = {
@@ -648,6 +674,7 @@ K8A_TEST(values_record_straddles_block_boundary)
 	CHECK_EQ_INT(i, nrec);
 	CHECK_EQ_INT(bad, 0);
 	CHECK(nrec > 4000);
+	k8a_reader_free(r);
 }
 
 K8A_TEST(lines_record_of_3_megabytes)
