@@ -255,11 +255,12 @@ rd_subject_text(json_t *s, const char *bns, char *out, size_t outsz)
 static void
 item(json_t *items, const char *text, json_t *tags)
 {
-	json_t *pair = json_array();
+	json_t *pair = json_array(), *t = json_string(text);
 	char buf[256];
 	size_t off = 0;
 
-	json_array_append_new(pair, json_string(text) ? json_string(text) : json_string("?"));
+
+	json_array_append_new(pair, t ? t : json_string("?"));
 	buf[0] = '\0';
 	if (json_array_size(tags)) {
 		join(buf, sizeof(buf), &off, tags, NULL);

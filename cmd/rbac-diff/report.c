@@ -278,7 +278,7 @@ rd_report_changes(struct rd *rd)
 				json_object_set_new(o, "after_partial", json_true());
 			json_object_set(o, "changes", d);
 			json_object_set(o, "dangerous", dang);
-			json_object_set(o, "identity_chain", c->chain ? c->chain : json_array());
+			json_object_set_new(o, "identity_chain", c->chain ? json_incref(c->chain) : json_array());
 			rd_json_line(o);
 			json_decref(o);
 		} else {
@@ -1091,6 +1091,8 @@ rd_report_gvu(struct rd *rd)
 		json_decref(role);
 	}
 	free((void *)keys);
+	for (i = 0; i < ng; i++) /* g moved while it grew */
+		g[i].scope = g[i].scope_buf;
 	ukeys = sorted_keys(rd->used, &nu);
 	if (rd->suggest) {
 		suggest(rd, ukeys, nu, who, sa_ns[0] ? sa_ns : NULL, sa_name);

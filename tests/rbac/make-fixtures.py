@@ -316,3 +316,47 @@ pv = ev("01:05:00", WAF, "create", "/apis/rbac.authorization.k8s.io/v1/clusterro
 pv["requestReceivedTimestamp"] = pv["stageTimestamp"] = "2020-09-14T01:05:00.000000Z"
 with open(os.path.join(HERE, "otrf-pivot.jsonl"), "w") as f:
     f.write(json.dumps(pv, separators=(",", ":")) + "\n")
+
+# ---- hostile.jsonl: malformed RBAC bodies and patches (must not crash) ----
+def he(i, verb, res, name, req=None, code=201, ns=None):
+    d = {"kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "RequestResponse", "stage": "ResponseComplete",
+         "auditID": "0c318000-0000-4000-8000-%012d" % (2000 + i), "verb": verb, "requestURI": "/apis/x",
+         "user": {"username": "x"}, "sourceIPs": ["10.0.0.1"], "responseStatus": {"code": code},
+         "objectRef": {"apiGroup": RBAC, "resource": res}, "stageTimestamp": "2026-11-05T00:00:%02dZ" % i}
+    if name is not None:
+        d["objectRef"]["name"] = name
+    if ns:
+        d["objectRef"]["namespace"] = ns
+    if req is not None:
+        d["requestObject"] = req
+    return d
+deep = {}
+cur = deep
+for k in range(200):
+    cur["a"] = {}
+    cur = cur["a"]
+hostile = [
+    he(1, "create", "clusterrolebindings", "b1", {"kind": "ClusterRoleBinding", "subjects": "notalist", "roleRef": 5}),
+    he(2, "create", "clusterroles", "r1", {"kind": "ClusterRole", "rules": [5, "x", {"verbs": "*"},
+        {"verbs": [1, None], "resources": [{}]}, {"nonResourceURLs": 5}]}),
+    he(3, "patch", "clusterroles", "r1", [{"op": "add", "path": "/rules/-", "value": deep}], 200),
+    he(4, "patch", "clusterroles", "r1", deep, 200),
+    he(5, "patch", "clusterroles", "r1", [{"op": "move", "from": "/rules", "path": "/rules/0"}], 200),
+    he(6, "patch", "clusterroles", "r1", [{"op": "add", "path": "x"}, {"op": 5}], 200),
+    he(7, "patch", "clusterroles", "r1", "a string", 200),
+    he(8, "create", "rolebindings", None, {"kind": "RoleBinding", "metadata": {"name": 5}}, ns="n"),
+    he(9, "delete", "roles", "gone", None, 200, ns="n"),
+    he(10, "create", "clusterrolebindings", "b2", {"kind": "ClusterRoleBinding", "metadata": {"name": "b2"},
+        "roleRef": {"kind": "ClusterRole", "name": "r1"},
+        "subjects": [{"kind": "User"}, {"name": "x"}, 5, {"kind": "ServiceAccount", "name": "default"}]}),
+    he(11, "update", "configmaps", "aws-auth", {"kind": "ConfigMap", "metadata": {"name": "aws-auth", "namespace": "kube-system"},
+        "data": {"mapRoles": "- - - -\n  : :\n- groups: system:masters\n  rolearn: [\n- {a: b}\n\t- x\n" + "  " * 300 + "- deep\n",
+                 "mapUsers": 5, "mapAccounts": "[1, '2', \"3\"]"}}, 200, ns="kube-system"),
+]
+del hostile[10]["objectRef"]["apiGroup"]
+with open(os.path.join(HERE, "hostile.jsonl"), "w") as f:
+    for d in hostile:
+        f.write(json.dumps(d, separators=(",", ":")) + "\n")
+    f.write('{"kind":"Event","verb":"create","objectRef":{"apiGroup":"rbac.authorization.k8s.io","resource":"roles"}}\n')
+    f.write('{"Records":[{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","responseElements":{"credentials":{"accessKeyId":5}}},'
+            '{"eventSource":"eks.amazonaws.com","eventName":"AssociateAccessPolicy","requestParameters":{"principalArn":"%zz%4"}}]}\n')

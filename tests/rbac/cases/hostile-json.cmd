@@ -1,0 +1,1 @@
+--json --all tests/rbac/hostile.jsonl

@@ -1,0 +1,1 @@
+--granted-vs-used x --suggest tests/rbac/hostile.jsonl

@@ -1,0 +1,1 @@
+--who-can get secrets tests/rbac/hostile.jsonl

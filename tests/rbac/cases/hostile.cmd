@@ -1,0 +1,1 @@
+--all tests/rbac/hostile.jsonl
