@@ -426,3 +426,73 @@ K8A_TEST(event_extra_values_as_strings)
 	CHECK_EQ_STR(k8a_event_str(ev, K8A_F_SESSION), "");
 	CHECK_EQ_STR(k8a_event_str(ev, K8A_F_ACCOUNT), NULL);
 }
+
+/* Fields of the wrong JSON type are absent, never a crash. */
+K8A_TEST(event_wrong_types)
+{
+	static const char *const docs[] = {
+		"{'kind':'Event','apiVersion':'audit.k8s.io/v1','auditID':7,'verb':['get'],'user':'root',"
+		"'sourceIPs':'1.2.3.4','objectRef':[1],'responseStatus':{'code':'x'},'annotations':[],"
+		"'impersonatedUser':'x','stageTimestamp':5,'userAgent':{},'stage':null,'requestURI':1}",
+		"{'kind':'Event','apiVersion':'audit.k8s.io/v1','user':{'username':1,'uid':'aws-iam-authenticator',"
+		"'extra':{'arn':[1],'canonicalArn':'arn:aws:iam::','accessKeyId':{}}},'sourceIPs':[],"
+		"'responseStatus':{'code':1e400}}",
+		"{'kind':'Event','apiVersion':'audit.k8s.io/v1','user':{'extra':[]},'sourceIPs':[null,2]}",
+		"{'eventVersion':'1.08','eventName':'X','userIdentity':'root','sessionContext':1}",
+		"{'eventVersion':'1.08','eventName':'X','userIdentity':{'type':'AssumedRole','arn':'no-slash',"
+		"'sessionContext':{'sessionIssuer':[]}},'eventTime':{},'errorCode':1}",
+		"{'eventVersion':'1.08','eventName':'X','userIdentity':{'type':'AssumedRole','arn':'a/'}}",
+	};
+	size_t i;
+	int f;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		k8a_event *ev = t_event(J(docs[i]));
+		if (!CHECK(ev != NULL))
+			continue;
+		if (k8a_event_json(ev) == NULL) {
+			/* 1e400 is out of range for jansson: an invalid record */
+			CHECK(k8a_event_error(ev)[0] != '\0');
+			continue;
+		}
+		for (f = 0; f < K8A_F_COUNT_; f++) {
+			const char *s = k8a_event_str(ev, (enum k8a_field)f);
+			if (s != NULL)
+				CHECK(strlen(s) < 1000);
+		}
+		k8a_event_code(ev);
+		CHECK(k8a_event_time(ev) == INT64_MIN);
+	}
+	/* spot checks */
+	{
+		k8a_event *ev = t_event(J(docs[0]));
+		REQUIRE(ev != NULL);
+		CHECK_EQ_INT(k8a_event_source(ev), K8A_SRC_K8S);
+		CHECK_EQ_STR(k8a_event_str(ev, K8A_F_USER), NULL);
+		CHECK_EQ_STR(k8a_event_str(ev, K8A_F_SOURCE_IP), NULL);
+		CHECK_EQ_STR(k8a_event_str(ev, K8A_F_VERB), NULL);
+		CHECK_EQ_INT(k8a_event_code(ev), 0);
+		ev = t_event(J(docs[5]));
+		REQUIRE(ev != NULL);
+		CHECK_EQ_STR(k8a_event_str(ev, K8A_F_SESSION), "");
+		ev = t_event(J(docs[4]));
+		REQUIRE(ev != NULL);
+		CHECK_EQ_STR(k8a_event_str(ev, K8A_F_SESSION), NULL);
+		CHECK_EQ_STR(k8a_event_str(ev, K8A_F_CANONICAL_ARN), NULL);
+	}
+}
+
+K8A_TEST(event_strerror_and_version)
+{
+	int codes[] = { K8A_OK, K8A_EOF, K8A_WARN, K8A_FAILED, K8A_FATAL, 12345 };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		const char *s = k8a_strerror(codes[i]);
+		CHECK(s != NULL && s[0] != '\0');
+		for (j = 0; j < i && s; j++)
+			if (i < 5 && strcmp(s, k8a_strerror(codes[j])) == 0)
+				k8a_test_fail(__FILE__, __LINE__, "codes %d and %d share \"%s\"", codes[i], codes[j], s);
+	}
+	CHECK(strstr(k8a_version_details(), K8A_VERSION_STRING) != NULL);
+}

@@ -745,3 +745,59 @@ K8A_TEST(values_record_of_3_megabytes)
 	CHECK_EQ_INT(k8a_reader_next(r, &ev), K8A_EOF);
 	k8a_reader_free(r);
 }
+
+/* ---- small and odd documents ---- */
+
+K8A_TEST(values_tiny_documents)
+{
+	CHECK_EQ_STR(t_read("{}"), "1:-1@0 {}\n");
+	CHECK_EQ_STR(t_read("[]"), "");
+	CHECK_EQ_STR(t_read("  [ ]  \n"), "");
+	CHECK_EQ_STR(t_read("[{}]"), "1:0@1 {}\n");
+	CHECK_EQ_STR(t_read("\xef\xbb\xbf[{}]"), "1:0@4 {}\n");
+	CHECK_EQ_STR(t_read("{"), "WARN mem:1: unexpected end of data inside a JSON document\n");
+	CHECK_EQ_STR(t_read("["), "WARN mem:1[0]: unexpected end of data inside a JSON document\n");
+	CHECK(strncmp(t_read("\xef\xbb"), "WARN mem:1: not a recognised audit log format", 45) == 0);
+	CHECK_EQ_STR(t_read("\xef\xbb\xbf"), "WARN mem:1: empty input: no records\n");
+}
+
+K8A_TEST(values_container_variants)
+{
+	/* "Records" that is not an array: a plain record */
+	CHECK_EQ_STR(t_read("{\"Records\":{\"a\":1},\n\"x\":2}"), "1:-1@0 {\"Records\":{\"a\":1},\n\"x\":2}\n");
+	/* containers back to back */
+	CHECK_EQ_STR(t_read("{\"Records\":[]}{\"Records\":[{\"a\":1}]}\n{\"items\":[{\"b\":2}]}"),
+		"1:0@26 {\"a\":1}\n"
+		"2:0@46 {\"b\":2}\n");
+	/* arrays of arrays are not records */
+	CHECK_EQ_STR(t_read("[[{\"a\":1}],{\"b\":2}]"),
+		"WARN mem:1[0]: array element is not an object\n"
+		"1:1@11 {\"b\":2}\n");
+	/* a bare array of lookup-events entries and of envelopes' events */
+	CHECK_EQ_STR(t_read("[{\"CloudTrailEvent\":\"{\\\"eventName\\\":\\\"A\\\"}\"}]"),
+		"1:0@1 {\"eventName\":\"A\"}\n");
+}
+
+K8A_TEST(insights_query_results)
+{
+	const char *doc = J("{'results':[[{'field':'@timestamp','value':'2024-01-15 10:30:00.123'},"
+			    "{'field':'@message','value':'{\\'kind\\':\\'Event\\',\\'auditID\\':\\'q1\\'}'},"
+			    "{'field':'@ptr','value':'p'}],"
+			    "[{'field':'@timestamp','value':'x'}],"
+			    "[{'field':'@message','value':'{\\'kind\\':\\'Event\\',\\'auditID\\':\\'q2\\'}'}]],"
+			    "'statistics':{'recordsMatched':2.0},'status':'Complete'}");
+	const char *got = t_read(doc);
+
+	CHECK(strstr(got, "1:0@12 {\"kind\":\"Event\",\"auditID\":\"q1\"}\n") != NULL);
+	CHECK(strstr(got, "WARN mem:1[1]: query result row without @message\n") != NULL);
+	CHECK(strstr(got, ":2@") != NULL && strstr(got, "\"auditID\":\"q2\"}\n") != NULL);
+}
+
+K8A_TEST(cloudwatch_export_non_json_stream)
+{
+	/* the authenticator stream exported next to the audit stream: text */
+	CHECK_EQ_STR(t_read("2021-08-11T10:09:43.000Z time=\"2021-08-11T10:09:43Z\" level=info msg=\"access granted\"\n"
+			    "2021-08-11T10:09:44.000Z {\"a\":1}\n"),
+		"WARN mem:1: not a JSON object\n"
+		"2:-1@85 {\"a\":1}\n");
+}

@@ -411,3 +411,97 @@ K8A_TEST(reader_seen_stages)
 	CHECK_EQ_INT(i, 8);
 	k8a_reader_free(r);
 }
+
+/* ---- the prefilter does not change what an expression finds ---- */
+
+/* Count matches of `expr` over `doc`, with or without the prefilter made
+ * from the expression's literals. */
+static int
+count_matches(const char *doc, const char *expr, int use_pf, int *warns)
+{
+	struct k8a_err err;
+	k8a_expr *x = k8a_expr_compile(expr, &err);
+	k8a_prefilter *pf = NULL;
+	k8a_reader *r = k8a_reader_new();
+	k8a_event *ev;
+	int rc, n = 0;
+
+	*warns = 0;
+	if (x == NULL || r == NULL) {
+		k8a_test_fail(__FILE__, __LINE__, "'%s': %s", expr, err.msg);
+		k8a_expr_free(x);
+		k8a_reader_free(r);
+		return -1;
+	}
+	if (use_pf) {
+		pf = k8a_prefilter_new(k8a_expr_literals(x));
+		k8a_reader_set_prefilter(r, pf);
+	}
+	k8a_reader_add_memory(r, doc, strlen(doc), "corpus");
+	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
+		if (rc == K8A_OK && k8a_expr_match(x, ev) == 1)
+			n++;
+		else if (rc != K8A_OK)
+			++*warns;
+	}
+	k8a_reader_free(r);
+	k8a_prefilter_free(pf);
+	k8a_expr_free(x);
+	return n;
+}
+
+#define EV(id, user, verb, res, name, code)                                                      \
+	"{'kind':'Event','apiVersion':'audit.k8s.io/v1','auditID':'" id "','verb':'" verb "',"     \
+	"'user':{'username':'" user "','groups':['system:authenticated']},'sourceIPs':['10.1.2.3'],"  \
+	"'objectRef':{'resource':'" res "','name':'" name "','namespace':'kube-system'},"           \
+	"'responseStatus':{'code':" code "},'stageTimestamp':'2026-03-01T10:00:00Z'}"
+#define ESCEV(id, user, verb, res, name, code)                                                   \
+	"{\\'kind\\':\\'Event\\',\\'apiVersion\\':\\'audit.k8s.io/v1\\',\\'auditID\\':\\'" id "\\',\\'verb\\':\\'" verb "\\'," \
+	"\\'user\\':{\\'username\\':\\'" user "\\'},\\'objectRef\\':{\\'resource\\':\\'" res "\\',\\'name\\':\\'" name "\\'}," \
+	"\\'responseStatus\\':{\\'code\\':" code "}}"
+
+K8A_TEST(prefilter_equivalence_over_framings)
+{
+	const char *docs[4];
+	static const char *const exprs[] = {
+		"verb=create", "user=system:anonymous", "name=cluster-system-anonymous",
+		"verb=create and resource=clusterrolebindings", "verb in (delete, patch)",
+		"user^=system:serviceaccount:", "name*=anonymous or verb=delete", "resource=secrets and verb=list",
+		"user.groups=system:authenticated and verb=get",
+	};
+	size_t d, e;
+
+	docs[0] = J(EV("1", "system:anonymous", "list", "secrets", "s1", "200") "\n"
+		    EV("2", "arn:aws:sts::1:assumed-role/A/x", "create", "clusterrolebindings", "cluster-system-anonymous", "201") "\n"
+		    EV("3", "system:serviceaccount:ns:sa", "get", "pods", "p", "200") "\n"
+		    EV("4", "admin", "delete", "secrets", "s2", "200") "\n"
+		    EV("5", "admin", "patch", "deployments", "anonymous-app", "200") "\n");
+	docs[1] = J("{'Records':[" EV("1", "system:anonymous", "list", "secrets", "s1", "200") ",\n"
+		    EV("2", "arn:aws:sts::1:assumed-role/A/x", "create", "clusterrolebindings", "cluster-system-anonymous", "201") ",\n"
+		    EV("3", "system:serviceaccount:ns:sa", "get", "pods", "p", "200") ",\n"
+		    EV("4", "admin", "delete", "secrets", "s2", "200") ",\n"
+		    EV("5", "admin", "patch", "deployments", "anonymous-app", "200") "]}");
+	/* AKS lines: the record is a JSON string inside the line */
+	docs[2] = J("{'category':'kube-audit','properties':{'log':'" ESCEV("1", "system:anonymous", "list", "secrets", "s1", "200") "'}}\n"
+		    "{'category':'kube-audit','properties':{'log':'" ESCEV("2", "arn:aws:sts::1:assumed-role/A/x", "create", "clusterrolebindings", "cluster-system-anonymous", "201") "'}}\n"
+		    "{'category':'kube-audit','properties':{'log':'" ESCEV("4", "admin", "delete", "secrets", "s2", "200") "'}}\n");
+	/* a Firehose envelope */
+	docs[3] = J("{'messageType':'DATA_MESSAGE','logEvents':["
+		    "{'id':'1','message':'" ESCEV("1", "system:anonymous", "list", "secrets", "s1", "200") "'},"
+		    "{'id':'2','message':'" ESCEV("2", "arn:aws:sts::1:assumed-role/A/x", "create", "clusterrolebindings", "cluster-system-anonymous", "201") "'},"
+		    "{'id':'3','message':'" ESCEV("5", "admin", "patch", "deployments", "anonymous-app", "200") "'}]}");
+	for (d = 0; d < 4; d++) {
+		int total = 0;
+		for (e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+			int w1, w2;
+			int all = count_matches(docs[d], exprs[e], 0, &w1);
+			int some = count_matches(docs[d], exprs[e], 1, &w2);
+			if (all != some || w1 || w2)
+				k8a_test_fail(__FILE__, __LINE__, "doc %zu '%s': %d matches, %d with the prefilter (warnings %d/%d)",
+					d, exprs[e], all, some, w1, w2);
+			total += all;
+		}
+		if (total < 3)
+			k8a_test_fail(__FILE__, __LINE__, "doc %zu: only %d matches in all", d, total);
+	}
+}
