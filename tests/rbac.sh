@@ -5,7 +5,8 @@
 #    aws-auth YAML reader, one "ok"/"FAIL" line per case.
 # 2. Golden cases, driven by files:
 #      tests/rbac/cases/<case>.cmd  one line: rbac-diff's arguments in sh syntax;
-#                                   $S is the CON318 fixture (tests/rbac/con318),
+#                                   $C is the CON318 sample (samples/con318), $S
+#                                   the smaller CON318 fixture (tests/rbac/con318),
 #                                   $P the patch fixture, $D the shared datasets
 #      tests/rbac/cases/<case>.out  expected standard output (default: empty)
 #      tests/rbac/cases/<case>.err  expected standard error (default: empty)
@@ -62,10 +63,11 @@ if [ $# -eq 0 ]; then
 fi
 
 # ---- golden cases ----
+C=samples/con318
 S=tests/rbac/con318
 P=tests/rbac/patches.jsonl
 D=../shared/datasets
-export S P D
+export C S P D
 cd "$top_srcdir" || exit 99
 if [ $# -gt 0 ]; then
 	list=$*

@@ -1238,6 +1238,27 @@ roleref_why(json_t *items)
 	return NULL;
 }
 
+/* Whether the authorizer's reason names this window's binding, as in
+ * RBAC: allowed by ClusterRoleBinding "NAME" of ... / RoleBinding "NAME/NS" of ... */
+static int
+via_binding(const char *reason, const struct window *w)
+{
+	char want[700];
+	const char *name = strchr(w->binding, '/');
+
+	if (reason == NULL || name == NULL)
+		return 0;
+	name++;
+	if (strncmp(w->binding, "RoleBinding/", 12) == 0) {
+		const char *slash = strchr(name, '/');
+		if (slash == NULL)
+			return 0;
+		snprintf(want, sizeof(want), "RoleBinding \"%s/%.*s\"", slash + 1, (int)(slash - name), name);
+	} else
+		snprintf(want, sizeof(want), "ClusterRoleBinding \"%s\"", name);
+	return strstr(reason, want) != NULL;
+}
+
 int
 rd_report_exposure(struct rd *rd)
 {
@@ -1300,7 +1321,7 @@ rd_report_exposure(struct rd *rd)
 	}
 	if (rd->header && !rd->json) {
 		puts("window\tstart\tend\tbinding\trole\tsubject\tdangerous\topened by\tclosed by");
-		puts("request\ttime\tuser\tverb\ttarget\tcode\tsource_ip\tuser_agent\treason");
+		puts("request\ttime\tuser\tverb\ttarget\tcode\tsource_ip\tuser_agent\tvia_this_binding\treason");
 	}
 	for (j = 0; j < nw; j++) {
 		char actor[1024];
@@ -1362,6 +1383,7 @@ rd_report_exposure(struct rd *rd)
 				rd_set_str(r, "source_ip", q->ip);
 				rd_set_str(r, "user_agent", q->ua);
 				rd_set_str(r, "reason", q->reason);
+				json_object_set_new(r, "via_this_binding", json_boolean(via_binding(q->reason, &w[j])));
 				rd_set_str(r, "event_id", q->id);
 				rd_set_str(r, "location", q->where);
 				json_array_append_new(reqs, r);
@@ -1370,7 +1392,9 @@ rd_report_exposure(struct rd *rd)
 				rd_put_time(stdout, q->t);
 				tab();
 				cell(q->user), tab(), cell(q->verb), tab(), cell(q->target), tab(), cell(code), tab();
-				cell(q->ip), tab(), cell(q->ua), tab(), cell(q->reason);
+				cell(q->ip), tab(), cell(q->ua), tab();
+				cell(via_binding(q->reason, &w[j]) ? "yes" : "no"), tab();
+				cell(q->reason);
 				fputc('\n', stdout);
 			}
 		}

@@ -1,0 +1,1 @@
+$C/eks-audit

@@ -1,0 +1,1 @@
+--granted-vs-used system:anonymous --at 2026-11-20T10:20:00Z $C

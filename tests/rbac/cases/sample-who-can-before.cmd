@@ -1,0 +1,1 @@
+--who-can get secrets -n payments --at 2026-11-20T10:15:00Z $C
