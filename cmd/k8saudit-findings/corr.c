@@ -581,10 +581,14 @@ group_key(enum keyfn kf, k8a_event *ev, char *out, size_t outsz)
 	case KF_RESOURCE:
 		snprintf(out, outsz, "%s", res ? res : "");
 		break;
-	case KF_REQ:
-		snprintf(out, outsz, "%s %s", verb ? verb : "", res ? res : k8a_event_str(ev, K8A_F_URI) ?
-			k8a_event_str(ev, K8A_F_URI) : "");
+	case KF_REQ: {
+		/* verb and path: distinct objects and resources count apart */
+		const char *uri = k8a_event_str(ev, K8A_F_URI);
+		size_t n = uri ? strcspn(uri, "?") : 0;
+		snprintf(out, outsz, "%s %.*s", verb ? verb : "", (int)n, uri ? uri : "");
+		(void)res;
 		break;
+	}
 	default:
 		out[0] = '\0';
 	}

@@ -60,6 +60,18 @@ snap_new(k8a_event *ev, uint64_t seq)
 		s->command = strdup(cmd);
 	fe_action(ev, buf, sizeof(buf));
 	fe_target(ev, tgt, sizeof(tgt));
+	/* a create names its object in the body, not in objectRef */
+	if (s->source == K8A_SRC_K8S && s->name == NULL && s->resource && s->subresource == NULL) {
+		json_t *md = json_object_get(json_object_get(k8a_event_json(ev), "requestObject"), "metadata");
+		const char *nm = json_string_value(json_object_get(md, "name"));
+		size_t n = strlen(tgt);
+		if (nm == NULL && (nm = json_string_value(json_object_get(md, "generateName"))) != NULL)
+			nm = nm[0] ? nm : NULL;
+		if (nm && n > 0 && tgt[n - 1] == '*')
+			snprintf(tgt + n - 1, sizeof(tgt) - (n - 1), "%s", nm);
+		else if (nm)
+			snprintf(tgt + n, sizeof(tgt) - n, " %s", nm);
+	}
 	{
 		size_t n = strlen(buf);
 		if (tgt[0] && n + 2 < sizeof(buf))

@@ -1,0 +1,101 @@
+#!/bin/sh
+# Rule fixtures: for every tests/findings/<source>/<RULE-ID>.pos.jsonl the
+# rule must fire (an event rule on every record; a correlation at least
+# once), and for every .neg.jsonl it must stay silent.  Every rule of the
+# catalog must have both files.  <RULE-ID>.args holds extra options (paths
+# relative to the fixture directory).  Last line: "N passed, N failed".
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+tool=$top_builddir/k8saudit-findings
+K8SAUDIT_RULES_DIR=$top_srcdir/rules
+LC_ALL=C TZ=UTC
+export K8SAUDIT_RULES_DIR LC_ALL TZ
+tmp=${TMPDIR:-/tmp}/findings.$$
+mkdir -p "$tmp" || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0 skip=0
+
+bad() {
+	echo "FAIL: $*"
+	fail=$((fail + 1))
+}
+
+"$tool" --list-rules --json >"$tmp/rules" 2>"$tmp/rules.err"
+if [ $? -ne 0 ] || [ -s "$tmp/rules.err" ]; then
+	bad "the catalog does not load cleanly:"
+	cat "$tmp/rules.err"
+fi
+
+# every rule has both fixtures
+sed -n 's/^{"rule":"\([^"]*\)","severity":"[^"]*","source":"\([^"]*\)".*/\1 \2/p' "$tmp/rules" >"$tmp/ids"
+while read -r id src; do
+	for k in pos neg; do
+		if [ -f "$top_srcdir/tests/findings/$src/$id.$k.jsonl" ]; then
+			:
+		else
+			bad "$id: no tests/findings/$src/$id.$k.jsonl"
+		fi
+	done
+done <"$tmp/ids"
+
+for f in "$top_srcdir"/tests/findings/*/*.pos.jsonl "$top_srcdir"/tests/findings/*/*.neg.jsonl; do
+	[ -e "$f" ] || continue
+	dir=${f%/*}
+	base=${f##*/}
+	kind=${base%.jsonl}
+	kind=${kind##*.}
+	id=${base%.*.jsonl}
+	line=$(grep "^{\"rule\":\"$id\"," "$tmp/rules")
+	if [ -z "$line" ]; then
+		bad "$base: no rule $id in the catalog"
+		continue
+	fi
+	case $line in
+	*'"kind":"correlation (not implemented)"'*)
+		echo "SKIP: $base: $id has no C implementation"
+		skip=$((skip + 1))
+		continue ;;
+	*'"kind":"correlation"'*) corr=1 ;;
+	*) corr=0 ;;
+	esac
+	args=
+	[ -f "$dir/$id.args" ] && args=$(cat "$dir/$id.args")
+	# shellcheck disable=SC2086
+	(cd "$dir" && "$tool" --rule "$id" $args "$base") >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ -s "$tmp/err" ]; then
+		bad "$base: diagnostics:"
+		sed 's/^/    /' "$tmp/err"
+		continue
+	fi
+	if [ "$kind" = neg ]; then
+		if [ $rc -ne 0 ] || [ -s "$tmp/out" ]; then
+			bad "$base: $id fired on a near miss (exit $rc):"
+			sed 's/^/    /' "$tmp/out"
+			continue
+		fi
+	else
+		if [ $rc -ne 1 ] || [ ! -s "$tmp/out" ]; then
+			bad "$base: $id did not fire (exit $rc)"
+			continue
+		fi
+		if cut -f3 "$tmp/out" | grep -v "^$id\$" >/dev/null; then
+			bad "$base: findings of other rules:"
+			sed 's/^/    /' "$tmp/out"
+			continue
+		fi
+		if [ $corr -eq 0 ]; then
+			want=$(grep -c . "$f")
+			got=$(cut -f8 "$tmp/out" | sort -u | wc -l)
+			if [ "$want" -ne "$got" ]; then
+				bad "$base: $id fired on $got of $want records:"
+				sed 's/^/    /' "$tmp/out"
+				continue
+			fi
+		fi
+	fi
+	pass=$((pass + 1))
+done
+[ $skip -gt 0 ] && echo "$skip skipped (correlations without a C implementation)"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
