@@ -130,6 +130,9 @@ build_k8s() {
 	gzip -9n <"$IN/k8s-firehose" >"$IN/k8s-firehose-double.gz"
 	# Firehose without compression: the objects back to back, uncompressed
 	tr -d '\n' <envelopes.txt >"$IN/k8s-firehose-plain"
+	# ... and as some pipelines re-serialise them, "owner" first
+	sed 's/^{"messageType":"\([A-Z_]*\)","owner":"\([^"]*\)",/{"owner":"\2","messageType":"\1",/' envelopes.txt >owner-first.txt
+	gzip_members owner-first.txt >"$IN/k8s-firehose-owner-first"
 	# aws logs filter-log-events (pretty, 4 spaces, as the CLI prints it)
 	paste -d ' ' ms esc | awk -v s="$STREAM" '
 		{ ms = $1; msg = substr($0, length($1) + 2)
@@ -170,6 +173,10 @@ build_k8s() {
 	side prefix "$EV" | sed -n 1,11p | gzip -9n >zip1/a/000000.gz
 	side prefix "$EV" | sed -n '12,$p' | gzip -9n >zip1/b/000000.gz
 	(cd zip1 && zip -q -X -r ../k8s.zip a b) && mv k8s.zip "$IN/k8s-export.zip"
+	# a .tar.gz inside a .zip (an evidence bundle handed over by another team)
+	mkdir -p zip2/evidence
+	cp "$IN/k8s-rotated.tar.gz" zip2/evidence/node-ip-10-0-1-23-kubernetes-logs.tar.gz
+	(cd zip2 && zip -q -X -r ../bundle.zip evidence) && mv bundle.zip "$IN/k8s-bundle.zip"
 }
 
 # ---- CloudTrail ----
@@ -192,6 +199,15 @@ build_ct() {
 		{ printf "%s{\"EventId\":\"%s\",\"EventName\":\"%s\",\"ReadOnly\":\"true\",\"EventTime\":\"%s\",\"EventSource\":\"%s\",\"Resources\":[],\"CloudTrailEvent\":\"%s\"}", (NR > 1 ? "," : "{\"Events\":["), $1, $2, $4, $3, $5 }
 		END { printf "]}\n" }' >lookup.json
 	pretty lookup.json 4 >"$IN/ct-lookup-events.json"
+	# the trail's S3 prefix as a tarball: two deliveries and a digest (no events)
+	d=awslogs/AWSLogs/491326785603/CloudTrail/eu-west-1/2026/11/20
+	g=awslogs/AWSLogs/491326785603/CloudTrail-Digest/eu-west-1/2026/11/20
+	mkdir -p $d $g
+	{ printf '{"Records":['; sed -n 1,7p "$CT" | join_lines - | tr -d '\n'; printf ']}'; } | gzip -9n >$d/491326785603_CloudTrail_eu-west-1_20261120T1015Z_u3Kq9XbWm2TzL0aP.json.gz
+	{ printf '{"Records":['; sed -n '8,$p' "$CT" | join_lines - | tr -d '\n'; printf ']}'; } | gzip -9n >$d/491326785603_CloudTrail_eu-west-1_20261120T1020Z_Hf7cR1nYd8sVe4Jw.json.gz
+	printf '%s' '{"awsAccountId":"491326785603","digestStartTime":"2026-11-20T10:00:00Z","digestEndTime":"2026-11-20T11:00:00Z","digestS3Bucket":"acme-org-cloudtrail-491326785603","digestS3Object":"AWSLogs/491326785603/CloudTrail-Digest/eu-west-1/2026/11/20/491326785603_CloudTrail-Digest_eu-west-1_management-trail_eu-west-1_20261120T110000Z.json.gz","digestPublicKeyFingerprint":"4f2a9c1e7b3d5a6f8e0c2b4d6a8f0e1c","digestSignatureAlgorithm":"SHA256withRSA","newestEventTime":"2026-11-20T10:54:41Z","oldestEventTime":"2026-11-20T10:00:05Z","previousDigestS3Bucket":null,"previousDigestS3Object":null,"previousDigestHashValue":null,"previousDigestHashAlgorithm":null,"previousDigestSignature":null,"logFiles":[]}' |
+		gzip -9n >$g/491326785603_CloudTrail-Digest_eu-west-1_management-trail_eu-west-1_20261120T110000Z.json.gz
+	(cd awslogs && tar -cf - AWSLogs) | gzip -9n >"$IN/ct-awslogs.tar.gz"
 	# CloudTrail sent to CloudWatch Logs, then to Firehose
 	envelopes ct-esc ct-ms 5 aws-cloudtrail-logs-491326785603-8f3c2e1a 491326785603_CloudTrail_eu-west-1 >ct-envelopes.txt
 	gzip_members ct-envelopes.txt >"$IN/ct-firehose"
