@@ -2,7 +2,8 @@
 #
 # Sets top_srcdir and top_builddir (absolute; defaults: the tree this file
 # is in), GREP (the k8saudit-grep under test) and TMP, a fresh scratch
-# directory $top_builddir/tests/tmp/<script>/ removed on exit.  Counts
+# directory $top_builddir/tests/tmp/<script>/<pid>/ removed on exit (kept
+# when KEEP is set).  Counts
 # results with t_ok, t_fail, t_skip; t_done prints the closing
 # "N passed, N failed, N skipped" line and exits 0, 1, or 77 when
 # everything was skipped.
@@ -15,15 +16,17 @@ LC_ALL=C TZ=UTC
 export top_srcdir top_builddir LC_ALL TZ
 GREP=$top_builddir/k8saudit-grep
 
+# One directory per run, so that two runs of a script (make check while a
+# developer runs it by hand) do not remove each other's files.
 t_name=$(basename "$0" .sh)
-TMP=$top_builddir/tests/tmp/$t_name
+TMP=$top_builddir/tests/tmp/$t_name/$$
 rm -rf "$TMP"
 mkdir -p "$TMP" || exit 99
 t_cleanup() {
 	[ -n "$KEEP" ] && return 0
 	chmod -R u+rwx "$TMP" 2>/dev/null
 	rm -rf "$TMP"
-	rmdir "$top_builddir/tests/tmp" 2>/dev/null
+	rmdir "$top_builddir/tests/tmp/$t_name" "$top_builddir/tests/tmp" 2>/dev/null
 	:
 }
 trap t_cleanup EXIT
