@@ -65,7 +65,7 @@ show(FILE *f, const char *s, size_t n)
 		return;
 	}
 	fputc('"', f);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && i < 400; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\n')
 			fputs("\\n", f);
@@ -79,6 +79,8 @@ show(FILE *f, const char *s, size_t n)
 			fputc(c, f);
 	}
 	fputc('"', f);
+	if (n > 400)
+		fprintf(f, "... (%zu bytes)", n);
 }
 
 int

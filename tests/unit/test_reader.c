@@ -608,3 +608,139 @@ K8A_TEST(reader_tar_bad_member_warns_with_member)
 		"WARN t.tar:x/empty.json: empty input: no records\n"
 		"1:-1@0 {\"b\":1}\n");
 }
+
+/* ---- large containers ---- */
+
+K8A_TEST(reader_big_envelopes_and_prefilter)
+{
+	/* two envelopes of 15000 log events each (about 1.5 MiB each), a
+	 * control message between them; every 1000th event holds "needle" */
+	const int per = 15000;
+	char *buf = t_alloc((size_t)4 << 20);
+	size_t off = 0;
+	int e, i, got = 0, hits = 0, bad = 0, rc;
+	const char *lits[] = { "needle", NULL };
+	k8a_prefilter *pf = k8a_prefilter_new(lits);
+	k8a_reader *r;
+	k8a_event *ev;
+
+	REQUIRE(pf != NULL);
+	for (e = 0; e < 2; e++) {
+		off += (size_t)sprintf(buf + off, "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"1\",\"logEvents\":[");
+		for (i = 0; i < per; i++)
+			off += (size_t)sprintf(buf + off, "%s{\"id\":\"%d\",\"timestamp\":1,\"message\":"
+				"\"{\\\"auditID\\\":\\\"%d-%d\\\",\\\"v\\\":\\\"%s\\\"}\"}",
+				i ? "," : "", i, e, i, i % 1000 == 7 ? "needle" : "hay");
+		off += (size_t)sprintf(buf + off, "]}");
+		if (e == 0)
+			off += (size_t)sprintf(buf + off, "{\"messageType\":\"CONTROL_MESSAGE\",\"logEvents\":"
+				"[{\"id\":\"\",\"timestamp\":1,\"message\":\"CWL CONTROL MESSAGE: Checking health\"}]}");
+	}
+	REQUIRE(off > ((size_t)2 << 20));
+	r = k8a_reader_new();
+	REQUIRE(r != NULL);
+	k8a_reader_add_memory(r, buf, off, "fh");
+	while ((rc = k8a_reader_next(r, &ev)) == K8A_OK) {
+		char want[64];
+		size_t n;
+		const char *raw = k8a_event_raw(ev, &n);
+		int idx = got % per;
+		snprintf(want, sizeof(want), "{\"auditID\":\"%d-%d\",", got / per, idx);
+		if (k8a_event_origin(ev)->index != idx || n < strlen(want) || memcmp(raw, want, strlen(want)) != 0)
+			if (bad++ < 3)
+				k8a_test_fail(__FILE__, __LINE__, "event %d: index %lld raw %.40s", got,
+					(long long)k8a_event_origin(ev)->index, raw);
+		got++;
+	}
+	CHECK_EQ_INT(rc, K8A_EOF);
+	CHECK_EQ_INT(got, 2 * per);
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(k8a_reader_skipped(r), 1);
+	k8a_reader_free(r);
+
+	r = k8a_reader_new();
+	REQUIRE(r != NULL);
+	k8a_reader_set_prefilter(r, pf);
+	k8a_reader_add_memory(r, buf, off, "fh");
+	while ((rc = k8a_reader_next(r, &ev)) == K8A_OK) {
+		size_t n;
+		const char *raw = k8a_event_raw(ev, &n);
+		if (k8a_event_origin(ev)->index % 1000 != 7 || !memmem(raw, n, "needle", 6))
+			if (bad++ < 3)
+				k8a_test_fail(__FILE__, __LINE__, "prefiltered event: index %lld raw %.40s",
+					(long long)k8a_event_origin(ev)->index, raw);
+		hits++;
+	}
+	CHECK_EQ_INT(rc, K8A_EOF);
+	CHECK_EQ_INT(hits, 2 * (per / 1000));
+	CHECK_EQ_INT(bad, 0);
+	k8a_reader_free(r);
+	k8a_prefilter_free(pf);
+}
+
+K8A_TEST(reader_big_pretty_object)
+{
+	/* a pretty-printed event of 2.5 MiB (not a container), then another */
+	const size_t big = (size_t)5 << 19;
+	char *buf = t_alloc(big + 256);
+	size_t off = 0, second;
+	k8a_reader *r = k8a_reader_new();
+	k8a_event *ev;
+	size_t n;
+
+	REQUIRE(r != NULL);
+	off += (size_t)sprintf(buf, "{\n  \"kind\": \"Event\",\n  \"requestObject\": {\n    \"data\": \"");
+	memset(buf + off, 'q', big);
+	off += big;
+	off += (size_t)sprintf(buf + off, "\"\n  }\n}\n");
+	second = off;
+	off += (size_t)sprintf(buf + off, "{\n  \"b\": 1\n}\n");
+	k8a_reader_add_memory(r, buf, off, "pretty");
+	CHECK_EQ_INT(k8a_reader_next(r, &ev), K8A_OK);
+	if (CHECK(ev != NULL)) {
+		k8a_event_raw(ev, &n);
+		CHECK_EQ_INT(n, second - 1);
+		CHECK_EQ_INT(k8a_event_origin(ev)->line, 1);
+		CHECK(k8a_event_json(ev) != NULL);
+	}
+	CHECK_EQ_INT(k8a_reader_next(r, &ev), K8A_OK);
+	if (CHECK(ev != NULL)) {
+		CHECK_EQ_INT(k8a_event_origin(ev)->line, 7);
+		CHECK_EQ_INT(k8a_event_origin(ev)->offset, second);
+		const char *raw = k8a_event_raw(ev, &n);
+		CHECK_EQ_MEM(raw, n, "{\n  \"b\": 1\n}", 12);
+	}
+	CHECK_EQ_INT(k8a_reader_next(r, &ev), K8A_EOF);
+	k8a_reader_free(r);
+}
+
+K8A_TEST(reader_seen_is_bounded_but_recent)
+{
+	/* 70000 distinct request ids, then two repeats: the most recent 1<<16
+	 * ids are remembered */
+	const int n = 70000;
+	char *buf = t_alloc((size_t)n * 40 + 100);
+	size_t off = 0;
+	int i, rc, firsts = 0, k = 0;
+	k8a_reader *r = k8a_reader_new();
+	k8a_event *ev;
+
+	REQUIRE(r != NULL);
+	for (i = 0; i < n; i++)
+		off += (size_t)sprintf(buf + off, "{\"auditID\":\"id-%d\",\"verb\":\"get\"}\n", i);
+	off += (size_t)sprintf(buf + off, "{\"auditID\":\"id-%d\",\"verb\":\"get\"}\n", n - 1);
+	off += (size_t)sprintf(buf + off, "{\"auditID\":\"id-%d\",\"verb\":\"get\"}\n", n - 60000);
+	k8a_reader_add_memory(r, buf, off, "many");
+	while ((rc = k8a_reader_next(r, &ev)) == K8A_OK) {
+		int s = k8a_reader_seen(r, ev);
+		if (k < n)
+			firsts += s == 0;
+		else
+			CHECK_EQ_INT(s, 1);
+		k++;
+	}
+	CHECK_EQ_INT(rc, K8A_EOF);
+	CHECK_EQ_INT(k, n + 2);
+	CHECK_EQ_INT(firsts, n);
+	k8a_reader_free(r);
+}
