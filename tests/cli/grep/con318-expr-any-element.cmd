@@ -1,0 +1,1 @@
+-h -w 'requestObject.subjects[*].kind=User and requestObject.roleRef.name=cluster-admin' --fields time,user,name $S/con318/

@@ -1,0 +1,1 @@
+-h -w 'eventName=AssumeRole and requestParameters.roleSessionName=@userIdentity.userName' --fields time,user,key,action,target,responseElements.credentials.accessKeyId $S/con318/cloudtrail/

@@ -1,0 +1,1 @@
+-c -h -w 'type=k8s and groups!=system:authenticated' $S/con318/

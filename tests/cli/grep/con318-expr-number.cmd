@@ -1,0 +1,1 @@
+-h -w 'responseStatus.code=201.0' --fields time,verb,name,code $S/con318/

@@ -1,0 +1,1 @@
+-h --fields 'name,requestObject.subjects[*].name,requestObject.subjects.kind' -w 'name=cluster-system-anonymous and code=201' $S/con318/
