@@ -744,3 +744,109 @@ K8A_TEST(reader_seen_is_bounded_but_recent)
 	CHECK_EQ_INT(firsts, n);
 	k8a_reader_free(r);
 }
+
+/* ---- directories ---- */
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static void
+put_file(const char *rel, const char *content)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	if ((f = fopen(path, "w")) == NULL) {
+		k8a_test_fail(__FILE__, __LINE__, "cannot create %s", path);
+		return;
+	}
+	fputs(content, f);
+	fclose(f);
+}
+
+static void
+rm_tree(void)
+{
+	char cmd[400];
+
+	if (tmpdir[0] && strncmp(tmpdir, "/tmp/k8a-unit-", 14) == 0) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			k8a_test_fail(__FILE__, __LINE__, "cannot remove %s", tmpdir);
+	}
+	tmpdir[0] = '\0';
+}
+
+K8A_TEST(reader_directory_walk)
+{
+	char p[512], sub[512];
+	k8a_reader *r;
+	k8a_event *ev;
+	int rc, i = 0, warns = 0, loop_warn = 0;
+	const char *order[8];
+	char where[8][512];
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/k8a-unit-XXXXXX");
+	REQUIRE(mkdtemp(tmpdir) != NULL);
+	snprintf(sub, sizeof(sub), "%s/b", tmpdir);
+	CHECK(mkdir(sub, 0755) == 0);
+	snprintf(sub, sizeof(sub), "%s/b/z", tmpdir);
+	CHECK(mkdir(sub, 0755) == 0);
+	put_file("a.json", "{\"auditID\":\"1\",\"verb\":\"get\"}\n");
+	put_file("README", "These are the logs of the incident.\n");
+	put_file("b/c.json", "{\"auditID\":\"1\",\"verb\":\"get\"}\n");
+	put_file("b/z/d.json", "[{\"x\":1}]");
+	put_file("B.json", "{\"auditID\":\"2\",\"verb\":\"get\"}\n");
+	snprintf(p, sizeof(p), "%s/b/z/loop", tmpdir);
+	CHECK(symlink("..", p) == 0);
+
+	r = k8a_reader_new();
+	REQUIRE(r != NULL);
+	k8a_reader_add_path(r, tmpdir);
+	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF && i < 8) {
+		if (rc == K8A_WARN) {
+			warns++;
+			loop_warn += strstr(k8a_reader_error(r), "loop") != NULL;
+			continue;
+		}
+		if (rc != K8A_OK)
+			break;
+		snprintf(where[i], sizeof(where[i]), "%s", k8a_event_where(ev));
+		order[i] = where[i];
+		/* stage de-duplication restarts with each file */
+		CHECK_EQ_INT(k8a_reader_seen(r, ev), 0);
+		i++;
+	}
+	CHECK_EQ_INT(rc, K8A_EOF);
+	CHECK_EQ_INT(i, 4);
+	/* byte order of names: "B.json" < "README" < "a.json" < "b" */
+	snprintf(p, sizeof(p), "%s/B.json:1", tmpdir);
+	CHECK(i > 0 && strcmp(order[0], p) == 0);
+	snprintf(p, sizeof(p), "%s/a.json:1", tmpdir);
+	CHECK(i > 1 && strcmp(order[1], p) == 0);
+	snprintf(p, sizeof(p), "%s/b/c.json:1", tmpdir);
+	CHECK(i > 2 && strcmp(order[2], p) == 0);
+	snprintf(p, sizeof(p), "%s/b/z/d.json:1[0]", tmpdir);
+	CHECK(i > 3 && strcmp(order[3], p) == 0);
+	/* the README in a walk is skipped quietly; the loop is reported */
+	CHECK_EQ_INT(warns, 1);
+	CHECK_EQ_INT(loop_warn, 1);
+	CHECK_EQ_INT(k8a_reader_skipped(r), 1);
+	k8a_reader_free(r);
+
+	/* named explicitly, the README is an error */
+	r = k8a_reader_new();
+	REQUIRE(r != NULL);
+	snprintf(p, sizeof(p), "%s/README", tmpdir);
+	k8a_reader_add_path(r, p);
+	CHECK_EQ_INT(k8a_reader_next(r, &ev), K8A_WARN);
+	CHECK(strstr(k8a_reader_error(r), "not a recognised audit log format") != NULL);
+	CHECK(strncmp(k8a_reader_where(r), p, strlen(p)) == 0);
+	CHECK_EQ_INT(k8a_reader_next(r, &ev), K8A_EOF);
+	k8a_reader_free(r);
+	rm_tree();
+}
