@@ -112,6 +112,13 @@ gzip_members() {
 GROUP=/aws/eks/prod-payments/cluster
 STREAM=kube-apiserver-audit-c40e8f2b9a1d5e6f7081a2b3c4d5e6f7
 
+# need TOOL NAME: TOOL is installed, or the framing NAME is reported skipped.
+need() {
+	t_have "$1" && return 0
+	t_skip "$2" "$1 not installed"
+	return 1
+}
+
 # ---- Kubernetes audit events ----
 json_escape "$EV" >esc
 ts_of "$EV" stageTimestamp ms >ms
@@ -122,7 +129,7 @@ build_k8s() {
 	# CloudWatch Logs S3 export: "<time> <event>" lines, gzip
 	side prefix "$EV" | gzip -9n >"$IN/k8s-cwl-export.gz"
 	# the same, xz (recompressed by whoever archived it)
-	side prefix "$EV" | xz -c >"$IN/k8s-cwl-export.xz"
+	need xz k8s-cwl-export.xz && side prefix "$EV" | xz -c >"$IN/k8s-cwl-export.xz"
 	# Firehose: a control message, then envelopes of 4 events, each its own gzip member
 	{ echo "$CONTROL"; envelopes esc ms 4 "$GROUP" "$STREAM"; } >envelopes.txt
 	gzip_members envelopes.txt >"$IN/k8s-firehose"
@@ -145,12 +152,13 @@ build_k8s() {
 		  printf "%s{\"timestamp\":%s,\"message\":\"%s\",\"ingestionTime\":%s}", (NR > 1 ? "," : "{\"events\":["), ms, msg, ms + 988 }
 		END { printf "],\"nextForwardToken\":\"f/39262386381744469146574418163296424387025826425393561600/s\",\"nextBackwardToken\":\"b/39262386320000000000000000000000000000000000000000000000/s\"}\n" }' >"$IN/k8s-get-log-events.json"
 	# webhook EventList, zstd
-	{ printf '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":['; join_lines "$EV" | tr -d '\n'; printf ']}\n'; } | zstd -q -19 >"$IN/k8s-eventlist.json.zst"
+	need zstd k8s-eventlist.json.zst &&
+		{ printf '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":['; join_lines "$EV" | tr -d '\n'; printf ']}\n'; } | zstd -q -19 >"$IN/k8s-eventlist.json.zst"
 	# a pretty-printed JSON array (gcloud/jq style), plain
 	{ printf '['; join_lines "$EV" | tr -d '\n'; printf ']\n'; } >array.json
 	pretty array.json 2 >"$IN/k8s-array-pretty.json"
 	# bzip2 of the JSON lines
-	bzip2 -9 <"$EV" >"$IN/k8s.jsonl.bz2"
+	need bzip2 k8s.jsonl.bz2 && bzip2 -9 <"$EV" >"$IN/k8s.jsonl.bz2"
 	# concatenated gzip members (three chunks of the log appended)
 	{ sed -n 1,7p "$EV" | gzip -9n; sed -n 8,14p "$EV" | gzip -9n; sed -n '15,$p' "$EV" | gzip -9n; } >"$IN/k8s-members.jsonl.gz"
 	# AKS diagnostic settings: storage-account PT1H.json lines, and an Event Hubs batch
@@ -172,11 +180,11 @@ build_k8s() {
 	mkdir -p zip1/a zip1/b
 	side prefix "$EV" | sed -n 1,11p | gzip -9n >zip1/a/000000.gz
 	side prefix "$EV" | sed -n '12,$p' | gzip -9n >zip1/b/000000.gz
-	(cd zip1 && zip -q -X -r ../k8s.zip a b) && mv k8s.zip "$IN/k8s-export.zip"
+	need zip k8s-export.zip && (cd zip1 && zip -q -X -r ../k8s.zip a b) && mv k8s.zip "$IN/k8s-export.zip"
 	# a .tar.gz inside a .zip (an evidence bundle handed over by another team)
 	mkdir -p zip2/evidence
 	cp "$IN/k8s-rotated.tar.gz" zip2/evidence/node-ip-10-0-1-23-kubernetes-logs.tar.gz
-	(cd zip2 && zip -q -X -r ../bundle.zip evidence) && mv bundle.zip "$IN/k8s-bundle.zip"
+	need zip k8s-bundle.zip && (cd zip2 && zip -q -X -r ../bundle.zip evidence) && mv bundle.zip "$IN/k8s-bundle.zip"
 }
 
 # ---- CloudTrail ----
@@ -250,7 +258,7 @@ check() {
 }
 
 missing=
-for t in gzip zstd xz bzip2 tar zip paste; do
+for t in gzip tar paste; do
 	t_have "$t" || missing="$missing $t"
 done
 if [ -n "$missing" ]; then
