@@ -850,3 +850,45 @@ K8A_TEST(reader_directory_walk)
 	k8a_reader_free(r);
 	rm_tree();
 }
+
+/* ---- progress ---- */
+
+static void
+count_cb(void *arg)
+{
+	++*(int *)arg;
+}
+
+K8A_TEST(reader_progress_also_while_prefilter_skips)
+{
+	const size_t total = (size_t)20 << 20;
+	char *buf = t_alloc(total + 128);
+	size_t off = 0, k = 0;
+	const char *lits[] = { "no-such-literal", NULL };
+	k8a_prefilter *pf = k8a_prefilter_new(lits);
+	int calls = 0, mode;
+	k8a_event *ev;
+
+	REQUIRE(pf != NULL);
+	while (off < total)
+		off += (size_t)sprintf(buf + off, "{\"n\":%zu,\"pad\":\"%060zu\"}\n", k, k), k++;
+	for (mode = 0; mode < 2; mode++) {
+		k8a_reader *r = k8a_reader_new();
+		int recs = 0, rc;
+		REQUIRE(r != NULL);
+		calls = 0;
+		k8a_reader_set_progress(r, count_cb, &calls);
+		if (mode)
+			k8a_reader_set_prefilter(r, pf);
+		k8a_reader_add_memory(r, buf, off, "big");
+		while ((rc = k8a_reader_next(r, &ev)) == K8A_OK)
+			recs++;
+		CHECK_EQ_INT(rc, K8A_EOF);
+		CHECK_EQ_INT(recs, mode ? 0 : (int)k);
+		if (calls < 2 || calls > 5)
+			k8a_test_fail(__FILE__, __LINE__, "mode %d: %d progress calls for 20 MiB", mode, calls);
+		CHECK_EQ_INT(k8a_reader_bytes(r), off);
+		k8a_reader_free(r);
+	}
+	k8a_prefilter_free(pf);
+}
