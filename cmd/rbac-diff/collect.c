@@ -94,6 +94,9 @@ rd_free(struct rd *rd)
 		free(q->where);
 	}
 	free(rd->reqs);
+	for (i = 0; i < rd->nsnaps; i++)
+		free(rd->snaps[i].path);
+	free(rd->snaps);
 	json_decref(rd->mint);
 	json_decref(rd->state);
 	json_decref(rd->since);
@@ -109,6 +112,32 @@ rd_add_path(struct rd *rd, const char *path)
 {
 	if (rd->r)
 		k8a_reader_add_path(rd->r, path);
+}
+
+/* "PATH@TIME": the part after the last '@' is the snapshot's time when it
+ * reads as one; otherwise the whole is a path seeded before the logs. */
+int
+rd_add_snapshot(struct rd *rd, const char *spec)
+{
+	const char *at = strrchr(spec, '@');
+	struct rd_snap *n = realloc(rd->snaps, (rd->nsnaps + 1) * sizeof(*n));
+	int64_t t;
+
+	if (n == NULL)
+		return -1;
+	rd->snaps = n;
+	n = &rd->snaps[rd->nsnaps];
+	if (at && at != spec && k8a_time_parse(at + 1, strlen(at + 1), &t) == K8A_OK) {
+		n->path = strndup(spec, (size_t)(at - spec));
+		n->t = t;
+	} else {
+		n->path = strdup(spec);
+		n->t = INT64_MIN;
+	}
+	if (n->path == NULL)
+		return -1;
+	rd->nsnaps++;
+	return 0;
 }
 
 /* ---- trimming what we keep ---- */
@@ -480,6 +509,51 @@ kind_of(const char *group, const char *res)
 	return RD_NKINDS;
 }
 
+/* The kind of a Kubernetes object we replay (not an audit event), or RD_NKINDS. */
+static enum rd_kind
+object_kind(json_t *o)
+{
+	const char *api = json_string_value(json_object_get(o, "apiVersion"));
+	const char *kind = json_string_value(json_object_get(o, "kind"));
+	json_t *md = json_object_get(o, "metadata");
+	const char *ns = json_string_value(json_object_get(md, "namespace"));
+	const char *name = json_string_value(json_object_get(md, "name"));
+	int k;
+
+	if (api == NULL || kind == NULL || name == NULL)
+		return RD_NKINDS;
+	if (strncmp(api, "rbac.authorization.k8s.io/", 26) == 0) {
+		for (k = RD_ROLE; k <= RD_CRB; k++)
+			if (strcmp(kind, rd_kind_name((enum rd_kind)k)) == 0)
+				return (enum rd_kind)k;
+		return RD_NKINDS;
+	}
+	if (strcmp(api, "v1") == 0 && strcmp(kind, "ConfigMap") == 0 && strcmp(name, "aws-auth") == 0 &&
+	    ns && strcmp(ns, "kube-system") == 0)
+		return RD_AWSAUTH;
+	return RD_NKINDS;
+}
+
+static void
+snapshot_object(struct rd *rd, k8a_event *ev, enum rd_kind k, int64_t t)
+{
+	json_t *o = k8a_event_json(ev), *md = json_object_get(o, "metadata");
+	struct rd_change *c = change_new(rd, ev, k);
+
+	if (c == NULL) {
+		rd->trouble = 1;
+		return;
+	}
+	free(c->verb);
+	c->verb = strdup("snapshot");
+	c->t = t;
+	c->ok = 1;
+	c->name = rd_strdup(json_string_value(json_object_get(md, "name")));
+	if (k == RD_ROLE || k == RD_RB || k == RD_AWSAUTH)
+		c->ns = rd_strdup(json_string_value(json_object_get(md, "namespace")));
+	c->req = rd_trim(o, k);
+}
+
 static void
 one_k8s(struct rd *rd, k8a_event *ev)
 {
@@ -544,6 +618,7 @@ rd_collect(struct rd *rd)
 {
 	k8a_event *ev;
 	k8a_prefilter *pf = NULL;
+	size_t i;
 	int rc;
 
 	if (rd->r == NULL) {
@@ -590,12 +665,47 @@ rd_collect(struct rd *rd)
 		switch (k8a_event_source(ev)) {
 		case K8A_SRC_K8S: one_k8s(rd, ev); break;
 		case K8A_SRC_CLOUDTRAIL: one_cloudtrail(rd, ev); break;
-		case K8A_SRC_UNKNOWN: break;
+		case K8A_SRC_UNKNOWN:
+			if (object_kind(k8a_event_json(ev)) != RD_NKINDS)
+				rd->ignored_objects++;
+			break;
 		}
 	}
 	fe_progress_end();
 	k8a_reader_set_prefilter(rd->r, NULL);
 	k8a_prefilter_free(pf);
+	if (rd->ignored_objects)
+		fe_diag(NULL, "%llu RBAC objects outside audit events were ignored; pass snapshots with --snapshot",
+			(unsigned long long)rd->ignored_objects);
+	for (i = 0; i < rd->nsnaps; i++) {
+		k8a_reader *sr = k8a_reader_new();
+		size_t before = rd->nch;
+		if (sr == NULL) {
+			fe_diag(NULL, "out of memory");
+			return -1;
+		}
+		k8a_reader_add_path(sr, rd->snaps[i].path);
+		while ((rc = k8a_reader_next(sr, &ev)) != K8A_EOF) {
+			enum rd_kind k;
+			if (rc == K8A_FATAL || rc == K8A_WARN) {
+				fe_diag(k8a_reader_where(sr), "%s", k8a_reader_error(sr));
+				rd->trouble = 1;
+				if (rc == K8A_FATAL)
+					break;
+				continue;
+			}
+			if (k8a_event_json(ev) == NULL) {
+				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+				rd->trouble = 1;
+				continue;
+			}
+			if ((k = object_kind(k8a_event_json(ev))) != RD_NKINDS)
+				snapshot_object(rd, ev, k, rd->snaps[i].t);
+		}
+		if (rd->nch == before && !rd->silent)
+			fe_diag(rd->snaps[i].path, "no Roles, ClusterRoles, bindings or aws-auth in this snapshot");
+		k8a_reader_free(sr);
+	}
 	return 0;
 }
 

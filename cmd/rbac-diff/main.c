@@ -20,17 +20,19 @@
 #include "rd.h"
 
 static const char synopsis[] =
-	"[--json] [--all] [--at TIME | --from TIME --to TIME | --who-can VERB RESOURCE [-n NS]\n"
-	"       | --granted-vs-used SUBJECT [--suggest] | --exposure] [PATH...]";
+	"[--json] [--all] [--snapshot PATH[@TIME]]... [--at TIME | --from TIME [--to TIME]\n"
+	"       | --who-can VERB RESOURCE [-n NS] | --granted-vs-used SUBJECT [--suggest]\n"
+	"       | --exposure] [PATH...]";
 
 enum {
-	O_JSON, O_ALL, O_AT, O_FROM, O_TO, O_WHO, O_NS, O_GVU, O_SUGGEST, O_EXPOSURE,
+	O_JSON, O_ALL, O_SNAPSHOT, O_AT, O_FROM, O_TO, O_WHO, O_NS, O_GVU, O_SUGGEST, O_EXPOSURE,
 	O_HEADER, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per line" },
 	[O_ALL] = { "all", 'a', 0, NULL, "also show requests that failed (they change nothing)" },
+	[O_SNAPSHOT] = { "snapshot", 0, 1, "PATH[@TIME]", "seed the state with kubectl get -o json output taken at TIME (default: before the logs)" },
 	[O_AT] = { "at", 0, 1, "TIME", "print the RBAC state at TIME (with --who-can, --granted-vs-used: decide at TIME)" },
 	[O_FROM] = { "from", 0, 1, "TIME", "with --to: what differs between the states at two moments" },
 	[O_TO] = { "to", 0, 1, "TIME", "the later moment for --from (default: the end of the logs)" },
@@ -59,6 +61,13 @@ main(int argc, char **argv)
 		switch (o) {
 		case O_JSON: rd.json = 1; break;
 		case O_ALL: rd.all = 1; break;
+		case O_SNAPSHOT:
+			if (rd_add_snapshot(&rd, arg) != 0) {
+				fe_usage_error(synopsis, "--snapshot: out of memory");
+				rd_free(&rd);
+				return FE_EXIT_TROUBLE;
+			}
+			break;
 		case O_AT:
 		case O_FROM:
 		case O_TO: {
@@ -133,8 +142,8 @@ main(int argc, char **argv)
 		rd_free(&rd);
 		return FE_EXIT_TROUBLE;
 	}
-	if (fe_optind >= argc)
-		rd_add_path(&rd, "-");
+	if (fe_optind >= argc && rd.nsnaps == 0)
+		rd_add_path(&rd, "-"); /* with snapshots alone, no logs */
 	for (i = fe_optind; i < argc; i++)
 		rd_add_path(&rd, argv[i]);
 	rc = rd_run(&rd);

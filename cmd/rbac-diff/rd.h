@@ -49,6 +49,12 @@ struct rd {
 	const char *who_verb, *who_res, *ns, *gvu;
 	/* inputs */
 	k8a_reader *r;
+	struct rd_snap {
+		char *path;
+		int64_t t; /* INT64_MIN: before the logs */
+	} *snaps;
+	size_t nsnaps;
+	uint64_t ignored_objects; /* RBAC objects met outside --snapshot */
 	int trouble;
 	uint64_t records;
 	/* evidence */
@@ -70,6 +76,7 @@ struct rd {
 void rd_init(struct rd *rd);
 void rd_free(struct rd *rd);
 void rd_add_path(struct rd *rd, const char *path);
+int rd_add_snapshot(struct rd *rd, const char *spec);
 int rd_run(struct rd *rd);
 
 /* collect.c */

@@ -578,6 +578,14 @@ k8s_apply(struct rd_change *c, json_t *prev)
 		c->after_known = 1;
 		return;
 	}
+	if (strcmp(v, "snapshot") == 0) {
+		c->after = json_incref(c->req);
+		c->after_known = 1;
+		if (!json_is_object(prev))
+			snprintf(c->note, sizeof(c->note), "%s", prev ? "in the snapshot but deleted in the logs" :
+				"seeded from a snapshot");
+		return;
+	}
 	if (strcmp(v, "patch") == 0) {
 		enum rd_patch pt;
 		char err[160];
@@ -710,6 +718,15 @@ rd_replay(struct rd *rd, int64_t upto)
 			k8s_apply(c, prev);
 		c->items_before = rd_items(rd, c->kind, c->before);
 		c->items_after = rd_items(rd, c->kind, c->after);
+		if (strcmp(c->verb, "snapshot") == 0 && c->before) {
+			size_t j, same = json_array_size(c->items_before) == json_array_size(c->items_after);
+			json_t *p;
+			json_array_foreach(c->items_before, j, p)
+				if (!item_in(c->items_after, json_string_value(json_array_get(p, 0))))
+					same = 0;
+			snprintf(c->note, sizeof(c->note), "%s", same ? "the snapshot matches the replayed state" :
+				"the snapshot differs from the replayed state");
+		}
 		if (c->ok) {
 			if (c->after_known) {
 				json_object_set(rd->state, key, c->after ? c->after : json_null());

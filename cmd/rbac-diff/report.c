@@ -229,9 +229,15 @@ rd_report_changes(struct rd *rd)
 			json_decref(dang), json_decref(added), json_decref(removed);
 			continue;
 		}
-		any = 1;
 		d = diff_items(c->items_before, c->items_after, c->before_known,
 			c->after_known || (!c->ok && c->after), c->partial, dang, added, removed);
+		/* Snapshots show only where they contradict the replay. */
+		if (strcmp(c->verb, "snapshot") == 0 && !rd->all &&
+		    (!c->before_known || (c->before && json_array_size(d) == 0))) {
+			json_decref(d), json_decref(dang), json_decref(added), json_decref(removed);
+			continue;
+		}
+		any = 1;
 		if (!c->ok) {
 			snprintf(buf, sizeof(buf), "(failed %d%s%s) ", c->code, c->error ? ": " : "", c->error ? c->error : "");
 			sb_add(&txt, buf);
@@ -248,6 +254,9 @@ rd_report_changes(struct rd *rd)
 			sb_add(&txt, json_string_value(x));
 			sb_add(&txt, " ");
 		}
+		if (c->ok && c->before_known && c->after_known && json_array_size(d) == 0 && !c->note[0] &&
+		    strcmp(c->verb, "deletecollection") != 0)
+			sb_add(&txt, c->before && c->after ? "(no change) " : "(nothing granted) ");
 		if (txt.n && txt.s[txt.n - 1] == ' ')
 			txt.s[--txt.n] = '\0';
 		tags_text(added, removed, &tg);

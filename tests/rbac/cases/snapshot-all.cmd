@@ -1,0 +1,1 @@
+--all --snapshot tests/rbac/snapshots/before.json $S/eks

@@ -1,0 +1,1 @@
+tests/rbac/snapshots/before.json

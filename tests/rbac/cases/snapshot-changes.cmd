@@ -1,0 +1,1 @@
+--snapshot tests/rbac/snapshots/before.json@2026-11-03T09:00:00Z --snapshot tests/rbac/snapshots/after.json@2026-11-03T11:00:00Z $S

@@ -1,0 +1,1 @@
+--snapshot tests/rbac/snapshots/before.json --who-can list nodes $S
