@@ -1,0 +1,1 @@
+-c $T/bad/bad-checksum.log.zst

@@ -1,0 +1,1 @@
+-h -w 'user~"mallory"' --fields time,verb,uri,stage $T/cli/grep/loggroup/

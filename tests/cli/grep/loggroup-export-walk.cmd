@@ -1,0 +1,1 @@
+-c -h $T/cli/grep/loggroup/
