@@ -92,6 +92,7 @@ cat "$eks.zst" "$eks.gz" "$ctbig" > /dev/null
 find "$ct" -type f -exec cat {} + > /dev/null
 
 # ---- measuring ----
+load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 rows=$out/rows.tsv
 : > "$rows"
 nrow=0
@@ -104,30 +105,33 @@ now_ns() { date +%s%N; }
 #   BASIS names the row the ratio is taken to ("-" for none).
 measure() {
 	id=$1 label=$2 input=$3 bytes=$4 basis=$5 target=$6 cmd=$7
-	best= rss=0 i=0
+	best= rss=0 i=0 cpu=0
 	while [ $i -lt "$reps" ]; do
 		i=$((i + 1))
 		t0=$(now_ns)
 		if [ -n "$timer" ]; then
-			$timer -f %M -o "$out/rss" sh -c "$cmd" > "$out/out.$id" 2> "$out/err.$id"
+			$timer -f '%M %U %S' -o "$out/rss" sh -c "$cmd" > "$out/out.$id" 2> "$out/err.$id"
 		else
 			sh -c "$cmd" > "$out/out.$id" 2> "$out/err.$id"
 		fi
 		st=$?
 		t1=$(now_ns)
 		ns=$((t1 - t0))
+		c=0
 		if [ -n "$timer" ]; then
-			r=$(tail -n 1 "$out/rss")
+			set -- $(tail -n 1 "$out/rss")
+			r=${1:-0}
 			case $r in *[!0-9]*|'') r=0 ;; esac
 			[ "$r" -gt "$rss" ] && rss=$r
+			c=$(awk -v u="${2:-0}" -v s="${3:-0}" 'BEGIN { printf "%.2f", u + s }')
 		fi
 		if [ "$st" -gt 1 ]; then
 			note "$label on $input: exit status $st: $(head -c 300 "$out/err.$id")"
 		fi
-		if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
+		if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns cpu=$c; fi
 		[ "$ns" -gt 4000000000 ] && break
 	done
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$label" "$input" "$bytes" "$best" "$rss" "$basis" "$target" >> "$rows"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$label" "$input" "$bytes" "$best" "$rss" "$basis" "$target" "$cpu" >> "$rows"
 	note "$(printf '%-58s %-22s %6.2f s' "$label" "$input" "$(echo "$best" | awk '{print $1/1e9}')")"
 }
 
@@ -148,11 +152,13 @@ usr="-w 'user=system:node:ip-10-0-1-23.eu-west-1.compute.internal'"
 rx="-e '(?i)akia[0-9a-z]{16}'"
 jqq='select(.verb=="create" and .objectRef.resource=="clusterrolebindings")'
 ctq="-w 'eventName=AssumeRole' -c"
+execlit="-w 'subresource in (exec, attach)'"
 legend="SEL  = $sel
 USER = $usr
 RX   = $rx
 JQ   = $jqq
-CT   = $ctq"
+CT   = $ctq
+EXECLIT = $execlit"
 Z=$eks.zst
 Gz=$eks.gz
 
@@ -170,6 +176,8 @@ measure cnt_z "k8saudit-grep -c" eks.jsonl.zst "$eks_bytes" zstd ">=0.50" "'$G' 
 measure cnt_g "k8saudit-grep -c" eks.jsonl.gz "$eks_bytes" gzip ">=0.80" "'$G' -c '$Gz'"
 measure exec_z "k8saudit-grep --exec" eks.jsonl.zst "$eks_bytes" zstd ">=0.50" "'$G' --exec '$Z'"
 measure exec_g "k8saudit-grep --exec" eks.jsonl.gz "$eks_bytes" gzip ">=0.80" "'$G' --exec '$Gz'"
+# what --exec would do with literals for the prefilter (same records)
+measure exec_zl "k8saudit-grep --exec EXECLIT" eks.jsonl.zst "$eks_bytes" zstd "" "'$G' --exec $execlit '$Z'"
 
 # the same with the read-ahead thread off (one thread) and without the prefilter
 measure sel_z1 "K8SAUDIT_READAHEAD=0 k8saudit-grep SEL" eks.jsonl.zst "$eks_bytes" zstd "" "K8SAUDIT_READAHEAD=0 '$G' $sel '$Z'"
@@ -196,6 +204,7 @@ same usr_z usr_zn "user match: prefilter on = off"
 same rx_z rx_zn "raw regex: prefilter on = off"
 same cnt_z cnt_zn "-c: prefilter on = off"
 same exec_z exec_zn "--exec: prefilter on = off"
+same exec_z exec_zl "--exec: same records with EXECLIT"
 same ctbig ctbign "CloudTrail AssumeRole -c: prefilter on = off"
 same sel_z sel_z1 "selective query .zst: read-ahead thread on = off"
 same sel_g sel_g1 "selective query .gz: read-ahead thread on = off"
@@ -220,18 +229,20 @@ echo "EKS audit JSON lines: $(awk -v b="$eks_bytes" 'BEGIN { printf "%.1f MB", b
 	"zstd -3 $(awk -v b="$(wc -c < "$eks.zst")" 'BEGIN { printf "%.1f MB", b / 1e6 }')," \
 	"gzip -6 $(awk -v b="$(wc -c < "$eks.gz")" 'BEGIN { printf "%.1f MB", b / 1e6 }')"
 echo "CloudTrail: $ct_objects objects x $ct_records records ($(awk -v b="$ct_tree_bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }')), and the same records in one file"
-echo "MB/s counts decompressed bytes; ratio is to the row named in 'vs'; best of $reps runs (rows over 4 s: one run)"
+echo "MB/s counts decompressed bytes; seconds are wall clock, cpu s user+system of that run; ratio is to"
+echo "the row named in 'vs' (MB/s over MB/s); best of $reps runs (rows over 4 s: one run)"
+echo "load average before: $load0; after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "$legend"
 echo
 awk -F '\t' '
 {
 	id[NR] = $1; label[NR] = $2; input[NR] = $3; bytes[NR] = $4; ns[NR] = $5; rss[NR] = $6
-	basis[NR] = $7; target[NR] = $8; row[$1] = NR
+	basis[NR] = $7; target[NR] = $8; cpu[NR] = $9; row[$1] = NR
 	mbs[NR] = ns[NR] > 0 ? bytes[NR] / 1e6 / (ns[NR] / 1e9) : 0
 }
 END {
-	fmt = "%-50s %-24s %8s %9s %8s %6s %-6s %7s %-6s\n"
-	printf fmt, "command", "input", "seconds", "MB/s", "RSS MiB", "ratio", "vs", "target", "met"
+	fmt = "%-50s %-24s %8s %8s %9s %8s %6s %-6s %7s %-6s\n"
+	printf fmt, "command", "input", "seconds", "cpu s", "MB/s", "RSS MiB", "ratio", "vs", "target", "met"
 	for (i = 1; i <= NR; i++) {
 		ratio = "-"; vs = "-"; met = ""
 		b = 0
@@ -248,7 +259,7 @@ END {
 		r = rss[i] > 0 ? sprintf("%.1f", rss[i] / 1024) : "-"
 		if (label[i] ~ /^k8saudit-grep/ && rss[i] > 0 && rss[i] > 64 * 1024)
 			r = r "!"
-		printf fmt, label[i], input[i], sprintf("%.2f", ns[i] / 1e9), sprintf("%.0f", mbs[i]), r, ratio, vs,
+		printf fmt, label[i], input[i], sprintf("%.2f", ns[i] / 1e9), cpu[i], sprintf("%.0f", mbs[i]), r, ratio, vs,
 			target[i] == "" ? "" : target[i], met
 	}
 	print ""
