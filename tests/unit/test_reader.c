@@ -942,3 +942,46 @@ K8A_TEST(reader_gzip_bad_crc_keeps_the_records)
 		"1:-1@0 {\"b\":1}\n");
 }
 #endif
+
+K8A_TEST(reader_truncated_zstd_keeps_what_came_before)
+{
+	size_t total = 3000000, off = 0, n, k = 0;
+	char *buf = t_alloc(total + 128);
+	unsigned char *z;
+	k8a_reader *r = k8a_reader_new();
+	k8a_event *ev;
+	int rc, warns = 0, recs = 0, after = 0;
+
+	REQUIRE(r != NULL);
+	while (off < total)
+		off += (size_t)sprintf(buf + off, "{\"n\":%zu,\"x\":\"%zu-%zu\"}\n", k, k * 7919, k * 104729), k++;
+	z = t_zstd(buf, off, &n);
+	REQUIRE(z != NULL);
+	k8a_reader_add_memory(r, z, n / 2, "cut.zst");
+	k8a_reader_add_memory(r, "{\"b\":1}", 7, "next");
+	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
+		if (rc == K8A_WARN) {
+			warns++;
+			CHECK(strncmp(k8a_reader_where(r), "cut.zst", 7) == 0);
+		} else if (rc == K8A_OK) {
+			if (warns)
+				after++;
+			else {
+				/* records come in order, intact */
+				char want[32];
+				size_t len;
+				const char *raw = k8a_event_raw(ev, &len);
+				snprintf(want, sizeof(want), "{\"n\":%d,", recs);
+				if (len < strlen(want) || memcmp(raw, want, strlen(want)) != 0)
+					k8a_test_fail(__FILE__, __LINE__, "record %d: %.30s", recs, raw);
+				recs++;
+			}
+		} else
+			break;
+	}
+	CHECK_EQ_INT(rc, K8A_EOF);
+	CHECK(warns == 1 || warns == 2);
+	CHECK_EQ_INT(after, 1);
+	CHECK(recs > 10000 && (size_t)recs < k);
+	k8a_reader_free(r);
+}
