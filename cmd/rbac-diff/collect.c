@@ -43,6 +43,7 @@ rd_init(struct rd *rd)
 	rd->state = json_object();
 	rd->since = json_object();
 	rd->last = json_object();
+	rd->ids = json_object();
 	rd->used = json_object();
 	rd->groups = json_object();
 	rd->t_min = INT64_MAX;
@@ -101,6 +102,7 @@ rd_free(struct rd *rd)
 	json_decref(rd->state);
 	json_decref(rd->since);
 	json_decref(rd->last);
+	json_decref(rd->ids);
 	json_decref(rd->used);
 	json_decref(rd->groups);
 	k8a_reader_free(rd->r);
@@ -242,10 +244,20 @@ actor_of(k8a_event *ev)
 static struct rd_change *
 change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 {
-	struct rd_change *c = calloc(1, sizeof(*c));
+	struct rd_change *c;
 	char ips[512];
+	const char *id = k8a_event_str(ev, K8A_F_ID);
 
-	if (c == NULL)
+	/* The same request met twice (overlapping exports, copies of a
+	 * file) is one change. */
+	if (id && k8a_event_source(ev) != K8A_SRC_UNKNOWN) {
+		if (json_object_get(rd->ids, id)) {
+			rd->duplicates++;
+			return NULL;
+		}
+		json_object_set_new(rd->ids, id, json_true());
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	if (rd->nch == rd->capch) {
 		size_t nc = rd->capch ? rd->capch * 2 : 64;
@@ -304,10 +316,8 @@ k8s_change(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 		if (n == NULL || strcmp(n, "aws-auth") != 0)
 			return;
 	}
-	if ((c = change_new(rd, ev, kind)) == NULL) {
-		rd->trouble = 1;
+	if ((c = change_new(rd, ev, kind)) == NULL)
 		return;
-	}
 	c->code = k8a_event_code(ev);
 	c->ok = c->code == 0 || (c->code >= 200 && c->code < 300);
 	if (name == NULL)
@@ -371,10 +381,8 @@ access_change(struct rd *rd, k8a_event *ev, const char *name)
 		cluster = json_string_value(json_object_get(rp, "name"));
 	if (principal == NULL)
 		principal = json_string_value(json_object_get(json_object_get(re, "accessEntry"), "principalArn"));
-	if ((c = change_new(rd, ev, RD_ACCESS)) == NULL) {
-		rd->trouble = 1;
+	if ((c = change_new(rd, ev, RD_ACCESS)) == NULL)
 		return;
-	}
 	c->ok = err == NULL;
 	c->code = err ? 400 : 200;
 	if (err) {
@@ -540,10 +548,8 @@ snapshot_object(struct rd *rd, k8a_event *ev, enum rd_kind k, int64_t t)
 	json_t *o = k8a_event_json(ev), *md = json_object_get(o, "metadata");
 	struct rd_change *c = change_new(rd, ev, k);
 
-	if (c == NULL) {
-		rd->trouble = 1;
+	if (c == NULL)
 		return;
-	}
 	free(c->verb);
 	c->verb = strdup("snapshot");
 	c->t = t;

@@ -64,6 +64,8 @@ struct rd {
 	json_t *state;   /* key -> object (json null: known absent) */
 	json_t *since;   /* key -> { item text -> first time } */
 	json_t *last;    /* key -> index of the last change */
+	json_t *ids;     /* event ids of the changes kept */
+	uint64_t duplicates;
 	/* granted vs used */
 	json_t *used;    /* "verb\tgroup\tresource\tns" -> {ok, denied, first, last} */
 	json_t *groups;  /* groups seen on the subject's requests */

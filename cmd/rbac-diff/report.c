@@ -732,33 +732,39 @@ rd_report_who(struct rd *rd)
 		bns = c->ns;
 		if (bk == RD_RB && rd->ns && (bns == NULL || strcmp(bns, rd->ns) != 0))
 			continue;
-		if ((role = rd_role_of(rd, b, bns, &builtin)) == NULL)
-			continue;
 		rule = NULL;
-		json_array_foreach(json_object_get(role, "rules"), j, rule)
-			if (rd_rule_matches(rule, q.verb, q.group, q.any_group, q.resource, q.url))
-				break;
-		if (j == json_array_size(json_object_get(role, "rules"))) {
-			json_decref(role);
-			continue;
+		if ((role = rd_role_of(rd, b, bns, &builtin)) == NULL) {
+			/* A role never seen: it might; shown with --all. */
+			if (!rd->all)
+				continue;
+			snprintf(rtext, sizeof(rtext), "(role not seen in the logs)");
+		} else {
+			json_array_foreach(json_object_get(role, "rules"), j, rule)
+				if (rd_rule_matches(rule, q.verb, q.group, q.any_group, q.resource, q.url))
+					break;
+			if (j == json_array_size(json_object_get(role, "rules"))) {
+				json_decref(role);
+				continue;
+			}
+			rule_str(rule, rtext, sizeof(rtext));
 		}
-		rule_str(rule, rtext, sizeof(rtext));
 		if (bk == RD_RB)
 			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", c->name ? c->name : "");
 		else
 			snprintf(via, sizeof(via), "ClusterRoleBinding/%s", c->name ? c->name : "");
 		snprintf(rolename, sizeof(rolename), "%s/%s%s", jstr(json_object_get(b, "roleRef"), "kind"),
-			jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" : "");
+			jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" :
+			json_object_get(role, "aggregationRule") ? " (aggregated: rules as last seen)" : "");
 		json_array_foreach(json_object_get(b, "subjects"), j, s) {
 			int64_t since;
 			int exact;
 			const char *d;
-			json_t *rt = rd_rule_dangers(rule);
+			json_t *rt = rule ? rd_rule_dangers(rule) : json_array();
 			rd_subject_text(s, bns, subj, sizeof(subj));
 			if ((d = rd_subject_danger(jstr(s, "kind"), jstr(s, "name"), NULL)) != NULL)
 				json_array_insert_new(rt, 0, json_string(d));
 			since_of(rd, keys[i], subj, &since, &exact);
-			if (!builtin) { /* the grant is as old as the younger of binding and rule */
+			if (!builtin && rule) { /* the grant is as old as the younger of binding and rule */
 				const char *rr = jstr(json_object_get(b, "roleRef"), "kind");
 				char *rkey = rd_key(rr && strcmp(rr, "Role") == 0 ? RD_ROLE : RD_CROLE,
 					rr && strcmp(rr, "Role") == 0 ? bns : NULL, jstr(json_object_get(b, "roleRef"), "name"));

@@ -1,0 +1,1 @@
+--all --who-can list nodes --at 2018-10-26T13:25:30Z $D/falco-k8s-audit
