@@ -41,6 +41,16 @@ big() { head -c 2621440 /dev/zero | tr '\0' 'Q'; }
 	printf '%s\n' '"}},"requestReceivedTimestamp":"2026-11-20T10:31:07.080455Z","stageTimestamp":"2026-11-20T10:31:07.301229Z","annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":""}}'
 	sed -n 5p "$E"
 } >"$W/big-line.jsonl"
+# A log whose first event is large (1.5 MiB), with a line cut short
+# (the API server killed mid-write, then restarted appending) later on.
+{
+	printf '%s' '{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/payments/configmaps/fraud-model?fieldManager=kubectl-client-side-apply","verb":"patch","user":{"username":"arn:aws:sts::491326785603:assumed-role/AWSReservedSSO_PlatformEngineer_0a9b8c7d6e5f4a3b/alice","groups":["system:authenticated"]},"sourceIPs":["52.48.9.211"],"userAgent":"kubectl/v1.30.2 (linux/amd64) kubernetes/3968350","objectRef":{"resource":"configmaps","namespace":"payments","name":"fraud-model","apiVersion":"v1"},"responseStatus":{"metadata":{},"code":200},"requestObject":{"data":{"model.b64":"'
+	head -c 1572864 /dev/zero | tr '\0' 'Q'
+	printf '%s\n' '"}},"requestReceivedTimestamp":"2026-11-20T10:14:58.080455Z","stageTimestamp":"2026-11-20T10:14:58.301229Z","annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":""}}'
+	sed -n 1,2p "$E"
+	sed -n 7p "$E" | cut -c1-300
+	sed -n 5,6p "$E"
+} >"$W/big-first-cut.jsonl"
 # An unreadable file next to a readable one.
 mkdir -p "$W/perm"
 sed -n 1,2p "$E" >"$W/perm/a-readable.jsonl"

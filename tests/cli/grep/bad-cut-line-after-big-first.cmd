@@ -1,0 +1,1 @@
+--fields verb,user,location $W/big-first-cut.jsonl
