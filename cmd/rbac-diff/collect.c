@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* rbac-diff: one pass over the inputs, keeping only what the reports need. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -631,13 +632,30 @@ rd_collect(struct rd *rd)
 		fe_diag(NULL, "out of memory");
 		return -1;
 	}
-	/* Without a question about requests, only these records matter. */
-	if (!rd->gvu && !rd->exposure) {
-		static const char *const lits[] = {
-			"rbac.authorization.k8s.io", "aws-auth", "sts.amazonaws.com", "eks.amazonaws.com", NULL,
+	/* Only records holding one of these strings can matter: the RBAC
+	 * group, aws-auth, STS and EKS, and the subject asked about (when
+	 * its name is made of characters no JSON writer escapes). */
+	{
+		const char *lits[8] = {
+			"rbac.authorization.k8s.io", "aws-auth", "sts.amazonaws.com", "eks.amazonaws.com",
 		};
-		pf = k8a_prefilter_new(lits);
-		k8a_reader_set_prefilter(rd->r, pf);
+		int n = 4, exact = 1;
+		if (rd->gvu) {
+			const char *p;
+			for (p = rd->gvu; *p; p++)
+				if (!(isalnum((unsigned char)*p) || strchr(":._@/-", *p)))
+					exact = 0;
+			lits[n++] = rd->gvu;
+		}
+		if (rd->exposure) {
+			lits[n++] = "system:anonymous";
+			lits[n++] = "system:unauthenticated";
+		}
+		lits[n] = NULL;
+		if (exact && (!rd->gvu || *rd->gvu)) {
+			pf = k8a_prefilter_new(lits);
+			k8a_reader_set_prefilter(rd->r, pf);
+		}
 	}
 	while ((rc = k8a_reader_next(rd->r, &ev)) != K8A_EOF) {
 		int64_t t;
