@@ -1047,7 +1047,8 @@ K8A_TEST(reader_compressed_equals_plain)
 		plain = t_alloc(len + 1);
 		memcpy(plain, t_transcript(&in, 1, p, NULL), len + 1);
 		CHECK(len > 1000);
-		CHECK(strstr(plain, "WARN x:") != NULL);
+		if (pass == 0)
+			CHECK(strstr(plain, "WARN x:") != NULL);
 		in.p = gz;
 		in.n = gn;
 		CHECK(strcmp(t_transcript(&in, 1, p, NULL), plain) == 0);
