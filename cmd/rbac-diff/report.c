@@ -209,6 +209,25 @@ obj_name(enum rd_kind k, const char *ns, const char *name, struct sb *b)
 	(void)k;
 }
 
+/* aws-auth's YAML strings read into lists, or null. */
+static json_t *
+mappings(json_t *cm)
+{
+	static const char *const keys[] = { "mapRoles", "mapUsers", "mapAccounts", NULL };
+	json_t *data = json_object_get(cm, "data"), *out;
+	size_t i;
+
+	if (!json_is_object(cm))
+		return json_null();
+	out = json_object();
+	for (i = 0; keys[i]; i++) {
+		const char *text = jstr(data, keys[i]);
+		if (text)
+			json_object_set_new(out, keys[i], rd_yaml_parse(text, NULL));
+	}
+	return out;
+}
+
 int
 rd_report_changes(struct rd *rd)
 {
@@ -283,6 +302,10 @@ rd_report_changes(struct rd *rd)
 				rd_set_str(o, "prior_state", "unknown");
 			json_object_set(o, "before", c->before ? c->before : json_null());
 			json_object_set(o, "after", c->after ? c->after : json_null());
+			if (c->kind == RD_AWSAUTH) {
+				json_object_set_new(o, "before_mappings", mappings(c->before));
+				json_object_set_new(o, "after_mappings", mappings(c->after));
+			}
 			if (c->partial)
 				json_object_set_new(o, "after_partial", json_true());
 			json_object_set(o, "changes", d);
