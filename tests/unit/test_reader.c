@@ -1070,3 +1070,34 @@ K8A_TEST(reader_compressed_equals_plain)
 	}
 	k8a_prefilter_free(pf);
 }
+
+#ifdef K8A_TEST_KNOWN_BUGS
+K8A_TEST(reader_seen_client_chosen_audit_id)
+{
+	/* kube-apiserver takes the auditID from the client's Audit-ID header
+	 * when there is one ("prefer the id from the headers", apiserver
+	 * audit/request.go).  A client can thus give a malicious request the
+	 * auditID of an earlier harmless one, and k8a_reader_seen() (keyed
+	 * on the auditID alone, reader.c) reports it as a stage of that
+	 * request: tools that collapse stages by default hide it.  Stages of
+	 * one request also share requestReceivedTimestamp, verb, requestURI
+	 * and user. */
+	static const char log[] =
+		"{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"a\",\"stage\":\"ResponseComplete\","
+		"\"verb\":\"get\",\"requestURI\":\"/api/v1/namespaces/default/pods\",\"user\":{\"username\":\"eve\"},"
+		"\"requestReceivedTimestamp\":\"2026-03-01T10:00:00.000001Z\"}\n"
+		"{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"a\",\"stage\":\"ResponseComplete\","
+		"\"verb\":\"create\",\"requestURI\":\"/apis/rbac.authorization.k8s.io/v1/clusterrolebindings\","
+		"\"user\":{\"username\":\"eve\"},\"requestReceivedTimestamp\":\"2026-03-01T10:05:00.000001Z\"}\n";
+	k8a_reader *r = k8a_reader_new();
+	k8a_event *ev;
+
+	REQUIRE(r != NULL);
+	k8a_reader_add_memory(r, log, sizeof(log) - 1, "audit.log");
+	CHECK_EQ_INT(k8a_reader_next(r, &ev), K8A_OK);
+	CHECK_EQ_INT(k8a_reader_seen(r, ev), 0);
+	CHECK_EQ_INT(k8a_reader_next(r, &ev), K8A_OK);
+	CHECK_EQ_INT(k8a_reader_seen(r, ev), 0);
+	k8a_reader_free(r);
+}
+#endif
