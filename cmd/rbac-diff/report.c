@@ -1242,7 +1242,7 @@ out:
 struct window {
 	char *key, *binding, *role, *subject, *why;
 	int64_t start, end;
-	int start_exact;
+	int start_exact, end_uncertain;
 	struct rd_change *opened, *closed;
 };
 
@@ -1320,6 +1320,7 @@ rd_report_exposure(struct rd *rd)
 				continue;
 			w[j].end = c->t;
 			w[j].closed = c;
+			w[j].end_uncertain = !c->after_known; /* lasted at least until then */
 		}
 		json_array_foreach(c->items_after, j, p) {
 			const char *t = json_string_value(json_array_get(p, 0)), *why = json_string_value(json_array_get(p, 1));
@@ -1350,7 +1351,7 @@ rd_report_exposure(struct rd *rd)
 				w[nw].why = strdup(wb);
 			}
 			w[nw].start = c->t;
-			w[nw].start_exact = c->before_known && !item_in(c->items_before, t);
+			w[nw].start_exact = c->before_known;
 			w[nw].end = INT64_MAX;
 			w[nw].opened = c;
 			nw++;
@@ -1374,6 +1375,8 @@ rd_report_exposure(struct rd *rd)
 			set_time(o, "start", w[j].start);
 			json_object_set_new(o, "start_exact", json_boolean(w[j].start_exact));
 			set_time(o, "end", w[j].end);
+			if (w[j].closed)
+				json_object_set_new(o, "end_exact", json_boolean(!w[j].end_uncertain));
 			{
 				json_t *dl = json_array();
 				add_tags(dl, w[j].why);
@@ -1392,6 +1395,8 @@ rd_report_exposure(struct rd *rd)
 				fputs("<=", stdout);
 			rd_put_time(stdout, w[j].start);
 			tab();
+			if (w[j].end_uncertain)
+				fputs(">=", stdout);
 			rd_put_time(stdout, w[j].end);
 			tab();
 			cell(w[j].binding), tab(), cell(w[j].role), tab(), cell(w[j].subject), tab(), cell(w[j].why), tab();
@@ -1399,7 +1404,11 @@ rd_report_exposure(struct rd *rd)
 			cell(actor);
 			tab();
 			if (w[j].closed) {
+				size_t al;
 				actor_text(w[j].closed->actor, actor, sizeof(actor));
+				al = strlen(actor);
+				if (w[j].end_uncertain)
+					snprintf(actor + al, sizeof(actor) - al, " (state unknown after this change)");
 				cell(actor);
 			} else
 				cell("(still open at the end of the logs)");
