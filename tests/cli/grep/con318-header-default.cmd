@@ -1,0 +1,1 @@
+--header -w 'verb=delete' $S/con318/eks-audit/
