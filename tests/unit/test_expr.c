@@ -283,7 +283,9 @@ K8A_TEST(expr_aliases_exec_and_impersonation)
 	CHECK_EQ_INT(t_match("impersonated^=system:serviceaccount:", ev), 1);
 	CHECK_EQ_INT(t_match("ns=kube-system and subresource=exec", ev), 1);
 	CHECK_EQ_INT(t_match("namespace=kube-system", ev), 1);
-	CHECK_EQ_INT(t_match("command=\"sh -c 'cat /etc/shadow'\"", ev), 1);
+	/* the arguments joined by spaces (quoted for display, or not) */
+	CHECK_EQ_INT(t_match("command=\"sh -c 'cat /etc/shadow'\" or command='sh -c cat /etc/shadow'", ev), 1);
+	CHECK_EQ_INT(t_match("command^='sh -c '", ev), 1);
 	CHECK_EQ_INT(t_match("command*=/etc/shadow", ev), 1);
 	CHECK_EQ_INT(t_match("container=app", ev), 1);
 	CHECK_EQ_INT(t_match("container=other", ev), 0);
@@ -585,7 +587,7 @@ K8A_TEST(expr_regex_details)
 	CHECK_EQ_INT(t_match("command~'zzz' or command=y",
 		"{\"auditID\":\"x\",\"verb\":\"create\",\"requestURI\":"
 		"\"/api/v1/namespaces/n/pods/p/exec?command=%ff%fe&command=%c3\"}"), 0);
-	CHECK_EQ_INT(t_match("command exists and command~'^.'",
+	CHECK_EQ_INT(t_match("command exists and command*=' '",
 		"{\"auditID\":\"x\",\"verb\":\"create\",\"requestURI\":"
 		"\"/api/v1/namespaces/n/pods/p/exec?command=%ff%fe&command=%c3\"}"), 1);
 }
