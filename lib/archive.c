@@ -19,6 +19,7 @@ struct k8a_archive {
 	unsigned char *blk;
 	char *err;
 	int entry_open;
+	struct archive_entry *held; /* a header read past damage, returned next */
 };
 
 struct entry_src {
@@ -103,16 +104,32 @@ k8a_archive_next(struct k8a_archive *ar, struct k8a_src **entry, const char **na
 	int r;
 
 	for (;;) {
-		r = archive_read_next_header(ar->a, &ae);
+		int damaged = 0;
+		if (ar->held != NULL) {
+			ae = ar->held;
+			ar->held = NULL;
+			r = ARCHIVE_OK;
+		} else {
+			/* libarchive resynchronises block by block after a
+			 * damaged header; that is one problem, said once */
+			while ((r = archive_read_next_header(ar->a, &ae)) == ARCHIVE_RETRY) {
+				if (!damaged)
+					snprintf(ar->err, K8A_ERRLEN, "%s", archive_error_string(ar->a) ?
+						archive_error_string(ar->a) : "damaged archive member header");
+				damaged = 1;
+			}
+		}
 		if (r == ARCHIVE_EOF)
-			return K8A_EOF;
+			return damaged ? K8A_WARN : K8A_EOF;
 		if (r == ARCHIVE_FATAL) {
 			snprintf(ar->err, K8A_ERRLEN, "%s", archive_error_string(ar->a) ?
 				archive_error_string(ar->a) : "corrupt archive");
 			return K8A_FAILED;
 		}
-		if (r == ARCHIVE_RETRY)
-			continue;
+		if (damaged) {
+			ar->held = ae; /* the next good member comes after the warning */
+			return K8A_WARN;
+		}
 		/* ARCHIVE_WARN still gives a usable entry */
 		if (archive_format(ar->a) != ARCHIVE_FORMAT_RAW &&
 		    archive_entry_filetype(ae) != AE_IFREG)

@@ -40,6 +40,18 @@ utf8_len(const unsigned char *p, size_t n, unsigned *cp)
 	return len;
 }
 
+size_t
+k8a_utf8_safe_len(const char *s, size_t n)
+{
+	unsigned cp = 0;
+	size_t ul = utf8_len((const unsigned char *)s, n, &cp);
+
+	if (ul == 0 || (cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+		return 0;
+	return ul;
+}
+
 void
 k8a_escape_bytes(const char *s, size_t n, struct k8a_buf *out)
 {

@@ -6,6 +6,7 @@
  * and since v1.30 (WebSocket) the same query on a GET.  The decoded
  * arguments are shell-quoted so the line can be read and pasted.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "private.h"
@@ -41,21 +42,53 @@ pct_decode(const char *p, size_t n, struct k8a_buf *out)
 	}
 }
 
-/* Quote for a POSIX shell when needed. */
+/* Quote for a POSIX shell when needed.  Arguments holding control bytes,
+ * invalid UTF-8, C1 controls or bidi overrides use bash's $'...' with \xNN
+ * escapes, so the whole line is safe to print on a terminal as it is and
+ * still pastes into a shell; readable UTF-8 stays as it is. */
 static void
 shell_quote(const char *s, size_t n, struct k8a_buf *out)
 {
 	size_t i;
-	int plain = n > 0;
+	int plain = n > 0, binary = 0;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		size_t ul;
+		if (c >= 0x80 && (ul = k8a_utf8_safe_len(s + i, n - i)) != 0) {
+			plain = 0;
+			i += ul - 1;
+			continue;
+		}
+		if (c < 0x20 || c >= 0x7f)
+			binary = 1;
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      strchr("-_./=:,+@%", c)))
 			plain = 0;
 	}
 	if (plain) {
 		k8a_buf_append(out, s, n);
+		return;
+	}
+	if (binary) {
+		char hex[8];
+		k8a_buf_append(out, "$'", 2);
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			size_t ul;
+			if (c >= 0x80 && (ul = k8a_utf8_safe_len(s + i, n - i)) != 0) {
+				k8a_buf_append(out, s + i, ul);
+				i += ul - 1;
+			} else if (c == '\\' || c == '\'') {
+				k8a_buf_append(out, "\\", 1);
+				k8a_buf_append(out, s + i, 1);
+			} else if (c < 0x20 || c >= 0x7f) {
+				snprintf(hex, sizeof(hex), "\\x%02x", c);
+				k8a_buf_append(out, hex, 4);
+			} else
+				k8a_buf_append(out, s + i, 1);
+		}
+		k8a_buf_append(out, "'", 1);
 		return;
 	}
 	k8a_buf_append(out, "'", 1);
@@ -160,3 +193,4 @@ k8a_exec_container(const char *uri, char *out, size_t outsz)
 	k8a_buf_free(&b);
 	return n;
 }
+

@@ -194,6 +194,16 @@ value_token(struct lex *lx, int bare_stops_at_op)
 		char c = lx->s[lx->i];
 		if (isspace((unsigned char)c) || c == '(' || c == ')' || c == ',')
 			break;
+		if (bare_stops_at_op && c == '[') {
+			/* an index in a field path, [3] or [*] */
+			const char *close = memchr(lx->s + lx->i, ']', lx->n - lx->i);
+			if (close != NULL) {
+				size_t k = (size_t)(close - lx->s) + 1 - lx->i;
+				k8a_buf_append(&b, lx->s + lx->i, k);
+				lx->i += k;
+				continue;
+			}
+		}
 		if (bare_stops_at_op && strchr("=!<>~^$*", c))
 			break;
 		k8a_buf_append(&b, &c, 1);
@@ -299,6 +309,30 @@ err:
 	return NULL;
 }
 
+/* Every value the path reaches; arrays met without an index fan out. */
+static void
+each(const struct seg *sg, size_t n, json_t *v, void (*cb)(json_t *, void *), void *arg)
+{
+	size_t i;
+	json_t *e;
+
+	for (; n > 0 && v != NULL; sg++, n--) {
+		if (json_is_array(v) && (sg->key != NULL || sg->index < 0)) {
+			const struct seg *next = sg->key ? sg : sg + 1;
+			size_t nn = sg->key ? n : n - 1;
+			json_array_foreach(v, i, e)
+				each(next, nn, e, cb, arg);
+			return;
+		}
+		v = sg->key ? json_object_get(v, sg->key) : json_array_get(v, (size_t)sg->index);
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			cb(e, arg);
+	} else if (v != NULL)
+		cb(v, arg);
+}
+
 json_t *
 k8a_json_path(json_t *root, const char *path)
 {
@@ -316,6 +350,19 @@ k8a_json_path(json_t *root, const char *path)
 	}
 	free_path(sg, n);
 	return v;
+}
+
+int
+k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, void *arg), void *arg)
+{
+	size_t n, bad;
+	struct seg *sg = parse_path(path, &n, &bad);
+
+	if (sg == NULL)
+		return K8A_FAILED;
+	each(sg, n, root, cb, arg);
+	free_path(sg, n);
+	return K8A_OK;
 }
 
 /* ---- compile ---- */
@@ -1117,12 +1164,16 @@ eval_pred(const struct pred *p, k8a_event *ev)
 		s = src == K8A_SRC_K8S ? "k8s" : src == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown";
 		return test_string(p, s, strlen(s), 0);
 	}
-	if (p->synth == S_COMMAND || p->synth == S_CONTAINER) {
+	if (p->synth == S_COMMAND) {
+		/* the command line as k8saudit-grep --exec shows it */
 		s = k8a_event_str(ev, K8A_F_URI);
-		if (s == NULL)
+		if (s == NULL || k8a_exec_command(s, buf, sizeof(buf)) <= 0)
 			return 0;
-		if ((p->synth == S_COMMAND ? k8a_exec_command(s, buf, sizeof(buf)) :
-		     k8a_exec_container(s, buf, sizeof(buf))) <= 0)
+		return test_string(p, buf, strlen(buf), 0);
+	}
+	if (p->synth == S_CONTAINER) {
+		s = k8a_event_str(ev, K8A_F_URI);
+		if (s == NULL || k8a_exec_container(s, buf, sizeof(buf)) <= 0)
 			return 0;
 		return test_string(p, buf, strlen(buf), 0);
 	}

@@ -61,6 +61,7 @@ struct k8a_framer {
 	int unwrap; /* LINES: records are wrapped (AKS, lookup-events lines) */
 	int skipping_line;
 	int quiet_unknown;
+	int recognised; /* the stream was a log, even if it has ended */
 
 	enum vstate vs;
 	size_t obj_start;
@@ -132,6 +133,12 @@ uint64_t
 k8a_framer_bytes(const struct k8a_framer *f)
 {
 	return f->base + f->pos;
+}
+
+int
+k8a_framer_is_log(const struct k8a_framer *f)
+{
+	return f->mode == M_LINES || f->mode == M_VALUES || f->recognised;
 }
 
 uint64_t
@@ -317,16 +324,45 @@ check_outline(struct k8a_framer *f, const char *p, size_t n)
 
 /* ------------------------------------------------------------------ */
 
+/* Does the text start with an object whose first member is a container? */
+static int
+first_key_is_container(const char *p, size_t n)
+{
+	size_t i = k8a_jscan_ws(p, n, 0), e, k;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = k8a_jscan_ws(p, n, 3);
+	if (i >= n || p[i] != '{')
+		return 0;
+	i = k8a_jscan_ws(p, n, i + 1);
+	if (i >= n || p[i] != '"' || (e = k8a_jscan_value(p + i, n - i)) == 0 || e == (size_t)-1)
+		return 0;
+	for (k = 0; k < sizeof(containers) / sizeof(containers[0]); k++)
+		if (strlen(containers[k].key) == e - 2 && memcmp(p + i + 1, containers[k].key, e - 2) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 sniff(struct k8a_framer *f)
 {
 	size_t i, e;
 	const char *nl;
 
-	/* Enough to see the first line, or the first megabyte of it. */
-	while (!f->eof && (f->end < 4096 || memchr(f->buf, '\n', f->end) == NULL) &&
-	       f->end < f->cap)
-		refill(f);
+	/* Enough to see the whole first line, unless the first member name
+	 * already says the stream is a container (a one-line CloudTrail
+	 * file may be tens of megabytes). */
+	{
+		size_t seen = 0;
+		while (!f->eof && !first_key_is_container(f->buf, f->end)) {
+			if (seen < f->end && memchr(f->buf + seen, '\n', f->end - seen) != NULL &&
+			    f->end >= 4096)
+				break;
+			seen = f->end;
+			if (refill(f) <= 0)
+				break;
+		}
+	}
 	if (f->end >= 3 && memcmp(f->buf, "\xef\xbb\xbf", 3) == 0)
 		f->pos = f->pin = 3; /* UTF-8 byte order mark */
 	i = k8a_jscan_ws(f->buf, f->end, f->pos);
@@ -351,7 +387,19 @@ sniff(struct k8a_framer *f)
 		f->skipped++;
 		return K8A_EOF;
 	}
-	if (cw_prefix(f->buf + i, f->end - i)) {
+	if ((e = cw_prefix(f->buf + i, f->end - i)) != 0) {
+		if (i + e < f->end && f->buf[i + e] != '{') {
+			/* an export of the whole log group also holds the
+			 * authenticator, scheduler and controller-manager
+			 * streams, whose messages are text */
+			f->mode = M_DONE;
+			if (f->quiet_unknown) {
+				f->skipped++;
+				return K8A_EOF;
+			}
+			seterr(f, "CloudWatch Logs export of a stream that is not JSON (not an audit log)");
+			return K8A_FAILED;
+		}
 		f->mode = M_LINES;
 		return K8A_OK;
 	}
@@ -409,6 +457,41 @@ emit(struct k8a_framer *f, struct k8a_rec *rec, const char *p, size_t n, size_t 
 
 /* ---- LINES ---- */
 
+/* Does line [ls, le) have the outline of a record (or is it blank)?  The
+ * same test as check_outline(), without trimming, so a line that fails
+ * here may still be fine: it just takes the slow path. */
+static int
+sound_line(struct k8a_framer *f, size_t ls, size_t le)
+{
+	const char *p = f->buf + ls;
+	size_t n = le - ls, cut;
+
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (n == 0)
+		return 1;
+	if (p[0] != '{') {
+		if ((cut = cw_prefix(p, n)) == 0 || cut >= n || p[cut] != '{')
+			return 0;
+	}
+	return p[n - 1] == '}';
+}
+
+/* The first line in [from, to) (line-aligned) whose outline is not a
+ * record's, or `to`. */
+static size_t
+first_odd_line(struct k8a_framer *f, size_t from, size_t to)
+{
+	while (from < to) {
+		const char *nl = memchr(f->buf + from, '\n', to - from);
+		size_t le = nl ? (size_t)(nl - f->buf) : to;
+		if (!sound_line(f, from, le))
+			return from;
+		from = le + 1;
+	}
+	return to;
+}
+
 static int
 next_line(struct k8a_framer *f, struct k8a_rec *rec)
 {
@@ -459,14 +542,24 @@ next_line(struct k8a_framer *f, struct k8a_rec *rec)
 			const char *last = nl ? memrchr(f->buf + f->pos, '\n', avail) : NULL;
 			size_t whole = last ? (size_t)(last - f->buf) + 1 : f->end;
 			size_t hit = f->pos + k8a_prefilter_find(f->pf, f->buf + f->pos, whole - f->pos);
-			if (hit >= whole) {
+			size_t stop = whole, odd;
+			if (hit < whole) {
+				p = hit > f->pos ? memrchr(f->buf + f->pos, '\n', hit - f->pos) : NULL;
+				stop = p ? (size_t)(p - f->buf) + 1 : f->pos;
+			}
+			/* A skipped line with a broken outline is still reported,
+			 * exactly as without the prefilter. */
+			odd = first_odd_line(f, f->pos, stop);
+			if (odd < stop) {
+				f->pos = odd;
+				nl = memchr(f->buf + odd, '\n', f->end - odd);
+			} else if (hit >= whole) {
 				f->pos = whole;
 				continue;
+			} else {
+				f->pos = stop;
+				nl = memchr(f->buf + hit, '\n', f->end - hit);
 			}
-			p = hit > f->pos ? memrchr(f->buf + f->pos, '\n', hit - f->pos) : NULL;
-			if (p != NULL)
-				f->pos = (size_t)(p - f->buf) + 1;
-			nl = memchr(f->buf + hit, '\n', f->end - hit);
 		}
 		ls = f->pos;
 		le = nl ? (size_t)(nl - f->buf) : f->end;
@@ -814,6 +907,8 @@ k8a_framer_next(struct k8a_framer *f, struct k8a_rec *rec)
 			return r;
 		}
 	}
+	if (f->mode == M_LINES || f->mode == M_VALUES)
+		f->recognised = 1;
 	switch (f->mode) {
 	case M_LINES:
 		return next_line(f, rec);

@@ -25,6 +25,7 @@ struct gz_src {
 	int in_eof;
 	int in_member; /* inside a member that has not finished */
 	int done;
+	int failed; /* an error is pending: reported after the data before it */
 #ifdef HAVE_ISAL
 	struct inflate_state st;
 #else
@@ -83,6 +84,8 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 	struct gz_src *g = (struct gz_src *)s;
 	int f, ret;
 
+	if (g->failed)
+		return -1;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
 	while (!g->done) {
@@ -112,7 +115,9 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 		if (ret < 0) {
 			k8a_src_seterr(s, "gzip: %s", ret == ISAL_INCORRECT_CHECKSUM ?
 				"checksum mismatch" : "invalid compressed data");
-			return -1;
+			g->failed = 1;
+			/* hand over what was inflated before the damage */
+			return g->st.avail_out < n ? (ssize_t)(n - g->st.avail_out) : -1;
 		}
 		if (g->st.block_state == ISAL_BLOCK_FINISH)
 			g->in_member = 0;
@@ -141,6 +146,8 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 	struct gz_src *g = (struct gz_src *)s;
 	int f, ret;
 
+	if (g->failed)
+		return -1;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
 	while (!g->done) {
@@ -170,7 +177,8 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 			g->in_member = 0;
 		else if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			k8a_src_seterr(s, "gzip: %s", g->z.msg ? g->z.msg : "invalid compressed data");
-			return -1;
+			g->failed = 1;
+			return g->z.avail_out < n ? (ssize_t)(n - g->z.avail_out) : -1;
 		}
 		if (g->z.avail_out < n)
 			return (ssize_t)(n - g->z.avail_out);

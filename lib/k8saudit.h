@@ -100,6 +100,15 @@ void k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf);
  * can show progress on long runs.  cb must not call the reader. */
 void k8a_reader_set_progress(k8a_reader *r, void (*cb)(void *arg), void *arg);
 
+/*! k8a_reader_set_file_callback() : call cb(arg, path) once for each
+ * top-level input (a file given or found in a directory, or standard
+ * input) in which a log stream was recognised, before any of its events,
+ * even when none of its records will be returned (all skipped by the
+ * prefilter).  Inputs skipped on purpose (digests, write tests, files that
+ * are not JSON) are not announced.  Lets tools report per-file results
+ * such as grep -c counts. */
+void k8a_reader_set_file_callback(k8a_reader *r, void (*cb)(void *arg, const char *path), void *arg);
+
 /*! k8a_reader_next() : the next event.
  * @return K8A_OK and *ev set; K8A_EOF at the end of all inputs; K8A_WARN
  *         when a record or input was unusable (message and location in
@@ -268,6 +277,13 @@ size_t k8a_prefilter_find(const k8a_prefilter *pf, const char *buf, size_t len);
  * k8a_expr for any-element semantics.  Returns a borrowed value or NULL. */
 json_t *k8a_json_path(json_t *root, const char *path);
 
+/*! k8a_json_path_each() : call cb for every value `path` reaches in
+ * `root`, fanning out over arrays met without an index (the any-element
+ * semantics of expressions): "requestObject.subjects.name" visits each
+ * subject's name, and an array at the end of the path is visited element
+ * by element.  Returns K8A_OK, or K8A_FAILED for a malformed path. */
+int k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, void *arg), void *arg);
+
 /* ------------------------------------------------------------------ */
 /* kubectl exec / attach                                               */
 /* ------------------------------------------------------------------ */
@@ -275,7 +291,9 @@ json_t *k8a_json_path(json_t *root, const char *path);
 /*! k8a_exec_command() : decode the command of a pods/exec request from
  * its requestURI (repeated command= parameters, percent-decoded; the POST
  * and the WebSocket GET forms) into a shell-quoted command line written
- * to `out` (NUL-terminated, truncated to `outsz`).
+ * to `out` (NUL-terminated, truncated to `outsz`).  Arguments with control
+ * or non-ASCII bytes are written as $'...' with \xNN escapes, so the line
+ * is printable ASCII, safe on a terminal as it is, and pastes into bash.
  * @return the number of arguments (0 for attach or no command), or
  *         K8A_FAILED when `uri` is not an exec/attach URI. */
 int k8a_exec_command(const char *uri, char *out, size_t outsz);

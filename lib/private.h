@@ -92,6 +92,8 @@ uint64_t k8a_framer_bytes(const struct k8a_framer *f);
 /* Call cb about every 8 MiB of stream read. */
 void k8a_framer_set_progress(struct k8a_framer *f, void (*cb)(void *), void *arg);
 uint64_t k8a_framer_skipped(const struct k8a_framer *f);
+/* 1 once the stream was recognised as a log (not skipped, not foreign). */
+int k8a_framer_is_log(const struct k8a_framer *f);
 void k8a_framer_free(struct k8a_framer *f);
 
 /* ---- JSON text scanning without parsing (jscan.c) ---- */
@@ -127,5 +129,8 @@ void k8a_event_clear(struct k8a_event *ev);
 
 /* ---- terminal/TSV-safe escaping (also used by tools) ---- */
 void k8a_escape_bytes(const char *s, size_t n, struct k8a_buf *out);
+/* Length of the valid, terminal-safe UTF-8 sequence (>= 2 bytes) at s,
+ * or 0 (invalid, C1 control, bidi override, line separators). */
+size_t k8a_utf8_safe_len(const char *s, size_t n);
 
 #endif

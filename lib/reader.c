@@ -57,6 +57,7 @@ struct k8a_reader {
 	int from_walk; /* the current file was found in a directory */
 	uint64_t seen_file; /* stage de-duplication is per file */
 	uint64_t file_no;
+	int announced; /* file_cb was called for the current file */
 	struct level lv[MAX_NEST + 1];
 	int nlv;
 	struct k8a_framer *fr;
@@ -66,6 +67,8 @@ struct k8a_reader {
 	const k8a_prefilter *pf;
 	void (*progress)(void *);
 	void *progress_arg;
+	void (*file_cb)(void *, const char *);
+	void *file_arg;
 	uint64_t bytes, skipped;
 
 	struct seen_set seen[2];
@@ -171,6 +174,13 @@ void
 k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf)
 {
 	r->pf = pf;
+}
+
+void
+k8a_reader_set_file_callback(k8a_reader *r, void (*cb)(void *arg, const char *path), void *arg)
+{
+	r->file_cb = cb;
+	r->file_arg = arg;
 }
 
 void
@@ -470,6 +480,7 @@ open_next_file(k8a_reader *r)
 		}
 opened:
 		r->file_no++;
+		r->announced = 0;
 		r->nlv = 1;
 		r->lv[0].chain = s;
 		r->file_open = 1;
@@ -514,6 +525,8 @@ advance(k8a_reader *r)
 			l->ar = NULL;
 			continue;
 		}
+		if (rc == K8A_WARN) /* one damaged member; the next may be fine */
+			return warn_at(r, 0, -1, "%s", r->err);
 		if (rc != K8A_OK) {
 			rc = warn_at(r, 0, -1, "%s", r->err);
 			k8a_archive_close(l->ar);
@@ -558,6 +571,10 @@ k8a_reader_next(k8a_reader *r, k8a_event **evp)
 			continue;
 		}
 		rc = k8a_framer_next(r->fr, &rec);
+		if (!r->announced && r->file_cb && k8a_framer_is_log(r->fr)) {
+			r->announced = 1;
+			r->file_cb(r->file_arg, r->path);
+		}
 		if (rc == K8A_OK) {
 			k8a_event_reset(&r->ev, rec.p, rec.len);
 			r->ev.origin.path = r->path;

@@ -14,6 +14,7 @@ struct zs_src {
 	ZSTD_inBuffer ib;
 	int in_eof;
 	size_t last; /* last ZSTD_decompressStream hint: 0 = frame complete */
+	int failed;  /* an error is pending: reported after the data before it */
 };
 
 static ssize_t
@@ -22,6 +23,8 @@ zs_read(struct k8a_src *s, void *buf, size_t n)
 	struct zs_src *z = (struct zs_src *)s;
 	ZSTD_outBuffer ob = { buf, n, 0 };
 
+	if (z->failed)
+		return -1;
 	while (ob.pos == 0) {
 		if (z->ib.pos == z->ib.size && !z->in_eof) {
 			ssize_t r = k8a_src_read(s->lower, z->in, z->in_cap);
@@ -47,7 +50,9 @@ zs_read(struct k8a_src *s, void *buf, size_t n)
 		z->last = ZSTD_decompressStream(z->d, &ob, &z->ib);
 		if (ZSTD_isError(z->last)) {
 			k8a_src_seterr(s, "zstd: %s", ZSTD_getErrorName(z->last));
-			return -1;
+			z->failed = 1;
+			/* hand over what was decoded before the damage */
+			return ob.pos ? (ssize_t)ob.pos : -1;
 		}
 	}
 	return (ssize_t)ob.pos;

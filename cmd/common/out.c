@@ -210,40 +210,43 @@ fe_target(k8a_event *ev, char *out, size_t outsz)
 	}
 }
 
+/* One cell for all the values a path reaches: strings as they are,
+ * other values as compact JSON, joined with ','. */
+struct cell {
+	FILE *fp;
+	int n;
+};
+
 static void
-put_json_value(FILE *fp, json_t *v)
+put_one(json_t *v, void *arg)
 {
+	struct cell *c = arg;
 	char *s;
 
-	if (v == NULL || json_is_null(v)) {
-		fputc('-', fp);
+	if (json_is_null(v))
 		return;
-	}
+	if (json_is_array(v) && json_array_size(v) == 0)
+		return;
+	if (c->n++)
+		fputc(',', c->fp);
 	if (json_is_string(v)) {
-		fe_putn(fp, json_string_value(v), json_string_length(v));
+		fe_putn(c->fp, json_string_value(v), json_string_length(v));
 		return;
-	}
-	if (json_is_array(v)) {
-		size_t i;
-		json_t *e;
-		int any = 0;
-		json_array_foreach(v, i, e) {
-			if (!json_is_string(e))
-				break;
-			if (any)
-				fputc(',', fp);
-			fe_putn(fp, json_string_value(e), json_string_length(e));
-			any = 1;
-		}
-		if (i == json_array_size(v)) {
-			if (!any)
-				fputc('-', fp);
-			return;
-		}
 	}
 	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	fe_put(fp, s);
+	fe_put(c->fp, s);
 	free(s);
+}
+
+static void
+put_path(FILE *fp, json_t *root, const char *path)
+{
+	struct cell c = { fp, 0 };
+
+	if (root != NULL)
+		k8a_json_path_each(root, path, put_one, &c);
+	if (c.n == 0)
+		fputc('-', fp);
 }
 
 /* Aliases understood by --fields beyond the named columns. */
@@ -281,7 +284,7 @@ put_field(FILE *fp, k8a_event *ev, const char *path)
 		fputs(s == K8A_SRC_K8S ? "k8s" : s == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown", fp);
 		return;
 	}
-	put_json_value(fp, k8a_json_path(k8a_event_json(ev), path));
+	put_path(fp, k8a_event_json(ev), path);
 }
 
 void
@@ -327,8 +330,9 @@ fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_path)
 			}
 			break;
 		case COL_COMMAND:
+			/* already printable ASCII, quoted for a shell */
 			if (k8a_exec_command(k8a_event_str(ev, K8A_F_URI), buf, sizeof(buf)) > 0)
-				fe_put(fp, buf);
+				fputs(buf, fp);
 			else
 				fputc('-', fp);
 			break;

@@ -47,6 +47,12 @@ static const struct fe_opt opts[] = {
 	{ NULL, 0, 0, NULL, NULL },
 };
 
+/* Per-file bookkeeping for -c, -l and -m, keyed by the top-level path. */
+struct filestate {
+	char *path;
+	uint64_t matches;
+};
+
 struct grep {
 	k8a_expr *expr;
 	pcre2_code **re;
@@ -61,13 +67,9 @@ struct grep {
 	long max;
 	struct fe_cols cols;
 	int tty;
+	struct filestate fs;
 };
 
-/* Per-file bookkeeping for -c, -l and -m, keyed by the top-level path. */
-struct filestate {
-	char *path;
-	uint64_t matches;
-};
 
 static int
 is_exec(k8a_event *ev)
@@ -125,9 +127,12 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 static void
 put_name(struct grep *g, const char *path)
 {
-	fe_put(stdout, path);
-	if (g->nul)
+	/* -Z output is for xargs -0: the name must be the real one */
+	if (g->nul) {
+		fputs(path, stdout);
 		fputc('\0', stdout);
+	} else
+		fe_put(stdout, path);
 }
 
 static void
@@ -141,6 +146,19 @@ flush_count(struct grep *g, const struct filestate *fs)
 			fputc(':', stdout);
 	}
 	printf("%llu\n", (unsigned long long)fs->matches);
+}
+
+/* A new input file: the previous one's count is final. */
+static void
+next_file(void *arg, const char *path)
+{
+	struct grep *g = arg;
+
+	if (g->names == 1)
+		flush_count(g, &g->fs);
+	free(g->fs.path);
+	g->fs.path = strdup(path);
+	g->fs.matches = 0;
 }
 
 static int
@@ -174,7 +192,6 @@ main(int argc, char **argv)
 	k8a_reader *r = NULL;
 	k8a_prefilter *pf = NULL;
 	k8a_event *ev;
-	struct filestate fs = { NULL, 0 };
 	const char **pats = NULL, *fields = NULL;
 	size_t npats = 0;
 	uint64_t total = 0, records = 0;
@@ -295,6 +312,7 @@ main(int argc, char **argv)
 		k8a_reader_set_prefilter(r, pf);
 	}
 	k8a_reader_set_progress(r, fe_progress_cb, r);
+	k8a_reader_set_file_callback(r, next_file, &g);
 	if (g.header && !g.json && !g.count && !g.files && !g.quiet)
 		fe_cols_header(stdout, &g.cols);
 
@@ -313,14 +331,7 @@ main(int argc, char **argv)
 		records++;
 		if ((records & 0xfff) == 0)
 			fe_progress(r, records);
-		if (fs.path == NULL || strcmp(fs.path, k8a_event_origin(ev)->path) != 0) {
-			if (g.names == 1)
-				flush_count(&g, &fs);
-			free(fs.path);
-			fs.path = strdup(k8a_event_origin(ev)->path);
-			fs.matches = 0;
-		}
-		if (g.max >= 0 && fs.matches >= (uint64_t)g.max)
+		if (g.max >= 0 && g.fs.matches >= (uint64_t)g.max)
 			continue;
 		switch (matches(&g, r, ev)) {
 		case -1:
@@ -329,14 +340,14 @@ main(int argc, char **argv)
 		case 0:
 			continue;
 		}
-		fs.matches++;
+		g.fs.matches++;
 		total++;
 		status = FE_EXIT_OK;
 		if (g.quiet)
 			goto done;
 		if (g.files) {
-			if (fs.matches == 1) {
-				put_name(&g, fs.path);
+			if (g.fs.matches == 1) {
+				put_name(&g, g.fs.path);
 				if (!g.nul)
 					fputc('\n', stdout);
 			}
@@ -353,7 +364,7 @@ main(int argc, char **argv)
 	}
 	if (g.count) {
 		if (g.names == 1)
-			flush_count(&g, &fs);
+			flush_count(&g, &g.fs);
 		else
 			printf("%llu\n", (unsigned long long)total);
 	}
@@ -363,7 +374,7 @@ done:
 		fe_diag("<stdout>", "write error");
 		trouble = 1;
 	}
-	free(fs.path);
+	free(g.fs.path);
 	free((void *)pats);
 	fe_cols_free(&g.cols);
 	for (i = 0; i < (int)g.nre; i++)
