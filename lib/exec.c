@@ -82,6 +82,8 @@ shell_quote(const char *s, size_t n, struct k8a_buf *out)
 			} else if (c == '\\' || c == '\'') {
 				k8a_buf_append(out, "\\", 1);
 				k8a_buf_append(out, s + i, 1);
+			} else if (c == '\n' || c == '\t' || c == '\r') {
+				k8a_buf_append(out, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r", 2);
 			} else if (c < 0x20 || c >= 0x7f) {
 				snprintf(hex, sizeof(hex), "\\x%02x", c);
 				k8a_buf_append(out, hex, 4);
