@@ -45,6 +45,7 @@ rd_init(struct rd *rd)
 	rd->since = json_object();
 	rd->last = json_object();
 	rd->ids = json_object();
+	rd->seen_allowed = json_object();
 	rd->used = json_object();
 	rd->groups = json_object();
 	rd->t_min = INT64_MAX;
@@ -104,6 +105,7 @@ rd_free(struct rd *rd)
 	json_decref(rd->since);
 	json_decref(rd->last);
 	json_decref(rd->ids);
+	json_decref(rd->seen_allowed);
 	json_decref(rd->used);
 	json_decref(rd->groups);
 	k8a_reader_free(rd->r);
@@ -141,6 +143,30 @@ rd_add_snapshot(struct rd *rd, const char *spec)
 		return -1;
 	rd->nsnaps++;
 	return 0;
+}
+
+void
+rd_parse_query(struct rd_query *q, const char *verb, const char *res)
+{
+	const char *slash, *dot;
+	size_t n;
+
+	memset(q, 0, sizeof(*q));
+	q->verb = verb;
+	if (res[0] == '/') {
+		q->url = res;
+		return;
+	}
+	slash = strchr(res, '/');
+	n = slash ? (size_t)(slash - res) : strlen(res);
+	dot = memchr(res, '.', n);
+	if (dot) {
+		snprintf(q->group, sizeof(q->group), "%.*s", (int)(n - (size_t)(dot - res) - 1), dot + 1);
+		snprintf(q->resource, sizeof(q->resource), "%.*s%s", (int)(dot - res), res, slash ? slash : "");
+	} else {
+		q->any_group = 1;
+		snprintf(q->resource, sizeof(q->resource), "%s", res);
+	}
 }
 
 /* ---- trimming what we keep ---- */
@@ -561,6 +587,147 @@ snapshot_object(struct rd *rd, k8a_event *ev, enum rd_kind k, int64_t t)
 	c->req = rd_trim(o, k);
 }
 
+/* Read one Go-quoted name ("...") at *p; 0 on success. */
+static int
+quoted(const char **p, char *out, size_t outsz)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	if (*s++ != '"')
+		return -1;
+	while (*s && *s != '"') {
+		if (*s == '\\' && s[1])
+			s++;
+		if (n + 1 < outsz)
+			out[n++] = *s;
+		s++;
+	}
+	if (*s != '"')
+		return -1;
+	out[n] = '\0';
+	*p = s + 1;
+	return 0;
+}
+
+/* "KIND \"NAME\"" at *p. */
+static int
+kind_name(const char **p, char *kind, size_t ksz, char *name, size_t nsz)
+{
+	const char *s = *p, *sp = strchr(s, ' ');
+
+	if (sp == NULL || (size_t)(sp - s) >= ksz)
+		return -1;
+	memcpy(kind, s, (size_t)(sp - s));
+	kind[sp - s] = '\0';
+	s = sp + 1;
+	if (quoted(&s, name, nsz) != 0)
+		return -1;
+	*p = s;
+	return 0;
+}
+
+/* "NAME/NS" as NS/NAME (how the authorizer writes namespaced names). */
+static void
+ns_name(const char *v, char *out, size_t outsz)
+{
+	const char *slash = strchr(v, '/');
+
+	if (slash)
+		snprintf(out, outsz, "%s/%.*s", slash + 1, (int)(slash - v), v);
+	else
+		snprintf(out, outsz, "%s", v);
+}
+
+static int
+request_matches(struct rd *rd, k8a_event *ev)
+{
+	const struct rd_query *q = &rd->q;
+	const char *verb = k8a_event_str(ev, K8A_F_VERB), *res = k8a_event_str(ev, K8A_F_RESOURCE);
+
+	if (verb == NULL || strcmp(verb, q->verb) != 0)
+		return 0;
+	if (q->url) {
+		const char *uri = k8a_event_str(ev, K8A_F_URI);
+		size_t n = uri ? strcspn(uri, "?") : 0, ql = strlen(q->url);
+		if (res || uri == NULL)
+			return 0;
+		if (ql && q->url[ql - 1] == '*')
+			return strncmp(uri, q->url, ql - 1) == 0;
+		return n == ql && strncmp(uri, q->url, n) == 0;
+	} else {
+		const char *sub = k8a_event_str(ev, K8A_F_SUBRESOURCE), *grp = k8a_event_str(ev, K8A_F_API_GROUP);
+		const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
+		char full[600];
+		if (res == NULL)
+			return 0;
+		snprintf(full, sizeof(full), "%s%s%s", res, sub ? "/" : "", sub ? sub : "");
+		if (strcmp(full, q->resource) != 0)
+			return 0;
+		if (!q->any_group && strcmp(grp ? grp : "", q->group) != 0)
+			return 0;
+		if (rd->ns && (ns == NULL || strcmp(ns, rd->ns) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* --who-can: remember which binding the authorizer said allowed a
+ * matching request ("RBAC: allowed by ClusterRoleBinding \"b\" of
+ * ClusterRole \"r\" to User \"u\""). */
+static void
+observe(struct rd *rd, k8a_event *ev)
+{
+	const char *reason = k8a_event_str(ev, K8A_F_REASON), *dec = k8a_event_str(ev, K8A_F_DECISION), *p;
+	char bk[64], bn[300], rk[64], rn[300], sk[64], sn[300], key[1200], via[400], subj[400], tmp[300];
+	int64_t t = k8a_event_time(ev);
+	json_t *o;
+
+	if (dec == NULL || strcmp(dec, "allow") != 0 || reason == NULL ||
+	    strncmp(reason, "RBAC: allowed by ", 17) != 0 || !request_matches(rd, ev))
+		return;
+	p = reason + 17;
+	if (kind_name(&p, bk, sizeof(bk), bn, sizeof(bn)) != 0 || strncmp(p, " of ", 4) != 0)
+		return;
+	p += 4;
+	if (kind_name(&p, rk, sizeof(rk), rn, sizeof(rn)) != 0 || strncmp(p, " to ", 4) != 0)
+		return;
+	p += 4;
+	if (kind_name(&p, sk, sizeof(sk), sn, sizeof(sn)) != 0)
+		return;
+	if (strcmp(bk, "RoleBinding") == 0) {
+		ns_name(bn, tmp, sizeof(tmp));
+		snprintf(via, sizeof(via), "RoleBinding/%s", tmp);
+	} else
+		snprintf(via, sizeof(via), "%s/%s", bk, bn);
+	if (strcmp(sk, "ServiceAccount") == 0) {
+		ns_name(sn, tmp, sizeof(tmp));
+		snprintf(subj, sizeof(subj), "ServiceAccount:%s", tmp);
+	} else
+		snprintf(subj, sizeof(subj), "%s:%s", sk, sn);
+	snprintf(key, sizeof(key), "%s\t%s", via, subj);
+	if ((o = json_object_get(rd->seen_allowed, key)) == NULL) {
+		char role[400];
+		if (json_object_size(rd->seen_allowed) >= 10000)
+			return;
+		snprintf(role, sizeof(role), "%s/%s", rk, rn);
+		o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:i}", "via", via, "subject", subj, "role", role,
+			"first", (json_int_t)t, "last", (json_int_t)t, "count", 0);
+		if (o == NULL || json_object_set_new(rd->seen_allowed, key, o) != 0)
+			return;
+		if (strcmp(bk, "RoleBinding") == 0) {
+			const char *slash = strchr(bn, '/');
+			if (slash)
+				rd_set_str(o, "namespace", slash + 1);
+		}
+	}
+	json_object_set_new(o, "count", json_integer(json_integer_value(json_object_get(o, "count")) + 1));
+	if (t != INT64_MIN && t < json_integer_value(json_object_get(o, "first")))
+		json_object_set_new(o, "first", json_integer(t));
+	if (t > json_integer_value(json_object_get(o, "last")))
+		json_object_set_new(o, "last", json_integer(t));
+}
+
 static void
 one_k8s(struct rd *rd, k8a_event *ev)
 {
@@ -577,6 +744,8 @@ one_k8s(struct rd *rd, k8a_event *ev)
 		if (k != RD_AWSAUTH || (ns && strcmp(ns, "kube-system") == 0))
 			k8s_change(rd, ev, k);
 	}
+	if (rd->who_verb)
+		observe(rd, ev);
 	if (rd->gvu || rd->exposure) {
 		json_t *root = k8a_event_json(ev);
 		json_t *iu = json_object_get(root, "impersonatedUser");
@@ -636,7 +805,7 @@ rd_collect(struct rd *rd)
 	 * group, aws-auth, STS and EKS, and the subject asked about (when
 	 * its name is made of characters no JSON writer escapes). */
 	{
-		const char *lits[8] = {
+		const char *lits[10] = {
 			"rbac.authorization.k8s.io", "aws-auth", "sts.amazonaws.com", "eks.amazonaws.com",
 		};
 		int n = 4, exact = 1;
@@ -650,6 +819,16 @@ rd_collect(struct rd *rd)
 		if (rd->exposure) {
 			lits[n++] = "system:anonymous";
 			lits[n++] = "system:unauthenticated";
+		}
+		if (rd->who_verb) { /* a request on a resource names it in its URI */
+			static char base[256];
+			const char *src = rd->q.url ? rd->q.url : rd->q.resource;
+			size_t bl = strcspn(src, rd->q.url ? "*" : "/");
+			snprintf(base, sizeof(base), "%.*s", (int)bl, src);
+			if (*base)
+				lits[n++] = base;
+			else
+				exact = 0;
 		}
 		lits[n] = NULL;
 		if (exact && (!rd->gvu || *rd->gvu)) {
@@ -758,6 +937,8 @@ rd_run(struct rd *rd)
 	size_t i;
 	int status;
 
+	if (rd->who_verb)
+		rd_parse_query(&rd->q, rd->who_verb, rd->who_res);
 	if (rd_collect(rd) != 0)
 		return FE_EXIT_TROUBLE;
 	if (rd->nch)

@@ -41,12 +41,24 @@ struct rd_req {
 	int code;
 };
 
+/* A --who-can question. */
+struct rd_query {
+	const char *verb;
+	char resource[256]; /* resource[/sub] */
+	char group[256];
+	int any_group;
+	const char *url;
+};
+void rd_parse_query(struct rd_query *q, const char *verb, const char *res);
+
 struct rd {
 	/* options */
 	int json, all, header, silent, suggest, exposure;
 	int has_at, has_from, has_to;
 	int64_t at, from, to;
 	const char *who_verb, *who_res, *ns, *gvu;
+	struct rd_query q;
+	json_t *seen_allowed; /* --who-can: "binding\tsubject" -> what the authorizer said */
 	/* inputs */
 	k8a_reader *r;
 	struct rd_snap {

@@ -610,38 +610,6 @@ rd_report_fromto(struct rd *rd)
 
 /* ---- who can ---- */
 
-struct query {
-	const char *verb;
-	char resource[256]; /* resource[/sub] */
-	char group[256];
-	int any_group;
-	const char *url;
-};
-
-static void
-parse_query(struct query *q, const char *verb, const char *res)
-{
-	const char *slash, *dot;
-	size_t n;
-
-	memset(q, 0, sizeof(*q));
-	q->verb = verb;
-	if (res[0] == '/') {
-		q->url = res;
-		return;
-	}
-	slash = strchr(res, '/');
-	n = slash ? (size_t)(slash - res) : strlen(res);
-	dot = memchr(res, '.', n);
-	if (dot) {
-		snprintf(q->group, sizeof(q->group), "%.*s", (int)(n - (size_t)(dot - res) - 1), dot + 1);
-		snprintf(q->resource, sizeof(q->resource), "%.*s%s", (int)(dot - res), res, slash ? slash : "");
-	} else {
-		q->any_group = 1;
-		snprintf(q->resource, sizeof(q->resource), "%s", res);
-	}
-}
-
 static void
 since_of(struct rd *rd, const char *key, const char *item, int64_t *t, int *exact)
 {
@@ -725,13 +693,12 @@ binding_kind(const char *key)
 int
 rd_report_who(struct rd *rd)
 {
-	struct query q;
+	struct rd_query q = rd->q;
 	size_t n, i;
 	const char **keys;
 	int any = 0;
-	json_t *tags;
+	json_t *tags, *printed = json_object();
 
-	parse_query(&q, rd->who_verb, rd->who_res);
 	rd_replay(rd, rd->has_at ? rd->at : INT64_MAX);
 	if (rd->header && !rd->json)
 		puts("subject\tscope\tvia\trole\trule\tsince\tdangerous");
@@ -801,9 +768,56 @@ rd_report_who(struct rd *rd)
 				free(rkey);
 			}
 			any |= subject_row(rd, subj, bk == RD_RB ? bns : "*", via, rolename, rtext, since, exact, rt);
+			{
+				char pk[1300];
+				snprintf(pk, sizeof(pk), "%s\t%s", via, subj);
+				json_object_set_new(printed, pk, json_true());
+			}
 			json_decref(rt);
 		}
 		json_decref(role);
+	}
+	/* Bindings the authorizer named when it allowed a matching request,
+	 * not already shown from the replay: they demonstrably could. */
+	{
+		size_t no, k;
+		const char **okeys = sorted_keys(rd->seen_allowed, &no);
+		for (k = 0; k < no; k++) {
+			json_t *o = json_object_get(rd->seen_allowed, okeys[k]), *tg;
+			int64_t first = json_integer_value(json_object_get(o, "first"));
+			int64_t last = json_integer_value(json_object_get(o, "last"));
+			const char *role = jstr(o, "role"), *subj = jstr(o, "subject"), *d;
+			char rule[300], tb[64];
+			if (json_object_get(printed, okeys[k]) || (rd->has_at && first > rd->at))
+				continue;
+			{ /* a binding known to be gone by then no longer grants */
+				const char *via = jstr(o, "via"), *slash = via ? strchr(via, '/') : NULL;
+				char skey[700];
+				if (slash && strncmp(via, "ClusterRoleBinding/", 19) == 0)
+					snprintf(skey, sizeof(skey), "ClusterRoleBinding//%s", slash + 1);
+				else
+					snprintf(skey, sizeof(skey), "%s", via ? via : "");
+				if (json_is_null(json_object_get(rd->state, skey)))
+					continue;
+			}
+			k8a_time_format(last, tb);
+			snprintf(rule, sizeof(rule), "(observed: allowed %lld times, last %s)",
+				(long long)json_integer_value(json_object_get(o, "count")), tb);
+			tg = json_array();
+			if ((d = rd_subject_danger(strncmp(subj, "ServiceAccount:", 15) == 0 ? "ServiceAccount" : NULL,
+				     strchr(subj, ':') ? strchr(subj, ':') + 1 : subj, NULL)) != NULL)
+				json_array_append_new(tg, json_string(d));
+			else if (strncmp(subj, "ServiceAccount:", 15) == 0 && strlen(subj) > 8 &&
+				 strcmp(subj + strlen(subj) - 8, "/default") == 0)
+				json_array_append_new(tg, json_string("default-sa"));
+			if (role && (strcmp(role, "ClusterRole/cluster-admin") == 0 || strcmp(role, "ClusterRole/admin") == 0 ||
+				     strcmp(role, "ClusterRole/edit") == 0))
+				json_array_append_new(tg, json_string(role + 12));
+			any |= subject_row(rd, subj, jstr(o, "namespace") ? jstr(o, "namespace") : "*", jstr(o, "via"),
+				role, rule, first, 0, tg);
+			json_decref(tg);
+		}
+		free((void *)okeys);
 	}
 	/* Outside RBAC: aws-auth mappings into system:masters, access entries
 	 * with a cluster-wide admin policy. */
@@ -837,6 +851,7 @@ rd_report_who(struct rd *rd)
 		}
 		json_decref(items);
 	}
+	json_decref(printed);
 	free((void *)keys);
 	return any ? FE_EXIT_OK : FE_EXIT_NONE;
 }

@@ -1,0 +1,1 @@
+--json --who-can get /version --at 2026-11-20T10:30:00Z $C

@@ -1,0 +1,1 @@
+--who-can get /healthz $C

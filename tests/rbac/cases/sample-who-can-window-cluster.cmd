@@ -1,0 +1,1 @@
+--who-can list secrets --at 2026-11-20T10:30:00Z $C
