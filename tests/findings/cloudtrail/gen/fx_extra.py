@@ -18,3 +18,27 @@ def fixtures():
          ev('s3.amazonaws.com', 'ListBuckets', {"Host": "s3.amazonaws.com"}, None, who=inst, ip='54.211.37.120', ua=BOTO, ro=True),
          ev('s3.amazonaws.com', 'ListBuckets', {"Host": "s3.amazonaws.com"}, None, who=role('sso-readonly', 'marta', key='ASIAXC2JH7NQ5C8VZ1QE'), ip='198.51.100.10', ua=mac, ro=True)])
     return F
+
+def _iplists():
+    at('2026-11-18T23:10:00Z')
+    who = user('dev-jsmith', key='AKIAXC2JH7NQR4D7WZ3M')
+    def gci(ip):
+        return ev('sts.amazonaws.com', 'GetCallerIdentity', None, None, who=who, ip=ip, ro=True)
+    def lb(ip):
+        return ev('s3.amazonaws.com', 'ListBuckets', {"Host": "s3.amazonaws.com"}, None, who=who, ip=ip, ro=True)
+    return {
+        # threat-list.txt: 198.51.100.64/26 and 203.0.113.66
+        'CT-ID-010': ([gci('198.51.100.77'), lb('203.0.113.66')],
+                      [gci('198.51.100.10'), lb('203.0.113.67'), gci('AWS Internal'),
+                       ev('sts.amazonaws.com', 'AssumeRole', {"roleArn": "arn:aws:iam::482913650127:role/x", "roleSessionName": "i-0a7c3e9f1b2d4c6e8"}, None,
+                          who={"type": "AWSService", "invokedBy": "ec2.amazonaws.com"}, ip='ec2.amazonaws.com', ua='ec2.amazonaws.com', ro=True)]),
+        # tor-exits.txt: 192.0.2.17, 192.0.2.44, 2001:db8:4f::1
+        'CT-ID-011': ([gci('192.0.2.17'), lb('2001:db8:4f::1')],
+                      [gci('192.0.2.18'), lb('198.51.100.77')]),
+    }
+
+_orig_extra = fixtures
+def fixtures():
+    F = _orig_extra()
+    F.update(_iplists())
+    return F
