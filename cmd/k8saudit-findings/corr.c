@@ -11,6 +11,7 @@
  * the candidates by time and runs it.  Input order is never trusted: audit
  * logs from several API servers and CloudTrail files interleave.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 #include "findings.h"
 
 enum ckind {
-	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS,
+	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB,
 };
 
 enum keyfn {
@@ -68,6 +69,7 @@ static const struct cdef defs[] = {
 	{ "K8S-SEQ-001", C_SEQ, KF_USER, KF_NONE, 0, 5 * MIN, 0, NULL },
 	{ "K8S-EKS-002", C_AWSAUTH, KF_NONE, KF_NONE, 0, 0, 0, NULL },
 	{ "K8S-SECRET-014", C_CMCREDS, KF_NONE, KF_NONE, 0, 0, 0, NULL },
+	{ "K8S-AUTH-005", C_SYSPUB, KF_NONE, KF_NONE, 0, 0, 0, NULL },
 };
 
 /* A kept candidate record. */
@@ -408,6 +410,71 @@ bucket_sev(const char *bucket, int anonymous)
 	return SEV_HIGH;
 }
 
+/* ---- raw checks: candidates found without parsing ---- */
+
+/* 1 when the textual address is public (not private, shared, loopback,
+ * link-local or unique-local); 0 otherwise or when it is not an address. */
+static int
+public_ip(const char *s, size_t n)
+{
+	char tmp[64];
+	unsigned char a[16];
+
+	if (n == 0 || n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET, tmp, a) == 1)
+		return !(a[0] == 10 || a[0] == 127 || a[0] == 0 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+			 (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254) ||
+			 (a[0] == 100 && (a[1] & 0xc0) == 64));
+	if (inet_pton(AF_INET6, tmp, a) == 1) {
+		static const unsigned char lo[16] = { [15] = 1 };
+		if (memcmp(a, lo, 16) == 0 || (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+			return 0;
+		if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
+			return 0; /* IPv4-mapped: judged by the IPv4 form elsewhere */
+		return 1;
+	}
+	return 0;
+}
+
+/* Does the raw record carry a public address in sourceIPs? */
+static int
+raw_public_source(const char *raw, size_t n)
+{
+	const char *p = memmem(raw, n, "\"sourceIPs\"", 11), *end = raw + n;
+
+	if (p == NULL)
+		return 0;
+	for (p += 11; p < end && *p != '['; p++)
+		if (*p != ':' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			return 0;
+	for (; p < end && *p != ']'; p++) {
+		const char *q;
+		if (*p != '"')
+			continue;
+		for (q = p + 1; q < end && *q != '"'; q++)
+			;
+		if (q >= end)
+			return 0;
+		if (public_ip(p + 1, (size_t)(q - p - 1)))
+			return 1;
+		p = q;
+	}
+	return 0;
+}
+
+int
+corr_raw_check(const struct rule *r, const char *raw, size_t n)
+{
+	const struct cdef *d = find_def(r->id);
+
+	if (d == NULL || d->kind != C_SYSPUB)
+		return -1;
+	return (memmem(raw, n, "system:", 7) || memmem(raw, n, "eks:", 4)) && raw_public_source(raw, n);
+}
+
 /* ---- per-kind feeding ---- */
 
 static void
@@ -698,6 +765,9 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 		return;
 	case C_CMCREDS:
 		feed_cmcreds(r, cx, ev, s);
+		return;
+	case C_SYSPUB:
+		findings_add(cx->out, r, s, r->sev, NULL, NULL, evidence_collect(r, ev));
 		return;
 	case C_IP:
 	case C_TOR:

@@ -119,6 +119,9 @@ struct corr_ctx {
 int corr_known(const char *id);
 /* 1 when the correlation can run with the options given (e.g. --ip-list). */
 int corr_usable(const struct rule *r, const struct corr_ctx *cx);
+/* -1 when the rule has no raw check; else 1 when the raw record may
+ * match (replaces the literal check for rules no literal can select). */
+int corr_raw_check(const struct rule *r, const char *raw, size_t n);
 /* A candidate record (its `when` matched).  Called in input order. */
 void corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s);
 /* After all input: sort what was kept, run the state machines, emit. */

@@ -186,6 +186,121 @@ union_prefilter(const struct ruleset *rs)
 	return pf;
 }
 
+/* ---- which literals occur in a record ----
+ * Every distinct literal of the enabled rules gets a number; each rule a
+ * list of numbers.  lits_scan() walks the union prefilter's hits through
+ * the record and marks the literals found at each; a hit where no literal
+ * starts is a JSON escape of a literal byte (see k8a_prefilter_find), and
+ * then every rule is a candidate, so the check stays exact. */
+struct litindex {
+	char **lit;
+	size_t *len, nlit;
+	size_t **rule_lits, *rule_nlits; /* per rule; rule_nlits SIZE_MAX: no literals */
+	size_t nrules;
+	unsigned char *found;
+	int all;
+};
+
+static size_t
+lit_id(struct litindex *li, const char *s)
+{
+	size_t i;
+	char **nl;
+	size_t *nlen;
+
+	for (i = 0; i < li->nlit; i++)
+		if (strcmp(li->lit[i], s) == 0)
+			return i;
+	nl = realloc(li->lit, (li->nlit + 1) * sizeof(*nl));
+	if (nl == NULL)
+		return SIZE_MAX;
+	li->lit = nl;
+	nlen = realloc(li->len, (li->nlit + 1) * sizeof(*nlen));
+	if (nlen == NULL)
+		return SIZE_MAX;
+	li->len = nlen;
+	if ((li->lit[li->nlit] = strdup(s)) == NULL)
+		return SIZE_MAX;
+	li->len[li->nlit] = strlen(s);
+	return li->nlit++;
+}
+
+static void
+lits_index(struct litindex *li, const struct ruleset *rs)
+{
+	size_t k, j, n;
+
+	li->nrules = rs->n;
+	li->rule_lits = calloc(rs->n ? rs->n : 1, sizeof(*li->rule_lits));
+	li->rule_nlits = calloc(rs->n ? rs->n : 1, sizeof(*li->rule_nlits));
+	if (li->rule_lits == NULL || li->rule_nlits == NULL)
+		return;
+	for (k = 0; k < rs->n; k++) {
+		const char *const *l = rule_literals(rs->r[k]);
+		li->rule_nlits[k] = SIZE_MAX;
+		if (!rs->r[k]->enabled || l == NULL)
+			continue;
+		for (n = 0; l[n]; n++)
+			;
+		if ((li->rule_lits[k] = calloc(n ? n : 1, sizeof(size_t))) == NULL)
+			continue;
+		for (j = 0; j < n; j++)
+			li->rule_lits[k][j] = lit_id(li, l[j]);
+		li->rule_nlits[k] = n;
+	}
+	li->found = calloc(li->nlit ? li->nlit : 1, 1);
+}
+
+static void
+lits_scan(struct litindex *li, const k8a_prefilter *pf, const char *raw, size_t n)
+{
+	size_t off = 0, at, i;
+
+	li->all = li->found == NULL;
+	if (li->found)
+		memset(li->found, 0, li->nlit);
+	while (!li->all && off < n && (at = k8a_prefilter_find(pf, raw + off, n - off)) < n - off) {
+		int any = 0;
+		at += off;
+		for (i = 0; i < li->nlit; i++)
+			if (li->len[i] <= n - at && memcmp(raw + at, li->lit[i], li->len[i]) == 0)
+				any = li->found[i] = 1;
+		if (!any)
+			li->all = 1;
+		off = at + 1;
+	}
+}
+
+static int
+lits_rule(const struct litindex *li, size_t k)
+{
+	size_t j;
+
+	if (li->all || k >= li->nrules || li->rule_nlits[k] == SIZE_MAX)
+		return 1;
+	for (j = 0; j < li->rule_nlits[k]; j++)
+		if (li->rule_lits[k][j] < li->nlit && li->found[li->rule_lits[k][j]])
+			return 1;
+	return 0;
+}
+
+static void
+lits_free(struct litindex *li)
+{
+	size_t i;
+
+	for (i = 0; i < li->nlit; i++)
+		free(li->lit[i]);
+	for (i = 0; i < li->nrules; i++)
+		free(li->rule_lits[i]);
+	free(li->lit);
+	free(li->len);
+	free(li->rule_lits);
+	free(li->rule_nlits);
+	free(li->found);
+	memset(li, 0, sizeof(*li));
+}
+
 static int
 parse_sev(const char *opt, const char *arg, int *out)
 {
@@ -237,11 +352,13 @@ main(int argc, char **argv)
 	char *lastpath = NULL;
 	uint64_t records = 0, seq = 0;
 	int oc, rc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
+	struct litindex li;
 	size_t k;
 
 	fe_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 	memset(&cx, 0, sizeof(cx));
+	memset(&li, 0, sizeof(li));
 	o.fail_on = SEV_INFO;
 	while ((oc = fe_getopt(argc, argv, opts, &arg)) != -1) {
 		switch (oc) {
@@ -331,8 +448,13 @@ main(int argc, char **argv)
 		k8a_reader_add_path(r, "-");
 	for (i = fe_optind; i < argc; i++)
 		k8a_reader_add_path(r, argv[i]);
-	if ((pf = union_prefilter(&rs)) != NULL)
+	/* The union of the literals skips records no rule can match, inside
+	 * the reader; for the others, one more scan tells which literals
+	 * occur, and so which rules are worth evaluating. */
+	if ((pf = union_prefilter(&rs)) != NULL) {
 		k8a_reader_set_prefilter(r, pf);
+		lits_index(&li, &rs);
+	}
 	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
 		struct snap *snap = NULL;
 		const char *raw, *path, *id;
@@ -361,11 +483,15 @@ main(int argc, char **argv)
 			dd_reset(&dd);
 		}
 		raw = k8a_event_raw(ev, &n);
+		if (pf)
+			lits_scan(&li, pf, raw, n);
 		for (k = 0; k < rs.n; k++) {
 			struct rule *ru = rs.r[k];
 			if (!ru->enabled)
 				continue;
-			if (ru->pf && k8a_prefilter_find(ru->pf, raw, n) == n)
+			if (pf && !lits_rule(&li, k))
+				continue;
+			if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 				continue;
 			if (!parsed) {
 				parsed = 1;
@@ -414,6 +540,7 @@ done:
 		trouble = 1;
 	}
 	free(lastpath);
+	lits_free(&li);
 	dd_reset(&dd);
 	findings_free(&fs);
 	rules_free(&rs);

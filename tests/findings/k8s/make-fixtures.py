@@ -258,11 +258,11 @@ fx("K8S-AUTH-008",
    [ev("list", "secrets", "default", user=sa("web", "frontend"), ua="python-requests/2.31.0", code=403),
     ev("list", "pods", "default", user=sa("web", "frontend"), ua="python-requests/2.31.0")])
 fx("K8S-AUTH-011",
-   [ev("get", "configmaps", "web", "settings", user=sa("web", "frontend", pod="frontend-1", cred="JTI=3b1f9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=["192.168.33.10"], ua="frontend/1.0"),
+   [ev("get", "secrets", "web", "app-token", user=sa("web", "frontend", pod="frontend-1", cred="JTI=3b1f9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=["192.168.33.10"], ua="frontend/1.0"),
     ev("list", "secrets", "web", user=sa("web", "frontend", pod="frontend-1", cred="JTI=3b1f9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=[ATTACKER], ua=CURL)],
-   [ev("get", "configmaps", "web", "settings", user=sa("web", "frontend", pod="frontend-1", cred="JTI=3b1f9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=["192.168.33.10"], ua="frontend/1.0"),
-    ev("get", "configmaps", "web", "settings", user=sa("web", "frontend", pod="frontend-1", cred="JTI=3b1f9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=["192.168.33.10"], ua="frontend/1.0"),
-    ev("get", "configmaps", "web", "settings", user=sa("web", "frontend", pod="frontend-2", cred="JTI=77aa9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=["192.168.40.11"], ua="frontend/1.0")])
+   [ev("get", "secrets", "web", "app-token", user=sa("web", "frontend", pod="frontend-1", cred="JTI=3b1f9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=["192.168.33.10"], ua="frontend/1.0"),
+    ev("get", "secrets", "web", "app-token", user=sa("web", "frontend", pod="frontend-1", cred="JTI=3b1f9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=["192.168.33.10"], ua="frontend/1.0"),
+    ev("get", "secrets", "web", "app-token", user=sa("web", "frontend", pod="frontend-2", cred="JTI=77aa9c2e-0d5a-4e7b-9c1d-2f3a4b5c6d7e"), ips=["192.168.40.11"], ua="frontend/1.0")])
 fx("K8S-NET-001",
    [ev("get", "secrets", "default", "db-creds", user=dev(), ips=["45.155.205.7"]),
     ev("list", "pods", "default", user=dev(), ips=["45.155.205.99", "10.0.1.5"])],
@@ -437,8 +437,8 @@ fx("K8S-ANOM-008",
    [ev("create", "selfsubjectaccessreviews", user=dev("mallory"), code=201, req=ssar("impersonate", "users"))],
    [ev("create", "selfsubjectaccessreviews", user=dev("mallory"), code=201, req=ssar("get", "configmaps"))])
 fx("K8S-BURST-003",
-   [ev("list", r, "default", user=dev("mallory"), t=8000 + i * 5) for i, r in enumerate(["namespaces", "nodes", "pods", "roles", "configmaps", "serviceaccounts"])],
-   [ev("list", r, "default", user=dev("mallory"), t=8000 + i * 30) for i, r in enumerate(["namespaces", "nodes", "pods", "roles", "configmaps", "serviceaccounts"])])
+   [ev("list", r, "default", user=dev("mallory"), t=8000 + i * 5) for i, r in enumerate(["namespaces", "pods", "roles", "configmaps", "serviceaccounts"])],
+   [ev("list", r, "default", user=dev("mallory"), t=8000 + i * 30) for i, r in enumerate(["namespaces", "pods", "roles", "configmaps", "serviceaccounts"])])
 fx("K8S-BURST-004",
    [ev("get" if i % 2 else "list", r, "kube-system", f"x{i}" if i % 2 else None, user=dev("mallory"), ips=[ATTACKER], t=9000 + i * 3,
        code=403 if i % 3 == 0 else 200) for i, r in enumerate(["secrets", "roles", "rolebindings", "clusterroles", "clusterrolebindings"] * 4)],
@@ -543,9 +543,6 @@ fx("K8S-SSRF-001",
 fx("K8S-SSRF-003",
    [spoof("169.254.169.254", 21000)],
    [spoof("10.0.12.5", 21000)])
-fx("K8S-SSRF-004",
-   [ev("patch", "nodes", None, "ip-192-168-12-34.us-west-2.compute.internal", sub="status", user=dev(), req={"status": {"addresses": [{"type": "InternalIP", "address": "169.254.169.254"}]}})],
-   [ev("patch", "nodes", None, "ip-192-168-12-34.us-west-2.compute.internal", sub="status", user=NODE, req={"status": {"conditions": []}})])
 fx("K8S-POD-020",
    [ev("create", "pods", "kube-system", None, user=NODE, code=201, req=pod("kube-system", "backdoor-ip-192-168-12-34.us-west-2.compute.internal", podspec("alpine:3.19"), annotations={"kubernetes.io/config.mirror": "6c0a3f2e", "kubernetes.io/config.source": "file"}))],
    [ev("create", "pods", "kube-system", None, user=sa("kube-system", "daemon-set-controller"), code=201, req=pod("kube-system", "kube-proxy-x7k2p", podspec("kube-proxy"), owner="kube-proxy"))])
