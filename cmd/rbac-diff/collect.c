@@ -427,6 +427,9 @@ access_change(struct rd *rd, k8a_event *ev, const char *name)
 
 /* ---- requests: granted vs used, exposure ---- */
 
+static int parse_reason(const char *reason, char *via, size_t vsz, char *subj, size_t ssz, char *bk, size_t bksz,
+	char *bn, size_t bnsz, char *rk, size_t rksz, char *rn, size_t rnsz);
+
 static int
 has_group(json_t *groups, const char *g)
 {
@@ -478,6 +481,14 @@ count_use(struct rd *rd, k8a_event *ev, const char *user, json_t *groups)
 		u = json_pack("{s:i,s:i,s:I,s:I}", "ok", 0, "denied", 0, "first", (json_int_t)t, "last", (json_int_t)t);
 		if (u == NULL || json_object_set_new(rd->used, key, u) != 0)
 			return;
+	}
+	if (json_object_get(u, "observed") == NULL) {
+		char via[400], subj[400], bk[64], bn[300], rk[64], rn[300];
+		const char *dec = k8a_event_str(ev, K8A_F_DECISION);
+		if (dec && strcmp(dec, "allow") == 0 &&
+		    parse_reason(k8a_event_str(ev, K8A_F_REASON), via, sizeof(via), subj, sizeof(subj), bk, sizeof(bk), bn,
+			    sizeof(bn), rk, sizeof(rk), rn, sizeof(rn)) == 0)
+			rd_set_str(u, "observed", via);
 	}
 	if (code == 0 || (code >= 200 && code < 400))
 		json_object_set_new(u, "ok", json_integer(json_integer_value(json_object_get(u, "ok")) + 1));
@@ -639,6 +650,41 @@ ns_name(const char *v, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", v);
 }
 
+/* The RBAC authorizer's reason, "RBAC: allowed by KIND \"NAME\" of
+ * KIND \"ROLE\" to KIND \"SUBJECT\"", read into the binding (via, as
+ * "ClusterRoleBinding/NAME" or "RoleBinding/NS/NAME") and the subject
+ * (as the items write it).  0 when it is one. */
+static int
+parse_reason(const char *reason, char *via, size_t vsz, char *subj, size_t ssz, char *bk, size_t bksz,
+	char *bn, size_t bnsz, char *rk, size_t rksz, char *rn, size_t rnsz)
+{
+	const char *p;
+	char sk[64], sn[300], tmp[300];
+
+	if (reason == NULL || strncmp(reason, "RBAC: allowed by ", 17) != 0)
+		return -1;
+	p = reason + 17;
+	if (kind_name(&p, bk, bksz, bn, bnsz) != 0 || strncmp(p, " of ", 4) != 0)
+		return -1;
+	p += 4;
+	if (kind_name(&p, rk, rksz, rn, rnsz) != 0 || strncmp(p, " to ", 4) != 0)
+		return -1;
+	p += 4;
+	if (kind_name(&p, sk, sizeof(sk), sn, sizeof(sn)) != 0)
+		return -1;
+	if (strcmp(bk, "RoleBinding") == 0) {
+		ns_name(bn, tmp, sizeof(tmp));
+		snprintf(via, vsz, "RoleBinding/%s", tmp);
+	} else
+		snprintf(via, vsz, "%s/%s", bk, bn);
+	if (strcmp(sk, "ServiceAccount") == 0) {
+		ns_name(sn, tmp, sizeof(tmp));
+		snprintf(subj, ssz, "ServiceAccount:%s", tmp);
+	} else
+		snprintf(subj, ssz, "%s:%s", sk, sn);
+	return 0;
+}
+
 static int
 request_matches(struct rd *rd, k8a_event *ev)
 {
@@ -678,33 +724,15 @@ request_matches(struct rd *rd, k8a_event *ev)
 static void
 observe(struct rd *rd, k8a_event *ev)
 {
-	const char *reason = k8a_event_str(ev, K8A_F_REASON), *dec = k8a_event_str(ev, K8A_F_DECISION), *p;
-	char bk[64], bn[300], rk[64], rn[300], sk[64], sn[300], key[1200], via[400], subj[400], tmp[300];
+	const char *reason = k8a_event_str(ev, K8A_F_REASON), *dec = k8a_event_str(ev, K8A_F_DECISION);
+	char bk[64], bn[300], rk[64], rn[300], key[1200], via[400], subj[400];
 	int64_t t = k8a_event_time(ev);
 	json_t *o;
 
-	if (dec == NULL || strcmp(dec, "allow") != 0 || reason == NULL ||
-	    strncmp(reason, "RBAC: allowed by ", 17) != 0 || !request_matches(rd, ev))
+	if (dec == NULL || strcmp(dec, "allow") != 0 || !request_matches(rd, ev) ||
+	    parse_reason(reason, via, sizeof(via), subj, sizeof(subj), bk, sizeof(bk), bn, sizeof(bn), rk,
+		    sizeof(rk), rn, sizeof(rn)) != 0)
 		return;
-	p = reason + 17;
-	if (kind_name(&p, bk, sizeof(bk), bn, sizeof(bn)) != 0 || strncmp(p, " of ", 4) != 0)
-		return;
-	p += 4;
-	if (kind_name(&p, rk, sizeof(rk), rn, sizeof(rn)) != 0 || strncmp(p, " to ", 4) != 0)
-		return;
-	p += 4;
-	if (kind_name(&p, sk, sizeof(sk), sn, sizeof(sn)) != 0)
-		return;
-	if (strcmp(bk, "RoleBinding") == 0) {
-		ns_name(bn, tmp, sizeof(tmp));
-		snprintf(via, sizeof(via), "RoleBinding/%s", tmp);
-	} else
-		snprintf(via, sizeof(via), "%s/%s", bk, bn);
-	if (strcmp(sk, "ServiceAccount") == 0) {
-		ns_name(sn, tmp, sizeof(tmp));
-		snprintf(subj, sizeof(subj), "ServiceAccount:%s", tmp);
-	} else
-		snprintf(subj, sizeof(subj), "%s:%s", sk, sn);
 	snprintf(key, sizeof(key), "%s\t%s", via, subj);
 	if ((o = json_object_get(rd->seen_allowed, key)) == NULL) {
 		char role[400];

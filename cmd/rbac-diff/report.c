@@ -1227,6 +1227,7 @@ rd_report_gvu(struct rd *rd)
 				set_time(o, "first", json_integer_value(json_object_get(u, "first")));
 				set_time(o, "last", json_integer_value(json_object_get(u, "last")));
 				rd_set_str(o, "granted_by", cover && cover[i] ? cover[i] : masters ? "system:masters" : NULL);
+				rd_set_str(o, "authorizer_named", jstr(u, "observed"));
 				rd_json_line(o);
 				json_decref(o);
 			} else {
@@ -1238,7 +1239,14 @@ rd_report_gvu(struct rd *rd)
 				tab();
 				rd_put_time(stdout, json_integer_value(json_object_get(u, "last")));
 				tab();
-				cell(cover && cover[i] ? cover[i] : masters ? "system:masters" : "(no grant seen)");
+				if (cover && cover[i])
+					cell(cover[i]);
+				else if (jstr(u, "observed")) {
+					char ob[600];
+					snprintf(ob, sizeof(ob), "(observed) %s", jstr(u, "observed"));
+					cell(ob);
+				} else
+					cell(masters ? "system:masters" : "(no grant seen)");
 				fputc('\n', stdout);
 			}
 		}

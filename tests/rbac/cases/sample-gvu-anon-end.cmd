@@ -1,0 +1,1 @@
+--granted-vs-used system:anonymous $C
