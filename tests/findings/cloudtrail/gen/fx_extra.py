@@ -42,3 +42,25 @@ def fixtures():
     F = _orig_extra()
     F.update(_iplists())
     return F
+
+def _distros():
+    at('2026-11-18T23:40:00Z')
+    who = user('dev-jsmith', key='AKIAXC2JH7NQR4D7WZ3M')
+    parrot = 'aws-cli/1.32.40 Python/3.11.2 Linux/6.5.0-13parrot1-amd64 botocore/1.34.40'
+    parrot2 = 'aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-13parrot1-amd64 exe/x86_64.parrot.6 prompt/off command/iam.list-roles'
+    pentoo = 'aws-cli/2.13.5 Python/3.11.4 Linux/6.4.9-pentoo exe/x86_64.gentoo.2 prompt/off command/sts.get-caller-identity'
+    kali = 'Boto3/1.34.46 md/Botocore#1.34.46 ua/2.0 os/linux#6.6.9-amd64 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.46 Linux/6.6.9-kali1-amd64'
+    def c(name, ua, src='sts.amazonaws.com', rp=None):
+        return ev(src, name, rp, None, who=who, ua=ua, ro=True, ip='198.51.100.77')
+    return {
+        'CT-ID-012': ([c('GetCallerIdentity', parrot), c('ListRoles', parrot2, 'iam.amazonaws.com', {})],
+                      [c('GetCallerIdentity', kali), c('GetCallerIdentity', pentoo), c('GetCallerIdentity', CLI.format(cmd='sts.get-caller-identity'))]),
+        'CT-ID-013': ([c('GetCallerIdentity', pentoo)],
+                      [c('GetCallerIdentity', parrot), c('GetCallerIdentity', kali)]),
+    }
+
+_orig_extra2 = fixtures
+def fixtures():
+    F = _orig_extra2()
+    F.update(_distros())
+    return F

@@ -93,8 +93,9 @@ def fixtures():
     F['CT-ID-002'] = (
         [ev('sts.amazonaws.com', 'GetCallerIdentity', None, None, who=dev, ua=kali, ro=True, ip='198.51.100.77'),
          ev(iam, 'ListUsers', {}, None, who=dev, ua=kali2, ro=True, ip='198.51.100.77'),
-         ev(s3, 'ListBuckets', {"Host": "s3.amazonaws.com"}, None, who=dev, ua=parrot, ro=True)],
-        [ev('sts.amazonaws.com', 'GetCallerIdentity', None, None, who=dev, ro=True),
+         ],
+        [ev(s3, 'ListBuckets', {"Host": "s3.amazonaws.com"}, None, who=dev, ua=parrot, ro=True),
+         ev('sts.amazonaws.com', 'GetCallerIdentity', None, None, who=dev, ro=True),
          ev(s3, 'GetObject', {"bucketName": "kalika-media", "key": "x.png"}, None, who=dev, ua=BOTO, ro=True, category='Data')])
     F['CT-ID-003'] = (
         [ev('sts.amazonaws.com', 'GetCallerIdentity', None, None, who=dev, ua='TruffleHog', ro=True, ip='198.51.100.77'),
