@@ -499,31 +499,32 @@ same_texts(json_t *a, json_t *b)
 	return 1;
 }
 
-/* Whether the first successful change of an object after --from created it. */
-static int
-first_is_creation(struct rd *rd, const char *key)
+/* For each object, whether its first successful change after --from
+ * created it (key -> true/false), in one pass. */
+static json_t *
+first_changes(struct rd *rd)
 {
+	json_t *m = json_object();
 	size_t i;
 
 	for (i = 0; i < rd->nch; i++) {
 		struct rd_change *c = rd->ch[i];
 		char *k;
-		int same;
 		if (!c->ok || c->t <= rd->from)
 			continue;
-		k = rd_key(c->kind, c->ns, c->name);
-		same = k && strcmp(k, key) == 0;
+		if ((k = rd_key(c->kind, c->ns, c->name)) == NULL)
+			continue;
+		if (json_object_get(m, k) == NULL)
+			json_object_set_new(m, k, json_boolean(c->before_known && c->before == NULL));
 		free(k);
-		if (same)
-			return c->before_known && c->before == NULL;
 	}
-	return 0;
+	return m;
 }
 
 int
 rd_report_fromto(struct rd *rd)
 {
-	json_t *a, *b, *all;
+	json_t *a, *b, *all, *firsts;
 	const char **keys, *k;
 	json_t *v;
 	size_t n, i;
@@ -539,6 +540,7 @@ rd_report_fromto(struct rd *rd)
 	json_object_foreach(b, k, v)
 		json_object_set(all, k, v);
 	keys = sorted_keys(all, &n);
+	firsts = first_changes(rd);
 	if (rd->header && !rd->json)
 		puts("kind\tnamespace/name\tchanges\tdangerous");
 	for (i = 0; i < n; i++) {
@@ -550,7 +552,7 @@ rd_report_fromto(struct rd *rd)
 		size_t j;
 		json_t *x;
 
-		if (ea == NULL && !first_is_creation(rd, keys[i]))
+		if (ea == NULL && !json_is_true(json_object_get(firsts, keys[i])))
 			known_a = 0, unseen = 1; /* first met after --from, by a change that was not its creation */
 		if (known_a && known_b && same_texts(ia ? ia : empty, ib ? ib : empty)) {
 			json_decref(empty), json_decref(dang), json_decref(added), json_decref(removed);
@@ -605,6 +607,7 @@ rd_report_fromto(struct rd *rd)
 	json_decref(a);
 	json_decref(b);
 	json_decref(all);
+	json_decref(firsts);
 	return any ? FE_EXIT_OK : FE_EXIT_NONE;
 }
 
