@@ -186,7 +186,7 @@ def fixtures():
     iam = 'iam.amazonaws.com'
     F['CT-LOG-027'] = (
         [ev(iam, 'PutUserPolicy', {"omitted": True, "originalSize": 131184, "reason": "requestParameters too large"}, None, who=atk),
-         ev(iam, 'CreatePolicyVersion', {"omitted": True, "originalSize": 98304, "reason": "requestParameters too large"}, None, who=atk)],
+         ev(iam, 'CreatePolicyVersion', {"omitted": "true", "originalSize": "131076", "reason": "requestParameters too large"}, None, who=atk)],
         [ev(iam, 'PutUserPolicy', {"userName": "ci", "policyName": "ecr-push", "policyDocument": pdoc([{"Effect": "Allow", "Action": ["ecr:PutImage"], "Resource": "*"}])}, None, who=adm),
          ev('cloudformation.amazonaws.com', 'CreateStack', {"omitted": True, "originalSize": 262144, "reason": "requestParameters too large"}, None, who=adm)])
     br = 'bedrock.amazonaws.com'
