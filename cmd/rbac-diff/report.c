@@ -896,13 +896,48 @@ subject_is(struct rd *rd, json_t *s, const char *bns, const char *who, const cha
 	return 0;
 }
 
+/* A small YAML writer for the objects --suggest builds: maps in block
+ * style, lists of scalars in flow style, strings JSON-quoted (so always
+ * valid YAML and escaped). */
 static void
-yaml_str(const char *s)
+yaml_map(json_t *o, int indent, int dash)
 {
-	json_t *v = json_string(s ? s : "");
+	const char *k;
+	json_t *v;
+	int first = 1;
 
-	json_dumpf(v ? v : json_string(""), stdout, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-	json_decref(v);
+	json_object_foreach(o, k, v) {
+		if (first && dash)
+			printf("%*s- ", indent - 2, "");
+		else
+			printf("%*s", indent, "");
+		first = 0;
+		printf("%s:", k);
+		if (json_is_object(v)) {
+			putchar('\n');
+			yaml_map(v, indent + 2, 0);
+		} else if (json_is_array(v) && json_is_object(json_array_get(v, 0))) {
+			size_t i;
+			json_t *x;
+			putchar('\n');
+			json_array_foreach(v, i, x)
+				yaml_map(x, indent + 2, 1);
+		} else if (json_is_array(v)) {
+			size_t i;
+			json_t *x;
+			printf(" [");
+			json_array_foreach(v, i, x) {
+				if (i)
+					printf(", ");
+				json_dumpf(x, stdout, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+			}
+			printf("]\n");
+		} else {
+			putchar(' ');
+			json_dumpf(v, stdout, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+			putchar('\n');
+		}
+	}
 }
 
 static void
@@ -954,10 +989,12 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 				json_array_append_new(rules, json_string(f[0]));
 		}
 	}
-	printf("# least-privilege RBAC for ");
-	fe_put(stdout, who);
-	printf(", from the requests that succeeded in the logs\n");
-	for (i = 0; i < nu; i++) {
+	if (!rd->json) {
+		printf("# least-privilege RBAC for ");
+		fe_put(stdout, who);
+		printf(", from the requests that succeeded in the logs\n");
+	}
+	for (i = 0; i < nu && !rd->json; i++) {
 		json_t *u = json_object_get(rd->used, ukeys[i]);
 		char buf[1024], *f[4] = { NULL, NULL, NULL, NULL }, *p;
 		int k;
@@ -989,105 +1026,96 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 	{
 		size_t nr, j;
 		const char **rkeys = sorted_keys(roles, &nr);
+		json_t *items = json_array();
 		for (j = 0; j < nr; j++) {
 			size_t nrules, m;
 			const char **rulekeys;
 			int cluster = rkeys[j][0] == '\0';
 			char name[700];
+			json_t *role, *binding, *md, *rl = json_array(), *merged = json_object(), *vv, *x, *subj;
+			const char *rk2;
 			ns = rkeys[j];
 			r = json_object_get(roles, ns);
 			snprintf(name, sizeof(name), "rbac-diff:%s", who);
-			printf("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: %s\nmetadata:\n  name: ",
-				cluster ? "ClusterRole" : "Role");
-			yaml_str(name);
-			if (!cluster) {
-				printf("\n  namespace: ");
-				yaml_str(ns);
-			}
-			printf("\nrules:\n");
 			/* Merge rules that share the API group and the verbs. */
-			{
-				json_t *merged = json_object(), *vv, *x;
-				const char *rk2;
-				json_object_foreach(r, rk2, vv) {
-					const char *tabp = strchr(rk2, '\t');
-					struct sb key = { 0 };
-					size_t v;
-					json_t *list;
-					char grp[300];
-					snprintf(grp, sizeof(grp), "%.*s", (int)(tabp - rk2), rk2);
-					sb_add(&key, grp);
-					sb_add(&key, "\t");
-					json_array_foreach(vv, v, x) {
-						if (v)
-							sb_add(&key, ",");
-						sb_add(&key, json_string_value(x));
-					}
-					if ((list = json_object_get(merged, sb_str(&key))) == NULL) {
-						list = json_array();
-						json_object_set_new(merged, sb_str(&key), list);
-					}
-					json_array_append_new(list, json_string(tabp + 1));
-					free(key.s);
+			json_object_foreach(r, rk2, vv) {
+				const char *tabp = strchr(rk2, '\t');
+				struct sb key = { 0 };
+				size_t v;
+				json_t *list;
+				char grp[300];
+				snprintf(grp, sizeof(grp), "%.*s", (int)(tabp - rk2), rk2);
+				sb_add(&key, grp);
+				sb_add(&key, "\t");
+				json_array_foreach(vv, v, x) {
+					if (v)
+						sb_add(&key, ",");
+					sb_add(&key, json_string_value(x));
 				}
-				rulekeys = sorted_keys(merged, &nrules);
-				for (m = 0; m < nrules; m++) {
-					const char *tabp = strchr(rulekeys[m], '\t'), *vp;
-					json_t *names = json_object_get(merged, rulekeys[m]);
-					size_t v;
-					char grp[300], verb[128];
-					snprintf(grp, sizeof(grp), "%.*s", (int)(tabp - rulekeys[m]), rulekeys[m]);
-					printf(strcmp(grp, "url") == 0 ? "- nonResourceURLs: [" : "- apiGroups: [");
-					if (strcmp(grp, "url") != 0) {
-						yaml_str(grp);
-						printf("]\n  resources: [");
-					}
-					json_array_foreach(names, v, x) {
-						if (v)
-							printf(", ");
-						yaml_str(json_string_value(x));
-					}
-					printf("]\n  verbs: [");
-					for (vp = tabp + 1, v = 0; *vp; v++) {
-						size_t n = strcspn(vp, ",");
-						snprintf(verb, sizeof(verb), "%.*s", (int)n, vp);
-						if (v)
-							printf(", ");
-						yaml_str(verb);
-						vp += n;
-						if (*vp == ',')
-							vp++;
-					}
-					printf("]\n");
+				if ((list = json_object_get(merged, sb_str(&key))) == NULL) {
+					list = json_array();
+					json_object_set_new(merged, sb_str(&key), list);
 				}
-				free((void *)rulekeys);
-				rulekeys = NULL;
-				json_decref(merged);
+				json_array_append_new(list, json_string(tabp + 1));
+				free(key.s);
+			}
+			rulekeys = sorted_keys(merged, &nrules);
+			for (m = 0; m < nrules; m++) {
+				const char *tabp = strchr(rulekeys[m], '\t'), *vp;
+				json_t *rule = json_object(), *verbs = json_array();
+				char grp[300], verb[128];
+				snprintf(grp, sizeof(grp), "%.*s", (int)(tabp - rulekeys[m]), rulekeys[m]);
+				if (strcmp(grp, "url") == 0)
+					json_object_set(rule, "nonResourceURLs", json_object_get(merged, rulekeys[m]));
+				else {
+					json_object_set_new(rule, "apiGroups", json_pack("[s]", grp));
+					json_object_set(rule, "resources", json_object_get(merged, rulekeys[m]));
+				}
+				for (vp = tabp + 1; *vp;) {
+					size_t n = strcspn(vp, ",");
+					snprintf(verb, sizeof(verb), "%.*s", (int)n, vp);
+					json_array_append_new(verbs, json_string(verb));
+					vp += n;
+					if (*vp == ',')
+						vp++;
+				}
+				json_object_set_new(rule, "verbs", verbs);
+				json_array_append_new(rl, rule);
 			}
 			free((void *)rulekeys);
-			printf("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: %s\nmetadata:\n  name: ",
-				cluster ? "ClusterRoleBinding" : "RoleBinding");
-			yaml_str(name);
-			if (!cluster) {
-				printf("\n  namespace: ");
-				yaml_str(ns);
+			json_decref(merged);
+			md = json_object();
+			rd_set_str(md, "name", name);
+			if (!cluster)
+				rd_set_str(md, "namespace", ns);
+			role = json_pack("{s:s,s:s,s:O,s:o}", "apiVersion", "rbac.authorization.k8s.io/v1",
+				"kind", cluster ? "ClusterRole" : "Role", "metadata", md, "rules", rl);
+			if (sa_ns)
+				subj = json_pack("{s:s,s:s,s:s}", "kind", "ServiceAccount", "name", sa_name, "namespace", sa_ns);
+			else {
+				subj = json_pack("{s:s,s:s}", "apiGroup", "rbac.authorization.k8s.io", "kind", "User");
+				rd_set_str(subj, "name", who);
 			}
-			printf("\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: %s\n  name: ",
-				cluster ? "ClusterRole" : "Role");
-			yaml_str(name);
-			if (sa_ns) {
-				printf("\nsubjects:\n- kind: ServiceAccount\n  name: ");
-				yaml_str(sa_name);
-				printf("\n  namespace: ");
-				yaml_str(sa_ns);
-				printf("\n");
-			} else {
-				printf("\nsubjects:\n- apiGroup: rbac.authorization.k8s.io\n  kind: User\n  name: ");
-				yaml_str(who);
-				printf("\n");
-			}
+			binding = json_pack("{s:s,s:s,s:o,s:{s:s,s:s,s:s},s:[o]}", "apiVersion", "rbac.authorization.k8s.io/v1",
+				"kind", cluster ? "ClusterRoleBinding" : "RoleBinding", "metadata", md,
+				"roleRef", "apiGroup", "rbac.authorization.k8s.io", "kind", cluster ? "ClusterRole" : "Role",
+				"name", name, "subjects", subj);
+			json_array_append_new(items, role);
+			json_array_append_new(items, binding);
 		}
 		free((void *)rkeys);
+		if (rd->json) {
+			json_t *list = json_pack("{s:s,s:s,s:o}", "apiVersion", "v1", "kind", "List", "items", items);
+			rd_json_line(list);
+			json_decref(list);
+		} else {
+			json_t *it;
+			json_array_foreach(items, j, it) {
+				printf("---\n");
+				yaml_map(it, 0, 0);
+			}
+			json_decref(items);
+		}
 	}
 	json_decref(roles);
 }

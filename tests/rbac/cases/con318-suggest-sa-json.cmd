@@ -1,0 +1,1 @@
+--json --granted-vs-used system:serviceaccount:default:ci-bot --suggest $S
