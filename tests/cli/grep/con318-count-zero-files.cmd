@@ -1,0 +1,1 @@
+-c -w 'verb=get' $S/con318/
