@@ -1,0 +1,1 @@
+-c -w 'user=system:kube-scheduler' $T/bad/cut-line.log
