@@ -716,6 +716,16 @@ rd_replay(struct rd *rd, int64_t upto)
 			access_apply(c, prev);
 		else
 			k8s_apply(c, prev);
+		/* Objects sent without metadata.namespace live in the request's. */
+		if (json_is_object(c->after) && c->ns && *c->ns && c->kind != RD_ACCESS) {
+			json_t *md = json_object_get(c->after, "metadata");
+			if (!json_is_object(md)) {
+				md = json_object();
+				json_object_set_new(c->after, "metadata", md);
+			}
+			if (json_string_value(json_object_get(md, "namespace")) == NULL)
+				rd_set_str(md, "namespace", c->ns);
+		}
 		c->items_before = rd_items(rd, c->kind, c->before);
 		c->items_after = rd_items(rd, c->kind, c->after);
 		if (strcmp(c->verb, "snapshot") == 0 && c->before) {
