@@ -289,6 +289,52 @@ for f in "$IN"/ct*; do
 done
 check cloudtrail - "$CT" eventName=AssumeRole "$IN/ct-records.json.gz"
 
+# ---- read-ahead ----
+# Streams whose decoded size passes a mebibyte are decoded on a second
+# thread (K8SAUDIT_READAHEAD); the answers, the diagnostics and where they
+# point must be the same with and without it, for whole, truncated and
+# damaged streams and for archive members.
+mkdir -p ra
+for i in 1 2 3; do
+	for f in "$top_srcdir"/samples/con318/eks-audit/exportedlogs/*/kube-apiserver-audit-*/000000.gz; do
+		gzip -dc "$f" | sed -e 's/^[^ ]* //' -e "s/\"auditID\":\"[0-9a-f]/\"auditID\":\"$i/"
+	done
+done >ra/big.jsonl
+gzip -1n <ra/big.jsonl >ra/big.jsonl.gz
+n=$(wc -c <ra/big.jsonl.gz)
+head -c $((n * 3 / 5)) ra/big.jsonl.gz >ra/big-cut.jsonl.gz
+{ head -c $((n - 8)) ra/big.jsonl.gz; printf '\377\377\377\377'; tail -c 4 ra/big.jsonl.gz; } >ra/big-crc.jsonl.gz
+(cd ra && tar -cf - big.jsonl.gz big-cut.jsonl.gz big.jsonl) | gzip -1n >ra/big.tar.gz
+if t_have zstd; then
+	zstd -q -3 <ra/big.jsonl >ra/big.jsonl.zst
+	n=$(wc -c <ra/big.jsonl.zst)
+	head -c $((n / 2)) ra/big.jsonl.zst >ra/big-cut.jsonl.zst
+fi
+want=$("$GREP" -c ra/big.jsonl)
+for f in ra/big.jsonl.gz ra/big.jsonl.zst; do
+	[ -f "$f" ] || continue
+	got=$("$GREP" -c "$f" 2>"$TMP/err")
+	result "read-ahead/$(basename "$f") -c" "$got" "$want" "$TMP/err"
+done
+for f in ra/big*.gz ra/big*.zst; do
+	[ -f "$f" ] || continue
+	for args in "-c" "--json" "-w user=system:anonymous --fields time,verb,location" "--keep-stages -c -w verb=watch"; do
+		# shellcheck disable=SC2086
+		"$GREP" $args "$f" >"$TMP/ra1" 2>&1
+		echo "exit $?" >>"$TMP/ra1"
+		# shellcheck disable=SC2086
+		K8SAUDIT_READAHEAD=0 "$GREP" $args "$f" >"$TMP/ra0" 2>&1
+		echo "exit $?" >>"$TMP/ra0"
+		if cmp -s "$TMP/ra0" "$TMP/ra1"; then
+			t_ok "read-ahead/$(basename "$f") $args: same as K8SAUDIT_READAHEAD=0"
+		else
+			t_fail "read-ahead/$(basename "$f") $args" "differs from K8SAUDIT_READAHEAD=0"
+			t_diff "$TMP/ra0" "$TMP/ra1" | cut -c1-200
+		fi
+	done
+done
+rm -rf ra
+
 # All framings at once, as a directory: every file is counted once.
 got=$("$GREP" -c -h "$IN")
 result "directory of every framing -c -h" "$got" $(( (18 * ($(ls "$IN" | grep -c '^k8s'))) + 14 * $(ls "$IN" | grep -c '^ct') ))
