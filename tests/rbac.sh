@@ -11,6 +11,8 @@
 #      tests/rbac/cases/<case>.out  expected standard output (default: empty)
 #      tests/rbac/cases/<case>.err  expected standard error (default: empty)
 #      tests/rbac/cases/<case>.rc   expected exit status (default: 0)
+#      tests/rbac/cases/<case>.stdin  one line: a file (from the top of the tree)
+#                                   to give as standard input (default: none)
 #    Cases whose command uses $D are skipped when ../shared/datasets is absent.
 #    Commands run in $top_srcdir, so paths in outputs are relative.
 #
@@ -86,7 +88,9 @@ for c in $list; do
 		;;
 	esac
 	eval "set -- $cmd"
-	"$RD" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	in=/dev/null
+	[ -f "$CASES/$c.stdin" ] && in=$(sed -n 1p "$CASES/$c.stdin")
+	"$RD" "$@" >"$TMP/out" 2>"$TMP/err" <"$in"
 	rc=$?
 	want_rc=0
 	[ -f "$CASES/$c.rc" ] && want_rc=$(cat "$CASES/$c.rc")
