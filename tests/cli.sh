@@ -19,6 +19,7 @@
 #   sh tests/cli.sh [CASE...]          run all cases, or those named (grep/exec-post)
 #   REGEN=1 sh tests/cli.sh [CASE...]  rewrite the expected files from the
 #                                      current output, showing what changed
+#                                      (cases in XFAIL only when named)
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$top_srcdir/tests/lib.sh"
 
@@ -126,6 +127,12 @@ run_case() { # tool-dir case-base
 	[ -f "$base.rc" ] && want_rc=$(cat "$base.rc")
 	got_rc=$(cat "$got/rc")
 
+	xf=$(grep "^$name[ 	]" "$XFAIL" 2>/dev/null | sed 's/^[^ 	]*[ 	]*//')
+	if [ -n "$REGEN" ] && [ -n "$xf" ] && [ -z "$named" ]; then
+		# its expected files say what should happen, not what does
+		t_skip "$name" "listed in tests/cli/XFAIL; name it to regenerate it"
+		return
+	fi
 	if [ -n "$REGEN" ]; then
 		changed=
 		for f in out err; do
@@ -151,7 +158,6 @@ run_case() { # tool-dir case-base
 	cmp -s "$want_out" "$got/out" || bad="$bad stdout"
 	cmp -s "$want_err" "$got/err" || bad="$bad stderr"
 	[ "$got_rc" = "$want_rc" ] || bad="$bad exit-status($got_rc, want $want_rc)"
-	xf=$(grep "^$name[ 	]" "$XFAIL" 2>/dev/null | sed 's/^[^ 	]*[ 	]*//')
 	if [ -z "$bad" ]; then
 		if [ -n "$xf" ]; then
 			t_fail "$name" "passes but is listed in tests/cli/XFAIL; remove it there"
@@ -171,7 +177,9 @@ run_case() { # tool-dir case-base
 	cmp -s "$want_err" "$got/err" || t_diff "$want_err" "$got/err"
 }
 
+named=
 if [ $# -gt 0 ]; then
+	named=1
 	for c in "$@"; do
 		c=${c%.cmd}
 		if [ -f "$CLI/$c.cmd" ]; then
