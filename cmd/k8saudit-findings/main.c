@@ -3,6 +3,7 @@
  * k8saudit-findings: detections over Kubernetes audit logs and CloudTrail.
  * Rules are data (k8saudit-rules(5)); a few stateful ones are in corr.c.
  */
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,8 +178,26 @@ union_prefilter(const struct ruleset *rs)
 			strv_free(&all);
 			return NULL;
 		}
-		for (j = 0; l[j]; j++)
-			strv_push(&all, l[j]);
+		for (j = 0; l[j]; j++) {
+			/* '"' is in every JSON record: an alternation with literals
+			 * that start with it is slow.  Scan for the text between
+			 * the quotes; lits_scan() checks the quotes. */
+			const char *c = l[j];
+			size_t len = strlen(c);
+			char *core;
+			if (len > 2 && c[0] == '"')
+				c++, len--;
+			if (len > 1 && c[len - 1] == '"')
+				len--;
+			if ((core = strndup(c, len)) != NULL) {
+				size_t m;
+				for (m = 0; m < all.n && strcmp(all.v[m], core) != 0; m++)
+					;
+				if (m == all.n)
+					strv_push(&all, core);
+				free(core);
+			}
+		}
 	}
 	if (all.n)
 		pf = k8a_prefilter_new((const char *const *)all.v);
@@ -193,13 +212,89 @@ union_prefilter(const struct ruleset *rs)
  * starts is a JSON escape of a literal byte (see k8a_prefilter_find), and
  * then every rule is a candidate, so the check stays exact. */
 struct litindex {
-	char **lit;
+	char **lit;       /* the literal without enclosing quotes */
 	size_t *len, nlit;
+	unsigned char *lq, *tq; /* a '"' must precede / follow it */
 	size_t **rule_lits, *rule_nlits; /* per rule; rule_nlits SIZE_MAX: no literals */
 	size_t nrules;
 	unsigned char *found;
 	int all;
+	/* the scanner: each literal is found through one of its trigrams */
+	uint64_t bits[64];        /* 4096-bit table of trigram hashes in use */
+	size_t *bucket_start;     /* per hash (4097 entries): range in bucket */
+	size_t *bucket;           /* literal ids, grouped by hash */
+	size_t *anchor;           /* offset of the literal's trigram */
+	unsigned char litbyte[256]; /* bytes occurring in literals */
+	size_t minlen;
 };
+
+static unsigned
+tri(const unsigned char *p)
+{
+	return ((unsigned)p[0] * 0x9e5u ^ (unsigned)p[1] * 0x3b1u ^ (unsigned)p[2] * 0x71u) & 4095u;
+}
+
+/* How common a byte is in JSON audit records (rough): the anchor of a
+ * literal is its trigram of least common bytes. */
+static int
+commonness(unsigned char c)
+{
+	if (c == '"' || c == ':' || c == ',' || c == ' ')
+		return 9;
+	if (strchr("etaoinsr", c))
+		return 6;
+	if (strchr("lcdumhpgfy", c))
+		return 4;
+	if (c >= 'a' && c <= 'z')
+		return 2;
+	return 1;
+}
+
+static void
+lits_build_scanner(struct litindex *li)
+{
+	size_t i, j, *count;
+
+	li->anchor = calloc(li->nlit ? li->nlit : 1, sizeof(size_t));
+	li->bucket = calloc(li->nlit ? li->nlit : 1, sizeof(size_t));
+	li->bucket_start = calloc(4097, sizeof(size_t));
+	count = calloc(4097, sizeof(size_t));
+	if (!li->anchor || !li->bucket || !li->bucket_start || !count) {
+		free(count);
+		return;
+	}
+	li->minlen = SIZE_MAX;
+	for (i = 0; i < li->nlit; i++) {
+		int best = 1 << 30;
+		if (li->len[i] < li->minlen)
+			li->minlen = li->len[i];
+		for (j = 0; j < li->len[i]; j++)
+			li->litbyte[(unsigned char)li->lit[i][j]] = 1;
+		li->anchor[i] = 0;
+		for (j = 0; j + 3 <= li->len[i]; j++) {
+			const unsigned char *t = (const unsigned char *)li->lit[i] + j;
+			int c = commonness(t[0]) + commonness(t[1]) + commonness(t[2]);
+			if (c < best) {
+				best = c;
+				li->anchor[i] = j;
+			}
+		}
+		if (li->len[i] >= 3)
+			count[tri((const unsigned char *)li->lit[i] + li->anchor[i])]++;
+	}
+	for (i = 0; i < 4096; i++)
+		li->bucket_start[i + 1] = li->bucket_start[i] + count[i];
+	memset(count, 0, 4097 * sizeof(size_t));
+	for (i = 0; i < li->nlit; i++) {
+		unsigned h;
+		if (li->len[i] < 3)
+			continue;
+		h = tri((const unsigned char *)li->lit[i] + li->anchor[i]);
+		li->bucket[li->bucket_start[h] + count[h]++] = i;
+		li->bits[h >> 6] |= (uint64_t)1 << (h & 63);
+	}
+	free(count);
+}
 
 static size_t
 lit_id(struct litindex *li, const char *s)
@@ -208,20 +303,34 @@ lit_id(struct litindex *li, const char *s)
 	char **nl;
 	size_t *nlen;
 
+	size_t len = strlen(s);
+	int lq = 0, tq = 0;
+	unsigned char *q;
+
+	if (len > 2 && s[0] == '"')
+		s++, len--, lq = 1;
+	if (len > 1 && s[len - 1] == '"')
+		len--, tq = 1;
 	for (i = 0; i < li->nlit; i++)
-		if (strcmp(li->lit[i], s) == 0)
+		if (li->len[i] == len && memcmp(li->lit[i], s, len) == 0 && li->lq[i] == lq && li->tq[i] == tq)
 			return i;
-	nl = realloc(li->lit, (li->nlit + 1) * sizeof(*nl));
-	if (nl == NULL)
+	if ((nl = realloc(li->lit, (li->nlit + 1) * sizeof(*nl))) == NULL)
 		return SIZE_MAX;
 	li->lit = nl;
-	nlen = realloc(li->len, (li->nlit + 1) * sizeof(*nlen));
-	if (nlen == NULL)
+	if ((nlen = realloc(li->len, (li->nlit + 1) * sizeof(*nlen))) == NULL)
 		return SIZE_MAX;
 	li->len = nlen;
-	if ((li->lit[li->nlit] = strdup(s)) == NULL)
+	if ((q = realloc(li->lq, li->nlit + 1)) == NULL)
 		return SIZE_MAX;
-	li->len[li->nlit] = strlen(s);
+	li->lq = q;
+	if ((q = realloc(li->tq, li->nlit + 1)) == NULL)
+		return SIZE_MAX;
+	li->tq = q;
+	if ((li->lit[li->nlit] = strndup(s, len)) == NULL)
+		return SIZE_MAX;
+	li->len[li->nlit] = len;
+	li->lq[li->nlit] = (unsigned char)lq;
+	li->tq[li->nlit] = (unsigned char)tq;
 	return li->nlit++;
 }
 
@@ -249,25 +358,64 @@ lits_index(struct litindex *li, const struct ruleset *rs)
 		li->rule_nlits[k] = n;
 	}
 	li->found = calloc(li->nlit ? li->nlit : 1, 1);
+	lits_build_scanner(li);
 }
 
 static void
-lits_scan(struct litindex *li, const k8a_prefilter *pf, const char *raw, size_t n)
+mark(struct litindex *li, size_t i, const char *raw, size_t n, size_t at)
 {
-	size_t off = 0, at, i;
+	if (li->len[i] > n - at || memcmp(raw + at, li->lit[i], li->len[i]) != 0)
+		return;
+	if ((!li->lq[i] || (at > 0 && raw[at - 1] == '"')) &&
+	    (!li->tq[i] || (at + li->len[i] < n && raw[at + li->len[i]] == '"')))
+		li->found[i] = 1;
+}
 
-	li->all = li->found == NULL;
-	if (li->found)
-		memset(li->found, 0, li->nlit);
-	while (!li->all && off < n && (at = k8a_prefilter_find(pf, raw + off, n - off)) < n - off) {
-		int any = 0;
-		at += off;
-		for (i = 0; i < li->nlit; i++)
-			if (li->len[i] <= n - at && memcmp(raw + at, li->lit[i], li->len[i]) == 0)
-				any = li->found[i] = 1;
-		if (!any)
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static void
+lits_scan(struct litindex *li, const char *raw, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)raw;
+	const char *e;
+	size_t p, i, b;
+
+	li->all = li->found == NULL || li->bucket_start == NULL;
+	if (li->all)
+		return;
+	memset(li->found, 0, li->nlit);
+	/* A \u00XX escape of a byte some literal holds could hide a match:
+	 * then every rule is a candidate, as with k8a_prefilter_find(). */
+	for (e = raw; (e = memmem(e, n - (size_t)(e - raw), "\\u00", 4)) != NULL; e += 4) {
+		int hi, lo;
+		if ((size_t)(e - raw) + 6 > n)
+			break;
+		hi = hexval(e[4]);
+		lo = hexval(e[5]);
+		if (hi >= 0 && lo >= 0 && li->litbyte[hi * 16 + lo]) {
 			li->all = 1;
-		off = at + 1;
+			return;
+		}
+	}
+	for (i = 0; i < li->nlit; i++)
+		if (li->len[i] < 3 && li->len[i] > 0 && memmem(raw, n, li->lit[i], li->len[i]))
+			mark(li, i, raw, n, (size_t)((const char *)memmem(raw, n, li->lit[i], li->len[i]) - raw));
+	if (n < 3)
+		return;
+	for (p = 0; p + 3 <= n; p++) {
+		unsigned h = tri(u + p);
+		if (!(li->bits[h >> 6] & ((uint64_t)1 << (h & 63))))
+			continue;
+		for (b = li->bucket_start[h]; b < li->bucket_start[h + 1]; b++) {
+			i = li->bucket[b];
+			if (p >= li->anchor[i])
+				mark(li, i, raw, n, p - li->anchor[i]);
+		}
 	}
 }
 
@@ -295,10 +443,139 @@ lits_free(struct litindex *li)
 		free(li->rule_lits[i]);
 	free(li->lit);
 	free(li->len);
+	free(li->lq);
+	free(li->tq);
+	free(li->anchor);
+	free(li->bucket);
+	free(li->bucket_start);
 	free(li->rule_lits);
 	free(li->rule_nlits);
 	free(li->found);
 	memset(li, 0, sizeof(*li));
+}
+
+/* ---- user gates ----
+ * Most rules are about people or about one kind of identity: their
+ * expression says `and not user ^= "system:"` or `and user ^= "..."` at
+ * the top level.  The user name is read from the raw text (the "user"
+ * object's "username") and such rules are skipped without parsing when
+ * it cannot satisfy them.  When the name cannot be found the rules run. */
+struct gate {
+	struct strv neg; /* not user ^= X */
+	char *pos;       /* user ^= X */
+	int on;
+};
+
+static void
+gate_parse(struct gate *g, const char *w)
+{
+	int depth = 0;
+	char q = 0;
+	const char *p;
+
+	memset(g, 0, sizeof(*g));
+	for (p = w; *p; p++) {
+		if (q) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == q)
+				q = 0;
+			continue;
+		}
+		if (*p == '"' || *p == '\'') {
+			q = *p;
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		if (depth != 0)
+			continue;
+		if ((p == w || isspace((unsigned char)p[-1])) && (strncmp(p, "or", 2) == 0 || strncmp(p, "||", 2) == 0) &&
+		    (isspace((unsigned char)p[2]) || p[2] == '(')) {
+			strv_free(&g->neg);
+			free(g->pos);
+			g->pos = NULL;
+			return; /* a top-level "or": no gate */
+		}
+		if ((p == w || isspace((unsigned char)p[-1])) && strncmp(p, "user", 4) == 0 && isspace((unsigned char)p[4])) {
+			const char *a = p + 4, *b;
+			int neg = 0;
+			const char *back = p;
+			while (back > w && isspace((unsigned char)back[-1]))
+				back--;
+			if (back - w >= 3 && strncmp(back - 3, "not", 3) == 0 && (back - 3 == w || isspace((unsigned char)back[-4])))
+				neg = 1;
+			while (isspace((unsigned char)*a))
+				a++;
+			if (strncmp(a, "^=", 2) != 0)
+				continue;
+			for (a += 2; isspace((unsigned char)*a); a++)
+				;
+			if (*a != '"')
+				continue;
+			if ((b = strchr(a + 1, '"')) == NULL)
+				continue;
+			{
+				char *v = strndup(a + 1, (size_t)(b - a - 1));
+				if (v == NULL)
+					continue;
+				if (neg)
+					strv_push(&g->neg, v);
+				else if (g->pos == NULL)
+					g->pos = strdup(v);
+				free(v);
+			}
+		}
+	}
+	g->on = g->neg.n > 0 || g->pos != NULL;
+}
+
+/* The user name from the raw record: ptr/len, or 0 when not found. */
+static int
+raw_username(const char *raw, size_t n, const char **u, size_t *ul)
+{
+	const char *p = raw, *end = raw + n, *q;
+
+	while ((p = memmem(p, (size_t)(end - p), "\"user\"", 6)) != NULL) {
+		p += 6;
+		for (q = p; q < end && (*q == ' ' || *q == ':' || *q == '\t' || *q == '\n' || *q == '\r'); q++)
+			;
+		if (q < end && *q == '{')
+			break;
+	}
+	if (p == NULL)
+		return 0;
+	/* the first member of the user object, by Go's field order and by
+	 * sorted keys alike ("extra" < "groups" < "uid" < "username" would
+	 * put it last), so search the object for the key */
+	if ((p = memmem(p, (size_t)(end - p), "\"username\"", 10)) == NULL)
+		return 0;
+	for (p += 10; p < end && (*p == ' ' || *p == ':' || *p == '\t' || *p == '\n' || *p == '\r'); p++)
+		;
+	if (p >= end || *p != '"')
+		return 0;
+	for (q = ++p; q < end && *q != '"' && *q != '\\'; q++)
+		;
+	if (q >= end || *q == '\\')
+		return 0; /* escapes: let the expression decide */
+	*u = p;
+	*ul = (size_t)(q - p);
+	return 1;
+}
+
+static int
+gate_pass(const struct gate *g, const char *u, size_t ul)
+{
+	size_t i, l;
+
+	if (g->pos && (ul < (l = strlen(g->pos)) || memcmp(u, g->pos, l) != 0))
+		return 0;
+	for (i = 0; i < g->neg.n; i++)
+		if (ul >= (l = strlen(g->neg.v[i])) && memcmp(u, g->neg.v[i], l) == 0)
+			return 0;
+	return 1;
 }
 
 static int
@@ -353,6 +630,10 @@ main(int argc, char **argv)
 	uint64_t records = 0, seq = 0;
 	int oc, rc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
 	struct litindex li;
+	struct gate *gates = NULL;
+	const char *uname = NULL;
+	size_t ulen = 0;
+	int uknown;
 	size_t k;
 
 	fe_init(argv[0]);
@@ -451,10 +732,12 @@ main(int argc, char **argv)
 	/* The union of the literals skips records no rule can match, inside
 	 * the reader; for the others, one more scan tells which literals
 	 * occur, and so which rules are worth evaluating. */
-	if ((pf = union_prefilter(&rs)) != NULL) {
-		k8a_reader_set_prefilter(r, pf);
+	if ((pf = union_prefilter(&rs)) != NULL)
 		lits_index(&li, &rs);
-	}
+	if ((gates = calloc(rs.n ? rs.n : 1, sizeof(*gates))) != NULL)
+		for (k = 0; k < rs.n; k++)
+			if (rs.r[k]->enabled && rs.r[k]->source == K8A_SRC_K8S)
+				gate_parse(&gates[k], rs.r[k]->when_text);
 	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
 		struct snap *snap = NULL;
 		const char *raw, *path, *id;
@@ -484,13 +767,20 @@ main(int argc, char **argv)
 		}
 		raw = k8a_event_raw(ev, &n);
 		if (pf)
-			lits_scan(&li, pf, raw, n);
+			lits_scan(&li, raw, n);
+		uknown = -1;
 		for (k = 0; k < rs.n; k++) {
 			struct rule *ru = rs.r[k];
 			if (!ru->enabled)
 				continue;
 			if (pf && !lits_rule(&li, k))
 				continue;
+			if (gates && gates[k].on) {
+				if (uknown < 0)
+					uknown = raw_username(raw, n, &uname, &ulen);
+				if (uknown && !gate_pass(&gates[k], uname, ulen))
+					continue;
+			}
 			if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 				continue;
 			if (!parsed) {
@@ -541,6 +831,11 @@ done:
 	}
 	free(lastpath);
 	lits_free(&li);
+	for (k = 0; gates && k < rs.n; k++) {
+		strv_free(&gates[k].neg);
+		free(gates[k].pos);
+	}
+	free(gates);
 	dd_reset(&dd);
 	findings_free(&fs);
 	rules_free(&rs);
