@@ -1,0 +1,1 @@
+-h --exec --fields name,command $T/cli/grep/data/exec-hostile.jsonl
