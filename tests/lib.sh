@@ -3,10 +3,9 @@
 # Sets top_srcdir and top_builddir (absolute; defaults: the tree this file
 # is in), GREP (the k8saudit-grep under test) and TMP, a fresh scratch
 # directory $top_builddir/tests/tmp/<script>/<pid>/ removed on exit (kept
-# when KEEP is set).  Counts
-# results with t_ok, t_fail, t_skip; t_done prints the closing
-# "N passed, N failed, N skipped" line and exits 0, 1, or 77 when
-# everything was skipped.
+# when KEEP is set, for looking at).  Counts results with t_ok, t_fail and
+# t_skip; t_done prints the closing "N passed, N failed, N skipped" line
+# and exits 0, 1, or 77 when everything was skipped.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
