@@ -115,6 +115,11 @@ k8a_is_plain(const char *s, size_t n)
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		size_t ul;
+		if (c >= 0x80 && (ul = k8a_utf8_safe_len(s + i, n - i)) != 0) {
+			i += ul - 1;
+			continue;
+		}
 		if (c < 0x20 || c >= 0x7f || c == '\\')
 			return 0;
 	}

@@ -199,8 +199,12 @@ k8s_field(k8a_event *ev, json_t *o, enum k8a_field f)
 	case K8A_F_ACCOUNT:
 		if ((s = first(extra, "canonicalArn")) || (s = first(extra, "arn")))
 			return colon_field(ev, s, 5);
-		if ((s = sget(user, "uid")) && strstr(s, "authenticator"))
-			return colon_field(ev, s, 2);
+		if ((s = sget(user, "uid")) && strstr(s, "authenticator")) {
+			/* aws-iam-authenticator:<account>:<id>; scrubbed
+			 * clusters write "administrative" instead */
+			const char *a = colon_field(ev, s, 2);
+			return a && strlen(a) == 12 && strspn(a, "0123456789") == 12 ? a : NULL;
+		}
 		return NULL;
 	case K8A_F_IMPERSONATED: return sget(json_object_get(o, "impersonatedUser"), "username");
 	case K8A_F_SOURCE_IP: return json_string_value(json_array_get(ips, 0));

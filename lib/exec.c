@@ -63,7 +63,7 @@ shell_quote(const char *s, size_t n, struct k8a_buf *out)
 		if (c < 0x20 || c >= 0x7f)
 			binary = 1;
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("-_./=:,+@%", c)))
+		      (c != 0 && strchr("-_./=:,+@%", c))))
 			plain = 0;
 	}
 	if (plain) {
@@ -109,10 +109,20 @@ query_of(const char *uri, int *is_exec)
 	const char *q = strchr(uri, '?');
 	size_t plen = q ? (size_t)(q - uri) : strlen(uri);
 
+	size_t end, a;
+
 	*is_exec = 0;
-	if (plen >= 5 && memcmp(uri + plen - 5, "/exec", 5) == 0)
+	if (plen >= 5 && memcmp(uri + plen - 5, "/exec", 5) == 0) {
 		*is_exec = 1;
-	else if (!(plen >= 7 && memcmp(uri + plen - 7, "/attach", 7) == 0))
+		end = plen - 5;
+	} else if (plen >= 7 && memcmp(uri + plen - 7, "/attach", 7) == 0)
+		end = plen - 7;
+	else
+		return NULL;
+	/* .../pods/<name>/exec: not a pod that happens to be named exec */
+	for (a = end; a > 0 && uri[a - 1] != '/'; a--)
+		;
+	if (a == 0 || a == end || a < 6 || memcmp(uri + a - 6, "/pods/", 6) != 0)
 		return NULL;
 	return q ? q + 1 : "";
 }
@@ -196,3 +206,21 @@ k8a_exec_container(const char *uri, char *out, size_t outsz)
 	return n;
 }
 
+
+char *
+k8a_exec_command_dup(const char *uri)
+{
+	struct k8a_buf b = { 0 };
+	int is_exec;
+	const char *q;
+
+	if (uri == NULL || (q = query_of(uri, &is_exec)) == NULL || !is_exec)
+		return NULL;
+	if (k8a_buf_append(&b, "", 0) != 0)
+		return NULL;
+	if (params(q, "command", &b, 1, 0) <= 0) {
+		k8a_buf_free(&b);
+		return NULL;
+	}
+	return b.p;
+}

@@ -961,6 +961,12 @@ test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 	switch (p->op) {
 	case OP_EQ:
 	case OP_NE:
+		if (is_time && p->istm[0]) {
+			/* the same instant may be written with another offset */
+			int64_t t;
+			if (k8a_time_parse(s, sl, &t) == K8A_OK)
+				return t == p->tm[0];
+		}
 		return sl == strlen(p->vals[0]) && memcmp(s, p->vals[0], sl) == 0;
 	case OP_IN:
 		for (i = 0; i < p->nvals; i++)
@@ -1165,11 +1171,11 @@ eval_pred(const struct pred *p, k8a_event *ev)
 		return test_string(p, s, strlen(s), 0);
 	}
 	if (p->synth == S_COMMAND) {
-		/* the command line as k8saudit-grep --exec shows it */
-		s = k8a_event_str(ev, K8A_F_URI);
-		if (s == NULL || k8a_exec_command(s, buf, sizeof(buf)) <= 0)
-			return 0;
-		return test_string(p, buf, strlen(buf), 0);
+		/* the whole command line as k8saudit-grep --exec shows it */
+		char *cmd = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI));
+		int r = cmd ? test_string(p, cmd, strlen(cmd), 0) : 0;
+		free(cmd);
+		return r;
 	}
 	if (p->synth == S_CONTAINER) {
 		s = k8a_event_str(ev, K8A_F_URI);

@@ -197,11 +197,16 @@ refill(struct k8a_framer *f)
 		f->base += keep;
 	}
 	if (f->end == f->cap) {
-		size_t ncap = f->cap * 2;
+		/* The pinned record fills the buffer.  One byte past the
+		 * largest record is needed to see where it ends. */
+		size_t ncap;
 		char *nb;
-		if (f->cap >= f->limit + K8A_BLOCK)
+		if (f->end > f->limit)
 			return -2;
-		if ((nb = realloc(f->buf, ncap + 1)) == NULL)
+		ncap = f->cap > SIZE_MAX / 4 ? SIZE_MAX / 2 : f->cap * 2;
+		if (f->limit < SIZE_MAX && ncap > f->limit + 1)
+			ncap = f->limit + 1; /* > cap, since cap == end <= limit */
+		if (ncap <= f->cap || (nb = realloc(f->buf, ncap + 1)) == NULL)
 			return -2;
 		f->buf = nb;
 		f->cap = ncap;
@@ -343,6 +348,36 @@ first_key_is_container(const char *p, size_t n)
 	return 0;
 }
 
+/* Is a CloudTrail digest file's JSON at p?  Only the top-level members
+ * count: any record could carry these words in its values. */
+static int
+is_digest(const char *p, size_t n)
+{
+	size_t e = k8a_jscan_value(p, n);
+	const char *v;
+	size_t vn;
+
+	if (e == 0 || e == (size_t)-1 || p[0] != '{')
+		return 0;
+	return k8a_jscan_member(p, e, "digestStartTime", &v, &vn) == 1 &&
+	       k8a_jscan_member(p, e, "digestS3Object", &v, &vn) == 1 &&
+	       k8a_jscan_member(p, e, "Records", &v, &vn) != 1;
+}
+
+/* Is buf[at..] only blanks up to the newline nl (or the end of a stream
+ * without one)?  Then the value before `at` is alone on its line. */
+static int
+ends_line(struct k8a_framer *f, size_t at, const char *nl)
+{
+	size_t stop = nl ? (size_t)(nl - f->buf) : f->end;
+
+	if (nl == NULL && !f->eof)
+		return 0;
+	if (at > stop)
+		return 0;
+	return k8a_jscan_ws(f->buf, stop, at) == stop;
+}
+
 static int
 sniff(struct k8a_framer *f)
 {
@@ -380,9 +415,7 @@ sniff(struct k8a_framer *f)
 		f->skipped++;
 		return K8A_EOF;
 	}
-	if (memmem(f->buf + i, f->end - i, "\"digestStartTime\"", 17) &&
-	    memmem(f->buf + i, f->end - i, "\"digestS3Object\"", 16) &&
-	    !memmem(f->buf + i, f->end - i, "\"Records\"", 9)) {
+	if (is_digest(f->buf + i, f->end - i)) {
 		f->mode = M_DONE; /* CloudTrail digest file: no events */
 		f->skipped++;
 		return K8A_EOF;
@@ -422,11 +455,11 @@ sniff(struct k8a_framer *f)
 		return K8A_FAILED;
 	}
 	/* One object per line?  The first value must end its line and hold
-	 * no container member. */
+	 * no container member; or, when the first line is broken, the next
+	 * line must be such an object (a log whose first record was cut). */
 	e = k8a_jscan_value(f->buf + i, f->end - i);
 	nl = memchr(f->buf + i, '\n', f->end - i);
-	if (e != 0 && e != (size_t)-1 && (nl == NULL ? f->eof : (size_t)(nl - f->buf) >= i + e) &&
-	    (nl == NULL || k8a_jscan_ws(f->buf, (size_t)(nl - f->buf), i + e) == (size_t)(nl - f->buf))) {
+	if (e != 0 && e != (size_t)-1 && ends_line(f, i + e, nl)) {
 		const char *v;
 		size_t vn, k;
 		int container = 0;
@@ -438,6 +471,16 @@ sniff(struct k8a_framer *f)
 			size_t rn;
 			f->mode = M_LINES;
 			f->unwrap = unwrap_auto(f, f->buf + i, e, &rp, &rn) == 1;
+			return K8A_OK;
+		}
+	} else if (nl != NULL && (e == 0 || e == (size_t)-1 || !ends_line(f, i + e, nl))) {
+		size_t j = (size_t)(nl - f->buf) + 1, e2;
+		const char *nl2;
+		if (j < f->end && f->buf[j] == '{' &&
+		    (e2 = k8a_jscan_value(f->buf + j, f->end - j)) != 0 && e2 != (size_t)-1 &&
+		    ((nl2 = memchr(f->buf + j, '\n', f->end - j)) != NULL || f->eof) &&
+		    ends_line(f, j + e2, nl2) && !first_key_is_container(f->buf + j, e2)) {
+			f->mode = M_LINES;
 			return K8A_OK;
 		}
 	}
@@ -641,7 +684,7 @@ value_span(struct k8a_framer *f)
 		int r;
 		if (e == (size_t)-1)
 			return e;
-		if (e != 0 && (f->pos + e < f->end || f->eof || strchr("\"]}", f->buf[f->pos + e - 1])))
+		if (e != 0 && (f->pos + e < f->end || f->eof || (f->buf[f->pos + e - 1] != '\0' && strchr("\"]}", f->buf[f->pos + e - 1]))))
 			return e;
 		r = refill(f);
 		if (r == -2)
@@ -805,6 +848,8 @@ next_value(struct k8a_framer *f, struct k8a_rec *rec)
 					emit(f, rec, rp, rn, at, -1);
 					if (r < 0)
 						return K8A_WARN;
+					if (r == 1 && f->pf != NULL && k8a_prefilter_find(f->pf, rp, rn) == rn)
+						break;
 					if (r == 1)
 						return K8A_OK;
 				}

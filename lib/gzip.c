@@ -5,6 +5,7 @@
  * on the machines we measured, so it is used when configure found it.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@ struct gz_src {
 	int in_member; /* inside a member that has not finished */
 	int done;
 	int failed; /* an error is pending: reported after the data before it */
+	char failmsg[128];
 #ifdef HAVE_ISAL
 	struct inflate_state st;
 #else
@@ -84,8 +86,11 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 	struct gz_src *g = (struct gz_src *)s;
 	int f, ret;
 
-	if (g->failed)
+	if (g->failed) {
+		/* the shared message buffer may have been reused since */
+		k8a_src_seterr(s, "%s", g->failmsg);
 		return -1;
+	}
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
 	while (!g->done) {
@@ -116,6 +121,7 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 			k8a_src_seterr(s, "gzip: %s", ret == ISAL_INCORRECT_CHECKSUM ?
 				"checksum mismatch" : "invalid compressed data");
 			g->failed = 1;
+			snprintf(g->failmsg, sizeof(g->failmsg), "%s", s->err);
 			/* hand over what was inflated before the damage */
 			return g->st.avail_out < n ? (ssize_t)(n - g->st.avail_out) : -1;
 		}
@@ -146,8 +152,11 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 	struct gz_src *g = (struct gz_src *)s;
 	int f, ret;
 
-	if (g->failed)
+	if (g->failed) {
+		/* the shared message buffer may have been reused since */
+		k8a_src_seterr(s, "%s", g->failmsg);
 		return -1;
+	}
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
 	while (!g->done) {
@@ -178,6 +187,7 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 		else if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			k8a_src_seterr(s, "gzip: %s", g->z.msg ? g->z.msg : "invalid compressed data");
 			g->failed = 1;
+			snprintf(g->failmsg, sizeof(g->failmsg), "%s", s->err);
 			return g->z.avail_out < n ? (ssize_t)(n - g->z.avail_out) : -1;
 		}
 		if (g->z.avail_out < n)

@@ -298,6 +298,10 @@ int k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, voi
  *         K8A_FAILED when `uri` is not an exec/attach URI. */
 int k8a_exec_command(const char *uri, char *out, size_t outsz);
 
+/*! k8a_exec_command_dup() : the same command line, whole, in a new
+ * string the caller frees; NULL when `uri` is not an exec with a command. */
+char *k8a_exec_command_dup(const char *uri);
+
 /*! k8a_exec_container() : the container= parameter, percent-decoded. */
 int k8a_exec_container(const char *uri, char *out, size_t outsz);
 
@@ -311,7 +315,8 @@ int k8a_exec_container(const char *uri, char *out, size_t outsz);
  * @return a new string the caller frees, or NULL when out of memory. */
 char *k8a_escape(const char *s, size_t n);
 
-/*! k8a_is_plain() : 1 when s[0..n) would come out of k8a_escape() as is. */
+/*! k8a_is_plain() : 1 when s[0..n) would come out of k8a_escape() as is
+ * (printable ASCII without a backslash, and safe UTF-8). */
 int k8a_is_plain(const char *s, size_t n);
 
 /* ------------------------------------------------------------------ */

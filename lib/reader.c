@@ -597,10 +597,12 @@ k8a_reader_next(k8a_reader *r, k8a_event **evp)
 /* ---- stage de-duplication ---- */
 
 static uint64_t
-hash_id(const char *s, size_t n)
+hash_id(const char *s, size_t n, uint64_t h)
 {
-	uint64_t h = 1469598103934665603ULL;
 	size_t i;
+
+	if (h == 0)
+		h = 1469598103934665603ULL;
 
 	for (i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
@@ -630,9 +632,21 @@ k8a_reader_seen(k8a_reader *r, k8a_event *ev)
 	uint64_t h;
 
 	/* The id is read from the raw text, so that counting records never
-	 * needs a full parse.  CloudTrail records have no auditID. */
+	 * needs a full parse.  CloudTrail records have no auditID.  Clients
+	 * may choose their audit id (the Audit-ID header), so the key also
+	 * holds what every stage of one request repeats: verb, URI and user,
+	 * which the API server writes right after the id. */
 	if (k8a_jscan_member(ev->raw, ev->len, "auditID", &id, &idlen) != 1 || id[0] != '"')
 		return 0;
+	h = hash_id(id, idlen, 0);
+	{
+		static const char *const more[] = { "verb", "requestURI", "user" };
+		const char *v;
+		size_t vn, k;
+		for (k = 0; k < sizeof(more) / sizeof(more[0]); k++)
+			if (k8a_jscan_member(ev->raw, ev->len, more[k], &v, &vn) == 1)
+				h = hash_id(v, vn, h);
+	}
 	if (r->seen_file != r->file_no) {
 		/* stages of one request are written to the same file */
 		for (i = 0; i < 2; i++) {
@@ -642,7 +656,6 @@ k8a_reader_seen(k8a_reader *r, k8a_event *ev)
 		}
 		r->seen_file = r->file_no;
 	}
-	h = hash_id(id, idlen);
 	if (seen_has(&r->seen[0], h) || seen_has(&r->seen[1], h))
 		return 1;
 	/* two generations: when the current one fills, the older is dropped */

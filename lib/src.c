@@ -46,8 +46,13 @@ k8a_src_peek(struct k8a_src *s, unsigned char *buf, size_t n)
 
 	while (got < n) {
 		ssize_t r = k8a_src_read(s, buf + got, n - got);
-		if (r < 0)
-			return -1;
+		if (r < 0) {
+			/* keep what came before the error; the decoder
+			 * reports the error again on the next read */
+			if (got == 0)
+				return -1;
+			break;
+		}
 		if (r == 0)
 			break;
 		got += (size_t)r;

@@ -47,8 +47,12 @@ k8a_time_parse(const char *s, size_t len, int64_t *usec)
 	if (num(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || num(s, len, &i, 2, &mo) ||
 	    i >= len || s[i++] != '-' || num(s, len, &i, 2, &d))
 		return K8A_FAILED;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
-		return K8A_FAILED;
+	{
+		static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap))
+			return K8A_FAILED;
+	}
 	if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
 		i++;
 		if (num(s, len, &i, 2, &h) || i >= len || s[i++] != ':' || num(s, len, &i, 2, &mi))

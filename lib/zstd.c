@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* zstd decoding, streaming; concatenated frames are one stream. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "private.h"
 
@@ -15,6 +17,7 @@ struct zs_src {
 	int in_eof;
 	size_t last; /* last ZSTD_decompressStream hint: 0 = frame complete */
 	int failed;  /* an error is pending: reported after the data before it */
+	char failmsg[128];
 };
 
 static ssize_t
@@ -23,8 +26,11 @@ zs_read(struct k8a_src *s, void *buf, size_t n)
 	struct zs_src *z = (struct zs_src *)s;
 	ZSTD_outBuffer ob = { buf, n, 0 };
 
-	if (z->failed)
+	if (z->failed) {
+		/* the shared message buffer may have been reused since */
+		k8a_src_seterr(s, "%s", z->failmsg);
 		return -1;
+	}
 	while (ob.pos == 0) {
 		if (z->ib.pos == z->ib.size && !z->in_eof) {
 			ssize_t r = k8a_src_read(s->lower, z->in, z->in_cap);
@@ -49,8 +55,13 @@ zs_read(struct k8a_src *s, void *buf, size_t n)
 		}
 		z->last = ZSTD_decompressStream(z->d, &ob, &z->ib);
 		if (ZSTD_isError(z->last)) {
-			k8a_src_seterr(s, "zstd: %s", ZSTD_getErrorName(z->last));
+			/* a damaged frame can surface as any error; say so */
+			if (ZSTD_getErrorCode(z->last) == ZSTD_error_checksum_wrong)
+				k8a_src_seterr(s, "zstd: checksum mismatch");
+			else
+				k8a_src_seterr(s, "zstd: corrupt data (%s)", ZSTD_getErrorName(z->last));
 			z->failed = 1;
+			snprintf(z->failmsg, sizeof(z->failmsg), "%s", s->err);
 			/* hand over what was decoded before the damage */
 			return ob.pos ? (ssize_t)ob.pos : -1;
 		}

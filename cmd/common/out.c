@@ -277,8 +277,10 @@ put_field(FILE *fp, k8a_event *ev, const char *path)
 			fe_put(fp, k8a_event_str(ev, field_alias[i].f));
 			return;
 		}
-	if (strcmp(path, "groups") == 0)
+	if (strcmp(path, "groups") == 0 || strcmp(path, "group") == 0)
 		path = "user.groups";
+	else if (strcmp(path, "error") == 0)
+		path = k8a_event_source(ev) == K8A_SRC_CLOUDTRAIL ? "errorCode" : "responseStatus.reason";
 	else if (strcmp(path, "type") == 0) {
 		enum k8a_source s = k8a_event_source(ev);
 		fputs(s == K8A_SRC_K8S ? "k8s" : s == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown", fp);
@@ -329,13 +331,13 @@ fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_path)
 				fe_put(fp, strncmp(w, p, pl) == 0 && w[pl] == ':' ? w + pl + 1 : w);
 			}
 			break;
-		case COL_COMMAND:
-			/* already printable ASCII, quoted for a shell */
-			if (k8a_exec_command(k8a_event_str(ev, K8A_F_URI), buf, sizeof(buf)) > 0)
-				fputs(buf, fp);
-			else
-				fputc('-', fp);
+		case COL_COMMAND: {
+			/* already terminal-safe, quoted for a shell */
+			char *cmd = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI));
+			fputs(cmd ? cmd : "-", fp);
+			free(cmd);
 			break;
+		}
 		case COL_FIELD:
 			put_field(fp, ev, c->path[i]);
 			break;
