@@ -102,7 +102,7 @@ owner_end(const char *key, const char *type, const char *arn)
 json_t *
 rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 {
-	json_t *chain, *m;
+	json_t *chain, *m, *seen;
 	const char *cur = key;
 	int depth;
 
@@ -113,12 +113,20 @@ rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 	if (json_object_size(rd->mint) == 0 && strncmp(key, "AKIA", 4) != 0)
 		return NULL;
 	chain = json_array();
+	seen = json_object();
 	for (depth = 0; depth < 16 && cur; depth++) {
 		json_t *hop;
 		const char *ctype, *ev;
 
+		if (json_object_get(seen, cur)) {
+			json_array_append_new(chain, terminal(cur, NULL, NULL, "the chain loops back to this key", 0));
+			json_decref(seen);
+			return chain;
+		}
+		json_object_set_new(seen, cur, json_true());
 		if ((m = json_object_get(rd->mint, cur)) == NULL) {
 			json_array_append_new(chain, owner_end(cur, type, arn));
+			json_decref(seen);
 			return chain;
 		}
 		hop = json_deep_copy(m);
@@ -139,16 +147,20 @@ rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 		ev = jstr(m, "event");
 		if (strcmp(ev, "AssumeRoleWithSAML") == 0 || strcmp(ev, "AssumeRoleWithWebIdentity") == 0 ||
 		    (ctype && (strcmp(ctype, "SAMLUser") == 0 || strcmp(ctype, "WebIdentityUser") == 0))) {
-			json_array_append_new(chain, terminal(NULL,
-				strcmp(ev, "AssumeRoleWithSAML") == 0 ? "SAML" : "WebIdentity",
+			json_t *t = terminal(NULL, strcmp(ev, "AssumeRoleWithSAML") == 0 ? "SAML" : "WebIdentity",
 				jstr(m, "identity_provider") ? jstr(m, "identity_provider") : jstr(m, "caller_user"),
-				"federated sign-in", 0));
+				"federated sign-in", 0);
+			/* the federated user: a person, or for EKS IRSA a service account */
+			rd_set_str(t, "user", jstr(m, "caller_user"));
+			json_array_append_new(chain, t);
+			json_decref(seen);
 			return chain;
 		}
 		if (ctype && strcmp(ctype, "AWSService") == 0) {
 			json_array_append_new(chain, terminal(NULL, "AWSService",
 				jstr(m, "invoked_by") ? jstr(m, "invoked_by") : jstr(m, "source_ip"),
 				"credentials issued to an AWS service", 0));
+			json_decref(seen);
 			return chain;
 		}
 		cur = jstr(m, "caller_access_key_id");
@@ -156,11 +168,13 @@ rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 		arn = jstr(m, "caller_arn");
 		if (cur == NULL) {
 			json_array_append_new(chain, terminal(NULL, ctype, arn, "caller key not recorded", 0));
+			json_decref(seen);
 			return chain;
 		}
 	}
 	if (cur)
 		json_array_append_new(chain, terminal(cur, NULL, NULL, "chain longer than 16 hops", 0));
+	json_decref(seen);
 	return chain;
 }
 
@@ -208,10 +222,17 @@ rd_chain_text(json_t *chain, char *out, size_t outsz)
 				app(out, outsz, &off, jstr(h, "source_ip"));
 			}
 		} else {
-			app(out, outsz, &off, jstr(h, "type") ? jstr(h, "type") : "?");
+			if (jstr(h, "type"))
+				app(out, outsz, &off, jstr(h, "type"));
+			else if (off >= 1 && out[off - 1] == ' ')
+				out[--off] = '\0';
 			if (jstr(h, "principal")) {
 				app(out, outsz, &off, " ");
 				app(out, outsz, &off, jstr(h, "principal"));
+			}
+			if (jstr(h, "user")) {
+				app(out, outsz, &off, " user ");
+				app(out, outsz, &off, jstr(h, "user"));
 			}
 			app(out, outsz, &off, json_is_true(json_object_get(h, "long_term")) ? " (long-term)" :
 				" (");

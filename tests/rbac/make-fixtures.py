@@ -360,3 +360,56 @@ with open(os.path.join(HERE, "hostile.jsonl"), "w") as f:
     f.write('{"kind":"Event","verb":"create","objectRef":{"apiGroup":"rbac.authorization.k8s.io","resource":"roles"}}\n')
     f.write('{"Records":[{"eventSource":"sts.amazonaws.com","eventName":"AssumeRole","responseElements":{"credentials":{"accessKeyId":5}}},'
             '{"eventSource":"eks.amazonaws.com","eventName":"AssociateAccessPolicy","requestParameters":{"principalArn":"%zz%4"}}]}\n')
+
+# ---- chains.jsonl: every way a key can be minted, in one mixed stream ----
+# (Kubernetes audit events and CloudTrail records side by side, one per line)
+def kchange(t, key, who, name):
+    u = {"username": who, "groups": ["system:authenticated"],
+         "extra": {"accessKeyId": [key], "arn": [who]}}
+    e = ev(t, u, "create", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", obj("clusterrolebindings", name),
+           201, "198.51.100.77", req=crb(name, "view", [U("someone")]))
+    e["requestReceivedTimestamp"] = e["stageTimestamp"] = "2026-11-06T%sZ" % t
+    return e
+def mint(t, name, ui, key, rp, ip="198.51.100.80"):
+    r = ct(t, name, "sts.amazonaws.com", ui, ip, "aws-cli/2.15.30", rp,
+           {"credentials": {"accessKeyId": key, "sessionToken": "x", "expiration": "later"}})
+    r["eventTime"] = "2026-11-06T%sZ" % t
+    return r
+IRSA = {"type": "WebIdentityUser", "principalId": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sts.amazonaws.com:system:serviceaccount:ci:deployer",
+        "userName": "system:serviceaccount:ci:deployer",
+        "identityProvider": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}
+SAML = {"type": "SAMLUser", "principalId": "SAMPLEc7qEXAMPLE=:alice@example.com", "userName": "alice@example.com",
+        "identityProvider": "arn:aws:iam::111122223333:saml-provider/Okta"}
+BOB = {"type": "IAMUser", "principalId": "AIDAQNZGKIQYBOB00001", "arn": "arn:aws:iam::111122223333:user/bob",
+       "accountId": ACCT, "accessKeyId": "AKIAQNZGKIQYBOB00001", "userName": "bob"}
+ROOT = {"type": "Root", "principalId": ACCT, "arn": "arn:aws:iam::111122223333:root", "accountId": ACCT,
+        "accessKeyId": "AKIAQNZGKIQYROOT0001"}
+CAROL = {"type": "IAMUser", "principalId": "AIDAQNZGKIQYCAROL001", "arn": "arn:aws:iam::111122223333:user/carol",
+         "accountId": ACCT, "accessKeyId": "AKIAQNZGKIQYCAROL001", "userName": "carol"}
+def assumed(role, key):
+    return {"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/%s/s" % role, "accountId": ACCT,
+            "accessKeyId": key}
+chains = [
+    mint("01:00:00", "AssumeRoleWithWebIdentity", IRSA, "ASIAQNZGKIQYIRSA0001",
+         {"roleArn": "arn:aws:iam::111122223333:role/ci-deployer", "roleSessionName": "botocore-session-1"}, ip="203.0.113.9"),
+    kchange("01:00:10", "ASIAQNZGKIQYIRSA0001", "arn:aws:sts::111122223333:assumed-role/ci-deployer/botocore-session-1", "via-irsa"),
+    mint("01:01:00", "AssumeRoleWithSAML", SAML, "ASIAQNZGKIQYSAML0001",
+         {"roleArn": "arn:aws:iam::111122223333:role/Admins", "principalArn": "arn:aws:iam::111122223333:saml-provider/Okta"}),
+    kchange("01:01:10", "ASIAQNZGKIQYSAML0001", "arn:aws:sts::111122223333:assumed-role/Admins/alice@example.com", "via-saml"),
+    mint("01:02:00", "GetSessionToken", BOB, "ASIAQNZGKIQYGST00001", {"durationSeconds": 3600}),
+    kchange("01:02:10", "ASIAQNZGKIQYGST00001", "arn:aws:iam::111122223333:user/bob", "via-session-token"),
+    mint("01:03:00", "GetSessionToken", ROOT, "ASIAQNZGKIQYROOTSES1", {}),
+    kchange("01:03:10", "ASIAQNZGKIQYROOTSES1", "arn:aws:iam::111122223333:root", "via-root"),
+    mint("01:04:00", "AssumeRole", assumed("loop-b", "ASIAQNZGKIQYLOOPB001"), "ASIAQNZGKIQYLOOPA001",
+         {"roleArn": "arn:aws:iam::111122223333:role/loop-a", "roleSessionName": "a"}),
+    mint("01:04:01", "AssumeRole", assumed("loop-a", "ASIAQNZGKIQYLOOPA001"), "ASIAQNZGKIQYLOOPB001",
+         {"roleArn": "arn:aws:iam::111122223333:role/loop-b", "roleSessionName": "b"}),
+    kchange("01:04:10", "ASIAQNZGKIQYLOOPA001", "arn:aws:sts::111122223333:assumed-role/loop-a/a", "via-loop"),
+    mint("01:05:00", "GetFederationToken", CAROL, "ASIAQNZGKIQYFED00001", {"name": "carol-fed"}),
+    kchange("01:05:10", "ASIAQNZGKIQYFED00001", "arn:aws:sts::111122223333:federated-user/carol-fed", "via-federation"),
+    kchange("01:06:10", "AKIAQNZGKIQYDAVE0001", "arn:aws:iam::111122223333:user/dave", "via-user-key"),
+    kchange("01:07:10", "ASIAQNZGKIQYUNKNOWN1", "arn:aws:sts::111122223333:assumed-role/other/x", "via-unknown-key"),
+]
+with open(os.path.join(HERE, "chains.jsonl"), "w") as f:
+    for r in chains:
+        f.write(json.dumps(r, separators=(",", ":")) + "\n")

@@ -1,0 +1,1 @@
+tests/rbac/chains.jsonl
