@@ -283,6 +283,9 @@ done
 check k8s - "$EV" verb=create "$IN/k8s.jsonl"
 check k8s - "$EV" verb=create "$IN/k8s-firehose-double.gz"
 check k8s - "$EV" verb=create "$IN/k8s-nested.tar.gz"
+for f in k8s-export.zip k8s-cwl-export.xz; do
+	[ -f "$IN/$f" ] && check k8s - "$EV" verb=create "$IN/$f"
+done
 for f in "$IN"/ct*; do
 	[ "$f" = "$IN/ct.ndjson" ] && continue
 	check cloudtrail "$f" "$CT" eventName=AssumeRole
