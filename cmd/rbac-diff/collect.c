@@ -95,6 +95,7 @@ rd_free(struct rd *rd)
 		free(q->reason);
 		free(q->id);
 		free(q->where);
+		free(q->ns);
 	}
 	free(rd->reqs);
 	for (i = 0; i < rd->nsnaps; i++)
@@ -532,6 +533,7 @@ keep_request(struct rd *rd, k8a_event *ev, const char *user)
 	q->reason = rd_strdup(k8a_event_str(ev, K8A_F_REASON));
 	q->id = rd_strdup(k8a_event_str(ev, K8A_F_ID));
 	q->where = rd_strdup(k8a_event_where(ev));
+	q->ns = rd_strdup(k8a_event_str(ev, K8A_F_NAMESPACE));
 	q->code = k8a_event_code(ev);
 }
 

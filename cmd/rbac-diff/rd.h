@@ -37,7 +37,7 @@ struct rd_change {
 /* A request by an anonymous or unauthenticated user (for --exposure). */
 struct rd_req {
 	int64_t t;
-	char *user, *verb, *target, *ip, *ua, *reason, *id, *where;
+	char *user, *verb, *target, *ip, *ua, *reason, *id, *where, *ns;
 	int code;
 };
 

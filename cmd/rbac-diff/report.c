@@ -1473,6 +1473,12 @@ rd_report_exposure(struct rd *rd)
 			char code[32];
 			if (q->t < w[j].start || q->t >= w[j].end)
 				continue;
+			if (strncmp(w[j].binding, "RoleBinding/", 12) == 0) { /* its namespace only */
+				const char *bns = w[j].binding + 12, *sl = strchr(bns, '/');
+				if (sl == NULL || q->ns == NULL || strlen(q->ns) != (size_t)(sl - bns) ||
+				    strncmp(q->ns, bns, (size_t)(sl - bns)) != 0)
+					continue;
+			}
 			snprintf(code, sizeof(code), "%d", q->code);
 			if (rd->json) {
 				json_t *r = json_object();

@@ -413,3 +413,25 @@ chains = [
 with open(os.path.join(HERE, "chains.jsonl"), "w") as f:
     for r in chains:
         f.write(json.dumps(r, separators=(",", ":")) + "\n")
+
+# ---- anon-rolebinding.jsonl: anonymous given a Role in one namespace ----
+SR = {"kind": "Role", "apiVersion": "rbac.authorization.k8s.io/v1", "metadata": {"name": "secret-reader", "namespace": "payments"},
+      "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"]}]}
+SRB = {"kind": "RoleBinding", "apiVersion": "rbac.authorization.k8s.io/v1", "metadata": {"name": "anon-read", "namespace": "payments"},
+       "roleRef": {"apiGroup": RBAC, "kind": "Role", "name": "secret-reader"}, "subjects": [G("system:unauthenticated")]}
+RA = "RBAC: allowed by RoleBinding \"anon-read/payments\" of Role \"secret-reader\" to Group \"system:unauthenticated\""
+def at(t, e):
+    e["requestReceivedTimestamp"] = e["stageTimestamp"] = "2026-11-07T%sZ" % t
+    return e
+anonrb = [
+    at("02:00:00", ev("", OPS, "create", "/apis/rbac.authorization.k8s.io/v1/namespaces/payments/roles", obj("roles", "secret-reader", "payments"), 201, "10.1.2.3", req=SR)),
+    at("02:00:01", ev("", OPS, "create", "/apis/rbac.authorization.k8s.io/v1/namespaces/payments/rolebindings", obj("rolebindings", "anon-read", "payments"), 201, "10.1.2.3", req=SRB)),
+    at("02:01:00", ev("", ANON, "list", "/api/v1/namespaces/payments/secrets", obj("secrets", ns="payments", group=None), 200, ANON_IP, ua="curl/8.5.0", level="Metadata", reason=RA)),
+    at("02:01:30", ev("", ANON, "list", "/api/v1/namespaces/default/secrets", obj("secrets", ns="default", group=None), 403, ANON_IP, ua="curl/8.5.0", level="Metadata")),
+    at("02:02:00", ev("", ANON, "get", "/api/v1/namespaces/payments/secrets/stripe", obj("secrets", "stripe", "payments", None), 200, ANON_IP, ua="curl/8.5.0", level="Metadata", reason=RA)),
+    at("02:03:00", ev("", OPS, "delete", "/apis/rbac.authorization.k8s.io/v1/namespaces/payments/rolebindings/anon-read", obj("rolebindings", "anon-read", "payments"), 200, "10.1.2.3")),
+    at("02:04:00", ev("", ANON, "list", "/api/v1/namespaces/payments/secrets", obj("secrets", ns="payments", group=None), 403, ANON_IP, ua="curl/8.5.0", level="Metadata")),
+]
+with open(os.path.join(HERE, "anon-rolebinding.jsonl"), "w") as f:
+    for e in anonrb:
+        f.write(json.dumps(e, separators=(",", ":")) + "\n")

@@ -1,0 +1,1 @@
+--exposure tests/rbac/anon-rolebinding.jsonl

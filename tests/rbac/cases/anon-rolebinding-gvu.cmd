@@ -1,0 +1,1 @@
+--granted-vs-used system:anonymous --at 2026-11-07T02:02:30Z tests/rbac/anon-rolebinding.jsonl

@@ -1,0 +1,1 @@
+--who-can get secrets -n payments --at 2026-11-07T02:02:30Z tests/rbac/anon-rolebinding.jsonl
