@@ -102,6 +102,111 @@ check_yaml(const char *name, const char *yaml, const char *want, size_t want_ski
 	"\"rules\":[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],\"verbs\":[\"get\"]}," \
 	"{\"apiGroups\":[\"apps\"],\"resources\":[\"deployments\"],\"verbs\":[\"list\"]}]}"
 
+/* ---- stress: pseudo-random inputs must neither crash nor leak ---- */
+
+static unsigned long rng = 0x318u;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng = rng * 6364136223846793005ul + 1442695040888963407ul;
+	return (unsigned)(rng >> 33) % n;
+}
+
+static json_t *
+rnd_json(int depth)
+{
+	static const char *const keys[] = { "subjects", "rules", "roleRef", "metadata", "a", "b", "$patch",
+		"$retainKeys", "$deleteFromPrimitiveList/b", "$setElementOrder/subjects" };
+	static const char *const strs[] = { "replace", "delete", "merge", "x", "", "a/b", "~1" };
+	json_t *v;
+	unsigned i, n;
+
+	switch (depth > 4 ? rnd(3) : rnd(6)) {
+	case 0: return json_string(strs[rnd(7)]);
+	case 1: return json_integer((json_int_t)rnd(5));
+	case 2: return json_null();
+	case 3:
+		v = json_array();
+		for (i = 0, n = rnd(4); i < n; i++)
+			json_array_append_new(v, rnd_json(depth + 1));
+		return v;
+	default:
+		v = json_object();
+		for (i = 0, n = rnd(4); i < n; i++)
+			json_object_set_new(v, keys[rnd(10)], rnd_json(depth + 1));
+		return v;
+	}
+}
+
+static json_t *
+rnd_ops(void)
+{
+	static const char *const ops[] = { "add", "remove", "replace", "move", "copy", "test", "nope" };
+	static const char *const paths[] = { "", "/", "/subjects", "/subjects/0", "/subjects/-", "/subjects/1",
+		"/rules/0/verbs", "/a/b", "/metadata/a~1b", "/x~2", "/subjects/00", "/a" };
+	json_t *a = json_array();
+	unsigned i, n = rnd(4);
+
+	for (i = 0; i < n; i++) {
+		json_t *op = json_object();
+		json_object_set_new(op, "op", json_string(ops[rnd(7)]));
+		if (rnd(8))
+			json_object_set_new(op, "path", json_string(paths[rnd(12)]));
+		if (rnd(2))
+			json_object_set_new(op, "from", json_string(paths[rnd(12)]));
+		if (rnd(3))
+			json_object_set_new(op, "value", rnd_json(2));
+		json_array_append_new(a, op);
+	}
+	return a;
+}
+
+static void
+stress(void)
+{
+	static const char *const frags[] = { "- ", "-", "  ", "\t", "\n", "a: ", "b:", "'", "\"", "[", "]", ",",
+		"#", " #", "|", ">", "x", "groups:", "rolearn: r", "\r\n", "---", "\\", ":" };
+	char buf[512];
+	int i, ok = 1;
+
+	for (i = 0; i < 20000; i++) {
+		size_t n = 0, sk;
+		json_t *y;
+		unsigned k, parts = rnd(40);
+		for (k = 0; k < parts; k++) {
+			const char *f = frags[rnd(23)];
+			size_t fl = strlen(f);
+			if (n + fl >= sizeof(buf))
+				break;
+			memcpy(buf + n, f, fl);
+			n += fl;
+		}
+		buf[n] = '\0';
+		y = rd_yaml_parse(buf, &sk);
+		if (!json_is_array(y))
+			ok = 0;
+		json_decref(y);
+	}
+	for (i = 0; i < 20000; i++) {
+		json_t *doc = rnd(4) ? rnd_json(0) : NULL, *patch, *out;
+		enum rd_patch t = (enum rd_patch)rnd(4);
+		char err[200];
+		patch = t == RD_PATCH_JSON && rnd(4) ? rnd_ops() : rnd_json(0);
+		out = rd_patch_apply(doc, patch, t, err, sizeof(err));
+		json_decref(out);
+		json_decref(patch);
+		json_decref(doc);
+	}
+	if (ok) {
+		printf("ok stress/20000-yaml-and-20000-patches\n");
+		passed++;
+	} else {
+		printf("FAIL stress: the YAML reader returned something other than a list\n");
+		failed++;
+	}
+}
+
 int
 main(void)
 {
@@ -249,6 +354,8 @@ main(void)
 	check_yaml("yaml/garbage-is-skipped", "just words\n- rolearn: a\n", "[{\"rolearn\":\"a\"}]", 1);
 	check_yaml("yaml/deep-nesting-is-bounded",
 		"- a:\n   - b:\n      - c:\n         - d: 1\n", "[{\"a\":[{\"b\":[{\"c\":[{\"d\":\"1\"}]}]}]}]", 0);
+
+	stress();
 
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
