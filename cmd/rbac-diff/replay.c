@@ -603,7 +603,10 @@ k8s_apply(struct rd_change *c, json_t *prev)
 		}
 		pt = rd_patch_guess(c->req, c->uri);
 		c->patch_type = rd_patch_name(pt);
-		if (prev == NULL && c->code != 201) {
+		if (!json_is_object(prev) && c->code != 201) {
+			/* Unknown, or deleted in the logs and yet patched: the
+			 * logs miss what recreated it. */
+			c->before_known = 0;
 			snprintf(c->note, sizeof(c->note), "prior state unknown; %s not applied", c->patch_type);
 			if (pt != RD_PATCH_JSON) {
 				/* What the body sets is known: lists are replaced whole. */
