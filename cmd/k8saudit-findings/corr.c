@@ -19,12 +19,13 @@
 #include "findings.h"
 
 enum ckind {
-	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB,
+	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB, C_SEQ2, C_CHANGED,
 };
 
 enum keyfn {
 	KF_NONE, KF_SECRETS, KF_ROLEBINDING, KF_EXEC, KF_PRIV, KF_MOUNT, KF_WORKLOAD, KF_ROLE,
 	KF_PERMCHECK, KF_SAOP, KF_USER, KF_USER_OR_IP, KF_USER_IP, KF_IP, KF_OBJ, KF_RESOURCE, KF_REQ,
+	KF_PATHS, /* the def's kpaths / dpaths: fields joined with '|' */
 };
 
 struct cdef {
@@ -36,40 +37,61 @@ struct cdef {
 	int64_t window;      /* usec */
 	int mixed;           /* bursts: need both allowed and denied requests */
 	const char *gd;      /* GuardDuty type, when fixed */
+	/* KF_PATHS: comma-separated fields (aliases or paths) of the group key
+	 * and of the counted value; C_SEQ2: the eventNames of the first and
+	 * second step; C_REPLAY/C_CHANGED: key and value fields. */
+	const char *kpaths, *dpaths, *step1, *step2;
+	int public_only;     /* the value must be a public address */
 };
 
 #define MIN (60 * INT64_C(1000000))
 
+static int path_key(k8a_event *ev, const char *paths, char *out, size_t outsz);
+
 static const struct cdef defs[] = {
-	{ "K8S-ANON-001", C_ANON, KF_NONE, KF_NONE, 0, 0, 0, NULL },
-	{ "K8S-NET-001", C_IP, KF_NONE, KF_NONE, 0, 0, 0, NULL },
-	{ "K8S-NET-002", C_TOR, KF_NONE, KF_NONE, 0, 0, 0, NULL },
-	{ "K8S-SSRF-002", C_SSRF, KF_NONE, KF_NONE, 0, 30 * MIN, 0, NULL },
-	{ "K8S-ANOM-001", C_FIRST, KF_SECRETS, KF_NONE, 0, 0, 0,
-	  "CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed" },
-	{ "K8S-ANOM-002", C_FIRST, KF_ROLEBINDING, KF_NONE, 0, 0, 0,
-	  "PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleBindingCreated" },
-	{ "K8S-ANOM-003", C_FIRST, KF_EXEC, KF_NONE, 0, 0, 0, "Execution:Kubernetes/AnomalousBehavior.ExecInPod" },
-	{ "K8S-ANOM-004", C_FIRST, KF_PRIV, KF_NONE, 0, 0, 0,
-	  "PrivilegeEscalation:Kubernetes/AnomalousBehavior.WorkloadDeployed!PrivilegedContainer" },
-	{ "K8S-ANOM-005", C_FIRST, KF_MOUNT, KF_NONE, 0, 0, 0,
-	  "Persistence:Kubernetes/AnomalousBehavior.WorkloadDeployed!ContainerWithSensitiveMount" },
-	{ "K8S-ANOM-006", C_FIRST, KF_WORKLOAD, KF_NONE, 0, 0, 0, "Execution:Kubernetes/AnomalousBehavior.WorkloadDeployed" },
-	{ "K8S-ANOM-007", C_FIRST, KF_ROLE, KF_NONE, 0, 0, 0, "PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleCreated" },
-	{ "K8S-ANOM-008", C_FIRST, KF_PERMCHECK, KF_NONE, 0, 0, 0, "Discovery:Kubernetes/AnomalousBehavior.PermissionChecked" },
-	{ "K8S-ANOM-009", C_NEWUA, KF_USER, KF_NONE, 0, 0, 0, NULL },
-	{ "K8S-ANOM-010", C_FIRST, KF_SAOP, KF_NONE, 0, 0, 0, NULL },
-	{ "K8S-AUTH-011", C_REPLAY, KF_NONE, KF_NONE, 0, 0, 0, NULL },
-	{ "K8S-BURST-001", C_BURST, KF_USER, KF_OBJ, 15, 30 * MIN, 0, NULL },
-	{ "K8S-BURST-002", C_BURST, KF_USER_OR_IP, KF_NONE, 20, 10 * MIN, 0, NULL },
-	{ "K8S-BURST-003", C_BURST, KF_USER, KF_RESOURCE, 5, 1 * MIN, 0, NULL },
-	{ "K8S-BURST-004", C_BURST, KF_USER_IP, KF_REQ, 15, 5 * MIN, 1, NULL },
-	{ "K8S-BURST-005", C_BURST, KF_USER, KF_OBJ, 10, 10 * MIN, 0, NULL },
-	{ "K8S-BURST-006", C_BURST, KF_IP, KF_NONE, 20, 10 * MIN, 0, NULL },
-	{ "K8S-SEQ-001", C_SEQ, KF_USER, KF_NONE, 0, 5 * MIN, 0, NULL },
-	{ "K8S-EKS-002", C_AWSAUTH, KF_NONE, KF_NONE, 0, 0, 0, NULL },
-	{ "K8S-SECRET-014", C_CMCREDS, KF_NONE, KF_NONE, 0, 0, 0, NULL },
-	{ "K8S-AUTH-005", C_SYSPUB, KF_NONE, KF_NONE, 0, 0, 0, NULL },
+	{ "K8S-ANON-001", C_ANON, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-NET-001", C_IP, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-NET-002", C_TOR, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-SSRF-002", C_SSRF, KF_NONE, KF_NONE, 0, 30 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-001", C_FIRST, KF_SECRETS, KF_NONE, 0, 0, 0, "CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed", NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-002", C_FIRST, KF_ROLEBINDING, KF_NONE, 0, 0, 0, "PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleBindingCreated", NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-003", C_FIRST, KF_EXEC, KF_NONE, 0, 0, 0, "Execution:Kubernetes/AnomalousBehavior.ExecInPod", NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-004", C_FIRST, KF_PRIV, KF_NONE, 0, 0, 0, "PrivilegeEscalation:Kubernetes/AnomalousBehavior.WorkloadDeployed!PrivilegedContainer", NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-005", C_FIRST, KF_MOUNT, KF_NONE, 0, 0, 0, "Persistence:Kubernetes/AnomalousBehavior.WorkloadDeployed!ContainerWithSensitiveMount", NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-006", C_FIRST, KF_WORKLOAD, KF_NONE, 0, 0, 0, "Execution:Kubernetes/AnomalousBehavior.WorkloadDeployed", NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-007", C_FIRST, KF_ROLE, KF_NONE, 0, 0, 0, "PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleCreated", NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-008", C_FIRST, KF_PERMCHECK, KF_NONE, 0, 0, 0, "Discovery:Kubernetes/AnomalousBehavior.PermissionChecked", NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-009", C_NEWUA, KF_USER, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-ANOM-010", C_FIRST, KF_SAOP, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-AUTH-011", C_REPLAY, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-BURST-001", C_BURST, KF_USER, KF_OBJ, 15, 30 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-BURST-002", C_BURST, KF_USER_OR_IP, KF_NONE, 20, 10 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-BURST-003", C_BURST, KF_USER, KF_RESOURCE, 5, 1 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-BURST-004", C_BURST, KF_USER_IP, KF_REQ, 15, 5 * MIN, 1, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-BURST-005", C_BURST, KF_USER, KF_OBJ, 10, 10 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-BURST-006", C_BURST, KF_IP, KF_NONE, 20, 10 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-SEQ-001", C_SEQ, KF_USER, KF_NONE, 0, 5 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-EKS-002", C_AWSAUTH, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-SECRET-014", C_CMCREDS, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-AUTH-005", C_SYSPUB, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	/* CloudTrail (rules/cloudtrail): thresholds as the rules' comments say */
+	{ "CT-CMP-003", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },
+	{ "CT-CMP-004", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },
+	{ "CT-CMP-008", C_BURST, KF_PATHS, KF_PATHS, 2, 60 * MIN, 0, NULL, "userIdentity.arn", "requestParameters.target", NULL, NULL, 0 },
+	{ "CT-DATA-007", C_BURST, KF_PATHS, KF_PATHS, 10, 10 * MIN, 0, NULL, "userIdentity.arn", "requestParameters.secretId,requestParameters.secretIdList", NULL, NULL, 0 },
+	{ "CT-DATA-009", C_BURST, KF_PATHS, KF_PATHS, 10, 10 * MIN, 0, NULL, "userIdentity.arn", "requestParameters.names,requestParameters.name,requestParameters.path", NULL, NULL, 0 },
+	{ "CT-ID-004", C_BURST, KF_PATHS, KF_PATHS, 3, 30 * MIN, 0, NULL, "userIdentity.accessKeyId", "sourceIPAddress", NULL, NULL, 1 },
+	{ "CT-ID-005", C_REPLAY, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "userIdentity.accessKeyId", "sourceIPAddress", NULL, NULL, 0 },
+	{ "CT-ID-007", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },
+	{ "CT-ID-008", C_BURST, KF_PATHS, KF_PATHS, 20, 10 * MIN, 0, NULL, "userIdentity.arn", "eventName", NULL, NULL, 0 },
+	{ "CT-ID-010", C_IP, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-ID-011", C_TOR, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-SIGNIN-004", C_BURST, KF_PATHS, KF_NONE, 5, 10 * MIN, 0, NULL, "userIdentity.userName,userIdentity.arn", NULL, NULL, NULL, 0 },
+	{ "CT-SIGNIN-005", C_BURST, KF_PATHS, KF_PATHS, 2, 60 * MIN, 0, NULL, "userIdentity.arn", "sourceIPAddress", NULL, NULL, 1 },
+	{ "CT-STS-005", C_FIRST, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "userIdentity.sessionContext.sessionIssuer.arn,requestParameters.roleArn", NULL, NULL, NULL, 0 },
+	{ "CT-STS-006", C_REPLAY, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "userIdentity.userName", "sourceIPAddress", NULL, NULL, 0 },
+	{ "CT-EKS-005", C_SEQ2, KF_PATHS, KF_NONE, 0, 60 * MIN, 0, NULL, "requestParameters.name,requestParameters.principalArn", NULL, "CreateAccessEntry", "DeleteAccessEntry", 0 },
+	{ "CT-ECR-001", C_CHANGED, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "requestParameters.registryId,requestParameters.repositoryName,requestParameters.imageTag", "responseElements.image.imageId.imageDigest", "PutImage", NULL, 0 },
 };
 
 /* A kept candidate record. */
@@ -521,9 +543,17 @@ feed_ip(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s, int 
 	 * callers (SuccessfulAnonymousAccess covers them). */
 	if (!tor && anon)
 		return;
+	e = evidence_collect(r, ev);
+	if (k8a_event_source(ev) != K8A_SRC_K8S) {
+		/* CloudTrail: the rule names the GuardDuty type */
+		json_object_set_new(e, "matched_ip", json_string(matched));
+		json_object_set_new(e, "list_entry", json_string(hit));
+		json_object_set_new(e, "list", json_string(tor ? cx->tor_name : cx->iplist_name));
+		findings_add(cx->out, r, s, r->sev, NULL, NULL, e);
+		return;
+	}
 	b = gd_bucket(ev);
 	snprintf(gd, sizeof(gd), "%s:Kubernetes/%s", b, tor ? "TorIPCaller" : "MaliciousIPCaller.Custom");
-	e = evidence_collect(r, ev);
 	json_object_set_new(e, "matched_ip", json_string(matched));
 	json_object_set_new(e, "list_entry", json_string(hit));
 	json_object_set_new(e, "list", json_string(tor ? cx->tor_name : cx->iplist_name));
@@ -609,6 +639,11 @@ first_key(const struct cdef *d, k8a_event *ev, char *key, size_t keysz, json_t *
 		json_object_set_new(e, "first_seen", json_string("principal and permission checked"));
 		return 1;
 	}
+	case KF_PATHS:
+		if (!path_key(ev, d->kpaths, key, keysz))
+			return 0;
+		json_object_set_new(e, "first_seen", json_string(d->kpaths));
+		return 1;
 	case KF_SAOP:
 		snprintf(key, keysz, "%s|%s|%s%s%s|%s", u, verb ? verb : "", res ? res : "", sub ? "/" : "",
 			sub ? sub : "", ns);
@@ -617,6 +652,62 @@ first_key(const struct cdef *d, k8a_event *ev, char *key, size_t keysz, json_t *
 	default:
 		return 0;
 	}
+}
+
+/* The values of comma-separated fields, each a string (arrays and
+ * objects as compact JSON), appended to `out` as strings. */
+static void
+path_values(k8a_event *ev, const char *paths, json_t *out, int expand)
+{
+	char buf[256];
+	const char *p = paths, *c;
+
+	while (p && *p) {
+		size_t n = (c = strchr(p, ',')) ? (size_t)(c - p) : strlen(p);
+		json_t *v;
+		if (n < sizeof(buf)) {
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			if ((v = field_value(ev, buf)) != NULL) {
+				size_t i;
+				json_t *e;
+				if (expand && json_is_array(v)) {
+					json_array_foreach(v, i, e)
+						if (json_is_string(e))
+							json_array_append(out, e);
+				} else if (json_is_string(v))
+					json_array_append(out, v);
+				else {
+					char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+					if (d)
+						json_array_append_new(out, json_string(d));
+					free(d);
+				}
+				json_decref(v);
+			}
+		}
+		p = c ? c + 1 : NULL;
+	}
+}
+
+/* The fields joined with '|'; 0 when none is present. */
+static int
+path_key(k8a_event *ev, const char *paths, char *out, size_t outsz)
+{
+	json_t *vals = json_array(), *v;
+	size_t i, off = 0;
+
+	out[0] = '\0';
+	path_values(ev, paths, vals, 0);
+	json_array_foreach(vals, i, v) {
+		int w = snprintf(out + off, outsz - off, "%s%s", i ? "|" : "", json_string_value(v));
+		if (w < 0 || (size_t)w >= outsz - off)
+			break;
+		off += (size_t)w;
+	}
+	i = json_array_size(vals);
+	json_decref(vals);
+	return i > 0;
 }
 
 static void
@@ -821,9 +912,46 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 		keep(r, s, k1, NULL, (int)sev, e);
 		return;
 	case C_BURST:
+		if (d->key == KF_PATHS) {
+			json_t *vals, *v;
+			size_t i;
+			if (!path_key(ev, d->kpaths, k1, sizeof(k1)))
+				return;
+			if (d->distinct != KF_PATHS) {
+				keep(r, s, k1, "", 1, NULL);
+				return;
+			}
+			/* one candidate per value: GetParameters names several */
+			vals = json_array();
+			path_values(ev, d->dpaths, vals, 1);
+			json_array_foreach(vals, i, v) {
+				const char *x = json_string_value(v);
+				if (d->public_only && !public_ip(x, strlen(x)))
+					continue;
+				keep(r, s, k1, x, 1, NULL);
+			}
+			json_decref(vals);
+			return;
+		}
 		group_key(d->key, ev, k1, sizeof(k1));
 		group_key(d->distinct, ev, k2, sizeof(k2));
 		keep(r, s, k1, k2, denied(ev) ? 2 : 1, NULL);
+		return;
+	case C_SEQ2: {
+		const char *name = k8a_event_str(ev, K8A_F_VERB);
+		if (!path_key(ev, d->kpaths, k1, sizeof(k1)) || name == NULL)
+			return;
+		if (streq(name, d->step1))
+			keep(r, s, k1, name, 1, NULL);
+		else if (streq(name, d->step2))
+			keep(r, s, k1, name, 2, NULL);
+		return;
+	}
+	case C_CHANGED:
+		if (!streq(k8a_event_str(ev, K8A_F_VERB), d->step1) || !path_key(ev, d->kpaths, k1, sizeof(k1)) ||
+		    !path_key(ev, d->dpaths, k2, sizeof(k2)))
+			return;
+		keep(r, s, k1, k2, 0, NULL);
 		return;
 	case C_SEQ: {
 		const char *res = k8a_event_str(ev, K8A_F_RESOURCE);
@@ -841,6 +969,12 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 		return;
 	case C_REPLAY: {
 		const char *cred = jstr(ev, "user.extra.\"authentication.kubernetes.io/credential-id\"[0]");
+		if (d->key == KF_PATHS) {
+			if (!path_key(ev, d->kpaths, k1, sizeof(k1)) || !path_key(ev, d->dpaths, k2, sizeof(k2)))
+				return;
+			keep(r, s, k1, k2, 0, NULL);
+			return;
+		}
 		const char *ip = k8a_event_str(ev, K8A_F_PEER_IP);
 		if (cred == NULL || ip == NULL)
 			return;
@@ -1142,6 +1276,64 @@ finish_awsauth(struct rule *r, struct corr_ctx *cx, struct corr *c)
 	json_decref(prev);
 }
 
+static void
+finish_seq2(struct rule *r, struct corr_ctx *cx, struct corr *c)
+{
+	json_t *first = json_object(); /* key -> index of the step-1 record */
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct cand *x = &c->c[i];
+		json_t *idx, *e;
+		struct cand *a;
+		if (x->flag == 1) {
+			json_object_set_new(first, x->k1, json_integer((json_int_t)i));
+			continue;
+		}
+		if ((idx = json_object_get(first, x->k1)) == NULL)
+			continue;
+		a = &c->c[json_integer_value(idx)];
+		if (x->s->time - a->s->time > c->def->window)
+			continue;
+		e = json_object();
+		json_object_set_new(e, "key", json_string(x->k1));
+		json_object_set_new(e, "first_step", json_string(a->k2));
+		json_object_set_new(e, "first_step_time", json_string(a->s->time_s ? a->s->time_s : ""));
+		json_object_set_new(e, "first_step_location", json_string(a->s->where ? a->s->where : ""));
+		json_object_set_new(e, "first_step_by", json_string(a->s->arn ? a->s->arn : a->s->user ? a->s->user : ""));
+		findings_add(cx->out, r, x->s, r->sev, NULL, NULL, e);
+		json_object_del(first, x->k1);
+	}
+	json_decref(first);
+}
+
+static void
+finish_changed(struct rule *r, struct corr_ctx *cx, struct corr *c)
+{
+	json_t *last = json_object(); /* key -> index of the latest record */
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct cand *x = &c->c[i], *p;
+		json_t *idx = json_object_get(last, x->k1), *e;
+		json_int_t prev = idx ? json_integer_value(idx) : -1;
+		json_object_set_new(last, x->k1, json_integer((json_int_t)i));
+		if (prev < 0)
+			continue;
+		p = &c->c[prev];
+		if (streq(p->k2, x->k2))
+			continue;
+		e = json_object();
+		json_object_set_new(e, "key", json_string(x->k1));
+		json_object_set_new(e, "previous", json_string(p->k2));
+		json_object_set_new(e, "now", json_string(x->k2));
+		json_object_set_new(e, "previous_time", json_string(p->s->time_s ? p->s->time_s : ""));
+		json_object_set_new(e, "previous_location", json_string(p->s->where ? p->s->where : ""));
+		findings_add(cx->out, r, x->s, r->sev, NULL, NULL, e);
+	}
+	json_decref(last);
+}
+
 void
 corr_finish(struct rule *r, struct corr_ctx *cx)
 {
@@ -1158,6 +1350,8 @@ corr_finish(struct rule *r, struct corr_ctx *cx)
 	case C_NEWUA: finish_newua(r, cx, c); break;
 	case C_REPLAY: finish_replay(r, cx, c); break;
 	case C_AWSAUTH: finish_awsauth(r, cx, c); break;
+	case C_SEQ2: finish_seq2(r, cx, c); break;
+	case C_CHANGED: finish_changed(r, cx, c); break;
 	default: break;
 	}
 	corr_free(r);

@@ -382,7 +382,8 @@ fx("K8S-SECRET-006",
     ev("get", "secrets", "payments", "sh.helm.release.v1.payments.v3", user=sa("argo", "argocd-application-controller"))])
 fx("K8S-SECRET-007",
    [ev("list", "secrets", "default", user=dev(), ua=CURL)],
-   [ev("list", "secrets", "default", user=dev(), ua=KUBECTL)])
+   [ev("list", "secrets", "default", user=dev(), ua=KUBECTL),
+    ev("list", "secrets", "kube-system", user=ANON, ua=CURL, ips=[ATTACKER], code=403)])
 fx("K8S-SECRET-008",
    [ev("delete", "secrets", "payments", "stripe-api-key", user=dev())],
    [ev("create", "secrets", "payments", "db-creds", user=sa("kube-system", "external-secrets")),
