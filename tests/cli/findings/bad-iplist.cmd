@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --ip-list $T/cli/findings/bad-iplist.txt --rule K8S-NET-001 $T/findings/k8s/K8S-NET-001.pos.jsonl

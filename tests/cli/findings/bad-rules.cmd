@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/bad.rules --list-rules

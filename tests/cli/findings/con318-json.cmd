@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-RBAC-003 --rule K8S-ANON-001 --json $S/con318/eks-audit

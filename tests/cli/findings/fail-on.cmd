@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-EXEC-001 --fail-on high $T/findings/k8s/K8S-EXEC-001.pos.jsonl

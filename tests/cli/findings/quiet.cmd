@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule "K8S-EXEC-*" $T/findings/k8s/K8S-POD-007.neg.jsonl

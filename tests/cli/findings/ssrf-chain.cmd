@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-SSRF-002 --json $T/findings/k8s/K8S-SSRF-002.pos.jsonl

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-EXEC-011 --rule K8S-EXEC-010 --rule K8S-EXEC-005 --json $T/cli/findings/sysdig-exec.jsonl
