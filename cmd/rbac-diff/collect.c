@@ -46,6 +46,7 @@ rd_init(struct rd *rd)
 	rd->last = json_object();
 	rd->ids = json_object();
 	rd->seen_allowed = json_object();
+	rd->gvu_users = json_object();
 	rd->used = json_object();
 	rd->groups = json_object();
 	rd->t_min = INT64_MAX;
@@ -107,6 +108,7 @@ rd_free(struct rd *rd)
 	json_decref(rd->last);
 	json_decref(rd->ids);
 	json_decref(rd->seen_allowed);
+	json_decref(rd->gvu_users);
 	json_decref(rd->used);
 	json_decref(rd->groups);
 	k8a_reader_free(rd->r);
@@ -488,10 +490,13 @@ count_use(struct rd *rd, k8a_event *ev, const char *user, json_t *groups)
 		const char *dec = k8a_event_str(ev, K8A_F_DECISION);
 		if (dec && strcmp(dec, "allow") == 0 &&
 		    parse_reason(k8a_event_str(ev, K8A_F_REASON), via, sizeof(via), subj, sizeof(subj), bk, sizeof(bk), bn,
-			    sizeof(bn), rk, sizeof(rk), rn, sizeof(rn)) == 0)
-			rd_set_str(u, "observed", via);
+			    sizeof(bn), rk, sizeof(rk), rn, sizeof(rn)) == 0) {
+			char full[1200];
+			snprintf(full, sizeof(full), "%s of %s%s%s", via, rk, strcmp(rk, "policy") == 0 ? ":" : "/", rn);
+			rd_set_str(u, "observed", full);
+		}
 	}
-	if (code == 0 || (code >= 200 && code < 400))
+	if (code == 0 || (code >= 100 && code < 400)) /* 101: exec, attach, port-forward upgraded */
 		json_object_set_new(u, "ok", json_integer(json_integer_value(json_object_get(u, "ok")) + 1));
 	else
 		json_object_set_new(u, "denied", json_integer(json_integer_value(json_object_get(u, "denied")) + 1));
@@ -663,9 +668,14 @@ parse_reason(const char *reason, char *via, size_t vsz, char *subj, size_t ssz, 
 	const char *p;
 	char sk[64], sn[300], tmp[300];
 
-	if (reason == NULL || strncmp(reason, "RBAC: allowed by ", 17) != 0)
+	int eks = 0;
+
+	if (reason && strncmp(reason, "EKS Access Policy: allowed by ", 30) == 0)
+		eks = 1, p = reason + 30;
+	else if (reason && strncmp(reason, "RBAC: allowed by ", 17) == 0)
+		p = reason + 17;
+	else
 		return -1;
-	p = reason + 17;
 	if (kind_name(&p, bk, bksz, bn, bnsz) != 0 || strncmp(p, " of ", 4) != 0)
 		return -1;
 	p += 4;
@@ -674,7 +684,14 @@ parse_reason(const char *reason, char *via, size_t vsz, char *subj, size_t ssz, 
 	p += 4;
 	if (kind_name(&p, sk, sizeof(sk), sn, sizeof(sn)) != 0)
 		return -1;
-	if (strcmp(bk, "RoleBinding") == 0) {
+	if (eks) {
+		/* EKS access policies: binding "PRINCIPAL+POLICY", role POLICY. */
+		const char *plus = strchr(bn, '+'), *slash = strrchr(rn, '/');
+		snprintf(via, vsz, "AccessEntry/%.*s", (int)(plus ? (size_t)(plus - bn) : strlen(bn)), bn);
+		snprintf(rk, rksz, "policy");
+		if (slash)
+			memmove(rn, slash + 1, strlen(slash + 1) + 1);
+	} else if (strcmp(bk, "RoleBinding") == 0) {
 		ns_name(bn, tmp, sizeof(tmp));
 		snprintf(via, vsz, "RoleBinding/%s", tmp);
 	} else
@@ -740,7 +757,7 @@ observe(struct rd *rd, k8a_event *ev)
 		char role[400];
 		if (json_object_size(rd->seen_allowed) >= 10000)
 			return;
-		snprintf(role, sizeof(role), "%s/%s", rk, rn);
+		snprintf(role, sizeof(role), "%s%s%s", rk, strcmp(rk, "policy") == 0 ? ":" : "/", rn);
 		o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:i}", "via", via, "subject", subj, "role", role,
 			"first", (json_int_t)t, "last", (json_int_t)t, "count", 0);
 		if (o == NULL || json_object_set_new(rd->seen_allowed, key, o) != 0)
@@ -787,8 +804,20 @@ one_k8s(struct rd *rd, k8a_event *ev)
 		}
 		if (user == NULL)
 			return;
-		if (rd->gvu && strcmp(user, rd->gvu) == 0)
-			count_use(rd, ev, user, groups);
+		if (rd->gvu) {
+			int match = strcmp(user, rd->gvu) == 0;
+			/* An IAM principal: its requests under whatever user name
+			 * (session names vary) carry its canonical ARN. */
+			if (!match && iu == NULL && strncmp(rd->gvu, "arn:", 4) == 0) {
+				const char *ca = k8a_event_str(ev, K8A_F_CANONICAL_ARN);
+				match = ca && strcmp(ca, rd->gvu) == 0;
+			}
+			if (match) {
+				if (json_object_size(rd->gvu_users) < 1000)
+					json_object_set_new(rd->gvu_users, user, json_true());
+				count_use(rd, ev, user, groups);
+			}
+		}
 		if (rd->exposure && (strcmp(user, "system:anonymous") == 0 ||
 				     has_group(groups, "system:unauthenticated")))
 			keep_request(rd, ev, user);

@@ -81,6 +81,7 @@ struct rd {
 	/* granted vs used */
 	json_t *used;    /* "verb\tgroup\tresource\tns" -> {ok, denied, first, last} */
 	json_t *groups;  /* groups seen on the subject's requests */
+	json_t *gvu_users; /* user names it was seen under (an IAM ARN has several) */
 	/* exposure */
 	struct rd_req *reqs;
 	size_t nreqs, capreqs, dropped_reqs;

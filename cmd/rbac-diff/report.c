@@ -816,6 +816,12 @@ rd_report_who(struct rd *rd)
 			if (role && (strcmp(role, "ClusterRole/cluster-admin") == 0 || strcmp(role, "ClusterRole/admin") == 0 ||
 				     strcmp(role, "ClusterRole/edit") == 0))
 				json_array_append_new(tg, json_string(role + 12));
+			else if (role && strcmp(role, "policy:AmazonEKSClusterAdminPolicy") == 0)
+				json_array_append_new(tg, json_string("cluster-admin"));
+			else if (role && strcmp(role, "policy:AmazonEKSAdminPolicy") == 0)
+				json_array_append_new(tg, json_string("admin"));
+			else if (role && strcmp(role, "policy:AmazonEKSEditPolicy") == 0)
+				json_array_append_new(tg, json_string("edit"));
 			any |= subject_row(rd, subj, jstr(o, "namespace") ? jstr(o, "namespace") : "*", jstr(o, "via"),
 				role, rule, first, 0, tg);
 			json_decref(tg);
@@ -877,7 +883,7 @@ subject_is(struct rd *rd, json_t *s, const char *bns, const char *who, const cha
 	if (kind == NULL || name == NULL)
 		return 0;
 	if (strcmp(kind, "User") == 0)
-		return strcmp(name, who) == 0;
+		return strcmp(name, who) == 0 || json_object_get(rd->gvu_users, name) != NULL;
 	if (strcmp(kind, "ServiceAccount") == 0)
 		return sa_ns && strcmp(name, sa_name) == 0 && strcmp(ns ? ns : bns ? bns : "", sa_ns) == 0;
 	if (strcmp(kind, "Group") == 0) {
@@ -1032,11 +1038,17 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 			const char **rulekeys;
 			int cluster = rkeys[j][0] == '\0';
 			char name[700];
-			json_t *role, *binding, *md, *rl = json_array(), *merged = json_object(), *vv, *x, *subj;
+			json_t *role, *binding, *md, *rl = json_array(), *merged = json_object(), *vv, *x, *subj, *subjects;
 			const char *rk2;
 			ns = rkeys[j];
 			r = json_object_get(roles, ns);
-			snprintf(name, sizeof(name), "rbac-diff:%s", who);
+			snprintf(name, sizeof(name), "rbac-diff:%.240s", who);
+			{ /* a valid object name: no '/' or '%' */
+				char *q;
+				for (q = name; *q; q++)
+					if (*q == '/' || *q == '%')
+						*q = '-';
+			}
 			/* Merge rules that share the API group and the verbs. */
 			json_object_foreach(r, rk2, vv) {
 				const char *tabp = strchr(rk2, '\t');
@@ -1090,16 +1102,29 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 				rd_set_str(md, "namespace", ns);
 			role = json_pack("{s:s,s:s,s:O,s:o}", "apiVersion", "rbac.authorization.k8s.io/v1",
 				"kind", cluster ? "ClusterRole" : "Role", "metadata", md, "rules", rl);
+			subjects = json_array();
 			if (sa_ns)
-				subj = json_pack("{s:s,s:s,s:s}", "kind", "ServiceAccount", "name", sa_name, "namespace", sa_ns);
-			else {
+				json_array_append_new(subjects, json_pack("{s:s,s:s,s:s}", "kind", "ServiceAccount",
+					"name", sa_name, "namespace", sa_ns));
+			else if (strncmp(who, "arn:", 4) == 0 && json_object_size(rd->gvu_users)) {
+				/* an IAM principal: the user names its sessions had */
+				size_t nn, q;
+				const char **names = sorted_keys(rd->gvu_users, &nn);
+				for (q = 0; q < nn; q++) {
+					subj = json_pack("{s:s,s:s}", "apiGroup", "rbac.authorization.k8s.io", "kind", "User");
+					rd_set_str(subj, "name", names[q]);
+					json_array_append_new(subjects, subj);
+				}
+				free((void *)names);
+			} else {
 				subj = json_pack("{s:s,s:s}", "apiGroup", "rbac.authorization.k8s.io", "kind", "User");
 				rd_set_str(subj, "name", who);
+				json_array_append_new(subjects, subj);
 			}
-			binding = json_pack("{s:s,s:s,s:o,s:{s:s,s:s,s:s},s:[o]}", "apiVersion", "rbac.authorization.k8s.io/v1",
+			binding = json_pack("{s:s,s:s,s:o,s:{s:s,s:s,s:s},s:o}", "apiVersion", "rbac.authorization.k8s.io/v1",
 				"kind", cluster ? "ClusterRoleBinding" : "RoleBinding", "metadata", md,
 				"roleRef", "apiGroup", "rbac.authorization.k8s.io", "kind", cluster ? "ClusterRole" : "Role",
-				"name", name, "subjects", subj);
+				"name", name, "subjects", subjects);
 			json_array_append_new(items, role);
 			json_array_append_new(items, binding);
 		}
@@ -1118,6 +1143,63 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 		}
 	}
 	json_decref(roles);
+}
+
+/* What an IAM principal gets outside RBAC: its aws-auth mappings and its
+ * EKS access entry (groups, access policies). */
+static void
+iam_grants(struct rd *rd, const char *arn)
+{
+	const char *k;
+	json_t *o;
+
+	json_object_foreach(rd->state, k, o) {
+		struct rd_change *c;
+		json_t *items, *p;
+		size_t j;
+		char via[700];
+		if (!json_is_object(o))
+			continue;
+		c = rd->ch[json_integer_value(json_object_get(rd->last, k))];
+		if (c->kind == RD_ACCESS && (c->name == NULL || strcmp(c->name, arn) != 0))
+			continue;
+		if (c->kind != RD_ACCESS && c->kind != RD_AWSAUTH)
+			continue;
+		snprintf(via, sizeof(via), "%s/%s/%s", rd_kind_name(c->kind), c->ns ? c->ns : "", c->name ? c->name : "");
+		items = rd_items(rd, c->kind, o);
+		json_array_foreach(items, j, p) {
+			const char *t = json_string_value(json_array_get(p, 0)), *why = json_string_value(json_array_get(p, 1));
+			json_t *d = json_array();
+			if (c->kind == RD_AWSAUTH) { /* role:ARN->user[groups] or user:ARN->... */
+				const char *colon = strchr(t, ':'), *arrow = strstr(t, "->");
+				if (colon == NULL || arrow == NULL || (size_t)(arrow - colon - 1) != strlen(arn) ||
+				    strncmp(colon + 1, arn, strlen(arn)) != 0) {
+					json_decref(d);
+					continue;
+				}
+			}
+			if (why)
+				add_tags(d, why);
+			if (rd->json) {
+				json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O}", "what", "granted", "via", via,
+					"role", c->kind == RD_ACCESS ? "(EKS access entry)" : "(aws-auth mapping)",
+					"scope", "*", "rule", t, "dangerous", d);
+				rd_json_line(row);
+				json_decref(row);
+			} else {
+				struct sb tg = { 0 };
+				tags_text(d, NULL, &tg);
+				printf("granted\t");
+				cell(via), tab(), cell(c->kind == RD_ACCESS ? "(EKS access entry)" : "(aws-auth mapping)");
+				tab(), cell("*"), tab(), cell(t), tab(), cell(sb_str(&tg)), tab(), cell("-"), tab(), cell("-");
+				tab(), cell("-");
+				fputc('\n', stdout);
+				free(tg.s);
+			}
+			json_decref(d);
+		}
+		json_decref(items);
+	}
 }
 
 int
@@ -1231,6 +1313,8 @@ rd_report_gvu(struct rd *rd)
 			free(tg.s);
 			json_decref(d);
 		}
+		if (strncmp(who, "arn:", 4) == 0)
+			iam_grants(rd, who);
 		for (i = 0; i < nu; i++) {
 			json_t *u = json_object_get(rd->used, ukeys[i]);
 			char buf[1024], *f[4] = { NULL, NULL, NULL, NULL }, *p, res[800];

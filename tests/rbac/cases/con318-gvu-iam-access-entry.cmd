@@ -1,0 +1,1 @@
+--granted-vs-used arn:aws:iam::111122223333:role/backup-operator $S

@@ -1,0 +1,1 @@
+--granted-vs-used arn:aws:iam::491326785603:role/eks-admin $C
