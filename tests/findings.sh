@@ -96,6 +96,40 @@ for f in "$top_srcdir"/tests/findings/*/*.pos.jsonl "$top_srcdir"/tests/findings
 	fi
 	pass=$((pass + 1))
 done
+# OCSF 1.1 Detection Finding and ASFF 2018-10-08: the required fields
+# (formats-and-ecosystem.md B5) in every finding of every positive fixture.
+cat "$top_srcdir"/tests/findings/k8s/*.pos.jsonl >"$tmp/all.jsonl"
+for fmt in ocsf asff; do
+	"$tool" --format $fmt --ip-list "$top_srcdir/tests/findings/k8s/threat-list.txt" \
+		--tor-exits "$top_srcdir/tests/findings/k8s/tor-exits.txt" "$tmp/all.jsonl" >"$tmp/$fmt" 2>"$tmp/$fmt.err"
+	if [ $? -ne 1 ] || [ -s "$tmp/$fmt.err" ] || [ ! -s "$tmp/$fmt" ]; then
+		bad "--format $fmt over the positive fixtures failed"
+		continue
+	fi
+	if [ $fmt = ocsf ]; then
+		set -- '"class_uid":2004,' '"category_uid":2,' '"activity_id":1,' '"type_uid":200401,' \
+			'"severity_id":[1-5],' '"time":[0-9][0-9]*,' \
+			'"metadata":{"version":"1.1.0","product":{"name":"k8saudit-findings","vendor_name":"k8saudit"' \
+			'"finding_info":{"uid":"[^"]' '"finding_info":{[^}]*"title":"[^"]' '"cloud":{"provider":"AWS"'
+	else
+		set -- '"SchemaVersion":"2018-10-08"' '"Id":"[^"]' '"ProductArn":"arn:aws:securityhub:[a-z0-9-]*:[0-9]\{12\}:product/[0-9]\{12\}/default"' \
+			'"GeneratorId":"[^"]' '"AwsAccountId":"[0-9]\{12\}"' '"Types":\["[A-Za-z ]*/[^"]' \
+			'"CreatedAt":"[0-9]\{4\}-' '"UpdatedAt":"[0-9]\{4\}-' \
+			'"Severity":{"Label":"\(INFORMATIONAL\|LOW\|MEDIUM\|HIGH\|CRITICAL\)"}' \
+			'"Title":"[^"]' '"Description":"[^"]' '"Resources":\[{"Type":"[A-Za-z]*","Id":"[^"]'
+	fi
+	total=$(wc -l <"$tmp/$fmt")
+	ok=1
+	for pat in "$@"; do
+		n=$(grep -c -e "$pat" "$tmp/$fmt")
+		if [ "$n" -ne "$total" ]; then
+			bad "--format $fmt: $((total - n)) of $total findings lack $pat"
+			ok=0
+		fi
+	done
+	[ $ok -eq 1 ] && pass=$((pass + 1))
+done
+
 [ $skip -gt 0 ] && echo "$skip skipped (correlations without a C implementation)"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
