@@ -397,7 +397,7 @@ url_decode(const char *s)
 }
 
 static void
-access_change(struct rd *rd, k8a_event *ev, const char *name)
+access_change(struct rd *rd, k8a_event *ev)
 {
 	json_t *root = k8a_event_json(ev);
 	json_t *rp = json_object_get(root, "requestParameters");
@@ -425,7 +425,6 @@ access_change(struct rd *rd, k8a_event *ev, const char *name)
 	c->name = url_decode(principal);
 	c->req = json_is_object(rp) ? json_deep_copy(rp) : NULL;
 	c->resp = json_is_object(re) ? json_deep_copy(re) : NULL;
-	(void)name;
 }
 
 /* ---- requests: granted vs used, exposure ---- */
@@ -446,7 +445,7 @@ has_group(json_t *groups, const char *g)
 }
 
 static void
-count_use(struct rd *rd, k8a_event *ev, const char *user, json_t *groups)
+count_use(struct rd *rd, k8a_event *ev, json_t *groups)
 {
 	const char *verb = k8a_event_str(ev, K8A_F_VERB);
 	const char *res = k8a_event_str(ev, K8A_F_RESOURCE);
@@ -460,7 +459,6 @@ count_use(struct rd *rd, k8a_event *ev, const char *user, json_t *groups)
 	json_t *u, *x;
 	size_t i;
 
-	(void)user;
 	if (verb == NULL)
 		return;
 	json_array_foreach(groups, i, x)
@@ -815,7 +813,7 @@ one_k8s(struct rd *rd, k8a_event *ev)
 			if (match) {
 				if (json_object_size(rd->gvu_users) < 1000)
 					json_object_set_new(rd->gvu_users, user, json_true());
-				count_use(rd, ev, user, groups);
+				count_use(rd, ev, groups);
 			}
 		}
 		if (rd->exposure && (strcmp(user, "system:anonymous") == 0 ||
@@ -845,7 +843,7 @@ one_cloudtrail(struct rd *rd, k8a_event *ev)
 		return;
 	for (i = 0; ae[i]; i++)
 		if (strcmp(name, ae[i]) == 0)
-			access_change(rd, ev, name);
+			access_change(rd, ev);
 }
 
 int

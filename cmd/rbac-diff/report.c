@@ -955,7 +955,7 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 	size_t i;
 
 	for (i = 0; i < nu; i++) {
-		char buf[1024], *f[4], *p, *save = NULL;
+		char buf[1024], *f[4], *p;
 		int k = 0;
 		json_t *u = json_object_get(rd->used, ukeys[i]);
 		char rk[600];
@@ -971,7 +971,6 @@ suggest(struct rd *rd, const char **ukeys, size_t nu, const char *who, const cha
 		}
 		if (k < 3)
 			continue;
-		(void)save;
 		if ((r = json_object_get(roles, f[3])) == NULL) {
 			r = json_object();
 			json_object_set_new(roles, f[3], r);
