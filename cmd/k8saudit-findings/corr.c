@@ -74,6 +74,7 @@ static const struct cdef defs[] = {
 	{ "K8S-EKS-002", C_AWSAUTH, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-SECRET-014", C_CMCREDS, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-AUTH-005", C_SYSPUB, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-GEN-002", C_FIRST, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "user,peer", NULL, NULL, NULL, 0 },
 	/* CloudTrail (rules/cloudtrail): thresholds as the rules' comments say */
 	{ "CT-CMP-003", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },
 	{ "CT-CMP-004", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },

@@ -719,6 +719,9 @@ fx("K8S-EKS-014", [ev("delete", "daemonsets", "amazon-guardduty", "aws-guardduty
 fx("K8S-GEN-001", [ev("create", "configmaps", "default", None, user=dev(), code=201)],
    [ev("create", "pods", "default", None, user=dev(), code=201)])
 
+fx("K8S-GEN-002", [ev("list", "pods", "default", user=human(), ips=[OFFICE]), ev("list", "pods", "default", user=human(), ips=[ATTACKER])],
+   [ev("list", "pods", "default", user=dev())])
+
 # ---------------- write ----------------
 if __name__ == "__main__":
     import os
