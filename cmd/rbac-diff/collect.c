@@ -75,6 +75,7 @@ change_free(struct rd_change *c)
 	json_decref(c->items_before);
 	json_decref(c->items_after);
 	json_decref(c->chain);
+	json_decref(c->bound_by);
 	free(c);
 }
 

@@ -32,6 +32,7 @@ struct rd_change {
 	char note[200];
 	json_t *items_before, *items_after; /* [[text, danger|null], ...] */
 	json_t *chain;         /* identity chain, or NULL */
+	json_t *bound_by;      /* roles: the bindings that referred to it then */
 };
 
 /* A request by an anonymous or unauthenticated user (for --exposure). */

@@ -669,6 +669,44 @@ track_since(struct rd *rd, const char *key, struct rd_change *c)
 	json_object_set_new(rd->since, key, nw);
 }
 
+/* The bindings that refer to a role (as known now), for a role's change. */
+static json_t *
+bindings_of(struct rd *rd, struct rd_change *c)
+{
+	json_t *out = json_array(), *b;
+	const char *k;
+	const char *want = c->kind == RD_ROLE ? "Role" : "ClusterRole";
+
+	json_object_foreach(rd->state, k, b) {
+		json_t *ref = json_object_get(b, "roleRef");
+		const char *rk = jstr(ref, "kind"), *rn = jstr(ref, "name");
+		const char *bns = jstr(json_object_get(b, "metadata"), "namespace");
+		char via[700];
+		int rb;
+		if (!json_is_object(b) || rk == NULL || rn == NULL || c->name == NULL)
+			continue;
+		rb = strncmp(k, "RoleBinding/", 12) == 0;
+		if (!rb && strncmp(k, "ClusterRoleBinding/", 19) != 0)
+			continue;
+		if (strcmp(rk, want) != 0 || strcmp(rn, c->name) != 0)
+			continue;
+		/* a Role is only referred to from its own namespace */
+		if (c->kind == RD_ROLE && (!rb || bns == NULL || c->ns == NULL || strcmp(bns, c->ns) != 0))
+			continue;
+		if (rb)
+			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", jstr(json_object_get(b, "metadata"), "name") ?
+				jstr(json_object_get(b, "metadata"), "name") : "");
+		else
+			snprintf(via, sizeof(via), "ClusterRoleBinding/%s", jstr(json_object_get(b, "metadata"), "name") ?
+				jstr(json_object_get(b, "metadata"), "name") : "");
+		{
+			json_t *vs = json_string(via);
+			json_array_append_new(out, vs ? vs : json_string("?"));
+		}
+	}
+	return out;
+}
+
 void
 rd_replay(struct rd *rd, int64_t upto)
 {
@@ -731,6 +769,8 @@ rd_replay(struct rd *rd, int64_t upto)
 		}
 		c->items_before = rd_items(rd, c->kind, c->before);
 		c->items_after = rd_items(rd, c->kind, c->after);
+		json_decref(c->bound_by);
+		c->bound_by = c->kind == RD_ROLE || c->kind == RD_CROLE ? bindings_of(rd, c) : NULL;
 		if (strcmp(c->verb, "snapshot") == 0 && c->before) {
 			size_t j, same = json_array_size(c->items_before) == json_array_size(c->items_after);
 			json_t *p;

@@ -276,6 +276,21 @@ rd_report_changes(struct rd *rd)
 		if (c->ok && c->before_known && c->after_known && json_array_size(d) == 0 && !c->note[0] &&
 		    strcmp(c->verb, "deletecollection") != 0)
 			sb_add(&txt, c->before && c->after ? "(no change) " : "(nothing granted) ");
+		if (json_array_size(c->bound_by)) {
+			size_t nb = json_array_size(c->bound_by), b;
+			char more[64];
+			sb_add(&txt, "(bound by ");
+			for (b = 0; b < nb && b < 5; b++) {
+				if (b)
+					sb_add(&txt, ", ");
+				sb_add(&txt, json_string_value(json_array_get(c->bound_by, b)));
+			}
+			if (nb > 5) {
+				snprintf(more, sizeof(more), " and %zu more", nb - 5);
+				sb_add(&txt, more);
+			}
+			sb_add(&txt, ") ");
+		}
 		if (txt.n && txt.s[txt.n - 1] == ' ')
 			txt.s[--txt.n] = '\0';
 		tags_text(added, removed, &tg);
@@ -310,6 +325,8 @@ rd_report_changes(struct rd *rd)
 				json_object_set_new(o, "after_partial", json_true());
 			json_object_set(o, "changes", d);
 			json_object_set(o, "dangerous", dang);
+			if (c->bound_by)
+				json_object_set(o, "bound_by", c->bound_by);
 			json_object_set_new(o, "identity_chain", c->chain ? json_incref(c->chain) : json_array());
 			rd_json_line(o);
 			json_decref(o);
