@@ -130,6 +130,50 @@ for fmt in ocsf asff; do
 	[ $ok -eq 1 ] && pass=$((pass + 1))
 done
 
+# Real records (Falco's k8s_audit trace files, minikube 2018): each must
+# raise its rule, the harmless ones nothing.  Skipped without ../shared.
+ds=${K8SAUDIT_DATASETS:-$top_srcdir/../shared/datasets}/falco-k8s-audit
+if [ -d "$ds" ]; then
+	while read -r file want; do
+		[ -n "$file" ] || continue
+		got=$("$tool" --rule 'K8S-*' "$ds/$file.json" 2>/dev/null | cut -f3 | sort -u | tr '\n' ' ')
+		case $want in
+		-) [ -z "$got" ] && pass=$((pass + 1)) || bad "dataset $file: unexpected findings: $got" ;;
+		*) case " $got" in
+		   *" $want "*) pass=$((pass + 1)) ;;
+		   *) bad "dataset $file: no $want (got: $got)" ;;
+		   esac ;;
+		esac
+	done <<'LIST'
+anonymous_creates_namespace_foo K8S-ANON-001
+attach_cluster_admin_role K8S-RBAC-001
+attach_pod K8S-EXEC-002
+exec_pod K8S-EXEC-004
+create_cluster_role_pod_exec K8S-RBAC-009
+create_cluster_role_wildcard_resources K8S-RBAC-007
+create_cluster_role_wildcard_verbs K8S-RBAC-007
+create_cluster_role_write_privileges K8S-RBAC-013
+create_configmap_sensitive_values K8S-SECRET-014
+create_nginx_pod_hostnetwork K8S-POD-005
+create_nginx_pod_privileged K8S-POD-001
+create_nginx_pod_privileged_2nd_container K8S-POD-001
+create_nginx_pod_no_secctx_1st_container_privileged_2nd_container K8S-POD-001
+create_nginx_pod_sensitive_mount K8S-POD-002
+create_nginx_pod_sensitive_mount_2nd_container K8S-POD-002
+create_nginx_service_nodeport K8S-SVC-001
+create_serviceaccount_kube_system_namespace K8S-EKS-009
+create_serviceaccount_kube_public_namespace K8S-EKS-009
+delete_cluster_role_kube_aggregator K8S-RBAC-015
+modify_cluster_role_node_problem_detector K8S-RBAC-015
+delete_namespace_foo K8S-EKS-011
+create_nginx_pod_unprivileged -
+create_nginx_pod_nohostnetwork -
+create_nginx_pod_unsensitive_mount -
+LIST
+else
+	echo "SKIP: $ds absent: dataset checks not run"
+fi
+
 [ $skip -gt 0 ] && echo "$skip skipped (correlations without a C implementation)"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
