@@ -161,50 +161,6 @@ select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx
 	return bad;
 }
 
-/* The union of every enabled rule's literals, or NULL when one rule has
- * none (then every record is a candidate). */
-static k8a_prefilter *
-union_prefilter(const struct ruleset *rs)
-{
-	struct strv all = { 0 };
-	k8a_prefilter *pf = NULL;
-	size_t i, j;
-
-	for (i = 0; i < rs->n; i++) {
-		const char *const *l;
-		if (!rs->r[i]->enabled)
-			continue;
-		if ((l = rule_literals(rs->r[i])) == NULL || l[0] == NULL) {
-			strv_free(&all);
-			return NULL;
-		}
-		for (j = 0; l[j]; j++) {
-			/* '"' is in every JSON record: an alternation with literals
-			 * that start with it is slow.  Scan for the text between
-			 * the quotes; lits_scan() checks the quotes. */
-			const char *c = l[j];
-			size_t len = strlen(c);
-			char *core;
-			if (len > 2 && c[0] == '"')
-				c++, len--;
-			if (len > 1 && c[len - 1] == '"')
-				len--;
-			if ((core = strndup(c, len)) != NULL) {
-				size_t m;
-				for (m = 0; m < all.n && strcmp(all.v[m], core) != 0; m++)
-					;
-				if (m == all.n)
-					strv_push(&all, core);
-				free(core);
-			}
-		}
-	}
-	if (all.n)
-		pf = k8a_prefilter_new((const char *const *)all.v);
-	strv_free(&all);
-	return pf;
-}
-
 /* ---- which literals occur in a record ----
  * Every distinct literal of the enabled rules gets a number; each rule a
  * list of numbers.  lits_scan() walks the union prefilter's hits through
@@ -623,7 +579,6 @@ main(int argc, char **argv)
 	struct dedupe dd = { 0 };
 	struct iplist *ipl = NULL, *tor = NULL;
 	k8a_reader *r = NULL;
-	k8a_prefilter *pf = NULL;
 	k8a_event *ev;
 	const char *arg;
 	char *lastpath = NULL;
@@ -633,7 +588,7 @@ main(int argc, char **argv)
 	struct gate *gates = NULL;
 	const char *uname = NULL;
 	size_t ulen = 0;
-	int uknown;
+	int uknown, maybe_ct, maybe_k8s, esc;
 	size_t k;
 
 	fe_init(argv[0]);
@@ -732,8 +687,9 @@ main(int argc, char **argv)
 	/* The union of the literals skips records no rule can match, inside
 	 * the reader; for the others, one more scan tells which literals
 	 * occur, and so which rules are worth evaluating. */
-	if ((pf = union_prefilter(&rs)) != NULL)
-		lits_index(&li, &rs);
+	/* Which rules a record can match is decided from its raw text: the
+	 * literals that occur (lits_scan), the kind of record, the user. */
+	lits_index(&li, &rs);
 	if ((gates = calloc(rs.n ? rs.n : 1, sizeof(*gates))) != NULL)
 		for (k = 0; k < rs.n; k++)
 			if (rs.r[k]->enabled && rs.r[k]->source == K8A_SRC_K8S)
@@ -766,14 +722,21 @@ main(int argc, char **argv)
 			dd_reset(&dd);
 		}
 		raw = k8a_event_raw(ev, &n);
-		if (pf)
-			lits_scan(&li, raw, n);
+		lits_scan(&li, raw, n);
 		uknown = -1;
+		/* event.c: CloudTrail has a string "eventName"; audit events an
+		 * "auditID" or an audit.k8s.io apiVersion */
+		esc = li.all || memmem(raw, n, "\\u00", 4) != NULL; /* a key could hide behind an escape */
+		maybe_ct = esc || memmem(raw, n, "\"eventName\"", 11) != NULL;
+		maybe_k8s = esc || memmem(raw, n, "\"auditID\"", 9) != NULL ||
+			    memmem(raw, n, "audit.k8s.io/", 13) != NULL;
 		for (k = 0; k < rs.n; k++) {
 			struct rule *ru = rs.r[k];
 			if (!ru->enabled)
 				continue;
-			if (pf && !lits_rule(&li, k))
+			if (ru->source == K8A_SRC_CLOUDTRAIL ? !maybe_ct : !maybe_k8s)
+				continue;
+			if (!lits_rule(&li, k))
 				continue;
 			if (gates && gates[k].on) {
 				if (uknown < 0)
@@ -841,7 +804,6 @@ done:
 	rules_free(&rs);
 	iplist_free(ipl);
 	iplist_free(tor);
-	k8a_prefilter_free(pf);
 	k8a_reader_free(r);
 	strv_free(&o.rules);
 	strv_free(&o.only);
