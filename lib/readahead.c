@@ -11,10 +11,10 @@
  *
  * The first RA_INLINE bytes are read inline, straight into the caller's
  * buffer: a small stream (a CloudTrail object is typically a few hundred
- * kilobytes) never pays for a thread or for the ring, which measured as
- * the difference between 0.5x and 0.9x of the large-file rate over an S3
- * tree of 10,000 objects.  Past that, the ring is allocated and the
- * thread started; close joins it.  When either cannot be had, reading
+ * kilobytes) never pays for a thread or for the ring.  With a thread and
+ * a ring per object, an S3 tree of 10,000 objects of 130 KB took 12.3 s
+ * against 9.9 s without the thread at all.  Past RA_INLINE the ring is
+ * allocated and the thread started; close joins it.  When either cannot be had, reading
  * goes on inline.  K8SAUDIT_READAHEAD=0 in the environment turns the
  * whole thing off (k8a_src_readahead returns the chain unchanged).
  *
