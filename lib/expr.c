@@ -476,7 +476,7 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 		if (p->re == NULL) {
 			PCRE2_UCHAR msg[128];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
-			fail(lx, at, "bad regular expression: %s at offset %zu", (char *)msg, (size_t)eo);
+			fail(lx, at, "bad regular expression: %s (regex byte %zu)", (char *)msg, (size_t)eo);
 			return -1;
 		}
 		pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);

@@ -75,9 +75,9 @@ void k8a_reader_free(k8a_reader *r);
 
 /*! k8a_reader_add_path() : queue an input.  "-" is standard input.
  * Directories are walked recursively in byte order of names; symbolic
- * link loops are detected and reported.  Files met in a walk that are not
- * JSON at all (READMEs, licences) are skipped quietly; files named
- * explicitly are reported.  Inputs are opened lazily, so
+ * link loops are detected and reported.  Files met in a walk and archive
+ * members that are not JSON at all (READMEs, licences, notes) are skipped
+ * quietly; files named explicitly are reported.  Inputs are opened lazily, so
  * errors about them come from k8a_reader_next(). */
 int k8a_reader_add_path(k8a_reader *r, const char *path);
 

@@ -54,7 +54,8 @@ struct k8a_reader {
 
 	char *path; /* display path of the current file */
 	int file_open;
-	int from_walk; /* the current file was found in a directory */
+	int from_walk; /* the current file was found in a directory; like
+			* archive members, foreign files there are skipped quietly */
 	uint64_t seen_file; /* stage de-duplication is per file */
 	uint64_t file_no;
 	int announced; /* file_cb was called for the current file */
@@ -386,7 +387,7 @@ open_stream(k8a_reader *r)
 					return K8A_FATAL;
 				l->chain = s;
 			}
-			if ((r->fr = k8a_framer_new(l->chain, r->max_record, r->pf, r->from_walk, r->err)) == NULL)
+			if ((r->fr = k8a_framer_new(l->chain, r->max_record, r->pf, r->from_walk || l->member != NULL, r->err)) == NULL)
 				return K8A_FATAL;
 			if (r->progress)
 				k8a_framer_set_progress(r->fr, r->progress, r->progress_arg);
