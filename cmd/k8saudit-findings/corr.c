@@ -19,7 +19,7 @@
 #include "findings.h"
 
 enum ckind {
-	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB, C_SEQ2, C_CHANGED,
+	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB, C_SEQ2, C_CHANGED, C_REF, C_SEQN,
 };
 
 enum keyfn {
@@ -75,6 +75,15 @@ static const struct cdef defs[] = {
 	{ "K8S-SECRET-014", C_CMCREDS, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-AUTH-005", C_SYSPUB, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-GEN-002", C_FIRST, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "user,peer", NULL, NULL, NULL, 0 },
+	{ "CT-LOG-007", C_REF, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-LOG-011", C_REF, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-IAM-006", C_REF, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-IAM-024", C_REF, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-ID-006", C_REF, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-CMP-002", C_SEQN, KF_NONE, KF_NONE, 0, 60 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-S3-008", C_SEQN, KF_NONE, KF_NONE, 0, 60 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-IAM-023", C_SEQN, KF_NONE, KF_NONE, 0, 60 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "CT-S3-013", C_SEQN, KF_NONE, KF_NONE, 0, 10 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	/* CloudTrail (rules/cloudtrail): thresholds as the rules' comments say */
 	{ "CT-CMP-003", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },
 	{ "CT-CMP-004", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },
@@ -95,18 +104,86 @@ static const struct cdef defs[] = {
 	{ "CT-ECR-001", C_CHANGED, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "requestParameters.registryId,requestParameters.repositoryName,requestParameters.imageTag", "responseElements.image.imageId.imageDigest", "PutImage", NULL, 0 },
 };
 
+/* Programmable correlations over CloudTrail: steps are field
+ * expressions (k8saudit-expr(5)), keys and values are fields.
+ *   C_REF  step 1 records register key (and value); a step 2 record fires
+ *          when its key was registered (MEMBER), or when it was and its
+ *          value is new for that key (NEWVAL); `fallback` fires alone.
+ *   C_SEQN steps 1..n in this order for one key within the window. */
+enum refmode { MEMBER, NEWVAL };
+struct prog {
+	const char *id;
+	const char *cond[3], *key[3], *val[3];
+	const char *fallback;
+	enum refmode mode;
+	int64_t window;
+	int loggroup; /* key of step 1 is a log-group ARN: use its name */
+};
+
+static const struct prog progs[] = {
+	{ "CT-LOG-007", { "eventName in (CreateTrail, UpdateTrail)", "eventName = PutBucketLifecycle", NULL },
+	  { "requestParameters.s3BucketName", "requestParameters.bucketName", NULL }, { NULL, NULL, NULL },
+	  "eventName = PutBucketLifecycle and requestParameters.bucketName ~ '(?i)cloudtrail'", MEMBER, 0, 0 },
+	{ "CT-LOG-011", { "eventName in (CreateTrail, UpdateTrail) and requestParameters.cloudWatchLogsLogGroupArn exists",
+	    "eventSource = logs.amazonaws.com and (eventName != PutRetentionPolicy or requestParameters.retentionInDays <= 7)", NULL },
+	  { "requestParameters.cloudWatchLogsLogGroupArn", "requestParameters.logGroupName", NULL }, { NULL, NULL, NULL },
+	  NULL, MEMBER, 0, 1 },
+	{ "CT-IAM-006", { "eventName in (AttachGroupPolicy, PutGroupPolicy) and (requestParameters.policyArn ~ '/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$' "
+	    "or requestParameters.policyDocument ~ '\"Action\"\\s*:\\s*(\"\\*\"|\\[[^]]*\"\\*\")')", "eventName = AddUserToGroup", NULL },
+	  { "requestParameters.groupName", "requestParameters.groupName", NULL }, { NULL, NULL, NULL }, NULL, MEMBER, 0, 0 },
+	{ "CT-IAM-024", { "eventName = CreateAccessKey", "userIdentity.accessKeyId exists and eventName != CreateAccessKey", NULL },
+	  { "responseElements.accessKey.accessKeyId", "userIdentity.accessKeyId", NULL },
+	  { "sourceIPAddress", "sourceIPAddress", NULL }, NULL, NEWVAL, 0, 0 },
+	{ "CT-ID-006", { "eventSource in (ssm.amazonaws.com, ec2messages.amazonaws.com, ssmmessages.amazonaws.com)",
+	    "not eventSource in (ssm.amazonaws.com, ec2messages.amazonaws.com, ssmmessages.amazonaws.com)", NULL },
+	  { "userIdentity.arn", "userIdentity.arn", NULL }, { "sourceIPAddress", "sourceIPAddress", NULL }, NULL, NEWVAL, 0, 0 },
+	{ "CT-CMP-002", { "eventName = StopInstances", "eventName = ModifyInstanceAttribute", "eventName = StartInstances" },
+	  { "userIdentity.arn,requestParameters.instancesSet.items.instanceId",
+	    "userIdentity.arn,requestParameters.instanceId",
+	    "userIdentity.arn,requestParameters.instancesSet.items.instanceId" }, { NULL, NULL, NULL }, NULL, MEMBER, 60 * MIN, 0 },
+	{ "CT-S3-008", { "eventName in (DeleteBucketPublicAccessBlock, PutBucketPublicAccessBlock)", "eventName = PutBucketOwnershipControls",
+	    "eventName in (PutBucketAcl, PutBucketPolicy)" },
+	  { "requestParameters.bucketName", "requestParameters.bucketName", "requestParameters.bucketName" }, { NULL, NULL, NULL },
+	  NULL, MEMBER, 60 * MIN, 0 },
+	{ "CT-IAM-023", { "eventName = CreateUser",
+	    "(eventName = AddUserToGroup and requestParameters.groupName ~ '(?i)admin') "
+	    "or (eventName = AttachUserPolicy and requestParameters.policyArn ~ '/(AdministratorAccess|IAMFullAccess)$') "
+	    "or (eventName = PutUserPolicy and requestParameters.policyDocument ~ '\"Action\"\\s*:\\s*(\"\\*\"|\\[[^]]*\"\\*\")')",
+	    "eventName in (CreateAccessKey, CreateLoginProfile)" },
+	  { "userIdentity.arn,requestParameters.userName", "userIdentity.arn,requestParameters.userName", "userIdentity.arn,requestParameters.userName" },
+	  { NULL, NULL, NULL }, NULL, MEMBER, 60 * MIN, 0 },
+	{ "CT-S3-013", { "eventName in (DeleteObject, DeleteObjects) or (eventName = CopyObject and requestParameters.x-amz-server-side-encryption-customer-algorithm exists)",
+	    "eventName = PutObject", NULL },
+	  { "userIdentity.arn,requestParameters.bucketName", "userIdentity.arn,requestParameters.bucketName", NULL }, { NULL, NULL, NULL },
+	  NULL, MEMBER, 10 * MIN, 0 },
+};
+
+static const struct prog *
+find_prog(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		if (strcmp(progs[i].id, id) == 0)
+			return &progs[i];
+	return NULL;
+}
+
 /* A kept candidate record. */
 struct cand {
 	struct snap *s;
 	char *k1, *k2; /* keys; meaning depends on the correlation */
 	int flag;
 	json_t *ev;    /* evidence gathered while the record was at hand */
+	size_t ord;    /* order of keeping, the last tie-break */
 };
 
 struct corr {
 	const struct cdef *def;
 	struct cand *c;
 	size_t n, cap;
+	k8a_expr *x[4];  /* C_REF / C_SEQN: the steps and the fallback */
+	int compiled;
 };
 
 static const struct cdef *
@@ -153,6 +230,8 @@ corr_free(struct rule *r)
 		free(r->corr->c[i].k2);
 		json_decref(r->corr->c[i].ev);
 	}
+	for (i = 0; i < 4; i++)
+		k8a_expr_free(r->corr->x[i]);
 	free(r->corr->c);
 	free(r->corr);
 	r->corr = NULL;
@@ -187,6 +266,7 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 	x->k2 = k2 ? strdup(k2) : NULL;
 	x->flag = flag;
 	x->ev = ev;
+	x->ord = c->n - 1;
 }
 
 static int
@@ -196,7 +276,9 @@ cmp_cand(const void *a, const void *b)
 
 	if (x->s->time != y->s->time)
 		return x->s->time < y->s->time ? -1 : 1;
-	return x->s->seq < y->s->seq ? -1 : x->s->seq > y->s->seq;
+	if (x->s->seq != y->s->seq)
+		return x->s->seq < y->s->seq ? -1 : 1;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
 /* ---- helpers over the parsed record ---- */
@@ -948,6 +1030,66 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 			keep(r, s, k1, name, 2, NULL);
 		return;
 	}
+	case C_REF:
+	case C_SEQN: {
+		const struct prog *pg = find_prog(r->id);
+		struct corr *c;
+		int i;
+		if (pg == NULL)
+			return;
+		if (r->corr == NULL && (r->corr = calloc(1, sizeof(*r->corr))) != NULL)
+			r->corr->def = d;
+		if ((c = r->corr) == NULL)
+			return;
+		if (!c->compiled) {
+			c->compiled = 1;
+			for (i = 0; i < 3; i++)
+				c->x[i] = pg->cond[i] ? k8a_expr_compile(pg->cond[i], NULL) : NULL;
+			c->x[3] = pg->fallback ? k8a_expr_compile(pg->fallback, NULL) : NULL;
+		}
+		/* later steps first: a record that is both step 2 and step 1
+		 * (a key used to create another) is checked before it registers */
+		for (i = 2; i >= 0; i--) {
+			json_t *vals, *v;
+			size_t j;
+			if (c->x[i] == NULL || k8a_expr_match(c->x[i], ev) != 1)
+				continue;
+			vals = json_array();
+			path_values(ev, pg->key[i], vals, 1);
+			if (strchr(pg->key[i], ',')) {
+				/* a composite key: the first field, then each value of the others */
+				json_t *first = json_array(), *rest = json_array();
+				const char *comma = strchr(pg->key[i], ',');
+				char f1[128];
+				snprintf(f1, sizeof(f1), "%.*s", (int)(comma - pg->key[i]), pg->key[i]);
+				path_values(ev, f1, first, 0);
+				path_values(ev, comma + 1, rest, 1);
+				json_array_clear(vals);
+				json_array_foreach(rest, j, v) {
+					snprintf(k1, sizeof(k1), "%s|%s", json_string_value(json_array_get(first, 0)) ?
+						json_string_value(json_array_get(first, 0)) : "", json_string_value(v));
+					json_array_append_new(vals, json_string(k1));
+				}
+				json_decref(first);
+				json_decref(rest);
+			}
+			json_array_foreach(vals, j, v) {
+				const char *key = json_string_value(v);
+				if (pg->loggroup && i == 0 && strstr(key, "log-group:")) {
+					const char *a = strstr(key, "log-group:") + 10;
+					snprintf(k1, sizeof(k1), "%.*s", (int)strcspn(a, ":"), a);
+				} else
+					snprintf(k1, sizeof(k1), "%s", key);
+				if (!(pg->val[i] && path_key(ev, pg->val[i], k2, sizeof(k2))))
+					k2[0] = '\0';
+				keep(r, s, k1, k2, i + 1, NULL);
+			}
+			json_decref(vals);
+		}
+		if (c->x[3] && k8a_expr_match(c->x[3], ev) == 1 && path_key(ev, pg->key[1], k1, sizeof(k1)))
+			keep(r, s, k1, "", 9, NULL);
+		return;
+	}
 	case C_CHANGED:
 		if (!streq(k8a_event_str(ev, K8A_F_VERB), d->step1) || !path_key(ev, d->kpaths, k1, sizeof(k1)) ||
 		    !path_key(ev, d->dpaths, k2, sizeof(k2)))
@@ -1335,6 +1477,101 @@ finish_changed(struct rule *r, struct corr_ctx *cx, struct corr *c)
 	json_decref(last);
 }
 
+static void
+finish_ref(struct rule *r, struct corr_ctx *cx, struct corr *c)
+{
+	const struct prog *pg = find_prog(r->id);
+	json_t *known = json_object(); /* key -> {value: index of step 1} */
+	size_t i;
+
+	for (i = 0; pg && i < c->n; i++) {
+		struct cand *x = &c->c[i], *a = NULL;
+		json_t *set = json_object_get(known, x->k1), *e, *v;
+		const char *k;
+		if (x->flag == 1) {
+			if (set == NULL) {
+				set = json_object();
+				json_object_set_new(known, x->k1, set);
+			}
+			json_object_set_new(set, x->k2, json_integer((json_int_t)i));
+			continue;
+		}
+		if (x->flag == 2) {
+			if (set == NULL)
+				continue;
+			if (pg->mode == NEWVAL) {
+				if (json_object_get(set, x->k2))
+					continue;
+			}
+			json_object_foreach(set, k, v) {
+				a = &c->c[json_integer_value(v)];
+				break;
+			}
+		}
+		e = json_object();
+		json_object_set_new(e, "key", json_string(x->k1));
+		if (pg->mode == NEWVAL && x->flag == 2) {
+			json_t *vals = json_array();
+			json_object_set_new(e, "value", json_string(x->k2));
+			json_object_foreach(set, k, v)
+				json_array_append_new(vals, json_string(k));
+			json_object_set_new(e, "earlier_values", vals);
+			json_object_set_new(set, x->k2, json_integer((json_int_t)i));
+		}
+		if (a) {
+			json_object_set_new(e, "registered_by", json_string(a->s->what ? a->s->what : ""));
+			json_object_set_new(e, "registered_at", json_string(a->s->where ? a->s->where : ""));
+		} else if (x->flag == 9)
+			json_object_set_new(e, "matched", json_string("by name"));
+		findings_add(cx->out, r, x->s, r->sev, NULL, NULL, e);
+	}
+	json_decref(known);
+}
+
+static void
+finish_seqn(struct rule *r, struct corr_ctx *cx, struct corr *c)
+{
+	json_t *state = json_object(); /* key -> [next step, index of step 1] */
+	int nsteps = c->x[2] ? 3 : 2;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct cand *x = &c->c[i], *a;
+		json_t *st = json_object_get(state, x->k1), *e;
+		json_int_t next, first;
+		if (x->flag == 1) {
+			json_t *n = json_array();
+			json_array_append_new(n, json_integer(2));
+			json_array_append_new(n, json_integer((json_int_t)i));
+			json_object_set_new(state, x->k1, n);
+			continue;
+		}
+		if (st == NULL)
+			continue;
+		next = json_integer_value(json_array_get(st, 0));
+		first = json_integer_value(json_array_get(st, 1));
+		a = &c->c[first];
+		if (x->s->time - a->s->time > c->def->window) {
+			json_object_del(state, x->k1);
+			continue;
+		}
+		if (x->flag != next)
+			continue;
+		if (next < nsteps) {
+			json_integer_set(json_array_get(st, 0), next + 1);
+			continue;
+		}
+		e = json_object();
+		json_object_set_new(e, "key", json_string(x->k1));
+		json_object_set_new(e, "first_step", json_string(a->s->what ? a->s->what : ""));
+		json_object_set_new(e, "first_step_time", json_string(a->s->time_s ? a->s->time_s : ""));
+		json_object_set_new(e, "first_step_location", json_string(a->s->where ? a->s->where : ""));
+		findings_add(cx->out, r, x->s, r->sev, NULL, NULL, e);
+		json_object_del(state, x->k1);
+	}
+	json_decref(state);
+}
+
 void
 corr_finish(struct rule *r, struct corr_ctx *cx)
 {
@@ -1353,6 +1590,8 @@ corr_finish(struct rule *r, struct corr_ctx *cx)
 	case C_AWSAUTH: finish_awsauth(r, cx, c); break;
 	case C_SEQ2: finish_seq2(r, cx, c); break;
 	case C_CHANGED: finish_changed(r, cx, c); break;
+	case C_REF: finish_ref(r, cx, c); break;
+	case C_SEQN: finish_seqn(r, cx, c); break;
 	default: break;
 	}
 	corr_free(r);
