@@ -534,6 +534,30 @@ gate_pass(const struct gate *g, const char *u, size_t ul)
 	return 1;
 }
 
+/* 1 when a \u00XX escape in the record stands for a byte of the keys the
+ * record kind is told by ("eventName", "auditID", "audit.k8s.io/"). */
+static int
+key_escaped(const char *raw, size_t n)
+{
+	static const char keybytes[] = "eventNamauditIDk8s./";
+	const char *e = raw;
+
+	while ((e = memmem(e, n - (size_t)(e - raw), "\\u00", 4)) != NULL) {
+		char hex[3];
+		long b;
+		if ((size_t)(e - raw) + 6 > n)
+			return 1;
+		hex[0] = e[4];
+		hex[1] = e[5];
+		hex[2] = '\0';
+		b = strtol(hex, NULL, 16);
+		if (b > 0 && strchr(keybytes, (int)b))
+			return 1;
+		e += 4;
+	}
+	return 0;
+}
+
 static int
 parse_sev(const char *opt, const char *arg, int *out)
 {
@@ -726,7 +750,7 @@ main(int argc, char **argv)
 		uknown = -1;
 		/* event.c: CloudTrail has a string "eventName"; audit events an
 		 * "auditID" or an audit.k8s.io apiVersion */
-		esc = li.all || memmem(raw, n, "\\u00", 4) != NULL; /* a key could hide behind an escape */
+		esc = li.all || key_escaped(raw, n); /* a key could hide behind an escape */
 		maybe_ct = esc || memmem(raw, n, "\"eventName\"", 11) != NULL;
 		maybe_k8s = esc || memmem(raw, n, "\"auditID\"", 9) != NULL ||
 			    memmem(raw, n, "audit.k8s.io/", 13) != NULL;
