@@ -180,8 +180,13 @@ struct litindex {
 	size_t *bucket_start;     /* per hash (4097 entries): range in bucket */
 	size_t *bucket;           /* literal ids, grouped by hash */
 	size_t *anchor;           /* offset of the literal's trigram */
-	unsigned char litbyte[256]; /* bytes occurring in literals */
+	unsigned char litbyte[256]; /* bytes occurring in rule literals */
 	size_t minlen;
+	/* literals the engine itself looks for (record kind, escapes) */
+	size_t id_evname, id_audit, id_api, id_esc, nrulelit;
+	/* the first records are sampled to pick rare anchors */
+	uint32_t *freq;
+	unsigned sampled;
 };
 
 static unsigned
@@ -211,6 +216,10 @@ lits_build_scanner(struct litindex *li)
 {
 	size_t i, j, *count;
 
+	free(li->anchor);
+	free(li->bucket);
+	free(li->bucket_start);
+	memset(li->bits, 0, sizeof(li->bits));
 	li->anchor = calloc(li->nlit ? li->nlit : 1, sizeof(size_t));
 	li->bucket = calloc(li->nlit ? li->nlit : 1, sizeof(size_t));
 	li->bucket_start = calloc(4097, sizeof(size_t));
@@ -224,12 +233,13 @@ lits_build_scanner(struct litindex *li)
 		int best = 1 << 30;
 		if (li->len[i] < li->minlen)
 			li->minlen = li->len[i];
-		for (j = 0; j < li->len[i]; j++)
+		for (j = 0; i < li->nrulelit && j < li->len[i]; j++)
 			li->litbyte[(unsigned char)li->lit[i][j]] = 1;
 		li->anchor[i] = 0;
 		for (j = 0; j + 3 <= li->len[i]; j++) {
 			const unsigned char *t = (const unsigned char *)li->lit[i] + j;
-			int c = commonness(t[0]) + commonness(t[1]) + commonness(t[2]);
+			int c = li->freq ? (int)(li->freq[tri(t)] > (1u << 29) ? (1u << 29) : li->freq[tri(t)])
+					 : commonness(t[0]) + commonness(t[1]) + commonness(t[2]);
 			if (c < best) {
 				best = c;
 				li->anchor[i] = j;
@@ -313,8 +323,20 @@ lits_index(struct litindex *li, const struct ruleset *rs)
 			li->rule_lits[k][j] = lit_id(li, l[j]);
 		li->rule_nlits[k] = n;
 	}
+	li->nrulelit = li->nlit;
+	li->id_evname = lit_id(li, "\"eventName\"");
+	li->id_audit = lit_id(li, "\"auditID\"");
+	li->id_api = lit_id(li, "audit.k8s.io/");
+	li->id_esc = lit_id(li, "\\u00");
 	li->found = calloc(li->nlit ? li->nlit : 1, 1);
+	li->freq = calloc(4096, sizeof(uint32_t));
 	lits_build_scanner(li);
+}
+
+static int
+lit_found(const struct litindex *li, size_t id)
+{
+	return li->all || id >= li->nlit || li->found[id];
 }
 
 static void
@@ -345,32 +367,41 @@ lits_scan(struct litindex *li, const char *raw, size_t n)
 	if (li->all)
 		return;
 	memset(li->found, 0, li->nlit);
-	/* A \u00XX escape of a byte some literal holds could hide a match:
-	 * then every rule is a candidate, as with k8a_prefilter_find(). */
-	for (e = raw; (e = memmem(e, n - (size_t)(e - raw), "\\u00", 4)) != NULL; e += 4) {
-		int hi, lo;
-		if ((size_t)(e - raw) + 6 > n)
-			break;
-		hi = hexval(e[4]);
-		lo = hexval(e[5]);
-		if (hi >= 0 && lo >= 0 && li->litbyte[hi * 16 + lo]) {
-			li->all = 1;
-			return;
+	for (i = 0; i < li->nlit; i++)
+		if (li->len[i] < 3 && li->len[i] > 0 && (e = memmem(raw, n, li->lit[i], li->len[i])) != NULL)
+			mark(li, i, raw, n, (size_t)(e - raw));
+	if (n >= 3) {
+		if (li->freq && li->sampled < 2048) {
+			/* learn which trigrams are common, then re-pick anchors */
+			for (p = 0; p + 3 <= n; p++)
+				li->freq[tri(u + p)]++;
+			if (++li->sampled == 2048)
+				lits_build_scanner(li);
+		}
+		for (p = 0; p + 3 <= n; p++) {
+			unsigned h = tri(u + p);
+			if (!(li->bits[h >> 6] & ((uint64_t)1 << (h & 63))))
+				continue;
+			for (b = li->bucket_start[h]; b < li->bucket_start[h + 1]; b++) {
+				i = li->bucket[b];
+				if (p >= li->anchor[i])
+					mark(li, i, raw, n, p - li->anchor[i]);
+			}
 		}
 	}
-	for (i = 0; i < li->nlit; i++)
-		if (li->len[i] < 3 && li->len[i] > 0 && memmem(raw, n, li->lit[i], li->len[i]))
-			mark(li, i, raw, n, (size_t)((const char *)memmem(raw, n, li->lit[i], li->len[i]) - raw));
-	if (n < 3)
-		return;
-	for (p = 0; p + 3 <= n; p++) {
-		unsigned h = tri(u + p);
-		if (!(li->bits[h >> 6] & ((uint64_t)1 << (h & 63))))
-			continue;
-		for (b = li->bucket_start[h]; b < li->bucket_start[h + 1]; b++) {
-			i = li->bucket[b];
-			if (p >= li->anchor[i])
-				mark(li, i, raw, n, p - li->anchor[i]);
+	/* A \u00XX escape of a byte some literal holds could hide a match:
+	 * then every rule is a candidate, as with k8a_prefilter_find(). */
+	if (li->id_esc < li->nlit && li->found[li->id_esc]) {
+		for (e = raw; (e = memmem(e, n - (size_t)(e - raw), "\\u00", 4)) != NULL; e += 4) {
+			int hi, lo;
+			if ((size_t)(e - raw) + 6 > n)
+				break;
+			hi = hexval(e[4]);
+			lo = hexval(e[5]);
+			if (hi >= 0 && lo >= 0 && li->litbyte[hi * 16 + lo]) {
+				li->all = 1;
+				return;
+			}
 		}
 	}
 }
@@ -750,10 +781,9 @@ main(int argc, char **argv)
 		uknown = -1;
 		/* event.c: CloudTrail has a string "eventName"; audit events an
 		 * "auditID" or an audit.k8s.io apiVersion */
-		esc = li.all || key_escaped(raw, n); /* a key could hide behind an escape */
-		maybe_ct = esc || memmem(raw, n, "\"eventName\"", 11) != NULL;
-		maybe_k8s = esc || memmem(raw, n, "\"auditID\"", 9) != NULL ||
-			    memmem(raw, n, "audit.k8s.io/", 13) != NULL;
+		esc = li.all || (lit_found(&li, li.id_esc) && key_escaped(raw, n)); /* a key could hide behind an escape */
+		maybe_ct = esc || lit_found(&li, li.id_evname);
+		maybe_k8s = esc || lit_found(&li, li.id_audit) || lit_found(&li, li.id_api);
 		for (k = 0; k < rs.n; k++) {
 			struct rule *ru = rs.r[k];
 			if (!ru->enabled)
