@@ -6,7 +6,8 @@
 # --no-prefilter, over the samples, the test fixtures, the public datasets
 # in ../shared/datasets (when present), a slice of the benchmark generator's
 # output, and records whose values are written with JSON escapes (\/ and
-# \u00XX) that the raw bytes do not show as the literal.
+# \u00XX) that the raw bytes do not show as the literal.  And the read-ahead
+# thread never changes results either.
 #
 # Last line: "N passed, N failed"; exit 1 when something failed.
 
@@ -33,10 +34,18 @@ trap 'exit 99' HUP INT TERM
 # ---- the corpus ----
 # Paths are given one by one, so that the file names in the output are
 # the same in every run.
+# (Inputs only: tests/cli holds expected outputs, tests/bad inputs broken
+# on purpose, whose diagnostics depend on what gets parsed.)
 set --
-for p in "$top_srcdir/samples" "$top_srcdir/tests/framings" "$top_srcdir/tests/data" "$top_srcdir/tests/cli"; do
+for p in "$top_srcdir/samples" "$top_srcdir/tests/framings" "$top_srcdir/tests/data"; do
 	[ -e "$p" ] && set -- "$@" "$p"
 done
+if [ -d "$top_srcdir/tests/findings" ]; then
+	find "$top_srcdir/tests/findings" -type f -name '*.jsonl' | sort > "$tmp/fixtures"
+	while read -r f; do
+		set -- "$@" "$f"
+	done < "$tmp/fixtures"
+fi
 if [ -d "$D" ]; then
 	# Every file but the one malformed on purpose: a record that cannot
 	# match is skipped unparsed, so whether its defects are reported
@@ -148,6 +157,33 @@ if [ -f "$D/falco-k8s-audit/fal_01_003.json" ]; then
 		echo "FAIL --validate: exit $rc1 / $rc2, diagnostics differ or missing"
 		fail=$((fail + 1))
 	fi
+fi
+
+# The read-ahead thread (lib/readahead.c) changes nothing either: the same
+# output, diagnostics and status with it and without (K8SAUDIT_READAHEAD=0),
+# also when the stream breaks off (the error comes after the same records).
+if [ -s "$tmp/corpus/eks.jsonl.gz" ]; then
+	gzip -dc "$tmp/corpus/eks.jsonl.gz" | zstd -q -c > "$tmp/ra.jsonl.zst" 2>/dev/null || rm -f "$tmp/ra.jsonl.zst"
+	n=$(wc -c < "$tmp/corpus/eks.jsonl.gz")
+	head -c $((n * 2 / 3)) "$tmp/corpus/eks.jsonl.gz" > "$tmp/ra-cut.jsonl.gz"
+	for q in "-w 'verb=create and resource=clusterrolebindings'" "-c" "--json -w 'user*=system:node'" "--exec"; do
+		for f in "$tmp/corpus/eks.jsonl.gz" "$tmp/ra.jsonl.zst" "$tmp/ra-cut.jsonl.gz" "$tmp/corpus/ct"; do
+			[ -e "$f" ] || continue
+			eval "\"\$GREP\" $q \"\$f\"" > "$tmp/out1" 2> "$tmp/err1"
+			rc1=$?
+			eval "K8SAUDIT_READAHEAD=0 \"\$GREP\" $q \"\$f\"" > "$tmp/out2" 2> "$tmp/err2"
+			rc2=$?
+			if cmp -s "$tmp/out1" "$tmp/out2" && cmp -s "$tmp/err1" "$tmp/err2" && [ "$rc1" = "$rc2" ]; then
+				echo "ok read-ahead on = off: $q $(basename "$f") ($(wc -l < "$tmp/out1") lines, exit $rc1)"
+				pass=$((pass + 1))
+			else
+				echo "FAIL read-ahead on != off: $q $(basename "$f"): exit $rc1 / $rc2"
+				diff "$tmp/out2" "$tmp/out1" | head -6 | sed 's/^/    out /'
+				diff "$tmp/err2" "$tmp/err1" | head -6 | sed 's/^/    err /'
+				fail=$((fail + 1))
+			fi
+		done
+	done
 fi
 
 # Letters and ':' written as \u00XX: valid JSON that no encoder we know
