@@ -438,6 +438,7 @@ lits_free(struct litindex *li)
 	free(li->rule_lits);
 	free(li->rule_nlits);
 	free(li->found);
+	free(li->freq);
 	memset(li, 0, sizeof(*li));
 }
 
