@@ -817,6 +817,23 @@ pred_lits(const struct pred *p)
 			free_lits(l);
 			return NULL;
 		}
+		/* Equality with a field that is a whole JSON string in the
+		 * record: the value sits between quotes, a sharper literal
+		 * ("AssumeRole" no longer hits AssumeRoleWithWebIdentity).
+		 * Numbers and booleans never equal such a value (keywords and
+		 * numbers have no literal at all). */
+		if (p->field != K8A_F_ACCOUNT && p->field != K8A_F_SESSION &&
+		    strcmp(l[i], p->vals[i]) == 0 && (p->op == OP_EQ || p->op == OP_IN)) {
+			size_t n = strlen(l[i]);
+			char *q = malloc(n + 3);
+			if (q == NULL) {
+				free_lits(l);
+				return NULL;
+			}
+			snprintf(q, n + 3, "\"%s\"", l[i]);
+			free(l[i]);
+			l[i] = q;
+		}
 	}
 	return l;
 }

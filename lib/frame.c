@@ -580,8 +580,9 @@ next_line(struct k8a_framer *f, struct k8a_rec *rec)
 			}
 			return K8A_EOF;
 		}
-		if (f->pf != NULL) {
-			/* Skip whole lines that cannot match, in one pass. */
+		if (f->pf != NULL && !f->unwrap) {
+			/* Skip whole lines that cannot match, in one pass.  (Not
+			 * over wrapped records: their quotes are escaped.) */
 			const char *last = nl ? memrchr(f->buf + f->pos, '\n', avail) : NULL;
 			size_t whole = last ? (size_t)(last - f->buf) + 1 : f->end;
 			size_t hit = f->pos + k8a_prefilter_find(f->pf, f->buf + f->pos, whole - f->pos);
@@ -635,6 +636,8 @@ next_line(struct k8a_framer *f, struct k8a_rec *rec)
 				n = rn;
 				trim(&p, &n);
 			}
+			if (f->pf != NULL && k8a_prefilter_find(f->pf, p, n) == n)
+				continue;
 		}
 		emit(f, rec, p, n, ls, -1);
 		return K8A_OK;

@@ -635,18 +635,21 @@ k8a_reader_seen(k8a_reader *r, k8a_event *ev)
 	/* The id is read from the raw text, so that counting records never
 	 * needs a full parse.  CloudTrail records have no auditID.  Clients
 	 * may choose their audit id (the Audit-ID header), so the key also
-	 * holds what every stage of one request repeats: verb, URI and user,
-	 * which the API server writes right after the id. */
+	 * holds what every stage of one request repeats: verb, URI and user
+	 * name, which the API server writes right after the id. */
 	if (k8a_jscan_member(ev->raw, ev->len, "auditID", &id, &idlen) != 1 || id[0] != '"')
 		return 0;
 	h = hash_id(id, idlen, 0);
 	{
-		static const char *const more[] = { "verb", "requestURI", "user" };
-		const char *v;
-		size_t vn, k;
+		static const char *const more[] = { "verb", "requestURI" };
+		const char *v, *u;
+		size_t vn, un, k;
 		for (k = 0; k < sizeof(more) / sizeof(more[0]); k++)
 			if (k8a_jscan_member(ev->raw, ev->len, more[k], &v, &vn) == 1)
 				h = hash_id(v, vn, h);
+		if (k8a_jscan_member(ev->raw, ev->len, "user", &v, &vn) == 1 && v[0] == '{' &&
+		    k8a_jscan_member(v, vn, "username", &u, &un) == 1)
+			h = hash_id(u, un, h);
 	}
 	if (r->seen_file != r->file_no) {
 		/* stages of one request are written to the same file */

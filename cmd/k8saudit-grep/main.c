@@ -288,6 +288,8 @@ main(int argc, char **argv)
 		fe_cols_default(&g.cols, g.exec);
 	if (g.expr == NULL)
 		g.expr = k8a_expr_compile("", NULL);
+	if (g.exec) /* also gives the prefilter its literals */
+		g.expr = k8a_expr_and(g.expr, k8a_expr_compile("subresource in (exec, attach)", NULL));
 	if (npats && compile_regexes(&g, pats, npats, icase) != 0)
 		return FE_EXIT_TROUBLE;
 

@@ -435,22 +435,22 @@ lits_of(const char *expr)
 
 K8A_TEST(expr_literals)
 {
-	CHECK_EQ_STR(lits_of("verb=create"), "create");
-	CHECK_EQ_STR(lits_of("verb=create and name=cluster-system-anonymous"), "cluster-system-anonymous");
-	CHECK_EQ_STR(lits_of("name=cluster-system-anonymous and verb=create"), "cluster-system-anonymous");
-	CHECK_EQ_STR(lits_of("verb=create or verb=delete"), "create|delete");
-	CHECK_EQ_STR(lits_of("verb in (create, delete)"), "create|delete");
+	CHECK_EQ_STR(lits_of("verb=create"), "\"create\"");
+	CHECK_EQ_STR(lits_of("verb=create and name=cluster-system-anonymous"), "\"cluster-system-anonymous\"");
+	CHECK_EQ_STR(lits_of("name=cluster-system-anonymous and verb=create"), "\"cluster-system-anonymous\"");
+	CHECK_EQ_STR(lits_of("verb=create or verb=delete"), "\"create\"|\"delete\"");
+	CHECK_EQ_STR(lits_of("verb in (create, delete)"), "\"create\"|\"delete\"");
 	CHECK_EQ_STR(lits_of("(verb=create or verb=delete) and (name=abcdefgh or name=ijklmnop)"),
-		"abcdefgh|ijklmnop");
+		"\"abcdefgh\"|\"ijklmnop\"");
 	/* equal length: the side with fewer alternatives */
-	CHECK_EQ_STR(lits_of("(a=xxxx or a=yyyy) and b=zzzz"), "zzzz");
-	CHECK_EQ_STR(lits_of("verb=create and user~x"), "create");
-	CHECK_EQ_STR(lits_of("user~x and verb=create"), "create");
-	CHECK_EQ_STR(lits_of("verb=create and not name=abcdefghij"), "create");
+	CHECK_EQ_STR(lits_of("(a=xxxx or a=yyyy) and b=zzzz"), "\"zzzz\"");
+	CHECK_EQ_STR(lits_of("verb=create and user~x"), "\"create\"");
+	CHECK_EQ_STR(lits_of("user~x and verb=create"), "\"create\"");
+	CHECK_EQ_STR(lits_of("verb=create and not name=abcdefghij"), "\"create\"");
 	CHECK_EQ_STR(lits_of("name^=abc"), "abc");
 	CHECK_EQ_STR(lits_of("name$=abc"), "abc");
 	CHECK_EQ_STR(lits_of("name*=abc"), "abc");
-	CHECK_EQ_STR(lits_of("ns=ab"), "ab");
+	CHECK_EQ_STR(lits_of("ns=ab"), "\"ab\"");
 	/* none derivable */
 	CHECK_EQ_STR(lits_of(""), "NULL");
 	CHECK_EQ_STR(lits_of("not verb=create"), "NULL");
@@ -471,14 +471,14 @@ K8A_TEST(expr_literals)
 	CHECK_EQ_STR(lits_of("verb=create or user~x"), "NULL");
 	CHECK_EQ_STR(lits_of("verb in (create, 404)"), "NULL");
 	CHECK_EQ_STR(lits_of("user=\"\""), "NULL");
-	/* unsafe bytes: the longest safe run, if long enough */
+	/* unsafe bytes: the longest safe run, if long enough, without quotes */
 	CHECK_EQ_STR(lits_of("ua=\"curl/7.88.1\""), "7.88.1");
 	CHECK_EQ_STR(lits_of("name=a/bcdef/gh"), "bcdef");
 	CHECK_EQ_STR(lits_of("name=a/b"), "NULL");
 	CHECK_EQ_STR(lits_of("name=caf\xc3\xa9"), "caf");
 	CHECK_EQ_STR(lits_of("ua='a<script>b'"), "script");
 	CHECK_EQ_STR(lits_of("reason='say \"hello\" now'"), "hello");
-	CHECK_EQ_STR(lits_of("annotations.\"authorization.k8s.io/decision\"=allow"), "allow");
+	CHECK_EQ_STR(lits_of("annotations.\"authorization.k8s.io/decision\"=allow"), "\"allow\"");
 }
 
 K8A_TEST(expr_literals_combinators)
@@ -490,14 +490,14 @@ K8A_TEST(expr_literals_combinators)
 	x = k8a_expr_and(k8a_expr_compile("verb=create", &err), k8a_expr_compile("name=longername", &err));
 	REQUIRE(x != NULL);
 	l = k8a_expr_literals(x);
-	CHECK(l != NULL && l[0] && strcmp(l[0], "longername") == 0 && l[1] == NULL);
+	CHECK(l != NULL && l[0] && strcmp(l[0], "\"longername\"") == 0 && l[1] == NULL);
 	CHECK_EQ_INT(k8a_expr_match(x, t_event(J(K8S_EV))), 0);
 	k8a_expr_free(x);
 
 	x = k8a_expr_or(k8a_expr_compile("verb=create", &err), k8a_expr_compile("verb=delete", &err));
 	REQUIRE(x != NULL);
 	l = k8a_expr_literals(x);
-	CHECK(l != NULL && l[0] && l[1] && strcmp(l[0], "create") == 0 && strcmp(l[1], "delete") == 0 &&
+	CHECK(l != NULL && l[0] && l[1] && strcmp(l[0], "\"create\"") == 0 && strcmp(l[1], "\"delete\"") == 0 &&
 	      l[2] == NULL);
 	CHECK_EQ_INT(k8a_expr_match(x, t_event(J(K8S_EV))), 1);
 	k8a_expr_free(x);
@@ -506,7 +506,7 @@ K8A_TEST(expr_literals_combinators)
 	x = k8a_expr_and(k8a_expr_compile("", &err), k8a_expr_compile("verb=delete", &err));
 	REQUIRE(x != NULL);
 	l = k8a_expr_literals(x);
-	CHECK(l != NULL && l[0] && strcmp(l[0], "delete") == 0);
+	CHECK(l != NULL && l[0] && strcmp(l[0], "\"delete\"") == 0);
 	CHECK_EQ_INT(k8a_expr_match(x, t_event(J(K8S_EV))), 0);
 	k8a_expr_free(x);
 
