@@ -118,8 +118,14 @@ find_escape(const k8a_prefilter *pf, const char *buf, size_t len)
 {
 	const char *p = buf, *e = buf + len;
 
-	while (p + 6 <= e && (p = memmem(p, (size_t)(e - p), "\\u00", 4)) != NULL && p + 6 <= e) {
-		int hi = hexdig((unsigned char)p[4]), lo = hexdig((unsigned char)p[5]);
+	while (p + 6 <= e && (p = memchr(p, '\\', (size_t)(e - p))) != NULL && p + 6 <= e) {
+		int hi, lo;
+		if (p[1] != 'u' || p[2] != '0' || p[3] != '0') {
+			p += p[1] == '\\' ? 2 : 1;
+			continue;
+		}
+		hi = hexdig((unsigned char)p[4]);
+		lo = hexdig((unsigned char)p[5]);
 		if (hi >= 0 && lo >= 0 && pf->escaped[hi << 4 | lo]) {
 			/* an even number of backslashes before it means it is an escape */
 			size_t bs = 0;
