@@ -89,6 +89,53 @@ k8a_jscan_value(const char *p, size_t n)
 }
 
 int
+k8a_jscan_members(const char *p, size_t n, const char *const *keys, size_t nkeys,
+	const char **v, size_t *vlen)
+{
+	size_t i = k8a_jscan_ws(p, n, 0), e, k, found = 0, klen[16];
+
+	if (nkeys > 16)
+		return -1;
+	for (k = 0; k < nkeys; k++) {
+		v[k] = NULL;
+		klen[k] = strlen(keys[k]);
+	}
+	if (i >= n || p[i] != '{')
+		return -1;
+	i++;
+	for (;;) {
+		size_t which = nkeys;
+		i = k8a_jscan_ws(p, n, i);
+		if (i >= n)
+			return -1;
+		if (p[i] == '}')
+			return (int)found;
+		if (p[i] != '"' || (e = str_end(p, n, i)) == 0)
+			return -1;
+		for (k = 0; k < nkeys; k++)
+			if (v[k] == NULL && klen[k] == e - i - 2 && memcmp(p + i + 1, keys[k], klen[k]) == 0)
+				which = k;
+		i = k8a_jscan_ws(p, n, e);
+		if (i >= n || p[i] != ':')
+			return -1;
+		i = k8a_jscan_ws(p, n, i + 1);
+		if ((e = k8a_jscan_value(p + i, n - i)) == 0 || e == (size_t)-1)
+			return -1;
+		if (which < nkeys) {
+			v[which] = p + i;
+			vlen[which] = e;
+			if (++found == nkeys)
+				return (int)found;
+		}
+		i = k8a_jscan_ws(p, n, i + e);
+		if (i < n && p[i] == ',')
+			i++;
+		else if (i >= n || p[i] != '}')
+			return -1;
+	}
+}
+
+int
 k8a_jscan_member(const char *p, size_t n, const char *key, const char **v, size_t *vlen)
 {
 	size_t klen = strlen(key), i = k8a_jscan_ws(p, n, 0), e;

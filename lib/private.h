@@ -105,6 +105,11 @@ size_t k8a_jscan_ws(const char *p, size_t n, size_t i);
 /* Find member `key` at depth 1 of the object text p[0..n); set the value's
  * span.  Returns 1 found, 0 not found, -1 malformed. */
 int k8a_jscan_member(const char *p, size_t n, const char *key, const char **v, size_t *vlen);
+/* Several members (at most 16) in one pass: v[k]/vlen[k] for keys[k]
+ * (v[k] NULL when absent).  Returns how many were found (stopping once all are), or -1
+ * when the text is malformed before that. */
+int k8a_jscan_members(const char *p, size_t n, const char *const *keys, size_t nkeys,
+	const char **v, size_t *vlen);
 /* Decode the JSON string literal p[0..n) (with quotes) into out. */
 int k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out);
 
