@@ -184,6 +184,7 @@ struct corr {
 	size_t n, cap;
 	k8a_expr *x[4];  /* C_REF / C_SEQN: the steps and the fallback */
 	int compiled;
+	json_t *dedupe;  /* candidate identity -> index: keeps memory bounded */
 };
 
 static const struct cdef *
@@ -232,6 +233,7 @@ corr_free(struct rule *r)
 	}
 	for (i = 0; i < 4; i++)
 		k8a_expr_free(r->corr->x[i]);
+	json_decref(r->corr->dedupe);
 	free(r->corr->c);
 	free(r->corr);
 	r->corr = NULL;
@@ -249,6 +251,41 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 			return;
 		}
 		c->def = find_def(r->id);
+	}
+	/* Candidates that cannot change the outcome are not kept: only the
+	 * earliest record of each identity matters to first-seen, new-value
+	 * and reference correlations, and to distinct counts one record per
+	 * (group, value) and half window is enough. */
+	{
+		const struct cdef *d = c->def;
+		char id[1024];
+		int dd = 0;
+		if (d->kind == C_FIRST || d->kind == C_NEWUA || d->kind == C_REPLAY || d->kind == C_REF) {
+			snprintf(id, sizeof(id), "%s\x1f%s\x1f%d", k1 ? k1 : "", k2 ? k2 : "", flag);
+			dd = 1;
+		} else if (d->kind == C_BURST && d->distinct != KF_NONE && d->window > 0) {
+			snprintf(id, sizeof(id), "%s\x1f%s\x1f%lld", k1 ? k1 : "", k2 ? k2 : "",
+				s->time == INT64_MIN ? -1LL : (long long)(s->time / (d->window / 2)));
+			dd = 1;
+		}
+		if (dd) {
+			json_t *old;
+			if (c->dedupe == NULL)
+				c->dedupe = json_object();
+			if ((old = json_object_get(c->dedupe, id)) != NULL) {
+				struct cand *y = &c->c[json_integer_value(old)];
+				if (s->time < y->s->time) {
+					/* an earlier record of the same identity */
+					snap_unref(y->s);
+					y->s = snap_ref(s);
+					json_decref(y->ev);
+					y->ev = ev;
+				} else
+					json_decref(ev);
+				return;
+			}
+			json_object_set_new(c->dedupe, id, json_integer((json_int_t)c->n));
+		}
 	}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
@@ -1375,14 +1412,16 @@ finish_replay(struct rule *r, struct corr_ctx *cx, struct corr *c)
 			json_object_set_new(creds, x->k1, set);
 			continue;
 		}
-		if (json_object_get(set, x->k2))
+		if (json_object_get(set, x->k2) || json_object_get(set, "\x1f fired"))
 			continue;
+		json_object_set_new(set, "\x1f fired", json_true()); /* one finding per key */
 		e = json_object();
 		json_object_set_new(e, "credential_id", json_string(x->k1));
 		json_object_set_new(e, "ip", json_string(x->k2));
 		first = json_array();
 		json_object_foreach(set, k, v)
-			json_array_append_new(first, json_string(k));
+			if (k[0] != '\x1f')
+				json_array_append_new(first, json_string(k));
 		json_object_set_new(e, "earlier_ips", first);
 		json_object_set_new(set, x->k2, json_integer((json_int_t)i));
 		findings_add(cx->out, r, x->s, r->sev, NULL, NULL, e);
@@ -1500,10 +1539,13 @@ finish_ref(struct rule *r, struct corr_ctx *cx, struct corr *c)
 			if (set == NULL)
 				continue;
 			if (pg->mode == NEWVAL) {
-				if (json_object_get(set, x->k2))
+				if (json_object_get(set, x->k2) || json_object_get(set, "\x1f fired"))
 					continue;
+				json_object_set_new(set, "\x1f fired", json_true()); /* one finding per key */
 			}
 			json_object_foreach(set, k, v) {
+				if (k[0] == '\x1f')
+					continue;
 				a = &c->c[json_integer_value(v)];
 				break;
 			}
@@ -1514,7 +1556,8 @@ finish_ref(struct rule *r, struct corr_ctx *cx, struct corr *c)
 			json_t *vals = json_array();
 			json_object_set_new(e, "value", json_string(x->k2));
 			json_object_foreach(set, k, v)
-				json_array_append_new(vals, json_string(k));
+				if (k[0] != '\x1f')
+					json_array_append_new(vals, json_string(k));
 			json_object_set_new(e, "earlier_values", vals);
 			json_object_set_new(set, x->k2, json_integer((json_int_t)i));
 		}
