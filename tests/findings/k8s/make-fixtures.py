@@ -722,6 +722,11 @@ fx("K8S-GEN-001", [ev("create", "configmaps", "default", None, user=dev(), code=
 fx("K8S-GEN-002", [ev("list", "pods", "default", user=human(), ips=[OFFICE]), ev("list", "pods", "default", user=human(), ips=[ATTACKER])],
    [ev("list", "pods", "default", user=dev())])
 
+fx("K8S-GEN-003", [ev("list", "pods", "default", user=dev("carol")), ev("get", "pods", "default", "web-0", user=dev("carol")),
+                   ev("list", "pods", "default", user=dev("dave"))],
+   [ev("list", "pods", "default", user=human()), ev("list", "pods", "default", user=sa("web", "frontend")),
+    ev("list", "pods", "default", user=KCM)])
+
 # ---------------- write ----------------
 if __name__ == "__main__":
     import os
