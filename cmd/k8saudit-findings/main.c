@@ -155,8 +155,16 @@ select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx
 			r->enabled = 0;
 		if ((int)r->sev < o->min_sev)
 			r->enabled = 0;
-		if (!o->list && r->enabled && r->correlation && !corr_usable(r, cx))
+		if (!o->list && r->enabled && r->correlation && !corr_usable(r, cx)) {
+			/* asked for by name: say why nothing will come of it */
+			for (j = 0; j < o->only.n; j++)
+				if (strcmp(o->only.v[j], r->id) == 0) {
+					fe_diag(NULL, "--rule %s: %s", r->id, corr_known(r->id) ?
+						"needs --ip-list or --tor-exits" : "no C implementation in this program");
+					bad = 1;
+				}
 			r->enabled = 0;
+		}
 	}
 	return bad;
 }

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-NET-002 $T/findings/k8s/K8S-NET-002.pos.jsonl
