@@ -19,7 +19,7 @@
 #include "findings.h"
 
 enum ckind {
-	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB, C_SEQ2, C_CHANGED, C_REF, C_SEQN,
+	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB, C_SEQ2, C_CHANGED, C_REF, C_SEQN, C_XNS,
 };
 
 enum keyfn {
@@ -75,6 +75,7 @@ static const struct cdef defs[] = {
 	{ "K8S-SECRET-014", C_CMCREDS, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-AUTH-005", C_SYSPUB, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-GEN-002", C_FIRST, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "user,peer", NULL, NULL, NULL, 0 },
+	{ "K8S-SECRET-015", C_XNS, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-GEN-003", C_FIRST, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "user", NULL, NULL, NULL, 0 },
 	{ "CT-LOG-007", C_REF, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "CT-LOG-011", C_REF, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
@@ -978,6 +979,22 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 	case C_CMCREDS:
 		feed_cmcreds(r, cx, ev, s);
 		return;
+	case C_XNS: {
+		/* a service account of namespace A acting on namespace B */
+		const char *u = k8a_event_str(ev, K8A_F_USER), *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
+		size_t l;
+		if (u == NULL || ns == NULL || strncmp(u, "system:serviceaccount:", 22) != 0)
+			return;
+		u += 22;
+		l = strcspn(u, ":");
+		if (l == strlen(ns) && memcmp(u, ns, l) == 0)
+			return;
+		e = evidence_collect(r, ev);
+		json_object_set_new(e, "requester_namespace", json_stringn(u, l));
+		json_object_set_new(e, "target_namespace", json_string(ns));
+		findings_add(cx->out, r, s, r->sev, NULL, NULL, e);
+		return;
+	}
 	case C_SYSPUB:
 		findings_add(cx->out, r, s, r->sev, NULL, NULL, evidence_collect(r, ev));
 		return;

@@ -727,6 +727,10 @@ fx("K8S-GEN-003", [ev("list", "pods", "default", user=dev("carol")), ev("get", "
    [ev("list", "pods", "default", user=human()), ev("list", "pods", "default", user=sa("web", "frontend")),
     ev("list", "pods", "default", user=KCM)])
 
+fx("K8S-SECRET-015", [ev("create", "serviceaccounts", "payments", "default", sub="token", user=sa("storage", "secrets-store-csi-driver", pod="csi-secrets-store-x7k2p"), code=201, ua="secrets-store-csi-driver/v1.4.0")],
+   [ev("create", "serviceaccounts", "storage", "reader", sub="token", user=sa("storage", "secrets-store-csi-driver"), code=201),
+    ev("create", "serviceaccounts", "payments", "default", sub="token", user=dev(), code=201)])
+
 # ---------------- write ----------------
 if __name__ == "__main__":
     import os
