@@ -191,10 +191,13 @@ struct litindex {
 	unsigned char litbyte[256]; /* bytes occurring in rule literals */
 	size_t minlen;
 	/* literals the engine itself looks for (record kind, escapes) */
-	size_t id_evname, id_audit, id_api, id_esc, nrulelit;
+	size_t id_evname, id_audit, id_api, id_esc, id_slash, nrulelit;
 	/* the first records are sampled to pick rare anchors */
 	uint32_t *freq;
 	unsigned sampled;
+	/* per rule, clauses of the top-level "and" on string fields: each
+	 * a list of literal ids of which one must occur ('"value"') */
+	size_t *ncl, **cloff, **clids;
 };
 
 static unsigned
@@ -308,6 +311,144 @@ lit_id(struct litindex *li, const char *s)
 	return li->nlit++;
 }
 
+/* Fields whose values are JSON strings in the record, so that
+ * `field = v` implies the text "v" (with its quotes) occurs. */
+static int
+string_field(const char *f, size_t n)
+{
+	static const char *const names[] = { "verb", "action", "resource", "subresource", "apigroup",
+		"stage", "namespace", "ns", "name", "eventName", "eventSource", NULL };
+	size_t i;
+
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && memcmp(names[i], f, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Read one value (bare word or '...'/"..." without escapes) at *pp into
+ * out; 0 when it is not a plain value. */
+static int
+clause_value(const char **pp, char *out, size_t outsz)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '"' || *p == '\'') {
+		char q = *p++;
+		while (*p && *p != q) {
+			if (*p == '\\' || *p == '"' || n + 1 >= outsz)
+				return 0;
+			out[n++] = *p++;
+		}
+		if (*p != q)
+			return 0;
+		p++;
+	} else {
+		while (*p && !isspace((unsigned char)*p) && !strchr("(),", *p)) {
+			if (*p == '"' || *p == '\\' || n + 1 >= outsz)
+				return 0;
+			out[n++] = *p++;
+		}
+	}
+	if (n == 0)
+		return 0;
+	out[n] = '\0';
+	*pp = p;
+	return 1;
+}
+
+/* The clauses `F = v` and `F in (v, ...)` of the top-level "and" of an
+ * expression, for string fields F, not negated; each clause's values are
+ * pushed as '"v"' literals into cl[i] (at most 8 clauses). */
+static size_t
+clauses_parse(const char *w, struct strv cl[8])
+{
+	int depth = 0;
+	char q = 0;
+	const char *p;
+	size_t n = 0;
+
+	for (p = w; *p; p++) {
+		if (q) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == q)
+				q = 0;
+			continue;
+		}
+		if (*p == '"' || *p == '\'') {
+			q = *p;
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		if (depth != 0 || (p != w && !isspace((unsigned char)p[-1])))
+			continue;
+		if ((strncmp(p, "or", 2) == 0 || strncmp(p, "||", 2) == 0) && (isspace((unsigned char)p[2]) || p[2] == '(')) {
+			size_t i;
+			for (i = 0; i < n; i++)
+				strv_free(&cl[i]);
+			return 0;
+		}
+		if (isalpha((unsigned char)*p) && n < 8) {
+			const char *f = p, *a, *back = p;
+			size_t fl = 0;
+			char v[256], lit[260];
+			while (isalnum((unsigned char)f[fl]) || f[fl] == '_')
+				fl++;
+			if (!string_field(f, fl) || !isspace((unsigned char)f[fl]))
+				continue;
+			while (back > w && isspace((unsigned char)back[-1]))
+				back--;
+			if (back - w >= 3 && strncmp(back - 3, "not", 3) == 0 && (back - 3 == w || isspace((unsigned char)back[-4])))
+				continue;
+			for (a = f + fl; isspace((unsigned char)*a); a++)
+				;
+			if (a[0] == '=' && a[1] != '=' && a[1] != '~') {
+				a++;
+				if (!clause_value(&a, v, sizeof(v)))
+					continue;
+				snprintf(lit, sizeof(lit), "\"%s\"", v);
+				strv_push(&cl[n++], lit);
+			} else if (strncmp(a, "in", 2) == 0 && (isspace((unsigned char)a[2]) || a[2] == '(')) {
+				struct strv vs = { 0 };
+				int ok = 1;
+				for (a += 2; isspace((unsigned char)*a); a++)
+					;
+				if (*a++ != '(')
+					continue;
+				for (;;) {
+					if (!clause_value(&a, v, sizeof(v))) {
+						ok = 0;
+						break;
+					}
+					snprintf(lit, sizeof(lit), "\"%s\"", v);
+					strv_push(&vs, lit);
+					while (isspace((unsigned char)*a))
+						a++;
+					if (*a == ',') {
+						a++;
+						continue;
+					}
+					if (*a != ')')
+						ok = 0;
+					break;
+				}
+				if (ok && vs.n)
+					cl[n++] = vs;
+				else
+					strv_free(&vs);
+			}
+		}
+	}
+	return n;
+}
+
 static void
 lits_index(struct litindex *li, const struct ruleset *rs)
 {
@@ -331,11 +472,37 @@ lits_index(struct litindex *li, const struct ruleset *rs)
 			li->rule_lits[k][j] = lit_id(li, l[j]);
 		li->rule_nlits[k] = n;
 	}
+	li->ncl = calloc(rs->n ? rs->n : 1, sizeof(size_t));
+	li->cloff = calloc(rs->n ? rs->n : 1, sizeof(size_t *));
+	li->clids = calloc(rs->n ? rs->n : 1, sizeof(size_t *));
+	for (k = 0; li->ncl && li->cloff && li->clids && k < rs->n; k++) {
+		struct strv cl[8];
+		size_t nc, c, total = 0, at = 0;
+		if (!rs->r[k]->enabled)
+			continue;
+		memset(cl, 0, sizeof(cl));
+		nc = clauses_parse(rs->r[k]->when_text, cl);
+		for (c = 0; c < nc; c++)
+			total += cl[c].n;
+		if (nc && (li->cloff[k] = calloc(nc + 1, sizeof(size_t))) != NULL &&
+		    (li->clids[k] = calloc(total, sizeof(size_t))) != NULL) {
+			for (c = 0; c < nc; c++) {
+				li->cloff[k][c] = at;
+				for (j = 0; j < cl[c].n; j++)
+					li->clids[k][at++] = lit_id(li, cl[c].v[j]);
+			}
+			li->cloff[k][nc] = at;
+			li->ncl[k] = nc;
+		}
+		for (c = 0; c < nc; c++)
+			strv_free(&cl[c]);
+	}
 	li->nrulelit = li->nlit;
 	li->id_evname = lit_id(li, "\"eventName\"");
 	li->id_audit = lit_id(li, "\"auditID\"");
 	li->id_api = lit_id(li, "audit.k8s.io/");
 	li->id_esc = lit_id(li, "\\u00");
+	li->id_slash = lit_id(li, "\\/"); /* some encoders write / as \\/ */
 	li->found = calloc(li->nlit ? li->nlit : 1, 1);
 	li->freq = calloc(4096, sizeof(uint32_t));
 	lits_build_scanner(li);
@@ -397,6 +564,10 @@ lits_scan(struct litindex *li, const char *raw, size_t n)
 			}
 		}
 	}
+	if (li->id_slash < li->nlit && li->found[li->id_slash] && li->litbyte['/']) {
+		li->all = 1;
+		return;
+	}
 	/* A \u00XX escape of a byte some literal holds could hide a match:
 	 * then every rule is a candidate, as with k8a_prefilter_find(). */
 	if (li->id_esc < li->nlit && li->found[li->id_esc]) {
@@ -419,7 +590,19 @@ lits_rule(const struct litindex *li, size_t k)
 {
 	size_t j;
 
-	if (li->all || k >= li->nrules || li->rule_nlits[k] == SIZE_MAX)
+	size_t c, a;
+
+	if (li->all || k >= li->nrules)
+		return 1;
+	/* every top-level clause must have one of its values present */
+	for (c = 0; li->ncl && c < li->ncl[k]; c++) {
+		int any = 0;
+		for (a = li->cloff[k][c]; a < li->cloff[k][c + 1] && !any; a++)
+			any = li->clids[k][a] >= li->nlit || li->found[li->clids[k][a]];
+		if (!any)
+			return 0;
+	}
+	if (li->rule_nlits[k] == SIZE_MAX)
 		return 1;
 	for (j = 0; j < li->rule_nlits[k]; j++)
 		if (li->rule_lits[k][j] < li->nlit && li->found[li->rule_lits[k][j]])
@@ -447,6 +630,13 @@ lits_free(struct litindex *li)
 	free(li->rule_nlits);
 	free(li->found);
 	free(li->freq);
+	for (i = 0; li->cloff && i < li->nrules; i++) {
+		free(li->cloff[i]);
+		free(li->clids[i]);
+	}
+	free(li->cloff);
+	free(li->clids);
+	free(li->ncl);
 	memset(li, 0, sizeof(*li));
 }
 
