@@ -158,3 +158,23 @@ k8a_prefilter_find(const k8a_prefilter *pf, const char *buf, size_t len)
 	/* only escapes before the first literal can move the answer */
 	return find_escape(pf, buf, hit);
 }
+
+k8a_prefilter *
+k8a_prefilter_clone(const k8a_prefilter *pf)
+{
+	k8a_prefilter *c;
+	const char **lits;
+	size_t i;
+
+	if (pf == NULL)
+		return NULL;
+	if (pf->pass_all && pf->n == 0)
+		return k8a_prefilter_new(NULL);
+	if ((lits = calloc(pf->n + 1, sizeof(*lits))) == NULL)
+		return NULL;
+	for (i = 0; i < pf->n; i++)
+		lits[i] = pf->lit[i];
+	c = k8a_prefilter_new(lits);
+	free((void *)lits);
+	return c;
+}

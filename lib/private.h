@@ -132,6 +132,10 @@ struct k8a_event {
 void k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len);
 void k8a_event_clear(struct k8a_event *ev);
 
+/* A prefilter of the same literals with its own match data, for another
+ * thread (PCRE2 match data cannot be shared). */
+k8a_prefilter *k8a_prefilter_clone(const k8a_prefilter *pf);
+
 /* ---- terminal/TSV-safe escaping (also used by tools) ---- */
 void k8a_escape_bytes(const char *s, size_t n, struct k8a_buf *out);
 /* Length of the valid, terminal-safe UTF-8 sequence (>= 2 bytes) at s,

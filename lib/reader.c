@@ -15,70 +15,7 @@
 #include <unistd.h>
 
 #include "private.h"
-
-#define MAX_NEST 8   /* archives inside archives inside ... */
-#define SEEN_SLOTS ((size_t)1 << 17)
-#define SEEN_MAX ((size_t)1 << 16)
-
-struct input {
-	char *path;
-	const void *mem;
-	size_t memlen;
-	int is_mem;
-};
-
-struct dirframe {
-	char *path;
-	char **names;
-	size_t n, i;
-	dev_t dev;
-	ino_t ino;
-};
-
-struct level {
-	struct k8a_src *chain;   /* decoders owned by this level */
-	struct k8a_archive *ar;  /* set when this level is an archive */
-	char *member;            /* name of the entry this level reads, or NULL */
-};
-
-struct seen_set {
-	uint64_t *slot;
-	size_t n;
-};
-
-struct k8a_reader {
-	struct input *q;
-	size_t nq, iq, capq;
-	struct dirframe *dirs;
-	size_t ndirs, capdirs;
-
-	char *path; /* display path of the current file */
-	int file_open;
-	int from_walk; /* the current file was found in a directory; like
-			* archive members, foreign files there are skipped quietly */
-	uint64_t seen_file; /* stage de-duplication is per file */
-	uint64_t file_no;
-	int announced; /* file_cb was called for the current file */
-	struct level lv[MAX_NEST + 1];
-	int nlv;
-	struct k8a_framer *fr;
-	char members[4096];
-
-	size_t max_record;
-	const k8a_prefilter *pf;
-	void (*progress)(void *);
-	void *progress_arg;
-	void (*file_cb)(void *, const char *);
-	void *file_arg;
-	uint64_t bytes, skipped;
-
-	struct seen_set seen[2];
-
-	struct k8a_event ev;
-	char err[K8A_ERRLEN];
-	char msg[K8A_ERRLEN];
-	char where[4096];
-};
+#include "reader.h"
 
 k8a_reader *
 k8a_reader_new(void)
@@ -114,6 +51,7 @@ k8a_reader_free(k8a_reader *r)
 
 	if (r == NULL)
 		return;
+	k8a_pool_free(r);
 	close_levels(r);
 	for (i = 0; i < r->nq; i++)
 		free(r->q[i].path);
@@ -133,7 +71,7 @@ k8a_reader_free(k8a_reader *r)
 }
 
 static int
-push_input(k8a_reader *r, const char *path, const void *mem, size_t len, int is_mem)
+push_input(k8a_reader *r, const char *path, const void *mem, size_t len, int is_mem, int walked)
 {
 	if (r->nq == r->capq) {
 		size_t nc = r->capq ? r->capq * 2 : 8;
@@ -148,6 +86,7 @@ push_input(k8a_reader *r, const char *path, const void *mem, size_t len, int is_
 	r->q[r->nq].mem = mem;
 	r->q[r->nq].memlen = len;
 	r->q[r->nq].is_mem = is_mem;
+	r->q[r->nq].walked = walked;
 	r->nq++;
 	return K8A_OK;
 }
@@ -155,13 +94,32 @@ push_input(k8a_reader *r, const char *path, const void *mem, size_t len, int is_
 int
 k8a_reader_add_path(k8a_reader *r, const char *path)
 {
-	return push_input(r, path, NULL, 0, 0);
+	return push_input(r, path, NULL, 0, 0, 0);
 }
 
 int
 k8a_reader_add_memory(k8a_reader *r, const void *buf, size_t len, const char *name)
 {
-	return push_input(r, name ? name : "<memory>", buf, len, 1);
+	return push_input(r, name ? name : "<memory>", buf, len, 1, 0);
+}
+
+int
+k8a_reader_add_input(k8a_reader *r, struct k8a_input *in)
+{
+	int rc = push_input(r, in->path, in->mem, in->memlen, in->is_mem, in->walked);
+
+	free(in->path);
+	in->path = NULL;
+	return rc;
+}
+
+int
+k8a_reader_set_threads(k8a_reader *r, int n)
+{
+	if (r->pool != NULL)
+		return K8A_FAILED; /* too late: reading has begun */
+	r->threads = n < 1 ? 1 : n > 64 ? 64 : n;
+	return K8A_OK;
 }
 
 int
@@ -396,17 +354,17 @@ open_stream(k8a_reader *r)
 	}
 }
 
-/* Open the next file from the queue or the directory walk.
- * K8A_OK, K8A_EOF, K8A_WARN. */
-static int
-open_next_file(k8a_reader *r)
+/* The next input to read, from the queue or the directory walk.
+ * K8A_OK with *in filled (in->path owned by the caller), K8A_EOF, or
+ * K8A_WARN for a problem of the walk itself (message and place set). */
+int
+k8a_reader_next_input(k8a_reader *r, struct k8a_input *in)
 {
 	struct stat st;
-	struct k8a_src *s;
-	const char *path;
-	char *owned = NULL;
-	int fd, rc;
+	char *owned;
+	int rc;
 
+	memset(in, 0, sizeof(*in));
 	for (;;) {
 		if (r->ndirs > 0) {
 			struct dirframe *d = &r->dirs[r->ndirs - 1];
@@ -438,55 +396,79 @@ open_next_file(k8a_reader *r)
 				free(owned);
 				continue;
 			}
-			path = owned;
-			r->from_walk = 1;
+			in->path = owned;
+			in->walked = 1;
+			return K8A_OK;
 		} else {
-			struct input *in;
+			struct input *q;
 			if (r->iq == r->nq)
 				return K8A_EOF;
-			in = &r->q[r->iq++];
-			r->from_walk = 0;
-			if (in->is_mem) {
-				free(r->path);
-				r->path = strdup(in->path);
-				r->members[0] = '\0';
-				if ((s = k8a_src_mem(in->mem, in->memlen, r->err)) == NULL)
-					return K8A_FATAL;
-				goto opened;
-			}
-			if (strcmp(in->path, "-") == 0) {
-				free(r->path);
-				r->path = strdup("<stdin>");
-				r->members[0] = '\0';
-				if ((s = k8a_src_fd(0, 0, r->err)) == NULL)
-					return K8A_FATAL;
-				goto opened;
-			}
-			path = in->path;
-			if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-				if ((rc = push_dir(r, path, &st)) != K8A_OK)
+			q = &r->q[r->iq++];
+			if (!q->is_mem && strcmp(q->path, "-") != 0 && stat(q->path, &st) == 0 &&
+			    S_ISDIR(st.st_mode)) {
+				if ((rc = push_dir(r, q->path, &st)) != K8A_OK)
 					return rc;
 				continue;
 			}
+			if ((in->path = strdup(q->path)) == NULL)
+				return K8A_FATAL;
+			in->mem = q->mem;
+			in->memlen = q->memlen;
+			in->is_mem = q->is_mem;
+			in->walked = q->walked;
+			return K8A_OK;
 		}
-		free(r->path);
-		r->path = owned ? owned : strdup(path);
-		owned = NULL;
-		r->members[0] = '\0';
+	}
+}
+
+/* Open one input (takes in->path).  K8A_OK, K8A_WARN. */
+static int
+open_input(k8a_reader *r, struct k8a_input *in)
+{
+	struct k8a_src *s;
+	int fd;
+
+	free(r->path);
+	r->path = NULL;
+	r->members[0] = '\0';
+	r->from_walk = in->walked;
+	if (in->is_mem) {
+		r->path = in->path;
+		if ((s = k8a_src_mem(in->mem, in->memlen, r->err)) == NULL)
+			return K8A_FATAL;
+	} else if (strcmp(in->path, "-") == 0) {
+		free(in->path);
+		r->path = strdup("<stdin>");
+		if ((s = k8a_src_fd(0, 0, r->err)) == NULL)
+			return K8A_FATAL;
+	} else {
+		r->path = in->path;
 		if ((fd = open(r->path, O_RDONLY | O_CLOEXEC)) < 0)
 			return warn_at(r, 0, -1, "cannot open: %s", strerror(errno));
 		if ((s = k8a_src_fd(fd, 1, r->err)) == NULL) {
 			close(fd);
 			return K8A_FATAL;
 		}
-opened:
-		r->file_no++;
-		r->announced = 0;
-		r->nlv = 1;
-		r->lv[0].chain = s;
-		r->file_open = 1;
-		return open_stream(r);
 	}
+	r->file_no++;
+	r->announced = 0;
+	r->nlv = 1;
+	r->lv[0].chain = s;
+	r->file_open = 1;
+	return open_stream(r);
+}
+
+/* Open the next file from the queue or the directory walk.
+ * K8A_OK, K8A_EOF, K8A_WARN. */
+static int
+open_next_file(k8a_reader *r)
+{
+	struct k8a_input in;
+	int rc = k8a_reader_next_input(r, &in);
+
+	if (rc != K8A_OK)
+		return rc;
+	return open_input(r, &in);
 }
 
 static void
@@ -558,6 +540,10 @@ k8a_reader_next(k8a_reader *r, k8a_event **evp)
 	int rc;
 
 	*evp = NULL;
+	if (r->threads > 1 && r->pool == NULL && !r->file_open && r->file_no == 0)
+		k8a_pool_start(r); /* on failure, read serially */
+	if (r->pool != NULL)
+		return k8a_pool_next(r, evp);
 	for (;;) {
 		if (r->fr == NULL) {
 			/* A level without framer or archive is a stream that

@@ -167,6 +167,18 @@ fe_put(FILE *fp, const char *s)
 }
 
 int
+fe_default_threads(void)
+{
+	const char *e = getenv("K8SAUDIT_THREADS");
+	long n;
+
+	if (e != NULL && (n = strtol(e, NULL, 10)) >= 1 && n <= 64)
+		return (int)n;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+int
 fe_parse_when(const char *s, int64_t *usec)
 {
 	char *end;

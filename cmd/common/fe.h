@@ -45,6 +45,10 @@ void fe_diag(const char *where, const char *fmt, ...) __attribute__((format(prin
 void fe_put(FILE *fp, const char *s);
 void fe_putn(FILE *fp, const char *s, size_t n);
 
+/* Worker threads for reading files: $K8SAUDIT_THREADS, else the number of
+ * online CPUs, at most 8. */
+int fe_default_threads(void);
+
 /* Parse "2024-05-01T10:00:00Z", "2024-05-01" or a duration before now
  * ("90s", "15m", "2h", "7d", "1w").  Returns 0 or -1. */
 int fe_parse_when(const char *s, int64_t *usec);

@@ -17,7 +17,7 @@ static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] 
 enum {
 	O_EXPR, O_REGEX, O_ICASE, O_SINCE, O_UNTIL, O_EXEC, O_JSON, O_FIELDS, O_HEADER, O_COUNT,
 	O_FILES, O_NULL, O_INVERT, O_MAX, O_QUIET, O_SILENT, O_WITH_NAME, O_NO_NAME,
-	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_HELP, O_VERSION,
+	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_THREADS, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -42,6 +42,7 @@ static const struct fe_opt opts[] = {
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record (for checking the byte prefilter)" },
 	[O_VALIDATE] = { "validate", 0, 0, NULL, "parse every record, reporting invalid ones, even when not needed" },
+	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
 	{ NULL, 0, 0, NULL, NULL },
@@ -65,6 +66,7 @@ struct grep {
 	int names; /* -1 auto, 0 no, 1 yes: for -c and -l */
 	int hide_path; /* -h: the location column shows only line numbers */
 	long max;
+	int threads;
 	struct fe_cols cols;
 	int tty;
 	struct filestate fs;
@@ -260,6 +262,16 @@ main(int argc, char **argv)
 		case O_KEEP_STAGES: g.keep_stages = 1; break;
 		case O_NO_PREFILTER: g.no_prefilter = 1; break;
 		case O_VALIDATE: g.validate = 1; break;
+		case O_THREADS: {
+			char *end;
+			long n = strtol(arg, &end, 10);
+			if (*end || n < 1 || n > 64) {
+				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
+				return FE_EXIT_TROUBLE;
+			}
+			g.threads = (int)n;
+			break;
+		}
 		case O_HELP:
 			fe_help(stdout, synopsis,
 				"Print audit and CloudTrail records that match field expressions (-w) or\n"
@@ -313,6 +325,7 @@ main(int argc, char **argv)
 		pf = k8a_prefilter_new(k8a_expr_literals(g.expr));
 		k8a_reader_set_prefilter(r, pf);
 	}
+	k8a_reader_set_threads(r, g.threads ? g.threads : fe_default_threads());
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	k8a_reader_set_file_callback(r, next_file, &g);
 	if (g.header && !g.json && !g.count && !g.files && !g.quiet)
