@@ -187,6 +187,12 @@ struct corr {
 	k8a_expr *x[4];  /* C_REF / C_SEQN: the steps and the fallback */
 	int compiled;
 	json_t *dedupe;  /* candidate identity -> index: keeps memory bounded */
+	/* bursts run incrementally: candidates older than the windows still
+	 * open are dropped, so memory follows the window, not the input */
+	json_t *quiet;   /* group -> time until which it stays quiet */
+	json_t *perkey;  /* new-value correlations: key -> indexes of kept values */
+	int64_t maxtime;
+	size_t compact_at;
 };
 
 static const struct cdef *
@@ -236,6 +242,8 @@ corr_free(struct rule *r)
 	for (i = 0; i < 4; i++)
 		k8a_expr_free(r->corr->x[i]);
 	json_decref(r->corr->dedupe);
+	json_decref(r->corr->quiet);
+	json_decref(r->corr->perkey);
 	free(r->corr->c);
 	free(r->corr);
 	r->corr = NULL;
@@ -287,6 +295,58 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 				return;
 			}
 			json_object_set_new(c->dedupe, id, json_integer((json_int_t)c->n));
+		}
+		/* New-value correlations report the earliest record whose value
+		 * differs, once per key: the earliest record of each of the two
+		 * earliest values decides, so a few values per key are enough
+		 * (an approximation for C_REF, bounded at 64 values a key). */
+		if ((d->kind == C_REPLAY || (d->kind == C_REF && flag == 2)) && k1) {
+			json_t *lst;
+			char pk[1024];
+			size_t i, latest = 0;
+			int64_t lt = INT64_MIN;
+			if (c->perkey == NULL)
+				c->perkey = json_object();
+			snprintf(pk, sizeof(pk), "%s\x1f%d", k1, flag);
+			if ((lst = json_object_get(c->perkey, pk)) == NULL) {
+				lst = json_array();
+				json_object_set_new(c->perkey, pk, lst);
+			}
+			/* exact for C_REPLAY (the first value is the baseline); for
+			 * C_REF the baseline grows with step-1 records, so keep more */
+			if (json_array_size(lst) >= (d->kind == C_REPLAY ? 4u : 64u)) {
+				json_t *v;
+				json_array_foreach(lst, i, v) {
+					struct cand *y = &c->c[json_integer_value(v)];
+					if (y->s->time >= lt) {
+						lt = y->s->time;
+						latest = i;
+					}
+				}
+				if (s->time >= lt) {
+					/* later than every kept value: cannot matter */
+					json_object_del(c->dedupe, id);
+					json_decref(ev);
+					return;
+				}
+				{
+					/* replace the latest kept value by this earlier one */
+					json_int_t at = json_integer_value(json_array_get(lst, latest));
+					struct cand *y = &c->c[at];
+					char oid[1024];
+					snprintf(oid, sizeof(oid), "%s\x1f%s\x1f%d", y->k1 ? y->k1 : "", y->k2 ? y->k2 : "", y->flag);
+					json_object_del(c->dedupe, oid);
+					json_object_set_new(c->dedupe, id, json_integer(at));
+					snap_unref(y->s);
+					free(y->k2);
+					json_decref(y->ev);
+					y->s = snap_ref(s);
+					y->k2 = k2 ? strdup(k2) : NULL;
+					y->ev = ev;
+					return;
+				}
+			}
+			json_array_append_new(lst, json_integer((json_int_t)c->n));
 		}
 	}
 	if (c->n == c->cap) {
@@ -962,8 +1022,30 @@ feed_cmcreds(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 	findings_add(cx->out, r, s, r->sev, NULL, NULL, e);
 }
 
+static void corr_feed1(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s);
+static void burst_run(struct rule *r, struct corr_ctx *cx, struct corr *c, int final, int64_t cutoff);
+
 void
 corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
+{
+	struct corr *c;
+
+	corr_feed1(r, cx, ev, s);
+	if ((c = r->corr) == NULL || c->def == NULL || c->def->kind != C_BURST || c->def->window <= 0)
+		return;
+	if (s->time != INT64_MIN && s->time > c->maxtime)
+		c->maxtime = s->time;
+	if (c->compact_at == 0)
+		c->compact_at = 1 << 16;
+	if (c->n >= c->compact_at && c->maxtime > 0) {
+		/* input is roughly in time order; leave two windows of slack */
+		burst_run(r, cx, c, 0, c->maxtime - 2 * c->def->window);
+		c->compact_at = c->n * 2 > (1u << 16) ? c->n * 2 : 1u << 16;
+	}
+}
+
+static void
+corr_feed1(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 {
 	const struct cdef *d = find_def(r->id);
 	char k1[4096], k2[4096];
@@ -1237,17 +1319,23 @@ cmp_group(const void *a, const void *b)
 	return c ? c : cmp_cand(a, b);
 }
 
+/* Run the burst windows over the kept candidates.  Unless `final`, only
+ * bursts ending at or before `cutoff` are reported, and afterwards the
+ * candidates no window after the cutoff can reach are dropped. */
 static void
-finish_burst(struct rule *r, struct corr_ctx *cx, struct corr *c)
+burst_run(struct rule *r, struct corr_ctx *cx, struct corr *c, int final, int64_t cutoff)
 {
 	const struct cdef *d = c->def;
 	size_t a = 0, b, j;
 
+	if (c->quiet == NULL)
+		c->quiet = json_object();
 	qsort(c->c, c->n, sizeof(*c->c), cmp_group);
 	for (a = 0; a < c->n; a = b) {
 		json_t *counts = json_object();
 		size_t start = a, nallow = 0, ndeny = 0;
-		int64_t quiet_until = INT64_MIN;
+		json_t *q = json_object_get(c->quiet, c->c[a].k1 ? c->c[a].k1 : "");
+		int64_t quiet_until = q ? (int64_t)json_integer_value(q) : INT64_MIN;
 		for (b = a; b < c->n && streq(c->c[b].k1, c->c[a].k1); b++)
 			;
 		for (j = a; j < b; j++) {
@@ -1285,7 +1373,7 @@ finish_burst(struct rule *r, struct corr_ctx *cx, struct corr *c)
 				const char *key;
 				json_t *v;
 				size_t shown = 0;
-				if (have < d->threshold || x->s->time <= quiet_until)
+				if (have < d->threshold || x->s->time <= quiet_until || (!final && x->s->time > cutoff))
 					continue;
 				if (d->mixed && (nallow == 0 || ndeny == 0))
 					continue;
@@ -1313,10 +1401,43 @@ finish_burst(struct rule *r, struct corr_ctx *cx, struct corr *c)
 				findings_add(cx->out, r, x->s, r->sev, NULL, NULL, e);
 				/* one finding per burst: stay quiet for a window */
 				quiet_until = x->s->time + d->window;
+				json_object_set_new(c->quiet, x->k1 ? x->k1 : "", json_integer((json_int_t)quiet_until));
 			}
 		}
 		json_decref(counts);
 	}
+	if (!final) {
+		/* drop what no window after the cutoff can reach */
+		size_t w = 0;
+		if (c->dedupe)
+			json_object_clear(c->dedupe);
+		for (j = 0; j < c->n; j++) {
+			struct cand *x = &c->c[j];
+			if (x->s->time != INT64_MIN && x->s->time < cutoff - d->window) {
+				snap_unref(x->s);
+				free(x->k1);
+				free(x->k2);
+				json_decref(x->ev);
+				continue;
+			}
+			c->c[w] = *x;
+			c->c[w].ord = w;
+			if (c->dedupe) {
+				char id[1024];
+				snprintf(id, sizeof(id), "%s\x1f%s\x1f%lld", x->k1 ? x->k1 : "", x->k2 ? x->k2 : "",
+					x->s->time == INT64_MIN ? -1LL : (long long)(x->s->time / (d->window / 2)));
+				json_object_set_new(c->dedupe, id, json_integer((json_int_t)w));
+			}
+			w++;
+		}
+		c->n = w;
+	}
+}
+
+static void
+finish_burst(struct rule *r, struct corr_ctx *cx, struct corr *c)
+{
+	burst_run(r, cx, c, 1, 0);
 }
 
 static void
