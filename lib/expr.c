@@ -845,6 +845,8 @@ compute_lits(k8a_expr *x)
 		return;
 	compute_lits(x->a);
 	compute_lits(x->b);
+	free_lits(x->lits); /* combining recomputes the whole tree */
+	x->lits = NULL;
 	switch (x->type) {
 	case N_PRED:
 		x->lits = pred_lits(x->p);
@@ -915,17 +917,8 @@ k8a_expr_and(k8a_expr *a, k8a_expr *b)
 		k8a_expr_free(b);
 		return a;
 	}
-	free_lits(a->lits);
-	free_lits(b->lits);
-	a->lits = b->lits = NULL;
-	compute_lits(a);
-	compute_lits(b);
-	if ((x = node(N_AND, a, b)) != NULL) {
-		free_lits(a->lits);
-		free_lits(b->lits);
-		a->lits = b->lits = NULL;
+	if ((x = node(N_AND, a, b)) != NULL)
 		compute_lits(x);
-	}
 	return x;
 }
 
@@ -938,12 +931,8 @@ k8a_expr_or(k8a_expr *a, k8a_expr *b)
 		return b;
 	if (b == NULL)
 		return a;
-	if ((x = node(N_OR, a, b)) != NULL) {
-		free_lits(a->lits);
-		free_lits(b->lits);
-		a->lits = b->lits = NULL;
+	if ((x = node(N_OR, a, b)) != NULL)
 		compute_lits(x);
-	}
 	return x;
 }
 

@@ -213,7 +213,7 @@ main(int argc, char **argv)
 			k8a_expr *x = k8a_expr_compile(arg, &err);
 			if (x == NULL) {
 				fe_usage_error(synopsis, "-w: %s at offset %zu in '%s'", err.msg, err.offset, arg);
-				return FE_EXIT_TROUBLE;
+				goto usage;
 			}
 			g.expr = nexpr++ ? k8a_expr_or(g.expr, x) : x;
 			break;
@@ -228,7 +228,7 @@ main(int argc, char **argv)
 			if (fe_parse_when(arg, o == O_SINCE ? &g.since : &g.until) != 0) {
 				fe_usage_error(synopsis, "--%s: cannot read '%s' as a time or duration",
 					opts[o].lng, arg);
-				return FE_EXIT_TROUBLE;
+				goto usage;
 			}
 			if (o == O_SINCE)
 				g.has_since = 1;
@@ -248,7 +248,7 @@ main(int argc, char **argv)
 			g.max = strtol(arg, &end, 10);
 			if (*end || g.max < 0) {
 				fe_usage_error(synopsis, "-m: not a count: '%s'", arg);
-				return FE_EXIT_TROUBLE;
+				goto usage;
 			}
 			break;
 		}
@@ -267,7 +267,7 @@ main(int argc, char **argv)
 			long n = strtol(arg, &end, 10);
 			if (*end || n < 1 || n > 64) {
 				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
-				return FE_EXIT_TROUBLE;
+				goto usage;
 			}
 			g.threads = (int)n;
 			break;
@@ -284,17 +284,17 @@ main(int argc, char **argv)
 			fe_version();
 			return FE_EXIT_OK;
 		default:
-			return FE_EXIT_TROUBLE;
+			goto usage;
 		}
 	}
 	if (g.json && fields) {
 		fe_usage_error(synopsis, "--json and --fields cannot be combined");
-		return FE_EXIT_TROUBLE;
+		goto usage;
 	}
 	if (fields) {
 		if (fe_cols_parse(&g.cols, fields, &bad) != 0) {
 			fe_usage_error(synopsis, "--fields: %s", bad);
-			return FE_EXIT_TROUBLE;
+			goto usage;
 		}
 	} else
 		fe_cols_default(&g.cols, g.exec);
@@ -303,11 +303,11 @@ main(int argc, char **argv)
 	if (g.exec) /* also gives the prefilter its literals */
 		g.expr = k8a_expr_and(g.expr, k8a_expr_compile("subresource in (exec, attach)", NULL));
 	if (npats && compile_regexes(&g, pats, npats, icase) != 0)
-		return FE_EXIT_TROUBLE;
+		goto usage;
 
 	if ((r = k8a_reader_new()) == NULL) {
 		fe_diag(NULL, "out of memory");
-		return FE_EXIT_TROUBLE;
+		goto usage;
 	}
 	if (fe_optind >= argc)
 		k8a_reader_add_path(r, "-");
@@ -389,6 +389,7 @@ done:
 		fe_diag("<stdout>", "write error");
 		trouble = 1;
 	}
+cleanup:
 	free(g.fs.path);
 	free((void *)pats);
 	fe_cols_free(&g.cols);
@@ -402,4 +403,8 @@ done:
 	if (g.quiet && status == FE_EXIT_OK)
 		return FE_EXIT_OK;
 	return trouble ? FE_EXIT_TROUBLE : status;
+usage:
+	/* a usage error, already reported: nothing was read */
+	trouble = 1;
+	goto cleanup;
 }
