@@ -12,13 +12,13 @@
 #include "findings.h"
 
 static const char synopsis[] =
-	"[-s] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
+	"[-s] [-j N] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
 	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT,
-	O_IPLIST, O_TOR, O_KEEP_STAGES, O_SILENT, O_HELP, O_VERSION,
+	O_IPLIST, O_TOR, O_KEEP_STAGES, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -34,6 +34,7 @@ static const struct fe_opt opts[] = {
 	[O_IPLIST] = { "ip-list", 0, 1, "FILE", "your threat list: IPs and CIDRs, one per line" },
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
+	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
@@ -42,7 +43,7 @@ static const struct fe_opt opts[] = {
 
 struct opts {
 	struct strv rules, only, skip;
-	int no_builtin, list, keep_stages, silent;
+	int no_builtin, list, keep_stages, silent, threads;
 	int min_sev, fail_on;
 	enum fmt fmt;
 	const char *iplist, *tor;
@@ -883,6 +884,16 @@ main(int argc, char **argv)
 		case O_IPLIST: o.iplist = arg; break;
 		case O_TOR: o.tor = arg; break;
 		case O_KEEP_STAGES: o.keep_stages = 1; break;
+		case O_THREADS: {
+			char *end;
+			long n = strtol(arg, &end, 10);
+			if (*end || n < 1 || n > 64) {
+				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
+				return FE_EXIT_TROUBLE;
+			}
+			o.threads = (int)n;
+			break;
+		}
 		case O_SILENT: o.silent = 1; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,
@@ -934,6 +945,7 @@ main(int argc, char **argv)
 		trouble = 1;
 		goto done;
 	}
+	k8a_reader_set_threads(r, o.threads ? o.threads : fe_default_threads());
 	if (fe_optind >= argc)
 		k8a_reader_add_path(r, "-");
 	for (i = fe_optind; i < argc; i++)
