@@ -98,8 +98,10 @@ void k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf);
 /*! k8a_reader_set_threads() : read up to n files at once on worker
  * threads (decompression, framing and the prefilter), while events are
  * still returned one at a time, in exactly the order, with exactly the
- * content, of a serial read.  Default 1 (no worker threads).  Call before
- * the first k8a_reader_next(); K8A_FAILED afterwards. */
+ * content, of a serial read.  Used only when there are several files
+ * (several inputs, or a directory); a single file or stream already
+ * decompresses on a thread of its own.  Default 1 (no worker threads).
+ * Call before the first k8a_reader_next(); K8A_FAILED afterwards. */
 int k8a_reader_set_threads(k8a_reader *r, int n);
 
 /*! k8a_reader_set_progress() : call cb(arg) about every 8 MiB of

@@ -23,6 +23,7 @@
 
 #define QUEUE_MAX ((size_t)8 << 20)
 #define CHUNK ((size_t)256 << 10)
+#define PUBLISH ((size_t)64 << 10)
 
 enum item_type { IT_REC, IT_WARN, IT_ANNOUNCE, IT_END };
 enum job_state { J_PENDING, J_RUNNING, J_DONE };
@@ -38,9 +39,13 @@ struct item {
 	uint64_t bytes, skipped; /* IT_END */
 };
 
+/* The worker appends at `used` without the lock and makes bytes visible
+ * by moving `pub` under it, every PUBLISH bytes or at the end of the job,
+ * so the two threads meet once per batch, not once per record.  A chunk
+ * with a successor is final (pub == used). */
 struct chunk {
 	struct chunk *next;
-	size_t used, cap;
+	size_t used, pub, cap;
 	char data[];
 };
 
@@ -50,8 +55,10 @@ struct job {
 	char *display;      /* the path as events name it */
 	enum job_state state;
 	struct chunk *head, *tail;
-	size_t rd;          /* read position in head */
-	size_t queued;      /* bytes written, not yet taken */
+	size_t rd;          /* read position in head (reader side) */
+	size_t limit;       /* head->pub as the reader last saw it */
+	size_t taken;       /* bytes read but not yet counted off `queued` */
+	size_t queued;      /* bytes published, not yet taken (under the lock) */
 	int warn_only;      /* a problem of the walk, no file to read */
 	uint64_t file_no;   /* the reader's file number, once replay began */
 };
@@ -80,9 +87,28 @@ item_size(size_t mlen, size_t len)
 	return (n + 15) & ~(size_t)15;
 }
 
-/* Append an item to a job; the caller holds the lock. */
+/* Make everything written so far visible; wait while the job holds more
+ * than QUEUE_MAX bytes the reader has not taken.  Takes the lock. */
+static void
+publish(struct k8a_pool *pl, struct job *j)
+{
+	struct chunk *c = j->tail;
+
+	pthread_mutex_lock(&pl->mu);
+	if (c != NULL && c->used > c->pub) {
+		j->queued += c->used - c->pub;
+		c->pub = c->used;
+		pthread_cond_broadcast(&pl->data);
+	}
+	while (j->queued > QUEUE_MAX && !pl->stop)
+		pthread_cond_wait(&pl->space, &pl->mu);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* Append an item to a job (the worker's side; no lock held).  -1 when
+ * out of memory. */
 static int
-put(struct job *j, const struct item *it, const char *m, const char *d)
+put(struct k8a_pool *pl, struct job *j, const struct item *it, const char *m, const char *d)
 {
 	size_t need = item_size(it->mlen, it->len);
 	struct chunk *c = j->tail;
@@ -90,16 +116,23 @@ put(struct job *j, const struct item *it, const char *m, const char *d)
 
 	if (c == NULL || c->cap - c->used < need) {
 		size_t cap = need > CHUNK ? need : CHUNK;
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+		struct chunk *n = malloc(sizeof(*n) + cap);
+		if (n == NULL)
 			return -1;
-		c->next = NULL;
-		c->used = 0;
-		c->cap = cap;
-		if (j->tail)
-			j->tail->next = c;
-		else
-			j->head = c;
-		j->tail = c;
+		n->next = NULL;
+		n->used = n->pub = 0;
+		n->cap = cap;
+		pthread_mutex_lock(&pl->mu);
+		if (c != NULL) {
+			j->queued += c->used - c->pub;
+			c->pub = c->used; /* final: a successor follows */
+			c->next = n;
+		} else
+			j->head = n;
+		j->tail = n;
+		pthread_cond_broadcast(&pl->data);
+		pthread_mutex_unlock(&pl->mu);
+		c = n;
 	}
 	p = c->data + c->used;
 	memcpy(p, it, sizeof(*it));
@@ -112,22 +145,18 @@ put(struct job *j, const struct item *it, const char *m, const char *d)
 		memcpy(p, d, it->len);
 	p[it->len] = '\0';
 	c->used += need;
-	j->queued += need;
 	return 0;
 }
 
 static void
 push(struct k8a_pool *pl, struct job *j, const struct item *it, const char *m, const char *d)
 {
-	pthread_mutex_lock(&pl->mu);
-	while (j->queued > QUEUE_MAX && !pl->stop)
-		pthread_cond_wait(&pl->space, &pl->mu);
-	if (!pl->stop && put(j, it, m, d) != 0) {
+	if (put(pl, j, it, m, d) != 0) {
 		struct item w = { IT_WARN, 0, 0, -1, 0, 13, 0, 0 };
-		put(j, &w, "", "out of memory"); /* may fail too; then the end says it */
+		put(pl, j, &w, "", "out of memory"); /* may fail too; then the end says it */
 	}
-	pthread_cond_broadcast(&pl->data);
-	pthread_mutex_unlock(&pl->mu);
+	if (j->tail != NULL && j->tail->used - j->tail->pub >= PUBLISH)
+		publish(pl, j);
 }
 
 struct announce_ctx {
@@ -160,6 +189,7 @@ run(struct k8a_pool *pl, k8a_reader *parent, struct job *j)
 		struct item w = { IT_WARN, 0, 0, -1, 0, 13, 0, 0 };
 		push(pl, j, &w, "", "out of memory");
 		push(pl, j, &end, "", "");
+		publish(pl, j);
 		return;
 	}
 	sub->max_record = parent->max_record;
@@ -194,6 +224,7 @@ run(struct k8a_pool *pl, k8a_reader *parent, struct job *j)
 	end.bytes = k8a_reader_bytes(sub);
 	end.skipped = k8a_reader_skipped(sub);
 	push(pl, j, &end, "", "");
+	publish(pl, j);
 	k8a_reader_free(sub);
 	k8a_prefilter_free(pf);
 }
@@ -312,10 +343,12 @@ fill(k8a_reader *r, struct k8a_pool *pl)
 			j->warn_only = 1;
 			j->state = J_DONE;
 			j->display = strdup(r->where);
-			if (put(j, &w, r->where, r->msg) != 0) {
+			if (put(pl, j, &w, r->where, r->msg) != 0) {
 				free_job(j);
 				return K8A_FATAL;
 			}
+			j->head->pub = j->head->used; /* not visible to workers yet */
+			j->queued = j->head->used;
 		} else {
 			j->in = in;
 			j->display = strdup(in.is_mem || strcmp(in.path, "-") != 0 ? in.path : "<stdin>");
@@ -357,43 +390,47 @@ k8a_pool_next(k8a_reader *r, k8a_event **evp)
 
 		if ((rc = fill(r, pl)) != K8A_OK)
 			return rc;
-		pthread_mutex_lock(&pl->mu);
 		j = pl->jobs;
-		if (j == NULL) {
-			pthread_mutex_unlock(&pl->mu);
+		if (j == NULL)
 			return K8A_EOF;
-		}
-		for (;;) {
-			/* drop a chunk read to its end once the writer has moved on */
-			while (j->head && j->rd == j->head->used && j->head->next) {
-				struct chunk *c = j->head;
-				j->head = c->next;
-				j->rd = 0;
-				free(c);
+		if (j->head == NULL || j->rd >= j->limit) {
+			/* what this job published last is used up: look again */
+			pthread_mutex_lock(&pl->mu);
+			j->queued -= j->taken;
+			j->taken = 0;
+			pthread_cond_broadcast(&pl->space);
+			for (;;) {
+				/* drop a final chunk read to its end */
+				while (j->head && j->rd == j->head->pub && j->head->next) {
+					struct chunk *c = j->head;
+					j->head = c->next;
+					j->rd = 0;
+					free(c);
+				}
+				if (j->head && j->rd < j->head->pub)
+					break;
+				if (j->state == J_DONE)
+					break;
+				pthread_cond_wait(&pl->data, &pl->mu);
 			}
-			if (j->head && j->rd < j->head->used)
-				break;
-			if (j->state == J_DONE)
-				break;
-			pthread_cond_wait(&pl->data, &pl->mu);
-		}
-		if (!(j->head && j->rd < j->head->used)) {
-			/* the job is over: the next one */
-			pl->jobs = j->next;
-			if (pl->last == j)
-				pl->last = NULL;
-			pl->njobs--;
+			if (!(j->head && j->rd < j->head->pub)) {
+				/* the job is over: the next one */
+				pl->jobs = j->next;
+				if (pl->last == j)
+					pl->last = NULL;
+				pl->njobs--;
+				pthread_mutex_unlock(&pl->mu);
+				free_job(j);
+				continue;
+			}
+			j->limit = j->head->pub;
 			pthread_mutex_unlock(&pl->mu);
-			free_job(j);
-			continue;
 		}
 		memcpy(&it, j->head->data + j->rd, sizeof(it));
 		m = j->head->data + j->rd + sizeof(it);
 		d = m + it.mlen + 1;
 		j->rd += item_size(it.mlen, it.len);
-		j->queued -= item_size(it.mlen, it.len);
-		pthread_cond_broadcast(&pl->space);
-		pthread_mutex_unlock(&pl->mu);
+		j->taken += item_size(it.mlen, it.len);
 
 		if (j->file_no == 0 && !j->warn_only) {
 			j->file_no = ++r->file_no; /* stage de-duplication is per file */

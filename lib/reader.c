@@ -533,6 +533,20 @@ advance(k8a_reader *r)
 	}
 }
 
+/* Worth worker threads?  Only for several files: one file already has
+ * its decompression on a thread of its own (readahead.c), and a pipe must
+ * not wait for a batch to fill. */
+static int
+several_files(const k8a_reader *r)
+{
+	struct stat st;
+
+	if (r->nq > 1)
+		return 1;
+	return r->nq == 1 && !r->q[0].is_mem && strcmp(r->q[0].path, "-") != 0 &&
+	       stat(r->q[0].path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int
 k8a_reader_next(k8a_reader *r, k8a_event **evp)
 {
@@ -540,7 +554,7 @@ k8a_reader_next(k8a_reader *r, k8a_event **evp)
 	int rc;
 
 	*evp = NULL;
-	if (r->threads > 1 && r->pool == NULL && !r->file_open && r->file_no == 0)
+	if (r->threads > 1 && r->pool == NULL && !r->file_open && r->file_no == 0 && several_files(r))
 		k8a_pool_start(r); /* on failure, read serially */
 	if (r->pool != NULL)
 		return k8a_pool_next(r, evp);
