@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <fnmatch.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -915,6 +916,11 @@ main(int argc, char **argv)
 	/* ---- rules ---- */
 	if (!o.no_builtin) {
 		const char *dir = getenv("K8SAUDIT_RULES_DIR");
+		struct stat st;
+		/* not installed yet: run from the build tree with the source rules */
+		if ((dir == NULL || *dir == '\0') && stat(K8A_DATADIR "/rules", &st) != 0 &&
+		    stat(K8A_SRCDIR "/rules", &st) == 0)
+			dir = K8A_SRCDIR "/rules";
 		rules_load_path(&rs, dir && *dir ? dir : K8A_DATADIR "/rules");
 	}
 	for (k = 0; k < o.rules.n; k++)
