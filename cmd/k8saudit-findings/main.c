@@ -861,11 +861,11 @@ main(int argc, char **argv)
 		case O_SKIP: strv_push(&o.skip, arg); break;
 		case O_MIN_SEV:
 			if (parse_sev(opts[oc].lng, arg, &o.min_sev) != 0)
-				return FE_EXIT_TROUBLE;
+				goto usage;
 			break;
 		case O_FAIL_ON:
 			if (parse_sev(opts[oc].lng, arg, &o.fail_on) != 0)
-				return FE_EXIT_TROUBLE;
+				goto usage;
 			break;
 		case O_JSON: o.fmt = FMT_JSON; break;
 		case O_FORMAT:
@@ -879,7 +879,7 @@ main(int argc, char **argv)
 				o.fmt = FMT_ASFF;
 			else {
 				fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, json, ocsf, asff)", arg);
-				return FE_EXIT_TROUBLE;
+				goto usage;
 			}
 			break;
 		case O_IPLIST: o.iplist = arg; break;
@@ -890,7 +890,7 @@ main(int argc, char **argv)
 			long n = strtol(arg, &end, 10);
 			if (*end || n < 1 || n > 64) {
 				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
-				return FE_EXIT_TROUBLE;
+				goto usage;
 			}
 			o.threads = (int)n;
 			break;
@@ -909,7 +909,7 @@ main(int argc, char **argv)
 			fe_version();
 			return FE_EXIT_OK;
 		default:
-			return FE_EXIT_TROUBLE;
+			goto usage;
 		}
 	}
 
@@ -1082,4 +1082,10 @@ done:
 	if (o.list && loaderr)
 		return FE_EXIT_TROUBLE;
 	return trouble ? FE_EXIT_TROUBLE : status;
+usage:
+	/* a usage error, already reported */
+	strv_free(&o.rules);
+	strv_free(&o.only);
+	strv_free(&o.skip);
+	return FE_EXIT_TROUBLE;
 }
