@@ -11,18 +11,6 @@
 
 #include "private.h"
 
-static int
-hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void
 pct_decode(const char *p, size_t n, struct k8a_buf *out)
 {
@@ -32,9 +20,9 @@ pct_decode(const char *p, size_t n, struct k8a_buf *out)
 	k8a_buf_append(out, "", 0);
 	for (i = 0; i < n; i++) {
 		char c = p[i];
-		if (c == '%' && i + 2 < n && hexv((unsigned char)p[i + 1]) >= 0 &&
-		    hexv((unsigned char)p[i + 2]) >= 0) {
-			c = (char)(hexv((unsigned char)p[i + 1]) << 4 | hexv((unsigned char)p[i + 2]));
+		if (c == '%' && i + 2 < n && k8a_hexval((unsigned char)p[i + 1]) >= 0 &&
+		    k8a_hexval((unsigned char)p[i + 2]) >= 0) {
+			c = (char)(k8a_hexval((unsigned char)p[i + 1]) << 4 | k8a_hexval((unsigned char)p[i + 2]));
 			i += 2;
 		} else if (c == '+')
 			c = ' ';

@@ -309,28 +309,48 @@ err:
 	return NULL;
 }
 
-/* Every value the path reaches; arrays met without an index fan out. */
-static void
-each(const struct seg *sg, size_t n, json_t *v, void (*cb)(json_t *, void *), void *arg)
+/* Every value the path reaches (arrays met without an index fan out, and
+ * so does an array at the end) goes to cb, until cb returns nonzero;
+ * that value is returned. */
+static int
+each(const struct seg *sg, size_t n, json_t *v, int (*cb)(json_t *, void *), void *arg)
 {
 	size_t i;
 	json_t *e;
+	int r;
 
 	for (; n > 0 && v != NULL; sg++, n--) {
 		if (json_is_array(v) && (sg->key != NULL || sg->index < 0)) {
 			const struct seg *next = sg->key ? sg : sg + 1;
 			size_t nn = sg->key ? n : n - 1;
 			json_array_foreach(v, i, e)
-				each(next, nn, e, cb, arg);
-			return;
+				if ((r = each(next, nn, e, cb, arg)) != 0)
+					return r;
+			return 0;
 		}
 		v = sg->key ? json_object_get(v, sg->key) : json_array_get(v, (size_t)sg->index);
 	}
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, e)
-			cb(e, arg);
-	} else if (v != NULL)
-		cb(v, arg);
+			if ((r = cb(e, arg)) != 0)
+				return r;
+		return 0;
+	}
+	return v != NULL ? cb(v, arg) : 0;
+}
+
+struct each_void {
+	void (*cb)(json_t *, void *);
+	void *arg;
+};
+
+static int
+each_void_cb(json_t *v, void *arg)
+{
+	struct each_void *ev = arg;
+
+	ev->cb(v, ev->arg);
+	return 0;
 }
 
 json_t *
@@ -360,7 +380,10 @@ k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, void *a
 
 	if (sg == NULL)
 		return K8A_FAILED;
-	each(sg, n, root, cb, arg);
+	{
+		struct each_void ev = { cb, arg };
+		each(sg, n, root, each_void_cb, &ev);
+	}
 	free_path(sg, n);
 	return K8A_OK;
 }
@@ -1069,28 +1092,17 @@ test_json(const struct pred *p, json_t *v)
 	return 0;
 }
 
+static int
+test_cb(json_t *v, void *pred)
+{
+	return test_json(pred, v);
+}
+
 /* Walk the path; arrays without an index fan out.  Any hit wins. */
 static int
 walk(const struct pred *p, const struct seg *sg, size_t n, json_t *v)
 {
-	size_t i;
-	json_t *e;
-
-	for (; n > 0 && v != NULL; sg++, n--) {
-		if (json_is_array(v) && (sg->key != NULL || sg->index < 0)) {
-			const struct seg *next = sg->key ? sg : sg + 1;
-			size_t nn = sg->key ? n : n - 1;
-			json_array_foreach(v, i, e)
-				if (walk(p, next, nn, e))
-					return 1;
-			return 0;
-		}
-		if (sg->key)
-			v = json_object_get(v, sg->key);
-		else
-			v = json_array_get(v, (size_t)sg->index);
-	}
-	return test_json(p, v);
+	return each(sg, n, v, test_cb, (void *)(uintptr_t)p);
 }
 
 static int eval_pred(const struct pred *p, k8a_event *ev);

@@ -89,6 +89,18 @@ k8a_jscan_value(const char *p, size_t n)
 }
 
 int
+k8a_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
 k8a_jscan_members(const char *p, size_t n, const char *const *keys, size_t nkeys,
 	const char **v, size_t *vlen)
 {
@@ -173,25 +185,13 @@ k8a_jscan_member(const char *p, size_t n, const char *key, const char **v, size_
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 hex4(const char *p, unsigned *u)
 {
 	int i, h;
 
 	*u = 0;
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval((unsigned char)p[i])) < 0)
+		if ((h = k8a_hexval((unsigned char)p[i])) < 0)
 			return -1;
 		*u = *u << 4 | (unsigned)h;
 	}

@@ -100,18 +100,6 @@ k8a_prefilter_free(k8a_prefilter *pf)
 	free(pf);
 }
 
-static int
-hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* First \u00XX escape of a literal byte in buf[0..len), or len. */
 static size_t
 find_escape(const k8a_prefilter *pf, const char *buf, size_t len)
@@ -124,8 +112,8 @@ find_escape(const k8a_prefilter *pf, const char *buf, size_t len)
 			p += p[1] == '\\' ? 2 : 1;
 			continue;
 		}
-		hi = hexdig((unsigned char)p[4]);
-		lo = hexdig((unsigned char)p[5]);
+		hi = k8a_hexval((unsigned char)p[4]);
+		lo = k8a_hexval((unsigned char)p[5]);
 		if (hi >= 0 && lo >= 0 && pf->escaped[hi << 4 | lo]) {
 			/* an even number of backslashes before it means it is an escape */
 			size_t bs = 0;

@@ -110,6 +110,8 @@ int k8a_jscan_member(const char *p, size_t n, const char *key, const char **v, s
  * when the text is malformed before that. */
 int k8a_jscan_members(const char *p, size_t n, const char *const *keys, size_t nkeys,
 	const char **v, size_t *vlen);
+/* The value of a hex digit, or -1. */
+int k8a_hexval(int c);
 /* Decode the JSON string literal p[0..n) (with quotes) into out. */
 int k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out);
 
