@@ -184,6 +184,8 @@ k8a_sniff_magic(const unsigned char *p, size_t n)
 		return MAGIC_GZIP;
 	if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
 		return MAGIC_ZSTD;
+	if (n >= 4 && (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18)
+		return MAGIC_ZSTD; /* a skippable frame first (seekable zstd, pzstd) */
 	if (n >= 3 && memcmp(p, "BZh", 3) == 0)
 		return MAGIC_ARCHIVE;
 	if (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
