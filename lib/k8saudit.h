@@ -166,7 +166,7 @@ enum k8a_source {
 enum k8a_field {
 	K8A_F_TIME,        /* stageTimestamp | timestamp | eventTime (RFC 3339) */
 	K8A_F_ID,          /* auditID | eventID */
-	K8A_F_USER,        /* user.username | userIdentity name (see k8a_event(3)) */
+	K8A_F_USER,        /* user.username | userName (IAM users), else arn, invokedBy, principalId */
 	K8A_F_UID,         /* user.uid | userIdentity.principalId */
 	K8A_F_ARN,         /* user.extra.arn | userIdentity.arn */
 	K8A_F_CANONICAL_ARN, /* user.extra.canonicalArn | sessionIssuer.arn */
@@ -179,7 +179,7 @@ enum k8a_field {
 	K8A_F_PEER_IP,     /* last of sourceIPs (the TCP peer) | sourceIPAddress */
 	K8A_F_USER_AGENT,  /* userAgent */
 	K8A_F_VERB,        /* verb | eventName */
-	K8A_F_SERVICE,     /* "k8s" API group path | eventSource */
+	K8A_F_SERVICE,     /* absent for Kubernetes | eventSource */
 	K8A_F_API_GROUP,   /* objectRef.apiGroup ("" core group is absent) */
 	K8A_F_RESOURCE,    /* objectRef.resource */
 	K8A_F_SUBRESOURCE, /* objectRef.subresource */
@@ -301,8 +301,9 @@ int k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, voi
  * its requestURI (repeated command= parameters, percent-decoded; the POST
  * and the WebSocket GET forms) into a shell-quoted command line written
  * to `out` (NUL-terminated, truncated to `outsz`).  Arguments with control
- * or non-ASCII bytes are written as $'...' with \xNN escapes, so the line
- * is printable ASCII, safe on a terminal as it is, and pastes into bash.
+ * bytes, invalid UTF-8, C1 controls or bidi overrides are written as
+ * $'...' with \xNN escapes (readable UTF-8 stays), so the line is safe on
+ * a terminal as it is and pastes into bash.
  * @return the number of arguments (0 for attach or no command), or
  *         K8A_FAILED when `uri` is not an exec/attach URI. */
 int k8a_exec_command(const char *uri, char *out, size_t outsz);

@@ -279,7 +279,14 @@ put_field(FILE *fp, k8a_event *ev, const char *path)
 		}
 	if (strcmp(path, "groups") == 0 || strcmp(path, "group") == 0)
 		path = "user.groups";
-	else if (strcmp(path, "error") == 0)
+	else if (strcmp(path, "container") == 0) {
+		char c[256];
+		if (k8a_exec_container(k8a_event_str(ev, K8A_F_URI), c, sizeof(c)) > 0)
+			fe_put(fp, c);
+		else
+			fputc('-', fp);
+		return;
+	} else if (strcmp(path, "error") == 0)
 		path = k8a_event_source(ev) == K8A_SRC_CLOUDTRAIL ? "errorCode" : "responseStatus.reason";
 	else if (strcmp(path, "type") == 0) {
 		enum k8a_source s = k8a_event_source(ev);
