@@ -96,9 +96,13 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 			m = pcre2_match(g->re[i], (PCRE2_SPTR)raw, n, 0, 0, g->md, NULL) >= 0;
 	}
 	if (m || g->invert) {
+		size_t rn;
+		const char *rp = k8a_event_raw(ev, &rn);
+		/* --json writes a multi-line record through jansson, so it is
+		 * parsed (and an invalid one reported) like any other */
 		int need = k8a_expr_needs_json(g->expr) || g->has_since || g->has_until || g->exec ||
 			   g->validate || (!g->count && !g->files && !g->quiet && !g->json) ||
-			   (g->json && g->tty);
+			   (g->json && (g->tty || memchr(rp, '\n', rn) || memchr(rp, '\r', rn)));
 		if (need && (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN)) {
 			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 			return -1;
