@@ -146,67 +146,60 @@ params(const char *q, const char *name, struct k8a_buf *out, int quote, int only
 	return count;
 }
 
-static void
-copy_out(struct k8a_buf *b, char *out, size_t outsz)
+/* The values of `command` (shell-quoted; exec only) or of `container`
+ * (the first) of an exec/attach URI, into b.  Returns how many, or
+ * K8A_FAILED when uri is not an exec/attach URI. */
+static int
+decode(const char *uri, int command, struct k8a_buf *b)
 {
-	size_t n = b->len < outsz - 1 ? b->len : outsz - 1;
+	int is_exec;
+	const char *q;
 
-	if (outsz == 0)
-		return;
-	if (n)
-		memcpy(out, b->p, n);
-	out[n] = '\0';
+	if (uri == NULL || (q = query_of(uri, &is_exec)) == NULL)
+		return K8A_FAILED;
+	if (k8a_buf_append(b, "", 0) != 0)
+		return K8A_FATAL;
+	if (command)
+		return is_exec ? params(q, "command", b, 1, 0) : 0;
+	return params(q, "container", b, 0, 1);
+}
+
+/* decode() into a caller's fixed buffer, truncated and NUL-terminated. */
+static int
+decode_into(const char *uri, int command, char *out, size_t outsz)
+{
+	struct k8a_buf b = { 0 };
+	int n = decode(uri, command, &b);
+	size_t k;
+
+	if (outsz > 0) {
+		k = b.len < outsz - 1 ? b.len : outsz - 1;
+		if (k)
+			memcpy(out, b.p, k);
+		out[k] = '\0';
+	}
+	k8a_buf_free(&b);
+	return n;
 }
 
 int
 k8a_exec_command(const char *uri, char *out, size_t outsz)
 {
-	struct k8a_buf b = { 0 };
-	int is_exec, n;
-	const char *q;
-
-	if (outsz)
-		out[0] = '\0';
-	if (uri == NULL || (q = query_of(uri, &is_exec)) == NULL)
-		return K8A_FAILED;
-	k8a_buf_append(&b, "", 0);
-	n = is_exec ? params(q, "command", &b, 1, 0) : 0;
-	copy_out(&b, out, outsz);
-	k8a_buf_free(&b);
-	return n;
+	return decode_into(uri, 1, out, outsz);
 }
 
 int
 k8a_exec_container(const char *uri, char *out, size_t outsz)
 {
-	struct k8a_buf b = { 0 };
-	int is_exec, n;
-	const char *q;
-
-	if (outsz)
-		out[0] = '\0';
-	if (uri == NULL || (q = query_of(uri, &is_exec)) == NULL)
-		return K8A_FAILED;
-	k8a_buf_append(&b, "", 0);
-	n = params(q, "container", &b, 0, 1);
-	copy_out(&b, out, outsz);
-	k8a_buf_free(&b);
-	return n;
+	return decode_into(uri, 0, out, outsz);
 }
-
 
 char *
 k8a_exec_command_dup(const char *uri)
 {
 	struct k8a_buf b = { 0 };
-	int is_exec;
-	const char *q;
 
-	if (uri == NULL || (q = query_of(uri, &is_exec)) == NULL || !is_exec)
-		return NULL;
-	if (k8a_buf_append(&b, "", 0) != 0)
-		return NULL;
-	if (params(q, "command", &b, 1, 0) <= 0) {
+	if (decode(uri, 1, &b) <= 0) {
 		k8a_buf_free(&b);
 		return NULL;
 	}
