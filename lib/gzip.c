@@ -79,60 +79,8 @@ gz_next_member(struct gz_src *g)
 	return 1;
 }
 
+/* ---- the two inflaters, behind the same three calls ---- */
 #ifdef HAVE_ISAL
-static ssize_t
-gz_read(struct k8a_src *s, void *buf, size_t n)
-{
-	struct gz_src *g = (struct gz_src *)s;
-	int f, ret;
-
-	if (g->failed) {
-		/* the shared message buffer may have been reused since */
-		k8a_src_seterr(s, "%s", g->failmsg);
-		return -1;
-	}
-	if (n > UINT32_MAX)
-		n = UINT32_MAX;
-	while (!g->done) {
-		if (!g->in_member) {
-			if ((f = gz_next_member(g)) < 0)
-				return -1;
-			if (f == 0) {
-				g->done = 1;
-				break;
-			}
-			isal_inflate_reset(&g->st);
-			g->st.crc_flag = ISAL_GZIP;
-			g->in_member = 1;
-		}
-		if ((f = gz_fill(g)) < 0)
-			return -1;
-		if (f == 0) {
-			k8a_src_seterr(s, "gzip: unexpected end of data (truncated file)");
-			return -1;
-		}
-		g->st.next_in = g->in + g->in_off;
-		g->st.avail_in = (uint32_t)(g->in_len - g->in_off);
-		g->st.next_out = buf;
-		g->st.avail_out = (uint32_t)n;
-		ret = isal_inflate(&g->st);
-		g->in_off = g->in_len - g->st.avail_in;
-		if (ret < 0) {
-			k8a_src_seterr(s, "gzip: %s", ret == ISAL_INCORRECT_CHECKSUM ?
-				"checksum mismatch" : "invalid compressed data");
-			g->failed = 1;
-			snprintf(g->failmsg, sizeof(g->failmsg), "%s", s->err);
-			/* hand over what was inflated before the damage */
-			return g->st.avail_out < n ? (ssize_t)(n - g->st.avail_out) : -1;
-		}
-		if (g->st.block_state == ISAL_BLOCK_FINISH)
-			g->in_member = 0;
-		if (g->st.avail_out < n)
-			return (ssize_t)(n - g->st.avail_out);
-	}
-	return 0;
-}
-
 static void
 gz_init(struct gz_src *g)
 {
@@ -141,16 +89,86 @@ gz_init(struct gz_src *g)
 }
 
 static void
+gz_member(struct gz_src *g)
+{
+	isal_inflate_reset(&g->st);
+	g->st.crc_flag = ISAL_GZIP;
+}
+
+/* Inflate from the input buffer into buf[0..n): *out bytes written.
+ * 1 when the member ended, 0 when it goes on, -1 on damage (*why). */
+static int
+gz_step(struct gz_src *g, void *buf, size_t n, size_t *out, const char **why)
+{
+	int ret;
+
+	g->st.next_in = g->in + g->in_off;
+	g->st.avail_in = (uint32_t)(g->in_len - g->in_off);
+	g->st.next_out = buf;
+	g->st.avail_out = (uint32_t)n;
+	ret = isal_inflate(&g->st);
+	g->in_off = g->in_len - g->st.avail_in;
+	*out = n - g->st.avail_out;
+	if (ret < 0) {
+		*why = ret == ISAL_INCORRECT_CHECKSUM ? "checksum mismatch" : "invalid compressed data";
+		return -1;
+	}
+	return g->st.block_state == ISAL_BLOCK_FINISH;
+}
+
+static void
 gz_end(struct gz_src *g)
 {
 	(void)g;
 }
 #else
+static void
+gz_init(struct gz_src *g)
+{
+	inflateInit2(&g->z, 15 + 16);
+}
+
+static void
+gz_member(struct gz_src *g)
+{
+	inflateReset(&g->z);
+}
+
+static int
+gz_step(struct gz_src *g, void *buf, size_t n, size_t *out, const char **why)
+{
+	int ret;
+
+	g->z.next_in = g->in + g->in_off;
+	g->z.avail_in = (uInt)(g->in_len - g->in_off);
+	g->z.next_out = buf;
+	g->z.avail_out = (uInt)n;
+	ret = inflate(&g->z, Z_NO_FLUSH);
+	g->in_off = g->in_len - g->z.avail_in;
+	*out = n - g->z.avail_out;
+	if (ret == Z_STREAM_END)
+		return 1;
+	if (ret != Z_OK && ret != Z_BUF_ERROR) {
+		*why = g->z.msg ? g->z.msg : "invalid compressed data";
+		return -1;
+	}
+	return 0;
+}
+
+static void
+gz_end(struct gz_src *g)
+{
+	inflateEnd(&g->z);
+}
+#endif
+
 static ssize_t
 gz_read(struct k8a_src *s, void *buf, size_t n)
 {
 	struct gz_src *g = (struct gz_src *)s;
-	int f, ret;
+	const char *why = NULL;
+	size_t out;
+	int f, r;
 
 	if (g->failed) {
 		/* the shared message buffer may have been reused since */
@@ -167,7 +185,7 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 				g->done = 1;
 				break;
 			}
-			inflateReset(&g->z);
+			gz_member(g);
 			g->in_member = 1;
 		}
 		if ((f = gz_fill(g)) < 0)
@@ -176,38 +194,21 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 			k8a_src_seterr(s, "gzip: unexpected end of data (truncated file)");
 			return -1;
 		}
-		g->z.next_in = g->in + g->in_off;
-		g->z.avail_in = (uInt)(g->in_len - g->in_off);
-		g->z.next_out = buf;
-		g->z.avail_out = (uInt)n;
-		ret = inflate(&g->z, Z_NO_FLUSH);
-		g->in_off = g->in_len - g->z.avail_in;
-		if (ret == Z_STREAM_END)
-			g->in_member = 0;
-		else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-			k8a_src_seterr(s, "gzip: %s", g->z.msg ? g->z.msg : "invalid compressed data");
+		r = gz_step(g, buf, n, &out, &why);
+		if (r < 0) {
+			k8a_src_seterr(s, "gzip: %s", why);
 			g->failed = 1;
 			snprintf(g->failmsg, sizeof(g->failmsg), "%s", s->err);
-			return g->z.avail_out < n ? (ssize_t)(n - g->z.avail_out) : -1;
+			/* hand over what was inflated before the damage */
+			return out ? (ssize_t)out : -1;
 		}
-		if (g->z.avail_out < n)
-			return (ssize_t)(n - g->z.avail_out);
+		if (r == 1)
+			g->in_member = 0;
+		if (out)
+			return (ssize_t)out;
 	}
 	return 0;
 }
-
-static void
-gz_init(struct gz_src *g)
-{
-	inflateInit2(&g->z, 15 + 16);
-}
-
-static void
-gz_end(struct gz_src *g)
-{
-	inflateEnd(&g->z);
-}
-#endif
 
 static void
 gz_close(struct k8a_src *s)
