@@ -149,7 +149,10 @@ gz_step(struct gz_src *g, void *buf, size_t n, size_t *out, const char **why)
 	if (ret == Z_STREAM_END)
 		return 1;
 	if (ret != Z_OK && ret != Z_BUF_ERROR) {
-		*why = g->z.msg ? g->z.msg : "invalid compressed data";
+		/* the same words as with ISA-L: "incorrect data check" and
+		 * "incorrect length check" are zlib's for the trailer */
+		*why = g->z.msg && strstr(g->z.msg, "check") ? "checksum mismatch" :
+			"invalid compressed data";
 		return -1;
 	}
 	return 0;
