@@ -28,19 +28,26 @@ k8a_reader_new(void)
 	return r;
 }
 
+/* Close the innermost level: its archive, its decoders, its name. */
+static void
+pop_level(k8a_reader *r)
+{
+	struct level *l = &r->lv[--r->nlv];
+
+	k8a_archive_close(l->ar);
+	if (l->chain)
+		k8a_src_close(l->chain);
+	free(l->member);
+	memset(l, 0, sizeof(*l));
+}
+
 static void
 close_levels(k8a_reader *r)
 {
 	k8a_framer_free(r->fr);
 	r->fr = NULL;
-	while (r->nlv > 0) {
-		struct level *l = &r->lv[--r->nlv];
-		k8a_archive_close(l->ar);
-		if (l->chain)
-			k8a_src_close(l->chain);
-		free(l->member);
-		memset(l, 0, sizeof(*l));
-	}
+	while (r->nlv > 0)
+		pop_level(r);
 	r->file_open = 0;
 }
 
@@ -495,10 +502,7 @@ advance(k8a_reader *r)
 			return K8A_EOF;
 		l = &r->lv[r->nlv - 1];
 		if (l->ar == NULL) {
-			k8a_src_close(l->chain);
-			free(l->member);
-			memset(l, 0, sizeof(*l));
-			r->nlv--;
+			pop_level(r);
 			update_members(r);
 			continue;
 		}
