@@ -67,6 +67,7 @@ struct grep {
 	int hide_path; /* -h: the location column shows only line numbers */
 	long max;
 	int threads;
+	int parse; /* every candidate record is parsed (what the options need) */
 	struct fe_cols cols;
 	int tty;
 	struct filestate fs;
@@ -88,21 +89,16 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 {
 	int m = 1, mr;
 	size_t i, n;
-	const char *raw;
+	const char *raw = k8a_event_raw(ev, &n);
 
 	if (g->nre) {
-		raw = k8a_event_raw(ev, &n);
 		for (i = 0, m = 0; i < g->nre && !m; i++)
 			m = pcre2_match(g->re[i], (PCRE2_SPTR)raw, n, 0, 0, g->md, NULL) >= 0;
 	}
 	if (m || g->invert) {
-		size_t rn;
-		const char *rp = k8a_event_raw(ev, &rn);
 		/* --json writes a multi-line record through jansson, so it is
 		 * parsed (and an invalid one reported) like any other */
-		int need = k8a_expr_needs_json(g->expr) || g->has_since || g->has_until || g->exec ||
-			   g->validate || (!g->count && !g->files && !g->quiet && !g->json) ||
-			   (g->json && (g->tty || memchr(rp, '\n', rn) || memchr(rp, '\r', rn)));
+		int need = g->parse || (g->json && (memchr(raw, '\n', n) || memchr(raw, '\r', n)));
 		if (need && (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN)) {
 			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 			return -1;
@@ -306,6 +302,8 @@ main(int argc, char **argv)
 		g.expr = k8a_expr_compile("", NULL);
 	if (g.exec) /* also gives the prefilter its literals */
 		g.expr = k8a_expr_and(g.expr, k8a_expr_compile("subresource in (exec, attach)", NULL));
+	g.parse = k8a_expr_needs_json(g.expr) || g.has_since || g.has_until || g.exec || g.validate ||
+		  (!g.count && !g.files && !g.quiet && !g.json) || (g.json && g.tty);
 	if (npats && compile_regexes(&g, pats, npats, icase) != 0)
 		goto usage;
 
