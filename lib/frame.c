@@ -262,28 +262,41 @@ cw_prefix(const char *p, size_t n)
  * Wrapped records: lookup-events elements, AKS diagnostics, EventBridge.
  * when the wrapper is malformed (err set).
  */
+/* The JSON string at member `key` (or key.sub) of the object p[0..n),
+ * decoded into the scratch buffer.  1 done, 0 absent, -1 present but not
+ * a valid string. */
+static int
+string_member(struct k8a_framer *f, const char *p, size_t n, const char *key, const char *sub)
+{
+	const char *v;
+	size_t vn;
+
+	if (k8a_jscan_member(p, n, key, &v, &vn) != 1)
+		return 0;
+	if (sub != NULL && k8a_jscan_member(v, vn, sub, &v, &vn) != 1)
+		return 0;
+	return k8a_jscan_unescape(v, vn, &f->scratch) == 0 ? 1 : -1;
+}
+
 static int
 unwrap_auto(struct k8a_framer *f, const char *p, size_t n, const char **rp, size_t *rn)
 {
-	const char *v, *w;
-	size_t vn, wn;
+	const char *v;
+	size_t vn;
+	int r = 0;
 
-	if (n > 17 && memmem(p, n, "\"CloudTrailEvent\"", 17) &&
-	    k8a_jscan_member(p, n, "CloudTrailEvent", &v, &vn) == 1) {
-		if (k8a_jscan_unescape(v, vn, &f->scratch) != 0)
-			goto bad;
+	if (n > 17 && memmem(p, n, "\"CloudTrailEvent\"", 17))
+		r = string_member(f, p, n, "CloudTrailEvent", NULL);
+	if (r == 0 && n > 12 && memmem(p, n, "\"properties\"", 12))
+		r = string_member(f, p, n, "properties", "log");
+	if (r == 1) {
 		*rp = f->scratch.p;
 		*rn = f->scratch.len;
 		return 1;
 	}
-	if (n > 12 && memmem(p, n, "\"properties\"", 12) &&
-	    k8a_jscan_member(p, n, "properties", &v, &vn) == 1 &&
-	    k8a_jscan_member(v, vn, "log", &w, &wn) == 1) {
-		if (k8a_jscan_unescape(w, wn, &f->scratch) != 0)
-			goto bad;
-		*rp = f->scratch.p;
-		*rn = f->scratch.len;
-		return 1;
+	if (r < 0) {
+		seterr(f, "wrapped record is not a valid JSON string");
+		return -1;
 	}
 	if (n > 13 && memmem(p, n, "\"detail-type\"", 13) &&
 	    k8a_jscan_member(p, n, "detail", &v, &vn) == 1 && v[0] == '{') {
@@ -292,9 +305,6 @@ unwrap_auto(struct k8a_framer *f, const char *p, size_t n, const char **rp, size
 		return 1;
 	}
 	return 0;
-bad:
-	seterr(f, "wrapped record is not a valid JSON string");
-	return -1;
 }
 
 static void
@@ -715,8 +725,6 @@ stream_fail(struct k8a_framer *f, struct k8a_rec *rec, const char *what)
 static int
 element(struct k8a_framer *f, const char *p, size_t n, const char **rp, size_t *rn)
 {
-	const char *v, *w;
-	size_t vn, wn;
 	int r;
 
 	switch (f->kind) {
@@ -734,8 +742,7 @@ element(struct k8a_framer *f, const char *p, size_t n, const char **rp, size_t *
 		*rn = n;
 		return 1;
 	case K_MESSAGE:
-		if (k8a_jscan_member(p, n, "message", &v, &vn) != 1 || v[0] != '"' ||
-		    k8a_jscan_unescape(v, vn, &f->scratch) != 0) {
+		if (string_member(f, p, n, "message", NULL) != 1) {
 			seterr(f, "log event without a message string");
 			return -1;
 		}
@@ -745,16 +752,13 @@ element(struct k8a_framer *f, const char *p, size_t n, const char **rp, size_t *
 		}
 		break;
 	case K_CTEVENT:
-		if (k8a_jscan_member(p, n, "CloudTrailEvent", &v, &vn) != 1 || v[0] != '"' ||
-		    k8a_jscan_unescape(v, vn, &f->scratch) != 0) {
+		if (string_member(f, p, n, "CloudTrailEvent", NULL) != 1) {
 			seterr(f, "lookup-events entry without a CloudTrailEvent string");
 			return -1;
 		}
 		break;
 	case K_AKS:
-		if (k8a_jscan_member(p, n, "properties", &v, &vn) != 1 ||
-		    k8a_jscan_member(v, vn, "log", &w, &wn) != 1 || w[0] != '"' ||
-		    k8a_jscan_unescape(w, wn, &f->scratch) != 0) {
+		if (string_member(f, p, n, "properties", "log") != 1) {
 			/* not AKS after all: a plain record in a "records" array */
 			if (p[0] == '{') {
 				*rp = p;
