@@ -30,6 +30,7 @@ k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len)
 	ev->raw = raw;
 	ev->len = len;
 	ev->parsed = 0;
+	ev->skim.state = 0;
 	ev->source = K8A_SRC_UNKNOWN;
 	memset(ev->fdone, 0, sizeof(ev->fdone));
 	ev->err[0] = '\0';

@@ -44,6 +44,7 @@ struct pred {
 	int literal_safe;
 	enum op op;
 	char **vals;
+	size_t *vlen; /* their lengths */
 	size_t nvals;
 	double *num; /* numeric form of each value, when it has one */
 	int *isnum;
@@ -52,6 +53,7 @@ struct pred {
 	pcre2_code *re;
 	pcre2_match_data *md;
 	struct pred *ref; /* value is another field of the record (@path) */
+	int sk_k8s, sk_ct; /* where the skim reads it (SKS_* when it does not) */
 };
 
 struct k8a_expr {
@@ -403,6 +405,7 @@ free_pred(struct pred *p)
 		free(p->vals[i]);
 	free(p->vals);
 	free(p->num);
+	free(p->vlen);
 	free(p->isnum);
 	free(p->tm);
 	free(p->istm);
@@ -485,9 +488,11 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 	p->isnum = calloc(p->nvals + 1, sizeof(*p->isnum));
 	p->tm = calloc(p->nvals + 1, sizeof(*p->tm));
 	p->istm = calloc(p->nvals + 1, sizeof(*p->istm));
-	if (!p->num || !p->isnum || !p->tm || !p->istm)
+	p->vlen = calloc(p->nvals + 1, sizeof(*p->vlen));
+	if (!p->num || !p->isnum || !p->tm || !p->istm || !p->vlen)
 		return -1;
 	for (i = 0; i < p->nvals; i++) {
+		p->vlen[i] = strlen(p->vals[i]);
 		p->isnum[i] = parse_number(p->vals[i], &p->num[i]);
 		p->istm[i] = k8a_time_parse(p->vals[i], strlen(p->vals[i]), &p->tm[i]) == K8A_OK;
 	}
@@ -509,6 +514,7 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 }
 
 static k8a_expr *parse_or(struct lex *lx);
+static void set_skim_slots(struct pred *p);
 static void set_field(struct pred *p, const char *field, size_t *bad, int *is_path);
 
 /* The referenced side of "field op @other": a predicate used only for
@@ -552,12 +558,45 @@ set_field(struct pred *p, const char *field, size_t *bad, int *is_path)
 			if (aliases[i].ct_path[0])
 				p->ct = parse_path(aliases[i].ct_path, &p->nct, bad);
 		}
+		set_skim_slots(p);
 		return;
 	}
 	*is_path = 1;
 	if ((p->k8s = parse_path(field, &p->nk8s, bad)) != NULL) {
 		p->ct = p->k8s;
 		p->nct = p->nk8s;
+	}
+	set_skim_slots(p);
+}
+
+/* The skim slot of a path of one or two keys. */
+static int
+path_slot(const struct seg *sg, size_t n)
+{
+	const char *keys[4];
+	size_t i;
+
+	if (sg == NULL)
+		return SKS_NONE; /* the alias has no path for that source */
+	if (n == 0 || n > 4)
+		return SKS_UNKNOWN;
+	for (i = 0; i < n; i++)
+		if ((keys[i] = sg[i].key) == NULL)
+			return SKS_UNKNOWN; /* an index step */
+	return k8a_skim_path_slot(keys, n);
+}
+
+static void
+set_skim_slots(struct pred *p)
+{
+	if (p->synth != S_NONE) {
+		p->sk_k8s = p->sk_ct = SKS_UNKNOWN;
+	} else if (p->field >= 0) {
+		p->sk_k8s = k8a_skim_field_slot(K8A_SRC_K8S, p->field);
+		p->sk_ct = k8a_skim_field_slot(K8A_SRC_CLOUDTRAIL, p->field);
+	} else {
+		p->sk_k8s = path_slot(p->k8s, p->nk8s);
+		p->sk_ct = path_slot(p->ct, p->nct);
 	}
 }
 
@@ -996,20 +1035,18 @@ test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 			if (k8a_time_parse(s, sl, &t) == K8A_OK)
 				return t == p->tm[0];
 		}
-		return sl == strlen(p->vals[0]) && memcmp(s, p->vals[0], sl) == 0;
+		return sl == p->vlen[0] && memcmp(s, p->vals[0], sl) == 0;
 	case OP_IN:
 		for (i = 0; i < p->nvals; i++)
-			if (sl == strlen(p->vals[i]) && memcmp(s, p->vals[i], sl) == 0)
+			if (sl == p->vlen[i] && memcmp(s, p->vals[i], sl) == 0)
 				return 1;
 		return 0;
 	case OP_PRE:
-		return sl >= strlen(p->vals[0]) && memcmp(s, p->vals[0], strlen(p->vals[0])) == 0;
-	case OP_SUF: {
-		size_t vl = strlen(p->vals[0]);
-		return sl >= vl && memcmp(s + sl - vl, p->vals[0], vl) == 0;
-	}
+		return sl >= p->vlen[0] && memcmp(s, p->vals[0], p->vlen[0]) == 0;
+	case OP_SUF:
+		return sl >= p->vlen[0] && memcmp(s + sl - p->vlen[0], p->vals[0], p->vlen[0]) == 0;
 	case OP_SUB:
-		return memmem(s, sl, p->vals[0], strlen(p->vals[0])) != NULL;
+		return memmem(s, sl, p->vals[0], p->vlen[0]) != NULL;
 	case OP_RE:
 	case OP_NRE:
 		return pcre2_match(p->re, (PCRE2_SPTR)s, sl, 0, 0, p->md, NULL) >= 0;
@@ -1025,7 +1062,7 @@ test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 			 parse_number(tmp, &d)))
 			c = cmp_num(d, p->num[0]);
 		else {
-			size_t vl = strlen(p->vals[0]);
+			size_t vl = p->vlen[0];
 			c = memcmp(s, p->vals[0], sl < vl ? sl : vl);
 			if (c == 0)
 				c = sl < vl ? -1 : sl > vl;
@@ -1038,10 +1075,39 @@ test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 	return 0;
 }
 
+/* Does a number (iv when is_int) satisfy a positive operator?  The string
+ * operators see its decimal text. */
+static int
+test_number(const struct pred *p, double d, int is_int, long long iv)
+{
+	char tmp[64];
+	size_t i;
+
+	if (p->op == OP_EXISTS)
+		return 1;
+	if (p->op == OP_EQ || p->op == OP_NE || p->op == OP_IN) {
+		for (i = 0; i < p->nvals; i++)
+			if (p->isnum[i] && p->num[i] == d)
+				return 1;
+		return 0;
+	}
+	if (p->op == OP_LT || p->op == OP_LE || p->op == OP_GT || p->op == OP_GE) {
+		int c;
+		if (!p->isnum[0])
+			return 0;
+		c = cmp_num(d, p->num[0]);
+		return p->op == OP_LT ? c < 0 : p->op == OP_LE ? c <= 0 : p->op == OP_GT ? c > 0 : c >= 0;
+	}
+	if (is_int)
+		snprintf(tmp, sizeof(tmp), "%lld", iv);
+	else
+		snprintf(tmp, sizeof(tmp), "%.17g", d);
+	return test_string(p, tmp, strlen(tmp), 0);
+}
+
 static int
 test_json(const struct pred *p, json_t *v)
 {
-	char tmp[64];
 	size_t i;
 
 	if (v == NULL)
@@ -1050,29 +1116,9 @@ test_json(const struct pred *p, json_t *v)
 	case JSON_STRING:
 		return test_string(p, json_string_value(v), json_string_length(v), 0);
 	case JSON_INTEGER:
-	case JSON_REAL: {
-		double d = json_number_value(v);
-		if (p->op == OP_EXISTS)
-			return 1;
-		if (p->op == OP_EQ || p->op == OP_NE || p->op == OP_IN) {
-			for (i = 0; i < p->nvals; i++)
-				if (p->isnum[i] && p->num[i] == d)
-					return 1;
-			return 0;
-		}
-		if (p->op == OP_LT || p->op == OP_LE || p->op == OP_GT || p->op == OP_GE) {
-			int c;
-			if (!p->isnum[0])
-				return 0;
-			c = cmp_num(d, p->num[0]);
-			return p->op == OP_LT ? c < 0 : p->op == OP_LE ? c <= 0 : p->op == OP_GT ? c > 0 : c >= 0;
-		}
-		if (json_is_integer(v))
-			snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(v));
-		else
-			snprintf(tmp, sizeof(tmp), "%.17g", d);
-		return test_string(p, tmp, strlen(tmp), 0);
-	}
+		return test_number(p, json_number_value(v), 1, (long long)json_integer_value(v));
+	case JSON_REAL:
+		return test_number(p, json_number_value(v), 0, 0);
 	case JSON_TRUE:
 		return test_string(p, "true", 4, 0);
 	case JSON_FALSE:
@@ -1157,13 +1203,16 @@ eval_ref(const struct pred *p, k8a_event *ev)
 	double num = 0;
 	int isnum, istm, r;
 	int64_t tm = 0;
+	size_t vlen;
 
 	if (val == NULL)
 		return 0;
+	vlen = strlen(val);
 	isnum = parse_number(val, &num);
 	istm = k8a_time_parse(val, strlen(val), &tm) == K8A_OK;
 	q.ref = NULL;
 	q.vals = &val;
+	q.vlen = &vlen;
 	q.nvals = 1;
 	q.num = &num;
 	q.isnum = &isnum;
@@ -1238,6 +1287,118 @@ eval(const k8a_expr *x, k8a_event *ev)
 		return eval_pred(x->p, ev);
 	}
 	return 0;
+}
+
+/* ---- what the skim can tell (three-valued: 1, 0, MAYBE) ---- */
+#define MAYBE 2
+
+static int
+pred_skim(const struct pred *p, const struct k8a_skim *sk)
+{
+	int slot = sk->source == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
+	int alias = p->field >= 0;
+	const struct k8a_skim_val *v;
+
+	if (p->ref)
+		return MAYBE;
+	if (p->synth == S_TYPE) {
+		const char *s = sk->source == K8A_SRC_K8S ? "k8s" : "cloudtrail";
+		return test_string(p, s, strlen(s), 0);
+	}
+	if (slot == SKS_NONE)
+		return 0; /* never there: no positive operator holds */
+	if (slot < 0)
+		return MAYBE;
+	v = &sk->v[slot];
+	/* aliases read strings, except the Kubernetes status code */
+	if (alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S) {
+		if (v->t == SKV_UNSURE)
+			return MAYBE;
+		if (v->t != SKV_INT)
+			return 0;
+	}
+	switch (v->t) {
+	case SKV_ABSENT:
+		return 0;
+	case SKV_STRING:
+		return v->p == NULL ? MAYBE : test_string(p, v->p, v->n, 0);
+	case SKV_INT: {
+		char tmp[24];
+		long long iv;
+		if (alias && p->field != K8A_F_CODE)
+			return 0;
+		memcpy(tmp, v->p, v->n);
+		tmp[v->n] = '\0';
+		iv = strtoll(tmp, NULL, 10);
+		return test_number(p, (double)iv, 1, iv);
+	}
+	case SKV_OBJECT:
+		return alias ? 0 : p->op == OP_EXISTS;
+	case SKV_STRARRAY:
+		return alias ? 0 : p->op == OP_EXISTS ? 1 : MAYBE;
+	case SKV_OTHER:
+		return alias ? 0 : MAYBE;
+	case SKV_UNSURE:
+		return MAYBE;
+	}
+	return MAYBE;
+}
+
+static int
+eval_skim(const k8a_expr *x, const struct k8a_skim *sk)
+{
+	int a, b;
+
+	switch (x->type) {
+	case N_TRUE:
+		return 1;
+	case N_AND:
+		if ((a = eval_skim(x->a, sk)) == 0 || (b = eval_skim(x->b, sk)) == 0)
+			return 0;
+		return a == 1 && b == 1 ? 1 : MAYBE;
+	case N_OR:
+		if ((a = eval_skim(x->a, sk)) == 1 || (b = eval_skim(x->b, sk)) == 1)
+			return 1;
+		return a == 0 && b == 0 ? 0 : MAYBE;
+	case N_NOT:
+		a = eval_skim(x->a, sk);
+		return a == MAYBE ? MAYBE : !a;
+	case N_PRED:
+		a = pred_skim(x->p, sk);
+		if (a != MAYBE && (x->p->op == OP_NE || x->p->op == OP_NRE))
+			a = !a;
+		return a;
+	}
+	return MAYBE;
+}
+
+int
+k8a_expr_may_match(const k8a_expr *x, k8a_event *ev)
+{
+	const struct k8a_skim *sk;
+
+	if (x == NULL || x->type == N_TRUE)
+		return 1;
+	sk = k8a_event_skim(ev);
+	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN)
+		return 1;
+	return eval_skim(x, sk) != 0;
+}
+
+size_t
+k8a_expr_required(const k8a_expr *x, enum k8a_field f, const char *const **vals)
+{
+	size_t n;
+
+	if (x == NULL)
+		return 0;
+	if (x->type == N_AND)
+		return (n = k8a_expr_required(x->a, f, vals)) ? n : k8a_expr_required(x->b, f, vals);
+	if (x->type != N_PRED || x->p->field != (int)f || x->p->ref || x->p->synth != S_NONE ||
+	    f == K8A_F_TIME || f == K8A_F_CODE || (x->p->op != OP_EQ && x->p->op != OP_IN))
+		return 0;
+	*vals = (const char *const *)x->p->vals;
+	return x->p->nvals;
 }
 
 int

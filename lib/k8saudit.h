@@ -215,6 +215,24 @@ const char *k8a_event_str(k8a_event *ev, enum k8a_field f);
 /*! k8a_event_code() : the HTTP status code of a Kubernetes request, or 0. */
 int k8a_event_code(k8a_event *ev);
 
+/*! k8a_event_peek_source() : the record's source as a quick scan of its
+ * text tells, without parsing it; K8A_SRC_UNKNOWN when the scan cannot tell
+ * (or the record is neither).  A record that names a source can still fail
+ * to parse: k8a_event_source() has the last word. */
+enum k8a_source k8a_event_peek_source(k8a_event *ev);
+
+/*! k8a_event_peek() : field f as the quick scan reads it, without parsing:
+ * returns 1 when known, with *s and *n its text (not NUL-terminated; *s NULL
+ * when the field is unset or not a string), 0 when only a parse can tell.
+ * Known for the fields k8a_expr_may_match() reads, except the status code. */
+int k8a_event_peek(k8a_event *ev, enum k8a_field f, const char **s, size_t *n);
+
+/*! k8a_event_may_contain() : 0 when the record's text cannot hold the
+ * bytes lit[0..n) as a parse would see them (neither written out nor
+ * behind a JSON escape), 1 when it may.  A leading or trailing '"' of
+ * `lit` is taken as a string's delimiter. */
+int k8a_event_may_contain(k8a_event *ev, const char *lit, size_t n);
+
 /*! k8a_event_time() : the event time in microseconds since the epoch, or
  * INT64_MIN when the record has no parseable time. */
 int64_t k8a_event_time(k8a_event *ev);
@@ -260,6 +278,18 @@ k8a_expr *k8a_expr_or(k8a_expr *a, k8a_expr *b);
 /*! k8a_expr_match() : 1 when the event matches, 0 when not, K8A_WARN when
  * the event could not be parsed (see k8a_event_error()). */
 int k8a_expr_match(const k8a_expr *x, k8a_event *ev);
+
+/*! k8a_expr_may_match() : 0 when a quick scan of the record's text (no
+ * parse) shows it cannot match, 1 when it may (k8a_expr_match() decides).
+ * The scan reads the members most expressions test: verb, stage, user
+ * name, objectRef, response code, authorization decision, eventName,
+ * eventSource, errorCode, userIdentity.type and a few more. */
+int k8a_expr_may_match(const k8a_expr *x, k8a_event *ev);
+
+/*! k8a_expr_required() : when every match has field f equal to one of a
+ * few values (a top-level "and" term `f = v` or `f in (...)`), set *vals to
+ * them (borrowed) and return their number; otherwise return 0. */
+size_t k8a_expr_required(const k8a_expr *x, enum k8a_field f, const char *const **vals);
 
 /*! k8a_expr_needs_json() : 0 when the expression can be decided without
  * parsing (it is empty), 1 otherwise. */

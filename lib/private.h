@@ -115,8 +115,52 @@ int k8a_hexval(int c);
 /* Decode the JSON string literal p[0..n) (with quotes) into out. */
 int k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out);
 
+/* ---- the skim: a record's members read without parsing (skim.c) ---- */
+enum k8a_skim_slot {
+	SK_KIND, SK_API_VERSION, SK_AUDIT_ID, SK_STAGE, SK_URI, SK_VERB, SK_USER_AGENT,
+	SK_IPS, SK_FIRST_IP, SK_LAST_IP, /* sourceIPs: the array (its one element), first, last */
+	SK_USER_OBJ, SK_USERNAME, SK_EXTRA_OBJ, SK_CREDENTIAL_ID,
+	SK_REF_OBJ, SK_RESOURCE, SK_SUBRESOURCE, SK_NAMESPACE, SK_NAME, SK_API_GROUP,
+	SK_STATUS_OBJ, SK_CODE,
+	SK_IMP_OBJ, SK_IMP_USERNAME,
+	SK_ANN_OBJ, SK_DECISION, SK_REASON,
+	SK_EVENT_NAME, SK_EVENT_SOURCE, SK_EVENT_VERSION, SK_EVENT_ID, SK_ERROR_CODE, SK_REGION,
+	SK_IP_ADDRESS,
+	SK_IDENT_OBJ, SK_IDENT_TYPE,
+	SK_COUNT_
+};
+enum k8a_skim_type {
+	SKV_ABSENT,
+	SKV_STRING, /* p NULL when the string holds escapes: value unknown */
+	SKV_INT,    /* p/n: the integer's text */
+	SKV_OBJECT, /* an object (the ones read inside) */
+	SKV_STRARRAY, /* an array whose first element is a string */
+	SKV_OTHER,  /* another number, true, false, null, an object or array */
+	SKV_UNSURE  /* given twice, or inside an array: unknown */
+};
+struct k8a_skim_val {
+	const char *p; /* into the record's text */
+	size_t n;
+	enum k8a_skim_type t;
+};
+struct k8a_skim {
+	int state; /* 0 not yet, 1 read, -1 not followed: nothing can be ruled out */
+	enum k8a_source source; /* as k8a_event_json() would tell, or UNKNOWN */
+	struct k8a_skim_val v[SK_COUNT_];
+	unsigned char esc[32]; /* bit per byte below 0x80 some string escapes */
+	int esc_high;          /* a \u escape stands for a character >= 0x80 */
+};
+void k8a_skim(struct k8a_skim *sk, const char *raw, size_t n);
+const struct k8a_skim *k8a_event_skim(k8a_event *ev);
+int k8a_skim_escaped(const struct k8a_skim *sk, unsigned char c);
+#define SKS_UNKNOWN (-1) /* not read by the skim */
+#define SKS_NONE (-2)    /* never present in records of that source */
+int k8a_skim_field_slot(enum k8a_source src, int field);
+int k8a_skim_path_slot(const char *const *keys, size_t n);
+
 /* ---- events ---- */
 struct k8a_event {
+	struct k8a_skim skim;
 	const char *raw;
 	size_t len;
 	struct k8a_origin origin;
