@@ -34,6 +34,7 @@ struct side {
 
 struct dispatch {
 	const struct ruleset *rs;
+	int on; /* 0: every rule for every record (--no-prefilter) */
 	struct side side[2]; /* Kubernetes, CloudTrail */
 	size_t *all, nall;   /* every enabled rule, for records the scan cannot read */
 	/* literals, numbered; per rule the numbers of its literals */
@@ -150,7 +151,7 @@ side_build(struct dispatch *d, struct side *sd)
 }
 
 struct dispatch *
-dispatch_new(const struct ruleset *rs)
+dispatch_new(const struct ruleset *rs, int on)
 {
 	struct dispatch *d = calloc(1, sizeof(*d));
 	size_t k, j;
@@ -158,6 +159,7 @@ dispatch_new(const struct ruleset *rs)
 	if (d == NULL)
 		return NULL;
 	d->rs = rs;
+	d->on = on;
 	d->side[0].source = K8A_SRC_K8S;
 	d->side[0].field = K8A_F_RESOURCE;
 	d->side[1].source = K8A_SRC_CLOUDTRAIL;
@@ -197,7 +199,7 @@ fail:
 const size_t *
 dispatch_rules(struct dispatch *d, k8a_event *ev, size_t *n)
 {
-	enum k8a_source src = k8a_event_peek_source(ev);
+	enum k8a_source src = d->on ? k8a_event_peek_source(ev) : K8A_SRC_UNKNOWN;
 	struct side *sd = src == K8A_SRC_K8S ? &d->side[0] : src == K8A_SRC_CLOUDTRAIL ? &d->side[1] : NULL;
 	struct group *g;
 	const char *key;
@@ -207,7 +209,7 @@ dispatch_rules(struct dispatch *d, k8a_event *ev, size_t *n)
 		memset(d->gen, 0, (d->nlit + 1) * sizeof(unsigned));
 		d->now = 1;
 	}
-	if (sd == NULL || !k8a_event_peek(ev, sd->field, &key, &len)) {
+	if (!d->on || sd == NULL || !k8a_event_peek(ev, sd->field, &key, &len)) {
 		*n = d->nall;
 		return d->all;
 	}
@@ -224,6 +226,8 @@ dispatch_worth(struct dispatch *d, size_t k, k8a_event *ev)
 {
 	size_t j;
 
+	if (!d->on)
+		return 1;
 	if (!k8a_expr_may_match(d->rs->r[k]->when, ev))
 		return 0;
 	if (d->rule_nlits[k] == SIZE_MAX)

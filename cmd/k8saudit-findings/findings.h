@@ -59,7 +59,8 @@ const char *const *rule_literals(const struct rule *r);
 
 /* ---- which rules a record is worth parsing for (dispatch.c) ---- */
 struct dispatch;
-struct dispatch *dispatch_new(const struct ruleset *rs); /* NULL: out of memory */
+/* on 0: every record goes to every rule (--no-prefilter).  NULL: no memory. */
+struct dispatch *dispatch_new(const struct ruleset *rs, int on);
 /* The enabled rules that may apply to ev, in catalog order (borrowed).
  * Call once per record, before dispatch_worth(). */
 const size_t *dispatch_rules(struct dispatch *d, k8a_event *ev, size_t *n);

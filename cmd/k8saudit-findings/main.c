@@ -19,7 +19,7 @@ static const char synopsis[] =
 
 enum {
 	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT,
-	O_IPLIST, O_TOR, O_KEEP_STAGES, O_THREADS, O_SILENT, O_HELP, O_VERSION,
+	O_IPLIST, O_TOR, O_KEEP_STAGES, O_NO_PREFILTER, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -35,6 +35,7 @@ static const struct fe_opt opts[] = {
 	[O_IPLIST] = { "ip-list", 0, 1, "FILE", "your threat list: IPs and CIDRs, one per line" },
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
+	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record and try every rule (for checking the prefilter)" },
 	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
@@ -44,7 +45,7 @@ static const struct fe_opt opts[] = {
 
 struct opts {
 	struct strv rules, only, skip;
-	int no_builtin, list, keep_stages, silent, threads;
+	int no_builtin, list, keep_stages, no_prefilter, silent, threads;
 	int min_sev, fail_on;
 	enum fmt fmt;
 	const char *iplist, *tor;
@@ -261,6 +262,7 @@ main(int argc, char **argv)
 		case O_IPLIST: o.iplist = arg; break;
 		case O_TOR: o.tor = arg; break;
 		case O_KEEP_STAGES: o.keep_stages = 1; break;
+		case O_NO_PREFILTER: o.no_prefilter = 1; break;
 		case O_THREADS: {
 			char *end;
 			long n = strtol(arg, &end, 10);
@@ -332,7 +334,7 @@ main(int argc, char **argv)
 		k8a_reader_add_path(r, "-");
 	for (i = fe_optind; i < argc; i++)
 		k8a_reader_add_path(r, argv[i]);
-	if ((dx = dispatch_new(&rs)) == NULL) {
+	if ((dx = dispatch_new(&rs, !o.no_prefilter)) == NULL) {
 		fe_diag(NULL, "out of memory");
 		trouble = 1;
 		goto done;

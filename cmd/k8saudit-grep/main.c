@@ -68,6 +68,7 @@ struct grep {
 	long max;
 	int threads;
 	int parse; /* every candidate record is parsed (what the options need) */
+	int skim;  /* records the quick scan rules out are not parsed */
 	struct fe_cols cols;
 	int tty;
 	struct filestate fs;
@@ -95,6 +96,8 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 		for (i = 0, m = 0; i < g->nre && !m; i++)
 			m = pcre2_match(g->re[i], (PCRE2_SPTR)raw, n, 0, 0, g->md, NULL) >= 0;
 	}
+	if (m && g->skim && !k8a_expr_may_match(g->expr, ev))
+		m = 0;
 	if (m || g->invert) {
 		/* --json writes a multi-line record through jansson, so it is
 		 * parsed (and an invalid one reported) like any other */
@@ -327,6 +330,7 @@ main(int argc, char **argv)
 		pf = k8a_prefilter_new(k8a_expr_literals(g.expr));
 		k8a_reader_set_prefilter(r, pf);
 	}
+	g.skim = !g.no_prefilter && !g.invert && !g.validate && k8a_expr_needs_json(g.expr);
 	k8a_reader_set_threads(r, g.threads ? g.threads : fe_default_threads());
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	k8a_reader_set_file_callback(r, next_file, &g);

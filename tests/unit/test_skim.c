@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The quick scan of a record's text (skim.c: internal, but exported). */
+#include <string.h>
+
+#include "private.h"
+#include "test.h"
+
+static struct k8a_skim sk;
+
+static void
+skim(const char *s)
+{
+	k8a_skim(&sk, s, strlen(s));
+}
+
+/* The slot's string, or "<absent>", "<int:N>", "<escaped>", ... */
+static const char *
+slot(int i)
+{
+	static char buf[256];
+	const struct k8a_skim_val *v = &sk.v[i];
+
+	switch (v->t) {
+	case SKV_ABSENT: return "<absent>";
+	case SKV_OBJECT: return "<object>";
+	case SKV_STRARRAY: return "<string array>";
+	case SKV_OTHER: return "<other>";
+	case SKV_UNSURE: return "<unsure>";
+	case SKV_INT:
+		snprintf(buf, sizeof(buf), "<int:%.*s>", (int)v->n, v->p);
+		return buf;
+	case SKV_STRING:
+		if (v->p == NULL)
+			return "<escaped>";
+		snprintf(buf, sizeof(buf), "%.*s", (int)v->n, v->p);
+		return buf;
+	}
+	return "?";
+}
+
+#define AUDIT_HEAD "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"x\","
+
+K8A_TEST(skim_audit_event)
+{
+	skim(AUDIT_HEAD "\"stage\":\"ResponseComplete\",\"verb\":\"create\",\"user\":{\"username\":\"alice\","
+		"\"groups\":[\"a\",\"b\"],\"extra\":{\"authentication.kubernetes.io/credential-id\":[\"JTI=1\"]}},"
+		"\"sourceIPs\":[\"10.0.0.1\",\"203.0.113.5\"],\"objectRef\":{\"resource\":\"pods\","
+		"\"namespace\":\"default\",\"name\":\"web\",\"subresource\":\"exec\"},"
+		"\"responseStatus\":{\"metadata\":{},\"code\":101},\"requestObject\":{\"verb\":\"get\"},"
+		"\"annotations\":{\"authorization.k8s.io/decision\":\"allow\"}}");
+	CHECK_EQ_INT(sk.state, 1);
+	CHECK_EQ_INT(sk.source, K8A_SRC_K8S);
+	CHECK_EQ_STR(slot(SK_VERB), "create"); /* not the body's "verb" */
+	CHECK_EQ_STR(slot(SK_USERNAME), "alice");
+	CHECK_EQ_STR(slot(SK_CREDENTIAL_ID), "<string array>");
+	CHECK_EQ_STR(slot(SK_RESOURCE), "pods");
+	CHECK_EQ_STR(slot(SK_SUBRESOURCE), "exec");
+	CHECK_EQ_STR(slot(SK_API_GROUP), "<absent>");
+	CHECK_EQ_STR(slot(SK_CODE), "<int:101>");
+	CHECK_EQ_STR(slot(SK_DECISION), "allow");
+	CHECK_EQ_STR(slot(SK_FIRST_IP), "10.0.0.1");
+	CHECK_EQ_STR(slot(SK_LAST_IP), "203.0.113.5");
+	CHECK_EQ_STR(slot(SK_IPS), "<unsure>"); /* two addresses: the path sees both */
+	CHECK_EQ_STR(slot(SK_IMP_OBJ), "<absent>");
+}
+
+K8A_TEST(skim_cloudtrail)
+{
+	skim("{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":\"Root\",\"arn\":\"arn:aws:iam::1:root\"},"
+	     "\"eventSource\":\"iam.amazonaws.com\",\"eventName\":\"CreateUser\",\"awsRegion\":\"us-east-1\","
+	     "\"sourceIPAddress\":\"203.0.113.5\",\"errorCode\":\"AccessDenied\",\"eventID\":\"e1\"}");
+	CHECK_EQ_INT(sk.source, K8A_SRC_CLOUDTRAIL);
+	CHECK_EQ_STR(slot(SK_EVENT_NAME), "CreateUser");
+	CHECK_EQ_STR(slot(SK_EVENT_SOURCE), "iam.amazonaws.com");
+	CHECK_EQ_STR(slot(SK_IDENT_TYPE), "Root");
+	CHECK_EQ_STR(slot(SK_ERROR_CODE), "AccessDenied");
+	CHECK_EQ_STR(slot(SK_IP_ADDRESS), "203.0.113.5");
+	/* an eventName that is not a string is not CloudTrail */
+	skim("{\"eventVersion\":\"1.08\",\"eventName\":5}");
+	CHECK_EQ_INT(sk.state, 1);
+	CHECK_EQ_INT(sk.source, K8A_SRC_UNKNOWN);
+}
+
+K8A_TEST(skim_given_twice)
+{
+	/* a parser keeps the last member: the skim leaves such ones open */
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"verb\":\"create\"}");
+	CHECK_EQ_STR(slot(SK_VERB), "<unsure>");
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"user\":{\"username\":\"a\"},\"user\":\"b\"}");
+	CHECK_EQ_STR(slot(SK_USER_OBJ), "<unsure>");
+	CHECK_EQ_STR(slot(SK_USERNAME), "<unsure>");
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"user\":{\"extra\":{\"authentication.kubernetes.io/credential-id\":[\"x\"]}},"
+		"\"user\":{}}");
+	CHECK_EQ_STR(slot(SK_CREDENTIAL_ID), "<unsure>"); /* nested objects too */
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"sourceIPs\":[\"1.1.1.1\"],\"sourceIPs\":[\"2.2.2.2\"]}");
+	CHECK_EQ_STR(slot(SK_FIRST_IP), "<unsure>");
+	CHECK_EQ_STR(slot(SK_LAST_IP), "<unsure>");
+}
+
+K8A_TEST(skim_shapes)
+{
+	/* objectRef as an array: nothing known inside (a path fans out) */
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"objectRef\":[{\"resource\":\"secrets\"}]}");
+	CHECK_EQ_STR(slot(SK_RESOURCE), "<unsure>");
+	/* as a string: nothing inside */
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"objectRef\":\"secrets\"}");
+	CHECK_EQ_STR(slot(SK_RESOURCE), "<absent>");
+	CHECK_EQ_STR(slot(SK_REF_OBJ), "secrets");
+	/* numbers: integers of up to 18 digits are kept */
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"responseStatus\":{\"code\":403.0}}");
+	CHECK_EQ_STR(slot(SK_CODE), "<other>");
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"responseStatus\":{\"code\":-7}}");
+	CHECK_EQ_STR(slot(SK_CODE), "<int:-7>");
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"responseStatus\":{\"code\":1234567890123456789}}");
+	CHECK_EQ_STR(slot(SK_CODE), "<other>");
+	/* sourceIPs: one address is the array's whole content */
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"sourceIPs\":[\"10.0.0.9\"]}");
+	CHECK_EQ_STR(slot(SK_IPS), "10.0.0.9");
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"sourceIPs\":[]}");
+	CHECK_EQ_STR(slot(SK_IPS), "<absent>");
+	skim(AUDIT_HEAD "\"verb\":\"get\",\"sourceIPs\":[\"10.0.0.9\",7]}");
+	CHECK_EQ_STR(slot(SK_FIRST_IP), "10.0.0.9");
+	CHECK_EQ_STR(slot(SK_LAST_IP), "<other>");
+	/* whitespace anywhere JSON allows it */
+	skim(" {\n\"kind\" : \"Event\" ,\t\"apiVersion\":\"audit.k8s.io/v1\", \"verb\" :\"list\" } \n");
+	CHECK_EQ_INT(sk.source, K8A_SRC_K8S);
+	CHECK_EQ_STR(slot(SK_VERB), "list");
+}
+
+K8A_TEST(skim_escapes)
+{
+	skim(AUDIT_HEAD "\"verb\":\"cr\\u0065ate\",\"requestURI\":\"\\/api?a=1\\u0026b=2\","
+		"\"requestObject\":{\"s\":\"\\\"\\\\\\n\\u00e9\"}}");
+	CHECK_EQ_INT(sk.state, 1);
+	CHECK_EQ_STR(slot(SK_VERB), "<escaped>");
+	CHECK(k8a_skim_escaped(&sk, 'e'));
+	CHECK(k8a_skim_escaped(&sk, '/'));
+	CHECK(k8a_skim_escaped(&sk, '&'));
+	CHECK(k8a_skim_escaped(&sk, '"'));
+	CHECK(k8a_skim_escaped(&sk, '\\'));
+	CHECK(k8a_skim_escaped(&sk, '\n'));
+	CHECK(k8a_skim_escaped(&sk, 0xc3)); /* \u00e9 is written as UTF-8 */
+	CHECK(!k8a_skim_escaped(&sk, 'a'));
+	CHECK(!k8a_skim_escaped(&sk, ':'));
+	/* an escaped key could be any member: the skim gives up */
+	skim(AUDIT_HEAD "\"v\\u0065rb\":\"create\"}");
+	CHECK_EQ_INT(sk.state, -1);
+	CHECK_EQ_INT(sk.source, K8A_SRC_UNKNOWN);
+}
+
+K8A_TEST(skim_malformed)
+{
+	const char *bad[] = {
+		"", "[]", "{", "{\"verb\":\"get\"", "{\"verb\":\"get\"} x", "{\"verb\" \"get\"}",
+		"{\"verb\":\"g\\xt\"}", "{\"verb\":\"\\u00zz\"}", "{\"a\":[1,2}", "{\"verb\":}", "{\"verb\":\"get\",}",
+		"{\"user\":{\"username\":\"a\"}", "\"just a string\"",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		skim(bad[i]);
+		if (!CHECK(sk.state == -1))
+			printf("  input: %s\n", bad[i]);
+	}
+}
+
+K8A_TEST(skim_event_may_contain)
+{
+	const char *rec = AUDIT_HEAD "\"verb\":\"get\",\"requestURI\":\"\\/api\\/v1\",\"user\":{\"username\":\"b\\u006fb\"}}";
+	k8a_event *ev = t_event(rec);
+
+	REQUIRE(ev != NULL);
+	CHECK_EQ_INT(k8a_event_may_contain(ev, "\"get\"", 5), 1);        /* written out */
+	CHECK_EQ_INT(k8a_event_may_contain(ev, "/api/v1", 7), 1);         /* behind \/ */
+	CHECK_EQ_INT(k8a_event_may_contain(ev, "\"bob\"", 5), 1);          /* behind \u006f */
+	CHECK_EQ_INT(k8a_event_may_contain(ev, "\"secrets\"", 9), 0);     /* no byte escaped */
+	CHECK_EQ_INT(k8a_event_may_contain(ev, "\"alice\"", 7), 0);
+	CHECK_EQ_INT(k8a_event_peek_source(ev), K8A_SRC_K8S);
+}
