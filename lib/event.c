@@ -24,6 +24,17 @@ k8a_event_clear(struct k8a_event *ev)
 }
 
 void
+k8a_event_release(struct k8a_event *ev)
+{
+	k8a_event_clear(ev);
+	free(ev->objs);
+	free(ev->mems);
+	ev->objs = NULL;
+	ev->mems = NULL;
+	ev->nobjs = ev->capobjs = ev->nmems = ev->capmems = 0;
+}
+
+void
 k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len)
 {
 	k8a_event_clear(ev);
@@ -31,6 +42,7 @@ k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len)
 	ev->len = len;
 	ev->parsed = 0;
 	ev->skim.state = 0;
+	ev->nobjs = ev->nmems = 0;
 	ev->source = K8A_SRC_UNKNOWN;
 	memset(ev->fdone, 0, sizeof(ev->fdone));
 	ev->err[0] = '\0';

@@ -1292,9 +1292,12 @@ eval(const k8a_expr *x, k8a_event *ev)
 /* ---- what the skim can tell (three-valued: 1, 0, MAYBE) ---- */
 #define MAYBE 2
 
+static int pred_raw(const struct pred *p, k8a_event *ev);
+
 static int
-pred_skim(const struct pred *p, const struct k8a_skim *sk)
+pred_skim(const struct pred *p, k8a_event *ev)
 {
+	const struct k8a_skim *sk = &ev->skim;
 	int slot = sk->source == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
 	int alias = p->field >= 0;
 	const struct k8a_skim_val *v;
@@ -1305,10 +1308,12 @@ pred_skim(const struct pred *p, const struct k8a_skim *sk)
 		const char *s = sk->source == K8A_SRC_K8S ? "k8s" : "cloudtrail";
 		return test_string(p, s, strlen(s), 0);
 	}
+	if (p->synth != S_NONE)
+		return MAYBE; /* command, container: decoded from the URI */
 	if (slot == SKS_NONE)
 		return 0; /* never there: no positive operator holds */
 	if (slot < 0)
-		return MAYBE;
+		return alias ? MAYBE : pred_raw(p, ev);
 	v = &sk->v[slot];
 	/* aliases read strings, except the Kubernetes status code */
 	if (alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S) {
@@ -1344,8 +1349,170 @@ pred_skim(const struct pred *p, const struct k8a_skim *sk)
 	return MAYBE;
 }
 
+/* A JSON value's text against a positive operator, as test_json() would
+ * judge the parsed value. */
+static int raw_test(const struct pred *p, const char *v, size_t n);
+
+/* The elements of the array text v[0..n): calls f on each; combines. */
 static int
-eval_skim(const k8a_expr *x, const struct k8a_skim *sk)
+raw_elements(const struct pred *p, const char *v, size_t n,
+	int (*f)(const struct pred *, const void *, const char *, size_t), const void *arg)
+{
+	size_t i = k8a_jscan_ws(v, n, 1), end;
+	int r = 0, x;
+
+	if (i < n && v[i] == ']')
+		return 0;
+	while (i < n) {
+		end = k8a_jscan_value(v + i, n - i);
+		if (end == 0 || end == (size_t)-1)
+			return MAYBE;
+		if ((x = f(p, arg, v + i, end)) == 1)
+			return 1;
+		if (x == MAYBE)
+			r = MAYBE;
+		i = k8a_jscan_ws(v, n, i + end);
+		if (i < n && v[i] == ',')
+			i = k8a_jscan_ws(v, n, i + 1);
+		else
+			break;
+	}
+	return r;
+}
+
+static int
+raw_test_elem(const struct pred *p, const void *arg, const char *v, size_t n)
+{
+	(void)arg;
+	return raw_test(p, v, n);
+}
+
+static int
+raw_test(const struct pred *p, const char *v, size_t n)
+{
+	char tmp[64], *end;
+
+	if (n == 0)
+		return MAYBE;
+	switch (v[0]) {
+	case '"': {
+		struct k8a_buf b = { 0 };
+		int r;
+		if (memchr(v, '\\', n) == NULL)
+			return test_string(p, v + 1, n - 2, 0);
+		if (k8a_jscan_unescape(v, n, &b) != 0) {
+			k8a_buf_free(&b);
+			return MAYBE;
+		}
+		r = test_string(p, b.p, b.len, 0);
+		k8a_buf_free(&b);
+		return r;
+	}
+	case 't':
+		return n == 4 ? test_string(p, "true", 4, 0) : MAYBE;
+	case 'f':
+		return n == 5 ? test_string(p, "false", 5, 0) : MAYBE;
+	case 'n':
+		return 0;
+	case '[':
+		return raw_elements(p, v, n, raw_test_elem, NULL);
+	case '{':
+		return p->op == OP_EXISTS;
+	default:
+		if (n >= sizeof(tmp))
+			return MAYBE;
+		memcpy(tmp, v, n);
+		tmp[n] = '\0';
+		errno = 0;
+		if (strpbrk(tmp, ".eE") == NULL) {
+			long long iv = strtoll(tmp, &end, 10);
+			if (*end != '\0' || errno != 0)
+				return MAYBE; /* a parser refuses it, or reads it otherwise */
+			return test_number(p, (double)iv, 1, iv);
+		} else {
+			double d = strtod(tmp, &end);
+			if (*end != '\0' || errno != 0)
+				return MAYBE;
+			return test_number(p, d, 0, 0);
+		}
+	}
+}
+
+struct raw_path {
+	k8a_event *ev;
+	const struct seg *sg;
+	size_t n;
+};
+
+static int raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, const char *v, size_t vn);
+
+static int
+raw_each_elem(const struct pred *p, const void *arg, const char *v, size_t n)
+{
+	const struct raw_path *rp = arg;
+
+	return raw_each(p, rp->ev, rp->sg, rp->n, v, n);
+}
+
+/* The values the path reaches in the text v[0..n), as each() walks the
+ * parsed record: three-valued. */
+static int
+raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, const char *v, size_t vn)
+{
+	for (; n > 0; sg++, n--) {
+		if (vn == 0)
+			return MAYBE;
+		if (v[0] == '[' && (sg->key != NULL || sg->index < 0)) {
+			struct raw_path rp = { ev, sg->key ? sg : sg + 1, sg->key ? n : n - 1 };
+			return raw_elements(p, v, vn, raw_each_elem, &rp);
+		}
+		if (sg->key) {
+			int r;
+			if (v[0] != '{')
+				return 0;
+			r = k8a_raw_member(ev, v, sg->key, strlen(sg->key), &v, &vn);
+			if (r != 1)
+				return r < 0 ? MAYBE : 0;
+		} else {
+			size_t i, at, end;
+			if (v[0] != '[')
+				return 0;
+			at = k8a_jscan_ws(v, vn, 1);
+			for (i = 0;; i++) {
+				if (at >= vn || v[at] == ']')
+					return at < vn ? 0 : MAYBE;
+				end = k8a_jscan_value(v + at, vn - at);
+				if (end == 0 || end == (size_t)-1)
+					return MAYBE;
+				if (i == (size_t)sg->index)
+					break;
+				at = k8a_jscan_ws(v, vn, at + end);
+				if (at >= vn || v[at] != ',')
+					return at < vn ? 0 : MAYBE;
+				at = k8a_jscan_ws(v, vn, at + 1);
+			}
+			v += at;
+			vn = end;
+		}
+	}
+	return raw_test(p, v, vn);
+}
+
+/* A path predicate the skim's slots do not cover, from the text. */
+static int
+pred_raw(const struct pred *p, k8a_event *ev)
+{
+	const struct seg *sg = ev->skim.source == K8A_SRC_CLOUDTRAIL ? p->ct : p->k8s;
+	size_t n = ev->skim.source == K8A_SRC_CLOUDTRAIL ? p->nct : p->nk8s;
+	size_t at = k8a_jscan_ws(ev->raw, ev->len, 0);
+
+	if (sg == NULL)
+		return 0;
+	return raw_each(p, ev, sg, n, ev->raw + at, ev->len - at);
+}
+
+static int
+eval_skim(const k8a_expr *x, k8a_event *ev)
 {
 	int a, b;
 
@@ -1353,18 +1520,18 @@ eval_skim(const k8a_expr *x, const struct k8a_skim *sk)
 	case N_TRUE:
 		return 1;
 	case N_AND:
-		if ((a = eval_skim(x->a, sk)) == 0 || (b = eval_skim(x->b, sk)) == 0)
+		if ((a = eval_skim(x->a, ev)) == 0 || (b = eval_skim(x->b, ev)) == 0)
 			return 0;
 		return a == 1 && b == 1 ? 1 : MAYBE;
 	case N_OR:
-		if ((a = eval_skim(x->a, sk)) == 1 || (b = eval_skim(x->b, sk)) == 1)
+		if ((a = eval_skim(x->a, ev)) == 1 || (b = eval_skim(x->b, ev)) == 1)
 			return 1;
 		return a == 0 && b == 0 ? 0 : MAYBE;
 	case N_NOT:
-		a = eval_skim(x->a, sk);
+		a = eval_skim(x->a, ev);
 		return a == MAYBE ? MAYBE : !a;
 	case N_PRED:
-		a = pred_skim(x->p, sk);
+		a = pred_skim(x->p, ev);
 		if (a != MAYBE && (x->p->op == OP_NE || x->p->op == OP_NRE))
 			a = !a;
 		return a;
@@ -1382,7 +1549,7 @@ k8a_expr_may_match(const k8a_expr *x, k8a_event *ev)
 	sk = k8a_event_skim(ev);
 	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN)
 		return 1;
-	return eval_skim(x, sk) != 0;
+	return eval_skim(x, ev) != 0;
 }
 
 size_t

@@ -158,9 +158,30 @@ int k8a_skim_escaped(const struct k8a_skim *sk, unsigned char c);
 int k8a_skim_field_slot(enum k8a_source src, int field);
 int k8a_skim_path_slot(const char *const *keys, size_t n);
 
+/* Members of the objects a path went through, read from the text on
+ * demand and kept for the record (skim.c). */
+struct k8a_rawobj {
+	const char *obj; /* its '{' */
+	size_t first, n; /* its members in the event's table */
+	int ok;          /* 0: an escaped key or bad text: lookups cannot tell */
+};
+struct k8a_rawmem {
+	const char *k, *v; /* key (without quotes) and value text */
+	size_t kn, vn;
+	int kesc; /* the key holds an escape */
+};
+/* Member `key` of the object at obj as a parse keeps it (the last one
+ * given): 1 with its value's text, 0 absent, -1 cannot tell. */
+int k8a_raw_member(k8a_event *ev, const char *obj, const char *key, size_t klen,
+	const char **v, size_t *vn);
+
 /* ---- events ---- */
 struct k8a_event {
 	struct k8a_skim skim;
+	struct k8a_rawobj *objs;
+	size_t nobjs, capobjs;
+	struct k8a_rawmem *mems;
+	size_t nmems, capmems;
 	const char *raw;
 	size_t len;
 	struct k8a_origin origin;
@@ -177,6 +198,7 @@ struct k8a_event {
 };
 void k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len);
 void k8a_event_clear(struct k8a_event *ev);
+void k8a_event_release(struct k8a_event *ev); /* clear and free what is kept between records */
 
 /* A prefilter of the same literals with its own match data, for another
  * thread (PCRE2 match data cannot be shared). */

@@ -73,7 +73,7 @@ k8a_reader_free(k8a_reader *r)
 	free(r->path);
 	free(r->seen[0].slot);
 	free(r->seen[1].slot);
-	k8a_event_clear(&r->ev);
+	k8a_event_release(&r->ev);
 	free(r);
 }
 

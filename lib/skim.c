@@ -496,6 +496,98 @@ k8a_event_peek(k8a_event *ev, enum k8a_field f, const char **s, size_t *n)
 	}
 }
 
+/* ---- members of nested objects, on demand ----
+ * A path such as requestObject.spec.containers.image is followed through
+ * the text: each object met is read once per record into a table of its
+ * members (key and value spans), and later lookups use the table. */
+
+/* Read the members of the object at obj into the event's table. */
+static struct k8a_rawobj *
+table_of(k8a_event *ev, const char *obj)
+{
+	const char *e = ev->raw + ev->len, *p;
+	struct k8a_rawobj *o;
+	size_t i;
+
+	for (i = 0; i < ev->nobjs; i++)
+		if (ev->objs[i].obj == obj)
+			return &ev->objs[i];
+	if (ev->nobjs == ev->capobjs) {
+		size_t nc = ev->capobjs ? ev->capobjs * 2 : 16;
+		struct k8a_rawobj *no = realloc(ev->objs, nc * sizeof(*no));
+		if (no == NULL)
+			return NULL;
+		ev->objs = no;
+		ev->capobjs = nc;
+	}
+	o = &ev->objs[ev->nobjs++];
+	o->obj = obj;
+	o->first = ev->nmems;
+	o->n = 0;
+	o->ok = 0;
+	p = ws(obj + 1, e);
+	if (p < e && *p == '}') {
+		o->ok = 1;
+		return o;
+	}
+	for (;;) {
+		struct k8a_rawmem m;
+		const char *kend, *v;
+		int esc = 0;
+		if (p >= e || *p != '"' || (kend = string_end(&ev->skim, p + 1, e, &esc)) == NULL)
+			return o;
+		m.k = p + 1;
+		m.kn = (size_t)(kend - p - 1);
+		m.kesc = esc;
+		p = ws(kend + 1, e);
+		if (p >= e || *p != ':')
+			return o;
+		v = ws(p + 1, e);
+		if ((p = skip_value(&ev->skim, v, e)) == NULL)
+			return o;
+		m.v = v;
+		m.vn = (size_t)(p - v);
+		if (ev->nmems == ev->capmems) {
+			size_t nc = ev->capmems ? ev->capmems * 2 : 64;
+			struct k8a_rawmem *nm = realloc(ev->mems, nc * sizeof(*nm));
+			if (nm == NULL)
+				return o;
+			ev->mems = nm;
+			ev->capmems = nc;
+		}
+		ev->mems[ev->nmems++] = m;
+		o->n++;
+		p = ws(p, e);
+		if (p < e && *p == ',') {
+			p = ws(p + 1, e);
+			continue;
+		}
+		o->ok = p < e && *p == '}';
+		return o;
+	}
+}
+
+int
+k8a_raw_member(k8a_event *ev, const char *obj, const char *key, size_t klen, const char **v, size_t *vn)
+{
+	const struct k8a_rawobj *o = table_of(ev, obj);
+	size_t i;
+
+	if (o == NULL || !o->ok)
+		return -1;
+	for (i = o->n; i-- > 0;) {
+		const struct k8a_rawmem *m = &ev->mems[o->first + i];
+		if (m->kesc)
+			return -1; /* it could be `key`, written with escapes */
+		if (m->kn == klen && memcmp(m->k, key, klen) == 0) {
+			*v = m->v;
+			*vn = m->vn;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 const struct k8a_skim *
 k8a_event_skim(k8a_event *ev)
 {
