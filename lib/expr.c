@@ -1293,9 +1293,10 @@ eval(const k8a_expr *x, k8a_event *ev)
 #define MAYBE 2
 
 static int pred_raw(const struct pred *p, k8a_event *ev);
+static int raw_test(const struct pred *p, const char *v, size_t n);
 
 static int
-pred_skim(const struct pred *p, k8a_event *ev)
+pred_skim(const struct pred *p, k8a_event *ev, int *body)
 {
 	const struct k8a_skim *sk = &ev->skim;
 	int slot = sk->source == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
@@ -1312,8 +1313,12 @@ pred_skim(const struct pred *p, k8a_event *ev)
 		return MAYBE; /* command, container: decoded from the URI */
 	if (slot == SKS_NONE)
 		return 0; /* never there: no positive operator holds */
-	if (slot < 0)
-		return alias ? MAYBE : pred_raw(p, ev);
+	if (slot < 0) {
+		if (alias)
+			return MAYBE;
+		*body = 1;
+		return pred_raw(p, ev);
+	}
 	v = &sk->v[slot];
 	/* aliases read strings, except the Kubernetes status code */
 	if (alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S) {
@@ -1339,10 +1344,8 @@ pred_skim(const struct pred *p, k8a_event *ev)
 	}
 	case SKV_OBJECT:
 		return alias ? 0 : p->op == OP_EXISTS;
-	case SKV_STRARRAY:
-		return alias ? 0 : p->op == OP_EXISTS ? 1 : MAYBE;
 	case SKV_OTHER:
-		return alias ? 0 : MAYBE;
+		return alias ? 0 : raw_test(p, v->p, v->n);
 	case SKV_UNSURE:
 		return MAYBE;
 	}
@@ -1351,7 +1354,6 @@ pred_skim(const struct pred *p, k8a_event *ev)
 
 /* A JSON value's text against a positive operator, as test_json() would
  * judge the parsed value. */
-static int raw_test(const struct pred *p, const char *v, size_t n);
 
 /* The elements of the array text v[0..n): calls f on each; combines. */
 static int
@@ -1512,7 +1514,7 @@ pred_raw(const struct pred *p, k8a_event *ev)
 }
 
 static int
-eval_skim(const k8a_expr *x, k8a_event *ev)
+eval_skim(const k8a_expr *x, k8a_event *ev, int *body)
 {
 	int a, b;
 
@@ -1520,18 +1522,18 @@ eval_skim(const k8a_expr *x, k8a_event *ev)
 	case N_TRUE:
 		return 1;
 	case N_AND:
-		if ((a = eval_skim(x->a, ev)) == 0 || (b = eval_skim(x->b, ev)) == 0)
+		if ((a = eval_skim(x->a, ev, body)) == 0 || (b = eval_skim(x->b, ev, body)) == 0)
 			return 0;
 		return a == 1 && b == 1 ? 1 : MAYBE;
 	case N_OR:
-		if ((a = eval_skim(x->a, ev)) == 1 || (b = eval_skim(x->b, ev)) == 1)
+		if ((a = eval_skim(x->a, ev, body)) == 1 || (b = eval_skim(x->b, ev, body)) == 1)
 			return 1;
 		return a == 0 && b == 0 ? 0 : MAYBE;
 	case N_NOT:
-		a = eval_skim(x->a, ev);
+		a = eval_skim(x->a, ev, body);
 		return a == MAYBE ? MAYBE : !a;
 	case N_PRED:
-		a = pred_skim(x->p, ev);
+		a = pred_skim(x->p, ev, body);
 		if (a != MAYBE && (x->p->op == OP_NE || x->p->op == OP_NRE))
 			a = !a;
 		return a;
@@ -1540,7 +1542,7 @@ eval_skim(const k8a_expr *x, k8a_event *ev)
 }
 
 int
-k8a_expr_may_match(const k8a_expr *x, k8a_event *ev)
+k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, int *body)
 {
 	const struct k8a_skim *sk;
 
@@ -1548,8 +1550,33 @@ k8a_expr_may_match(const k8a_expr *x, k8a_event *ev)
 		return 1;
 	sk = k8a_event_skim(ev);
 	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN)
-		return 1;
-	return eval_skim(x, ev) != 0;
+		return MAYBE;
+	return eval_skim(x, ev, body);
+}
+
+int
+k8a_expr_may_match(const k8a_expr *x, k8a_event *ev)
+{
+	int body = 0;
+
+	return k8a_expr_skim_eval(x, ev, &body) != 0;
+}
+
+void
+k8a_expr_skim_slots(const k8a_expr *x, uint64_t *k8s, uint64_t *ct)
+{
+	if (x == NULL)
+		return;
+	if (x->type == N_PRED) {
+		if (x->p->sk_k8s >= 0)
+			*k8s |= (uint64_t)1 << x->p->sk_k8s;
+		if (x->p->sk_ct >= 0)
+			*ct |= (uint64_t)1 << x->p->sk_ct;
+		if (x->p->field == K8A_F_CODE) /* read as an integer or a string */
+			*k8s |= (uint64_t)1 << SK_CODE;
+	}
+	k8a_expr_skim_slots(x->a, k8s, ct);
+	k8a_expr_skim_slots(x->b, k8s, ct);
 }
 
 size_t

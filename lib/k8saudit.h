@@ -291,6 +291,23 @@ int k8a_expr_may_match(const k8a_expr *x, k8a_event *ev);
  * them (borrowed) and return their number; otherwise return 0. */
 size_t k8a_expr_required(const k8a_expr *x, enum k8a_field f, const char *const **vals);
 
+/* A set of expressions tried on every record, such as a rule catalog. */
+typedef struct k8a_exprset k8a_exprset;
+k8a_exprset *k8a_exprset_new(void);
+void k8a_exprset_free(k8a_exprset *s);
+
+/*! k8a_exprset_add() : add x (borrowed: keep it alive while the set is
+ * used) for records of source src, with the literals a matching record
+ * must contain one of (NULL-terminated, copied; NULL: no such set).
+ * @return its number in the set (0, 1, ...), or K8A_FATAL. */
+int k8a_exprset_add(k8a_exprset *s, const k8a_expr *x, enum k8a_source src, const char *const *lits);
+
+/*! k8a_exprset_candidates() : the numbers, ascending, of the expressions
+ * that may match ev, decided without parsing it; the others cannot.  A
+ * record whose text the quick scan cannot read gets every expression.
+ * Sets *n; the array is borrowed until the next call.  NULL: out of memory. */
+const size_t *k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n);
+
 /*! k8a_expr_needs_json() : 0 when the expression can be decided without
  * parsing (it is empty), 1 otherwise. */
 int k8a_expr_needs_json(const k8a_expr *x);

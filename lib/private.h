@@ -119,7 +119,7 @@ int k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out);
 enum k8a_skim_slot {
 	SK_KIND, SK_API_VERSION, SK_AUDIT_ID, SK_STAGE, SK_URI, SK_VERB, SK_USER_AGENT,
 	SK_IPS, SK_FIRST_IP, SK_LAST_IP, /* sourceIPs: the array (its one element), first, last */
-	SK_USER_OBJ, SK_USERNAME, SK_EXTRA_OBJ, SK_CREDENTIAL_ID,
+	SK_USER_OBJ, SK_USERNAME, SK_GROUPS, SK_EXTRA_OBJ, SK_CREDENTIAL_ID,
 	SK_REF_OBJ, SK_RESOURCE, SK_SUBRESOURCE, SK_NAMESPACE, SK_NAME, SK_API_GROUP,
 	SK_STATUS_OBJ, SK_CODE,
 	SK_IMP_OBJ, SK_IMP_USERNAME,
@@ -134,8 +134,7 @@ enum k8a_skim_type {
 	SKV_STRING, /* p NULL when the string holds escapes: value unknown */
 	SKV_INT,    /* p/n: the integer's text */
 	SKV_OBJECT, /* an object (the ones read inside) */
-	SKV_STRARRAY, /* an array whose first element is a string */
-	SKV_OTHER,  /* another number, true, false, null, an object or array */
+	SKV_OTHER,  /* p/n: the text of another number, true, false, null, an array or object */
 	SKV_UNSURE  /* given twice, or inside an array: unknown */
 };
 struct k8a_skim_val {
@@ -157,6 +156,12 @@ int k8a_skim_escaped(const struct k8a_skim *sk, unsigned char c);
 #define SKS_NONE (-2)    /* never present in records of that source */
 int k8a_skim_field_slot(enum k8a_source src, int field);
 int k8a_skim_path_slot(const char *const *keys, size_t n);
+/* The skim's verdict on an expression: 0 cannot match, 1 matches, 2 cannot
+ * tell without parsing.  *body is set when the text beyond the skimmed
+ * members was read, so that the verdict is not a function of them alone. */
+int k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, int *body);
+/* The skim slots an expression reads, as bits, for each source. */
+void k8a_expr_skim_slots(const k8a_expr *x, uint64_t *k8s, uint64_t *ct);
 
 /* Members of the objects a path went through, read from the text on
  * demand and kept for the record (skim.c). */

@@ -54,6 +54,7 @@ static const struct member {
 	{ CTX_TOP, "awsRegion", 9, SK_REGION, CTX_NONE },
 	{ CTX_TOP, "userIdentity", 12, SK_IDENT_OBJ, CTX_IDENT },
 	{ CTX_USER, "username", 8, SK_USERNAME, CTX_NONE },
+	{ CTX_USER, "groups", 6, SK_GROUPS, CTX_NONE },
 	{ CTX_USER, "extra", 5, SK_EXTRA_OBJ, CTX_EXTRA },
 	{ CTX_EXTRA, "authentication.kubernetes.io/credential-id", 42, SK_CREDENTIAL_ID, CTX_NONE },
 	{ CTX_REF, "resource", 8, SK_RESOURCE, CTX_NONE },
@@ -236,8 +237,8 @@ read_value(struct k8a_skim *sk, struct k8a_skim_val *v, const char *p, const cha
 	if ((end = skip_value(sk, p, e)) == NULL)
 		return NULL;
 	v->t = SKV_OTHER;
-	if (*p == '[' && *ws(p + 1, e) == '"')
-		v->t = SKV_STRARRAY;
+	v->p = p;
+	v->n = (size_t)(end - p);
 	if (*p == '-' || (*p >= '0' && *p <= '9')) {
 		const char *d = *p == '-' ? p + 1 : p;
 		size_t nd = (size_t)(end - d), i;
@@ -258,6 +259,7 @@ static const char *
 read_ips(struct k8a_skim *sk, const char *p, const char *e)
 {
 	struct k8a_skim_val *all = &sk->v[SK_IPS], *first = &sk->v[SK_FIRST_IP], *last = &sk->v[SK_LAST_IP];
+	const char *start = p;
 	size_t count = 0;
 
 	if (all->t != SKV_ABSENT) {
@@ -266,27 +268,30 @@ read_ips(struct k8a_skim *sk, const char *p, const char *e)
 	}
 	if (p >= e || *p != '[')
 		return read_value(sk, all, p, e); /* not an array: no first or last */
+	all->t = SKV_OTHER; /* the path tests the array's text */
 	p = ws(p + 1, e);
-	if (p < e && *p == ']')
-		return p + 1; /* empty: reads as absent */
+	if (p < e && *p == ']') {
+		all->p = start;
+		all->n = (size_t)(p + 1 - start);
+		return p + 1; /* no first or last */
+	}
 	for (;;) {
 		struct k8a_skim_val v = { NULL, 0, SKV_ABSENT };
 		if ((p = read_value(sk, &v, p, e)) == NULL)
 			return NULL;
-		if (v.t != SKV_STRING)
-			v.t = SKV_OTHER; /* neither alias reads it; the path may */
 		if (count++ == 0)
-			*first = *all = v;
-		else
-			all->t = SKV_UNSURE;
+			*first = v;
 		*last = v;
 		p = ws(p, e);
 		if (p < e && *p == ',') {
 			p = ws(p + 1, e);
 			continue;
 		}
-		if (p < e && *p == ']')
+		if (p < e && *p == ']') {
+			all->p = start;
+			all->n = (size_t)(p + 1 - start);
 			return p + 1;
+		}
 		return NULL;
 	}
 }

@@ -41,12 +41,19 @@ rotl64(uint64_t x, int r)
 static uint64_t
 rd64(const unsigned char *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v)); /* one load */
+	return v;
+#else
 	uint64_t v = 0;
 	int i;
 
 	for (i = 7; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
+#endif
 }
 
 static uint32_t
@@ -81,13 +88,22 @@ xxh64_reset(struct xxh64 *h)
 	h->memsize = 0;
 }
 
+/* Whole 32-byte stripes, n a multiple of 32: the lanes stay in registers. */
 static void
-xxh64_stripe(struct xxh64 *h, const unsigned char *p)
+xxh64_stripes(struct xxh64 *h, const unsigned char *p, size_t n)
 {
-	int i;
+	uint64_t v0 = h->v[0], v1 = h->v[1], v2 = h->v[2], v3 = h->v[3];
 
-	for (i = 0; i < 4; i++)
-		h->v[i] = xround(h->v[i], rd64(p + 8 * i));
+	for (; n >= 32; p += 32, n -= 32) {
+		v0 = xround(v0, rd64(p));
+		v1 = xround(v1, rd64(p + 8));
+		v2 = xround(v2, rd64(p + 16));
+		v3 = xround(v3, rd64(p + 24));
+	}
+	h->v[0] = v0;
+	h->v[1] = v1;
+	h->v[2] = v2;
+	h->v[3] = v3;
 }
 
 static void
@@ -102,13 +118,14 @@ xxh64_update(struct xxh64 *h, const unsigned char *p, size_t n)
 	if (h->memsize) {
 		size_t k = 32 - h->memsize;
 		memcpy(h->mem + h->memsize, p, k);
-		xxh64_stripe(h, h->mem);
+		xxh64_stripes(h, h->mem, 32);
 		p += k;
 		n -= k;
 		h->memsize = 0;
 	}
-	for (; n >= 32; p += 32, n -= 32)
-		xxh64_stripe(h, p);
+	xxh64_stripes(h, p, n & ~(size_t)31);
+	p += n & ~(size_t)31;
+	n &= 31;
 	memcpy(h->mem, p, n);
 	h->memsize = n;
 }

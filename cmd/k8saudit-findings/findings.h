@@ -57,17 +57,6 @@ void rules_free(struct ruleset *rs);
 /* The literals a record must contain for this rule (NULL: any record). */
 const char *const *rule_literals(const struct rule *r);
 
-/* ---- which rules a record is worth parsing for (dispatch.c) ---- */
-struct dispatch;
-/* on 0: every record goes to every rule (--no-prefilter).  NULL: no memory. */
-struct dispatch *dispatch_new(const struct ruleset *rs, int on);
-/* The enabled rules that may apply to ev, in catalog order (borrowed).
- * Call once per record, before dispatch_worth(). */
-const size_t *dispatch_rules(struct dispatch *d, k8a_event *ev, size_t *n);
-/* 0 when rule k cannot match ev, by the quick scan and its literals. */
-int dispatch_worth(struct dispatch *d, size_t k, k8a_event *ev);
-void dispatch_free(struct dispatch *d);
-
 /* ---- a record, reduced to what a finding needs (engine.c) ---- */
 struct snap {
 	int64_t time;       /* usec, INT64_MIN when unknown */

@@ -222,7 +222,8 @@ main(int argc, char **argv)
 	char *lastpath = NULL;
 	uint64_t records = 0, seq = 0;
 	int oc, rc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
-	struct dispatch *dx = NULL;
+	k8a_exprset *xs = NULL;
+	size_t *rule_of = NULL, nrules = 0; /* rule of each set member */
 	size_t k;
 
 	fe_init(argv[0]);
@@ -334,15 +335,21 @@ main(int argc, char **argv)
 		k8a_reader_add_path(r, "-");
 	for (i = fe_optind; i < argc; i++)
 		k8a_reader_add_path(r, argv[i]);
-	if ((dx = dispatch_new(&rs, !o.no_prefilter)) == NULL) {
-		fe_diag(NULL, "out of memory");
-		trouble = 1;
-		goto done;
+	/* The rules a record may match are told from its text, without
+	 * parsing it (k8a_exprset); --no-prefilter tries them all. */
+	if ((xs = k8a_exprset_new()) == NULL || (rule_of = calloc(rs.n + 1, sizeof(*rule_of))) == NULL)
+		goto nomem;
+	for (k = 0; k < rs.n; k++) {
+		if (!rs.r[k]->enabled)
+			continue;
+		if (k8a_exprset_add(xs, rs.r[k]->when, rs.r[k]->source, rule_literals(rs.r[k])) < 0)
+			goto nomem;
+		rule_of[nrules++] = k;
 	}
 	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
 		struct snap *snap = NULL;
 		const char *raw, *path, *id;
-		const size_t *try;
+		const size_t *try = NULL;
 		size_t n, ntry, t;
 		int parsed = 0;
 
@@ -368,11 +375,12 @@ main(int argc, char **argv)
 			dd_reset(&dd);
 		}
 		raw = k8a_event_raw(ev, &n);
-		try = dispatch_rules(dx, ev, &ntry);
+		if (o.no_prefilter)
+			ntry = nrules;
+		else if ((try = k8a_exprset_candidates(xs, ev, &ntry)) == NULL)
+			goto nomem;
 		for (t = 0; t < ntry; t++) {
-			struct rule *ru = rs.r[k = try[t]];
-			if (!dispatch_worth(dx, k, ev))
-				continue;
+			struct rule *ru = rs.r[k = rule_of[o.no_prefilter ? t : try[t]]];
 			if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 				continue;
 			if (!parsed) {
@@ -416,13 +424,18 @@ main(int argc, char **argv)
 	}
 	if (isatty(2))
 		summary(&fs, o.min_sev, records);
+	goto done;
+nomem:
+	fe_diag(NULL, "out of memory");
+	trouble = 1;
 done:
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fe_diag("<stdout>", "write error");
 		trouble = 1;
 	}
 	free(lastpath);
-	dispatch_free(dx);
+	k8a_exprset_free(xs);
+	free(rule_of);
 	dd_reset(&dd);
 	findings_free(&fs);
 	rules_free(&rs);

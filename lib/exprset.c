@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A set of expressions tried on every record (a rule catalog): which of
+ * them may match, decided without parsing the record.
+ *
+ *  - Most expressions require one value of one field: the resource of a
+ *    Kubernetes request, the eventName of a CloudTrail record.  They are
+ *    grouped by it, and a record is only tried against its own group and
+ *    the expressions that require no such value.
+ *  - Each of those is judged on the skim (k8a_expr_skim_eval), then on the
+ *    literals a match must contain (k8a_event_may_contain).
+ *  - Audit logs repeat themselves: controllers poll, nodes renew leases.  A
+ *    verdict that depends only on skimmed members is remembered under
+ *    those members' values and reused for the next record that has the
+ *    same ones.
+ *
+ * Every step is exact: an expression left out cannot match the record.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+#define NGROUPS 512       /* hash buckets of group keys */
+#define MEMO_SLOTS 4096   /* remembered records (direct-mapped) */
+
+enum { V_NO = 0, V_MAYBE = 1, V_UNKNOWN = 2 }; /* a remembered verdict */
+
+struct member {
+	const k8a_expr *x;
+	enum k8a_source src;
+	size_t *lits, nlits; /* literal numbers; nlits SIZE_MAX: none */
+};
+
+struct group {
+	struct group *next;
+	char *key;
+	size_t len;
+	size_t *idx, n; /* the key's expressions and the keyless ones, in order */
+};
+
+struct side {
+	enum k8a_field field;
+	int slot;                  /* where the skim keeps that field */
+	struct group *bucket[NGROUPS];
+	size_t *keyless, nkeyless; /* expressions that require no value */
+	size_t *all, nall;         /* every expression of this source */
+	uint64_t used;             /* skim slots the expressions read */
+};
+
+struct memo {
+	uint64_t hash;
+	const size_t *list; /* the list the verdicts are for */
+	char *sig;
+	size_t siglen, sigcap;
+	unsigned char *verdict; /* per list entry */
+	size_t vcap;
+};
+
+struct k8a_exprset {
+	struct member *m;
+	size_t n, cap;
+	int built;
+	struct side side[2]; /* Kubernetes, CloudTrail */
+	size_t *every, nevery;
+	/* literals, numbered, and per record whether each may occur */
+	char **lit;
+	size_t *litlen, nlit;
+	unsigned char *litstate; /* 1 may occur, 2 cannot */
+	unsigned *litgen, now;
+	/* remembered verdicts */
+	struct memo *memo;
+	struct k8a_buf sig;
+	/* the answer */
+	size_t *out, nout;
+};
+
+static int
+push(size_t **v, size_t *n, size_t x)
+{
+	size_t *nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+/* A fast, well-mixed hash (eight bytes a step). */
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ (w * 0xbf58476d1ce4e5b9ull)) * 0x94d049bb133111ebull;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ (w * 0xbf58476d1ce4e5b9ull)) * 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
+}
+
+k8a_exprset *
+k8a_exprset_new(void)
+{
+	k8a_exprset *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->side[0].field = K8A_F_RESOURCE;
+	s->side[0].slot = k8a_skim_field_slot(K8A_SRC_K8S, K8A_F_RESOURCE);
+	s->side[1].field = K8A_F_VERB;
+	s->side[1].slot = k8a_skim_field_slot(K8A_SRC_CLOUDTRAIL, K8A_F_VERB);
+	return s;
+}
+
+static size_t
+lit_number(k8a_exprset *s, const char *l)
+{
+	size_t i, len = strlen(l);
+	char **nl;
+	size_t *nlen;
+
+	for (i = 0; i < s->nlit; i++)
+		if (s->litlen[i] == len && memcmp(s->lit[i], l, len) == 0)
+			return i;
+	if ((nl = realloc(s->lit, (s->nlit + 1) * sizeof(*nl))) == NULL)
+		return SIZE_MAX;
+	s->lit = nl;
+	if ((nlen = realloc(s->litlen, (s->nlit + 1) * sizeof(*nlen))) == NULL)
+		return SIZE_MAX;
+	s->litlen = nlen;
+	if ((s->lit[s->nlit] = strdup(l)) == NULL)
+		return SIZE_MAX;
+	s->litlen[s->nlit] = len;
+	return s->nlit++;
+}
+
+int
+k8a_exprset_add(k8a_exprset *s, const k8a_expr *x, enum k8a_source src, const char *const *lits)
+{
+	struct member *m;
+	size_t n = 0, j;
+
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 64;
+		struct member *nm = realloc(s->m, nc * sizeof(*nm));
+		if (nm == NULL)
+			return K8A_FATAL;
+		s->m = nm;
+		s->cap = nc;
+	}
+	m = &s->m[s->n];
+	m->x = x;
+	m->src = src;
+	m->lits = NULL;
+	m->nlits = SIZE_MAX;
+	if (lits) {
+		while (lits[n])
+			n++;
+		if ((m->lits = calloc(n + 1, sizeof(size_t))) == NULL)
+			return K8A_FATAL;
+		for (j = 0; j < n; j++)
+			if ((m->lits[j] = lit_number(s, lits[j])) == SIZE_MAX) {
+				free(m->lits);
+				return K8A_FATAL;
+			}
+		m->nlits = n;
+	}
+	s->built = 0;
+	return (int)s->n++;
+}
+
+static struct group *
+group_of(struct side *sd, const char *key, size_t len, int create)
+{
+	struct group **g = &sd->bucket[hash_bytes(key, len) % NGROUPS];
+
+	for (; *g; g = &(*g)->next)
+		if ((*g)->len == len && memcmp((*g)->key, key, len) == 0)
+			return *g;
+	if (!create || (*g = calloc(1, sizeof(**g))) == NULL)
+		return NULL;
+	if (((*g)->key = malloc(len + 1)) == NULL) {
+		free(*g);
+		*g = NULL;
+		return NULL;
+	}
+	memcpy((*g)->key, key, len);
+	(*g)->key[len] = '\0';
+	(*g)->len = len;
+	return *g;
+}
+
+static void
+side_clear(struct side *sd)
+{
+	size_t i;
+
+	for (i = 0; i < NGROUPS; i++) {
+		struct group *g = sd->bucket[i], *next;
+		for (; g; g = next) {
+			next = g->next;
+			free(g->key);
+			free(g->idx);
+			free(g);
+		}
+		sd->bucket[i] = NULL;
+	}
+	free(sd->keyless);
+	free(sd->all);
+	sd->keyless = sd->all = NULL;
+	sd->nkeyless = sd->nall = 0;
+	sd->used = 0;
+}
+
+/* Group one source's expressions by the value they require. */
+static int
+side_build(k8a_exprset *s, struct side *sd, enum k8a_source src)
+{
+	size_t k, i;
+
+	for (k = 0; k < s->n; k++) {
+		const char *const *vals;
+		size_t nv;
+		uint64_t k8s = 0, ct = 0;
+		if (s->m[k].src != src)
+			continue;
+		k8a_expr_skim_slots(s->m[k].x, &k8s, &ct);
+		sd->used |= src == K8A_SRC_K8S ? k8s : ct;
+		if (push(&sd->all, &sd->nall, k) != 0)
+			return -1;
+		nv = k8a_expr_required(s->m[k].x, sd->field, &vals);
+		if (nv == 0 && push(&sd->keyless, &sd->nkeyless, k) != 0)
+			return -1;
+		for (i = 0; i < nv; i++) {
+			struct group *g = group_of(sd, vals[i], strlen(vals[i]), 1);
+			if (g == NULL)
+				return -1;
+			if ((g->n == 0 || g->idx[g->n - 1] != k) && push(&g->idx, &g->n, k) != 0)
+				return -1;
+		}
+	}
+	/* merge the keyless expressions into every group, in order */
+	for (i = 0; i < NGROUPS; i++) {
+		struct group *g;
+		for (g = sd->bucket[i]; g; g = g->next) {
+			size_t *mg = calloc(g->n + sd->nkeyless + 1, sizeof(*mg)), a = 0, b = 0, n = 0;
+			if (mg == NULL)
+				return -1;
+			while (a < g->n || b < sd->nkeyless)
+				mg[n++] = b >= sd->nkeyless || (a < g->n && g->idx[a] < sd->keyless[b]) ?
+					g->idx[a++] : sd->keyless[b++];
+			free(g->idx);
+			g->idx = mg;
+			g->n = n;
+		}
+	}
+	return 0;
+}
+
+static int
+build(k8a_exprset *s)
+{
+	size_t k;
+
+	side_clear(&s->side[0]);
+	side_clear(&s->side[1]);
+	free(s->every);
+	s->every = NULL;
+	s->nevery = 0;
+	for (k = 0; k < s->n; k++)
+		if (push(&s->every, &s->nevery, k) != 0)
+			return -1;
+	if (side_build(s, &s->side[0], K8A_SRC_K8S) != 0 || side_build(s, &s->side[1], K8A_SRC_CLOUDTRAIL) != 0)
+		return -1;
+	free(s->litstate);
+	free(s->litgen);
+	free(s->out);
+	s->litstate = calloc(s->nlit + 1, 1);
+	s->litgen = calloc(s->nlit + 1, sizeof(unsigned));
+	s->out = calloc(s->n + 1, sizeof(size_t));
+	if (s->memo == NULL)
+		s->memo = calloc(MEMO_SLOTS, sizeof(*s->memo));
+	if (s->litstate == NULL || s->litgen == NULL || s->out == NULL || s->memo == NULL)
+		return -1;
+	for (k = 0; k < MEMO_SLOTS; k++)
+		s->memo[k].list = NULL; /* the lists were rebuilt */
+	s->now = 0;
+	s->built = 1;
+	return 0;
+}
+
+/* The values of the skimmed members the expressions read: records with
+ * the same signature get the same verdict from any expression that
+ * reads nothing else. */
+static int
+signature(k8a_exprset *s, k8a_event *ev, const struct k8a_skim *sk, uint64_t used)
+{
+	unsigned i;
+	char *o;
+
+	/* at most: the source, and per slot a type, a length and bytes of the record */
+	if (k8a_buf_reserve(&s->sig, sizeof(sk->source) + SK_COUNT_ * 5 + ev->len) != 0)
+		return -1;
+	o = s->sig.p;
+	memcpy(o, &sk->source, sizeof(sk->source));
+	o += sizeof(sk->source);
+	for (i = 0; i < SK_COUNT_; i++) {
+		const struct k8a_skim_val *v = &sk->v[i];
+		if (!(used & ((uint64_t)1 << i)))
+			continue;
+		if (v->p && (v->t == SKV_STRING || v->t == SKV_INT || v->t == SKV_OTHER)) {
+			/* the type with its high bit: a value follows */
+			uint32_t n = (uint32_t)v->n;
+			*o++ = (char)(v->t | 0x80);
+			memcpy(o, &n, sizeof(n));
+			memcpy(o + sizeof(n), v->p, v->n);
+			o += sizeof(n) + v->n;
+		} else
+			*o++ = (char)v->t; /* no value: absent, an object, unsure, escaped */
+	}
+	s->sig.len = (size_t)(o - s->sig.p);
+	return 0;
+}
+
+/* May one of the member's literals occur in the record? */
+static int
+literals_ok(k8a_exprset *s, const struct member *m, k8a_event *ev)
+{
+	size_t j;
+
+	if (m->nlits == SIZE_MAX)
+		return 1;
+	for (j = 0; j < m->nlits; j++) {
+		size_t i = m->lits[j];
+		if (s->litgen[i] != s->now) {
+			s->litgen[i] = s->now;
+			s->litstate[i] = k8a_event_may_contain(ev, s->lit[i], s->litlen[i]) ? 1 : 2;
+		}
+		if (s->litstate[i] == 1)
+			return 1;
+	}
+	return 0;
+}
+
+const size_t *
+k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n)
+{
+	const struct k8a_skim *sk;
+	const struct k8a_skim_val *kv;
+	struct side *sd;
+	struct memo *me = NULL;
+	const size_t *list;
+	size_t nlist, i;
+	struct group *g;
+
+	*n = 0;
+	if (!s->built && build(s) != 0)
+		return NULL;
+	if (++s->now == 0) {
+		memset(s->litgen, 0, (s->nlit + 1) * sizeof(unsigned));
+		s->now = 1;
+	}
+	sk = k8a_event_skim(ev);
+	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN) {
+		*n = s->nevery; /* only a parse can tell */
+		return s->every;
+	}
+	sd = &s->side[sk->source == K8A_SRC_K8S ? 0 : 1];
+	kv = &sk->v[sd->slot];
+	if (kv->t == SKV_UNSURE || (kv->t == SKV_STRING && kv->p == NULL)) {
+		list = sd->all;
+		nlist = sd->nall;
+	} else if (kv->t != SKV_STRING || (g = group_of(sd, kv->p, kv->n, 0)) == NULL) {
+		list = sd->keyless;
+		nlist = sd->nkeyless;
+	} else {
+		list = g->idx;
+		nlist = g->n;
+	}
+	if (nlist == 0)
+		return s->out;
+	if (signature(s, ev, sk, sd->used) == 0) {
+		uint64_t h = hash_bytes(s->sig.p, s->sig.len);
+		me = &s->memo[h % MEMO_SLOTS];
+		if (me->list != list || me->hash != h || me->siglen != s->sig.len ||
+		    memcmp(me->sig, s->sig.p, s->sig.len) != 0) {
+			/* take the slot over for this signature */
+			if (me->sigcap < s->sig.len) {
+				char *ns = realloc(me->sig, s->sig.len);
+				if (ns == NULL)
+					return NULL;
+				me->sig = ns;
+				me->sigcap = s->sig.len;
+			}
+			if (me->vcap < nlist) {
+				unsigned char *nv = realloc(me->verdict, nlist);
+				if (nv == NULL)
+					return NULL;
+				me->verdict = nv;
+				me->vcap = nlist;
+			}
+			memcpy(me->sig, s->sig.p, s->sig.len);
+			me->siglen = s->sig.len;
+			me->hash = h;
+			me->list = list;
+			memset(me->verdict, V_UNKNOWN, nlist);
+		}
+	}
+	for (i = 0; i < nlist; i++) {
+		const struct member *m = &s->m[list[i]];
+		int v;
+		if (me && me->verdict[i] != V_UNKNOWN) {
+			v = me->verdict[i];
+		} else {
+			int body = 0;
+			v = k8a_expr_skim_eval(m->x, ev, &body) == 0 ? V_NO : V_MAYBE;
+			if (me && !body)
+				me->verdict[i] = (unsigned char)v;
+		}
+		if (v == V_NO || !literals_ok(s, m, ev))
+			continue;
+		s->out[(*n)++] = list[i];
+	}
+	return s->out;
+}
+
+void
+k8a_exprset_free(k8a_exprset *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	side_clear(&s->side[0]);
+	side_clear(&s->side[1]);
+	for (i = 0; i < s->n; i++)
+		free(s->m[i].lits);
+	for (i = 0; i < s->nlit; i++)
+		free(s->lit[i]);
+	for (i = 0; s->memo && i < MEMO_SLOTS; i++) {
+		free(s->memo[i].sig);
+		free(s->memo[i].verdict);
+	}
+	free(s->memo);
+	free(s->m);
+	free(s->every);
+	free(s->lit);
+	free(s->litlen);
+	free(s->litstate);
+	free(s->litgen);
+	free(s->out);
+	k8a_buf_free(&s->sig);
+	free(s);
+}
