@@ -54,6 +54,8 @@ struct pred {
 	pcre2_match_data *md;
 	struct pred *ref; /* value is another field of the record (@path) */
 	int sk_k8s, sk_ct; /* where the skim reads it (SKS_* when it does not) */
+	int pre_k8s, pre_ct; /* else the slot of the longest prefix of the path */
+	size_t npre_k8s, npre_ct; /* and how many segments it covers */
 };
 
 struct k8a_expr {
@@ -569,7 +571,7 @@ set_field(struct pred *p, const char *field, size_t *bad, int *is_path)
 	set_skim_slots(p);
 }
 
-/* The skim slot of a path of one or two keys. */
+/* The skim slot of a path (of keys only). */
 static int
 path_slot(const struct seg *sg, size_t n)
 {
@@ -586,9 +588,28 @@ path_slot(const struct seg *sg, size_t n)
 	return k8a_skim_path_slot(keys, n);
 }
 
+/* The longest proper prefix of the path the skim has a slot for. */
+static void
+prefix_slot(const struct seg *sg, size_t n, int *slot, size_t *npre)
+{
+	*slot = SKS_UNKNOWN;
+	*npre = 0;
+	while (sg && n-- > 1)
+		if ((*slot = path_slot(sg, n)) >= 0) {
+			*npre = n;
+			return;
+		}
+	*slot = SKS_UNKNOWN;
+}
+
 static void
 set_skim_slots(struct pred *p)
 {
+	p->pre_k8s = p->pre_ct = SKS_UNKNOWN;
+	if (p->synth == S_NONE && p->field < 0) {
+		prefix_slot(p->k8s, p->nk8s, &p->pre_k8s, &p->npre_k8s);
+		prefix_slot(p->ct, p->nct, &p->pre_ct, &p->npre_ct);
+	}
 	if (p->synth != S_NONE) {
 		p->sk_k8s = p->sk_ct = SKS_UNKNOWN;
 	} else if (p->field >= 0) {
@@ -1292,7 +1313,7 @@ eval(const k8a_expr *x, k8a_event *ev)
 /* ---- what the skim can tell (three-valued: 1, 0, MAYBE) ---- */
 #define MAYBE 2
 
-static int pred_raw(const struct pred *p, k8a_event *ev);
+static int pred_raw(const struct pred *p, k8a_event *ev, int *body);
 static int raw_test(const struct pred *p, const char *v, size_t n);
 
 static int
@@ -1313,13 +1334,11 @@ pred_skim(const struct pred *p, k8a_event *ev, int *body)
 		return MAYBE; /* command, container: decoded from the URI */
 	if (slot == SKS_NONE)
 		return 0; /* never there: no positive operator holds */
-	if (slot < 0) {
-		if (alias)
-			return MAYBE;
-		*body = 1;
-		return pred_raw(p, ev);
-	}
+	if (slot < 0)
+		return alias ? MAYBE : pred_raw(p, ev, body);
 	v = &sk->v[slot];
+	if ((v->t == SKV_STRING || v->t == SKV_OTHER) && v->p && v->n > SK_SMALL)
+		*body = 1; /* not remembered by its bytes */
 	/* aliases read strings, except the Kubernetes status code */
 	if (alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S) {
 		if (v->t == SKV_UNSURE)
@@ -1500,16 +1519,36 @@ raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, co
 	return raw_test(p, v, vn);
 }
 
-/* A path predicate the skim's slots do not cover, from the text. */
+/* A path predicate the skim's slots do not cover, from the text: from
+ * the value of the longest prefix the skim has, else from the top. */
 static int
-pred_raw(const struct pred *p, k8a_event *ev)
+pred_raw(const struct pred *p, k8a_event *ev, int *body)
 {
-	const struct seg *sg = ev->skim.source == K8A_SRC_CLOUDTRAIL ? p->ct : p->k8s;
-	size_t n = ev->skim.source == K8A_SRC_CLOUDTRAIL ? p->nct : p->nk8s;
-	size_t at = k8a_jscan_ws(ev->raw, ev->len, 0);
+	int ct = ev->skim.source == K8A_SRC_CLOUDTRAIL;
+	const struct seg *sg = ct ? p->ct : p->k8s;
+	size_t n = ct ? p->nct : p->nk8s, npre = ct ? p->npre_ct : p->npre_k8s;
+	int pre = ct ? p->pre_ct : p->pre_k8s;
+	size_t at;
 
 	if (sg == NULL)
 		return 0;
+	if (pre >= 0) {
+		const struct k8a_skim_val *v = &ev->skim.v[pre];
+		switch (v->t) {
+		case SKV_ABSENT:
+		case SKV_STRING:
+		case SKV_INT:
+			return 0; /* nothing there, or a scalar: no members, no elements */
+		case SKV_UNSURE:
+			return MAYBE;
+		case SKV_OBJECT:
+		case SKV_OTHER:
+			*body = 1;
+			return raw_each(p, ev, sg + npre, n - npre, v->p, v->n);
+		}
+	}
+	*body = 1;
+	at = k8a_jscan_ws(ev->raw, ev->len, 0);
 	return raw_each(p, ev, sg, n, ev->raw + at, ev->len - at);
 }
 
@@ -1572,6 +1611,10 @@ k8a_expr_skim_slots(const k8a_expr *x, uint64_t *k8s, uint64_t *ct)
 			*k8s |= (uint64_t)1 << x->p->sk_k8s;
 		if (x->p->sk_ct >= 0)
 			*ct |= (uint64_t)1 << x->p->sk_ct;
+		if (x->p->pre_k8s >= 0)
+			*k8s |= (uint64_t)1 << x->p->pre_k8s;
+		if (x->p->pre_ct >= 0)
+			*ct |= (uint64_t)1 << x->p->pre_ct;
 		if (x->p->field == K8A_F_CODE) /* read as an integer or a string */
 			*k8s |= (uint64_t)1 << SK_CODE;
 	}

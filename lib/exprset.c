@@ -314,14 +314,16 @@ signature(k8a_exprset *s, k8a_event *ev, const struct k8a_skim *sk, uint64_t use
 		const struct k8a_skim_val *v = &sk->v[i];
 		if (!(used & ((uint64_t)1 << i)))
 			continue;
-		if (v->p && (v->t == SKV_STRING || v->t == SKV_INT || v->t == SKV_OTHER)) {
+		if (v->p && (v->t == SKV_STRING || v->t == SKV_INT || v->t == SKV_OTHER) && v->n <= SK_SMALL) {
 			/* the type with its high bit: a value follows */
 			uint32_t n = (uint32_t)v->n;
 			*o++ = (char)(v->t | 0x80);
 			memcpy(o, &n, sizeof(n));
 			memcpy(o + sizeof(n), v->p, v->n);
 			o += sizeof(n) + v->n;
-		} else
+		} else if (v->p && v->n > SK_SMALL)
+			*o++ = (char)(v->t | 0x40); /* large: verdicts that read it are not kept */
+		else
 			*o++ = (char)v->t; /* no value: absent, an object, unsure, escaped */
 	}
 	s->sig.len = (size_t)(o - s->sig.p);

@@ -119,7 +119,7 @@ int k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out);
 enum k8a_skim_slot {
 	SK_KIND, SK_API_VERSION, SK_AUDIT_ID, SK_STAGE, SK_URI, SK_VERB, SK_USER_AGENT,
 	SK_IPS, SK_FIRST_IP, SK_LAST_IP, /* sourceIPs: the array (its one element), first, last */
-	SK_USER_OBJ, SK_USERNAME, SK_GROUPS, SK_EXTRA_OBJ, SK_CREDENTIAL_ID,
+	SK_USER_OBJ, SK_USERNAME, SK_GROUPS, SK_EXTRA_OBJ, SK_CREDENTIAL_ID, SK_POD_NAME,
 	SK_REF_OBJ, SK_RESOURCE, SK_SUBRESOURCE, SK_NAMESPACE, SK_NAME, SK_API_GROUP,
 	SK_STATUS_OBJ, SK_CODE,
 	SK_IMP_OBJ, SK_IMP_USERNAME,
@@ -127,13 +127,15 @@ enum k8a_skim_slot {
 	SK_EVENT_NAME, SK_EVENT_SOURCE, SK_EVENT_VERSION, SK_EVENT_ID, SK_ERROR_CODE, SK_REGION,
 	SK_IP_ADDRESS,
 	SK_IDENT_OBJ, SK_IDENT_TYPE,
+	/* bodies: only where they are (their text), never read inside */
+	SK_REQUEST_OBJ, SK_RESPONSE_OBJ, SK_REQUEST_PARAMS, SK_RESPONSE_ELEMS, SK_ADDITIONAL,
 	SK_COUNT_
 };
 enum k8a_skim_type {
 	SKV_ABSENT,
 	SKV_STRING, /* p NULL when the string holds escapes: value unknown */
 	SKV_INT,    /* p/n: the integer's text */
-	SKV_OBJECT, /* an object (the ones read inside) */
+	SKV_OBJECT, /* p/n: the text of an object read inside */
 	SKV_OTHER,  /* p/n: the text of another number, true, false, null, an array or object */
 	SKV_UNSURE  /* given twice, or inside an array: unknown */
 };
@@ -152,6 +154,9 @@ struct k8a_skim {
 void k8a_skim(struct k8a_skim *sk, const char *raw, size_t n);
 const struct k8a_skim *k8a_event_skim(k8a_event *ev);
 int k8a_skim_escaped(const struct k8a_skim *sk, unsigned char c);
+/* Values longer than this are not remembered by their bytes (exprset.c):
+ * a verdict that reads one is not remembered either. */
+#define SK_SMALL 256
 #define SKS_UNKNOWN (-1) /* not read by the skim */
 #define SKS_NONE (-2)    /* never present in records of that source */
 int k8a_skim_field_slot(enum k8a_source src, int field);

@@ -14,6 +14,8 @@
  * escape, a member given twice, or text the skim cannot follow leave the
  * answer open, and the parse decides.
  */
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -46,6 +48,11 @@ static const struct member {
 	{ CTX_TOP, "responseStatus", 14, SK_STATUS_OBJ, CTX_STATUS },
 	{ CTX_TOP, "impersonatedUser", 16, SK_IMP_OBJ, CTX_IMP },
 	{ CTX_TOP, "annotations", 11, SK_ANN_OBJ, CTX_ANN },
+	{ CTX_TOP, "requestObject", 13, SK_REQUEST_OBJ, CTX_NONE },
+	{ CTX_TOP, "responseObject", 14, SK_RESPONSE_OBJ, CTX_NONE },
+	{ CTX_TOP, "requestParameters", 17, SK_REQUEST_PARAMS, CTX_NONE },
+	{ CTX_TOP, "responseElements", 16, SK_RESPONSE_ELEMS, CTX_NONE },
+	{ CTX_TOP, "additionalEventData", 19, SK_ADDITIONAL, CTX_NONE },
 	{ CTX_TOP, "eventName", 9, SK_EVENT_NAME, CTX_NONE },
 	{ CTX_TOP, "eventSource", 11, SK_EVENT_SOURCE, CTX_NONE },
 	{ CTX_TOP, "eventVersion", 12, SK_EVENT_VERSION, CTX_NONE },
@@ -57,6 +64,7 @@ static const struct member {
 	{ CTX_USER, "groups", 6, SK_GROUPS, CTX_NONE },
 	{ CTX_USER, "extra", 5, SK_EXTRA_OBJ, CTX_EXTRA },
 	{ CTX_EXTRA, "authentication.kubernetes.io/credential-id", 42, SK_CREDENTIAL_ID, CTX_NONE },
+	{ CTX_EXTRA, "authentication.kubernetes.io/pod-name", 37, SK_POD_NAME, CTX_NONE },
 	{ CTX_REF, "resource", 8, SK_RESOURCE, CTX_NONE },
 	{ CTX_REF, "subresource", 11, SK_SUBRESOURCE, CTX_NONE },
 	{ CTX_REF, "namespace", 9, SK_NAMESPACE, CTX_NONE },
@@ -85,14 +93,45 @@ open_slots(struct k8a_skim *sk, enum ctx c, enum k8a_skim_type t)
 		}
 }
 
-static const struct member *
-lookup(enum ctx c, const char *k, size_t n)
+/* Members by a hash of (object, length, first and last byte), open
+ * addressing; built once.  Most keys of a record are not ours and end at
+ * an empty slot. */
+#define NHASH 512
+static unsigned char member_at[NHASH]; /* index + 1, 0: empty */
+static pthread_once_t member_once = PTHREAD_ONCE_INIT;
+
+static unsigned
+member_hash(enum ctx c, const char *k, size_t n)
+{
+	return ((unsigned)c * 97u + (unsigned)n * 31u + (unsigned char)k[0] * 7u + (unsigned char)k[n - 1]) % NHASH;
+}
+
+static void
+member_index(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-		if (members[i].len == n && members[i].in == c && memcmp(members[i].key, k, n) == 0)
-			return &members[i];
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		unsigned h = member_hash(members[i].in, members[i].key, members[i].len);
+		while (member_at[h])
+			h = (h + 1) % NHASH;
+		member_at[h] = (unsigned char)(i + 1);
+	}
+}
+
+static const struct member *
+lookup(enum ctx c, const char *k, size_t n)
+{
+	unsigned h;
+
+	if (n == 0)
+		return NULL;
+	pthread_once(&member_once, member_index);
+	for (h = member_hash(c, k, n); member_at[h]; h = (h + 1) % NHASH) {
+		const struct member *m = &members[member_at[h] - 1];
+		if (m->len == n && m->in == c && memcmp(m->key, k, n) == 0)
+			return m;
+	}
 	return NULL;
 }
 
@@ -124,6 +163,39 @@ next_quote_or_bs(const char *p, const char *e)
 /* p is just after an opening quote: return the closing quote, or NULL
  * when the text is cut or a \u escape is malformed.  *escaped is set when
  * the string holds any escape. */
+/* The escape at p (its backslash): note the byte it stands for and
+ * return what follows it, or NULL when it is malformed or cut. */
+static const char *
+escape(struct k8a_skim *sk, const char *p, const char *e)
+{
+	if (e - p < 2)
+		return NULL;
+	switch (p[1]) {
+	case 'u': {
+		int a, b, c, d;
+		if (e - p < 6 || (a = k8a_hexval(p[2])) < 0 || (b = k8a_hexval(p[3])) < 0 ||
+		    (c = k8a_hexval(p[4])) < 0 || (d = k8a_hexval(p[5])) < 0)
+			return NULL;
+		if (a == 0 && b == 0 && c < 8)
+			set_esc(sk, (unsigned)(c * 16 + d));
+		else
+			sk->esc_high = 1; /* written as UTF-8 bytes >= 0x80 */
+		return p + 6;
+	}
+	case '"': set_esc(sk, '"'); break;
+	case '\\': set_esc(sk, '\\'); break;
+	case '/': set_esc(sk, '/'); break;
+	case 'b': set_esc(sk, '\b'); break;
+	case 'f': set_esc(sk, '\f'); break;
+	case 'n': set_esc(sk, '\n'); break;
+	case 'r': set_esc(sk, '\r'); break;
+	case 't': set_esc(sk, '\t'); break;
+	default:
+		return NULL;
+	}
+	return p + 2;
+}
+
 static const char *
 string_end(struct k8a_skim *sk, const char *p, const char *e, int *escaped)
 {
@@ -134,33 +206,72 @@ string_end(struct k8a_skim *sk, const char *p, const char *e, int *escaped)
 		if (*p == '"')
 			return p;
 		*escaped = 1;
-		if (e - p < 2)
+		if ((p = escape(sk, p, e)) == NULL)
 			return NULL;
-		switch (p[1]) {
-		case 'u': {
-			int a, b, c, d;
-			if (e - p < 6 || (a = k8a_hexval(p[2])) < 0 || (b = k8a_hexval(p[3])) < 0 ||
-			    (c = k8a_hexval(p[4])) < 0 || (d = k8a_hexval(p[5])) < 0)
-				return NULL;
-			if (a == 0 && b == 0 && c < 8)
-				set_esc(sk, (unsigned)(c * 16 + d));
-			else
-				sk->esc_high = 1; /* written as UTF-8 bytes >= 0x80 */
-			p += 6;
-			break;
-		}
-		case '"': set_esc(sk, '"'); p += 2; break;
-		case '\\': set_esc(sk, '\\'); p += 2; break;
-		case '/': set_esc(sk, '/'); p += 2; break;
-		case 'b': set_esc(sk, '\b'); p += 2; break;
-		case 'f': set_esc(sk, '\f'); p += 2; break;
-		case 'n': set_esc(sk, '\n'); p += 2; break;
-		case 'r': set_esc(sk, '\r'); p += 2; break;
-		case 't': set_esc(sk, '\t'); p += 2; break;
-		default:
-			return NULL;
-		}
 	}
+}
+
+/* Skip the object or array at p: return the byte after it, or NULL.
+ * One pass over 16-byte blocks finds every quote, backslash and bracket;
+ * whether a bracket counts depends on being inside a string or not. */
+static const char *
+skip_container(struct k8a_skim *sk, const char *p, const char *e)
+{
+	size_t depth = 0;
+	int in_str = 0;
+
+	while (p < e) {
+		unsigned mask, n = 16;
+#ifdef __SSE2__
+		if (e - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+							      _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('{')),
+							  _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
+					_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('[')),
+						_mm_cmpeq_epi8(v, _mm_set1_epi8(']')))));
+			mask = (unsigned)_mm_movemask_epi8(m);
+		} else
+#endif
+		{
+			unsigned i;
+			if ((size_t)(e - p) < n)
+				n = (unsigned)(e - p);
+			for (mask = 0, i = 0; i < n; i++)
+				if (strchr("\"\\{}[]", p[i]) && p[i] != '\0')
+					mask |= 1u << i;
+		}
+		while (mask) {
+			unsigned i = (unsigned)__builtin_ctz(mask);
+			char c = p[i];
+			mask &= mask - 1;
+			if (in_str) {
+				if (c == '"')
+					in_str = 0;
+				else if (c == '\\') {
+					const char *q = escape(sk, p + i, e);
+					if (q == NULL)
+						return NULL;
+					if (q - p >= (ptrdiff_t)n) {
+						p = q - n; /* go on from q */
+						mask = 0;
+					} else
+						mask &= ~0u << (q - p);
+				}
+			} else if (c == '"')
+				in_str = 1;
+			else if (c == '{' || c == '[')
+				depth++;
+			else if (c == '}' || c == ']') {
+				if (--depth == 0)
+					return p + i + 1;
+			} else
+				return NULL; /* a backslash outside a string */
+		}
+		p += n;
+	}
+	return NULL;
 }
 
 static const char *
@@ -175,7 +286,6 @@ ws(const char *p, const char *e)
 static const char *
 skip_value(struct k8a_skim *sk, const char *p, const char *e)
 {
-	size_t depth = 0;
 	int esc;
 
 	if (p >= e)
@@ -191,26 +301,7 @@ skip_value(struct k8a_skim *sk, const char *p, const char *e)
 			p++;
 		return p > s ? p : NULL;
 	}
-	for (; p < e; p++) {
-		switch (*p) {
-		case '"':
-			if ((p = string_end(sk, p + 1, e, &esc)) == NULL)
-				return NULL;
-			break;
-		case '{':
-		case '[':
-			depth++;
-			break;
-		case '}':
-		case ']':
-			if (--depth == 0)
-				return p + 1;
-			break;
-		default:
-			break;
-		}
-	}
-	return NULL;
+	return skip_container(sk, p, e);
 }
 
 /* Read the value at p into slot v; return the byte after it, or NULL. */
@@ -335,8 +426,12 @@ walk_object(struct k8a_skim *sk, enum ctx c, const char *p, const char *e)
 			open_slots(sk, m->into, SKV_UNSURE);
 			p = skip_value(sk, p, e);
 		} else if (m->into != CTX_NONE && p < e && *p == '{') {
-			sk->v[m->slot].t = SKV_OBJECT;
-			p = walk_object(sk, m->into, p + 1, e);
+			const char *start = p;
+			if ((p = walk_object(sk, m->into, p + 1, e)) != NULL) {
+				sk->v[m->slot].t = SKV_OBJECT;
+				sk->v[m->slot].p = start;
+				sk->v[m->slot].n = (size_t)(p - start);
+			}
 		} else {
 			if (m->into != CTX_NONE && p < e && *p == '[')
 				open_slots(sk, m->into, SKV_UNSURE); /* paths fan out */
