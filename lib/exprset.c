@@ -32,25 +32,30 @@ struct member {
 	size_t *lits, nlits; /* literal numbers; nlits SIZE_MAX: none */
 };
 
+/* Expressions judged together, with the skim slots they read. */
+struct list {
+	size_t *idx, n; /* in order */
+	uint64_t used;
+};
+
 struct group {
 	struct group *next;
 	char *key;
 	size_t len;
-	size_t *idx, n; /* the key's expressions and the keyless ones, in order */
+	struct list l; /* the expressions that require this value */
 };
 
 struct side {
 	enum k8a_field field;
 	int slot;                  /* where the skim keeps that field */
 	struct group *bucket[NGROUPS];
-	size_t *keyless, nkeyless; /* expressions that require no value */
-	size_t *all, nall;         /* every expression of this source */
-	uint64_t used;             /* skim slots the expressions read */
+	struct list keyless;       /* expressions that require no value */
+	struct list all;           /* every expression of this source */
 };
 
 struct memo {
 	uint64_t hash;
-	const size_t *list; /* the list the verdicts are for */
+	const struct list *list; /* the list the verdicts are for */
 	char *sig;
 	size_t siglen, sigcap;
 	unsigned char *verdict; /* per list entry */
@@ -62,7 +67,7 @@ struct k8a_exprset {
 	size_t n, cap;
 	int built;
 	struct side side[2]; /* Kubernetes, CloudTrail */
-	size_t *every, nevery;
+	struct list every;
 	/* literals, numbered, and per record whether each may occur */
 	char **lit;
 	size_t *litlen, nlit;
@@ -71,8 +76,9 @@ struct k8a_exprset {
 	/* remembered verdicts */
 	struct memo *memo;
 	struct k8a_buf sig;
-	/* the answer */
-	size_t *out, nout;
+	/* per record: the verdicts on the lists tried, and the answer */
+	unsigned char *v1, *v2;
+	size_t *out;
 };
 
 static int
@@ -206,16 +212,24 @@ side_clear(struct side *sd)
 		for (; g; g = next) {
 			next = g->next;
 			free(g->key);
-			free(g->idx);
+			free(g->l.idx);
 			free(g);
 		}
 		sd->bucket[i] = NULL;
 	}
-	free(sd->keyless);
-	free(sd->all);
-	sd->keyless = sd->all = NULL;
-	sd->nkeyless = sd->nall = 0;
-	sd->used = 0;
+	free(sd->keyless.idx);
+	free(sd->all.idx);
+	memset(&sd->keyless, 0, sizeof(sd->keyless));
+	memset(&sd->all, 0, sizeof(sd->all));
+}
+
+static int
+list_add(struct list *l, size_t k, uint64_t used)
+{
+	if (l->n && l->idx[l->n - 1] == k)
+		return 0;
+	l->used |= used;
+	return push(&l->idx, &l->n, k);
 }
 
 /* Group one source's expressions by the value they require. */
@@ -227,37 +241,20 @@ side_build(k8a_exprset *s, struct side *sd, enum k8a_source src)
 	for (k = 0; k < s->n; k++) {
 		const char *const *vals;
 		size_t nv;
-		uint64_t k8s = 0, ct = 0;
+		uint64_t k8s = 0, ct = 0, used;
 		if (s->m[k].src != src)
 			continue;
 		k8a_expr_skim_slots(s->m[k].x, &k8s, &ct);
-		sd->used |= src == K8A_SRC_K8S ? k8s : ct;
-		if (push(&sd->all, &sd->nall, k) != 0)
+		used = src == K8A_SRC_K8S ? k8s : ct;
+		if (list_add(&sd->all, k, used) != 0)
 			return -1;
 		nv = k8a_expr_required(s->m[k].x, sd->field, &vals);
-		if (nv == 0 && push(&sd->keyless, &sd->nkeyless, k) != 0)
+		if (nv == 0 && list_add(&sd->keyless, k, used) != 0)
 			return -1;
 		for (i = 0; i < nv; i++) {
 			struct group *g = group_of(sd, vals[i], strlen(vals[i]), 1);
-			if (g == NULL)
+			if (g == NULL || list_add(&g->l, k, used) != 0)
 				return -1;
-			if ((g->n == 0 || g->idx[g->n - 1] != k) && push(&g->idx, &g->n, k) != 0)
-				return -1;
-		}
-	}
-	/* merge the keyless expressions into every group, in order */
-	for (i = 0; i < NGROUPS; i++) {
-		struct group *g;
-		for (g = sd->bucket[i]; g; g = g->next) {
-			size_t *mg = calloc(g->n + sd->nkeyless + 1, sizeof(*mg)), a = 0, b = 0, n = 0;
-			if (mg == NULL)
-				return -1;
-			while (a < g->n || b < sd->nkeyless)
-				mg[n++] = b >= sd->nkeyless || (a < g->n && g->idx[a] < sd->keyless[b]) ?
-					g->idx[a++] : sd->keyless[b++];
-			free(g->idx);
-			g->idx = mg;
-			g->n = n;
 		}
 	}
 	return 0;
@@ -270,23 +267,27 @@ build(k8a_exprset *s)
 
 	side_clear(&s->side[0]);
 	side_clear(&s->side[1]);
-	free(s->every);
-	s->every = NULL;
-	s->nevery = 0;
+	free(s->every.idx);
+	memset(&s->every, 0, sizeof(s->every));
 	for (k = 0; k < s->n; k++)
-		if (push(&s->every, &s->nevery, k) != 0)
+		if (push(&s->every.idx, &s->every.n, k) != 0)
 			return -1;
 	if (side_build(s, &s->side[0], K8A_SRC_K8S) != 0 || side_build(s, &s->side[1], K8A_SRC_CLOUDTRAIL) != 0)
 		return -1;
 	free(s->litstate);
 	free(s->litgen);
 	free(s->out);
+	free(s->v1);
+	free(s->v2);
 	s->litstate = calloc(s->nlit + 1, 1);
 	s->litgen = calloc(s->nlit + 1, sizeof(unsigned));
 	s->out = calloc(s->n + 1, sizeof(size_t));
+	s->v1 = calloc(s->n + 1, 1);
+	s->v2 = calloc(s->n + 1, 1);
 	if (s->memo == NULL)
 		s->memo = calloc(MEMO_SLOTS, sizeof(*s->memo));
-	if (s->litstate == NULL || s->litgen == NULL || s->out == NULL || s->memo == NULL)
+	if (s->litstate == NULL || s->litgen == NULL || s->out == NULL || s->memo == NULL ||
+	    s->v1 == NULL || s->v2 == NULL)
 		return -1;
 	for (k = 0; k < MEMO_SLOTS; k++)
 		s->memo[k].list = NULL; /* the lists were rebuilt */
@@ -350,15 +351,84 @@ literals_ok(k8a_exprset *s, const struct member *m, k8a_event *ev)
 	return 0;
 }
 
+/* The verdicts of the skim on every expression of list l, into v: from
+ * what was remembered for records with the same values of the slots the
+ * list reads, else judged (and remembered unless the body was read). */
+static int
+judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim *sk, unsigned char *v)
+{
+	struct memo *me = NULL;
+	size_t i;
+
+	if (signature(s, ev, sk, l->used) != 0)
+		return -1;
+	{
+		uint64_t h = hash_bytes(s->sig.p, s->sig.len);
+		me = &s->memo[h % MEMO_SLOTS];
+		if (me->list == l && me->hash == h && me->siglen == s->sig.len &&
+		    memcmp(me->sig, s->sig.p, s->sig.len) == 0) {
+			for (i = 0; i < l->n; i++)
+				if ((v[i] = me->verdict[i]) == V_UNKNOWN) {
+					int body = 0;
+					v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &body) == 0 ? V_NO : V_MAYBE;
+				}
+			return 0;
+		}
+		/* take the slot over for this signature */
+		if (me->sigcap < s->sig.len) {
+			char *ns = realloc(me->sig, s->sig.len);
+			if (ns == NULL)
+				return -1;
+			me->sig = ns;
+			me->sigcap = s->sig.len;
+		}
+		if (me->vcap < l->n) {
+			unsigned char *nv = realloc(me->verdict, l->n);
+			if (nv == NULL)
+				return -1;
+			me->verdict = nv;
+			me->vcap = l->n;
+		}
+		memcpy(me->sig, s->sig.p, s->sig.len);
+		me->siglen = s->sig.len;
+		me->hash = h;
+		me->list = l;
+	}
+	for (i = 0; i < l->n; i++) {
+		int body = 0;
+		v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &body) == 0 ? V_NO : V_MAYBE;
+		me->verdict[i] = body ? V_UNKNOWN : v[i];
+	}
+	return 0;
+}
+
+/* Append l's expressions whose verdict is not "no" and whose literals
+ * may occur, merging with what is in out already (both in order). */
+static void
+take(k8a_exprset *s, const struct list *l, const unsigned char *v, k8a_event *ev, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (v[i] != V_NO && literals_ok(s, &s->m[l->idx[i]], ev))
+			s->out[(*n)++] = l->idx[i];
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 const size_t *
 k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n)
 {
 	const struct k8a_skim *sk;
 	const struct k8a_skim_val *kv;
+	const struct list *a = NULL, *b = NULL;
 	struct side *sd;
-	struct memo *me = NULL;
-	const size_t *list;
-	size_t nlist, i;
 	struct group *g;
 
 	*n = 0;
@@ -370,64 +440,28 @@ k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n)
 	}
 	sk = k8a_event_skim(ev);
 	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN) {
-		*n = s->nevery; /* only a parse can tell */
-		return s->every;
+		*n = s->every.n; /* only a parse can tell */
+		return s->every.idx;
 	}
 	sd = &s->side[sk->source == K8A_SRC_K8S ? 0 : 1];
 	kv = &sk->v[sd->slot];
-	if (kv->t == SKV_UNSURE || (kv->t == SKV_STRING && kv->p == NULL)) {
-		list = sd->all;
-		nlist = sd->nall;
-	} else if (kv->t != SKV_STRING || (g = group_of(sd, kv->p, kv->n, 0)) == NULL) {
-		list = sd->keyless;
-		nlist = sd->nkeyless;
-	} else {
-		list = g->idx;
-		nlist = g->n;
+	if (kv->t == SKV_UNSURE || (kv->t == SKV_STRING && kv->p == NULL))
+		a = &sd->all;
+	else {
+		a = &sd->keyless;
+		if (kv->t == SKV_STRING && (g = group_of(sd, kv->p, kv->n, 0)) != NULL)
+			b = &g->l;
 	}
-	if (nlist == 0)
-		return s->out;
-	if (signature(s, ev, sk, sd->used) == 0) {
-		uint64_t h = hash_bytes(s->sig.p, s->sig.len);
-		me = &s->memo[h % MEMO_SLOTS];
-		if (me->list != list || me->hash != h || me->siglen != s->sig.len ||
-		    memcmp(me->sig, s->sig.p, s->sig.len) != 0) {
-			/* take the slot over for this signature */
-			if (me->sigcap < s->sig.len) {
-				char *ns = realloc(me->sig, s->sig.len);
-				if (ns == NULL)
-					return NULL;
-				me->sig = ns;
-				me->sigcap = s->sig.len;
-			}
-			if (me->vcap < nlist) {
-				unsigned char *nv = realloc(me->verdict, nlist);
-				if (nv == NULL)
-					return NULL;
-				me->verdict = nv;
-				me->vcap = nlist;
-			}
-			memcpy(me->sig, s->sig.p, s->sig.len);
-			me->siglen = s->sig.len;
-			me->hash = h;
-			me->list = list;
-			memset(me->verdict, V_UNKNOWN, nlist);
-		}
-	}
-	for (i = 0; i < nlist; i++) {
-		const struct member *m = &s->m[list[i]];
-		int v;
-		if (me && me->verdict[i] != V_UNKNOWN) {
-			v = me->verdict[i];
-		} else {
-			int body = 0;
-			v = k8a_expr_skim_eval(m->x, ev, &body) == 0 ? V_NO : V_MAYBE;
-			if (me && !body)
-				me->verdict[i] = (unsigned char)v;
-		}
-		if (v == V_NO || !literals_ok(s, m, ev))
-			continue;
-		s->out[(*n)++] = list[i];
+	if (a->n && judge(s, a, ev, sk, s->v1) != 0)
+		return NULL;
+	if (b && b->n && judge(s, b, ev, sk, s->v2) != 0)
+		return NULL;
+	take(s, a, s->v1, ev, n);
+	if (b && b->n) {
+		size_t before = *n;
+		take(s, b, s->v2, ev, n);
+		if (before && *n > before)
+			qsort(s->out, *n, sizeof(*s->out), cmp_size);
 	}
 	return s->out;
 }
@@ -451,7 +485,9 @@ k8a_exprset_free(k8a_exprset *s)
 	}
 	free(s->memo);
 	free(s->m);
-	free(s->every);
+	free(s->every.idx);
+	free(s->v1);
+	free(s->v2);
 	free(s->lit);
 	free(s->litlen);
 	free(s->litstate);
