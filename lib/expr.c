@@ -21,49 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
-#include "private.h"
-
-enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS };
-enum node { N_TRUE, N_AND, N_OR, N_NOT, N_PRED };
-enum synth { S_NONE, S_TYPE, S_COMMAND, S_CONTAINER };
-
-struct seg {
-	char *key;  /* NULL for an index step */
-	long index; /* -1: any element */
-};
-
-struct pred {
-	/* field: an alias (normalised field or per-source path) or a path */
-	int field;            /* enum k8a_field, or -1 */
-	enum synth synth;
-	struct seg *k8s, *ct; /* paths per source; same pointer for plain paths */
-	size_t nk8s, nct;
-	int literal_safe;
-	enum op op;
-	char **vals;
-	size_t *vlen; /* their lengths */
-	size_t nvals;
-	double *num; /* numeric form of each value, when it has one */
-	int *isnum;
-	int64_t *tm; /* time form, for the time field */
-	int *istm;
-	pcre2_code *re;
-	pcre2_match_data *md;
-	struct pred *ref; /* value is another field of the record (@path) */
-	int sk_k8s, sk_ct; /* where the skim reads it (SKS_* when it does not) */
-	int pre_k8s, pre_ct; /* else the slot of the longest prefix of the path */
-	size_t npre_k8s, npre_ct; /* and how many segments it covers */
-};
-
-struct k8a_expr {
-	enum node type;
-	k8a_expr *a, *b;
-	struct pred *p;
-	char **lits; /* prefilter literals, computed at compile time */
-};
+#include "expr.h"
 
 /* ---- aliases ---- */
 static const struct alias {
@@ -436,6 +394,7 @@ k8a_expr_free(k8a_expr *x)
 	k8a_expr_free(x->b);
 	free_pred(x->p);
 	free_lits(x->lits);
+	k8a_skim_prog_free(x->prog);
 	free(x);
 }
 
@@ -452,6 +411,15 @@ node(enum node t, k8a_expr *a, k8a_expr *b)
 	x->type = t;
 	x->a = a;
 	x->b = b;
+	/* no longer roots: their programs go */
+	if (a) {
+		k8a_skim_prog_free(a->prog);
+		a->prog = NULL;
+	}
+	if (b) {
+		k8a_skim_prog_free(b->prog);
+		b->prog = NULL;
+	}
 	return x;
 }
 
@@ -982,8 +950,10 @@ k8a_expr_compile(const char *text, struct k8a_err *err)
 		}
 	} else if (!lx.failed)
 		fail(&lx, lx.i, "out of memory");
-	if (x)
+	if (x) {
 		compute_lits(x);
+		x->prog = k8a_skim_prog_new(x);
+	}
 	return x;
 }
 
@@ -1000,8 +970,10 @@ k8a_expr_and(k8a_expr *a, k8a_expr *b)
 		k8a_expr_free(b);
 		return a;
 	}
-	if ((x = node(N_AND, a, b)) != NULL)
+	if ((x = node(N_AND, a, b)) != NULL) {
 		compute_lits(x);
+		x->prog = k8a_skim_prog_new(x);
+	}
 	return x;
 }
 
@@ -1014,8 +986,10 @@ k8a_expr_or(k8a_expr *a, k8a_expr *b)
 		return b;
 	if (b == NULL)
 		return a;
-	if ((x = node(N_OR, a, b)) != NULL)
+	if ((x = node(N_OR, a, b)) != NULL) {
 		compute_lits(x);
+		x->prog = k8a_skim_prog_new(x);
+	}
 	return x;
 }
 
@@ -1040,8 +1014,8 @@ cmp_num(double a, double b)
 }
 
 /* Does one scalar value satisfy a positive operator? */
-static int
-test_string(const struct pred *p, const char *s, size_t sl, int is_time)
+int
+k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 {
 	size_t i;
 	double d;
@@ -1098,8 +1072,8 @@ test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 
 /* Does a number (iv when is_int) satisfy a positive operator?  The string
  * operators see its decimal text. */
-static int
-test_number(const struct pred *p, double d, int is_int, long long iv)
+int
+k8a_test_number(const struct pred *p, double d, int is_int, long long iv)
 {
 	char tmp[64];
 	size_t i;
@@ -1123,7 +1097,7 @@ test_number(const struct pred *p, double d, int is_int, long long iv)
 		snprintf(tmp, sizeof(tmp), "%lld", iv);
 	else
 		snprintf(tmp, sizeof(tmp), "%.17g", d);
-	return test_string(p, tmp, strlen(tmp), 0);
+	return k8a_test_string(p, tmp, strlen(tmp), 0);
 }
 
 static int
@@ -1135,15 +1109,15 @@ test_json(const struct pred *p, json_t *v)
 		return 0;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		return test_string(p, json_string_value(v), json_string_length(v), 0);
+		return k8a_test_string(p, json_string_value(v), json_string_length(v), 0);
 	case JSON_INTEGER:
-		return test_number(p, json_number_value(v), 1, (long long)json_integer_value(v));
+		return k8a_test_number(p, json_number_value(v), 1, (long long)json_integer_value(v));
 	case JSON_REAL:
-		return test_number(p, json_number_value(v), 0, 0);
+		return k8a_test_number(p, json_number_value(v), 0, 0);
 	case JSON_TRUE:
-		return test_string(p, "true", 4, 0);
+		return k8a_test_string(p, "true", 4, 0);
 	case JSON_FALSE:
-		return test_string(p, "false", 5, 0);
+		return k8a_test_string(p, "false", 5, 0);
 	case JSON_NULL:
 		return 0;
 	case JSON_ARRAY: {
@@ -1256,12 +1230,12 @@ eval_pred(const struct pred *p, k8a_event *ev)
 
 	if (p->synth == S_TYPE) {
 		s = src == K8A_SRC_K8S ? "k8s" : src == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown";
-		return test_string(p, s, strlen(s), 0);
+		return k8a_test_string(p, s, strlen(s), 0);
 	}
 	if (p->synth == S_COMMAND) {
 		/* the whole command line as k8saudit-grep --exec shows it */
 		char *cmd = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI));
-		int r = cmd ? test_string(p, cmd, strlen(cmd), 0) : 0;
+		int r = cmd ? k8a_test_string(p, cmd, strlen(cmd), 0) : 0;
 		free(cmd);
 		return r;
 	}
@@ -1269,7 +1243,7 @@ eval_pred(const struct pred *p, k8a_event *ev)
 		s = k8a_event_str(ev, K8A_F_URI);
 		if (s == NULL || k8a_exec_container(s, buf, sizeof(buf)) <= 0)
 			return 0;
-		return test_string(p, buf, strlen(buf), 0);
+		return k8a_test_string(p, buf, strlen(buf), 0);
 	}
 	if (p->field >= 0) {
 		s = k8a_event_str(ev, (enum k8a_field)p->field);
@@ -1278,7 +1252,7 @@ eval_pred(const struct pred *p, k8a_event *ev)
 		if (p->field == K8A_F_CODE && src == K8A_SRC_K8S) {
 			return test_json(p, json_object_get(json_object_get(ev->root, "responseStatus"), "code"));
 		}
-		return test_string(p, s, strlen(s), p->field == K8A_F_TIME);
+		return k8a_test_string(p, s, strlen(s), p->field == K8A_F_TIME);
 	}
 	if (src == K8A_SRC_CLOUDTRAIL) {
 		if (p->ct == NULL)
@@ -1308,318 +1282,6 @@ eval(const k8a_expr *x, k8a_event *ev)
 		return eval_pred(x->p, ev);
 	}
 	return 0;
-}
-
-/* ---- what the skim can tell (three-valued: 1, 0, MAYBE) ---- */
-#define MAYBE 2
-
-static int pred_raw(const struct pred *p, k8a_event *ev, int *body);
-static int raw_test(const struct pred *p, const char *v, size_t n);
-
-static int
-pred_skim(const struct pred *p, k8a_event *ev, int *body)
-{
-	const struct k8a_skim *sk = &ev->skim;
-	int slot = sk->source == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
-	int alias = p->field >= 0;
-	const struct k8a_skim_val *v;
-
-	if (p->ref)
-		return MAYBE;
-	if (p->synth == S_TYPE) {
-		const char *s = sk->source == K8A_SRC_K8S ? "k8s" : "cloudtrail";
-		return test_string(p, s, strlen(s), 0);
-	}
-	if (p->synth != S_NONE)
-		return MAYBE; /* command, container: decoded from the URI */
-	if (slot == SKS_NONE)
-		return 0; /* never there: no positive operator holds */
-	if (slot < 0)
-		return alias ? MAYBE : pred_raw(p, ev, body);
-	v = &sk->v[slot];
-	if ((v->t == SKV_STRING || v->t == SKV_OTHER) && v->p && v->n > SK_SMALL)
-		*body = 1; /* not remembered by its bytes */
-	/* aliases read strings, except the Kubernetes status code */
-	if (alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S) {
-		if (v->t == SKV_UNSURE)
-			return MAYBE;
-		if (v->t != SKV_INT)
-			return 0;
-	}
-	switch (v->t) {
-	case SKV_ABSENT:
-		return 0;
-	case SKV_STRING:
-		return v->p == NULL ? MAYBE : test_string(p, v->p, v->n, 0);
-	case SKV_INT: {
-		char tmp[24];
-		long long iv;
-		if (alias && p->field != K8A_F_CODE)
-			return 0;
-		memcpy(tmp, v->p, v->n);
-		tmp[v->n] = '\0';
-		iv = strtoll(tmp, NULL, 10);
-		return test_number(p, (double)iv, 1, iv);
-	}
-	case SKV_OBJECT:
-		return alias ? 0 : p->op == OP_EXISTS;
-	case SKV_OTHER:
-		return alias ? 0 : raw_test(p, v->p, v->n);
-	case SKV_UNSURE:
-		return MAYBE;
-	}
-	return MAYBE;
-}
-
-/* A JSON value's text against a positive operator, as test_json() would
- * judge the parsed value. */
-
-/* The elements of the array text v[0..n): calls f on each; combines. */
-static int
-raw_elements(const struct pred *p, const char *v, size_t n,
-	int (*f)(const struct pred *, const void *, const char *, size_t), const void *arg)
-{
-	size_t i = k8a_jscan_ws(v, n, 1), end;
-	int r = 0, x;
-
-	if (i < n && v[i] == ']')
-		return 0;
-	while (i < n) {
-		end = k8a_jscan_value(v + i, n - i);
-		if (end == 0 || end == (size_t)-1)
-			return MAYBE;
-		if ((x = f(p, arg, v + i, end)) == 1)
-			return 1;
-		if (x == MAYBE)
-			r = MAYBE;
-		i = k8a_jscan_ws(v, n, i + end);
-		if (i < n && v[i] == ',')
-			i = k8a_jscan_ws(v, n, i + 1);
-		else
-			break;
-	}
-	return r;
-}
-
-static int
-raw_test_elem(const struct pred *p, const void *arg, const char *v, size_t n)
-{
-	(void)arg;
-	return raw_test(p, v, n);
-}
-
-static int
-raw_test(const struct pred *p, const char *v, size_t n)
-{
-	char tmp[64], *end;
-
-	if (n == 0)
-		return MAYBE;
-	switch (v[0]) {
-	case '"': {
-		struct k8a_buf b = { 0 };
-		int r;
-		if (memchr(v, '\\', n) == NULL)
-			return test_string(p, v + 1, n - 2, 0);
-		if (k8a_jscan_unescape(v, n, &b) != 0) {
-			k8a_buf_free(&b);
-			return MAYBE;
-		}
-		r = test_string(p, b.p, b.len, 0);
-		k8a_buf_free(&b);
-		return r;
-	}
-	case 't':
-		return n == 4 ? test_string(p, "true", 4, 0) : MAYBE;
-	case 'f':
-		return n == 5 ? test_string(p, "false", 5, 0) : MAYBE;
-	case 'n':
-		return 0;
-	case '[':
-		return raw_elements(p, v, n, raw_test_elem, NULL);
-	case '{':
-		return p->op == OP_EXISTS;
-	default:
-		if (n >= sizeof(tmp))
-			return MAYBE;
-		memcpy(tmp, v, n);
-		tmp[n] = '\0';
-		errno = 0;
-		if (strpbrk(tmp, ".eE") == NULL) {
-			long long iv = strtoll(tmp, &end, 10);
-			if (*end != '\0' || errno != 0)
-				return MAYBE; /* a parser refuses it, or reads it otherwise */
-			return test_number(p, (double)iv, 1, iv);
-		} else {
-			double d = strtod(tmp, &end);
-			if (*end != '\0' || errno != 0)
-				return MAYBE;
-			return test_number(p, d, 0, 0);
-		}
-	}
-}
-
-struct raw_path {
-	k8a_event *ev;
-	const struct seg *sg;
-	size_t n;
-};
-
-static int raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, const char *v, size_t vn);
-
-static int
-raw_each_elem(const struct pred *p, const void *arg, const char *v, size_t n)
-{
-	const struct raw_path *rp = arg;
-
-	return raw_each(p, rp->ev, rp->sg, rp->n, v, n);
-}
-
-/* The values the path reaches in the text v[0..n), as each() walks the
- * parsed record: three-valued. */
-static int
-raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, const char *v, size_t vn)
-{
-	for (; n > 0; sg++, n--) {
-		if (vn == 0)
-			return MAYBE;
-		if (v[0] == '[' && (sg->key != NULL || sg->index < 0)) {
-			struct raw_path rp = { ev, sg->key ? sg : sg + 1, sg->key ? n : n - 1 };
-			return raw_elements(p, v, vn, raw_each_elem, &rp);
-		}
-		if (sg->key) {
-			int r;
-			if (v[0] != '{')
-				return 0;
-			r = k8a_raw_member(ev, v, sg->key, strlen(sg->key), &v, &vn);
-			if (r != 1)
-				return r < 0 ? MAYBE : 0;
-		} else {
-			size_t i, at, end;
-			if (v[0] != '[')
-				return 0;
-			at = k8a_jscan_ws(v, vn, 1);
-			for (i = 0;; i++) {
-				if (at >= vn || v[at] == ']')
-					return at < vn ? 0 : MAYBE;
-				end = k8a_jscan_value(v + at, vn - at);
-				if (end == 0 || end == (size_t)-1)
-					return MAYBE;
-				if (i == (size_t)sg->index)
-					break;
-				at = k8a_jscan_ws(v, vn, at + end);
-				if (at >= vn || v[at] != ',')
-					return at < vn ? 0 : MAYBE;
-				at = k8a_jscan_ws(v, vn, at + 1);
-			}
-			v += at;
-			vn = end;
-		}
-	}
-	return raw_test(p, v, vn);
-}
-
-/* A path predicate the skim's slots do not cover, from the text: from
- * the value of the longest prefix the skim has, else from the top. */
-static int
-pred_raw(const struct pred *p, k8a_event *ev, int *body)
-{
-	int ct = ev->skim.source == K8A_SRC_CLOUDTRAIL;
-	const struct seg *sg = ct ? p->ct : p->k8s;
-	size_t n = ct ? p->nct : p->nk8s, npre = ct ? p->npre_ct : p->npre_k8s;
-	int pre = ct ? p->pre_ct : p->pre_k8s;
-	size_t at;
-
-	if (sg == NULL)
-		return 0;
-	if (pre >= 0) {
-		const struct k8a_skim_val *v = &ev->skim.v[pre];
-		switch (v->t) {
-		case SKV_ABSENT:
-		case SKV_STRING:
-		case SKV_INT:
-			return 0; /* nothing there, or a scalar: no members, no elements */
-		case SKV_UNSURE:
-			return MAYBE;
-		case SKV_OBJECT:
-		case SKV_OTHER:
-			*body = 1;
-			return raw_each(p, ev, sg + npre, n - npre, v->p, v->n);
-		}
-	}
-	*body = 1;
-	at = k8a_jscan_ws(ev->raw, ev->len, 0);
-	return raw_each(p, ev, sg, n, ev->raw + at, ev->len - at);
-}
-
-static int
-eval_skim(const k8a_expr *x, k8a_event *ev, int *body)
-{
-	int a, b;
-
-	switch (x->type) {
-	case N_TRUE:
-		return 1;
-	case N_AND:
-		if ((a = eval_skim(x->a, ev, body)) == 0 || (b = eval_skim(x->b, ev, body)) == 0)
-			return 0;
-		return a == 1 && b == 1 ? 1 : MAYBE;
-	case N_OR:
-		if ((a = eval_skim(x->a, ev, body)) == 1 || (b = eval_skim(x->b, ev, body)) == 1)
-			return 1;
-		return a == 0 && b == 0 ? 0 : MAYBE;
-	case N_NOT:
-		a = eval_skim(x->a, ev, body);
-		return a == MAYBE ? MAYBE : !a;
-	case N_PRED:
-		a = pred_skim(x->p, ev, body);
-		if (a != MAYBE && (x->p->op == OP_NE || x->p->op == OP_NRE))
-			a = !a;
-		return a;
-	}
-	return MAYBE;
-}
-
-int
-k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, int *body)
-{
-	const struct k8a_skim *sk;
-
-	if (x == NULL || x->type == N_TRUE)
-		return 1;
-	sk = k8a_event_skim(ev);
-	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN)
-		return MAYBE;
-	return eval_skim(x, ev, body);
-}
-
-int
-k8a_expr_may_match(const k8a_expr *x, k8a_event *ev)
-{
-	int body = 0;
-
-	return k8a_expr_skim_eval(x, ev, &body) != 0;
-}
-
-void
-k8a_expr_skim_slots(const k8a_expr *x, uint64_t *k8s, uint64_t *ct)
-{
-	if (x == NULL)
-		return;
-	if (x->type == N_PRED) {
-		if (x->p->sk_k8s >= 0)
-			*k8s |= (uint64_t)1 << x->p->sk_k8s;
-		if (x->p->sk_ct >= 0)
-			*ct |= (uint64_t)1 << x->p->sk_ct;
-		if (x->p->pre_k8s >= 0)
-			*k8s |= (uint64_t)1 << x->p->pre_k8s;
-		if (x->p->pre_ct >= 0)
-			*ct |= (uint64_t)1 << x->p->pre_ct;
-		if (x->p->field == K8A_F_CODE) /* read as an integer or a string */
-			*k8s |= (uint64_t)1 << SK_CODE;
-	}
-	k8a_expr_skim_slots(x->a, k8s, ct);
-	k8a_expr_skim_slots(x->b, k8s, ct);
 }
 
 size_t

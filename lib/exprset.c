@@ -28,6 +28,8 @@ enum { V_NO = 0, V_MAYBE = 1, V_UNKNOWN = 2 }; /* a remembered verdict */
 
 struct member {
 	const k8a_expr *x;
+	const void *prog; /* where its program lies, for prefetching */
+	size_t progn;
 	enum k8a_source src;
 	size_t *lits, nlits; /* literal numbers; nlits SIZE_MAX: none */
 };
@@ -162,6 +164,7 @@ k8a_exprset_add(k8a_exprset *s, const k8a_expr *x, enum k8a_source src, const ch
 	}
 	m = &s->m[s->n];
 	m->x = x;
+	m->progn = k8a_expr_prog_span(x, &m->prog);
 	m->src = src;
 	m->lits = NULL;
 	m->nlits = SIZE_MAX;
@@ -393,6 +396,14 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 		me->siglen = s->sig.len;
 		me->hash = h;
 		me->list = l;
+	}
+	/* the expressions' programs are far from the cache when a log
+	 * streams through it: ask for them all at once */
+	for (i = 0; i < l->n; i++) {
+		const struct member *m = &s->m[l->idx[i]];
+		size_t o;
+		for (o = 0; o < m->progn; o += 64)
+			__builtin_prefetch((const char *)m->prog + o);
 	}
 	for (i = 0; i < l->n; i++) {
 		int body = 0;

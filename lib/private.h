@@ -165,6 +165,8 @@ int k8a_skim_path_slot(const char *const *keys, size_t n);
  * tell without parsing.  *body is set when the text beyond the skimmed
  * members was read, so that the verdict is not a function of them alone. */
 int k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, int *body);
+/* Where the program judging x on the skim lies (for prefetching). */
+size_t k8a_expr_prog_span(const k8a_expr *x, const void **p);
 /* The skim slots an expression reads, as bits, for each source. */
 void k8a_expr_skim_slots(const k8a_expr *x, uint64_t *k8s, uint64_t *ct);
 

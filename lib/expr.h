@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Compiled field expressions, shared by expr.c (compile, evaluate on the
+ * parsed record) and exprskim.c (evaluate on the skim).  Not installed. */
+#ifndef K8A_EXPR_H
+#define K8A_EXPR_H
+
+#include <stdint.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "private.h"
+
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS };
+enum node { N_TRUE, N_AND, N_OR, N_NOT, N_PRED };
+enum synth { S_NONE, S_TYPE, S_COMMAND, S_CONTAINER };
+
+struct seg {
+	char *key;  /* NULL for an index step */
+	long index; /* -1: any element */
+};
+
+struct pred {
+	/* field: an alias (normalised field or per-source path) or a path */
+	int field;            /* enum k8a_field, or -1 */
+	enum synth synth;
+	struct seg *k8s, *ct; /* paths per source; same pointer for plain paths */
+	size_t nk8s, nct;
+	int literal_safe;
+	enum op op;
+	char **vals;
+	size_t *vlen; /* their lengths */
+	size_t nvals;
+	double *num; /* numeric form of each value, when it has one */
+	int *isnum;
+	int64_t *tm; /* time form, for the time field */
+	int *istm;
+	pcre2_code *re;
+	pcre2_match_data *md;
+	struct pred *ref; /* value is another field of the record (@path) */
+	int sk_k8s, sk_ct; /* where the skim reads it (SKS_* when it does not) */
+	int pre_k8s, pre_ct; /* else the slot of the longest prefix of the path */
+	size_t npre_k8s, npre_ct; /* and how many segments it covers */
+};
+
+struct skim_prog;
+
+struct k8a_expr {
+	enum node type;
+	k8a_expr *a, *b;
+	struct pred *p;
+	char **lits; /* prefilter literals, computed at compile time */
+	struct skim_prog *prog; /* the skim's program, at the root (exprskim.c) */
+};
+
+/* Three-valued answers: 0, 1, and this. */
+#define MAYBE 2
+
+/* Does one scalar value (or number) satisfy a positive operator? */
+int k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time);
+int k8a_test_number(const struct pred *p, double d, int is_int, long long iv);
+
+/* The skim's program for an expression (exprskim.c): built for a root,
+ * freed with it. */
+struct skim_prog *k8a_skim_prog_new(const k8a_expr *x);
+void k8a_skim_prog_free(struct skim_prog *pg);
+
+#endif
