@@ -37,8 +37,18 @@ struct member {
 /* Expressions judged together, with the skim slots they read. */
 struct list {
 	size_t *idx, n; /* in order */
-	uint64_t used;
+	uint64_t used; /* the skim slots they read */
+	uint64_t sig;  /* those that key remembered verdicts */
 };
+
+/* Slots whose values rarely repeat (request URIs, addresses, user agents,
+ * authorizer reasons, ids, bodies) do not key remembered verdicts: a
+ * verdict that read one is judged again for every record. */
+#define VOLATILE_SLOTS ((uint64_t)1 << SK_URI | (uint64_t)1 << SK_IPS | (uint64_t)1 << SK_FIRST_IP | \
+	(uint64_t)1 << SK_LAST_IP | (uint64_t)1 << SK_USER_AGENT | (uint64_t)1 << SK_REASON | \
+	(uint64_t)1 << SK_AUDIT_ID | (uint64_t)1 << SK_EVENT_ID | (uint64_t)1 << SK_IP_ADDRESS | \
+	(uint64_t)1 << SK_REQUEST_OBJ | (uint64_t)1 << SK_RESPONSE_OBJ | (uint64_t)1 << SK_REQUEST_PARAMS | \
+	(uint64_t)1 << SK_RESPONSE_ELEMS | (uint64_t)1 << SK_ADDITIONAL)
 
 struct group {
 	struct group *next;
@@ -232,6 +242,7 @@ list_add(struct list *l, size_t k, uint64_t used)
 	if (l->n && l->idx[l->n - 1] == k)
 		return 0;
 	l->used |= used;
+	l->sig = l->used & ~VOLATILE_SLOTS;
 	return push(&l->idx, &l->n, k);
 }
 
@@ -356,14 +367,14 @@ literals_ok(k8a_exprset *s, const struct member *m, k8a_event *ev)
 
 /* The verdicts of the skim on every expression of list l, into v: from
  * what was remembered for records with the same values of the slots the
- * list reads, else judged (and remembered unless the body was read). */
+ * list reads, else judged (and remembered when it read only those). */
 static int
 judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim *sk, unsigned char *v)
 {
 	struct memo *me = NULL;
 	size_t i;
 
-	if (signature(s, ev, sk, l->used) != 0)
+	if (signature(s, ev, sk, l->sig) != 0)
 		return -1;
 	{
 		uint64_t h = hash_bytes(s->sig.p, s->sig.len);
@@ -372,8 +383,8 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 		    memcmp(me->sig, s->sig.p, s->sig.len) == 0) {
 			for (i = 0; i < l->n; i++)
 				if ((v[i] = me->verdict[i]) == V_UNKNOWN) {
-					int body = 0;
-					v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &body) == 0 ? V_NO : V_MAYBE;
+					uint64_t deps = 0;
+					v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &deps) == 0 ? V_NO : V_MAYBE;
 				}
 			return 0;
 		}
@@ -406,9 +417,10 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 			__builtin_prefetch((const char *)m->prog + o);
 	}
 	for (i = 0; i < l->n; i++) {
-		int body = 0;
-		v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &body) == 0 ? V_NO : V_MAYBE;
-		me->verdict[i] = body ? V_UNKNOWN : v[i];
+		uint64_t deps = 0;
+		v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &deps) == 0 ? V_NO : V_MAYBE;
+		/* kept when it read nothing but the slots of the signature */
+		me->verdict[i] = deps & ~l->sig ? V_UNKNOWN : v[i];
 	}
 	return 0;
 }

@@ -13,11 +13,11 @@
 
 /* ---- what the skim can tell (three-valued: 1, 0, MAYBE) ---- */
 
-static int pred_raw(const struct pred *p, k8a_event *ev, int *body);
+static int pred_raw(const struct pred *p, k8a_event *ev, uint64_t *deps);
 static int raw_test(const struct pred *p, const char *v, size_t n);
 
 static int
-pred_skim(const struct pred *p, k8a_event *ev, int *body)
+pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 {
 	const struct k8a_skim *sk = &ev->skim;
 	int slot = sk->source == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
@@ -35,10 +35,11 @@ pred_skim(const struct pred *p, k8a_event *ev, int *body)
 	if (slot == SKS_NONE)
 		return 0; /* never there: no positive operator holds */
 	if (slot < 0)
-		return alias ? MAYBE : pred_raw(p, ev, body);
+		return alias ? MAYBE : pred_raw(p, ev, deps);
 	v = &sk->v[slot];
+	*deps |= (uint64_t)1 << slot;
 	if ((v->t == SKV_STRING || v->t == SKV_OTHER) && v->p && v->n > SK_SMALL)
-		*body = 1; /* not remembered by its bytes */
+		*deps |= K8A_DEP_BODY; /* not remembered by its bytes */
 	/* aliases read strings, except the Kubernetes status code */
 	if (alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S) {
 		if (v->t == SKV_UNSURE)
@@ -222,7 +223,7 @@ raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, co
 /* A path predicate the skim's slots do not cover, from the text: from
  * the value of the longest prefix the skim has, else from the top. */
 static int
-pred_raw(const struct pred *p, k8a_event *ev, int *body)
+pred_raw(const struct pred *p, k8a_event *ev, uint64_t *deps)
 {
 	int ct = ev->skim.source == K8A_SRC_CLOUDTRAIL;
 	const struct seg *sg = ct ? p->ct : p->k8s;
@@ -234,6 +235,7 @@ pred_raw(const struct pred *p, k8a_event *ev, int *body)
 		return 0;
 	if (pre >= 0) {
 		const struct k8a_skim_val *v = &ev->skim.v[pre];
+		*deps |= (uint64_t)1 << pre;
 		switch (v->t) {
 		case SKV_ABSENT:
 		case SKV_STRING:
@@ -243,17 +245,17 @@ pred_raw(const struct pred *p, k8a_event *ev, int *body)
 			return MAYBE;
 		case SKV_OBJECT:
 		case SKV_OTHER:
-			*body = 1;
+			*deps |= K8A_DEP_BODY;
 			return raw_each(p, ev, sg + npre, n - npre, v->p, v->n);
 		}
 	}
-	*body = 1;
+	*deps |= K8A_DEP_BODY;
 	at = k8a_jscan_ws(ev->raw, ev->len, 0);
 	return raw_each(p, ev, sg, n, ev->raw + at, ev->len - at);
 }
 
 static int
-eval_skim(const k8a_expr *x, k8a_event *ev, int *body)
+eval_skim(const k8a_expr *x, k8a_event *ev, uint64_t *deps)
 {
 	int a, b;
 
@@ -261,18 +263,18 @@ eval_skim(const k8a_expr *x, k8a_event *ev, int *body)
 	case N_TRUE:
 		return 1;
 	case N_AND:
-		if ((a = eval_skim(x->a, ev, body)) == 0 || (b = eval_skim(x->b, ev, body)) == 0)
+		if ((a = eval_skim(x->a, ev, deps)) == 0 || (b = eval_skim(x->b, ev, deps)) == 0)
 			return 0;
 		return a == 1 && b == 1 ? 1 : MAYBE;
 	case N_OR:
-		if ((a = eval_skim(x->a, ev, body)) == 1 || (b = eval_skim(x->b, ev, body)) == 1)
+		if ((a = eval_skim(x->a, ev, deps)) == 1 || (b = eval_skim(x->b, ev, deps)) == 1)
 			return 1;
 		return a == 0 && b == 0 ? 0 : MAYBE;
 	case N_NOT:
-		a = eval_skim(x->a, ev, body);
+		a = eval_skim(x->a, ev, deps);
 		return a == MAYBE ? MAYBE : !a;
 	case N_PRED:
-		a = pred_skim(x->p, ev, body);
+		a = pred_skim(x->p, ev, deps);
 		if (a != MAYBE && (x->p->op == OP_NE || x->p->op == OP_NRE))
 			a = !a;
 		return a;
@@ -512,7 +514,7 @@ int_test(const struct sinsn *in, const struct k8a_skim_val *v)
 }
 
 static int
-run_pred(const struct skim_prog *pg, const struct sinsn *in, k8a_event *ev, int *body)
+run_pred(const struct skim_prog *pg, const struct sinsn *in, k8a_event *ev, uint64_t *deps)
 {
 	const struct k8a_skim *sk = &ev->skim;
 	int src = sk->source == K8A_SRC_CLOUDTRAIL;
@@ -521,6 +523,7 @@ run_pred(const struct skim_prog *pg, const struct sinsn *in, k8a_event *ev, int 
 
 	if (slot >= 0 && ((in->faststr | in->fastint) & (1 << src))) {
 		v = &sk->v[slot];
+		*deps |= (uint64_t)1 << slot;
 		if (v->t == SKV_ABSENT)
 			return 0;
 		if (v->t == SKV_STRING && (in->faststr & (1 << src)) && v->p && v->n <= SK_SMALL)
@@ -528,11 +531,11 @@ run_pred(const struct skim_prog *pg, const struct sinsn *in, k8a_event *ev, int 
 		if (v->t == SKV_INT && (in->fastint & (1 << src)))
 			return int_test(in, v);
 	}
-	return pred_skim(in->p, ev, body);
+	return pred_skim(in->p, ev, deps);
 }
 
 static int
-run(const struct skim_prog *pg, k8a_event *ev, int *body)
+run(const struct skim_prog *pg, k8a_event *ev, uint64_t *deps)
 {
 	unsigned char st[PROG_DEPTH + 1];
 	size_t pc = 0;
@@ -542,7 +545,7 @@ run(const struct skim_prog *pg, k8a_event *ev, int *body)
 		const struct sinsn *in = &pg->code[pc++];
 		switch (in->code) {
 		case SI_PRED:
-			a = run_pred(pg, in, ev, body);
+			a = run_pred(pg, in, ev, deps);
 			if (a != MAYBE && in->neg)
 				a = !a;
 			st[sp++] = (unsigned char)a;
@@ -578,7 +581,7 @@ run(const struct skim_prog *pg, k8a_event *ev, int *body)
 }
 
 int
-k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, int *body)
+k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, uint64_t *deps)
 {
 	const struct k8a_skim *sk;
 
@@ -588,16 +591,16 @@ k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, int *body)
 	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN)
 		return MAYBE;
 	if (x->prog)
-		return run(x->prog, ev, body);
-	return eval_skim(x, ev, body);
+		return run(x->prog, ev, deps);
+	return eval_skim(x, ev, deps);
 }
 
 int
 k8a_expr_may_match(const k8a_expr *x, k8a_event *ev)
 {
-	int body = 0;
+	uint64_t deps = 0;
 
-	return k8a_expr_skim_eval(x, ev, &body) != 0;
+	return k8a_expr_skim_eval(x, ev, &deps) != 0;
 }
 
 void

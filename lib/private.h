@@ -162,9 +162,11 @@ int k8a_skim_escaped(const struct k8a_skim *sk, unsigned char c);
 int k8a_skim_field_slot(enum k8a_source src, int field);
 int k8a_skim_path_slot(const char *const *keys, size_t n);
 /* The skim's verdict on an expression: 0 cannot match, 1 matches, 2 cannot
- * tell without parsing.  *body is set when the text beyond the skimmed
- * members was read, so that the verdict is not a function of them alone. */
-int k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, int *body);
+ * tell without parsing.  *deps gets a bit per slot read, and K8A_DEP_BODY
+ * when the record's text beyond them (or a long value's bytes) was read:
+ * the verdict is a function of the slots in *deps, unless that bit is set. */
+#define K8A_DEP_BODY ((uint64_t)1 << 63)
+int k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, uint64_t *deps);
 /* Where the program judging x on the skim lies (for prefetching). */
 size_t k8a_expr_prog_span(const k8a_expr *x, const void **p);
 /* The skim slots an expression reads, as bits, for each source. */
