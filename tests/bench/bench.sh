@@ -34,6 +34,7 @@ ct_records=${BENCH_CT_RECORDS:-100}
 reps=${BENCH_REPS:-3}
 seed=${BENCH_SEED:-7}
 grep_bin=$top_builddir/k8saudit-grep
+find_bin=$top_builddir/k8saudit-findings
 
 die() { echo "bench: $*" >&2; exit 2; }
 note() { echo "bench: $*" >&2; }
@@ -191,6 +192,18 @@ measure cnt_zn "k8saudit-grep --no-prefilter -c" eks.jsonl.zst "$eks_bytes" zstd
 measure exec_zn "k8saudit-grep --no-prefilter --exec" eks.jsonl.zst "$eks_bytes" zstd "" "'$G' --no-prefilter --exec '$Z'"
 reps=$reps_saved
 
+# k8saudit-findings: the whole catalog (issue 4), and without its
+# prefilter (every record parsed, every rule tried) for the same findings
+F=$find_bin
+if [ -x "$F" ]; then
+	measure find_z "k8saudit-findings (all rules)" eks.jsonl.zst "$eks_bytes" zstd ">=0.25" "'$F' '$Z'"
+	measure find_g "k8saudit-findings (all rules)" eks.jsonl.gz "$eks_bytes" gzip "" "'$F' '$Gz'"
+	reps_saved=$reps
+	reps=1
+	measure find_zn "k8saudit-findings --no-prefilter" eks.jsonl.zst "$eks_bytes" zstd "" "'$F' --no-prefilter '$Z'"
+	reps=$reps_saved
+fi
+
 # CloudTrail: one large object against the S3 tree of small ones
 measure ctgz "gzip -dc > /dev/null" cloudtrail-large.json.gz "$ct_big_bytes" - "" "gzip -dc '$ctbig' > /dev/null"
 measure ctbig "k8saudit-grep CT" cloudtrail-large.json.gz "$ct_big_bytes" ctgz "" "'$G' $ctq '$ctbig'"
@@ -207,6 +220,10 @@ same exec_z exec_zn "--exec: prefilter on = off"
 same exec_z exec_zl "--exec: same records with EXECLIT"
 same ctbig ctbign "CloudTrail AssumeRole -c: prefilter on = off"
 same sel_z sel_z1 "selective query .zst: read-ahead thread on = off"
+if [ -x "$F" ]; then
+	same find_z find_zn "findings: prefilter on = off"
+	same find_z find_g "findings: .zst = .gz"
+fi
 same sel_g sel_g1 "selective query .gz: read-ahead thread on = off"
 # the selective query finds what jq finds
 jqn=$(wc -l < "$out/out.jq")
@@ -278,6 +295,14 @@ END {
 	if (worst > 0)
 		printf "peak RSS of k8saudit-grep: %.1f MiB at most (%s on %s; target <=64 MiB): %s\n", worst / 1024,
 			label[wi], input[wi], (worst <= 64 * 1024) ? "met" : "NOT MET"
+	if ("find_z" in row) {
+		f = row["find_z"]; z = row["zstd"]
+		printf "full catalog on .zst: %.2fx zstd -dc (target >=0.25): %s\n", mbs[f] / mbs[z],
+			(mbs[f] / mbs[z] >= 0.25) ? "met" : "NOT MET"
+		if ("find_zn" in row)
+			printf "findings prefilter: %.0f MB/s without, %.0f MB/s with (x%.1f)\n", mbs[row["find_zn"]], mbs[f],
+				mbs[f] / mbs[row["find_zn"]]
+	}
 }' "$rows"
 echo
 echo "output checks:"
