@@ -23,6 +23,31 @@ k8a_event_clear(struct k8a_event *ev)
 	ev->nscratch = 0;
 }
 
+k8a_event *
+k8a_event_new(void)
+{
+	return calloc(1, sizeof(struct k8a_event));
+}
+
+void
+k8a_event_set(k8a_event *ev, const char *raw, size_t len, const struct k8a_origin *o)
+{
+	k8a_event_reset(ev, raw, len);
+	if (o)
+		ev->origin = *o;
+	else
+		memset(&ev->origin, 0, sizeof(ev->origin));
+}
+
+void
+k8a_event_free(k8a_event *ev)
+{
+	if (ev == NULL)
+		return;
+	k8a_event_release(ev);
+	free(ev);
+}
+
 void
 k8a_event_release(struct k8a_event *ev)
 {

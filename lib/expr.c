@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+
 #include "expr.h"
 
 /* ---- aliases ---- */
@@ -369,7 +371,6 @@ free_pred(struct pred *p)
 	free(p->isnum);
 	free(p->tm);
 	free(p->istm);
-	pcre2_match_data_free(p->md);
 	pcre2_code_free(p->re);
 	free_pred(p->ref);
 	free(p);
@@ -478,7 +479,6 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 			return -1;
 		}
 		pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
-		p->md = pcre2_match_data_create_from_pattern(p->re, NULL);
 	}
 	return 0;
 }
@@ -1014,6 +1014,38 @@ cmp_num(double a, double b)
 }
 
 /* Does one scalar value satisfy a positive operator? */
+/* Match data for regular expressions, one block per thread: an expression
+ * may be evaluated on several threads at once (k8a_exprset on one, the
+ * parsed record on another).  Freed when the thread ends. */
+static pthread_key_t md_key;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void
+md_free(void *md)
+{
+	pcre2_match_data_free(md);
+}
+
+static void
+md_init(void)
+{
+	pthread_key_create(&md_key, md_free);
+}
+
+static pcre2_match_data *
+thread_md(void)
+{
+	pcre2_match_data *md;
+
+	pthread_once(&md_once, md_init);
+	if ((md = pthread_getspecific(md_key)) == NULL) {
+		/* one pair is enough: only whether it matches counts */
+		md = pcre2_match_data_create(1, NULL);
+		pthread_setspecific(md_key, md);
+	}
+	return md;
+}
+
 int
 k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 {
@@ -1044,7 +1076,7 @@ k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 		return memmem(s, sl, p->vals[0], p->vlen[0]) != NULL;
 	case OP_RE:
 	case OP_NRE:
-		return pcre2_match(p->re, (PCRE2_SPTR)s, sl, 0, 0, p->md, NULL) >= 0;
+		return pcre2_match(p->re, (PCRE2_SPTR)s, sl, 0, 0, thread_md(), NULL) >= 0;
 	case OP_LT:
 	case OP_LE:
 	case OP_GT:

@@ -247,6 +247,14 @@ struct k8a_origin {
 };
 const struct k8a_origin *k8a_event_origin(const k8a_event *ev);
 
+/*! k8a_event_new() : an event of one's own, for records kept outside the
+ * reader (e.g. handed to another thread).  NULL when out of memory. */
+k8a_event *k8a_event_new(void);
+/*! k8a_event_set() : make ev the record raw[0..len) from origin o (both
+ * borrowed until the next k8a_event_set() or k8a_event_free()). */
+void k8a_event_set(k8a_event *ev, const char *raw, size_t len, const struct k8a_origin *o);
+void k8a_event_free(k8a_event *ev);
+
 /*! k8a_event_where() : the origin formatted as "path[:member]:line" with
  * "[index]" appended for records inside a JSON array. */
 const char *k8a_event_where(k8a_event *ev);

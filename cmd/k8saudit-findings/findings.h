@@ -57,6 +57,17 @@ void rules_free(struct ruleset *rs);
 /* The literals a record must contain for this rule (NULL: any record). */
 const char *const *rule_literals(const struct rule *r);
 
+/* ---- records read and judged on a second thread (judge.c) ---- */
+struct judge;
+/* xs NULL: no candidates are told (every rule is tried).  NULL: no memory. */
+struct judge *judge_new(k8a_reader *r, k8a_exprset *xs);
+enum { J_END, J_RECORD, J_WARN, J_FATAL };
+/* The next thing read, in input order: a record (*ev, and the numbers in
+ * xs of the rules it may match), or a message (*where may be NULL). */
+int judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, const char **where,
+	const char **msg);
+void judge_free(struct judge *j);
+
 /* ---- a record, reduced to what a finding needs (engine.c) ---- */
 struct snap {
 	int64_t time;       /* usec, INT64_MIN when unknown */

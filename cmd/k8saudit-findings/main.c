@@ -221,8 +221,13 @@ main(int argc, char **argv)
 	const char *arg;
 	char *lastpath = NULL;
 	uint64_t records = 0, seq = 0;
-	int oc, rc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
+	int oc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
 	k8a_exprset *xs = NULL;
+	struct judge *jg = NULL;
+	const size_t *try = NULL;
+	const char *where, *msg;
+	size_t ntry = 0;
+	int jk;
 	size_t *rule_of = NULL, nrules = 0; /* rule of each set member */
 	size_t k;
 
@@ -346,28 +351,28 @@ main(int argc, char **argv)
 			goto nomem;
 		rule_of[nrules++] = k;
 	}
-	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
+	/* the reader and the rules' quick judging run on a second thread */
+	if ((jg = judge_new(r, o.no_prefilter ? NULL : xs)) == NULL)
+		goto nomem;
+	while ((jk = judge_next(jg, &ev, &try, &ntry, &where, &msg)) != J_END) {
 		struct snap *snap = NULL;
 		const char *raw, *path, *id;
-		const size_t *try = NULL;
-		size_t n, ntry, t;
+		size_t n, t;
 		int parsed = 0;
 
-		if (rc == K8A_FATAL) {
-			fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
+		if (jk == J_FATAL) {
+			fe_diag(where, "%s", msg);
 			trouble = 1;
 			break;
 		}
-		if (rc == K8A_WARN) {
+		if (jk == J_WARN) {
 			if (!o.silent)
-				fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
+				fe_diag(where, "%s", msg);
 			trouble = 1;
 			continue;
 		}
 		records++;
 		seq++;
-		if ((records & 0xfff) == 0)
-			fe_progress(r, records);
 		path = k8a_event_origin(ev)->path;
 		if (lastpath == NULL || strcmp(lastpath, path) != 0) {
 			free(lastpath);
@@ -377,8 +382,6 @@ main(int argc, char **argv)
 		raw = k8a_event_raw(ev, &n);
 		if (o.no_prefilter)
 			ntry = nrules;
-		else if ((try = k8a_exprset_candidates(xs, ev, &ntry)) == NULL)
-			goto nomem;
 		for (t = 0; t < ntry; t++) {
 			struct rule *ru = rs.r[k = rule_of[o.no_prefilter ? t : try[t]]];
 			if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
@@ -408,6 +411,8 @@ main(int argc, char **argv)
 		}
 		snap_unref(snap);
 	}
+	judge_free(jg);
+	jg = NULL;
 	fe_progress_end();
 	for (k = 0; k < rs.n; k++)
 		if (rs.r[k]->enabled && rs.r[k]->correlation)
@@ -434,6 +439,7 @@ done:
 		trouble = 1;
 	}
 	free(lastpath);
+	judge_free(jg);
 	k8a_exprset_free(xs);
 	free(rule_of);
 	dd_reset(&dd);
