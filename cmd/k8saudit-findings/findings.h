@@ -59,13 +59,17 @@ const char *const *rule_literals(const struct rule *r);
 
 /* ---- records read and judged on a second thread (judge.c) ---- */
 struct judge;
-/* xs NULL: no candidates are told (every rule is tried).  NULL: no memory. */
-struct judge *judge_new(k8a_reader *r, k8a_exprset *xs);
+/* xs NULL: no candidates are told (every rule is tried).  With mxs (a set
+ * of the same rules, in the same order), the main thread judges one batch
+ * in `every` itself.  NULL: no memory. */
+struct judge *judge_new(k8a_reader *r, k8a_exprset *xs, k8a_exprset *mxs, unsigned every);
 enum { J_END, J_RECORD, J_WARN, J_FATAL };
 /* The next thing read, in input order: a record (*ev, and the numbers in
- * xs of the rules it may match), or a message (*where may be NULL). */
+ * xs of the rules it may match), or a message (*where may be NULL).
+ * *skipped: records read since the last call that no rule can match
+ * (they are not handed over). */
 int judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, const char **where,
-	const char **msg);
+	const char **msg, uint64_t *skipped);
 void judge_free(struct judge *j);
 
 /* ---- a record, reduced to what a finding needs (engine.c) ---- */

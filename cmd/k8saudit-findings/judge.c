@@ -27,6 +27,7 @@ struct item {
 	uint64_t line, offset;
 	int64_t index;
 	size_t c0, nc;      /* its candidates */
+	uint64_t skipped;   /* records ruled out just before it */
 };
 
 struct batch {
@@ -36,12 +37,16 @@ struct batch {
 	size_t n, cap;
 	size_t *cand;
 	size_t nc, ccap;
-	int last; /* the input ends with this batch */
+	int last;   /* the input ends with this batch */
+	int judged; /* the candidates are there; else the main thread tells them */
+	uint64_t skipped; /* records ruled out after the last item */
 };
 
 struct judge {
 	k8a_reader *r;
-	k8a_exprset *xs; /* NULL: every rule for every record */
+	k8a_exprset *xs;   /* NULL: every rule for every record */
+	k8a_exprset *mxs;  /* the main thread's own, for the batches it judges */
+	unsigned every, nfilled; /* the main thread judges one batch in `every` */
 	pthread_t th;
 	int started;
 	pthread_mutex_t mu;
@@ -95,6 +100,8 @@ item(struct batch *b, int kind)
 	it = &b->it[b->n++];
 	memset(it, 0, sizeof(*it));
 	it->kind = kind;
+	it->skipped = b->skipped;
+	b->skipped = 0;
 	it->poff = it->moff = NONE;
 	return it;
 }
@@ -121,6 +128,10 @@ fill(struct judge *j, struct batch *b, uint64_t *records)
 
 	b->tlen = b->n = b->nc = 0;
 	b->last = 0;
+	b->skipped = 0;
+	/* the main thread parses; it also judges some batches, so that the
+	 * two threads are about as busy */
+	b->judged = j->xs && (j->mxs == NULL || ++j->nfilled % j->every != 0);
 	while (b->tlen < BATCH_TEXT && b->n < BATCH_ITEMS) {
 		const struct k8a_origin *o;
 		const size_t *c = NULL;
@@ -139,9 +150,13 @@ fill(struct judge *j, struct batch *b, uint64_t *records)
 		}
 		if ((++*records & 0xfff) == 0)
 			fe_progress(j->r, *records);
-		if (j->xs && (c = k8a_exprset_candidates(j->xs, ev, &nc)) == NULL) {
+		if (b->judged && (c = k8a_exprset_candidates(j->xs, ev, &nc)) == NULL) {
 			message(b, I_FATAL, NULL, "out of memory");
 			return b->last = 1;
+		}
+		if (b->judged && nc == 0) {
+			b->skipped++; /* no rule can match it: not even copied */
+			continue;
 		}
 		raw = k8a_event_raw(ev, &n);
 		o = k8a_event_origin(ev);
@@ -196,7 +211,7 @@ worker(void *arg)
 }
 
 struct judge *
-judge_new(k8a_reader *r, k8a_exprset *xs)
+judge_new(k8a_reader *r, k8a_exprset *xs, k8a_exprset *mxs, unsigned every)
 {
 	struct judge *j = calloc(1, sizeof(*j));
 
@@ -204,6 +219,8 @@ judge_new(k8a_reader *r, k8a_exprset *xs)
 		return NULL;
 	j->r = r;
 	j->xs = xs;
+	j->mxs = xs && every > 1 ? mxs : NULL;
+	j->every = every;
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	if ((j->ev = k8a_event_new()) == NULL || pthread_create(&j->th, NULL, worker, j) != 0) {
@@ -216,8 +233,9 @@ judge_new(k8a_reader *r, k8a_exprset *xs)
 
 int
 judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, const char **where,
-	const char **msg)
+	const char **msg, uint64_t *skipped)
 {
+	*skipped = 0;
 	for (;;) {
 		struct batch *b = &j->b[j->tail];
 		struct item *it;
@@ -226,8 +244,12 @@ judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, 
 			pthread_cond_wait(&j->cv, &j->mu);
 		pthread_mutex_unlock(&j->mu);
 		if (j->pos == b->n) {
-			if (b->last)
+			if (b->last) {
+				*skipped += b->skipped;
+				b->skipped = 0;
 				return J_END;
+			}
+			*skipped += b->skipped;
 			pthread_mutex_lock(&j->mu);
 			j->full[j->tail] = 0;
 			j->tail = (j->tail + 1) % NBATCH;
@@ -237,6 +259,7 @@ judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, 
 			continue;
 		}
 		it = &b->it[j->pos++];
+		*skipped += it->skipped;
 		if (it->kind != I_RECORD) {
 			*where = it->poff == NONE ? NULL : b->text + it->poff;
 			*msg = b->text + it->off;
@@ -252,6 +275,11 @@ judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, 
 			*ev = j->ev;
 			*cand = b->cand + it->c0;
 			*ncand = it->nc;
+			if (!b->judged && j->mxs && (*cand = k8a_exprset_candidates(j->mxs, j->ev, ncand)) == NULL) {
+				*where = NULL;
+				*msg = "out of memory";
+				return J_FATAL;
+			}
 			return J_RECORD;
 		}
 	}
