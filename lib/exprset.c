@@ -22,6 +22,7 @@
 #include "private.h"
 
 #define NGROUPS 512       /* hash buckets of group keys */
+#define FEW 4             /* lists this short are judged, not looked up */
 #define MEMO_SLOTS 4096   /* remembered records (direct-mapped) */
 
 enum { V_NO = 0, V_MAYBE = 1, V_UNKNOWN = 2 }; /* a remembered verdict */
@@ -374,6 +375,14 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 	struct memo *me = NULL;
 	size_t i;
 
+	if (l->n <= FEW) {
+		/* judging a few costs less than looking them up */
+		for (i = 0; i < l->n; i++) {
+			uint64_t deps = 0;
+			v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &deps) == 0 ? V_NO : V_MAYBE;
+		}
+		return 0;
+	}
 	if (signature(s, ev, sk, l->sig) != 0)
 		return -1;
 	{
