@@ -160,9 +160,6 @@ next_quote_or_bs(const char *p, const char *e)
 	return p;
 }
 
-/* p is just after an opening quote: return the closing quote, or NULL
- * when the text is cut or a \u escape is malformed.  *escaped is set when
- * the string holds any escape. */
 /* The escape at p (its backslash): note the byte it stands for and
  * return what follows it, or NULL when it is malformed or cut. */
 static const char *
@@ -196,6 +193,9 @@ escape(struct k8a_skim *sk, const char *p, const char *e)
 	return p + 2;
 }
 
+/* p is just after an opening quote: return the closing quote, or NULL
+ * when the text is cut or an escape is malformed.  *escaped is set when
+ * the string holds any escape. */
 static const char *
 string_end(struct k8a_skim *sk, const char *p, const char *e, int *escaped)
 {
@@ -274,12 +274,50 @@ skip_container(struct k8a_skim *sk, const char *p, const char *e)
 	return NULL;
 }
 
+/* Whitespace, as k8a_jscan_ws() skips it; kept here so that it inlines
+ * (it runs between every two tokens). */
 static const char *
 ws(const char *p, const char *e)
 {
 	while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
 		p++;
 	return p;
+}
+
+/* The member whose key's quote is at p: its key (*k, *kn; *kesc when it
+ * holds an escape) and the start of its value, or NULL when malformed. */
+static inline const char *
+member_key(struct k8a_skim *sk, const char *p, const char *e, const char **k, size_t *kn, int *kesc)
+{
+	const char *kend;
+
+	*kesc = 0;
+	if (p >= e || *p != '"' || (kend = string_end(sk, p + 1, e, kesc)) == NULL)
+		return NULL;
+	*k = p + 1;
+	*kn = (size_t)(kend - p - 1);
+	p = ws(kend + 1, e);
+	if (p >= e || *p != ':')
+		return NULL;
+	return ws(p + 1, e);
+}
+
+/* After a member or element ending at *pp: 1 with *pp at the next one,
+ * 0 with *pp after `close`, -1 when the text is malformed. */
+static inline int
+next_item(const char **pp, const char *e, char close)
+{
+	const char *p = ws(*pp, e);
+
+	if (p < e && *p == ',') {
+		*pp = ws(p + 1, e);
+		return 1;
+	}
+	if (p < e && *p == close) {
+		*pp = p + 1;
+		return 0;
+	}
+	return -1;
 }
 
 /* Skip the value at p (not whitespace); return the byte after it, or NULL. */
@@ -335,11 +373,8 @@ read_value(struct k8a_skim *sk, struct k8a_skim_val *v, const char *p, const cha
 		size_t nd = (size_t)(end - d), i;
 		for (i = 0; i < nd && d[i] >= '0' && d[i] <= '9'; i++)
 			;
-		if (nd > 0 && nd <= 18 && i == nd) {
+		if (nd > 0 && nd <= 18 && i == nd)
 			v->t = SKV_INT;
-			v->p = p;
-			v->n = (size_t)(end - p);
-		}
 	}
 	return end;
 }
@@ -368,22 +403,19 @@ read_ips(struct k8a_skim *sk, const char *p, const char *e)
 	}
 	for (;;) {
 		struct k8a_skim_val v = { NULL, 0, SKV_ABSENT };
+		int more;
 		if ((p = read_value(sk, &v, p, e)) == NULL)
 			return NULL;
 		if (count++ == 0)
 			*first = v;
 		*last = v;
-		p = ws(p, e);
-		if (p < e && *p == ',') {
-			p = ws(p + 1, e);
-			continue;
-		}
-		if (p < e && *p == ']') {
+		if ((more = next_item(&p, e, ']')) < 0)
+			return NULL;
+		if (!more) {
 			all->p = start;
-			all->n = (size_t)(p + 1 - start);
-			return p + 1;
+			all->n = (size_t)(p - start);
+			return p;
 		}
-		return NULL;
 	}
 }
 
@@ -397,13 +429,11 @@ walk_object(struct k8a_skim *sk, enum ctx c, const char *p, const char *e)
 		return p + 1;
 	for (;;) {
 		const struct member *m = NULL;
-		const char *k, *kend;
-		int esc = 0;
+		const char *k;
+		size_t kn;
+		int esc, more;
 
-		if (p >= e || *p != '"')
-			return NULL;
-		k = p + 1;
-		if ((kend = string_end(sk, k, e, &esc)) == NULL)
+		if ((p = member_key(sk, p, e, &k, &kn, &esc)) == NULL)
 			return NULL;
 		if (esc) {
 			/* an escaped key could be any of ours */
@@ -411,11 +441,7 @@ walk_object(struct k8a_skim *sk, enum ctx c, const char *p, const char *e)
 			return NULL;
 		}
 		if (c != CTX_NONE)
-			m = lookup(c, k, (size_t)(kend - k));
-		p = ws(kend + 1, e);
-		if (p >= e || *p != ':')
-			return NULL;
-		p = ws(p + 1, e);
+			m = lookup(c, k, kn);
 		if (m == NULL)
 			p = skip_value(sk, p, e);
 		else if (m->slot == SK_IPS)
@@ -437,16 +463,10 @@ walk_object(struct k8a_skim *sk, enum ctx c, const char *p, const char *e)
 				open_slots(sk, m->into, SKV_UNSURE); /* paths fan out */
 			p = read_value(sk, &sk->v[m->slot], p, e);
 		}
-		if (p == NULL)
+		if (p == NULL || (more = next_item(&p, e, '}')) < 0)
 			return NULL;
-		p = ws(p, e);
-		if (p < e && *p == ',') {
-			p = ws(p + 1, e);
-			continue;
-		}
-		if (p < e && *p == '}')
-			return p + 1;
-		return NULL;
+		if (!more)
+			return p;
 	}
 }
 
@@ -632,21 +652,11 @@ table_of(k8a_event *ev, const char *obj)
 	}
 	for (;;) {
 		struct k8a_rawmem m;
-		const char *kend, *v;
-		int esc = 0;
-		if (p >= e || *p != '"' || (kend = string_end(&ev->skim, p + 1, e, &esc)) == NULL)
+		int more;
+		if ((m.v = member_key(&ev->skim, p, e, &m.k, &m.kn, &m.kesc)) == NULL ||
+		    (p = skip_value(&ev->skim, m.v, e)) == NULL)
 			return o;
-		m.k = p + 1;
-		m.kn = (size_t)(kend - p - 1);
-		m.kesc = esc;
-		p = ws(kend + 1, e);
-		if (p >= e || *p != ':')
-			return o;
-		v = ws(p + 1, e);
-		if ((p = skip_value(&ev->skim, v, e)) == NULL)
-			return o;
-		m.v = v;
-		m.vn = (size_t)(p - v);
+		m.vn = (size_t)(p - m.v);
 		if (ev->nmems == ev->capmems) {
 			size_t nc = ev->capmems ? ev->capmems * 2 : 64;
 			struct k8a_rawmem *nm = realloc(ev->mems, nc * sizeof(*nm));
@@ -657,13 +667,10 @@ table_of(k8a_event *ev, const char *obj)
 		}
 		ev->mems[ev->nmems++] = m;
 		o->n++;
-		p = ws(p, e);
-		if (p < e && *p == ',') {
-			p = ws(p + 1, e);
-			continue;
+		if ((more = next_item(&p, e, '}')) <= 0) {
+			o->ok = more == 0;
+			return o;
 		}
-		o->ok = p < e && *p == '}';
-		return o;
 	}
 }
 
