@@ -16,12 +16,26 @@
 static int pred_raw(const struct pred *p, k8a_event *ev, uint64_t *deps);
 static int raw_test(const struct pred *p, const char *v, size_t n);
 
+/* The value of an SKV_INT slot (at most 18 digits: it fits). */
+static long long
+int_value(const struct k8a_skim_val *v)
+{
+	long long iv = 0;
+	size_t i = v->p[0] == '-';
+
+	for (; i < v->n; i++)
+		iv = iv * 10 + (v->p[i] - '0');
+	return v->p[0] == '-' ? -iv : iv;
+}
+
 static int
 pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 {
 	const struct k8a_skim *sk = &ev->skim;
 	int slot = sk->source == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
 	int alias = p->field >= 0;
+	/* aliases read strings, except the Kubernetes status code: an integer */
+	int code_int = alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S;
 	const struct k8a_skim_val *v;
 
 	if (p->ref)
@@ -40,26 +54,17 @@ pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 	*deps |= (uint64_t)1 << slot;
 	if ((v->t == SKV_STRING || v->t == SKV_OTHER) && v->p && v->n > SK_SMALL)
 		*deps |= K8A_DEP_BODY; /* not remembered by its bytes */
-	/* aliases read strings, except the Kubernetes status code */
-	if (alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S) {
-		if (v->t == SKV_UNSURE)
-			return MAYBE;
-		if (v->t != SKV_INT)
-			return 0;
-	}
+	if (code_int && v->t != SKV_INT && v->t != SKV_UNSURE)
+		return 0;
 	switch (v->t) {
 	case SKV_ABSENT:
 		return 0;
 	case SKV_STRING:
 		return v->p == NULL ? MAYBE : k8a_test_string(p, v->p, v->n, 0);
 	case SKV_INT: {
-		char tmp[24];
-		long long iv;
-		if (alias && !(p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S))
-			return 0; /* aliases read strings, but for that one */
-		memcpy(tmp, v->p, v->n);
-		tmp[v->n] = '\0';
-		iv = strtoll(tmp, NULL, 10);
+		long long iv = int_value(v);
+		if (alias && !code_int)
+			return 0;
 		return k8a_test_number(p, (double)iv, 1, iv);
 	}
 	case SKV_OBJECT:
@@ -72,34 +77,47 @@ pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 	return MAYBE;
 }
 
-/* A JSON value's text against a positive operator, as test_json() would
- * judge the parsed value. */
+/* The elements of the array text v[0..n), one by one: start with *at 0.
+ * Returns 1 with the next element at v + *at, *len bytes long; 0 after the
+ * last; -1 when the text is cut or malformed. */
+static int
+next_element(const char *v, size_t n, size_t *at, size_t *len)
+{
+	size_t i = *at;
+
+	if (i == 0) {
+		i = k8a_jscan_ws(v, n, 1);
+		if (i < n && v[i] == ']')
+			return 0;
+	} else {
+		i = k8a_jscan_ws(v, n, i + *len);
+		if (i < n && v[i] == ']')
+			return 0;
+		if (i >= n || v[i] != ',')
+			return -1;
+		i = k8a_jscan_ws(v, n, i + 1);
+	}
+	if (i >= n || (*len = k8a_jscan_value(v + i, n - i)) == 0 || *len == (size_t)-1)
+		return -1;
+	*at = i;
+	return 1;
+}
 
 /* The elements of the array text v[0..n): calls f on each; combines. */
 static int
 raw_elements(const struct pred *p, const char *v, size_t n,
 	int (*f)(const struct pred *, const void *, const char *, size_t), const void *arg)
 {
-	size_t i = k8a_jscan_ws(v, n, 1), end;
-	int r = 0, x;
+	size_t at = 0, len = 0;
+	int r = 0, x, more;
 
-	if (i < n && v[i] == ']')
-		return 0;
-	while (i < n) {
-		end = k8a_jscan_value(v + i, n - i);
-		if (end == 0 || end == (size_t)-1)
-			return MAYBE;
-		if ((x = f(p, arg, v + i, end)) == 1)
+	while ((more = next_element(v, n, &at, &len)) == 1) {
+		if ((x = f(p, arg, v + at, len)) == 1)
 			return 1;
 		if (x == MAYBE)
 			r = MAYBE;
-		i = k8a_jscan_ws(v, n, i + end);
-		if (i < n && v[i] == ',')
-			i = k8a_jscan_ws(v, n, i + 1);
-		else
-			break;
 	}
-	return r;
+	return more < 0 ? MAYBE : r;
 }
 
 static int
@@ -109,6 +127,8 @@ raw_test_elem(const struct pred *p, const void *arg, const char *v, size_t n)
 	return raw_test(p, v, n);
 }
 
+/* A JSON value's text against a positive operator, as test_json() would
+ * judge the parsed value. */
 static int
 raw_test(const struct pred *p, const char *v, size_t n)
 {
@@ -196,25 +216,16 @@ raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, co
 			if (r != 1)
 				return r < 0 ? MAYBE : 0;
 		} else {
-			size_t i, at, end;
+			size_t i, at = 0, len = 0;
+			int more = 1;
 			if (v[0] != '[')
 				return 0;
-			at = k8a_jscan_ws(v, vn, 1);
-			for (i = 0;; i++) {
-				if (at >= vn || v[at] == ']')
-					return at < vn ? 0 : MAYBE;
-				end = k8a_jscan_value(v + at, vn - at);
-				if (end == 0 || end == (size_t)-1)
-					return MAYBE;
-				if (i == (size_t)sg->index)
-					break;
-				at = k8a_jscan_ws(v, vn, at + end);
-				if (at >= vn || v[at] != ',')
-					return at < vn ? 0 : MAYBE;
-				at = k8a_jscan_ws(v, vn, at + 1);
-			}
+			for (i = 0; i <= (size_t)sg->index && (more = next_element(v, vn, &at, &len)) == 1; i++)
+				;
+			if (more != 1)
+				return more < 0 ? MAYBE : 0; /* no such element */
 			v += at;
-			vn = end;
+			vn = len;
 		}
 	}
 	return raw_test(p, v, vn);
@@ -254,35 +265,7 @@ pred_raw(const struct pred *p, k8a_event *ev, uint64_t *deps)
 	return raw_each(p, ev, sg, n, ev->raw + at, ev->len - at);
 }
 
-static int
-eval_skim(const k8a_expr *x, k8a_event *ev, uint64_t *deps)
-{
-	int a, b;
-
-	switch (x->type) {
-	case N_TRUE:
-		return 1;
-	case N_AND:
-		if ((a = eval_skim(x->a, ev, deps)) == 0 || (b = eval_skim(x->b, ev, deps)) == 0)
-			return 0;
-		return a == 1 && b == 1 ? 1 : MAYBE;
-	case N_OR:
-		if ((a = eval_skim(x->a, ev, deps)) == 1 || (b = eval_skim(x->b, ev, deps)) == 1)
-			return 1;
-		return a == 0 && b == 0 ? 0 : MAYBE;
-	case N_NOT:
-		a = eval_skim(x->a, ev, deps);
-		return a == MAYBE ? MAYBE : !a;
-	case N_PRED:
-		a = pred_skim(x->p, ev, deps);
-		if (a != MAYBE && (x->p->op == OP_NE || x->p->op == OP_NRE))
-			a = !a;
-		return a;
-	}
-	return MAYBE;
-}
-
-/* ---- the same, from a flat program ----
+/* ---- the expression as a flat program ----
  * A rule catalog is judged on every record: walking hundreds of trees
  * whose nodes lie all over the heap is slow for the cache.  Each root gets
  * a program instead, one array of small instructions evaluated on a
@@ -290,7 +273,7 @@ eval_skim(const k8a_expr *x, k8a_event *ev, uint64_t *deps)
  * member against string values, an integer against a number) read only
  * the program; everything else is handed to pred_skim(). */
 enum { SI_PRED, SI_TRUE, SI_NOT, SI_AND, SI_OR, SI_JZ, SI_JONE };
-#define PROG_DEPTH 64
+#define PROG_STACK 64 /* deeper programs get their stack from the heap */
 
 struct sinsn {
 	unsigned char code;
@@ -310,7 +293,7 @@ struct skim_prog {
 	size_t n, cap;
 	char *pool; /* values: a size_t length, then the bytes */
 	size_t pn, pcap;
-	int depth, maxdepth;
+	size_t sp, maxsp; /* the stack's height while compiling, and its most */
 	int bad;
 };
 
@@ -329,6 +312,11 @@ emit(struct skim_prog *pg, unsigned char code)
 	}
 	memset(&pg->code[pg->n], 0, sizeof(pg->code[0]));
 	pg->code[pg->n].code = code;
+	if (code == SI_PRED || code == SI_TRUE) {
+		if (++pg->sp > pg->maxsp)
+			pg->maxsp = pg->sp;
+	} else if (code == SI_AND || code == SI_OR)
+		pg->sp--;
 	return pg->n++;
 }
 
@@ -401,8 +389,6 @@ compile_node(struct skim_prog *pg, const k8a_expr *x)
 {
 	size_t j;
 
-	if (++pg->depth > pg->maxdepth)
-		pg->maxdepth = pg->depth;
 	switch (x->type) {
 	case N_TRUE:
 		emit(pg, SI_TRUE);
@@ -424,7 +410,6 @@ compile_node(struct skim_prog *pg, const k8a_expr *x)
 			pg->code[j].at = pg->n;
 		break;
 	}
-	pg->depth--;
 }
 
 struct skim_prog *
@@ -435,9 +420,9 @@ k8a_skim_prog_new(const k8a_expr *x)
 	if (pg == NULL || x == NULL)
 		return pg;
 	compile_node(pg, x);
-	if (pg->bad || pg->maxdepth >= PROG_DEPTH) {
+	if (pg->bad) {
 		k8a_skim_prog_free(pg);
-		return NULL; /* the tree is walked instead */
+		return NULL; /* the skim cannot tell for this expression */
 	}
 	return pg;
 }
@@ -496,13 +481,8 @@ pool_test(const struct skim_prog *pg, const struct sinsn *in, const char *s, siz
 static int
 int_test(const struct sinsn *in, const struct k8a_skim_val *v)
 {
-	long long iv = 0;
-	size_t i = v->p[0] == '-';
-	double d;
+	double d = (double)int_value(v);
 
-	for (; i < v->n; i++)
-		iv = iv * 10 + (v->p[i] - '0');
-	d = (double)(v->p[0] == '-' ? -iv : iv);
 	switch (in->op) {
 	case OP_EQ:
 	case OP_NE: return d == in->num;
@@ -537,10 +517,12 @@ run_pred(const struct skim_prog *pg, const struct sinsn *in, k8a_event *ev, uint
 static int
 run(const struct skim_prog *pg, k8a_event *ev, uint64_t *deps)
 {
-	unsigned char st[PROG_DEPTH + 1];
+	unsigned char small[PROG_STACK], *st = small;
 	size_t pc = 0;
 	int sp = 0, a, b;
 
+	if (pg->maxsp > PROG_STACK && (st = malloc(pg->maxsp)) == NULL)
+		return MAYBE;
 	while (pc < pg->n) {
 		const struct sinsn *in = &pg->code[pc++];
 		switch (in->code) {
@@ -577,7 +559,10 @@ run(const struct skim_prog *pg, k8a_event *ev, uint64_t *deps)
 			break;
 		}
 	}
-	return sp == 1 ? st[0] : MAYBE;
+	a = sp == 1 ? st[0] : MAYBE;
+	if (st != small)
+		free(st);
+	return a;
 }
 
 int
@@ -590,9 +575,8 @@ k8a_expr_skim_eval(const k8a_expr *x, k8a_event *ev, uint64_t *deps)
 	sk = k8a_event_skim(ev);
 	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN)
 		return MAYBE;
-	if (x->prog)
-		return run(x->prog, ev, deps);
-	return eval_skim(x, ev, deps);
+	/* without a program (no memory when compiling) only a parse can tell */
+	return x->prog ? run(x->prog, ev, deps) : MAYBE;
 }
 
 int
