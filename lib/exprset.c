@@ -366,6 +366,13 @@ literals_ok(k8a_exprset *s, const struct member *m, k8a_event *ev)
 	return 0;
 }
 
+/* The skim's verdict on expression k. */
+static unsigned char
+verdict(k8a_exprset *s, size_t k, k8a_event *ev, uint64_t *deps)
+{
+	return k8a_expr_skim_eval(s->m[k].x, ev, deps) == 0 ? V_NO : V_MAYBE;
+}
+
 /* The verdicts of the skim on every expression of list l, into v: from
  * what was remembered for records with the same values of the slots the
  * list reads, else judged (and remembered when it read only those). */
@@ -379,7 +386,7 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 		/* judging a few costs less than looking them up */
 		for (i = 0; i < l->n; i++) {
 			uint64_t deps = 0;
-			v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &deps) == 0 ? V_NO : V_MAYBE;
+			v[i] = verdict(s, l->idx[i], ev, &deps);
 		}
 		return 0;
 	}
@@ -393,7 +400,7 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 			for (i = 0; i < l->n; i++)
 				if ((v[i] = me->verdict[i]) == V_UNKNOWN) {
 					uint64_t deps = 0;
-					v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &deps) == 0 ? V_NO : V_MAYBE;
+					v[i] = verdict(s, l->idx[i], ev, &deps);
 				}
 			return 0;
 		}
@@ -427,31 +434,36 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 	}
 	for (i = 0; i < l->n; i++) {
 		uint64_t deps = 0;
-		v[i] = k8a_expr_skim_eval(s->m[l->idx[i]].x, ev, &deps) == 0 ? V_NO : V_MAYBE;
+		v[i] = verdict(s, l->idx[i], ev, &deps);
 		/* kept when it read nothing but the slots of the signature */
 		me->verdict[i] = deps & ~l->sig ? V_UNKNOWN : v[i];
 	}
 	return 0;
 }
 
-/* Append l's expressions whose verdict is not "no" and whose literals
- * may occur, merging with what is in out already (both in order). */
-static void
-take(k8a_exprset *s, const struct list *l, const unsigned char *v, k8a_event *ev, size_t *n)
+/* The candidates: the expressions of lists a and b (either may be NULL;
+ * both in order) whose verdict is not "no" and whose literals may occur,
+ * merged in order into s->out.  Returns how many. */
+static size_t
+take(k8a_exprset *s, const struct list *a, const unsigned char *va, const struct list *b,
+	const unsigned char *vb, k8a_event *ev)
 {
-	size_t i;
+	size_t i = 0, j = 0, n = 0, na = a ? a->n : 0, nb = b ? b->n : 0;
 
-	for (i = 0; i < l->n; i++)
-		if (v[i] != V_NO && literals_ok(s, &s->m[l->idx[i]], ev))
-			s->out[(*n)++] = l->idx[i];
-}
-
-static int
-cmp_size(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
+	while (i < na || j < nb) {
+		size_t k;
+		unsigned char v;
+		if (j >= nb || (i < na && a->idx[i] < b->idx[j])) {
+			k = a->idx[i];
+			v = va[i++];
+		} else {
+			k = b->idx[j];
+			v = vb[j++];
+		}
+		if (v != V_NO && literals_ok(s, &s->m[k], ev))
+			s->out[n++] = k;
+	}
+	return n;
 }
 
 const size_t *
@@ -488,13 +500,7 @@ k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n)
 		return NULL;
 	if (b && b->n && judge(s, b, ev, sk, s->v2) != 0)
 		return NULL;
-	take(s, a, s->v1, ev, n);
-	if (b && b->n) {
-		size_t before = *n;
-		take(s, b, s->v2, ev, n);
-		if (before && *n > before)
-			qsort(s->out, *n, sizeof(*s->out), cmp_size);
-	}
+	*n = take(s, a, s->v1, b, s->v2, ev);
 	return s->out;
 }
 
