@@ -59,10 +59,8 @@ const char *const *rule_literals(const struct rule *r);
 
 /* ---- records read and judged on a second thread (judge.c) ---- */
 struct judge;
-/* xs NULL: no candidates are told (every rule is tried).  With mxs (a set
- * of the same rules, in the same order), the main thread judges one batch
- * in `every` itself.  NULL: no memory. */
-struct judge *judge_new(k8a_reader *r, k8a_exprset *xs, k8a_exprset *mxs, unsigned every);
+/* xs NULL: no candidates are told (every rule is tried).  NULL: no memory. */
+struct judge *judge_new(k8a_reader *r, k8a_exprset *xs);
 enum { J_END, J_RECORD, J_WARN, J_FATAL };
 /* The next thing read, in input order: a record (*ev, and the numbers in
  * xs of the rules it may match), or a message (*where may be NULL).

@@ -38,15 +38,12 @@ struct batch {
 	size_t *cand;
 	size_t nc, ccap;
 	int last;   /* the input ends with this batch */
-	int judged; /* the candidates are there; else the main thread tells them */
 	uint64_t skipped; /* records ruled out after the last item */
 };
 
 struct judge {
 	k8a_reader *r;
 	k8a_exprset *xs;   /* NULL: every rule for every record */
-	k8a_exprset *mxs;  /* the main thread's own, for the batches it judges */
-	unsigned every, nfilled; /* the main thread judges one batch in `every` */
 	pthread_t th;
 	int started;
 	pthread_mutex_t mu;
@@ -129,9 +126,6 @@ fill(struct judge *j, struct batch *b, uint64_t *records)
 	b->tlen = b->n = b->nc = 0;
 	b->last = 0;
 	b->skipped = 0;
-	/* the main thread parses; it also judges some batches, so that the
-	 * two threads are about as busy */
-	b->judged = j->xs && (j->mxs == NULL || ++j->nfilled % j->every != 0);
 	while (b->tlen < BATCH_TEXT && b->n < BATCH_ITEMS) {
 		const struct k8a_origin *o;
 		const size_t *c = NULL;
@@ -150,11 +144,11 @@ fill(struct judge *j, struct batch *b, uint64_t *records)
 		}
 		if ((++*records & 0xfff) == 0)
 			fe_progress(j->r, *records);
-		if (b->judged && (c = k8a_exprset_candidates(j->xs, ev, &nc)) == NULL) {
+		if (j->xs && (c = k8a_exprset_candidates(j->xs, ev, &nc)) == NULL) {
 			message(b, I_FATAL, NULL, "out of memory");
 			return b->last = 1;
 		}
-		if (b->judged && nc == 0) {
+		if (j->xs && nc == 0) {
 			b->skipped++; /* no rule can match it: not even copied */
 			continue;
 		}
@@ -211,7 +205,7 @@ worker(void *arg)
 }
 
 struct judge *
-judge_new(k8a_reader *r, k8a_exprset *xs, k8a_exprset *mxs, unsigned every)
+judge_new(k8a_reader *r, k8a_exprset *xs)
 {
 	struct judge *j = calloc(1, sizeof(*j));
 
@@ -219,8 +213,6 @@ judge_new(k8a_reader *r, k8a_exprset *xs, k8a_exprset *mxs, unsigned every)
 		return NULL;
 	j->r = r;
 	j->xs = xs;
-	j->mxs = xs && every > 1 ? mxs : NULL;
-	j->every = every;
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	if ((j->ev = k8a_event_new()) == NULL || pthread_create(&j->th, NULL, worker, j) != 0) {
@@ -275,11 +267,6 @@ judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, 
 			*ev = j->ev;
 			*cand = b->cand + it->c0;
 			*ncand = it->nc;
-			if (!b->judged && j->mxs && (*cand = k8a_exprset_candidates(j->mxs, j->ev, ncand)) == NULL) {
-				*where = NULL;
-				*msg = "out of memory";
-				return J_FATAL;
-			}
 			return J_RECORD;
 		}
 	}

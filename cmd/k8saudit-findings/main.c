@@ -172,16 +172,6 @@ select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx
 	return bad;
 }
 
-/* One batch in how many the main thread judges (K8SAUDIT_JUDGE_EVERY,
- * for measuring; 0 or 1: none). */
-static unsigned
-judge_every(void)
-{
-	const char *e = getenv("K8SAUDIT_JUDGE_EVERY");
-
-	return e && *e ? (unsigned)strtoul(e, NULL, 10) : 3;
-}
-
 static int
 parse_sev(const char *opt, const char *arg, int *out)
 {
@@ -232,7 +222,7 @@ main(int argc, char **argv)
 	char *lastpath = NULL;
 	uint64_t records = 0, seq = 0;
 	int oc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
-	k8a_exprset *xs = NULL, *mxs = NULL;
+	k8a_exprset *xs = NULL;
 	struct judge *jg = NULL;
 	const size_t *try = NULL;
 	const char *where, *msg;
@@ -353,19 +343,17 @@ main(int argc, char **argv)
 		k8a_reader_add_path(r, argv[i]);
 	/* The rules a record may match are told from its text, without
 	 * parsing it (k8a_exprset); --no-prefilter tries them all. */
-	if ((xs = k8a_exprset_new()) == NULL || (mxs = k8a_exprset_new()) == NULL ||
-	    (rule_of = calloc(rs.n + 1, sizeof(*rule_of))) == NULL)
+	if ((xs = k8a_exprset_new()) == NULL || (rule_of = calloc(rs.n + 1, sizeof(*rule_of))) == NULL)
 		goto nomem;
 	for (k = 0; k < rs.n; k++) {
 		if (!rs.r[k]->enabled)
 			continue;
-		if (k8a_exprset_add(xs, rs.r[k]->when, rs.r[k]->source, rule_literals(rs.r[k])) < 0 ||
-		    k8a_exprset_add(mxs, rs.r[k]->when, rs.r[k]->source, rule_literals(rs.r[k])) < 0)
+		if (k8a_exprset_add(xs, rs.r[k]->when, rs.r[k]->source, rule_literals(rs.r[k])) < 0)
 			goto nomem;
 		rule_of[nrules++] = k;
 	}
 	/* the reader and the rules' quick judging run on a second thread */
-	if ((jg = judge_new(r, o.no_prefilter ? NULL : xs, mxs, judge_every())) == NULL)
+	if ((jg = judge_new(r, o.no_prefilter ? NULL : xs)) == NULL)
 		goto nomem;
 	for (;;) {
 		struct snap *snap = NULL;
@@ -459,7 +447,6 @@ done:
 	free(lastpath);
 	judge_free(jg);
 	k8a_exprset_free(xs);
-	k8a_exprset_free(mxs);
 	free(rule_of);
 	dd_reset(&dd);
 	findings_free(&fs);
