@@ -3,10 +3,13 @@
  * A set of expressions tried on every record (a rule catalog): which of
  * them may match, decided without parsing the record.
  *
- *  - Most expressions require one value of one field: the resource of a
- *    Kubernetes request, the eventName of a CloudTrail record.  They are
- *    grouped by it, and a record is only tried against its own group and
- *    the expressions that require no such value.
+ *  - Each expression gets keys: (member, value) pairs, or members that
+ *    must merely be present, such that a record matching it has at least
+ *    one of them.  `resource in (secrets, roles) or subresource = exec`
+ *    has three; `decision = forbid or code = 403` two; `impersonatedUser
+ *    exists` one.  Expressions are filed in a table under their keys, and
+ *    a record is only tried against the lists its own members' values
+ *    find there, and the few expressions that have no keys.
  *  - Each of those is judged on the skim (k8a_expr_skim_eval), then on the
  *    literals a match must contain (k8a_event_may_contain).
  *  - Audit logs repeat themselves: controllers poll, nodes renew leases.  A
@@ -19,11 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
+#include "expr.h"
 
-#define NGROUPS 512       /* hash buckets of group keys */
+#define NGROUPS 1024      /* hash buckets of keys */
 #define FEW 4             /* lists this short are judged, not looked up */
 #define MEMO_SLOTS 4096   /* remembered records (direct-mapped) */
+#define MAX_KEYS 64       /* an expression with more keys is tried on every record */
 
 enum { V_NO = 0, V_MAYBE = 1, V_UNKNOWN = 2 }; /* a remembered verdict */
 
@@ -51,19 +55,34 @@ struct list {
 	(uint64_t)1 << SK_REQUEST_OBJ | (uint64_t)1 << SK_RESPONSE_OBJ | (uint64_t)1 << SK_REQUEST_PARAMS | \
 	(uint64_t)1 << SK_RESPONSE_ELEMS | (uint64_t)1 << SK_ADDITIONAL)
 
+/* One key: a value of a slot, or (any) the slot's presence. */
+struct key {
+	int slot, any;
+	char *v;
+	size_t n;
+};
+
+struct keys {
+	struct key *k;
+	size_t n;
+	unsigned cost; /* how often records are expected to have one */
+	int ok;        /* 0: no keys (every record may match) */
+};
+
+/* The expressions filed under one key. */
 struct group {
 	struct group *next;
+	int slot, any;
 	char *key;
 	size_t len;
-	struct list l; /* the expressions that require this value */
+	struct list l;
 };
 
 struct side {
-	enum k8a_field field;
-	int slot;                  /* where the skim keeps that field */
 	struct group *bucket[NGROUPS];
-	struct list keyless;       /* expressions that require no value */
-	struct list all;           /* every expression of this source */
+	uint64_t slots;                /* the slots some key names */
+	struct list slot_all[SK_COUNT_]; /* every expression with a key on the slot */
+	struct list keyless;           /* expressions with no keys */
 };
 
 struct memo {
@@ -89,8 +108,13 @@ struct k8a_exprset {
 	/* remembered verdicts */
 	struct memo *memo;
 	struct k8a_buf sig;
-	/* per record: the verdicts on the lists tried, and the answer */
-	unsigned char *v1, *v2;
+	/* per record: the verdicts given (judged when gen is now) and the
+	 * expressions that may match, as bits */
+	unsigned *gen;
+	unsigned char *verd;
+	uint64_t *deps;
+	uint64_t *maybe;
+	size_t nwords;
 	size_t *out;
 };
 
@@ -126,15 +150,7 @@ hash_bytes(const char *s, size_t n)
 k8a_exprset *
 k8a_exprset_new(void)
 {
-	k8a_exprset *s = calloc(1, sizeof(*s));
-
-	if (s == NULL)
-		return NULL;
-	s->side[0].field = K8A_F_RESOURCE;
-	s->side[0].slot = k8a_skim_field_slot(K8A_SRC_K8S, K8A_F_RESOURCE);
-	s->side[1].field = K8A_F_VERB;
-	s->side[1].slot = k8a_skim_field_slot(K8A_SRC_CLOUDTRAIL, K8A_F_VERB);
-	return s;
+	return calloc(1, sizeof(k8a_exprset));
 }
 
 static size_t
@@ -195,13 +211,186 @@ k8a_exprset_add(k8a_exprset *s, const k8a_expr *x, enum k8a_source src, const ch
 	return (int)s->n++;
 }
 
-static struct group *
-group_of(struct side *sd, const char *key, size_t len, int create)
+/* ---- keys ---- */
+
+/* About how many records in a thousand have a key of the slot, for
+ * choosing between the keys of the two sides of an "and" (a guess from
+ * EKS and CloudTrail logs; it only decides speed). */
+static unsigned
+key_cost(int slot, int any)
 {
-	struct group **g = &sd->bucket[hash_bytes(key, len) % NGROUPS];
+	if (any) {
+		switch (slot) {
+		case SK_IMP_OBJ: case SK_IMP_USERNAME: return 5;
+		case SK_ERROR_CODE: return 100;
+		case SK_POD_NAME: case SK_CREDENTIAL_ID: case SK_SUBRESOURCE: case SK_REQUEST_OBJ: return 300;
+		default: return 1000;
+		}
+	}
+	switch (slot) {
+	case SK_IMP_USERNAME: return 1;
+	case SK_SUBRESOURCE: case SK_NAME: case SK_EVENT_NAME: return 10;
+	case SK_USERNAME: case SK_DECISION: case SK_ERROR_CODE: return 20;
+	case SK_RESOURCE: return 30;
+	case SK_CODE: case SK_GROUPS: return 50;
+	case SK_NAMESPACE: case SK_API_GROUP: case SK_EVENT_SOURCE: return 100;
+	case SK_VERB: return 200;
+	case SK_STAGE: return 500;
+	default: return 300;
+	}
+}
+
+static void
+keys_free(struct keys *ks)
+{
+	size_t i;
+
+	for (i = 0; i < ks->n; i++)
+		free(ks->k[i].v);
+	free(ks->k);
+	memset(ks, 0, sizeof(*ks));
+}
+
+static int
+key_add(struct keys *ks, int slot, int any, const char *v, size_t n)
+{
+	struct key *nk;
+	size_t i;
+
+	for (i = 0; i < ks->n; i++)
+		if (ks->k[i].slot == slot && ks->k[i].any == any && ks->k[i].n == n &&
+		    (n == 0 || memcmp(ks->k[i].v, v, n) == 0))
+			return 0;
+	if ((nk = realloc(ks->k, (ks->n + 1) * sizeof(*nk))) == NULL)
+		return -1;
+	ks->k = nk;
+	nk = &ks->k[ks->n];
+	nk->slot = slot;
+	nk->any = any;
+	nk->n = n;
+	if ((nk->v = malloc(n + 1)) == NULL)
+		return -1;
+	memcpy(nk->v, v, n);
+	nk->v[n] = '\0';
+	ks->n++;
+	ks->cost += key_cost(slot, any);
+	if (ks->cost > 1000)
+		ks->cost = 1000; /* every record */
+	return 0;
+}
+
+/* A predicate's keys.  The skim's verdicts (exprskim.c pred_skim, pred_raw)
+ * say what a slot's value must be for a positive operator to hold: absent
+ * slots hold none; `=` and `in` need a value's exact bytes (or, for an
+ * integer, its number); the other operators a value of any kind. */
+static int
+pred_keys(const struct pred *p, enum k8a_source src, struct keys *ks)
+{
+	int slot = src == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
+	int pre = src == K8A_SRC_K8S ? p->pre_k8s : p->pre_ct;
+	size_t i;
+
+	if (p->op == OP_NE || p->op == OP_NRE || p->ref || p->synth != S_NONE)
+		return 0; /* absent values satisfy it, or it is not read from a slot */
+	if (slot == SKS_NONE) {
+		ks->ok = 1; /* never there: no record matches */
+		return 0;
+	}
+	if (slot >= 0 && (p->op == OP_EQ || p->op == OP_IN)) {
+		for (i = 0; i < p->nvals; i++) {
+			char tmp[32];
+			if (key_add(ks, slot, 0, p->vals[i], p->vlen[i]) != 0)
+				return -1;
+			/* an integer member is looked up by its shortest text */
+			if (p->isnum[i] && p->num[i] == (double)(long long)p->num[i] &&
+			    p->num[i] > -1e15 && p->num[i] < 1e15) {
+				int tn = snprintf(tmp, sizeof(tmp), "%lld", (long long)p->num[i]);
+				if (key_add(ks, slot, 0, tmp, (size_t)tn) != 0)
+					return -1;
+			}
+		}
+		ks->ok = 1;
+		return 0;
+	}
+	if (slot < 0 && p->field < 0)
+		slot = pre; /* a path below a slot: that slot must be there */
+	if (slot < 0)
+		return 0;
+	ks->ok = 1;
+	return key_add(ks, slot, 1, "", 0);
+}
+
+/* The keys of x: every record x matches has one of them (ks->ok), or
+ * there are none to tell. */
+static int
+expr_keys(const k8a_expr *x, enum k8a_source src, struct keys *ks)
+{
+	struct keys a = { 0 }, b = { 0 };
+	size_t i;
+
+	memset(ks, 0, sizeof(*ks));
+	if (x == NULL)
+		return 0;
+	switch (x->type) {
+	case N_PRED:
+		if (pred_keys(x->p, src, ks) != 0) {
+			keys_free(ks);
+			return -1;
+		}
+		return 0;
+	case N_AND:
+		/* either side's keys will do: the cheaper */
+		if (expr_keys(x->a, src, &a) != 0 || expr_keys(x->b, src, &b) != 0)
+			break;
+		if (a.ok && (!b.ok || a.cost <= b.cost)) {
+			*ks = a;
+			keys_free(&b);
+		} else {
+			*ks = b;
+			keys_free(&a);
+		}
+		return 0;
+	case N_OR:
+		/* both sides' keys, when both have some */
+		if (expr_keys(x->a, src, &a) != 0 || expr_keys(x->b, src, &b) != 0)
+			break;
+		if (a.ok && b.ok) {
+			for (i = 0; i < b.n; i++)
+				if (key_add(&a, b.k[i].slot, b.k[i].any, b.k[i].v, b.k[i].n) != 0)
+					break;
+			if (i < b.n)
+				break;
+			*ks = a;
+			keys_free(&b);
+			return 0;
+		}
+		keys_free(&a);
+		keys_free(&b);
+		return 0;
+	default:
+		return 0; /* not, true: no keys */
+	}
+	keys_free(&a);
+	keys_free(&b);
+	return -1;
+}
+
+/* ---- the table of keys ---- */
+
+static uint64_t
+key_hash(int slot, int any, const char *v, size_t n)
+{
+	return hash_bytes(v, n) ^ ((uint64_t)(unsigned)slot * 0x9e3779b97f4a7c15ull) ^ (uint64_t)any;
+}
+
+static struct group *
+group_of(struct side *sd, int slot, int any, const char *key, size_t len, int create)
+{
+	struct group **g = &sd->bucket[key_hash(slot, any, key, len) % NGROUPS];
 
 	for (; *g; g = &(*g)->next)
-		if ((*g)->len == len && memcmp((*g)->key, key, len) == 0)
+		if ((*g)->slot == slot && (*g)->any == any && (*g)->len == len &&
+		    memcmp((*g)->key, key, len) == 0)
 			return *g;
 	if (!create || (*g = calloc(1, sizeof(**g))) == NULL)
 		return NULL;
@@ -213,7 +402,16 @@ group_of(struct side *sd, const char *key, size_t len, int create)
 	memcpy((*g)->key, key, len);
 	(*g)->key[len] = '\0';
 	(*g)->len = len;
+	(*g)->slot = slot;
+	(*g)->any = any;
 	return *g;
+}
+
+static void
+list_clear(struct list *l)
+{
+	free(l->idx);
+	memset(l, 0, sizeof(*l));
 }
 
 static void
@@ -231,10 +429,10 @@ side_clear(struct side *sd)
 		}
 		sd->bucket[i] = NULL;
 	}
-	free(sd->keyless.idx);
-	free(sd->all.idx);
-	memset(&sd->keyless, 0, sizeof(sd->keyless));
-	memset(&sd->all, 0, sizeof(sd->all));
+	for (i = 0; i < SK_COUNT_; i++)
+		list_clear(&sd->slot_all[i]);
+	list_clear(&sd->keyless);
+	sd->slots = 0;
 }
 
 static int
@@ -247,30 +445,38 @@ list_add(struct list *l, size_t k, uint64_t used)
 	return push(&l->idx, &l->n, k);
 }
 
-/* Group one source's expressions by the value they require. */
+/* File one source's expressions under their keys. */
 static int
 side_build(k8a_exprset *s, struct side *sd, enum k8a_source src)
 {
 	size_t k, i;
 
 	for (k = 0; k < s->n; k++) {
-		const char *const *vals;
-		size_t nv;
+		struct keys ks;
 		uint64_t k8s = 0, ct = 0, used;
 		if (s->m[k].src != src)
 			continue;
 		k8a_expr_skim_slots(s->m[k].x, &k8s, &ct);
 		used = src == K8A_SRC_K8S ? k8s : ct;
-		if (list_add(&sd->all, k, used) != 0)
+		if (expr_keys(s->m[k].x, src, &ks) != 0)
 			return -1;
-		nv = k8a_expr_required(s->m[k].x, sd->field, &vals);
-		if (nv == 0 && list_add(&sd->keyless, k, used) != 0)
-			return -1;
-		for (i = 0; i < nv; i++) {
-			struct group *g = group_of(sd, vals[i], strlen(vals[i]), 1);
-			if (g == NULL || list_add(&g->l, k, used) != 0)
+		if (!ks.ok || ks.n > MAX_KEYS) {
+			keys_free(&ks);
+			if (list_add(&sd->keyless, k, used) != 0)
 				return -1;
+			continue;
 		}
+		for (i = 0; i < ks.n; i++) {
+			const struct key *ky = &ks.k[i];
+			struct group *g = group_of(sd, ky->slot, ky->any, ky->v, ky->n, 1);
+			if (g == NULL || list_add(&g->l, k, used) != 0 ||
+			    list_add(&sd->slot_all[ky->slot], k, used) != 0) {
+				keys_free(&ks);
+				return -1;
+			}
+			sd->slots |= (uint64_t)1 << ky->slot;
+		}
+		keys_free(&ks); /* no keys at all: it matches nothing */
 	}
 	return 0;
 }
@@ -282,8 +488,7 @@ build(k8a_exprset *s)
 
 	side_clear(&s->side[0]);
 	side_clear(&s->side[1]);
-	free(s->every.idx);
-	memset(&s->every, 0, sizeof(s->every));
+	list_clear(&s->every);
 	for (k = 0; k < s->n; k++)
 		if (push(&s->every.idx, &s->every.n, k) != 0)
 			return -1;
@@ -292,17 +497,22 @@ build(k8a_exprset *s)
 	free(s->litstate);
 	free(s->litgen);
 	free(s->out);
-	free(s->v1);
-	free(s->v2);
+	free(s->gen);
+	free(s->verd);
+	free(s->deps);
+	free(s->maybe);
+	s->nwords = s->n / 64 + 1;
 	s->litstate = calloc(s->nlit + 1, 1);
 	s->litgen = calloc(s->nlit + 1, sizeof(unsigned));
 	s->out = calloc(s->n + 1, sizeof(size_t));
-	s->v1 = calloc(s->n + 1, 1);
-	s->v2 = calloc(s->n + 1, 1);
+	s->gen = calloc(s->n + 1, sizeof(unsigned));
+	s->verd = calloc(s->n + 1, 1);
+	s->deps = calloc(s->n + 1, sizeof(uint64_t));
+	s->maybe = calloc(s->nwords, sizeof(uint64_t));
 	if (s->memo == NULL)
 		s->memo = calloc(MEMO_SLOTS, sizeof(*s->memo));
 	if (s->litstate == NULL || s->litgen == NULL || s->out == NULL || s->memo == NULL ||
-	    s->v1 == NULL || s->v2 == NULL)
+	    s->gen == NULL || s->verd == NULL || s->deps == NULL || s->maybe == NULL)
 		return -1;
 	for (k = 0; k < MEMO_SLOTS; k++)
 		s->memo[k].list = NULL; /* the lists were rebuilt */
@@ -366,64 +576,75 @@ literals_ok(k8a_exprset *s, const struct member *m, k8a_event *ev)
 	return 0;
 }
 
-/* The skim's verdict on expression k. */
+/* The skim's verdict on expression k, judged once per record. */
 static unsigned char
 verdict(k8a_exprset *s, size_t k, k8a_event *ev, uint64_t *deps)
 {
-	return k8a_expr_skim_eval(s->m[k].x, ev, deps) == 0 ? V_NO : V_MAYBE;
+	if (s->gen[k] != s->now) {
+		uint64_t d = 0;
+		s->verd[k] = k8a_expr_skim_eval(s->m[k].x, ev, &d) == 0 ? V_NO : V_MAYBE;
+		s->deps[k] = d;
+		s->gen[k] = s->now;
+	}
+	*deps = s->deps[k];
+	return s->verd[k];
 }
 
-/* The verdicts of the skim on every expression of list l, into v: from
- * what was remembered for records with the same values of the slots the
- * list reads, else judged (and remembered when it read only those). */
-static int
-judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim *sk, unsigned char *v)
+static void
+mark(k8a_exprset *s, size_t k, unsigned char v)
 {
-	struct memo *me = NULL;
+	if (v != V_NO)
+		s->maybe[k / 64] |= (uint64_t)1 << (k % 64);
+}
+
+/* Judge every expression of list l on the skim, marking those that may
+ * match: from what was remembered for records with the same values of
+ * the slots the list reads, else judged (and remembered when it read
+ * only those). */
+static int
+judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim *sk)
+{
+	struct memo *me;
+	uint64_t h, deps;
 	size_t i;
 
 	if (l->n <= FEW) {
 		/* judging a few costs less than looking them up */
-		for (i = 0; i < l->n; i++) {
-			uint64_t deps = 0;
-			v[i] = verdict(s, l->idx[i], ev, &deps);
-		}
+		for (i = 0; i < l->n; i++)
+			mark(s, l->idx[i], verdict(s, l->idx[i], ev, &deps));
 		return 0;
 	}
 	if (signature(s, ev, sk, l->sig) != 0)
 		return -1;
-	{
-		uint64_t h = hash_bytes(s->sig.p, s->sig.len);
-		me = &s->memo[h % MEMO_SLOTS];
-		if (me->list == l && me->hash == h && me->siglen == s->sig.len &&
-		    memcmp(me->sig, s->sig.p, s->sig.len) == 0) {
-			for (i = 0; i < l->n; i++)
-				if ((v[i] = me->verdict[i]) == V_UNKNOWN) {
-					uint64_t deps = 0;
-					v[i] = verdict(s, l->idx[i], ev, &deps);
-				}
-			return 0;
+	h = hash_bytes(s->sig.p, s->sig.len);
+	me = &s->memo[h % MEMO_SLOTS];
+	if (me->list == l && me->hash == h && me->siglen == s->sig.len &&
+	    memcmp(me->sig, s->sig.p, s->sig.len) == 0) {
+		for (i = 0; i < l->n; i++) {
+			unsigned char v = me->verdict[i];
+			mark(s, l->idx[i], v == V_UNKNOWN ? verdict(s, l->idx[i], ev, &deps) : v);
 		}
-		/* take the slot over for this signature */
-		if (me->sigcap < s->sig.len) {
-			char *ns = realloc(me->sig, s->sig.len);
-			if (ns == NULL)
-				return -1;
-			me->sig = ns;
-			me->sigcap = s->sig.len;
-		}
-		if (me->vcap < l->n) {
-			unsigned char *nv = realloc(me->verdict, l->n);
-			if (nv == NULL)
-				return -1;
-			me->verdict = nv;
-			me->vcap = l->n;
-		}
-		memcpy(me->sig, s->sig.p, s->sig.len);
-		me->siglen = s->sig.len;
-		me->hash = h;
-		me->list = l;
+		return 0;
 	}
+	/* take the slot over for this signature */
+	if (me->sigcap < s->sig.len) {
+		char *ns = realloc(me->sig, s->sig.len);
+		if (ns == NULL)
+			return -1;
+		me->sig = ns;
+		me->sigcap = s->sig.len;
+	}
+	if (me->vcap < l->n) {
+		unsigned char *nv = realloc(me->verdict, l->n);
+		if (nv == NULL)
+			return -1;
+		me->verdict = nv;
+		me->vcap = l->n;
+	}
+	memcpy(me->sig, s->sig.p, s->sig.len);
+	me->siglen = s->sig.len;
+	me->hash = h;
+	me->list = l;
 	/* the expressions' programs are far from the cache when a log
 	 * streams through it: ask for them all at once */
 	for (i = 0; i < l->n; i++) {
@@ -433,53 +654,112 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 			__builtin_prefetch((const char *)m->prog + o);
 	}
 	for (i = 0; i < l->n; i++) {
-		uint64_t deps = 0;
-		v[i] = verdict(s, l->idx[i], ev, &deps);
+		unsigned char v = verdict(s, l->idx[i], ev, &deps);
+		mark(s, l->idx[i], v);
 		/* kept when it read nothing but the slots of the signature */
-		me->verdict[i] = deps & ~l->sig ? V_UNKNOWN : v[i];
+		me->verdict[i] = deps & ~l->sig ? V_UNKNOWN : v;
 	}
 	return 0;
 }
 
-/* The candidates: the expressions of lists a and b (either may be NULL;
- * both in order) whose verdict is not "no" and whose literals may occur,
- * merged in order into s->out.  Returns how many. */
-static size_t
-take(k8a_exprset *s, const struct list *a, const unsigned char *va, const struct list *b,
-	const unsigned char *vb, k8a_event *ev)
+/* The text of an SKV_INT slot as the shortest integer text, or 0. */
+static int
+int_key(const struct k8a_skim_val *v)
 {
-	size_t i = 0, j = 0, n = 0, na = a ? a->n : 0, nb = b ? b->n : 0;
+	size_t i = v->n && v->p[0] == '-';
 
-	while (i < na || j < nb) {
-		size_t k;
-		unsigned char v;
-		if (j >= nb || (i < na && a->idx[i] < b->idx[j])) {
-			k = a->idx[i];
-			v = va[i++];
-		} else {
-			k = b->idx[j];
-			v = vb[j++];
-		}
-		if (v != V_NO && literals_ok(s, &s->m[k], ev))
-			s->out[n++] = k;
+	if (v->n - i == 0 || v->n - i > 15 || (v->p[i] == '0' && v->n - i > 1))
+		return 0;
+	for (; i < v->n; i++)
+		if (v->p[i] < '0' || v->p[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The string elements of the array text v[0..n) looked up under slot:
+ * 0, or -1 when an element is not a plain string (then every key of the
+ * slot must be tried). */
+static int
+judge_elements(k8a_exprset *s, struct side *sd, int slot, const char *v, size_t n, k8a_event *ev,
+	const struct k8a_skim *sk)
+{
+	size_t i = k8a_jscan_ws(v, n, 1);
+	struct group *g;
+
+	if (i < n && v[i] == ']')
+		return 0;
+	for (;;) {
+		size_t b;
+		if (i >= n || v[i] != '"')
+			return -1;
+		for (b = ++i; i < n && v[i] != '"' && v[i] != '\\'; i++)
+			;
+		if (i >= n || v[i] != '"')
+			return -1;
+		if ((g = group_of(sd, slot, 0, v + b, i - b, 0)) != NULL && judge(s, &g->l, ev, sk) != 0)
+			return -2;
+		i = k8a_jscan_ws(v, n, i + 1);
+		if (i < n && v[i] == ']')
+			return 0;
+		if (i >= n || v[i] != ',')
+			return -1;
+		i = k8a_jscan_ws(v, n, i + 1);
 	}
-	return n;
+}
+
+/* Judge the lists the record's value of one slot finds. */
+static int
+judge_slot(k8a_exprset *s, struct side *sd, int slot, k8a_event *ev, const struct k8a_skim *sk)
+{
+	const struct k8a_skim_val *v = &sk->v[slot];
+	struct group *g;
+	int known = 0, r;
+
+	switch (v->t) {
+	case SKV_ABSENT:
+		return 0; /* no positive test of it holds */
+	case SKV_STRING:
+		known = v->p != NULL;
+		break;
+	case SKV_INT:
+		known = int_key(v);
+		break;
+	case SKV_OTHER:
+		if (v->p && v->n && v->p[0] == '[') {
+			if ((r = judge_elements(s, sd, slot, v->p, v->n, ev, sk)) == -2)
+				return -1;
+			known = r == 0;
+			if (known)
+				goto any;
+		}
+		break;
+	default:
+		break;
+	}
+	if (!known)
+		return judge(s, &sd->slot_all[slot], ev, sk);
+	if ((g = group_of(sd, slot, 0, v->p, v->n, 0)) != NULL && judge(s, &g->l, ev, sk) != 0)
+		return -1;
+any:
+	if ((g = group_of(sd, slot, 1, "", 0, 0)) != NULL && judge(s, &g->l, ev, sk) != 0)
+		return -1;
+	return 0;
 }
 
 const size_t *
 k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n)
 {
 	const struct k8a_skim *sk;
-	const struct k8a_skim_val *kv;
-	const struct list *a = NULL, *b = NULL;
 	struct side *sd;
-	struct group *g;
+	size_t w, k;
+	int slot;
 
 	*n = 0;
 	if (!s->built && build(s) != 0)
 		return NULL;
 	if (++s->now == 0) {
 		memset(s->litgen, 0, (s->nlit + 1) * sizeof(unsigned));
+		memset(s->gen, 0, (s->n + 1) * sizeof(unsigned));
 		s->now = 1;
 	}
 	sk = k8a_event_skim(ev);
@@ -488,19 +768,18 @@ k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n)
 		return s->every.idx;
 	}
 	sd = &s->side[sk->source == K8A_SRC_K8S ? 0 : 1];
-	kv = &sk->v[sd->slot];
-	if (kv->t == SKV_UNSURE || (kv->t == SKV_STRING && kv->p == NULL))
-		a = &sd->all;
-	else {
-		a = &sd->keyless;
-		if (kv->t == SKV_STRING && (g = group_of(sd, kv->p, kv->n, 0)) != NULL)
-			b = &g->l;
-	}
-	if (a->n && judge(s, a, ev, sk, s->v1) != 0)
+	memset(s->maybe, 0, s->nwords * sizeof(uint64_t));
+	if (judge(s, &sd->keyless, ev, sk) != 0)
 		return NULL;
-	if (b && b->n && judge(s, b, ev, sk, s->v2) != 0)
-		return NULL;
-	*n = take(s, a, s->v1, b, s->v2, ev);
+	for (slot = 0; slot < SK_COUNT_; slot++)
+		if ((sd->slots & ((uint64_t)1 << slot)) && judge_slot(s, sd, slot, ev, sk) != 0)
+			return NULL;
+	for (w = 0; w < s->nwords; w++)
+		for (; s->maybe[w]; s->maybe[w] &= s->maybe[w] - 1) {
+			k = w * 64 + (size_t)__builtin_ctzll(s->maybe[w]);
+			if (literals_ok(s, &s->m[k], ev))
+				s->out[(*n)++] = k;
+		}
 	return s->out;
 }
 
@@ -524,8 +803,10 @@ k8a_exprset_free(k8a_exprset *s)
 	free(s->memo);
 	free(s->m);
 	free(s->every.idx);
-	free(s->v1);
-	free(s->v2);
+	free(s->gen);
+	free(s->verd);
+	free(s->deps);
+	free(s->maybe);
 	free(s->lit);
 	free(s->litlen);
 	free(s->litstate);
