@@ -731,6 +731,30 @@ fx("K8S-SECRET-015", [ev("create", "serviceaccounts", "payments", "default", sub
    [ev("create", "serviceaccounts", "storage", "reader", sub="token", user=sa("storage", "secrets-store-csi-driver"), code=201),
     ev("create", "serviceaccounts", "payments", "default", sub="token", user=dev(), code=201)])
 
+# Status writes log the whole object in responseObject, spec included, but
+# cannot change the spec: the kubelet's pods/status patch of a privileged
+# pod, or the deployment controller's status update, is not a new one.
+# (Added after the other fixtures, so their ids and times stay as they were.)
+KUBELET = "kubelet/v1.29.3 (linux/amd64) kubernetes/6813625"
+DEPLOY_CTRL = sa("kube-system", "deployment-controller")
+def status_write(e):
+    obj = e.get("requestObject") or e.get("responseObject")
+    ref = e["objectRef"]
+    res, ns, name = ref["resource"], ref.get("namespace"), ref.get("name") or obj["metadata"]["name"]
+    if res == "pods":
+        st = {"status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}
+        return ev("patch", res, ns, name, sub="status", user=NODE, ua=KUBELET, ips=["192.168.12.34"],
+                  req=st, resp=dict(obj, **st))
+    st = {"status": {"observedGeneration": 2, "replicas": 1, "readyReplicas": 1}}
+    return ev("update", res, ns, name, sub="status", user=DEPLOY_CTRL,
+              ua="kube-controller-manager/v1.29.3 (linux/amd64) kubernetes/6813625/system:serviceaccount:kube-system:deployment-controller",
+              ips=["192.168.0.10"], req=dict(obj, **st), resp=dict(obj, **st))
+for rid in ("K8S-POD-001", "K8S-POD-002", "K8S-POD-003", "K8S-POD-005", "K8S-POD-006", "K8S-POD-007",
+            "K8S-POD-008", "K8S-POD-009", "K8S-POD-010", "K8S-POD-011", "K8S-POD-015", "K8S-POD-016",
+            "K8S-ANOM-004", "K8S-ANOM-005", "K8S-ANOM-006"):
+    F[rid][1].extend(status_write(e) for e in F[rid][0] if "objectRef" in e and
+                     (e.get("requestObject") or e.get("responseObject") or {}).get("spec"))
+
 # ---------------- write ----------------
 if __name__ == "__main__":
     import os
