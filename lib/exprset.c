@@ -24,7 +24,6 @@
 
 #include "expr.h"
 
-#define NGROUPS 1024      /* hash buckets of keys */
 #define FEW 4             /* lists this short are judged, not looked up */
 #define MEMO_SLOTS 4096   /* remembered records (direct-mapped) */
 #define MAX_KEYS 64       /* an expression with more keys is tried on every record */
@@ -69,20 +68,26 @@ struct keys {
 	int ok;        /* 0: no keys (every record may match) */
 };
 
-/* The expressions filed under one key. */
+/* The expressions filed under one value of a slot. */
 struct group {
 	struct group *next;
-	int slot, any;
 	char *key;
 	size_t len;
 	struct list l;
 };
 
+/* One slot's keys. */
+struct slotkeys {
+	struct group **tab; /* its values, chained; mask + 1 buckets */
+	size_t mask, nvals;
+	struct list any;    /* its presence */
+	struct list all;    /* every expression with a key on the slot */
+};
+
 struct side {
-	struct group *bucket[NGROUPS];
-	uint64_t slots;                /* the slots some key names */
-	struct list slot_all[SK_COUNT_]; /* every expression with a key on the slot */
-	struct list keyless;           /* expressions with no keys */
+	struct slotkeys sl[SK_COUNT_];
+	uint64_t slots;     /* the slots some key names */
+	struct list keyless; /* expressions with no keys */
 };
 
 struct memo {
@@ -377,34 +382,67 @@ expr_keys(const k8a_expr *x, enum k8a_source src, struct keys *ks)
 
 /* ---- the table of keys ---- */
 
-static uint64_t
-key_hash(int slot, int any, const char *v, size_t n)
+static struct group *
+find(const struct slotkeys *k, const char *key, size_t len)
 {
-	return hash_bytes(v, n) ^ ((uint64_t)(unsigned)slot * 0x9e3779b97f4a7c15ull) ^ (uint64_t)any;
+	struct group *g;
+
+	if (k->nvals == 0)
+		return NULL;
+	g = k->tab[k->mask ? hash_bytes(key, len) & k->mask : 0];
+	for (; g; g = g->next)
+		if (g->len == len && memcmp(g->key, key, len) == 0)
+			return g;
+	return NULL;
 }
 
+/* The group of a value, made (in the one bucket a table has while it is
+ * being built) when new. */
 static struct group *
-group_of(struct side *sd, int slot, int any, const char *key, size_t len, int create)
+group_make(struct slotkeys *k, const char *key, size_t len)
 {
-	struct group **g = &sd->bucket[key_hash(slot, any, key, len) % NGROUPS];
+	struct group *g;
 
-	for (; *g; g = &(*g)->next)
-		if ((*g)->slot == slot && (*g)->any == any && (*g)->len == len &&
-		    memcmp((*g)->key, key, len) == 0)
-			return *g;
-	if (!create || (*g = calloc(1, sizeof(**g))) == NULL)
+	if (k->tab == NULL && (k->tab = calloc(1, sizeof(*k->tab))) == NULL)
 		return NULL;
-	if (((*g)->key = malloc(len + 1)) == NULL) {
-		free(*g);
-		*g = NULL;
+	if ((g = find(k, key, len)) != NULL)
+		return g;
+	if ((g = calloc(1, sizeof(*g))) == NULL || (g->key = malloc(len + 1)) == NULL) {
+		free(g);
 		return NULL;
 	}
-	memcpy((*g)->key, key, len);
-	(*g)->key[len] = '\0';
-	(*g)->len = len;
-	(*g)->slot = slot;
-	(*g)->any = any;
-	return *g;
+	memcpy(g->key, key, len);
+	g->key[len] = '\0';
+	g->len = len;
+	g->next = k->tab[0];
+	k->tab[0] = g;
+	k->nvals++;
+	return g;
+}
+
+/* Spread a built slot's values over a table of about as many buckets. */
+static int
+slot_hash(struct slotkeys *k)
+{
+	struct group **tab, *g, *next;
+	size_t nb = 1;
+
+	while (nb < k->nvals)
+		nb *= 2;
+	if (nb < 4)
+		return 0; /* a short chain is as quick */
+	if ((tab = calloc(nb, sizeof(*tab))) == NULL)
+		return -1;
+	for (g = k->tab[0]; g; g = next) {
+		size_t b = hash_bytes(g->key, g->len) & (nb - 1);
+		next = g->next;
+		g->next = tab[b];
+		tab[b] = g;
+	}
+	free(k->tab);
+	k->tab = tab;
+	k->mask = nb - 1;
+	return 0;
 }
 
 static void
@@ -417,20 +455,24 @@ list_clear(struct list *l)
 static void
 side_clear(struct side *sd)
 {
-	size_t i;
+	size_t i, b;
 
-	for (i = 0; i < NGROUPS; i++) {
-		struct group *g = sd->bucket[i], *next;
-		for (; g; g = next) {
-			next = g->next;
-			free(g->key);
-			free(g->l.idx);
-			free(g);
+	for (i = 0; i < SK_COUNT_; i++) {
+		struct slotkeys *k = &sd->sl[i];
+		for (b = 0; k->tab && b <= k->mask; b++) {
+			struct group *g = k->tab[b], *next;
+			for (; g; g = next) {
+				next = g->next;
+				free(g->key);
+				free(g->l.idx);
+				free(g);
+			}
 		}
-		sd->bucket[i] = NULL;
+		free(k->tab);
+		list_clear(&k->any);
+		list_clear(&k->all);
+		memset(k, 0, sizeof(*k));
 	}
-	for (i = 0; i < SK_COUNT_; i++)
-		list_clear(&sd->slot_all[i]);
 	list_clear(&sd->keyless);
 	sd->slots = 0;
 }
@@ -468,9 +510,10 @@ side_build(k8a_exprset *s, struct side *sd, enum k8a_source src)
 		}
 		for (i = 0; i < ks.n; i++) {
 			const struct key *ky = &ks.k[i];
-			struct group *g = group_of(sd, ky->slot, ky->any, ky->v, ky->n, 1);
-			if (g == NULL || list_add(&g->l, k, used) != 0 ||
-			    list_add(&sd->slot_all[ky->slot], k, used) != 0) {
+			struct slotkeys *sk = &sd->sl[ky->slot];
+			struct group *g = ky->any ? NULL : group_make(sk, ky->v, ky->n);
+			if ((!ky->any && g == NULL) || list_add(g ? &g->l : &sk->any, k, used) != 0 ||
+			    list_add(&sk->all, k, used) != 0) {
 				keys_free(&ks);
 				return -1;
 			}
@@ -478,6 +521,9 @@ side_build(k8a_exprset *s, struct side *sd, enum k8a_source src)
 		}
 		keys_free(&ks); /* no keys at all: it matches nothing */
 	}
+	for (i = 0; i < SK_COUNT_; i++)
+		if (slot_hash(&sd->sl[i]) != 0)
+			return -1;
 	return 0;
 }
 
@@ -696,7 +742,7 @@ judge_elements(k8a_exprset *s, struct side *sd, int slot, const char *v, size_t 
 			;
 		if (i >= n || v[i] != '"')
 			return -1;
-		if ((g = group_of(sd, slot, 0, v + b, i - b, 0)) != NULL && judge(s, &g->l, ev, sk) != 0)
+		if ((g = find(&sd->sl[slot], v + b, i - b)) != NULL && judge(s, &g->l, ev, sk) != 0)
 			return -2;
 		i = k8a_jscan_ws(v, n, i + 1);
 		if (i < n && v[i] == ']')
@@ -737,13 +783,11 @@ judge_slot(k8a_exprset *s, struct side *sd, int slot, k8a_event *ev, const struc
 		break;
 	}
 	if (!known)
-		return judge(s, &sd->slot_all[slot], ev, sk);
-	if ((g = group_of(sd, slot, 0, v->p, v->n, 0)) != NULL && judge(s, &g->l, ev, sk) != 0)
+		return judge(s, &sd->sl[slot].all, ev, sk);
+	if ((g = find(&sd->sl[slot], v->p, v->n)) != NULL && judge(s, &g->l, ev, sk) != 0)
 		return -1;
 any:
-	if ((g = group_of(sd, slot, 1, "", 0, 0)) != NULL && judge(s, &g->l, ev, sk) != 0)
-		return -1;
-	return 0;
+	return judge(s, &sd->sl[slot].any, ev, sk);
 }
 
 const size_t *
@@ -752,7 +796,7 @@ k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n)
 	const struct k8a_skim *sk;
 	struct side *sd;
 	size_t w, k;
-	int slot;
+	uint64_t slots;
 
 	*n = 0;
 	if (!s->built && build(s) != 0)
@@ -771,8 +815,8 @@ k8a_exprset_candidates(k8a_exprset *s, k8a_event *ev, size_t *n)
 	memset(s->maybe, 0, s->nwords * sizeof(uint64_t));
 	if (judge(s, &sd->keyless, ev, sk) != 0)
 		return NULL;
-	for (slot = 0; slot < SK_COUNT_; slot++)
-		if ((sd->slots & ((uint64_t)1 << slot)) && judge_slot(s, sd, slot, ev, sk) != 0)
+	for (slots = sd->slots; slots; slots &= slots - 1)
+		if (judge_slot(s, sd, __builtin_ctzll(slots), ev, sk) != 0)
 			return NULL;
 	for (w = 0; w < s->nwords; w++)
 		for (; s->maybe[w]; s->maybe[w] &= s->maybe[w] - 1) {
