@@ -450,6 +450,8 @@ add_value(struct pred *p, char *v)
 	return 0;
 }
 
+static uint64_t re_ids; /* the last regex id given */
+
 static int
 prepare_values(struct pred *p, struct lex *lx, size_t at)
 {
@@ -479,6 +481,9 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 			return -1;
 		}
 		pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE);
+		/* remembered answers are keyed by this, never by an address
+		 * a later expression may reuse */
+		p->re_id = __atomic_add_fetch(&re_ids, 1, __ATOMIC_RELAXED);
 	}
 	return 0;
 }
@@ -1013,39 +1018,81 @@ cmp_num(double a, double b)
 	return a < b ? -1 : a > b;
 }
 
-/* Does one scalar value satisfy a positive operator? */
-/* Match data for regular expressions, one block per thread: an expression
- * may be evaluated on several threads at once (k8a_exprset on one, the
- * parsed record on another).  Freed when the thread ends. */
-static pthread_key_t md_key;
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+/* Regular expressions get per-thread state: an expression may be
+ * evaluated on several threads at once (k8a_exprset on one, the parsed
+ * record on another).  Match data, and the answers for short subjects:
+ * user agents, user names and addresses repeat from record to record, and
+ * a JIT match of a long alternation costs more than a hash and a compare.
+ * Freed when the thread ends. */
+#define RX_SLOTS 256 /* remembered answers (direct-mapped) */
+#define RX_TEXT 120  /* subjects up to this long */
 
-static void
-md_free(void *md)
-{
-	pcre2_match_data_free(md);
-}
+struct rx_seen {
+	uint64_t re; /* the expression's re_id; 0: empty */
+	uint64_t hash;
+	unsigned short n;
+	unsigned char hit;
+	char text[RX_TEXT];
+};
 
-static void
-md_init(void)
-{
-	pthread_key_create(&md_key, md_free);
-}
-
-static pcre2_match_data *
-thread_md(void)
-{
+struct rx_thread {
 	pcre2_match_data *md;
+	struct rx_seen seen[RX_SLOTS];
+};
 
-	pthread_once(&md_once, md_init);
-	if ((md = pthread_getspecific(md_key)) == NULL) {
-		/* one pair is enough: only whether it matches counts */
-		md = pcre2_match_data_create(1, NULL);
-		pthread_setspecific(md_key, md);
-	}
-	return md;
+static pthread_key_t rx_key;
+static pthread_once_t rx_once = PTHREAD_ONCE_INIT;
+
+static void
+rx_free(void *p)
+{
+	struct rx_thread *t = p;
+
+	pcre2_match_data_free(t->md);
+	free(t);
 }
 
+static void
+rx_init(void)
+{
+	pthread_key_create(&rx_key, rx_free);
+}
+
+/* Does re match s[0..n)?  0 as well when memory runs out. */
+static int
+rx_match(const struct pred *p, const char *s, size_t n)
+{
+	const pcre2_code *re = p->re;
+	struct rx_thread *t;
+	struct rx_seen *e;
+	uint64_t h;
+
+	pthread_once(&rx_once, rx_init);
+	if ((t = pthread_getspecific(rx_key)) == NULL) {
+		if ((t = calloc(1, sizeof(*t))) == NULL)
+			return 0;
+		/* one pair is enough: only whether it matches counts */
+		if ((t->md = pcre2_match_data_create(1, NULL)) == NULL) {
+			free(t);
+			return 0;
+		}
+		pthread_setspecific(rx_key, t);
+	}
+	if (n > RX_TEXT)
+		return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, NULL) >= 0;
+	h = k8a_hash_bytes(s, n);
+	e = &t->seen[(h ^ p->re_id * 0x9e3779b97f4a7c15ull) % RX_SLOTS];
+	if (e->re != p->re_id || e->hash != h || e->n != n || memcmp(e->text, s, n) != 0) {
+		e->re = p->re_id;
+		e->hash = h;
+		e->n = (unsigned short)n;
+		memcpy(e->text, s, n);
+		e->hit = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, NULL) >= 0;
+	}
+	return e->hit;
+}
+
+/* Does one scalar value satisfy a positive operator? */
 int
 k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 {
@@ -1076,7 +1123,7 @@ k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 		return memmem(s, sl, p->vals[0], p->vlen[0]) != NULL;
 	case OP_RE:
 	case OP_NRE:
-		return pcre2_match(p->re, (PCRE2_SPTR)s, sl, 0, 0, thread_md(), NULL) >= 0;
+		return rx_match(p, s, sl);
 	case OP_LT:
 	case OP_LE:
 	case OP_GT:

@@ -35,6 +35,7 @@ struct pred {
 	int64_t *tm; /* time form, for the time field */
 	int *istm;
 	pcre2_code *re;
+	uint64_t re_id;  /* unique per compiled regex (expr.c keys answers by it) */
 	struct pred *ref; /* value is another field of the record (@path) */
 	int sk_k8s, sk_ct; /* where the skim reads it (SKS_* when it does not) */
 	int pre_k8s, pre_ct; /* else the slot of the longest prefix of the path */

@@ -135,23 +135,6 @@ push(size_t **v, size_t *n, size_t x)
 	return 0;
 }
 
-/* A fast, well-mixed hash (eight bytes a step). */
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ (w * 0xbf58476d1ce4e5b9ull)) * 0x94d049bb133111ebull;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ (w * 0xbf58476d1ce4e5b9ull)) * 0x94d049bb133111ebull;
-	return h ^ (h >> 31);
-}
-
 k8a_exprset *
 k8a_exprset_new(void)
 {
@@ -389,7 +372,7 @@ find(const struct slotkeys *k, const char *key, size_t len)
 
 	if (k->nvals == 0)
 		return NULL;
-	g = k->tab[k->mask ? hash_bytes(key, len) & k->mask : 0];
+	g = k->tab[k->mask ? k8a_hash_bytes(key, len) & k->mask : 0];
 	for (; g; g = g->next)
 		if (g->len == len && memcmp(g->key, key, len) == 0)
 			return g;
@@ -434,7 +417,7 @@ slot_hash(struct slotkeys *k)
 	if ((tab = calloc(nb, sizeof(*tab))) == NULL)
 		return -1;
 	for (g = k->tab[0]; g; g = next) {
-		size_t b = hash_bytes(g->key, g->len) & (nb - 1);
+		size_t b = k8a_hash_bytes(g->key, g->len) & (nb - 1);
 		next = g->next;
 		g->next = tab[b];
 		tab[b] = g;
@@ -662,7 +645,7 @@ judge(k8a_exprset *s, const struct list *l, k8a_event *ev, const struct k8a_skim
 	}
 	if (signature(s, ev, sk, l->sig) != 0)
 		return -1;
-	h = hash_bytes(s->sig.p, s->sig.len);
+	h = k8a_hash_bytes(s->sig.p, s->sig.len);
 	me = &s->memo[h % MEMO_SLOTS];
 	if (me->list == l && me->hash == h && me->siglen == s->sig.len &&
 	    memcmp(me->sig, s->sig.p, s->sig.len) == 0) {

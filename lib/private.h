@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "k8saudit.h"
@@ -112,6 +113,22 @@ int k8a_jscan_members(const char *p, size_t n, const char *const *keys, size_t n
 	const char **v, size_t *vlen);
 /* The value of a hex digit, or -1. */
 int k8a_hexval(int c);
+/* A fast, well-mixed hash of n bytes (eight a step). */
+static inline uint64_t
+k8a_hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ (w * 0xbf58476d1ce4e5b9ull)) * 0x94d049bb133111ebull;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ (w * 0xbf58476d1ce4e5b9ull)) * 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
+}
 /* Decode the JSON string literal p[0..n) (with quotes) into out. */
 int k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out);
 
