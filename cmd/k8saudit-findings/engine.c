@@ -9,59 +9,70 @@
 
 #include "findings.h"
 
-static char *
-dup_or_null(const char *s)
+/* A snapshot and all its strings are one allocation: a record that some
+ * rule matches costs one malloc, not thirty. */
+struct strs {
+	char **dst[40];
+	const char *src[40];
+	size_t n, total;
+};
+
+static void
+str_add(struct strs *ss, char **dst, const char *src)
 {
-	return s ? strdup(s) : NULL;
+	ss->dst[ss->n] = dst;
+	ss->src[ss->n++] = src;
+	if (src)
+		ss->total += strlen(src) + 1;
 }
 
 struct snap *
 snap_new(k8a_event *ev, uint64_t seq)
 {
-	struct snap *s = calloc(1, sizeof(*s));
 	const struct k8a_origin *o = k8a_event_origin(ev);
-	char buf[8192], tgt[4096], cmd[4096];
+	char ips[8192], what[8192], tgt[4096], cmd[4096];
+	const char *subres, *uri;
+	enum k8a_source src = k8a_event_source(ev);
+	struct strs ss = { .n = 0 };
+	struct snap *s, proto;
+	char *pool;
+	size_t i;
 	json_t *g;
 
-	if (s == NULL)
-		return NULL;
-	s->refs = 1;
-	s->seq = seq;
-	s->source = k8a_event_source(ev);
-	s->time = k8a_event_time(ev);
-	s->time_s = dup_or_null(k8a_event_str(ev, K8A_F_TIME));
-	s->id = dup_or_null(k8a_event_str(ev, K8A_F_ID));
-	s->user = dup_or_null(k8a_event_str(ev, K8A_F_USER));
-	s->uid = dup_or_null(k8a_event_str(ev, K8A_F_UID));
-	s->arn = dup_or_null(k8a_event_str(ev, K8A_F_ARN));
-	s->canonical_arn = dup_or_null(k8a_event_str(ev, K8A_F_CANONICAL_ARN));
-	s->access_key = dup_or_null(k8a_event_str(ev, K8A_F_ACCESS_KEY));
-	s->session = dup_or_null(k8a_event_str(ev, K8A_F_SESSION));
-	s->principal = dup_or_null(k8a_event_str(ev, K8A_F_PRINCIPAL));
-	s->account = dup_or_null(k8a_event_str(ev, K8A_F_ACCOUNT));
-	s->impersonated = dup_or_null(k8a_event_str(ev, K8A_F_IMPERSONATED));
-	s->ip = dup_or_null(k8a_event_str(ev, K8A_F_SOURCE_IP));
-	s->peer = dup_or_null(k8a_event_str(ev, K8A_F_PEER_IP));
-	s->ua = dup_or_null(k8a_event_str(ev, K8A_F_USER_AGENT));
-	s->verb = dup_or_null(k8a_event_str(ev, K8A_F_VERB));
-	s->resource = dup_or_null(k8a_event_str(ev, K8A_F_RESOURCE));
-	s->subresource = dup_or_null(k8a_event_str(ev, K8A_F_SUBRESOURCE));
-	s->ns = dup_or_null(k8a_event_str(ev, K8A_F_NAMESPACE));
-	s->name = dup_or_null(k8a_event_str(ev, K8A_F_NAME));
-	s->code = dup_or_null(k8a_event_str(ev, K8A_F_CODE));
-	s->region = dup_or_null(k8a_event_str(ev, K8A_F_REGION));
-	s->uri = dup_or_null(k8a_event_str(ev, K8A_F_URI));
-	fe_ips(ev, buf, sizeof(buf));
-	s->ips = strdup(buf);
+	memset(&proto, 0, sizeof(proto));
+	str_add(&ss, &proto.time_s, k8a_event_str(ev, K8A_F_TIME));
+	str_add(&ss, &proto.id, k8a_event_str(ev, K8A_F_ID));
+	str_add(&ss, &proto.user, k8a_event_str(ev, K8A_F_USER));
+	str_add(&ss, &proto.uid, k8a_event_str(ev, K8A_F_UID));
+	str_add(&ss, &proto.arn, k8a_event_str(ev, K8A_F_ARN));
+	str_add(&ss, &proto.canonical_arn, k8a_event_str(ev, K8A_F_CANONICAL_ARN));
+	str_add(&ss, &proto.access_key, k8a_event_str(ev, K8A_F_ACCESS_KEY));
+	str_add(&ss, &proto.session, k8a_event_str(ev, K8A_F_SESSION));
+	str_add(&ss, &proto.principal, k8a_event_str(ev, K8A_F_PRINCIPAL));
+	str_add(&ss, &proto.account, k8a_event_str(ev, K8A_F_ACCOUNT));
+	str_add(&ss, &proto.impersonated, k8a_event_str(ev, K8A_F_IMPERSONATED));
+	str_add(&ss, &proto.ip, k8a_event_str(ev, K8A_F_SOURCE_IP));
+	str_add(&ss, &proto.peer, k8a_event_str(ev, K8A_F_PEER_IP));
+	str_add(&ss, &proto.ua, k8a_event_str(ev, K8A_F_USER_AGENT));
+	str_add(&ss, &proto.verb, k8a_event_str(ev, K8A_F_VERB));
+	str_add(&ss, &proto.resource, k8a_event_str(ev, K8A_F_RESOURCE));
+	str_add(&ss, &proto.subresource, subres = k8a_event_str(ev, K8A_F_SUBRESOURCE));
+	str_add(&ss, &proto.ns, k8a_event_str(ev, K8A_F_NAMESPACE));
+	str_add(&ss, &proto.name, k8a_event_str(ev, K8A_F_NAME));
+	str_add(&ss, &proto.code, k8a_event_str(ev, K8A_F_CODE));
+	str_add(&ss, &proto.region, k8a_event_str(ev, K8A_F_REGION));
+	str_add(&ss, &proto.uri, uri = k8a_event_str(ev, K8A_F_URI));
+	fe_ips(ev, ips, sizeof(ips));
+	str_add(&ss, &proto.ips, ips);
 	cmd[0] = '\0';
-	if (s->source == K8A_SRC_K8S && s->subresource &&
-	    (strcmp(s->subresource, "exec") == 0 || strcmp(s->subresource, "attach") == 0) &&
-	    k8a_exec_command(s->uri, cmd, sizeof(cmd)) > 0)
-		s->command = strdup(cmd);
-	fe_action(ev, buf, sizeof(buf));
+	if (src == K8A_SRC_K8S && subres && (strcmp(subres, "exec") == 0 || strcmp(subres, "attach") == 0) &&
+	    k8a_exec_command(uri, cmd, sizeof(cmd)) > 0)
+		str_add(&ss, &proto.command, cmd);
+	fe_action(ev, what, sizeof(what));
 	fe_target(ev, tgt, sizeof(tgt));
 	/* a create names its object in the body, not in objectRef */
-	if (s->source == K8A_SRC_K8S && s->name == NULL && s->resource && s->subresource == NULL) {
+	if (src == K8A_SRC_K8S && k8a_event_str(ev, K8A_F_NAME) == NULL && k8a_event_str(ev, K8A_F_RESOURCE) &&
+	    subres == NULL) {
 		json_t *md = json_object_get(json_object_get(k8a_event_json(ev), "requestObject"), "metadata");
 		const char *nm = json_string_value(json_object_get(md, "name"));
 		size_t n = strlen(tgt);
@@ -73,20 +84,37 @@ snap_new(k8a_event *ev, uint64_t seq)
 			snprintf(tgt + n, sizeof(tgt) - n, " %s", nm);
 	}
 	{
-		size_t n = strlen(buf);
-		if (tgt[0] && n + 2 < sizeof(buf))
-			snprintf(buf + n, sizeof(buf) - n, " %s", tgt);
-		n = strlen(buf);
-		if (s->command && n + 4 < sizeof(buf))
-			snprintf(buf + n, sizeof(buf) - n, " -- %s", s->command);
+		size_t n = strlen(what);
+		if (tgt[0] && n + 2 < sizeof(what))
+			snprintf(what + n, sizeof(what) - n, " %s", tgt);
+		n = strlen(what);
+		if (cmd[0] && n + 4 < sizeof(what))
+			snprintf(what + n, sizeof(what) - n, " -- %s", cmd);
 	}
-	s->what = strdup(buf);
-	s->where = dup_or_null(k8a_event_where(ev));
-	s->path = dup_or_null(o->path);
-	s->member = dup_or_null(o->member);
+	str_add(&ss, &proto.what, what);
+	str_add(&ss, &proto.where, k8a_event_where(ev));
+	str_add(&ss, &proto.path, o->path);
+	str_add(&ss, &proto.member, o->member);
+
+	if ((s = malloc(sizeof(*s) + ss.total)) == NULL)
+		return NULL;
+	*s = proto;
+	pool = (char *)(s + 1);
+	for (i = 0; i < ss.n; i++) {
+		/* the field's place in the copy, as in proto */
+		char **dst = (char **)((char *)s + ((char *)ss.dst[i] - (char *)&proto));
+		if (ss.src[i] == NULL)
+			continue;
+		*dst = pool;
+		pool = stpcpy(pool, ss.src[i]) + 1;
+	}
+	s->refs = 1;
+	s->seq = seq;
+	s->source = src;
+	s->time = k8a_event_time(ev);
 	s->line = o->line;
 	s->index = o->index;
-	g = s->source == K8A_SRC_K8S ? json_object_get(json_object_get(k8a_event_json(ev), "user"), "groups") : NULL;
+	g = src == K8A_SRC_K8S ? json_object_get(json_object_get(k8a_event_json(ev), "user"), "groups") : NULL;
 	if (json_is_array(g))
 		s->groups = json_deep_copy(g);
 	return s;
@@ -105,14 +133,8 @@ snap_unref(struct snap *s)
 {
 	if (s == NULL || --s->refs > 0)
 		return;
-	free(s->time_s); free(s->id); free(s->user); free(s->uid); free(s->arn);
-	free(s->canonical_arn); free(s->access_key); free(s->session); free(s->principal);
-	free(s->account); free(s->impersonated); free(s->ip); free(s->ips); free(s->peer);
-	free(s->ua); free(s->verb); free(s->resource); free(s->subresource); free(s->ns);
-	free(s->name); free(s->code); free(s->region); free(s->uri); free(s->command);
-	free(s->what); free(s->where); free(s->path); free(s->member);
 	json_decref(s->groups);
-	free(s);
+	free(s); /* its strings with it */
 }
 
 /* ---- field values for evidence ---- */
