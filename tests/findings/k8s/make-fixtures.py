@@ -755,6 +755,43 @@ for rid in ("K8S-POD-001", "K8S-POD-002", "K8S-POD-003", "K8S-POD-005", "K8S-POD
     F[rid][1].extend(status_write(e) for e in F[rid][0] if "objectRef" in e and
                      (e.get("requestObject") or e.get("responseObject") or {}).get("spec"))
 
+# The SSRF chain through services/proxy: a Service in the spoofed pod's
+# namespace whose selector (learned from Service writes, the last one by
+# time) matches the labels the status write logged; one whose selector is
+# not in the input may select the pod.  (Appended, as above.)
+def labelled_spoof(name, labels, ip, t, u=None):
+    p = pod("default", name, podspec())
+    p["metadata"]["labels"] = labels
+    return ev("patch", "pods", "default", name, sub="status", user=u or dev(), t=t,
+              req={"status": {"podIP": ip, "podIPs": [{"ip": ip}]}},
+              resp=p | {"status": {"podIP": ip, "podIPs": [{"ip": ip}], "phase": "Running"}})
+def svc_proxy(ns, target, t, user=None, path="/", code=200):
+    return ev("get", "services", ns, target, sub="proxy", t=t, user=user or dev(), code=code,
+              uri=f"/api/v1/namespaces/{ns}/services/{target}/proxy{path}")
+F["K8S-SSRF-002"][0].extend([
+    mk("services", "default", "web", svc("default", "web"), t=5000),
+    labelled_spoof("web-0", {"app": "web", "pod-template-hash": "7c5ddbdf54"}, "192.168.12.34", 6000, u=dev("mallory")),
+    svc_proxy("default", "https:web:443", 6100, path="/latest/meta-data/iam/security-credentials/"),
+    labelled_spoof("api-0", {"app": "api"}, "10.0.5.17", 9000),
+    svc_proxy("default", "api:http", 9100, path="/admin"),
+    # a name holding "proxy" (JupyterHub's proxy-public): the path is what follows "<name>/proxy"
+    mk("services", "default", "proxy-public", svc("default", "proxy-public", selector={"component": "proxy"}), t=11000),
+    labelled_spoof("proxy-7d9f6c8b5-q2xkz", {"component": "proxy"}, "192.168.40.2", 12000),
+    svc_proxy("default", "http:proxy-public:80", 12100, path="/hub/api")])
+F["K8S-SSRF-002"][1].extend([
+    mk("services", "default", "web", svc("default", "web"), t=20000),
+    mk("services", "default", "db", svc("default", "db"), t=20010),
+    # the later patch (first in the file) moved the selector off the pod
+    ev("patch", "services", "default", "cache", user=dev(), t=20050, req={"spec": {"selector": {"app": "cache"}}},
+       resp=svc("default", "cache", selector={"app": "cache"})),
+    mk("services", "default", "cache", svc("default", "cache", selector={"app": "web"}), t=20020),
+    labelled_spoof("web-0", {"app": "web"}, "169.254.169.254", 20100),
+    svc_proxy("default", "db:5432", 20200),
+    svc_proxy("default", "cache:6379", 20210),
+    svc_proxy("default", "https:web:443", 20300, user=NODE),
+    svc_proxy("shop", "https:web:443", 20400),
+    svc_proxy("default", "https:web:443", 20100 + 1801)])
+
 # ---------------- write ----------------
 if __name__ == "__main__":
     import os
