@@ -119,6 +119,7 @@ member_index(void)
 	}
 }
 
+/* (member_index must have run: k8a_skim and k8a_skim_path_slot see to it) */
 static const struct member *
 lookup(enum ctx c, const char *k, size_t n)
 {
@@ -126,7 +127,6 @@ lookup(enum ctx c, const char *k, size_t n)
 
 	if (n == 0)
 		return NULL;
-	pthread_once(&member_once, member_index);
 	for (h = member_hash(c, k, n); member_at[h]; h = (h + 1) % NHASH) {
 		const struct member *m = &members[member_at[h] - 1];
 		if (m->len == n && m->in == c && memcmp(m->key, k, n) == 0)
@@ -583,6 +583,7 @@ k8a_skim(struct k8a_skim *sk, const char *raw, size_t n)
 {
 	const char *p = raw, *e = raw + n;
 
+	pthread_once(&member_once, member_index); /* lookup() reads it */
 	memset(sk, 0, sizeof(*sk));
 	sk->source = K8A_SRC_UNKNOWN;
 	p = ws(p, e);
@@ -638,6 +639,7 @@ k8a_skim_path_slot(const char *const *keys, size_t n)
 	enum ctx c = CTX_TOP;
 	size_t i;
 
+	pthread_once(&member_once, member_index);
 	for (i = 0; i < n; i++) {
 		if (c == CTX_NONE || (m = lookup(c, keys[i], strlen(keys[i]))) == NULL)
 			return SKS_UNKNOWN;
