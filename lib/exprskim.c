@@ -84,6 +84,7 @@ static int
 next_element(const char *v, size_t n, size_t *at, size_t *len)
 {
 	size_t i = *at;
+	const char *end;
 
 	if (i == 0) {
 		i = k8a_jscan_ws(v, n, 1);
@@ -97,8 +98,10 @@ next_element(const char *v, size_t n, size_t *at, size_t *len)
 			return -1;
 		i = k8a_jscan_ws(v, n, i + 1);
 	}
-	if (i >= n || (*len = k8a_jscan_value(v + i, n - i)) == 0 || *len == (size_t)-1)
+	/* pod specs hold arrays of large objects, walked once per path */
+	if (i >= n || (end = k8a_skim_value_end(v + i, v + n)) == NULL)
 		return -1;
+	*len = (size_t)(end - (v + i));
 	*at = i;
 	return 1;
 }

@@ -171,6 +171,10 @@ struct k8a_skim {
 void k8a_skim(struct k8a_skim *sk, const char *raw, size_t n);
 const struct k8a_skim *k8a_event_skim(k8a_event *ev);
 int k8a_skim_escaped(const struct k8a_skim *sk, unsigned char c);
+/* The end of the JSON value at p (after any whitespace), skipped as the
+ * skim skips bodies, 64 bytes at a time; NULL when it is cut or malformed.
+ * For text the skim has read, it agrees with k8a_jscan_value(). */
+const char *k8a_skim_value_end(const char *p, const char *e);
 /* Values longer than this are not remembered by their bytes (exprset.c):
  * a verdict that reads one is not remembered either. */
 #define SK_SMALL 256

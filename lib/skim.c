@@ -401,6 +401,16 @@ skip_value(struct k8a_skim *sk, const char *p, const char *e)
 	return skip_container(sk, p, e);
 }
 
+const char *
+k8a_skim_value_end(const char *p, const char *e)
+{
+	struct k8a_skim scratch; /* for the escapes it meets: already noted */
+
+	memset(scratch.esc, 0, sizeof(scratch.esc));
+	scratch.esc_high = 0;
+	return skip_value(&scratch, ws(p, e), e);
+}
+
 /* Read the value at p into slot v; return the byte after it, or NULL. */
 static const char *
 read_value(struct k8a_skim *sk, struct k8a_skim_val *v, const char *p, const char *e)
