@@ -35,6 +35,18 @@ reps=${BENCH_REPS:-3}
 seed=${BENCH_SEED:-7}
 grep_bin=$top_builddir/k8saudit-grep
 find_bin=$top_builddir/k8saudit-findings
+# In a build tree with shared libraries these are libtool's wrapper
+# scripts, which cost a shell (0.05 s a run here, 8% of the findings row):
+# measure the programs themselves, as installed ones would run.
+tool_note="tools run from the build tree"
+if [ -x "$top_builddir/.libs/k8saudit-grep" ] && [ -x "$top_builddir/.libs/k8saudit-findings" ] &&
+	head -c 200 "$grep_bin" 2>/dev/null | grep -q 'libtool'; then
+	grep_bin=$top_builddir/.libs/k8saudit-grep
+	find_bin=$top_builddir/.libs/k8saudit-findings
+	LD_LIBRARY_PATH=$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	export LD_LIBRARY_PATH
+	tool_note="tools run as .libs/ programs, not through libtool's wrapper scripts"
+fi
 
 die() { echo "bench: $*" >&2; exit 2; }
 note() { echo "bench: $*" >&2; }
@@ -196,7 +208,10 @@ reps=$reps_saved
 # prefilter (every record parsed, every rule tried) for the same findings
 F=$find_bin
 if [ -x "$F" ]; then
-	measure find_z "k8saudit-findings (all rules)" eks.jsonl.zst "$eks_bytes" zstd ">=0.25" "'$F' '$Z'"
+	# zstd again, just before: the machines are shared, and the target
+	# is judged against the faster of the two zstd rows
+	measure zstd2 "zstd -dc > /dev/null (again)" eks.jsonl.zst "$eks_bytes" - "" "zstd -dc '$Z' > /dev/null"
+	measure find_z "k8saudit-findings (all rules)" eks.jsonl.zst "$eks_bytes" zstd2 ">=0.25" "'$F' '$Z'"
 	measure find_g "k8saudit-findings (all rules)" eks.jsonl.gz "$eks_bytes" gzip "" "'$F' '$Gz'"
 	reps_saved=$reps
 	reps=1
@@ -254,6 +269,7 @@ echo "EKS audit JSON lines: $(awk -v b="$eks_bytes" 'BEGIN { printf "%.1f MB", b
 echo "CloudTrail: $ct_objects objects x $ct_records records ($(awk -v b="$ct_tree_bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }')), and the same records in one file"
 echo "MB/s counts decompressed bytes; seconds are wall clock, cpu s user+system of that run; ratio is to"
 echo "the row named in 'vs' (MB/s over MB/s); best of $reps runs (rows over 4 s: one run)"
+echo "$tool_note"
 echo "load average before: $load0; after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "$legend"
 echo
@@ -271,9 +287,11 @@ END {
 		b = 0
 		if (basis[i] in row)
 			b = row[basis[i]]
+		if (basis[i] == "zstd2" && ("zstd" in row) && mbs[row["zstd"]] > mbs[b])
+			b = row["zstd"] # the faster zstd run
 		if (b > 0) {
 			ratio = sprintf("%.2f", mbs[i] / mbs[b])
-			vs = basis[i]
+			vs = id[b]
 			if (target[i] != "") {
 				t = substr(target[i], 3) + 0
 				met = (mbs[i] / mbs[b] >= t) ? "yes" : "NO"
@@ -303,6 +321,8 @@ END {
 			label[wi], input[wi], (worst <= 64 * 1024) ? "met" : "NOT MET"
 	if ("find_z" in row) {
 		f = row["find_z"]; z = row["zstd"]
+		if ("zstd2" in row && mbs[row["zstd2"]] > mbs[z])
+			z = row["zstd2"]
 		printf "full catalog on .zst: %.2fx zstd -dc (target >=0.25): %s\n", mbs[f] / mbs[z],
 			(mbs[f] / mbs[z] >= 0.25) ? "met" : "NOT MET"
 		if ("find_zn" in row)
