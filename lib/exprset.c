@@ -491,18 +491,19 @@ side_build(k8a_exprset *s, struct side *sd, enum k8a_source src)
 				return -1;
 			continue;
 		}
+		/* (ok with no keys at all: it matches no record, it is filed nowhere) */
 		for (i = 0; i < ks.n; i++) {
 			const struct key *ky = &ks.k[i];
 			struct slotkeys *sk = &sd->sl[ky->slot];
-			struct group *g = ky->any ? NULL : group_make(sk, ky->v, ky->n);
-			if ((!ky->any && g == NULL) || list_add(g ? &g->l : &sk->any, k, used) != 0 ||
-			    list_add(&sk->all, k, used) != 0) {
+			struct group *g = NULL;
+			if ((!ky->any && (g = group_make(sk, ky->v, ky->n)) == NULL) ||
+			    list_add(g ? &g->l : &sk->any, k, used) != 0 || list_add(&sk->all, k, used) != 0) {
 				keys_free(&ks);
 				return -1;
 			}
 			sd->slots |= (uint64_t)1 << ky->slot;
 		}
-		keys_free(&ks); /* no keys at all: it matches nothing */
+		keys_free(&ks);
 	}
 	for (i = 0; i < SK_COUNT_; i++)
 		if (slot_hash(&sd->sl[i]) != 0)
@@ -736,41 +737,38 @@ judge_elements(k8a_exprset *s, struct side *sd, int slot, const char *v, size_t 
 	}
 }
 
-/* Judge the lists the record's value of one slot finds. */
+/* Judge the lists the record's value of one slot finds: its value's and
+ * its presence's, or, when the skim cannot tell the value (escaped, an
+ * object, a float, unsure), every list of the slot. */
 static int
 judge_slot(k8a_exprset *s, struct side *sd, int slot, k8a_event *ev, const struct k8a_skim *sk)
 {
 	const struct k8a_skim_val *v = &sk->v[slot];
+	const struct slotkeys *k = &sd->sl[slot];
 	struct group *g;
-	int known = 0, r;
+	int r;
 
 	switch (v->t) {
 	case SKV_ABSENT:
 		return 0; /* no positive test of it holds */
 	case SKV_STRING:
-		known = v->p != NULL;
+		if (v->p == NULL)
+			return judge(s, &k->all, ev, sk);
 		break;
 	case SKV_INT:
-		known = int_key(v);
+		if (!int_key(v))
+			return judge(s, &k->all, ev, sk);
 		break;
 	case SKV_OTHER:
-		if (v->p && v->n && v->p[0] == '[') {
-			if ((r = judge_elements(s, sd, slot, v->p, v->n, ev, sk)) == -2)
-				return -1;
-			known = r == 0;
-			if (known)
-				goto any;
-		}
-		break;
+		if (v->p && v->n && v->p[0] == '[' && (r = judge_elements(s, sd, slot, v->p, v->n, ev, sk)) != -1)
+			return r == 0 ? judge(s, &k->any, ev, sk) : -1;
+		return judge(s, &k->all, ev, sk);
 	default:
-		break;
+		return judge(s, &k->all, ev, sk);
 	}
-	if (!known)
-		return judge(s, &sd->sl[slot].all, ev, sk);
-	if ((g = find(&sd->sl[slot], v->p, v->n)) != NULL && judge(s, &g->l, ev, sk) != 0)
+	if ((g = find(k, v->p, v->n)) != NULL && judge(s, &g->l, ev, sk) != 0)
 		return -1;
-any:
-	return judge(s, &sd->sl[slot].any, ev, sk);
+	return judge(s, &k->any, ev, sk);
 }
 
 const size_t *

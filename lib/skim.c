@@ -212,19 +212,23 @@ string_end(struct k8a_skim *sk, const char *p, const char *e, int *escaped)
 }
 
 #ifdef __SSE2__
-/* Bit i set where byte i of the 64 at p is c. */
-static inline uint64_t
-eq64(const char *p, char c)
+/* The 64 bytes at p, as bits (bit i: byte i): quotes, backslashes and
+ * brackets (any of {}[]); each 16-byte part is loaded once. */
+static inline void
+block64(const char *p, uint64_t *quote, uint64_t *bs, uint64_t *bracket)
 {
-	const __m128i k = _mm_set1_epi8(c);
-	uint64_t m = 0;
 	int i;
 
+	*quote = *bs = *bracket = 0;
 	for (i = 0; i < 4; i++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k)) << (16 * i);
+		__m128i br = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('{')),
+						       _mm_cmpeq_epi8(v, _mm_set1_epi8('}'))),
+			_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('[')), _mm_cmpeq_epi8(v, _mm_set1_epi8(']'))));
+		*quote |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))) << (16 * i);
+		*bs |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))) << (16 * i);
+		*bracket |= (uint64_t)(unsigned)_mm_movemask_epi8(br) << (16 * i);
 	}
-	return m;
 }
 
 /* Bit i set when an odd number of bits 0..i of x are set: with x the
@@ -262,12 +266,13 @@ skip_container(struct k8a_skim *sk, const char *p, const char *e)
 		unsigned mask, n = 16;
 #ifdef __SSE2__
 		if (steps == 0 && e - p >= 64) {
-			uint64_t q = eq64(p, '"'), inside, br;
-			if (eq64(p, '\\') != 0)
+			uint64_t q, bs, br, inside;
+			block64(p, &q, &bs, &br);
+			if (bs != 0)
 				steps = 4; /* this block the slow way */
 			else {
 				inside = prefix_xor(q) ^ (in_str ? ~(uint64_t)0 : 0);
-				br = (eq64(p, '{') | eq64(p, '[') | eq64(p, '}') | eq64(p, ']')) & ~inside;
+				br &= ~inside;
 				for (; br; br &= br - 1) {
 					unsigned i = (unsigned)__builtin_ctzll(br);
 					if (p[i] == '{' || p[i] == '[')

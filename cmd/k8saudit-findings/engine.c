@@ -4,6 +4,7 @@
  * not kept: a finding holds a snapshot with the few strings it prints.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,19 +13,20 @@
 /* A snapshot and all its strings are one allocation: a record that some
  * rule matches costs one malloc, not thirty. */
 struct strs {
-	char **dst[40];
-	const char *src[40];
+	size_t at[40];       /* where in struct snap the pointer goes */
+	const char *src[40]; /* the string (NULL: none) */
 	size_t n, total;
 };
 
 static void
-str_add(struct strs *ss, char **dst, const char *src)
+str_add(struct strs *ss, size_t at, const char *src)
 {
-	ss->dst[ss->n] = dst;
+	ss->at[ss->n] = at;
 	ss->src[ss->n++] = src;
 	if (src)
 		ss->total += strlen(src) + 1;
 }
+#define STR(field, src) str_add(&ss, offsetof(struct snap, field), (src))
 
 struct snap *
 snap_new(k8a_event *ev, uint64_t seq)
@@ -34,40 +36,39 @@ snap_new(k8a_event *ev, uint64_t seq)
 	const char *subres, *uri;
 	enum k8a_source src = k8a_event_source(ev);
 	struct strs ss = { .n = 0 };
-	struct snap *s, proto;
+	struct snap *s;
 	char *pool;
 	size_t i;
 	json_t *g;
 
-	memset(&proto, 0, sizeof(proto));
-	str_add(&ss, &proto.time_s, k8a_event_str(ev, K8A_F_TIME));
-	str_add(&ss, &proto.id, k8a_event_str(ev, K8A_F_ID));
-	str_add(&ss, &proto.user, k8a_event_str(ev, K8A_F_USER));
-	str_add(&ss, &proto.uid, k8a_event_str(ev, K8A_F_UID));
-	str_add(&ss, &proto.arn, k8a_event_str(ev, K8A_F_ARN));
-	str_add(&ss, &proto.canonical_arn, k8a_event_str(ev, K8A_F_CANONICAL_ARN));
-	str_add(&ss, &proto.access_key, k8a_event_str(ev, K8A_F_ACCESS_KEY));
-	str_add(&ss, &proto.session, k8a_event_str(ev, K8A_F_SESSION));
-	str_add(&ss, &proto.principal, k8a_event_str(ev, K8A_F_PRINCIPAL));
-	str_add(&ss, &proto.account, k8a_event_str(ev, K8A_F_ACCOUNT));
-	str_add(&ss, &proto.impersonated, k8a_event_str(ev, K8A_F_IMPERSONATED));
-	str_add(&ss, &proto.ip, k8a_event_str(ev, K8A_F_SOURCE_IP));
-	str_add(&ss, &proto.peer, k8a_event_str(ev, K8A_F_PEER_IP));
-	str_add(&ss, &proto.ua, k8a_event_str(ev, K8A_F_USER_AGENT));
-	str_add(&ss, &proto.verb, k8a_event_str(ev, K8A_F_VERB));
-	str_add(&ss, &proto.resource, k8a_event_str(ev, K8A_F_RESOURCE));
-	str_add(&ss, &proto.subresource, subres = k8a_event_str(ev, K8A_F_SUBRESOURCE));
-	str_add(&ss, &proto.ns, k8a_event_str(ev, K8A_F_NAMESPACE));
-	str_add(&ss, &proto.name, k8a_event_str(ev, K8A_F_NAME));
-	str_add(&ss, &proto.code, k8a_event_str(ev, K8A_F_CODE));
-	str_add(&ss, &proto.region, k8a_event_str(ev, K8A_F_REGION));
-	str_add(&ss, &proto.uri, uri = k8a_event_str(ev, K8A_F_URI));
+	STR(time_s, k8a_event_str(ev, K8A_F_TIME));
+	STR(id, k8a_event_str(ev, K8A_F_ID));
+	STR(user, k8a_event_str(ev, K8A_F_USER));
+	STR(uid, k8a_event_str(ev, K8A_F_UID));
+	STR(arn, k8a_event_str(ev, K8A_F_ARN));
+	STR(canonical_arn, k8a_event_str(ev, K8A_F_CANONICAL_ARN));
+	STR(access_key, k8a_event_str(ev, K8A_F_ACCESS_KEY));
+	STR(session, k8a_event_str(ev, K8A_F_SESSION));
+	STR(principal, k8a_event_str(ev, K8A_F_PRINCIPAL));
+	STR(account, k8a_event_str(ev, K8A_F_ACCOUNT));
+	STR(impersonated, k8a_event_str(ev, K8A_F_IMPERSONATED));
+	STR(ip, k8a_event_str(ev, K8A_F_SOURCE_IP));
+	STR(peer, k8a_event_str(ev, K8A_F_PEER_IP));
+	STR(ua, k8a_event_str(ev, K8A_F_USER_AGENT));
+	STR(verb, k8a_event_str(ev, K8A_F_VERB));
+	STR(resource, k8a_event_str(ev, K8A_F_RESOURCE));
+	STR(subresource, subres = k8a_event_str(ev, K8A_F_SUBRESOURCE));
+	STR(ns, k8a_event_str(ev, K8A_F_NAMESPACE));
+	STR(name, k8a_event_str(ev, K8A_F_NAME));
+	STR(code, k8a_event_str(ev, K8A_F_CODE));
+	STR(region, k8a_event_str(ev, K8A_F_REGION));
+	STR(uri, uri = k8a_event_str(ev, K8A_F_URI));
 	fe_ips(ev, ips, sizeof(ips));
-	str_add(&ss, &proto.ips, ips);
+	STR(ips, ips);
 	cmd[0] = '\0';
 	if (src == K8A_SRC_K8S && subres && (strcmp(subres, "exec") == 0 || strcmp(subres, "attach") == 0) &&
 	    k8a_exec_command(uri, cmd, sizeof(cmd)) > 0)
-		str_add(&ss, &proto.command, cmd);
+		STR(command, cmd);
 	fe_action(ev, what, sizeof(what));
 	fe_target(ev, tgt, sizeof(tgt));
 	/* a create names its object in the body, not in objectRef */
@@ -91,23 +92,19 @@ snap_new(k8a_event *ev, uint64_t seq)
 		if (cmd[0] && n + 4 < sizeof(what))
 			snprintf(what + n, sizeof(what) - n, " -- %s", cmd);
 	}
-	str_add(&ss, &proto.what, what);
-	str_add(&ss, &proto.where, k8a_event_where(ev));
-	str_add(&ss, &proto.path, o->path);
-	str_add(&ss, &proto.member, o->member);
+	STR(what, what);
+	STR(where, k8a_event_where(ev));
+	STR(path, o->path);
+	STR(member, o->member);
 
-	if ((s = malloc(sizeof(*s) + ss.total)) == NULL)
+	if ((s = calloc(1, sizeof(*s) + ss.total)) == NULL)
 		return NULL;
-	*s = proto;
 	pool = (char *)(s + 1);
-	for (i = 0; i < ss.n; i++) {
-		/* the field's place in the copy, as in proto */
-		char **dst = (char **)((char *)s + ((char *)ss.dst[i] - (char *)&proto));
-		if (ss.src[i] == NULL)
-			continue;
-		*dst = pool;
-		pool = stpcpy(pool, ss.src[i]) + 1;
-	}
+	for (i = 0; i < ss.n; i++)
+		if (ss.src[i]) {
+			*(char **)((char *)s + ss.at[i]) = pool;
+			pool = stpcpy(pool, ss.src[i]) + 1;
+		}
 	s->refs = 1;
 	s->seq = seq;
 	s->source = src;

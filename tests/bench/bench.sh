@@ -282,13 +282,17 @@ awk -F '\t' '
 END {
 	fmt = "%-50s %-24s %8s %8s %9s %8s %6s %-6s %7s %-6s\n"
 	printf fmt, "command", "input", "seconds", "cpu s", "MB/s", "RSS MiB", "ratio", "vs", "target", "met"
+	# the faster of the two zstd rows: the basis of the findings target
+	zfast = row["zstd"]
+	if ("zstd2" in row && mbs[row["zstd2"]] > mbs[zfast])
+		zfast = row["zstd2"]
 	for (i = 1; i <= NR; i++) {
 		ratio = "-"; vs = "-"; met = ""
 		b = 0
 		if (basis[i] in row)
 			b = row[basis[i]]
-		if (basis[i] == "zstd2" && ("zstd" in row) && mbs[row["zstd"]] > mbs[b])
-			b = row["zstd"] # the faster zstd run
+		if (basis[i] == "zstd2")
+			b = zfast
 		if (b > 0) {
 			ratio = sprintf("%.2f", mbs[i] / mbs[b])
 			vs = id[b]
@@ -320,9 +324,7 @@ END {
 		printf "peak RSS of k8saudit-grep: %.1f MiB at most (%s on %s; target <=64 MiB): %s\n", worst / 1024,
 			label[wi], input[wi], (worst <= 64 * 1024) ? "met" : "NOT MET"
 	if ("find_z" in row) {
-		f = row["find_z"]; z = row["zstd"]
-		if ("zstd2" in row && mbs[row["zstd2"]] > mbs[z])
-			z = row["zstd2"]
+		f = row["find_z"]; z = zfast
 		printf "full catalog on .zst: %.2fx zstd -dc (target >=0.25): %s\n", mbs[f] / mbs[z],
 			(mbs[f] / mbs[z] >= 0.25) ? "met" : "NOT MET"
 		if ("find_zn" in row)
