@@ -76,6 +76,19 @@ void fe_action(k8a_event *ev, char *out, size_t outsz);
 void fe_target(k8a_event *ev, char *out, size_t outsz);
 void fe_ips(k8a_event *ev, char *out, size_t outsz);
 
+/* ---- what every tool's JSON says about a record (record.c, k8saudit-json(5)) ---- */
+/* The actor: name, uid, type, groups, arn, canonical_arn, access_key, session,
+ * principal, account, impersonated, impersonated_groups (absent ones left out). */
+json_t *fe_actor_json(k8a_event *ev);
+/* A time as RFC 3339 UTC with microseconds ("...T10:15:41.207331Z", fixed
+ * width, so text order is time order); null when unknown (INT64_MIN). */
+json_t *fe_time_json(int64_t usec);
+/* {"path", "member", "line", "index"}: where the record is in the input. */
+json_t *fe_source_json(k8a_event *ev);
+/* Set "time", "event_id", "actor", "source_ip", "source_ips" (behind
+ * proxies), "user_agent" and "source" of the record on object o. */
+void fe_record_json(json_t *o, k8a_event *ev);
+
 /* Write a record as one JSON line (the original text when it is one line). */
 void fe_put_json_line(FILE *fp, k8a_event *ev);
 
