@@ -669,6 +669,36 @@ raw_public_source(const char *raw, size_t n)
 	return 0;
 }
 
+static enum sev
+sev_max(enum sev a, enum sev b)
+{
+	return a > b ? a : b;
+}
+
+enum sev
+corr_max_sev(const struct rule *r)
+{
+	const struct cdef *d = r->correlation ? find_def(r->id) : NULL;
+
+	if (d == NULL)
+		return r->sev;
+	switch (d->kind) {
+	case C_ANON: /* feed_anon */
+		return sev_max(r->sev, SEV_CRITICAL);
+	case C_IP: /* feed_ip: the tactic bucket's grade */
+	case C_TOR:
+		return sev_max(r->sev, SEV_HIGH);
+	case C_FIRST: /* first_key */
+		if (d->key == KF_ROLEBINDING)
+			return sev_max(r->sev, SEV_HIGH);
+		if (d->key == KF_WORKLOAD)
+			return sev_max(r->sev, SEV_MEDIUM);
+		return r->sev;
+	default:
+		return r->sev;
+	}
+}
+
 int
 corr_raw_check(const struct rule *r, const char *raw, size_t n)
 {

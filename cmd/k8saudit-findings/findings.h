@@ -132,6 +132,9 @@ struct corr_ctx {
 int corr_known(const char *id);
 /* 1 when the correlation can run with the options given (e.g. --ip-list). */
 int corr_usable(const struct rule *r, const struct corr_ctx *cx);
+/* The highest severity the rule can report: its own, or what its C
+ * implementation may raise it to. */
+enum sev corr_max_sev(const struct rule *r);
 /* -1 when the rule has no raw check; else 1 when the raw record may
  * match (replaces the literal check for rules no literal can select). */
 int corr_raw_check(const struct rule *r, const char *raw, size_t n);

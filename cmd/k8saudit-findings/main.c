@@ -28,7 +28,7 @@ static const struct fe_opt opts[] = {
 	[O_LIST] = { "list-rules", 0, 0, NULL, "print the selected rules and exit" },
 	[O_RULE] = { "rule", 0, 1, "ID", "run only this rule (repeatable; a trailing * matches a prefix)" },
 	[O_SKIP] = { "skip-rule", 0, 1, "ID", "do not run this rule (repeatable; a trailing * matches a prefix)" },
-	[O_MIN_SEV] = { "min-severity", 0, 1, "SEV", "only rules and findings at or above SEV (info low medium high critical)" },
+	[O_MIN_SEV] = { "min-severity", 0, 1, "SEV", "only findings at or above SEV (info low medium high critical); with --list-rules, rules that can report it" },
 	[O_FAIL_ON] = { "fail-on", 0, 1, "SEV", "exit 1 only for findings at or above SEV (default: info)" },
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per finding (same as --format json)" },
 	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json, ocsf (OCSF 1.1 class 2004) or asff" },
@@ -156,7 +156,11 @@ select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx
 			r->enabled = 0;
 		if (matches_any(&o->skip, r->id))
 			r->enabled = 0;
-		if ((int)r->sev < o->min_sev)
+		/* --min-severity filters findings by the severity they are
+		 * reported with, which a correlation may raise above the
+		 * rule's own (K8S-ANON-001 is high, critical beyond
+		 * discovery): only a listing leaves rules out by it */
+		if (o->list && (int)corr_max_sev(r) < o->min_sev)
 			r->enabled = 0;
 		if (!o->list && r->enabled && r->correlation && !corr_usable(r, cx)) {
 			/* asked for by name: say why nothing will come of it */
