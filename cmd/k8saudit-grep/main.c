@@ -124,7 +124,9 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 	}
 	if (g->invert)
 		m = !m;
-	if (m && !g->keep_stages && k8a_reader_seen(r, ev))
+	/* --json keeps every stage: the tools it feeds fold stages themselves
+	 * and need the later ones (response status, objects) */
+	if (m && !g->keep_stages && !g->json && k8a_reader_seen(r, ev))
 		m = 0;
 	return m;
 }
