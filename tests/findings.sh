@@ -5,6 +5,7 @@
 # catalog must have both files.  <RULE-ID>.args holds extra options (paths
 # relative to the fixture directory).  Last line: "N passed, N failed".
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"; export K8SAUDIT_RULES_DIR
 top_builddir=${top_builddir:-$top_srcdir}
 tool=$top_builddir/k8saudit-findings
 K8SAUDIT_RULES_DIR=$top_srcdir/rules

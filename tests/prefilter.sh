@@ -12,6 +12,7 @@
 # Last line: "N passed, N failed"; exit 1 when something failed.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"; export K8SAUDIT_RULES_DIR
 : "${top_builddir:=$top_srcdir}"
 top_srcdir=$(cd "$top_srcdir" && pwd)
 top_builddir=$(cd "$top_builddir" && pwd)

@@ -4,6 +4,7 @@
 # stderr and exit status, over every multi-file corpus in the tree (and
 # the public datasets when ../shared is there).
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"; export K8SAUDIT_RULES_DIR
 : "${top_builddir:=$top_srcdir}"
 GREP=$top_builddir/k8saudit-grep
 FIND=$top_builddir/k8saudit-findings

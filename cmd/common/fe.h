@@ -53,6 +53,28 @@ int fe_default_threads(void);
  * ("90s", "15m", "2h", "7d", "1w").  Returns 0 or -1. */
 int fe_parse_when(const char *s, int64_t *usec);
 
+/* ---- small text files, read with bounds (lines.c) ---- */
+#define FE_LINES_MAX_LINE 65536u
+#define FE_LINES_MAX_FILE ((size_t)64 << 20)
+struct fe_lines {
+	FILE *fp;
+	const char *path;
+	char *buf;
+	size_t cap, bytes;
+	unsigned lineno; /* of the line last returned */
+};
+/* 0, or -1 after a diagnostic naming the path. */
+int fe_lines_open(struct fe_lines *l, const char *path);
+/* 1 with *line (NUL-terminated, with its newline; valid until the next
+ * call), 0 at the end, -1 after a diagnostic (read error, a line or a file
+ * over the bounds, out of memory): stop reading. */
+int fe_lines_next(struct fe_lines *l, char **line);
+void fe_lines_close(struct fe_lines *l);
+
+/* Where the installed rules are: $K8SAUDIT_RULES_DIR, else the data
+ * directory chosen at configure time ($(pkgdatadir)/rules). */
+const char *fe_rules_dir(void);
+
 /* ---- record summaries (k8saudit-grep's columns) ---- */
 enum fe_col {
 	COL_TIME, COL_ACTOR, COL_IP, COL_ACTION, COL_TARGET, COL_CODE, COL_LOCATION,

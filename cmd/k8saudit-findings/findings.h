@@ -47,6 +47,7 @@ struct ruleset {
 	struct rule **r;
 	size_t n;
 	int errors; /* diagnostics printed while loading */
+	size_t files; /* rule files read */
 };
 
 /* Load one file, or every *.rules file below a directory (byte order).

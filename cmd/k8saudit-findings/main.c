@@ -163,8 +163,9 @@ select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx
 		if (o->list && (int)corr_max_sev(r) < o->min_sev)
 			r->enabled = 0;
 		if (!o->list && r->enabled && r->correlation && !corr_usable(r, cx)) {
-			/* asked for by name: say why nothing will come of it */
-			for (j = 0; j < o->only.n; j++)
+			/* asked for by name: say why nothing will come of it
+			 * (unless a list given could not be read: said above) */
+			for (j = 0; j < o->only.n && !o->iplist && !o->tor; j++)
 				if (strcmp(o->only.v[j], r->id) == 0) {
 					fe_diag(NULL, "--rule %s: %s", r->id, corr_known(r->id) ?
 						"needs --ip-list or --tor-exits" : "no C implementation in this program");
@@ -304,13 +305,13 @@ main(int argc, char **argv)
 
 	/* ---- rules ---- */
 	if (!o.no_builtin) {
-		const char *dir = getenv("K8SAUDIT_RULES_DIR");
 		struct stat st;
-		/* not installed yet: run from the build tree with the source rules */
-		if ((dir == NULL || *dir == '\0') && stat(K8A_DATADIR "/rules", &st) != 0 &&
-		    stat(K8A_SRCDIR "/rules", &st) == 0)
-			dir = K8A_SRCDIR "/rules";
-		rules_load_path(&rs, dir && *dir ? dir : K8A_DATADIR "/rules");
+		if (stat(fe_rules_dir(), &st) != 0) {
+			fe_diag(fe_rules_dir(), "the rule catalog is not there (not installed? "
+				"set K8SAUDIT_RULES_DIR, or give --no-builtin and --rules)");
+			rs.errors++;
+		} else
+			rules_load_path(&rs, fe_rules_dir());
 	}
 	for (k = 0; k < o.rules.n; k++)
 		rules_load_path(&rs, o.rules.v[k]);
@@ -326,6 +327,17 @@ main(int argc, char **argv)
 	cx.tor_name = o.tor;
 	if (select_rules(&rs, &o, &cx) != 0)
 		loaderr++;
+	for (k = 0, nrules = 0; k < rs.n; k++)
+		nrules += rs.r[k]->enabled != 0;
+	if (nrules == 0) {
+		/* "no findings" from no rules would read as a clean result */
+		if (!loaderr) /* else a message above says why */
+			fe_diag(NULL, "no rules to run%s", rs.n ? " (every rule was left out)" :
+				o.no_builtin && o.rules.n == 0 ? " (--no-builtin without --rules)" : "");
+		status = FE_EXIT_TROUBLE;
+		goto done;
+	}
+	nrules = 0;
 	if (o.list) {
 		output_list_rules(stdout, &rs, o.fmt != FMT_TSV);
 		status = FE_EXIT_OK;
@@ -463,7 +475,7 @@ done:
 	strv_free(&o.skip);
 	if (o.list && loaderr)
 		return FE_EXIT_TROUBLE;
-	return trouble ? FE_EXIT_TROUBLE : status;
+	return trouble || status == FE_EXIT_TROUBLE ? FE_EXIT_TROUBLE : status;
 usage:
 	/* a usage error, already reported */
 	strv_free(&o.rules);

@@ -481,32 +481,28 @@ static void
 load_file(struct ruleset *rs, const char *path)
 {
 	struct pstate ps;
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned lineno = 0;
+	struct fe_lines l;
+	char *line;
+	int rc;
 
-	if (fp == NULL) {
-		fe_diag(path, "%s", strerror(errno));
+	if (fe_lines_open(&l, path) != 0) {
 		rs->errors++;
 		return;
 	}
+	rs->files++;
 	memset(&ps, 0, sizeof(ps));
 	ps.rs = rs;
 	ps.file = path;
-	while (getline(&line, &cap, fp) != -1)
-		parse_line(&ps, line, ++lineno);
-	if (ferror(fp)) {
-		fe_diag(path, "read error: %s", strerror(errno));
+	while ((rc = fe_lines_next(&l, &line)) == 1)
+		parse_line(&ps, line, l.lineno);
+	if (rc < 0)
 		rs->errors++;
-	}
 	finish_key(&ps);
 	if (ps.cur) {
 		perr(&ps, ps.cur->line, "rule %s is not closed with 'end'", ps.cur->id);
 		rule_free(ps.cur);
 	}
-	free(line);
-	fclose(fp);
+	fe_lines_close(&l);
 }
 
 static int
@@ -565,9 +561,15 @@ void
 rules_load_path(struct ruleset *rs, const char *path)
 {
 	struct stat st;
+	size_t files = rs->files;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		load_dir(rs, path, 0);
-	else
+		/* an empty directory (what an uninstall leaves) is no catalog */
+		if (rs->files == files) {
+			fe_diag(path, "no *.rules files in this directory");
+			rs->errors++;
+		}
+	} else
 		load_file(rs, path);
 }
