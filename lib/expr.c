@@ -839,6 +839,8 @@ dup_lits(char **l)
 	return d;
 }
 
+static char **value_lits(const struct pred *p);
+
 static int
 is_keyword_value(const char *v)
 {
@@ -848,8 +850,48 @@ is_keyword_value(const char *v)
 	       parse_number(v, &d);
 }
 
+/* A plain path that a positive test reads (one that fails on an absent or
+ * null member) is only met in records that write its last key: the
+ * literal "key", quotes included.  Aliases read different members in
+ * different sources and have none. */
+static char **
+path_key_lits(const struct pred *p)
+{
+	const struct seg *last = NULL;
+	char **l, *k;
+	size_t i, n;
+
+	if (p->field >= 0 || p->synth != S_NONE || p->k8s == NULL || p->k8s != p->ct ||
+	    p->op == OP_NE || p->op == OP_NRE)
+		return NULL;
+	for (i = 0; i < p->nk8s; i++)
+		if (p->k8s[i].key)
+			last = &p->k8s[i];
+	if (last == NULL || (n = strlen(last->key)) < 3)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!safe_byte((unsigned char)last->key[i]))
+			return NULL;
+	if ((l = calloc(2, sizeof(*l))) == NULL || (k = malloc(n + 3)) == NULL) {
+		free(l);
+		return NULL;
+	}
+	snprintf(k, n + 3, "\"%s\"", last->key);
+	l[0] = k;
+	return l;
+}
+
+/* The literals of a predicate's values, else of its path. */
 static char **
 pred_lits(const struct pred *p)
+{
+	char **l = value_lits(p);
+
+	return l ? l : path_key_lits(p);
+}
+
+static char **
+value_lits(const struct pred *p)
 {
 	char **l;
 	size_t i;
@@ -996,6 +1038,148 @@ k8a_expr_or(k8a_expr *a, k8a_expr *b)
 		x->prog = k8a_skim_prog_new(x);
 	}
 	return x;
+}
+
+/* ---- checking literals chosen by hand (k8a_expr_implies) ---- */
+
+/* 1 when one of lits lies inside s[0..n). */
+static int
+has_lit(const char *s, size_t n, const char *const *lits)
+{
+	size_t j;
+
+	for (j = 0; lits[j]; j++)
+		if (memmem(s, n, lits[j], strlen(lits[j])) != NULL)
+			return 1;
+	return 0;
+}
+
+/* 1 when text that a record must hold for this string to be in it
+ * verbatim holds one of lits: the whole string between quotes when it
+ * is made of safe bytes and `quoted` says it is a whole JSON string;
+ * otherwise one of its runs of safe bytes (each is written out). */
+static int
+str_covered(const char *v, size_t n, int quoted, const char *const *lits)
+{
+	size_t i = 0, s;
+	int all = 1;
+
+	for (i = 0; i < n; i++)
+		if (!safe_byte((unsigned char)v[i]))
+			all = 0;
+	if (all && quoted) {
+		char *q = malloc(n + 3);
+		int r;
+		if (q == NULL)
+			return 0;
+		q[0] = '"';
+		memcpy(q + 1, v, n);
+		q[n + 1] = '"';
+		r = has_lit(q, n + 2, lits);
+		free(q);
+		return r;
+	}
+	for (i = 0; i < n;) {
+		for (s = i; i < n && safe_byte((unsigned char)v[i]); i++)
+			;
+		if (i > s && has_lit(v + s, i - s, lits))
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
+/* The alternatives a regex requires one of, when it is a plain string or
+ * "^(a|b|c)" followed by anything, each alternative plain: their number,
+ * with starts and lengths in alt[]/len[] (at most max); 0 otherwise. */
+static size_t
+regex_alternatives(const char *re, const char **alt, size_t *len, size_t max)
+{
+	static const char meta[] = "\\^$.|?*+()[]{}";
+	size_t n = 0;
+
+	if (*re == '^')
+		re++;
+	if (*re != '(') { /* a plain string: itself */
+		size_t l = strcspn(re, meta);
+		if (re[l] != '\0' || l == 0)
+			return 0;
+		alt[0] = re;
+		len[0] = l;
+		return 1;
+	}
+	for (re++;;) {
+		size_t l = strcspn(re, meta);
+		if (l == 0 || n == max || (re[l] != '|' && re[l] != ')'))
+			return 0;
+		alt[n] = re;
+		len[n++] = l;
+		if (re[l] == ')')
+			return n;
+		re += l + 1;
+	}
+}
+
+static int
+pred_implies(const struct pred *p, const char *const *lits)
+{
+	const char *alt[64];
+	size_t len[64], i, na;
+	int ok = 0;
+
+	/* each value a positive test can be met with is in the text */
+	if (p->literal_safe && !p->ref && p->field != K8A_F_TIME && p->field != K8A_F_CODE &&
+	    p->nvals > 0) {
+		int quoted = p->field != K8A_F_ACCOUNT && p->field != K8A_F_SESSION;
+		switch (p->op) {
+		case OP_EQ:
+		case OP_IN:
+		case OP_PRE:
+		case OP_SUF:
+		case OP_SUB:
+			for (ok = 1, i = 0; ok && i < p->nvals; i++)
+				ok = !is_keyword_value(p->vals[i]) &&
+				     str_covered(p->vals[i], p->vlen[i], quoted && (p->op == OP_EQ || p->op == OP_IN),
+					     lits);
+			break;
+		case OP_RE:
+			/* a regex compiled as written (no (?i): it would start
+			 * with "(?", which is no plain alternative) */
+			na = regex_alternatives(p->vals[0], alt, len, 64);
+			for (ok = na > 0, i = 0; ok && i < na; i++)
+				ok = str_covered(alt[i], len[i], 0, lits);
+			break;
+		default:
+			break;
+		}
+	}
+	if (ok)
+		return 1;
+	/* a plain path a positive test reads is written out, key by key */
+	if (p->field >= 0 || p->synth != S_NONE || p->k8s == NULL || p->k8s != p->ct ||
+	    p->op == OP_NE || p->op == OP_NRE)
+		return 0;
+	for (i = 0; i < p->nk8s; i++)
+		if (p->k8s[i].key && str_covered(p->k8s[i].key, strlen(p->k8s[i].key), 1, lits))
+			return 1;
+	return 0;
+}
+
+int
+k8a_expr_implies(const k8a_expr *x, const char *const *lits)
+{
+	if (x == NULL || lits == NULL || lits[0] == NULL)
+		return 0;
+	switch (x->type) {
+	case N_AND:
+		return k8a_expr_implies(x->a, lits) || k8a_expr_implies(x->b, lits);
+	case N_OR:
+		return k8a_expr_implies(x->a, lits) && k8a_expr_implies(x->b, lits);
+	case N_PRED:
+		return pred_implies(x->p, lits);
+	default: /* true, not: they require nothing */
+		return 0;
+	}
 }
 
 const char *const *

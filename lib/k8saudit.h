@@ -325,6 +325,12 @@ int k8a_expr_needs_json(const k8a_expr *x);
  * set can be derived (then every record is a candidate). */
 const char *const *k8a_expr_literals(const k8a_expr *x);
 
+/*! k8a_expr_implies() : 1 when every record that x matches holds one of
+ * the strings lits (NULL-terminated) in its text, as far as the
+ * expression's own literals prove it; 0 when that cannot be shown.  Lets a
+ * rule author's hand-picked literals be checked against the expression. */
+int k8a_expr_implies(const k8a_expr *x, const char *const *lits);
+
 /*! k8a_prefilter_new() : a byte scanner for a set of alternative literals
  * (NULL-terminated; copied).  A record containing any of them is a
  * candidate.  NULL `lits` yields a filter that passes everything. */

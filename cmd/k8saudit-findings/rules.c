@@ -384,6 +384,14 @@ end_rule(struct pstate *ps, unsigned line)
 			perr(ps, line, "rule %s has no '%s'", r->id, keys[required[i]]);
 	/* A correlation without C code (e.g. rules newer than this binary)
 	 * is listed but never run; see corr_usable(). */
+	/* Hand-picked literals make the prefilter skip records without
+	 * them; they must never skip a record that `when` matches. */
+	if (!ps->bad && r->has_literals && r->when &&
+	    !k8a_expr_implies(r->when, (const char *const *)r->literals.v)) {
+		perr(ps, r->line, "rule %s: 'literals' are not implied by 'when' (a record can match "
+			"without any of them)", r->id);
+		ps->bad = 1;
+	}
 	if (ps->bad) {
 		rule_free(r);
 	} else {

@@ -461,9 +461,16 @@ K8A_TEST(expr_literals)
 	CHECK_EQ_STR(lits_of("code<300"), "NULL");
 	CHECK_EQ_STR(lits_of("time>2026-01-01"), "NULL");
 	CHECK_EQ_STR(lits_of("time=2026-01-01T00:00:00Z"), "NULL");
-	CHECK_EQ_STR(lits_of("replicas=3"), "NULL");
-	CHECK_EQ_STR(lits_of("flag=true"), "NULL");
 	CHECK_EQ_STR(lits_of("x=null"), "NULL");
+	CHECK_EQ_STR(lits_of("requestObject.spec.x!=1"), "NULL");
+	CHECK_EQ_STR(lits_of("requestObject.spec.x exists"), "NULL"); /* key too short */
+	/* a plain path a positive test reads: its last key, between quotes */
+	CHECK_EQ_STR(lits_of("replicas=3"), "\"replicas\"");
+	CHECK_EQ_STR(lits_of("flag=true"), "\"flag\"");
+	CHECK_EQ_STR(lits_of("requestObject.spec.hostPID exists"), "\"hostPID\"");
+	CHECK_EQ_STR(lits_of("requestObject.spec.containers[0].image ~ x"), "\"image\"");
+	CHECK_EQ_STR(lits_of("responseStatus.code=403"), "\"code\"");
+	CHECK_EQ_STR(lits_of("a.\"b/c\" exists"), "NULL");
 	CHECK_EQ_STR(lits_of("name exists"), "NULL");
 	CHECK_EQ_STR(lits_of("type=k8s"), "NULL");
 	CHECK_EQ_STR(lits_of("command=id"), "NULL");
@@ -479,6 +486,49 @@ K8A_TEST(expr_literals)
 	CHECK_EQ_STR(lits_of("ua='a<script>b'"), "script");
 	CHECK_EQ_STR(lits_of("reason='say \"hello\" now'"), "hello");
 	CHECK_EQ_STR(lits_of("annotations.\"authorization.k8s.io/decision\"=allow"), "\"allow\"");
+}
+
+static int
+implies(const char *expr, const char *l1, const char *l2)
+{
+	const char *lits[] = { l1, l2, NULL };
+	k8a_expr *x = k8a_expr_compile(expr, NULL);
+	int r = x ? k8a_expr_implies(x, lits) : -1;
+
+	k8a_expr_free(x);
+	return r;
+}
+
+K8A_TEST(expr_implies_literals)
+{
+	/* values, whole or a safe run of them */
+	CHECK_EQ_INT(implies("verb=create", "create", NULL), 1);
+	CHECK_EQ_INT(implies("verb=create", "\"create\"", NULL), 1);
+	CHECK_EQ_INT(implies("verb in (create, delete)", "create", NULL), 0);
+	CHECK_EQ_INT(implies("verb in (create, delete)", "create", "delete"), 1);
+	CHECK_EQ_INT(implies("uri^=/api/v1/nodes", "nodes", NULL), 1);
+	CHECK_EQ_INT(implies("uri^=/api/v1/nodes", "/api/v1/nodes", NULL), 0); /* "/" may be escaped */
+	/* "and": either side; "or": both */
+	CHECK_EQ_INT(implies("eventSource=iam.amazonaws.com and eventName=CreateUser", "CreateUser", NULL), 1);
+	CHECK_EQ_INT(implies("decision=forbid or code=403", "forbid", "Forbidden"), 0);
+	CHECK_EQ_INT(implies("code=401", "Unauthorized", NULL), 0);
+	CHECK_EQ_INT(implies("not verb=create", "create", NULL), 0);
+	CHECK_EQ_INT(implies("verb!=create", "create", NULL), 0);
+	/* regexes: a plain string or ^(a|b), case as written */
+	CHECK_EQ_INT(implies("name ~ 'kubernetes-dashboard'", "dashboard", NULL), 1);
+	CHECK_EQ_INT(implies("ua ~ '^(curl|Wget)'", "curl", "Wget"), 1);
+	CHECK_EQ_INT(implies("ua ~ '^(curl|Wget)'", "curl", NULL), 0);
+	CHECK_EQ_INT(implies("ua ~ '(?i)trufflehog'", "trufflehog", "TruffleHog"), 0);
+	CHECK_EQ_INT(implies("ua ~ 'a.b'", "a", NULL), 0);
+	/* keys of a path a positive test reads */
+	CHECK_EQ_INT(implies("impersonatedUser.username ^= system:node:", "impersonatedUser", NULL), 1);
+	CHECK_EQ_INT(implies("requestObject.spec.volumes.hostPath.path ~ x", "hostPath", NULL), 1);
+	CHECK_EQ_INT(implies("requestObject.metadata.annotations.\"kubernetes.io/config.mirror\" exists",
+		"config.mirror", NULL), 1);
+	CHECK_EQ_INT(implies("not requestObject.spec.hostPID exists", "hostPID", NULL), 0);
+	CHECK_EQ_INT(implies("user.username != x", "username", NULL), 0);
+	CHECK_EQ_INT(implies("code=403", "code", NULL), 0); /* an alias: two sources */
+	CHECK_EQ_INT(implies("verb=create", NULL, NULL), 0);
 }
 
 K8A_TEST(expr_literals_combinators)
