@@ -360,6 +360,7 @@ free_pred(struct pred *p)
 
 	if (p == NULL)
 		return;
+	free(p->unknown);
 	if (p->ct != p->k8s)
 		free_path(p->ct, p->nct);
 	free_path(p->k8s, p->nk8s);
@@ -491,6 +492,7 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 static k8a_expr *parse_or(struct lex *lx);
 static void set_skim_slots(struct pred *p);
 static void set_field(struct pred *p, const char *field, size_t *bad, int *is_path);
+static int path_in_schema(const struct seg *sg, size_t n);
 
 /* The referenced side of "field op @other": a predicate used only for
  * its field. */
@@ -540,8 +542,61 @@ set_field(struct pred *p, const char *field, size_t *bad, int *is_path)
 	if ((p->k8s = parse_path(field, &p->nk8s, bad)) != NULL) {
 		p->ct = p->k8s;
 		p->nct = p->nk8s;
+		if (!path_in_schema(p->k8s, p->nk8s))
+			p->unknown = strdup(field);
 	}
 	set_skim_slots(p);
+}
+
+/* Is a path (its keys; indexes left out) a member of a record schema? */
+static int
+path_in_schema(const struct seg *sg, size_t n)
+{
+	const char *keys[32];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (sg[i].key) {
+			if (k == sizeof(keys) / sizeof(keys[0]))
+				return 1; /* deeper than any schema member: below a free-form one */
+			keys[k++] = sg[i].key;
+		}
+	return k8a_schema_known(keys, k);
+}
+
+static const char *
+pred_unknown(const struct pred *p)
+{
+	if (p == NULL)
+		return NULL;
+	return p->unknown ? p->unknown : p->ref ? pred_unknown(p->ref) : NULL;
+}
+
+static const char *
+first_unknown(const k8a_expr *x)
+{
+	const char *u;
+
+	if (x == NULL)
+		return NULL;
+	if (x->type == N_PRED)
+		return pred_unknown(x->p);
+	return (u = first_unknown(x->a)) != NULL ? u : first_unknown(x->b);
+}
+
+const char *
+k8a_expr_unknown_field(const k8a_expr *x, char *hint, size_t hintsz)
+{
+	const char *names[sizeof(aliases) / sizeof(aliases[0])];
+	const char *u = first_unknown(x);
+	size_t i;
+
+	if (u != NULL && hint != NULL && hintsz > 0) {
+		for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+			names[i] = aliases[i].name;
+		k8a_schema_closest(u, names, i, hint, hintsz);
+	}
+	return u;
 }
 
 /* The skim slot of a path (of keys only). */

@@ -40,6 +40,7 @@ struct pred {
 	int sk_k8s, sk_ct; /* where the skim reads it (SKS_* when it does not) */
 	int pre_k8s, pre_ct; /* else the slot of the longest prefix of the path */
 	size_t npre_k8s, npre_ct; /* and how many segments it covers */
+	char *unknown; /* the path as written, when no record schema has it */
 };
 
 struct skim_prog;

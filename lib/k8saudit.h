@@ -278,6 +278,15 @@ struct k8a_err {
 k8a_expr *k8a_expr_compile(const char *text, struct k8a_err *err);
 void k8a_expr_free(k8a_expr *x);
 
+/*! k8a_expr_unknown_field() : the first field x names that is neither an
+ * alias nor a member of the Kubernetes audit Event or CloudTrail record
+ * schemas (paths below free-form objects such as requestObject,
+ * requestParameters, annotations or user.extra are members), as written,
+ * borrowed from x; NULL when every field is known.  Such a field selects
+ * nothing, which a typo ("usr", "Verb") should not do quietly: tools warn.
+ * The closest alias or member name goes to hint (when not NULL). */
+const char *k8a_expr_unknown_field(const k8a_expr *x, char *hint, size_t hintsz);
+
 /*! k8a_expr_and() : a new expression matching when both do (takes both). */
 k8a_expr *k8a_expr_and(k8a_expr *a, k8a_expr *b);
 /*! k8a_expr_or() : a new expression matching when either does (takes both). */

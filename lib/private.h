@@ -210,6 +210,15 @@ struct k8a_rawmem {
 int k8a_raw_member(k8a_event *ev, const char *obj, const char *key, size_t klen,
 	const char **v, size_t *vn);
 
+/* ---- the record schemas (schema.c) ---- */
+/* 1 when the path of keys (indexes left out) is a member of the audit
+ * Event or CloudTrail record schemas, or lies below a free-form one. */
+int k8a_schema_known(const char *const *keys, size_t n);
+/* The alias or schema member closest to name (edit distance, ignoring
+ * case) into out. */
+void k8a_schema_closest(const char *name, const char *const *aliases, size_t naliases, char *out,
+	size_t outsz);
+
 /* ---- events ---- */
 struct k8a_event {
 	struct k8a_skim skim;

@@ -256,3 +256,16 @@ fe_progress_end(void)
 		progress_shown = 0;
 	}
 }
+
+int
+fe_expr_check(const k8a_expr *x, const char *where, int strict)
+{
+	char hint[128];
+	const char *u = k8a_expr_unknown_field(x, hint, sizeof(hint));
+
+	if (u == NULL)
+		return 0;
+	fe_diag(where, "%s: unknown field '%s' selects nothing (no alias, and no member of an audit "
+		"or CloudTrail record; closest: '%s')", strict ? "error" : "warning", u, hint);
+	return strict ? -1 : 0;
+}

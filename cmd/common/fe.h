@@ -41,6 +41,10 @@ void fe_version(void);
 /* "prog: where: message", escaped.  where may be NULL. */
 void fe_diag(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Warn about a field of x that no record can have (k8a_expr_unknown_field),
+ * located at where; -1 when strict makes that an error (also reported). */
+int fe_expr_check(const k8a_expr *x, const char *where, int strict);
+
 /* Write s escaped (see k8a_escape); "-" for NULL or empty. */
 void fe_put(FILE *fp, const char *s);
 void fe_putn(FILE *fp, const char *s, size_t n);

@@ -48,6 +48,7 @@ struct ruleset {
 	size_t n;
 	int errors; /* diagnostics printed while loading */
 	size_t files; /* rule files read */
+	int strict;   /* warnings about rules are errors */
 };
 
 /* Load one file, or every *.rules file below a directory (byte order).

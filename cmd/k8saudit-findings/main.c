@@ -13,13 +13,13 @@
 #include "findings.h"
 
 static const char synopsis[] =
-	"[-s] [-j N] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
+	"[-s] [-j N] [--strict] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
 	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT,
-	O_IPLIST, O_TOR, O_KEEP_STAGES, O_NO_PREFILTER, O_THREADS, O_SILENT, O_HELP, O_VERSION,
+	O_IPLIST, O_TOR, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -36,6 +36,7 @@ static const struct fe_opt opts[] = {
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record and try every rule (for checking the prefilter)" },
+	[O_STRICT] = { "strict", 0, 0, NULL, "make warnings about rules (unknown fields) errors" },
 	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
@@ -275,6 +276,7 @@ main(int argc, char **argv)
 		case O_TOR: o.tor = arg; break;
 		case O_KEEP_STAGES: o.keep_stages = 1; break;
 		case O_NO_PREFILTER: o.no_prefilter = 1; break;
+		case O_STRICT: rs.strict = 1; break;
 		case O_THREADS: {
 			char *end;
 			long n = strtol(arg, &end, 10);

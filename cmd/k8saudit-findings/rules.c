@@ -384,6 +384,14 @@ end_rule(struct pstate *ps, unsigned line)
 			perr(ps, line, "rule %s has no '%s'", r->id, keys[required[i]]);
 	/* A correlation without C code (e.g. rules newer than this binary)
 	 * is listed but never run; see corr_usable(). */
+	if (!ps->bad && r->when) {
+		char where[4200];
+		snprintf(where, sizeof(where), "%s:%u: rule %s", ps->file, r->line, r->id);
+		if (fe_expr_check(r->when, where, ps->rs->strict) != 0) {
+			ps->rs->errors++;
+			ps->bad = 1;
+		}
+	}
 	/* Hand-picked literals make the prefilter skip records without
 	 * them; they must never skip a record that `when` matches. */
 	if (!ps->bad && r->has_literals && r->when &&

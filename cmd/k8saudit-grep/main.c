@@ -12,12 +12,12 @@
 
 #include "fe.h"
 
-static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] [--json | --fields LIST] [PATH...]";
+static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] [--strict] [--json | --fields LIST] [PATH...]";
 
 enum {
 	O_EXPR, O_REGEX, O_ICASE, O_SINCE, O_UNTIL, O_EXEC, O_JSON, O_FIELDS, O_HEADER, O_COUNT,
 	O_FILES, O_NULL, O_INVERT, O_MAX, O_QUIET, O_SILENT, O_WITH_NAME, O_NO_NAME,
-	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_THREADS, O_HELP, O_VERSION,
+	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_STRICT, O_THREADS, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -42,6 +42,7 @@ static const struct fe_opt opts[] = {
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record (for checking the byte prefilter)" },
 	[O_VALIDATE] = { "validate", 0, 0, NULL, "parse every record, reporting invalid ones, even when not needed" },
+	[O_STRICT] = { "strict", 0, 0, NULL, "make warnings about -w expressions (unknown fields) errors" },
 	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
@@ -202,7 +203,7 @@ main(int argc, char **argv)
 	const char **pats = NULL, *fields = NULL;
 	size_t npats = 0;
 	uint64_t total = 0, records = 0;
-	int status = FE_EXIT_NONE, trouble = 0, icase = 0, rc, o, i, nexpr = 0;
+	int status = FE_EXIT_NONE, trouble = 0, icase = 0, rc, o, i, nexpr = 0, strict = 0;
 	const char *arg, *bad;
 	struct stat st;
 
@@ -223,6 +224,7 @@ main(int argc, char **argv)
 			g.expr = nexpr++ ? k8a_expr_or(g.expr, x) : x;
 			break;
 		}
+		case O_STRICT: strict = 1; break;
 		case O_REGEX:
 			pats = realloc(pats, (npats + 1) * sizeof(*pats));
 			pats[npats++] = arg;
@@ -292,6 +294,8 @@ main(int argc, char **argv)
 			goto usage;
 		}
 	}
+	if (g.expr && fe_expr_check(g.expr, "-w", strict) != 0)
+		goto usage;
 	if (g.json && fields) {
 		fe_usage_error(synopsis, "--json and --fields cannot be combined");
 		goto usage;
