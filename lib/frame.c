@@ -417,8 +417,7 @@ sniff(struct k8a_framer *f)
 			seterr(f, "%s", f->rerrmsg);
 			return K8A_WARN;
 		}
-		seterr(f, "empty input: no records");
-		return K8A_WARN;
+		return K8A_EOF; /* white space only: nothing to read */
 	}
 	if (f->end - i >= 27 && memcmp(f->buf + i, "Permission Check Successful", 27) == 0) {
 		f->mode = M_DONE; /* CloudWatch export's aws-logs-write-test object */

@@ -315,7 +315,7 @@ push_dir(k8a_reader *r, const char *path, const struct stat *st)
 
 /* Peel compression layers off the top level's chain; when an archive is
  * found, make the level an archive.  K8A_OK (framer ready or archive
- * level pushed), K8A_WARN. */
+ * level pushed), K8A_EOF (nothing in it), K8A_WARN. */
 static int
 open_stream(k8a_reader *r)
 {
@@ -329,7 +329,9 @@ open_stream(k8a_reader *r)
 			return warn_at(r, 0, -1, "%s", r->err);
 		switch (k8a_sniff_magic(head, (size_t)n)) {
 		case MAGIC_EMPTY:
-			return warn_at(r, 0, -1, "empty input: no records");
+			/* nothing to read (a zero-byte object of a synced tree,
+			 * the stdin of a grep that matched nothing) is no trouble */
+			return K8A_EOF;
 		case MAGIC_GZIP:
 			if ((s = k8a_src_gzip(l->chain)) == NULL)
 				return K8A_FATAL;
@@ -530,6 +532,8 @@ advance(k8a_reader *r)
 		l->member = name ? strdup(name) : NULL;
 		update_members(r);
 		rc = open_stream(r);
+		if (rc == K8A_EOF) /* an empty member: the level is popped above */
+			continue;
 		if (rc != K8A_OK)
 			return rc;
 		if (r->fr != NULL)

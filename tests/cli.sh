@@ -65,6 +65,13 @@ sed -n 5,6p "$E" >"$W/loop/audit/audit.log"
 ln -s .. "$W/loop/audit/2026-11-20/up"
 ln -s ../audit "$W/loop/audit/again"
 
+# A synced tree with zero-byte objects beside a log (and one in an archive).
+mkdir -p "$W/synced/2026/11/20"
+sed -n 1,2p "$E" >"$W/synced/2026/11/20/a.json"
+: >"$W/synced/2026/11/20/b.json"
+printf '  \n\n' >"$W/synced/2026/11/20/c.json"
+(cd "$W/synced/2026/11/20" && tar cf ../../../../synced.tar a.json b.json c.json)
+
 # What an uninstall leaves: an empty rule directory.
 mkdir -p "$W/empty-rules"
 

@@ -601,8 +601,7 @@ K8A_TEST(reader_tar_bad_member_warns_with_member)
 		"1:-1@0 {\"a\":1}\n"
 		"WARN t.tar:x/bad.json:2: incomplete JSON object (truncated record?)\n"
 		"3:-1@14 {\"a\":3}\n"
-		"WARN t.tar:x/empty.json: empty input: no records\n"
-		"1:-1@0 {\"b\":1}\n");
+		"1:-1@0 {\"b\":1}\n"); /* an empty member holds nothing to report */
 }
 
 /* ---- large containers ---- */
