@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Options, help, diagnostics and time arguments for every tool. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -119,6 +120,35 @@ void
 fe_version(void)
 {
 	printf("%s %s\n%s\n", fe_progname, K8A_VERSION_STRING, k8a_version_details());
+}
+
+/* The first output error, with the errno of the write that failed: kept
+ * when it happens, since later calls may change errno. */
+static int out_errno;
+
+int
+fe_out_failed(void)
+{
+	if (out_errno == 0 && ferror(stdout))
+		out_errno = errno ? errno : EIO;
+	return out_errno != 0;
+}
+
+int
+fe_finish_stdout(void)
+{
+	static int reported;
+
+	errno = 0;
+	if (fflush(stdout) != 0 && out_errno == 0)
+		out_errno = errno ? errno : EIO;
+	if (!fe_out_failed())
+		return 0;
+	if (!reported) {
+		reported = 1;
+		fe_diag("<stdout>", "write error: %s", strerror(out_errno));
+	}
+	return -1;
 }
 
 void

@@ -37,6 +37,12 @@ extern int fe_optind;
 void fe_help(FILE *fp, const char *synopsis, const char *about, const struct fe_opt *opts);
 void fe_usage_error(const char *synopsis, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fe_version(void);
+/* 1 once writing to stdout has failed (ENOSPC, EPIPE, ...): a tool stops
+ * reading then.  Call right after writing, so the error's errno is kept. */
+int fe_out_failed(void);
+/* Flush stdout; after any write error report "<stdout>: write error:
+ * <reason>" (once) and return -1, which makes the exit status 2. */
+int fe_finish_stdout(void);
 
 /* "prog: where: message", escaped.  where may be NULL. */
 void fe_diag(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -296,10 +296,10 @@ main(int argc, char **argv)
 				"severity, rule, GuardDuty type, actor, source IP, what was done, location.\n"
 				"Exit status: 0 no findings at or above --fail-on, 1 findings, 2 trouble.",
 				opts);
-			return FE_EXIT_OK;
+			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		case O_VERSION:
 			fe_version();
-			return FE_EXIT_OK;
+			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		default:
 			goto usage;
 		}
@@ -458,10 +458,8 @@ nomem:
 	fe_diag(NULL, "out of memory");
 	trouble = 1;
 done:
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fe_diag("<stdout>", "write error");
+	if (fe_finish_stdout() != 0)
 		trouble = 1;
-	}
 	free(lastpath);
 	judge_free(jg);
 	k8a_exprset_free(xs);

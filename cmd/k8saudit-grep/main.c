@@ -286,10 +286,10 @@ main(int argc, char **argv)
 				"PATHs are files, directories or - (standard input); compressed files and\n"
 				"archives are read by content.  See k8saudit-grep(1) and k8saudit-expr(5).",
 				opts);
-			return FE_EXIT_OK;
+			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		case O_VERSION:
 			fe_version();
-			return FE_EXIT_OK;
+			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		default:
 			goto usage;
 		}
@@ -388,6 +388,8 @@ main(int argc, char **argv)
 				fe_put_json_line(stdout, ev);
 		} else
 			fe_cols_print(stdout, &g.cols, ev, !g.hide_path);
+		if (fe_out_failed()) /* no reader left, or no room: stop reading */
+			break;
 	}
 	if (g.count) {
 		if (g.names == 1)
@@ -397,10 +399,8 @@ main(int argc, char **argv)
 	}
 done:
 	fe_progress_end();
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fe_diag("<stdout>", "write error");
+	if (fe_finish_stdout() != 0)
 		trouble = 1;
-	}
 cleanup:
 	free(g.fs.path);
 	free((void *)pats);
