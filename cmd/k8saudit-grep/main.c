@@ -253,7 +253,7 @@ main(int argc, char **argv)
 		case O_MAX: {
 			char *end;
 			g.max = strtol(arg, &end, 10);
-			if (*end || g.max < 0) {
+			if (end == arg || *end || g.max < 0) {
 				fe_usage_error(synopsis, "-m: not a count: '%s'", arg);
 				goto usage;
 			}
@@ -296,6 +296,11 @@ main(int argc, char **argv)
 	}
 	if (g.expr && fe_expr_check(g.expr, "-w", strict) != 0)
 		goto usage;
+	if (g.has_since && g.has_until && g.since >= g.until) {
+		/* an empty window selects nothing: a mistake, not a query */
+		fe_usage_error(synopsis, "--since is not before --until");
+		goto usage;
+	}
 	if (g.json && fields) {
 		fe_usage_error(synopsis, "--json and --fields cannot be combined");
 		goto usage;
