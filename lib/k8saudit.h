@@ -363,6 +363,13 @@ json_t *k8a_json_path(json_t *root, const char *path);
  * by element.  Returns K8A_OK, or K8A_FAILED for a malformed path. */
 int k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, void *arg), void *arg);
 
+/*! k8a_json_valid() : 1 when p[0..n) is one JSON value (RFC 8259) in
+ * valid UTF-8, with nothing but white space around it and at most 2048
+ * levels deep; 0 otherwise, with the reason and its byte offset written to
+ * why (when not NULL).  Builds nothing: for copying records verbatim only
+ * when they are valid JSON. */
+int k8a_json_valid(const char *p, size_t n, char *why, size_t whysz);
+
 /* ------------------------------------------------------------------ */
 /* kubectl exec / attach                                               */
 /* ------------------------------------------------------------------ */

@@ -122,7 +122,8 @@ json_t *fe_source_json(k8a_event *ev);
 void fe_record_json(json_t *o, k8a_event *ev);
 
 /* Write a record as one JSON line (the original text when it is one line). */
-void fe_put_json_line(FILE *fp, k8a_event *ev);
+/* 0, or -1 after a located diagnostic when it is not valid JSON. */
+int fe_put_json_line(FILE *fp, k8a_event *ev);
 
 /* A progress line on a terminal's stderr, at most twice a second, only
  * after the first second.  fe_progress_end() clears it. */

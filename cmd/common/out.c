@@ -353,19 +353,29 @@ fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_path)
 	fputc('\n', fp);
 }
 
-void
+int
 fe_put_json_line(FILE *fp, k8a_event *ev)
 {
 	size_t n;
 	const char *raw = k8a_event_raw(ev, &n);
+	char why[128];
 
 	if (memchr(raw, '\n', n) == NULL && memchr(raw, '\r', n) == NULL) {
+		/* copied as it is, so it must be JSON as it is: a NUL or
+		 * invalid UTF-8 in a log line would break what reads it */
+		if (!k8a_json_valid(raw, n, why, sizeof(why))) {
+			fe_diag(k8a_event_where(ev), "%s", why);
+			return -1;
+		}
 		fwrite(raw, 1, n, fp);
 		fputc('\n', fp);
-		return;
+		return 0;
 	}
-	if (k8a_event_json(ev) != NULL) {
-		json_dumpf(k8a_event_json(ev), fp, JSON_COMPACT);
-		fputc('\n', fp);
+	if (k8a_event_json(ev) == NULL) {
+		fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+		return -1;
 	}
+	json_dumpf(k8a_event_json(ev), fp, JSON_COMPACT);
+	fputc('\n', fp);
+	return 0;
 }

@@ -389,8 +389,8 @@ main(int argc, char **argv)
 			if (g.tty && k8a_event_json(ev)) {
 				json_dumpf(k8a_event_json(ev), stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
 				fputc('\n', stdout);
-			} else
-				fe_put_json_line(stdout, ev);
+			} else if (fe_put_json_line(stdout, ev) != 0)
+				trouble = 1;
 		} else
 			fe_cols_print(stdout, &g.cols, ev, !g.hide_path);
 		if (fe_out_failed()) /* no reader left, or no room: stop reading */
