@@ -119,7 +119,8 @@ fe_usage_error(const char *synopsis, const char *fmt, ...)
 void
 fe_version(void)
 {
-	printf("%s %s\n%s\n", fe_progname, K8A_VERSION_STRING, k8a_version_details());
+	printf("%s %s\n%s\nReport bugs to: %s\n", fe_progname, K8A_VERSION_STRING, k8a_version_details(),
+		PACKAGE_BUGREPORT);
 }
 
 /* The first output error, with the errno of the write that failed: kept
