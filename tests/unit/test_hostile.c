@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Hostile records and expressions: nesting an attacker (or a careless
+ * rules file) chooses must cost neither the stack nor quadratic time,
+ * and must never turn into a silent "no match".  The deep cases run on a
+ * thread with a small stack, so that a walk recursing once per level
+ * crashes here, not only on some larger input elsewhere.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+#include "test.h"
+
+#define SMALL_STACK ((size_t)256 << 10)
+
+/* Run fn(arg) on a thread with a 256 KiB stack. */
+static void
+on_small_stack(void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t a;
+	pthread_t t;
+
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, SMALL_STACK);
+	if (pthread_create(&t, &a, fn, arg) != 0) {
+		k8a_test_fail(__FILE__, __LINE__, "pthread_create failed");
+		pthread_attr_destroy(&a);
+		return;
+	}
+	pthread_join(t, NULL);
+	pthread_attr_destroy(&a);
+}
+
+/* An audit event with `member` (a JSON text) added at the top level. */
+static char *
+event_with(const char *member)
+{
+	static const char head[] = "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"a1\","
+		"\"stage\":\"ResponseComplete\",\"verb\":\"create\",\"user\":{\"username\":\"alice\"},"
+		"\"objectRef\":{\"resource\":\"pods\",\"namespace\":\"default\"},";
+	size_t n = strlen(head) + strlen(member) + 2;
+	char *s = t_alloc(n);
+
+	snprintf(s, n, "%s%s}", head, member);
+	return s;
+}
+
+/* "name":[[[...[inner]...]]], depth arrays deep. */
+static char *
+nested_arrays(const char *name, size_t depth, const char *inner)
+{
+	size_t n = strlen(name) + 4 + 2 * depth + strlen(inner) + 1, i;
+	char *s = t_alloc(n), *p = s;
+
+	p += sprintf(p, "\"%s\":", name);
+	for (i = 0; i < depth; i++)
+		*p++ = '[';
+	p += sprintf(p, "%s", inner);
+	for (i = 0; i < depth; i++)
+		*p++ = ']';
+	*p = '\0';
+	return s;
+}
+
+struct deep_case {
+	const char *expr, *record;
+	int skim, match; /* what the skim and a parse answer */
+};
+
+static void *
+deep_run(void *arg)
+{
+	struct deep_case *c = arg;
+	k8a_expr *x = k8a_expr_compile(c->expr, NULL);
+	k8a_event *ev = k8a_event_new();
+	uint64_t deps = 0;
+
+	if (x == NULL || ev == NULL) {
+		c->skim = c->match = -100;
+	} else {
+		k8a_event_set(ev, c->record, strlen(c->record), NULL);
+		c->skim = k8a_expr_skim_eval(x, ev, &deps);
+		c->match = k8a_expr_match(x, ev);
+	}
+	k8a_event_free(ev);
+	k8a_expr_free(x);
+	return NULL;
+}
+
+/* A 100,000-deep array: the skim leaves it to the parse (2: cannot tell),
+ * which refuses it (K8A_WARN), so the record is reported, not passed over
+ * as "no match"; and the walk does not recurse once per level. */
+K8A_TEST(hostile_deep_array_in_record)
+{
+	static const char *const exprs[] = {
+		"deep = 1",                      /* a test of the array's values */
+		"deep.image = x",                /* a path fanning out through it */
+		"requestObject.spec.containers.image ~ evil", /* from the skim's slot */
+		"deep[0][0].x = 1",              /* index steps, then a fan-out */
+	};
+	const char *deep = nested_arrays("deep", 100000, "1");
+	char *ro = t_alloc(strlen(deep) + 64);
+	size_t i;
+
+	snprintf(ro, strlen(deep) + 64, "\"requestObject\":{\"spec\":{\"containers\":%s}}", deep + 7);
+	for (i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
+		struct deep_case c = { exprs[i], i == 2 ? event_with(ro) : event_with(deep), -1, -1 };
+		on_small_stack(deep_run, &c);
+		if (!CHECK_EQ_INT(c.skim, 2) || !CHECK_EQ_INT(c.match, K8A_WARN))
+			printf("    for %s\n", exprs[i]);
+	}
+}
+
+/* Arrays nested a few levels are still judged by the skim, exactly. */
+K8A_TEST(hostile_shallow_nested_arrays_still_skimmed)
+{
+	struct deep_case c = { "deep = 1", NULL, -1, -1 };
+
+	c.record = event_with(nested_arrays("deep", 20, "[2,1]"));
+	deep_run(&c);
+	CHECK_EQ_INT(c.skim, 1);
+	CHECK_EQ_INT(c.match, 1);
+	c.record = event_with(nested_arrays("deep", 20, "[2,3]"));
+	deep_run(&c);
+	CHECK_EQ_INT(c.skim, 0);
+	CHECK_EQ_INT(c.match, 0);
+}
+
+/* Many objects reached by one path, in records one after another on the
+ * same event: the table of objects read is found by address, and a
+ * record's entries never answer for the next one's. */
+K8A_TEST(hostile_many_objects_one_path)
+{
+	k8a_expr *hit = k8a_expr_compile("requestObject.items.name = n2999", NULL);
+	k8a_expr *miss = k8a_expr_compile("requestObject.items.name = n3000", NULL);
+	k8a_event *ev = k8a_event_new();
+	char *body[2];
+	size_t round, k;
+
+	REQUIRE(hit && miss && ev);
+	for (k = 0; k < 2; k++) {
+		size_t cap = 3000 * 32 + 64, i;
+		char *s = t_alloc(cap), *p = s;
+		p += sprintf(p, "\"requestObject\":{\"items\":[");
+		for (i = 0; i < 3000; i++)
+			p += sprintf(p, "%s{\"name\":\"n%zu\"}", i ? "," : "", k == 0 ? i : i + 1);
+		sprintf(p, "]}");
+		body[k] = event_with(s);
+	}
+	for (round = 0; round < 4; round++) {
+		const char *rec = body[round & 1];
+		uint64_t deps = 0;
+		k8a_event_set(ev, rec, strlen(rec), NULL);
+		CHECK_EQ_INT(k8a_expr_skim_eval(hit, ev, &deps), 1);
+		CHECK_EQ_INT(k8a_expr_skim_eval(miss, ev, &deps), (round & 1) ? 1 : 0);
+		CHECK_EQ_INT(k8a_expr_skim_eval(miss, ev, &deps), (round & 1) ? 1 : 0);
+	}
+	k8a_event_free(ev);
+	k8a_expr_free(hit);
+	k8a_expr_free(miss);
+}
