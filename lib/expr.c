@@ -77,6 +77,7 @@ struct lex {
 	size_t i, n;
 	struct k8a_err *err;
 	int failed;
+	unsigned nest; /* parentheses and "not"s open here */
 };
 
 static void
@@ -412,6 +413,7 @@ node(enum node t, k8a_expr *a, k8a_expr *b)
 	x->type = t;
 	x->a = a;
 	x->b = b;
+	x->depth = 1 + (a && b ? (a->depth > b->depth ? a->depth : b->depth) : a ? a->depth : 0);
 	/* no longer roots: their programs go */
 	if (a) {
 		k8a_skim_prog_free(a->prog);
@@ -716,22 +718,54 @@ parse_pred(struct lex *lx)
 	return x;
 }
 
+/* The parser recurses once per level too: a level more than the tree may
+ * hold is refused before it is entered. */
+static int
+nest_in(struct lex *lx, size_t at)
+{
+	if (lx->nest >= K8A_EXPR_MAX_DEPTH) {
+		fail(lx, at, "expression nested too deeply (more than %d levels)", K8A_EXPR_MAX_DEPTH);
+		return -1;
+	}
+	lx->nest++;
+	return 0;
+}
+
+/* x, unless it has grown deeper than the walks over it may go: more than
+ * K8A_EXPR_MAX_DEPTH operators nested above a predicate. */
+static k8a_expr *
+check_depth(struct lex *lx, size_t at, k8a_expr *x)
+{
+	if (x != NULL && x->depth > K8A_EXPR_MAX_DEPTH + 1) {
+		fail(lx, at, "expression nested too deeply (more than %d levels)", K8A_EXPR_MAX_DEPTH);
+		k8a_expr_free(x);
+		return NULL;
+	}
+	return x;
+}
+
 static k8a_expr *
 parse_unary(struct lex *lx)
 {
 	k8a_expr *x;
+	size_t at;
 
 	skipws(lx);
+	at = lx->i;
 	if (word_is(lx, "not") || (lx->i < lx->n && lx->s[lx->i] == '!' &&
 	    (lx->i + 1 >= lx->n || lx->s[lx->i + 1] != '=') && ++lx->i)) {
-		if ((x = parse_unary(lx)) == NULL)
+		if (nest_in(lx, at) != 0 || (x = parse_unary(lx)) == NULL)
 			return NULL;
-		return node(N_NOT, x, NULL);
+		lx->nest--;
+		return check_depth(lx, at, node(N_NOT, x, NULL));
 	}
 	if (lx->i < lx->n && lx->s[lx->i] == '(') {
-		size_t at = lx->i++;
+		if (nest_in(lx, at) != 0)
+			return NULL;
+		lx->i++;
 		if ((x = parse_or(lx)) == NULL)
 			return NULL;
+		lx->nest--;
 		skipws(lx);
 		if (lx->i >= lx->n || lx->s[lx->i] != ')') {
 			fail(lx, at, "unbalanced '('");
@@ -744,34 +778,74 @@ parse_unary(struct lex *lx)
 	return parse_pred(lx);
 }
 
+/* A balanced tree of type t over x[0..n) (n >= 1), in order; the terms are
+ * taken (freed on failure). */
+static k8a_expr *
+balanced(enum node t, k8a_expr **x, size_t n)
+{
+	k8a_expr *a, *b;
+	size_t i;
+
+	if (n == 1)
+		return x[0];
+	if ((a = balanced(t, x, n / 2)) == NULL) {
+		for (i = n / 2; i < n; i++)
+			k8a_expr_free(x[i]);
+		return NULL;
+	}
+	if ((b = balanced(t, x + n / 2, n - n / 2)) == NULL) {
+		k8a_expr_free(a);
+		return NULL;
+	}
+	return node(t, a, b);
+}
+
+/* term { sep term }, as a balanced tree of t: a generated list of ten
+ * thousand alternatives is fourteen levels deep, not ten thousand. */
+static k8a_expr *
+parse_chain(struct lex *lx, enum node t, k8a_expr *(*term)(struct lex *),
+	const char *w1, const char *w2)
+{
+	k8a_expr **v = NULL, **nv, *x;
+	size_t n = 0, cap = 0, i, at;
+
+	skipws(lx);
+	at = lx->i;
+	for (;;) {
+		if ((x = term(lx)) == NULL)
+			goto fail;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				k8a_expr_free(x);
+				goto fail;
+			}
+			v = nv;
+		}
+		v[n++] = x;
+		if (!word_is(lx, w1) && !word_is(lx, w2))
+			break;
+	}
+	x = balanced(t, v, n);
+	free(v);
+	return check_depth(lx, at, x);
+fail:
+	for (i = 0; i < n; i++)
+		k8a_expr_free(v[i]);
+	free(v);
+	return NULL;
+}
+
 static k8a_expr *
 parse_and(struct lex *lx)
 {
-	k8a_expr *x = parse_unary(lx), *y;
-
-	while (x && (word_is(lx, "and") || word_is(lx, "&&"))) {
-		if ((y = parse_unary(lx)) == NULL) {
-			k8a_expr_free(x);
-			return NULL;
-		}
-		x = node(N_AND, x, y);
-	}
-	return x;
+	return parse_chain(lx, N_AND, parse_unary, "and", "&&");
 }
 
 static k8a_expr *
 parse_or(struct lex *lx)
 {
-	k8a_expr *x = parse_and(lx), *y;
-
-	while (x && (word_is(lx, "or") || word_is(lx, "||"))) {
-		if ((y = parse_and(lx)) == NULL) {
-			k8a_expr_free(x);
-			return NULL;
-		}
-		x = node(N_OR, x, y);
-	}
-	return x;
+	return parse_chain(lx, N_OR, parse_and, "or", "||");
 }
 
 /* ---- prefilter literals ---- */
@@ -828,14 +902,19 @@ minlen(char **l)
 	return m;
 }
 
+/* A copy of l, or NULL (no literals: nothing ruled out) when memory
+ * runs out; never a shorter list, which would rule records out. */
 static char **
-dup_lits(char **l)
+dup_lits(char **l, char **more)
 {
-	size_t n = nlits(l), i;
-	char **d = calloc(n + 1, sizeof(*d));
+	size_t n = nlits(l), m = nlits(more), i;
+	char **d = calloc(n + m + 1, sizeof(*d));
 
-	for (i = 0; d && i < n; i++)
-		d[i] = strdup(l[i]);
+	for (i = 0; d && i < n + m; i++)
+		if ((d[i] = strdup(i < n ? l[i] : more[i - n])) == NULL) {
+			free_lits(d);
+			return NULL;
+		}
 	return d;
 }
 
@@ -894,14 +973,12 @@ pred_lits(const struct pred *p)
 	return l;
 }
 
+/* x's literals from its children's (or its predicate's): a match holds
+ * one of them.  NULL, when memory runs out, only filters nothing. */
 static void
-compute_lits(k8a_expr *x)
+lits_node(k8a_expr *x)
 {
-	if (x == NULL)
-		return;
-	compute_lits(x->a);
-	compute_lits(x->b);
-	free_lits(x->lits); /* combining recomputes the whole tree */
+	free_lits(x->lits);
 	x->lits = NULL;
 	switch (x->type) {
 	case N_PRED:
@@ -912,28 +989,32 @@ compute_lits(k8a_expr *x)
 		if (a == NULL || (b && (minlen(b) > minlen(a) ||
 		    (minlen(b) == minlen(a) && nlits(b) < nlits(a)))))
 			best = b;
-		x->lits = best ? dup_lits(best) : NULL;
+		x->lits = best ? dup_lits(best, NULL) : NULL;
 		break;
 	}
 	case N_OR:
-		if (x->a->lits && x->b->lits) {
-			size_t na = nlits(x->a->lits), nb = nlits(x->b->lits), i;
-			x->lits = calloc(na + nb + 1, sizeof(char *));
-			for (i = 0; x->lits && i < na; i++)
-				x->lits[i] = strdup(x->a->lits[i]);
-			for (i = 0; x->lits && i < nb; i++)
-				x->lits[na + i] = strdup(x->b->lits[i]);
-		}
+		if (x->a->lits && x->b->lits)
+			x->lits = dup_lits(x->a->lits, x->b->lits);
 		break;
 	default:
 		break;
 	}
 }
 
+static void
+compute_lits(k8a_expr *x)
+{
+	if (x == NULL)
+		return;
+	compute_lits(x->a);
+	compute_lits(x->b);
+	lits_node(x);
+}
+
 k8a_expr *
 k8a_expr_compile(const char *text, struct k8a_err *err)
 {
-	struct lex lx = { text ? text : "", 0, text ? strlen(text) : 0, err, 0 };
+	struct lex lx = { text ? text : "", 0, text ? strlen(text) : 0, err, 0, 0 };
 	k8a_expr *x;
 
 	if (err) {
@@ -962,11 +1043,53 @@ k8a_expr_compile(const char *text, struct k8a_err *err)
 	return x;
 }
 
-k8a_expr *
-k8a_expr_and(k8a_expr *a, k8a_expr *b)
+/* b joined to a by t, keeping a chain of t balanced: b goes down a's
+ * right side while that side is the shallower, so that adding terms one
+ * at a time (k8saudit-grep's -w, each an "or") grows the tree by its
+ * logarithm. */
+static k8a_expr *
+join(enum node t, k8a_expr *a, k8a_expr *b)
+{
+	k8a_expr *r;
+
+	if (a->type != t || a->b->depth >= a->a->depth) {
+		if ((r = node(t, a, b)) != NULL)
+			lits_node(r);
+		return r;
+	}
+	if ((r = join(t, a->b, b)) == NULL) {
+		a->b = NULL;
+		k8a_expr_free(a);
+		return NULL;
+	}
+	a->b = r;
+	a->depth = 1 + (a->a->depth > r->depth ? a->a->depth : r->depth);
+	lits_node(a); /* only the nodes on the way down changed */
+	return a;
+}
+
+/* The root of a new combination: its literals and program, unless it
+ * nests deeper than twice what an expression's text may (NULL). */
+static k8a_expr *
+new_root(k8a_expr *a, k8a_expr *b, enum node t)
 {
 	k8a_expr *x;
 
+	k8a_skim_prog_free(a->prog);
+	a->prog = NULL;
+	if ((x = join(t, a, b)) == NULL)
+		return NULL;
+	if (x->depth > 2 * K8A_EXPR_MAX_DEPTH) {
+		k8a_expr_free(x);
+		return NULL;
+	}
+	x->prog = k8a_skim_prog_new(x);
+	return x;
+}
+
+k8a_expr *
+k8a_expr_and(k8a_expr *a, k8a_expr *b)
+{
 	if (a == NULL || a->type == N_TRUE) {
 		k8a_expr_free(a);
 		return b;
@@ -975,27 +1098,17 @@ k8a_expr_and(k8a_expr *a, k8a_expr *b)
 		k8a_expr_free(b);
 		return a;
 	}
-	if ((x = node(N_AND, a, b)) != NULL) {
-		compute_lits(x);
-		x->prog = k8a_skim_prog_new(x);
-	}
-	return x;
+	return new_root(a, b, N_AND);
 }
 
 k8a_expr *
 k8a_expr_or(k8a_expr *a, k8a_expr *b)
 {
-	k8a_expr *x;
-
 	if (a == NULL)
 		return b;
 	if (b == NULL)
 		return a;
-	if ((x = node(N_OR, a, b)) != NULL) {
-		compute_lits(x);
-		x->prog = k8a_skim_prog_new(x);
-	}
-	return x;
+	return new_root(a, b, N_OR);
 }
 
 const char *const *

@@ -278,9 +278,13 @@ struct k8a_err {
 k8a_expr *k8a_expr_compile(const char *text, struct k8a_err *err);
 void k8a_expr_free(k8a_expr *x);
 
-/*! k8a_expr_and() : a new expression matching when both do (takes both). */
+/*! k8a_expr_and() : a new expression matching when both do (takes both).
+ * NULL (both freed) when out of memory, or when the result would nest
+ * more than 512 levels deep (a text may nest 256; see k8saudit-expr(5));
+ * adding terms one at a time keeps the chain balanced. */
 k8a_expr *k8a_expr_and(k8a_expr *a, k8a_expr *b);
-/*! k8a_expr_or() : a new expression matching when either does (takes both). */
+/*! k8a_expr_or() : a new expression matching when either does (takes
+ * both); NULL as for k8a_expr_and(). */
 k8a_expr *k8a_expr_or(k8a_expr *a, k8a_expr *b);
 
 /*! k8a_expr_match() : 1 when the event matches, 0 when not, K8A_WARN when

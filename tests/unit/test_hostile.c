@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "private.h"
+#include "expr.h"
 #include "test.h"
 
 #define SMALL_STACK ((size_t)256 << 10)
@@ -161,4 +161,149 @@ K8A_TEST(hostile_many_objects_one_path)
 	k8a_event_free(ev);
 	k8a_expr_free(hit);
 	k8a_expr_free(miss);
+}
+
+/* ---- expressions nested by their author ---- */
+
+struct compile_case {
+	const char *text, *record;
+	k8a_expr *x;
+	struct k8a_err err;
+	int match, skim;
+};
+
+static void *
+compile_run(void *arg)
+{
+	struct compile_case *c = arg;
+
+	c->x = k8a_expr_compile(c->text, &c->err);
+	c->match = c->skim = -100;
+	if (c->x && c->record) {
+		k8a_event *ev = k8a_event_new();
+		uint64_t deps = 0;
+		k8a_event_set(ev, c->record, strlen(c->record), NULL);
+		c->skim = k8a_expr_skim_eval(c->x, ev, &deps);
+		c->match = k8a_expr_match(c->x, ev);
+		k8a_event_free(ev);
+	}
+	k8a_expr_free(c->x);
+	return NULL;
+}
+
+/* pre x n, then mid, then post x n */
+static char *
+repeat3(const char *pre, size_t n, const char *mid, const char *post)
+{
+	size_t len = n * (strlen(pre) + strlen(post)) + strlen(mid) + 1, i;
+	char *s = t_alloc(len), *p = s;
+
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s", pre);
+	p += sprintf(p, "%s", mid);
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s", post);
+	return s;
+}
+
+/* Parentheses, "!" and "not" beyond 256 levels are refused where the
+ * 257th opens, however many follow (30,000 parentheses, 120,000 "!"). */
+K8A_TEST(hostile_expr_nested_too_deeply)
+{
+	const char *texts[] = {
+		repeat3("(", 30000, "verb=get", ")"),
+		repeat3("!", 120000, "verb=get", ""),
+		repeat3("not ", 257, "verb=get", ""),
+		repeat3("(verb=get and (", 200, "verb=get", "))"),
+		/* 150 parentheses, but two operators a level */
+		repeat3("verb=get or verb=get and (", 150, "verb=get", ")"),
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct compile_case c = { texts[i], NULL, NULL, { 0, 0, "" }, 0, 0 };
+		on_small_stack(compile_run, &c);
+		CHECK(c.x == NULL);
+		CHECK_EQ_INT(c.err.code, K8A_FAILED);
+		CHECK_EQ_STR(c.err.msg, "expression nested too deeply (more than 256 levels)");
+	}
+}
+
+/* 256 levels are allowed, and judged alike by the skim and the parse. */
+K8A_TEST(hostile_expr_nesting_at_the_cap)
+{
+	struct compile_case c = { NULL, NULL, NULL, { 0, 0, "" }, 0, 0 };
+
+	c.record = event_with("\"x\":1");
+	c.text = repeat3("(", 256, "verb=create", ")");
+	on_small_stack(compile_run, &c);
+	CHECK_EQ_STR(c.err.msg, "");
+	CHECK_EQ_INT(c.skim, 1);
+	CHECK_EQ_INT(c.match, 1);
+	c.text = repeat3("not ", 256, "verb=create", "");
+	on_small_stack(compile_run, &c);
+	CHECK_EQ_STR(c.err.msg, "");
+	CHECK_EQ_INT(c.skim, 1);
+	CHECK_EQ_INT(c.match, 1);
+}
+
+/* A generated list of 20,000 alternatives (a list of indicators) is a
+ * balanced tree: compiled, judged and freed on a small stack, the last
+ * alternative found. */
+K8A_TEST(hostile_expr_long_chains)
+{
+	static const char *const ops[] = { " or ", " and " };
+	size_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		char *s = t_alloc(20000 * 32), *p = s;
+		struct compile_case c = { s, NULL, NULL, { 0, 0, "" }, 0, 0 };
+		for (i = 0; i < 20000; i++)
+			p += sprintf(p, "%suser %s u%zu", i ? ops[k] : "", k ? "!=" : "=", i);
+		sprintf(p, "%suser = alice", ops[k]);
+		c.record = event_with("\"x\":1");
+		on_small_stack(compile_run, &c);
+		CHECK_EQ_STR(c.err.msg, "");
+		CHECK_EQ_INT(c.skim, 1);
+		CHECK_EQ_INT(c.match, 1);
+	}
+}
+
+struct chain_case {
+	size_t n;
+	unsigned depth;
+	int match;
+};
+
+static void *
+chain_run(void *arg)
+{
+	struct chain_case *c = arg;
+	k8a_expr *x = NULL;
+	k8a_event *ev = k8a_event_new();
+	const char *rec = event_with("\"x\":1");
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		char t[64];
+		snprintf(t, sizeof(t), i + 1 < c->n ? "user = u%zu" : "user = alice", i);
+		x = k8a_expr_or(x, k8a_expr_compile(t, NULL));
+	}
+	c->depth = x ? x->depth : 0;
+	k8a_event_set(ev, rec, strlen(rec), NULL);
+	c->match = k8a_expr_match(x, ev);
+	k8a_event_free(ev);
+	k8a_expr_free(x);
+	return NULL;
+}
+
+/* Terms added one at a time (k8saudit-grep's -w options) stay balanced. */
+K8A_TEST(hostile_expr_or_one_at_a_time)
+{
+	struct chain_case c = { 3000, 0, -1 };
+
+	on_small_stack(chain_run, &c);
+	if (!CHECK(c.depth > 0 && c.depth <= 24))
+		printf("    depth %u\n", c.depth);
+	CHECK_EQ_INT(c.match, 1);
 }
