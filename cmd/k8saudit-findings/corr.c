@@ -1438,8 +1438,10 @@ burst_run(struct rule *r, struct corr_ctx *cx, struct corr *c, int final, int64_
 			struct cand *x = &c->c[j];
 			const char *dk = d->distinct == KF_NONE ? "" : x->k2;
 			char tmp[32];
-			/* slide the window's start */
-			while (start < j && x->s->time - c->c[start].s->time > d->window) {
+			/* slide the window's start (times ascend, a missing one
+			 * first: the difference is taken unsigned, where it cannot
+			 * overflow, and a record without a time lies in no window) */
+			while (start < j && (uint64_t)x->s->time - (uint64_t)c->c[start].s->time > (uint64_t)d->window) {
 				struct cand *y = &c->c[start++];
 				const char *yk = d->distinct == KF_NONE ? "" : y->k2;
 				json_t *cv = json_object_get(counts, yk);

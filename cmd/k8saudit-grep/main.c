@@ -227,10 +227,12 @@ main(int argc, char **argv)
 			break;
 		case O_ICASE: icase = 1; break;
 		case O_SINCE:
-		case O_UNTIL:
-			if (fe_parse_when(arg, o == O_SINCE ? &g.since : &g.until) != 0) {
-				fe_usage_error(synopsis, "--%s: cannot read '%s' as a time or duration",
-					opts[o].lng, arg);
+		case O_UNTIL: {
+			char why[256];
+			int w = fe_parse_when(arg, o == O_SINCE ? &g.since : &g.until);
+			if (w != 0) {
+				fe_usage_error(synopsis, "--%s: %s", opts[o].lng,
+					fe_when_error(w, arg, why, sizeof(why)));
 				goto usage;
 			}
 			if (o == O_SINCE)
@@ -238,6 +240,7 @@ main(int argc, char **argv)
 			else
 				g.has_until = 1;
 			break;
+		}
 		case O_EXEC: g.exec = 1; break;
 		case O_JSON: g.json = 1; break;
 		case O_FIELDS: fields = arg; break;
