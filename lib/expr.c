@@ -1133,25 +1133,41 @@ cmp_num(double a, double b)
 
 /* Regular expressions get per-thread state: an expression may be
  * evaluated on several threads at once (k8a_exprset on one, the parsed
- * record on another).  Match data, and the answers for short subjects:
- * user agents, user names and addresses repeat from record to record, and
- * a JIT match of a long alternation costs more than a hash and a compare.
- * Freed when the thread ends. */
+ * record on another).  Match data, a JIT stack, and the answers for short
+ * subjects: user agents, user names and addresses repeat from record to
+ * record, and a JIT match of a long alternation costs more than a hash and
+ * a compare.  Freed when the thread ends.
+ *
+ * A match PCRE2 cannot finish (its match or heap limit, the JIT stack, no
+ * memory) is no answer: it is MAYBE here, and k8a_expr_match() reports
+ * the record (K8A_WARN, or K8A_FATAL for memory) with what happened, kept
+ * in rx_failed.  A crafted user agent must not slip past an analyst's
+ * filter as "no match". */
 #define RX_SLOTS 256 /* remembered answers (direct-mapped) */
 #define RX_TEXT 120  /* subjects up to this long */
+#define RX_JIT_STACK ((size_t)8 << 20) /* reserved; used as a match needs it */
 
 struct rx_seen {
 	uint64_t re; /* the expression's re_id; 0: empty */
 	uint64_t hash;
 	unsigned short n;
-	unsigned char hit;
+	unsigned char hit; /* 0, 1, or MAYBE: PCRE2 could not tell */
+	short rc;          /* then, why */
 	char text[RX_TEXT];
 };
 
 struct rx_thread {
 	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	pcre2_jit_stack *js;
 	struct rx_seen seen[RX_SLOTS];
 };
+
+/* The last match that could not be finished on this thread. */
+static __thread struct {
+	int code;            /* PCRE2's error code */
+	const char *pattern; /* the expression's, alive while it is */
+} rx_failed;
 
 static pthread_key_t rx_key;
 static pthread_once_t rx_once = PTHREAD_ONCE_INIT;
@@ -1162,6 +1178,8 @@ rx_free(void *p)
 	struct rx_thread *t = p;
 
 	pcre2_match_data_free(t->md);
+	pcre2_match_context_free(t->mc);
+	pcre2_jit_stack_free(t->js);
 	free(t);
 }
 
@@ -1171,7 +1189,42 @@ rx_init(void)
 	pthread_key_create(&rx_key, rx_free);
 }
 
-/* Does re match s[0..n)?  0 as well when memory runs out. */
+static struct rx_thread *
+rx_thread(void)
+{
+	struct rx_thread *t;
+
+	pthread_once(&rx_once, rx_init);
+	if ((t = pthread_getspecific(rx_key)) != NULL)
+		return t;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	/* one pair is enough: only whether it matches counts */
+	if ((t->md = pcre2_match_data_create(1, NULL)) == NULL ||
+	    (t->mc = pcre2_match_context_create(NULL)) == NULL ||
+	    (t->js = pcre2_jit_stack_create(32 << 10, RX_JIT_STACK, NULL)) == NULL ||
+	    pthread_setspecific(rx_key, t) != 0) {
+		rx_free(t);
+		return NULL;
+	}
+	pcre2_jit_stack_assign(t->mc, NULL, t->js);
+	return t;
+}
+
+/* 1 or 0 for PCRE2's answer rc, or MAYBE (noted in rx_failed). */
+static int
+rx_answer(const struct pred *p, int rc)
+{
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	rx_failed.code = rc;
+	rx_failed.pattern = p->vals[0];
+	return MAYBE;
+}
+
+/* Does re match s[0..n)?  MAYBE when PCRE2 cannot tell. */
 static int
 rx_match(const struct pred *p, const char *s, size_t n)
 {
@@ -1180,19 +1233,10 @@ rx_match(const struct pred *p, const char *s, size_t n)
 	struct rx_seen *e;
 	uint64_t h;
 
-	pthread_once(&rx_once, rx_init);
-	if ((t = pthread_getspecific(rx_key)) == NULL) {
-		if ((t = calloc(1, sizeof(*t))) == NULL)
-			return 0;
-		/* one pair is enough: only whether it matches counts */
-		if ((t->md = pcre2_match_data_create(1, NULL)) == NULL) {
-			free(t);
-			return 0;
-		}
-		pthread_setspecific(rx_key, t);
-	}
+	if ((t = rx_thread()) == NULL)
+		return rx_answer(p, PCRE2_ERROR_NOMEMORY);
 	if (n > RX_TEXT)
-		return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, NULL) >= 0;
+		return rx_answer(p, pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, t->mc));
 	h = k8a_hash_bytes(s, n);
 	e = &t->seen[(h ^ p->re_id * 0x9e3779b97f4a7c15ull) % RX_SLOTS];
 	if (e->re != p->re_id || e->hash != h || e->n != n || memcmp(e->text, s, n) != 0) {
@@ -1200,8 +1244,12 @@ rx_match(const struct pred *p, const char *s, size_t n)
 		e->hash = h;
 		e->n = (unsigned short)n;
 		memcpy(e->text, s, n);
-		e->hit = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, NULL) >= 0;
-	}
+		e->rc = (short)pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, t->mc);
+		e->hit = (unsigned char)rx_answer(p, e->rc);
+		if (e->rc == PCRE2_ERROR_NOMEMORY)
+			e->re = 0; /* memory may be back next time */
+	} else if (e->hit == MAYBE)
+		rx_answer(p, e->rc);
 	return e->hit;
 }
 
@@ -1314,10 +1362,13 @@ test_json(const struct pred *p, json_t *v)
 		return 0;
 	case JSON_ARRAY: {
 		json_t *e;
+		int r = 0, x;
 		json_array_foreach(v, i, e)
-			if (test_json(p, e))
+			if ((x = test_json(p, e)) == 1)
 				return 1;
-		return 0;
+			else if (x == MAYBE)
+				r = MAYBE;
+		return r;
 	}
 	case JSON_OBJECT:
 		return p->op == OP_EXISTS;
@@ -1325,17 +1376,32 @@ test_json(const struct pred *p, json_t *v)
 	return 0;
 }
 
+struct test_ctx {
+	const struct pred *p;
+	int maybe; /* some value could not be judged */
+};
+
 static int
-test_cb(json_t *v, void *pred)
+test_cb(json_t *v, void *arg)
 {
-	return test_json(pred, v);
+	struct test_ctx *tc = arg;
+	int r = test_json(tc->p, v);
+
+	if (r == MAYBE)
+		tc->maybe = 1;
+	return r == 1;
 }
 
-/* Walk the path; arrays without an index fan out.  Any hit wins. */
+/* Walk the path; arrays without an index fan out.  Any hit wins; else a
+ * value that could not be judged leaves the answer open (MAYBE). */
 static int
 walk(const struct pred *p, const struct seg *sg, size_t n, json_t *v)
 {
-	return each(sg, n, v, test_cb, (void *)(uintptr_t)p);
+	struct test_ctx tc = { p, 0 };
+
+	if (each(sg, n, v, test_cb, &tc))
+		return 1;
+	return tc.maybe ? MAYBE : 0;
 }
 
 static int eval_pred(const struct pred *p, k8a_event *ev);
@@ -1456,22 +1522,32 @@ eval_pred(const struct pred *p, k8a_event *ev)
 	return walk(p, p->k8s, p->nk8s, ev->root);
 }
 
+/* 1, 0, or MAYBE when a regex could not be decided (three-valued, as on
+ * the skim: "and" with a false side is false, "or" with a true side true). */
 static int
 eval(const k8a_expr *x, k8a_event *ev)
 {
+	int a, b;
+
 	switch (x->type) {
 	case N_TRUE:
 		return 1;
 	case N_AND:
-		return eval(x->a, ev) && eval(x->b, ev);
+		if ((a = eval(x->a, ev)) == 0 || (b = eval(x->b, ev)) == 0)
+			return 0;
+		return a == 1 && b == 1 ? 1 : MAYBE;
 	case N_OR:
-		return eval(x->a, ev) || eval(x->b, ev);
+		if ((a = eval(x->a, ev)) == 1 || (b = eval(x->b, ev)) == 1)
+			return 1;
+		return a == 0 && b == 0 ? 0 : MAYBE;
 	case N_NOT:
-		return !eval(x->a, ev);
+		a = eval(x->a, ev);
+		return a == MAYBE ? MAYBE : !a;
 	case N_PRED:
-		if (x->p->op == OP_NE || x->p->op == OP_NRE)
-			return !eval_pred(x->p, ev);
-		return eval_pred(x->p, ev);
+		a = eval_pred(x->p, ev);
+		if (a != MAYBE && (x->p->op == OP_NE || x->p->op == OP_NRE))
+			return !a;
+		return a;
 	}
 	return 0;
 }
@@ -1495,9 +1571,22 @@ k8a_expr_required(const k8a_expr *x, enum k8a_field f, const char *const **vals)
 int
 k8a_expr_match(const k8a_expr *x, k8a_event *ev)
 {
+	PCRE2_UCHAR why[120];
+	int r;
+
 	if (x == NULL || x->type == N_TRUE)
 		return 1;
 	if (k8a_event_json(ev) == NULL || ev->source == K8A_SRC_UNKNOWN)
 		return K8A_WARN;
-	return eval(x, ev);
+	if ((r = eval(x, ev)) != MAYBE)
+		return r;
+	if (rx_failed.code == PCRE2_ERROR_NOMEMORY) {
+		snprintf(ev->err, sizeof(ev->err), "out of memory");
+		return K8A_FATAL;
+	}
+	pcre2_get_error_message(rx_failed.code, why, sizeof(why));
+	snprintf(ev->err, sizeof(ev->err), "cannot tell whether ~ '%.80s%s' matches: %s",
+		rx_failed.pattern ? rx_failed.pattern : "", rx_failed.pattern && strlen(rx_failed.pattern) > 80 ? "..." : "",
+		(const char *)why);
+	return K8A_WARN;
 }

@@ -288,7 +288,9 @@ k8a_expr *k8a_expr_and(k8a_expr *a, k8a_expr *b);
 k8a_expr *k8a_expr_or(k8a_expr *a, k8a_expr *b);
 
 /*! k8a_expr_match() : 1 when the event matches, 0 when not, K8A_WARN when
- * the event could not be parsed (see k8a_event_error()). */
+ * the event could not be parsed or a regex could not be decided on it
+ * (PCRE2's match or heap limit, the JIT stack; see k8a_event_error()),
+ * K8A_FATAL when out of memory.  A K8A_WARN record is no miss: report it. */
 int k8a_expr_match(const k8a_expr *x, k8a_event *ev);
 
 /*! k8a_expr_may_match() : 0 when a quick scan of the record's text (no

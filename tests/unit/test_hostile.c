@@ -307,3 +307,59 @@ K8A_TEST(hostile_expr_or_one_at_a_time)
 		printf("    depth %u\n", c.depth);
 	CHECK_EQ_INT(c.match, 1);
 }
+
+/* ---- regexes PCRE2 gives up on ---- */
+
+/* A user agent that makes ^(a+)+$ backtrack past PCRE2's match limit: no
+ * answer, so the record is reported (K8A_WARN with the reason), both on
+ * the first try and from the per-thread memory of answers, for short and
+ * long subjects; three-valued with the rest of the expression. */
+K8A_TEST(hostile_regex_match_limit)
+{
+	static const struct {
+		const char *expr;
+		int want;
+	} cases[] = {
+		{ "ua ~ '^(a+)+$'", K8A_WARN },
+		{ "ua !~ '^(a+)+$'", K8A_WARN },
+		{ "not ua ~ '^(a+)+$'", K8A_WARN },
+		{ "verb = create and ua ~ '^(a+)+$'", K8A_WARN },
+		{ "verb = delete and ua ~ '^(a+)+$'", 0 },
+		{ "verb = create or ua ~ '^(a+)+$'", 1 },
+		{ "requestObject.note ~ '^(a+)+$'", K8A_WARN },
+	};
+	char ua[200], note[400];
+	const char *rec;
+	size_t i, k;
+
+	memset(ua, 'a', 40);
+	strcpy(ua + 40, "!");
+	memset(note, 'a', 300); /* longer than the answers remembered */
+	strcpy(note + 300, "!");
+	{
+		size_t n = strlen(ua) + strlen(note) + 64;
+		char *m = t_alloc(n);
+		snprintf(m, n, "\"userAgent\":\"%s\",\"requestObject\":{\"note\":[\"x\",\"%s\"]}", ua, note);
+		rec = event_with(m);
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		k8a_expr *x = k8a_expr_compile(cases[i].expr, NULL);
+		k8a_event *ev = k8a_event_new();
+		REQUIRE(x && ev);
+		for (k = 0; k < 2; k++) { /* the second answer is remembered */
+			uint64_t deps = 0;
+			int s, m;
+			k8a_event_set(ev, rec, strlen(rec), NULL);
+			s = k8a_expr_skim_eval(x, ev, &deps);
+			m = k8a_expr_match(x, ev);
+			if (!CHECK_EQ_INT(m, cases[i].want) ||
+			    !CHECK_EQ_INT(s, cases[i].want == K8A_WARN ? 2 : cases[i].want))
+				printf("    for %s (try %zu)\n", cases[i].expr, k + 1);
+			if (m == K8A_WARN)
+				CHECK_EQ_STR(k8a_event_error(ev),
+					"cannot tell whether ~ '^(a+)+$' matches: match limit exceeded");
+		}
+		k8a_event_free(ev);
+		k8a_expr_free(x);
+	}
+}
