@@ -53,8 +53,11 @@ k8a_event_release(struct k8a_event *ev)
 {
 	k8a_event_clear(ev);
 	free(ev->objs);
+	free(ev->objat);
 	free(ev->mems);
 	ev->objs = NULL;
+	ev->objat = NULL;
+	ev->capobjat = 0;
 	ev->mems = NULL;
 	ev->nobjs = ev->capobjs = ev->nmems = ev->capmems = 0;
 }
@@ -68,6 +71,7 @@ k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len)
 	ev->parsed = 0;
 	ev->skim.state = 0;
 	ev->nobjs = ev->nmems = 0;
+	ev->objgen++; /* the object table's entries are stale */
 	ev->source = K8A_SRC_UNKNOWN;
 	memset(ev->fdone, 0, sizeof(ev->fdone));
 	ev->err[0] = '\0';

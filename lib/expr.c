@@ -77,6 +77,7 @@ struct lex {
 	size_t i, n;
 	struct k8a_err *err;
 	int failed;
+	unsigned nest; /* parentheses and "not"s open here */
 };
 
 static void
@@ -413,6 +414,7 @@ node(enum node t, k8a_expr *a, k8a_expr *b)
 	x->type = t;
 	x->a = a;
 	x->b = b;
+	x->depth = 1 + (a && b ? (a->depth > b->depth ? a->depth : b->depth) : a ? a->depth : 0);
 	/* no longer roots: their programs go */
 	if (a) {
 		k8a_skim_prog_free(a->prog);
@@ -771,22 +773,54 @@ parse_pred(struct lex *lx)
 	return x;
 }
 
+/* The parser recurses once per level too: a level more than the tree may
+ * hold is refused before it is entered. */
+static int
+nest_in(struct lex *lx, size_t at)
+{
+	if (lx->nest >= K8A_EXPR_MAX_DEPTH) {
+		fail(lx, at, "expression nested too deeply (more than %d levels)", K8A_EXPR_MAX_DEPTH);
+		return -1;
+	}
+	lx->nest++;
+	return 0;
+}
+
+/* x, unless it has grown deeper than the walks over it may go: more than
+ * K8A_EXPR_MAX_DEPTH operators nested above a predicate. */
+static k8a_expr *
+check_depth(struct lex *lx, size_t at, k8a_expr *x)
+{
+	if (x != NULL && x->depth > K8A_EXPR_MAX_DEPTH + 1) {
+		fail(lx, at, "expression nested too deeply (more than %d levels)", K8A_EXPR_MAX_DEPTH);
+		k8a_expr_free(x);
+		return NULL;
+	}
+	return x;
+}
+
 static k8a_expr *
 parse_unary(struct lex *lx)
 {
 	k8a_expr *x;
+	size_t at;
 
 	skipws(lx);
+	at = lx->i;
 	if (word_is(lx, "not") || (lx->i < lx->n && lx->s[lx->i] == '!' &&
 	    (lx->i + 1 >= lx->n || lx->s[lx->i + 1] != '=') && ++lx->i)) {
-		if ((x = parse_unary(lx)) == NULL)
+		if (nest_in(lx, at) != 0 || (x = parse_unary(lx)) == NULL)
 			return NULL;
-		return node(N_NOT, x, NULL);
+		lx->nest--;
+		return check_depth(lx, at, node(N_NOT, x, NULL));
 	}
 	if (lx->i < lx->n && lx->s[lx->i] == '(') {
-		size_t at = lx->i++;
+		if (nest_in(lx, at) != 0)
+			return NULL;
+		lx->i++;
 		if ((x = parse_or(lx)) == NULL)
 			return NULL;
+		lx->nest--;
 		skipws(lx);
 		if (lx->i >= lx->n || lx->s[lx->i] != ')') {
 			fail(lx, at, "unbalanced '('");
@@ -799,34 +833,74 @@ parse_unary(struct lex *lx)
 	return parse_pred(lx);
 }
 
+/* A balanced tree of type t over x[0..n) (n >= 1), in order; the terms are
+ * taken (freed on failure). */
+static k8a_expr *
+balanced(enum node t, k8a_expr **x, size_t n)
+{
+	k8a_expr *a, *b;
+	size_t i;
+
+	if (n == 1)
+		return x[0];
+	if ((a = balanced(t, x, n / 2)) == NULL) {
+		for (i = n / 2; i < n; i++)
+			k8a_expr_free(x[i]);
+		return NULL;
+	}
+	if ((b = balanced(t, x + n / 2, n - n / 2)) == NULL) {
+		k8a_expr_free(a);
+		return NULL;
+	}
+	return node(t, a, b);
+}
+
+/* term { sep term }, as a balanced tree of t: a generated list of ten
+ * thousand alternatives is fourteen levels deep, not ten thousand. */
+static k8a_expr *
+parse_chain(struct lex *lx, enum node t, k8a_expr *(*term)(struct lex *),
+	const char *w1, const char *w2)
+{
+	k8a_expr **v = NULL, **nv, *x;
+	size_t n = 0, cap = 0, i, at;
+
+	skipws(lx);
+	at = lx->i;
+	for (;;) {
+		if ((x = term(lx)) == NULL)
+			goto fail;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				k8a_expr_free(x);
+				goto fail;
+			}
+			v = nv;
+		}
+		v[n++] = x;
+		if (!word_is(lx, w1) && !word_is(lx, w2))
+			break;
+	}
+	x = balanced(t, v, n);
+	free(v);
+	return check_depth(lx, at, x);
+fail:
+	for (i = 0; i < n; i++)
+		k8a_expr_free(v[i]);
+	free(v);
+	return NULL;
+}
+
 static k8a_expr *
 parse_and(struct lex *lx)
 {
-	k8a_expr *x = parse_unary(lx), *y;
-
-	while (x && (word_is(lx, "and") || word_is(lx, "&&"))) {
-		if ((y = parse_unary(lx)) == NULL) {
-			k8a_expr_free(x);
-			return NULL;
-		}
-		x = node(N_AND, x, y);
-	}
-	return x;
+	return parse_chain(lx, N_AND, parse_unary, "and", "&&");
 }
 
 static k8a_expr *
 parse_or(struct lex *lx)
 {
-	k8a_expr *x = parse_and(lx), *y;
-
-	while (x && (word_is(lx, "or") || word_is(lx, "||"))) {
-		if ((y = parse_and(lx)) == NULL) {
-			k8a_expr_free(x);
-			return NULL;
-		}
-		x = node(N_OR, x, y);
-	}
-	return x;
+	return parse_chain(lx, N_OR, parse_and, "or", "||");
 }
 
 /* ---- prefilter literals ---- */
@@ -883,14 +957,19 @@ minlen(char **l)
 	return m;
 }
 
+/* A copy of l, or NULL (no literals: nothing ruled out) when memory
+ * runs out; never a shorter list, which would rule records out. */
 static char **
-dup_lits(char **l)
+dup_lits(char **l, char **more)
 {
-	size_t n = nlits(l), i;
-	char **d = calloc(n + 1, sizeof(*d));
+	size_t n = nlits(l), m = nlits(more), i;
+	char **d = calloc(n + m + 1, sizeof(*d));
 
-	for (i = 0; d && i < n; i++)
-		d[i] = strdup(l[i]);
+	for (i = 0; d && i < n + m; i++)
+		if ((d[i] = strdup(i < n ? l[i] : more[i - n])) == NULL) {
+			free_lits(d);
+			return NULL;
+		}
 	return d;
 }
 
@@ -991,14 +1070,12 @@ value_lits(const struct pred *p)
 	return l;
 }
 
+/* x's literals from its children's (or its predicate's): a match holds
+ * one of them.  NULL, when memory runs out, only filters nothing. */
 static void
-compute_lits(k8a_expr *x)
+lits_node(k8a_expr *x)
 {
-	if (x == NULL)
-		return;
-	compute_lits(x->a);
-	compute_lits(x->b);
-	free_lits(x->lits); /* combining recomputes the whole tree */
+	free_lits(x->lits);
 	x->lits = NULL;
 	switch (x->type) {
 	case N_PRED:
@@ -1009,28 +1086,32 @@ compute_lits(k8a_expr *x)
 		if (a == NULL || (b && (minlen(b) > minlen(a) ||
 		    (minlen(b) == minlen(a) && nlits(b) < nlits(a)))))
 			best = b;
-		x->lits = best ? dup_lits(best) : NULL;
+		x->lits = best ? dup_lits(best, NULL) : NULL;
 		break;
 	}
 	case N_OR:
-		if (x->a->lits && x->b->lits) {
-			size_t na = nlits(x->a->lits), nb = nlits(x->b->lits), i;
-			x->lits = calloc(na + nb + 1, sizeof(char *));
-			for (i = 0; x->lits && i < na; i++)
-				x->lits[i] = strdup(x->a->lits[i]);
-			for (i = 0; x->lits && i < nb; i++)
-				x->lits[na + i] = strdup(x->b->lits[i]);
-		}
+		if (x->a->lits && x->b->lits)
+			x->lits = dup_lits(x->a->lits, x->b->lits);
 		break;
 	default:
 		break;
 	}
 }
 
+static void
+compute_lits(k8a_expr *x)
+{
+	if (x == NULL)
+		return;
+	compute_lits(x->a);
+	compute_lits(x->b);
+	lits_node(x);
+}
+
 k8a_expr *
 k8a_expr_compile(const char *text, struct k8a_err *err)
 {
-	struct lex lx = { text ? text : "", 0, text ? strlen(text) : 0, err, 0 };
+	struct lex lx = { text ? text : "", 0, text ? strlen(text) : 0, err, 0, 0 };
 	k8a_expr *x;
 
 	if (err) {
@@ -1059,11 +1140,53 @@ k8a_expr_compile(const char *text, struct k8a_err *err)
 	return x;
 }
 
-k8a_expr *
-k8a_expr_and(k8a_expr *a, k8a_expr *b)
+/* b joined to a by t, keeping a chain of t balanced: b goes down a's
+ * right side while that side is the shallower, so that adding terms one
+ * at a time (k8saudit-grep's -w, each an "or") grows the tree by its
+ * logarithm. */
+static k8a_expr *
+join(enum node t, k8a_expr *a, k8a_expr *b)
+{
+	k8a_expr *r;
+
+	if (a->type != t || a->b->depth >= a->a->depth) {
+		if ((r = node(t, a, b)) != NULL)
+			lits_node(r);
+		return r;
+	}
+	if ((r = join(t, a->b, b)) == NULL) {
+		a->b = NULL;
+		k8a_expr_free(a);
+		return NULL;
+	}
+	a->b = r;
+	a->depth = 1 + (a->a->depth > r->depth ? a->a->depth : r->depth);
+	lits_node(a); /* only the nodes on the way down changed */
+	return a;
+}
+
+/* The root of a new combination: its literals and program, unless it
+ * nests deeper than twice what an expression's text may (NULL). */
+static k8a_expr *
+new_root(k8a_expr *a, k8a_expr *b, enum node t)
 {
 	k8a_expr *x;
 
+	k8a_skim_prog_free(a->prog);
+	a->prog = NULL;
+	if ((x = join(t, a, b)) == NULL)
+		return NULL;
+	if (x->depth > 2 * K8A_EXPR_MAX_DEPTH) {
+		k8a_expr_free(x);
+		return NULL;
+	}
+	x->prog = k8a_skim_prog_new(x);
+	return x;
+}
+
+k8a_expr *
+k8a_expr_and(k8a_expr *a, k8a_expr *b)
+{
 	if (a == NULL || a->type == N_TRUE) {
 		k8a_expr_free(a);
 		return b;
@@ -1072,27 +1195,17 @@ k8a_expr_and(k8a_expr *a, k8a_expr *b)
 		k8a_expr_free(b);
 		return a;
 	}
-	if ((x = node(N_AND, a, b)) != NULL) {
-		compute_lits(x);
-		x->prog = k8a_skim_prog_new(x);
-	}
-	return x;
+	return new_root(a, b, N_AND);
 }
 
 k8a_expr *
 k8a_expr_or(k8a_expr *a, k8a_expr *b)
 {
-	k8a_expr *x;
-
 	if (a == NULL)
 		return b;
 	if (b == NULL)
 		return a;
-	if ((x = node(N_OR, a, b)) != NULL) {
-		compute_lits(x);
-		x->prog = k8a_skim_prog_new(x);
-	}
-	return x;
+	return new_root(a, b, N_OR);
 }
 
 /* ---- checking literals chosen by hand (k8a_expr_implies) ---- */
@@ -1259,25 +1372,41 @@ cmp_num(double a, double b)
 
 /* Regular expressions get per-thread state: an expression may be
  * evaluated on several threads at once (k8a_exprset on one, the parsed
- * record on another).  Match data, and the answers for short subjects:
- * user agents, user names and addresses repeat from record to record, and
- * a JIT match of a long alternation costs more than a hash and a compare.
- * Freed when the thread ends. */
+ * record on another).  Match data, a JIT stack, and the answers for short
+ * subjects: user agents, user names and addresses repeat from record to
+ * record, and a JIT match of a long alternation costs more than a hash and
+ * a compare.  Freed when the thread ends.
+ *
+ * A match PCRE2 cannot finish (its match or heap limit, the JIT stack, no
+ * memory) is no answer: it is MAYBE here, and k8a_expr_match() reports
+ * the record (K8A_WARN, or K8A_FATAL for memory) with what happened, kept
+ * in rx_failed.  A crafted user agent must not slip past an analyst's
+ * filter as "no match". */
 #define RX_SLOTS 256 /* remembered answers (direct-mapped) */
 #define RX_TEXT 120  /* subjects up to this long */
+#define RX_JIT_STACK ((size_t)8 << 20) /* reserved; used as a match needs it */
 
 struct rx_seen {
 	uint64_t re; /* the expression's re_id; 0: empty */
 	uint64_t hash;
 	unsigned short n;
-	unsigned char hit;
+	unsigned char hit; /* 0, 1, or MAYBE: PCRE2 could not tell */
+	short rc;          /* then, why */
 	char text[RX_TEXT];
 };
 
 struct rx_thread {
 	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	pcre2_jit_stack *js;
 	struct rx_seen seen[RX_SLOTS];
 };
+
+/* The last match that could not be finished on this thread. */
+static __thread struct {
+	int code;            /* PCRE2's error code */
+	const char *pattern; /* the expression's, alive while it is */
+} rx_failed;
 
 static pthread_key_t rx_key;
 static pthread_once_t rx_once = PTHREAD_ONCE_INIT;
@@ -1288,6 +1417,8 @@ rx_free(void *p)
 	struct rx_thread *t = p;
 
 	pcre2_match_data_free(t->md);
+	pcre2_match_context_free(t->mc);
+	pcre2_jit_stack_free(t->js);
 	free(t);
 }
 
@@ -1297,7 +1428,42 @@ rx_init(void)
 	pthread_key_create(&rx_key, rx_free);
 }
 
-/* Does re match s[0..n)?  0 as well when memory runs out. */
+static struct rx_thread *
+rx_thread(void)
+{
+	struct rx_thread *t;
+
+	pthread_once(&rx_once, rx_init);
+	if ((t = pthread_getspecific(rx_key)) != NULL)
+		return t;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	/* one pair is enough: only whether it matches counts */
+	if ((t->md = pcre2_match_data_create(1, NULL)) == NULL ||
+	    (t->mc = pcre2_match_context_create(NULL)) == NULL ||
+	    (t->js = pcre2_jit_stack_create(32 << 10, RX_JIT_STACK, NULL)) == NULL ||
+	    pthread_setspecific(rx_key, t) != 0) {
+		rx_free(t);
+		return NULL;
+	}
+	pcre2_jit_stack_assign(t->mc, NULL, t->js);
+	return t;
+}
+
+/* 1 or 0 for PCRE2's answer rc, or MAYBE (noted in rx_failed). */
+static int
+rx_answer(const struct pred *p, int rc)
+{
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	rx_failed.code = rc;
+	rx_failed.pattern = p->vals[0];
+	return MAYBE;
+}
+
+/* Does re match s[0..n)?  MAYBE when PCRE2 cannot tell. */
 static int
 rx_match(const struct pred *p, const char *s, size_t n)
 {
@@ -1306,19 +1472,10 @@ rx_match(const struct pred *p, const char *s, size_t n)
 	struct rx_seen *e;
 	uint64_t h;
 
-	pthread_once(&rx_once, rx_init);
-	if ((t = pthread_getspecific(rx_key)) == NULL) {
-		if ((t = calloc(1, sizeof(*t))) == NULL)
-			return 0;
-		/* one pair is enough: only whether it matches counts */
-		if ((t->md = pcre2_match_data_create(1, NULL)) == NULL) {
-			free(t);
-			return 0;
-		}
-		pthread_setspecific(rx_key, t);
-	}
+	if ((t = rx_thread()) == NULL)
+		return rx_answer(p, PCRE2_ERROR_NOMEMORY);
 	if (n > RX_TEXT)
-		return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, NULL) >= 0;
+		return rx_answer(p, pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, t->mc));
 	h = k8a_hash_bytes(s, n);
 	e = &t->seen[(h ^ p->re_id * 0x9e3779b97f4a7c15ull) % RX_SLOTS];
 	if (e->re != p->re_id || e->hash != h || e->n != n || memcmp(e->text, s, n) != 0) {
@@ -1326,8 +1483,12 @@ rx_match(const struct pred *p, const char *s, size_t n)
 		e->hash = h;
 		e->n = (unsigned short)n;
 		memcpy(e->text, s, n);
-		e->hit = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, NULL) >= 0;
-	}
+		e->rc = (short)pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, t->mc);
+		e->hit = (unsigned char)rx_answer(p, e->rc);
+		if (e->rc == PCRE2_ERROR_NOMEMORY)
+			e->re = 0; /* memory may be back next time */
+	} else if (e->hit == MAYBE)
+		rx_answer(p, e->rc);
 	return e->hit;
 }
 
@@ -1440,10 +1601,13 @@ test_json(const struct pred *p, json_t *v)
 		return 0;
 	case JSON_ARRAY: {
 		json_t *e;
+		int r = 0, x;
 		json_array_foreach(v, i, e)
-			if (test_json(p, e))
+			if ((x = test_json(p, e)) == 1)
 				return 1;
-		return 0;
+			else if (x == MAYBE)
+				r = MAYBE;
+		return r;
 	}
 	case JSON_OBJECT:
 		return p->op == OP_EXISTS;
@@ -1451,17 +1615,32 @@ test_json(const struct pred *p, json_t *v)
 	return 0;
 }
 
+struct test_ctx {
+	const struct pred *p;
+	int maybe; /* some value could not be judged */
+};
+
 static int
-test_cb(json_t *v, void *pred)
+test_cb(json_t *v, void *arg)
 {
-	return test_json(pred, v);
+	struct test_ctx *tc = arg;
+	int r = test_json(tc->p, v);
+
+	if (r == MAYBE)
+		tc->maybe = 1;
+	return r == 1;
 }
 
-/* Walk the path; arrays without an index fan out.  Any hit wins. */
+/* Walk the path; arrays without an index fan out.  Any hit wins; else a
+ * value that could not be judged leaves the answer open (MAYBE). */
 static int
 walk(const struct pred *p, const struct seg *sg, size_t n, json_t *v)
 {
-	return each(sg, n, v, test_cb, (void *)(uintptr_t)p);
+	struct test_ctx tc = { p, 0 };
+
+	if (each(sg, n, v, test_cb, &tc))
+		return 1;
+	return tc.maybe ? MAYBE : 0;
 }
 
 static int eval_pred(const struct pred *p, k8a_event *ev);
@@ -1582,22 +1761,32 @@ eval_pred(const struct pred *p, k8a_event *ev)
 	return walk(p, p->k8s, p->nk8s, ev->root);
 }
 
+/* 1, 0, or MAYBE when a regex could not be decided (three-valued, as on
+ * the skim: "and" with a false side is false, "or" with a true side true). */
 static int
 eval(const k8a_expr *x, k8a_event *ev)
 {
+	int a, b;
+
 	switch (x->type) {
 	case N_TRUE:
 		return 1;
 	case N_AND:
-		return eval(x->a, ev) && eval(x->b, ev);
+		if ((a = eval(x->a, ev)) == 0 || (b = eval(x->b, ev)) == 0)
+			return 0;
+		return a == 1 && b == 1 ? 1 : MAYBE;
 	case N_OR:
-		return eval(x->a, ev) || eval(x->b, ev);
+		if ((a = eval(x->a, ev)) == 1 || (b = eval(x->b, ev)) == 1)
+			return 1;
+		return a == 0 && b == 0 ? 0 : MAYBE;
 	case N_NOT:
-		return !eval(x->a, ev);
+		a = eval(x->a, ev);
+		return a == MAYBE ? MAYBE : !a;
 	case N_PRED:
-		if (x->p->op == OP_NE || x->p->op == OP_NRE)
-			return !eval_pred(x->p, ev);
-		return eval_pred(x->p, ev);
+		a = eval_pred(x->p, ev);
+		if (a != MAYBE && (x->p->op == OP_NE || x->p->op == OP_NRE))
+			return !a;
+		return a;
 	}
 	return 0;
 }
@@ -1621,9 +1810,22 @@ k8a_expr_required(const k8a_expr *x, enum k8a_field f, const char *const **vals)
 int
 k8a_expr_match(const k8a_expr *x, k8a_event *ev)
 {
+	PCRE2_UCHAR why[120];
+	int r;
+
 	if (x == NULL || x->type == N_TRUE)
 		return 1;
 	if (k8a_event_json(ev) == NULL || ev->source == K8A_SRC_UNKNOWN)
 		return K8A_WARN;
-	return eval(x, ev);
+	if ((r = eval(x, ev)) != MAYBE)
+		return r;
+	if (rx_failed.code == PCRE2_ERROR_NOMEMORY) {
+		snprintf(ev->err, sizeof(ev->err), "out of memory");
+		return K8A_FATAL;
+	}
+	pcre2_get_error_message(rx_failed.code, why, sizeof(why));
+	snprintf(ev->err, sizeof(ev->err), "cannot tell whether ~ '%.80s%s' matches: %s",
+		rx_failed.pattern ? rx_failed.pattern : "", rx_failed.pattern && strlen(rx_failed.pattern) > 80 ? "..." : "",
+		(const char *)why);
+	return K8A_WARN;
 }

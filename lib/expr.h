@@ -45,8 +45,15 @@ struct pred {
 
 struct skim_prog;
 
+/* The deepest an expression's tree may be (parentheses and "not" count
+ * as a level each): every walk over the tree recurses.  A chain of "and"
+ * or "or" is built balanced, so a long list of alternatives costs only
+ * its logarithm. */
+#define K8A_EXPR_MAX_DEPTH 256
+
 struct k8a_expr {
 	enum node type;
+	unsigned depth; /* of the tree below, this node included */
 	k8a_expr *a, *b;
 	struct pred *p;
 	char **lits; /* prefilter literals, computed at compile time */

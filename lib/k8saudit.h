@@ -287,13 +287,19 @@ void k8a_expr_free(k8a_expr *x);
  * The closest alias or member name goes to hint (when not NULL). */
 const char *k8a_expr_unknown_field(const k8a_expr *x, char *hint, size_t hintsz);
 
-/*! k8a_expr_and() : a new expression matching when both do (takes both). */
+/*! k8a_expr_and() : a new expression matching when both do (takes both).
+ * NULL (both freed) when out of memory, or when the result would nest
+ * more than 512 levels deep (a text may nest 256; see k8saudit-expr(5));
+ * adding terms one at a time keeps the chain balanced. */
 k8a_expr *k8a_expr_and(k8a_expr *a, k8a_expr *b);
-/*! k8a_expr_or() : a new expression matching when either does (takes both). */
+/*! k8a_expr_or() : a new expression matching when either does (takes
+ * both); NULL as for k8a_expr_and(). */
 k8a_expr *k8a_expr_or(k8a_expr *a, k8a_expr *b);
 
 /*! k8a_expr_match() : 1 when the event matches, 0 when not, K8A_WARN when
- * the event could not be parsed (see k8a_event_error()). */
+ * the event could not be parsed or a regex could not be decided on it
+ * (PCRE2's match or heap limit, the JIT stack; see k8a_event_error()),
+ * K8A_FATAL when out of memory.  A K8A_WARN record is no miss: report it. */
 int k8a_expr_match(const k8a_expr *x, k8a_event *ev);
 
 /*! k8a_expr_may_match() : 0 when a quick scan of the record's text (no

@@ -200,6 +200,10 @@ struct k8a_rawobj {
 	size_t first, n; /* its members in the event's table */
 	int ok;          /* 0: an escaped key or bad text: lookups cannot tell */
 };
+struct k8a_objat {
+	size_t i;     /* index in the event's objs */
+	uint64_t gen; /* the record it was made for */
+};
 struct k8a_rawmem {
 	const char *k, *v; /* key (without quotes) and value text */
 	size_t kn, vn;
@@ -224,6 +228,9 @@ struct k8a_event {
 	struct k8a_skim skim;
 	struct k8a_rawobj *objs;
 	size_t nobjs, capobjs;
+	struct k8a_objat *objat; /* objs by address (skim.c) */
+	size_t capobjat;
+	uint64_t objgen; /* this record's entries in objat; a reset bumps it */
 	struct k8a_rawmem *mems;
 	size_t nmems, capmems;
 	const char *raw;

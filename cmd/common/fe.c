@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -213,14 +214,18 @@ int
 fe_parse_when(const char *s, int64_t *usec)
 {
 	char *end;
-	double v;
-	int64_t mult;
+	double v, back;
+	int64_t mult, now, earliest;
 	struct timespec ts;
 
 	if (k8a_time_parse(s, strlen(s), usec) == K8A_OK)
 		return 0;
+	/* a decimal number and a unit (strtod alone would also read "inf",
+	 * "nan" and hex) */
+	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
+		return -1;
 	v = strtod(s, &end);
-	if (end == s || v < 0)
+	if (end != s + strspn(s, "0123456789.eE+-"))
 		return -1;
 	switch (*end) {
 	case 's': mult = 1; break;
@@ -233,8 +238,24 @@ fe_parse_when(const char *s, int64_t *usec)
 	if (end[1] != '\0')
 		return -1;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	*usec = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - (int64_t)(v * (double)mult * 1e6);
+	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	/* no earlier than the first instant a time can name (0000-01-01),
+	 * checked in floating point before anything is converted */
+	if (k8a_time_parse("0000-01-01T00:00:00Z", 20, &earliest) != K8A_OK)
+		return -1;
+	back = v * (double)mult * 1e6;
+	if (!(back <= (double)(now - earliest)))
+		return -2;
+	*usec = now - (int64_t)back;
 	return 0;
+}
+
+const char *
+fe_when_error(int r, const char *arg, char *buf, size_t n)
+{
+	snprintf(buf, n, r == -2 ? "'%s' reaches back before the year 0000" :
+		"cannot read '%s' as a time or duration", arg);
+	return buf;
 }
 
 /* ---- progress ---- */

@@ -60,8 +60,12 @@ void fe_putn(FILE *fp, const char *s, size_t n);
 int fe_default_threads(void);
 
 /* Parse "2024-05-01T10:00:00Z", "2024-05-01" or a duration before now
- * ("90s", "15m", "2h", "7d", "1w").  Returns 0 or -1. */
+ * ("90s", "15m", "2h", "7d", "1w").  Returns 0, -1 when s is neither, or
+ * -2 for a duration reaching back before the year 0000. */
 int fe_parse_when(const char *s, int64_t *usec);
+/* What is wrong with arg, by fe_parse_when()'s answer r (not 0), written
+ * into buf. */
+const char *fe_when_error(int r, const char *arg, char *buf, size_t n);
 
 /* ---- small text files, read with bounds (lines.c) ---- */
 #define FE_LINES_MAX_LINE 65536u

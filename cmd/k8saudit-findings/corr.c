@@ -1187,6 +1187,22 @@ feed_ssrf(struct rule *r, k8a_event *ev, struct snap *s)
 static void corr_feed1(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s);
 static void burst_run(struct rule *r, struct corr_ctx *cx, struct corr *c, int final, int64_t cutoff);
 
+/* A step's condition on the record: 1 or 0; a record it cannot judge (a
+ * regex PCRE2 cannot decide) is reported, never taken as "no". */
+static int
+step_match(struct rule *r, struct corr_ctx *cx, const k8a_expr *x, k8a_event *ev)
+{
+	int m = k8a_expr_match(x, ev);
+
+	if (m == K8A_FATAL)
+		cx->nomem = 1;
+	else if (m < 0) {
+		fe_diag(k8a_event_where(ev), "%s: %s", r->id, k8a_event_error(ev));
+		cx->trouble = 1;
+	}
+	return m;
+}
+
 void
 corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 {
@@ -1307,15 +1323,17 @@ corr_feed1(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 		if (!c->compiled) {
 			c->compiled = 1;
 			for (i = 0; i < 3; i++)
-				c->x[i] = pg->cond[i] ? k8a_expr_compile(pg->cond[i], NULL) : NULL;
-			c->x[3] = pg->fallback ? k8a_expr_compile(pg->fallback, NULL) : NULL;
+				if (pg->cond[i] && (c->x[i] = k8a_expr_compile(pg->cond[i], NULL)) == NULL)
+					cx->nomem = 1; /* they are ours: they compile */
+			if (pg->fallback && (c->x[3] = k8a_expr_compile(pg->fallback, NULL)) == NULL)
+				cx->nomem = 1;
 		}
 		/* later steps first: a record that is both step 2 and step 1
 		 * (a key used to create another) is checked before it registers */
 		for (i = 2; i >= 0; i--) {
 			json_t *vals, *v;
 			size_t j;
-			if (c->x[i] == NULL || k8a_expr_match(c->x[i], ev) != 1)
+			if (c->x[i] == NULL || step_match(r, cx, c->x[i], ev) != 1)
 				continue;
 			vals = json_array();
 			path_values(ev, pg->key[i], vals, 1);
@@ -1349,7 +1367,7 @@ corr_feed1(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 			}
 			json_decref(vals);
 		}
-		if (c->x[3] && k8a_expr_match(c->x[3], ev) == 1 && path_key(ev, pg->key[1], k1, sizeof(k1)))
+		if (c->x[3] && step_match(r, cx, c->x[3], ev) == 1 && path_key(ev, pg->key[1], k1, sizeof(k1)))
 			keep(r, s, k1, "", 9, NULL);
 		return;
 	}
@@ -1468,8 +1486,10 @@ burst_run(struct rule *r, struct corr_ctx *cx, struct corr *c, int final, int64_
 			struct cand *x = &c->c[j];
 			const char *dk = d->distinct == KF_NONE ? "" : x->k2;
 			char tmp[32];
-			/* slide the window's start */
-			while (start < j && x->s->time - c->c[start].s->time > d->window) {
+			/* slide the window's start (times ascend, a missing one
+			 * first: the difference is taken unsigned, where it cannot
+			 * overflow, and a record without a time lies in no window) */
+			while (start < j && (uint64_t)x->s->time - (uint64_t)c->c[start].s->time > (uint64_t)d->window) {
 				struct cand *y = &c->c[start++];
 				const char *yk = d->distinct == KF_NONE ? "" : y->k2;
 				json_t *cv = json_object_get(counts, yk);

@@ -129,6 +129,8 @@ struct corr_ctx {
 	struct findings *out;
 	const struct iplist *iplist, *tor;
 	const char *iplist_name, *tor_name;
+	int trouble; /* a record a step could not judge was reported */
+	int nomem;   /* memory ran out: the results are not to be trusted */
 };
 /* 1 when a C implementation exists for this rule id. */
 int corr_known(const char *id);

@@ -377,7 +377,7 @@ main(int argc, char **argv)
 		struct snap *snap = NULL;
 		const char *raw, *path, *id;
 		size_t n, t;
-		int parsed = 0;
+		int parsed = 0, m;
 
 		jk = judge_next(jg, &ev, &try, &ntry, &where, &msg, &skipped);
 		records += skipped; /* read, and no rule can match them */
@@ -421,19 +421,38 @@ main(int argc, char **argv)
 			}
 			if (k8a_event_source(ev) != ru->source)
 				continue;
-			if (k8a_expr_match(ru->when, ev) != 1)
+			if ((m = k8a_expr_match(ru->when, ev)) != 1) {
+				if (m == K8A_FATAL)
+					goto record_nomem;
+				if (m < 0) {
+					/* a regex PCRE2 could not decide: no answer */
+					if (!o.silent)
+						fe_diag(k8a_event_where(ev), "%s: %s", ru->id, k8a_event_error(ev));
+					trouble = 1;
+				}
 				continue;
+			}
 			if (!o.keep_stages && ru->source == K8A_SRC_K8S && (id = k8a_event_str(ev, K8A_F_ID)) &&
 			    dd_seen(&dd, k, id))
 				continue;
 			if (snap == NULL && (snap = snap_new(ev, seq)) == NULL)
-				break;
+				goto record_nomem;
 			if (ru->correlation)
 				corr_feed(ru, &cx, ev, snap);
 			else
 				findings_add(&fs, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
+			if (cx.nomem)
+				goto record_nomem;
+			if (cx.trouble)
+				trouble = 1;
 		}
 		snap_unref(snap);
+		continue;
+record_nomem:
+		/* no finding of this run can be trusted complete */
+		snap_unref(snap);
+		fe_diag(k8a_event_where(ev), "out of memory");
+		goto fatal;
 	}
 	judge_free(jg);
 	jg = NULL;
@@ -456,6 +475,7 @@ main(int argc, char **argv)
 	goto done;
 nomem:
 	fe_diag(NULL, "out of memory");
+fatal:
 	trouble = 1;
 done:
 	if (fe_finish_stdout() != 0)

@@ -58,7 +58,10 @@ struct filestate {
 struct grep {
 	k8a_expr *expr;
 	pcre2_code **re;
+	const char **pats;
 	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	pcre2_jit_stack *js;
 	size_t nre;
 	int64_t since, until;
 	int has_since, has_until;
@@ -85,17 +88,34 @@ is_exec(k8a_event *ev)
 	       (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0);
 }
 
-/* 1 match, 0 no match, -1 unusable record (diagnosed). */
+/* 1 match, 0 no match, -1 unusable record (diagnosed), -2 out of memory. */
 static int
 matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 {
 	int m = 1, mr;
-	size_t i, n;
+	size_t i, n, fail_at = 0;
 	const char *raw = k8a_event_raw(ev, &n);
 
 	if (g->nre) {
-		for (i = 0, m = 0; i < g->nre && !m; i++)
-			m = pcre2_match(g->re[i], (PCRE2_SPTR)raw, n, 0, 0, g->md, NULL) >= 0;
+		int failed = 0, rc = 0;
+		for (i = 0, m = 0; i < g->nre && !m; i++) {
+			int x = pcre2_match(g->re[i], (PCRE2_SPTR)raw, n, 0, 0, g->md, g->mc);
+			if (x >= 0)
+				m = 1;
+			else if (x != PCRE2_ERROR_NOMATCH && !failed)
+				failed = 1, rc = x, fail_at = i;
+		}
+		if (!m && failed) {
+			/* PCRE2 gave up (its match limit, the JIT stack, memory):
+			 * no answer, and never "no match" */
+			PCRE2_UCHAR why[120];
+			if (rc == PCRE2_ERROR_NOMEMORY)
+				return -2;
+			pcre2_get_error_message(rc, why, sizeof(why));
+			fe_diag(k8a_event_where(ev), "cannot tell whether -e '%s' matches: %s", g->pats[fail_at],
+				(char *)why);
+			return -1;
+		}
 	}
 	if (m && g->skim && !k8a_expr_may_match(g->expr, ev))
 		m = 0;
@@ -109,6 +129,8 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 		}
 		if (m) {
 			mr = k8a_expr_match(g->expr, ev);
+			if (mr == K8A_FATAL)
+				return -2;
 			if (mr < 0) {
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 				return -1;
@@ -189,7 +211,16 @@ compile_regexes(struct grep *g, const char **pats, size_t n, int icase)
 		pcre2_jit_compile(g->re[i], PCRE2_JIT_COMPLETE);
 		g->nre++;
 	}
-	g->md = pcre2_match_data_create(1, NULL);
+	g->pats = pats;
+	/* the JIT stack may grow to 8 MiB (reserved, used as a match needs
+	 * it); a match that needs more is reported, not taken as no match */
+	if ((g->md = pcre2_match_data_create(1, NULL)) == NULL ||
+	    (g->mc = pcre2_match_context_create(NULL)) == NULL ||
+	    (g->js = pcre2_jit_stack_create(32 << 10, 8 << 20, NULL)) == NULL) {
+		fe_diag(NULL, "out of memory");
+		return -1;
+	}
+	pcre2_jit_stack_assign(g->mc, NULL, g->js);
 	return 0;
 }
 
@@ -231,10 +262,12 @@ main(int argc, char **argv)
 			break;
 		case O_ICASE: icase = 1; break;
 		case O_SINCE:
-		case O_UNTIL:
-			if (fe_parse_when(arg, o == O_SINCE ? &g.since : &g.until) != 0) {
-				fe_usage_error(synopsis, "--%s: cannot read '%s' as a time or duration",
-					opts[o].lng, arg);
+		case O_UNTIL: {
+			char why[256];
+			int w = fe_parse_when(arg, o == O_SINCE ? &g.since : &g.until);
+			if (w != 0) {
+				fe_usage_error(synopsis, "--%s: %s", opts[o].lng,
+					fe_when_error(w, arg, why, sizeof(why)));
 				goto usage;
 			}
 			if (o == O_SINCE)
@@ -242,6 +275,7 @@ main(int argc, char **argv)
 			else
 				g.has_until = 1;
 			break;
+		}
 		case O_EXEC: g.exec = 1; break;
 		case O_JSON: g.json = 1; break;
 		case O_FIELDS: fields = arg; break;
@@ -366,6 +400,10 @@ main(int argc, char **argv)
 		if (g.max >= 0 && g.fs.matches >= (uint64_t)g.max)
 			continue;
 		switch (matches(&g, r, ev)) {
+		case -2:
+			fe_diag(k8a_event_where(ev), "out of memory");
+			trouble = 1;
+			goto done; /* no count of this file is complete */
 		case -1:
 			trouble = 1;
 			continue;
@@ -414,6 +452,8 @@ cleanup:
 		pcre2_code_free(g.re[i]);
 	free(g.re);
 	pcre2_match_data_free(g.md);
+	pcre2_match_context_free(g.mc);
+	pcre2_jit_stack_free(g.js);
 	k8a_prefilter_free(pf);
 	k8a_expr_free(g.expr);
 	k8a_reader_free(r);

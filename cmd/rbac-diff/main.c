@@ -72,9 +72,11 @@ main(int argc, char **argv)
 		case O_FROM:
 		case O_TO: {
 			int64_t t;
-			if (fe_parse_when(arg, &t) != 0) {
-				fe_usage_error(synopsis, "--%s: cannot read '%s' as a time or duration",
-					opts[o].lng, arg);
+			char why[256];
+			int w = fe_parse_when(arg, &t);
+			if (w != 0) {
+				fe_usage_error(synopsis, "--%s: %s", opts[o].lng,
+					fe_when_error(w, arg, why, sizeof(why)));
 				rd_free(&rd);
 				return FE_EXIT_TROUBLE;
 			}
