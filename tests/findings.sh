@@ -29,6 +29,9 @@ fi
 
 # every rule has both fixtures
 sed -n 's/^{"rule":"\([^"]*\)","severity":"[^"]*","source":"\([^"]*\)".*/\1 \2/p' "$tmp/rules" >"$tmp/ids"
+if [ "$(wc -l <"$tmp/ids")" != "$(wc -l <"$tmp/rules")" ]; then
+	bad "could not read the rule ids and sources of --list-rules --json"
+fi
 while read -r id src; do
 	for k in pos neg; do
 		if [ -f "$top_srcdir/tests/findings/$src/$id.$k.jsonl" ]; then

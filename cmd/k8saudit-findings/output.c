@@ -458,8 +458,8 @@ output_list_rules(FILE *fp, const struct ruleset *rs, int json)
 			json_t *o = json_object();
 			json_object_set_new(o, "rule", json_string(r->id));
 			json_object_set_new(o, "severity", json_string(sev_names[r->sev]));
-			json_object_set_new(o, "max_severity", json_string(sev_names[corr_max_sev(r)]));
 			json_object_set_new(o, "source", json_string(r->source == K8A_SRC_K8S ? "k8s" : "cloudtrail"));
+			json_object_set_new(o, "max_severity", json_string(sev_names[corr_max_sev(r)]));
 			json_object_set_new(o, "title", json_string(r->title));
 			json_object_set_new(o, "mitre", strv_json(&r->mitre));
 			set_str(o, "guardduty", r->guardduty);
