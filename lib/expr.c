@@ -25,52 +25,6 @@
 
 #include "expr.h"
 
-/* ---- aliases ---- */
-static const struct alias {
-	const char *name;
-	int field;
-	const char *k8s_path, *ct_path; /* used instead of `field` when set */
-	enum synth synth;
-} aliases[] = {
-	{ "time", K8A_F_TIME, NULL, NULL, S_NONE },
-	{ "id", K8A_F_ID, NULL, NULL, S_NONE },
-	{ "user", K8A_F_USER, NULL, NULL, S_NONE },
-	{ "uid", K8A_F_UID, NULL, NULL, S_NONE },
-	{ "groups", -1, "user.groups", "", S_NONE },
-	{ "group", -1, "user.groups", "", S_NONE },
-	{ "arn", K8A_F_ARN, NULL, NULL, S_NONE },
-	{ "canonicalarn", K8A_F_CANONICAL_ARN, NULL, NULL, S_NONE },
-	{ "key", K8A_F_ACCESS_KEY, NULL, NULL, S_NONE },
-	{ "accesskey", K8A_F_ACCESS_KEY, NULL, NULL, S_NONE },
-	{ "session", K8A_F_SESSION, NULL, NULL, S_NONE },
-	{ "principal", K8A_F_PRINCIPAL, NULL, NULL, S_NONE },
-	{ "account", K8A_F_ACCOUNT, NULL, NULL, S_NONE },
-	{ "as", K8A_F_IMPERSONATED, NULL, NULL, S_NONE },
-	{ "impersonated", K8A_F_IMPERSONATED, NULL, NULL, S_NONE },
-	{ "ip", -1, "sourceIPs", "sourceIPAddress", S_NONE },
-	{ "peer", K8A_F_PEER_IP, NULL, NULL, S_NONE },
-	{ "ua", K8A_F_USER_AGENT, NULL, NULL, S_NONE },
-	{ "verb", K8A_F_VERB, NULL, NULL, S_NONE },
-	{ "action", K8A_F_VERB, NULL, NULL, S_NONE },
-	{ "service", K8A_F_SERVICE, NULL, NULL, S_NONE },
-	{ "apigroup", K8A_F_API_GROUP, NULL, NULL, S_NONE },
-	{ "resource", K8A_F_RESOURCE, NULL, NULL, S_NONE },
-	{ "subresource", K8A_F_SUBRESOURCE, NULL, NULL, S_NONE },
-	{ "namespace", K8A_F_NAMESPACE, NULL, NULL, S_NONE },
-	{ "ns", K8A_F_NAMESPACE, NULL, NULL, S_NONE },
-	{ "name", K8A_F_NAME, NULL, NULL, S_NONE },
-	{ "code", K8A_F_CODE, NULL, NULL, S_NONE },
-	{ "error", -1, "responseStatus.reason", "errorCode", S_NONE },
-	{ "decision", K8A_F_DECISION, NULL, NULL, S_NONE },
-	{ "reason", K8A_F_REASON, NULL, NULL, S_NONE },
-	{ "stage", K8A_F_STAGE, NULL, NULL, S_NONE },
-	{ "uri", K8A_F_URI, NULL, NULL, S_NONE },
-	{ "region", K8A_F_REGION, NULL, NULL, S_NONE },
-	{ "type", -1, NULL, NULL, S_TYPE },
-	{ "command", -1, NULL, NULL, S_COMMAND },
-	{ "container", -1, NULL, NULL, S_CONTAINER },
-};
-
 /* ---- lexer ---- */
 struct lex {
 	const char *s;
@@ -182,177 +136,6 @@ value_token(struct lex *lx, int bare_stops_at_op)
 	return b.p;
 }
 
-/* ---- paths ---- */
-static void
-free_path(struct seg *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(p[i].key);
-	free(p);
-}
-
-/* Parse "a.b[0].\"c.d/e\"[*]" into segments.  NULL on error. */
-static struct seg *
-parse_path(const char *s, size_t *nseg, size_t *bad)
-{
-	struct seg *v = NULL;
-	size_t n = 0, i = 0, len = strlen(s);
-
-	*nseg = 0;
-	while (i <= len) {
-		struct seg *nv;
-		if (i < len && s[i] == '[') {
-			char *end;
-			size_t close;
-			long idx;
-			if (s[i + 1] == '*' && s[i + 2] == ']') {
-				idx = -1;
-				close = i + 2;
-			} else {
-				idx = strtol(s + i + 1, &end, 10);
-				if (end == s + i + 1 || *end != ']' || idx < 0)
-					goto err;
-				close = (size_t)(end - s);
-			}
-			if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL)
-				goto err;
-			v = nv;
-			v[n].key = NULL;
-			v[n].index = idx;
-			n++;
-			i = close + 1;
-			if (i < len && s[i] == '.')
-				i++;
-			else if (i < len && s[i] != '[')
-				goto err;
-			if (i >= len)
-				break;
-			continue;
-		}
-		{
-			struct k8a_buf k = { 0 };
-			k8a_buf_append(&k, "", 0);
-			if (i < len && s[i] == '"') {
-				for (i++; i < len && s[i] != '"'; i++)
-					k8a_buf_append(&k, s + i, 1);
-				if (i >= len) {
-					k8a_buf_free(&k);
-					goto err;
-				}
-				i++;
-			} else {
-				for (; i < len && s[i] != '.' && s[i] != '['; i++)
-					k8a_buf_append(&k, s + i, 1);
-			}
-			if (k.len == 0) {
-				k8a_buf_free(&k);
-				goto err;
-			}
-			if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL) {
-				k8a_buf_free(&k);
-				goto err;
-			}
-			v = nv;
-			v[n].key = k.p;
-			v[n].index = -1;
-			n++;
-		}
-		if (i >= len)
-			break;
-		if (s[i] == '.')
-			i++;
-		else if (s[i] != '[')
-			goto err;
-	}
-	*nseg = n;
-	return v;
-err:
-	*bad = i;
-	free_path(v, n);
-	return NULL;
-}
-
-/* Every value the path reaches (arrays met without an index fan out, and
- * so does an array at the end) goes to cb, until cb returns nonzero;
- * that value is returned. */
-static int
-each(const struct seg *sg, size_t n, json_t *v, int (*cb)(json_t *, void *), void *arg)
-{
-	size_t i;
-	json_t *e;
-	int r;
-
-	for (; n > 0 && v != NULL; sg++, n--) {
-		if (json_is_array(v) && (sg->key != NULL || sg->index < 0)) {
-			const struct seg *next = sg->key ? sg : sg + 1;
-			size_t nn = sg->key ? n : n - 1;
-			json_array_foreach(v, i, e)
-				if ((r = each(next, nn, e, cb, arg)) != 0)
-					return r;
-			return 0;
-		}
-		v = sg->key ? json_object_get(v, sg->key) : json_array_get(v, (size_t)sg->index);
-	}
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, e)
-			if ((r = cb(e, arg)) != 0)
-				return r;
-		return 0;
-	}
-	return v != NULL ? cb(v, arg) : 0;
-}
-
-struct each_void {
-	void (*cb)(json_t *, void *);
-	void *arg;
-};
-
-static int
-each_void_cb(json_t *v, void *arg)
-{
-	struct each_void *ev = arg;
-
-	ev->cb(v, ev->arg);
-	return 0;
-}
-
-json_t *
-k8a_json_path(json_t *root, const char *path)
-{
-	size_t n, bad, i;
-	struct seg *sg = parse_path(path, &n, &bad);
-	json_t *v = root;
-
-	if (sg == NULL)
-		return NULL;
-	for (i = 0; i < n && v != NULL; i++) {
-		if (sg[i].key)
-			v = json_object_get(v, sg[i].key);
-		else
-			v = sg[i].index >= 0 ? json_array_get(v, (size_t)sg[i].index) : NULL;
-	}
-	free_path(sg, n);
-	return v;
-}
-
-int
-k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, void *arg), void *arg)
-{
-	size_t n, bad;
-	struct seg *sg = parse_path(path, &n, &bad);
-
-	if (sg == NULL)
-		return K8A_FAILED;
-	{
-		struct each_void ev = { cb, arg };
-		each(sg, n, root, each_void_cb, &ev);
-	}
-	free_path(sg, n);
-	return K8A_OK;
-}
-
 /* ---- compile ---- */
 static void
 free_pred(struct pred *p)
@@ -363,8 +146,8 @@ free_pred(struct pred *p)
 		return;
 	free(p->unknown);
 	if (p->ct != p->k8s)
-		free_path(p->ct, p->nct);
-	free_path(p->k8s, p->nk8s);
+		k8a_path_free(p->ct, p->nct);
+	k8a_path_free(p->k8s, p->nk8s);
 	for (i = 0; i < p->nvals; i++)
 		free(p->vals[i]);
 	free(p->vals);
@@ -519,29 +302,27 @@ make_ref(const char *field, struct lex *lx, size_t at)
 static void
 set_field(struct pred *p, const char *field, size_t *bad, int *is_path)
 {
-	size_t i;
+	const struct k8a_alias *a;
 
 	p->field = -1;
 	p->literal_safe = 1;
 	*is_path = 0;
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
-		if (strcmp(field, aliases[i].name) != 0)
-			continue;
-		p->field = aliases[i].field;
-		p->synth = aliases[i].synth;
+	if ((a = k8a_alias_find(field)) != NULL) {
+		p->field = a->field;
+		p->synth = a->synth;
 		if (p->synth != S_NONE)
 			p->literal_safe = 0;
-		if (aliases[i].k8s_path) {
+		if (a->k8s_path) {
 			p->field = -1;
-			p->k8s = parse_path(aliases[i].k8s_path, &p->nk8s, bad);
-			if (aliases[i].ct_path[0])
-				p->ct = parse_path(aliases[i].ct_path, &p->nct, bad);
+			p->k8s = k8a_path_parse(a->k8s_path, &p->nk8s, bad);
+			if (a->ct_path[0])
+				p->ct = k8a_path_parse(a->ct_path, &p->nct, bad);
 		}
 		set_skim_slots(p);
 		return;
 	}
 	*is_path = 1;
-	if ((p->k8s = parse_path(field, &p->nk8s, bad)) != NULL) {
+	if ((p->k8s = k8a_path_parse(field, &p->nk8s, bad)) != NULL) {
 		p->ct = p->k8s;
 		p->nct = p->nk8s;
 		if (!path_in_schema(p->k8s, p->nk8s))
@@ -589,15 +370,11 @@ first_unknown(const k8a_expr *x)
 const char *
 k8a_expr_unknown_field(const k8a_expr *x, char *hint, size_t hintsz)
 {
-	const char *names[sizeof(aliases) / sizeof(aliases[0])];
+	const char *names[64];
 	const char *u = first_unknown(x);
-	size_t i;
 
-	if (u != NULL && hint != NULL && hintsz > 0) {
-		for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-			names[i] = aliases[i].name;
-		k8a_schema_closest(u, names, i, hint, hintsz);
-	}
+	if (u != NULL && hint != NULL && hintsz > 0)
+		k8a_schema_closest(u, names, k8a_alias_names(names, 64), hint, hintsz);
 	return u;
 }
 
@@ -640,7 +417,11 @@ set_skim_slots(struct pred *p)
 		prefix_slot(p->k8s, p->nk8s, &p->pre_k8s, &p->npre_k8s);
 		prefix_slot(p->ct, p->nct, &p->pre_ct, &p->npre_ct);
 	}
-	if (p->synth != S_NONE) {
+	if (p->synth == S_ACTION) {
+		/* Kubernetes: the verb; CloudTrail: made of two members */
+		p->sk_k8s = k8a_skim_field_slot(K8A_SRC_K8S, K8A_F_VERB);
+		p->sk_ct = SKS_UNKNOWN;
+	} else if (p->synth != S_NONE) {
 		p->sk_k8s = p->sk_ct = SKS_UNKNOWN;
 	} else if (p->field >= 0) {
 		p->sk_k8s = k8a_skim_field_slot(K8A_SRC_K8S, p->field);
@@ -1638,7 +1419,7 @@ walk(const struct pred *p, const struct seg *sg, size_t n, json_t *v)
 {
 	struct test_ctx tc = { p, 0 };
 
-	if (each(sg, n, v, test_cb, &tc))
+	if (k8a_path_each(sg, n, v, test_cb, &tc))
 		return 1;
 	return tc.maybe ? MAYBE : 0;
 }
@@ -1725,22 +1506,13 @@ eval_pred(const struct pred *p, k8a_event *ev)
 	if (p->ref)
 		return eval_ref(p, ev);
 
-	if (p->synth == S_TYPE) {
-		s = src == K8A_SRC_K8S ? "k8s" : src == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown";
-		return k8a_test_string(p, s, strlen(s), 0);
-	}
-	if (p->synth == S_COMMAND) {
-		/* the whole command line as k8saudit-grep --exec shows it */
-		char *cmd = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI));
-		int r = cmd ? k8a_test_string(p, cmd, strlen(cmd), 0) : 0;
-		free(cmd);
+	if (p->synth != S_NONE) {
+		char *heap;
+		int r;
+		s = k8a_synth_text(p->synth, ev, buf, sizeof(buf), &heap);
+		r = s ? k8a_test_string(p, s, strlen(s), 0) : 0;
+		free(heap);
 		return r;
-	}
-	if (p->synth == S_CONTAINER) {
-		s = k8a_event_str(ev, K8A_F_URI);
-		if (s == NULL || k8a_exec_container(s, buf, sizeof(buf)) <= 0)
-			return 0;
-		return k8a_test_string(p, buf, strlen(buf), 0);
 	}
 	if (p->field >= 0) {
 		s = k8a_event_str(ev, (enum k8a_field)p->field);

@@ -8,16 +8,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "private.h"
+#include "field.h"
 
 enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS };
 enum node { N_TRUE, N_AND, N_OR, N_NOT, N_PRED };
-enum synth { S_NONE, S_TYPE, S_COMMAND, S_CONTAINER };
-
-struct seg {
-	char *key;  /* NULL for an index step */
-	long index; /* -1: any element */
-};
 
 struct pred {
 	/* field: an alias (normalised field or per-source path) or a path */

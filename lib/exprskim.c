@@ -40,7 +40,7 @@ pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 {
 	const struct k8a_skim *sk = &ev->skim;
 	int slot = sk->source == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
-	int alias = p->field >= 0;
+	int alias = p->field >= 0 || p->synth == S_ACTION;
 	/* aliases read strings, except the Kubernetes status code: an integer */
 	int code_int = alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S;
 	const struct k8a_skim_val *v;
@@ -51,7 +51,7 @@ pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 		const char *s = sk->source == K8A_SRC_K8S ? "k8s" : "cloudtrail";
 		return k8a_test_string(p, s, strlen(s), 0);
 	}
-	if (p->synth != S_NONE)
+	if (p->synth != S_NONE && p->synth != S_ACTION)
 		return MAYBE; /* command, container: decoded from the URI */
 	if (slot == SKS_NONE)
 		return 0; /* never there: no positive operator holds */

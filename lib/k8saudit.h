@@ -377,6 +377,35 @@ int k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, voi
 int k8a_json_valid(const char *p, size_t n, char *why, size_t whysz);
 
 /* ------------------------------------------------------------------ */
+/* Fields: aliases and JSON paths, one resolver for every use          */
+/* ------------------------------------------------------------------ */
+
+/* A field as k8saudit-expr(5) names it: an alias (user, verb, action, ip,
+ * command, ...) or a JSON path.  Expressions, columns and evidence all
+ * read a field through the same resolution, so what a tool prints for a
+ * field is what an expression on that field compares. */
+typedef struct k8a_fieldref k8a_fieldref;
+
+/*! k8a_fieldref_new() : the field called name.  NULL with err filled (when
+ * not NULL) for a malformed path or when out of memory. */
+k8a_fieldref *k8a_fieldref_new(const char *name, struct k8a_err *err);
+void k8a_fieldref_free(k8a_fieldref *f);
+
+/*! k8a_fieldref_each() : call cb for each value the field has in ev (parses
+ * it): an alias's one string; every value a path reaches, arrays met
+ * without an index fanning out.  Stops when cb returns nonzero and
+ * returns that; K8A_FATAL when out of memory; else 0. */
+int k8a_fieldref_each(const k8a_fieldref *f, k8a_event *ev, int (*cb)(json_t *v, void *arg), void *arg);
+
+/*! k8a_fieldref_value() : the field's value in ev as JSON (a new reference):
+ * an alias's string, the one value a path reaches, or an array of them
+ * when the path went through an array; NULL when absent. */
+json_t *k8a_fieldref_value(const k8a_fieldref *f, k8a_event *ev);
+
+/*! k8a_field_aliases() : every alias name, NULL-terminated (static). */
+const char *const *k8a_field_aliases(void);
+
+/* ------------------------------------------------------------------ */
 /* kubectl exec / attach                                               */
 /* ------------------------------------------------------------------ */
 

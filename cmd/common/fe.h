@@ -91,17 +91,20 @@ const char *fe_rules_dir(void);
 
 /* ---- record summaries (k8saudit-grep's columns) ---- */
 enum fe_col {
-	COL_TIME, COL_ACTOR, COL_IP, COL_ACTION, COL_TARGET, COL_CODE, COL_LOCATION,
-	COL_COMMAND, COL_FIELD /* any alias or JSON path, see fe_cols_parse */
+	COL_TIME, COL_ACTOR, COL_TARGET, COL_LOCATION, COL_COMMAND,
+	COL_FIELD /* any other alias or JSON path: the ip, action and code columns too */
 };
 struct fe_cols {
 	enum fe_col col[64];
-	char *path[64];
+	char *name[64];          /* as given */
+	k8a_fieldref *field[64]; /* COL_FIELD: how it is read */
 	int n;
+	char err[300];
 };
 /* "time,actor,code,objectRef.name" -> columns.  0, or -1 with *bad set. */
 int fe_cols_parse(struct fe_cols *c, const char *list, const char **bad);
-void fe_cols_default(struct fe_cols *c, int with_command);
+/* time, actor, ip, action, target, code, location (, command).  0 or -1. */
+int fe_cols_default(struct fe_cols *c, int with_command);
 void fe_cols_free(struct fe_cols *c);
 void fe_cols_header(FILE *fp, const struct fe_cols *c);
 void fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_path);
@@ -116,6 +119,9 @@ void fe_ips(k8a_event *ev, char *out, size_t outsz);
 /* The actor: name, uid, type, groups, arn, canonical_arn, access_key, session,
  * principal, account, impersonated, impersonated_groups (absent ones left out). */
 json_t *fe_actor_json(k8a_event *ev);
+/* A time as text: RFC 3339 UTC with microseconds, fixed width, "-" when
+ * unknown (INT64_MIN); every tool's columns print times so. */
+void fe_put_time(FILE *fp, int64_t usec);
 /* A time as RFC 3339 UTC with microseconds ("...T10:15:41.207331Z", fixed
  * width, so text order is time order); null when unknown (INT64_MIN). */
 json_t *fe_time_json(int64_t usec);

@@ -136,124 +136,15 @@ snap_unref(struct snap *s)
 
 /* ---- field values for evidence ---- */
 
-static const struct {
-	const char *name;
-	enum k8a_field f;
-} aliases[] = {
-	{ "time", K8A_F_TIME }, { "id", K8A_F_ID }, { "user", K8A_F_USER }, { "uid", K8A_F_UID },
-	{ "arn", K8A_F_ARN }, { "canonicalarn", K8A_F_CANONICAL_ARN }, { "key", K8A_F_ACCESS_KEY },
-	{ "accesskey", K8A_F_ACCESS_KEY }, { "session", K8A_F_SESSION },
-	{ "principal", K8A_F_PRINCIPAL }, { "account", K8A_F_ACCOUNT },
-	{ "as", K8A_F_IMPERSONATED }, { "impersonated", K8A_F_IMPERSONATED },
-	{ "peer", K8A_F_PEER_IP }, { "ua", K8A_F_USER_AGENT }, { "verb", K8A_F_VERB },
-	{ "action", K8A_F_VERB }, { "service", K8A_F_SERVICE }, { "apigroup", K8A_F_API_GROUP },
-	{ "resource", K8A_F_RESOURCE }, { "subresource", K8A_F_SUBRESOURCE },
-	{ "namespace", K8A_F_NAMESPACE }, { "ns", K8A_F_NAMESPACE }, { "name", K8A_F_NAME },
-	{ "code", K8A_F_CODE }, { "decision", K8A_F_DECISION }, { "reason", K8A_F_REASON },
-	{ "stage", K8A_F_STAGE }, { "uri", K8A_F_URI }, { "region", K8A_F_REGION },
-};
-
-/* Collect every value a dotted path reaches; arrays met with a key fan
- * out.  Segments: key, "quoted.key", [n], [*]. */
-static void
-walk(json_t *v, const char *p, json_t *out, int *fanned)
-{
-	char key[512];
-	size_t k = 0;
-
-	while (v && *p == '.')
-		p++;
-	if (v == NULL)
-		return;
-	if (*p == '\0') {
-		json_array_append(out, v);
-		return;
-	}
-	if (*p == '[') {
-		char *end;
-		long idx;
-		if (p[1] == '*' && p[2] == ']') {
-			size_t i;
-			json_t *e;
-			*fanned = 1;
-			json_array_foreach(v, i, e)
-				walk(e, p + 3, out, fanned);
-			return;
-		}
-		idx = strtol(p + 1, &end, 10);
-		if (*end != ']' || idx < 0)
-			return;
-		walk(json_array_get(v, (size_t)idx), end + 1, out, fanned);
-		return;
-	}
-	if (json_is_array(v)) {
-		size_t i;
-		json_t *e;
-		*fanned = 1;
-		json_array_foreach(v, i, e)
-			walk(e, p, out, fanned);
-		return;
-	}
-	if (*p == '"') {
-		for (p++; *p && *p != '"'; p++)
-			if (k + 1 < sizeof(key))
-				key[k++] = *p;
-		if (*p == '"')
-			p++;
-	} else {
-		for (; *p && *p != '.' && *p != '['; p++)
-			if (k + 1 < sizeof(key))
-				key[k++] = *p;
-	}
-	key[k] = '\0';
-	walk(json_object_get(v, key), p, out, fanned);
-}
-
+/* A field of the event, read as expressions read it (k8a_fieldref). */
 json_t *
 field_value(k8a_event *ev, const char *field)
 {
-	json_t *root = k8a_event_json(ev), *out, *v;
-	char buf[4096];
-	size_t i;
-	int fanned = 0;
+	k8a_fieldref *f = k8a_fieldref_new(field, NULL);
+	json_t *v = f ? k8a_fieldref_value(f, ev) : NULL;
 
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (strcmp(field, aliases[i].name) == 0) {
-			const char *s = k8a_event_str(ev, aliases[i].f);
-			return s ? json_string(s) : NULL;
-		}
-	if (strcmp(field, "command") == 0 || strcmp(field, "container") == 0) {
-		const char *uri = k8a_event_str(ev, K8A_F_URI);
-		if (uri == NULL)
-			return NULL;
-		if ((field[1] == 'o' && field[2] == 'm' ? k8a_exec_command(uri, buf, sizeof(buf)) :
-		     k8a_exec_container(uri, buf, sizeof(buf))) <= 0)
-			return NULL;
-		return json_string(buf);
-	}
-	if (strcmp(field, "type") == 0) {
-		enum k8a_source s = k8a_event_source(ev);
-		return json_string(s == K8A_SRC_K8S ? "k8s" : s == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown");
-	}
-	if (strcmp(field, "groups") == 0 || strcmp(field, "group") == 0)
-		field = "user.groups";
-	else if (strcmp(field, "ip") == 0)
-		field = k8a_event_source(ev) == K8A_SRC_CLOUDTRAIL ? "sourceIPAddress" : "sourceIPs";
-	else if (strcmp(field, "error") == 0)
-		field = k8a_event_source(ev) == K8A_SRC_CLOUDTRAIL ? "errorCode" : "responseStatus.reason";
-	if (root == NULL || (out = json_array()) == NULL)
-		return NULL;
-	walk(root, field, out, &fanned);
-	if (json_array_size(out) == 0) {
-		json_decref(out);
-		return NULL;
-	}
-	if (!fanned && json_array_size(out) == 1) {
-		v = json_incref(json_array_get(out, 0));
-		json_decref(out);
-		return v;
-	}
-	return out;
+	k8a_fieldref_free(f);
+	return v;
 }
 
 json_t *
@@ -263,7 +154,7 @@ evidence_collect(const struct rule *r, k8a_event *ev)
 	size_t i;
 
 	for (i = 0; o && i < r->evidence.n; i++) {
-		json_t *v = field_value(ev, r->evidence.v[i]);
+		json_t *v = k8a_fieldref_value(r->evf[i], ev);
 		if (v)
 			json_object_set_new(o, r->evidence.v[i], v);
 	}

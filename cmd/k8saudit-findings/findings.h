@@ -33,6 +33,7 @@ struct rule {
 	enum sev sev;
 	enum k8a_source source;
 	struct strv mitre, evidence, literals, anchors, catalog;
+	k8a_fieldref **evf;  /* how each evidence field is read */
 	int has_literals;    /* `literals` given: use them instead of the expression's */
 	int correlation;     /* kind correlation */
 	k8a_expr *when;

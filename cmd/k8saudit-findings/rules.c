@@ -70,6 +70,9 @@ rule_free(struct rule *r)
 	free(r->when_text);
 	free(r->file);
 	strv_free(&r->mitre);
+	for (size_t i = 0; r->evf && i < r->evidence.n; i++)
+		k8a_fieldref_free(r->evf[i]);
+	free(r->evf);
 	strv_free(&r->evidence);
 	strv_free(&r->literals);
 	strv_free(&r->anchors);
@@ -371,6 +374,27 @@ add_rule(struct pstate *ps, struct rule *r)
 	ps->rs->r[ps->rs->n++] = r;
 }
 
+/* The evidence fields, read as expressions read them. */
+static int
+compile_evidence(struct pstate *ps, struct rule *r)
+{
+	struct k8a_err err;
+	size_t i;
+
+	if (r->evidence.n == 0)
+		return 0;
+	if ((r->evf = calloc(r->evidence.n, sizeof(*r->evf))) == NULL) {
+		perr(ps, r->line, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < r->evidence.n; i++)
+		if ((r->evf[i] = k8a_fieldref_new(r->evidence.v[i], &err)) == NULL) {
+			perr(ps, r->line, "rule %s: evidence '%s': %s", r->id, r->evidence.v[i], err.msg);
+			return -1;
+		}
+	return 0;
+}
+
 static void
 end_rule(struct pstate *ps, unsigned line)
 {
@@ -384,6 +408,8 @@ end_rule(struct pstate *ps, unsigned line)
 			perr(ps, line, "rule %s has no '%s'", r->id, keys[required[i]]);
 	/* A correlation without C code (e.g. rules newer than this binary)
 	 * is listed but never run; see corr_usable(). */
+	if (!ps->bad && compile_evidence(ps, r) != 0)
+		ps->bad = 1;
 	if (!ps->bad && r->when) {
 		char where[4200];
 		snprintf(where, sizeof(where), "%s:%u: rule %s", ps->file, r->line, r->id);

@@ -344,8 +344,10 @@ main(int argc, char **argv)
 			fe_usage_error(synopsis, "--fields: %s", bad);
 			goto usage;
 		}
-	} else
-		fe_cols_default(&g.cols, g.exec);
+	} else if (fe_cols_default(&g.cols, g.exec) != 0) {
+		fe_diag(NULL, "out of memory");
+		goto usage;
+	}
 	if (g.expr == NULL)
 		g.expr = k8a_expr_compile("", NULL);
 	if (g.exec) /* also gives the prefilter its literals */

@@ -297,7 +297,9 @@ K8A_TEST(expr_aliases_cloudtrail)
 	CHECK_EQ_INT(mc("user=bob"), 1);
 	CHECK_EQ_INT(mc("verb=CreateAccessKey"), 1);
 	CHECK_EQ_INT(mc("eventName=CreateAccessKey"), 1);
-	CHECK_EQ_INT(mc("action=CreateAccessKey"), 1);
+	/* action: the IAM action, as policies name it */
+	CHECK_EQ_INT(mc("action=iam:CreateAccessKey"), 1);
+	CHECK_EQ_INT(mc("action=CreateAccessKey"), 0);
 	CHECK_EQ_INT(mc("service=iam.amazonaws.com"), 1);
 	CHECK_EQ_INT(mc("ip=203.0.113.8"), 1);
 	CHECK_EQ_INT(mc("peer=203.0.113.8"), 1);
