@@ -23,15 +23,58 @@ rd_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* The length of the valid UTF-8 sequence at s (no overlong forms, no
+ * surrogates, nothing past U+10FFFF), or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned c = s[0], min;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, c &= 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, c &= 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	return c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ? 0 : n;
+}
+
+/* v as a JSON string; bytes that are not UTF-8 (a percent-decoded name
+ * can hold any) become U+FFFD, the rest is kept. */
 void
 rd_set_str(json_t *o, const char *k, const char *v)
 {
 	json_t *s;
+	char *fixed, *p;
+	size_t n;
 
 	if (v == NULL || *v == '\0')
 		return;
-	if ((s = json_string(v)) == NULL) /* not UTF-8: keep it escaped */
-		s = json_string("\\ufffd");
+	if ((s = json_string(v)) == NULL && (fixed = malloc(strlen(v) * 3 + 1)) != NULL) {
+		for (p = fixed; *v; v += n) {
+			if ((n = utf8_len((const unsigned char *)v)) != 0) {
+				memcpy(p, v, n);
+				p += n;
+			} else {
+				memcpy(p, "\xef\xbf\xbd", 3);
+				p += 3;
+				n = 1;
+			}
+		}
+		*p = '\0';
+		s = json_string(fixed);
+		free(fixed);
+	}
 	json_object_set_new(o, k, s);
 }
 
