@@ -93,7 +93,6 @@ void rd_init(struct rd *rd);
 void rd_free(struct rd *rd);
 void rd_add_path(struct rd *rd, const char *path);
 int rd_add_snapshot(struct rd *rd, const char *spec);
-int rd_run(struct rd *rd);
 
 /* collect.c */
 int rd_collect(struct rd *rd);
