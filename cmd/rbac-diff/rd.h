@@ -126,6 +126,7 @@ int rd_report_exposure(struct rd *rd);
 
 /* helpers */
 char *rd_strdup(const char *s);
+const char *rd_jstr(json_t *o, const char *k);
 void rd_put_time(FILE *fp, int64_t t);
 void rd_json_line(json_t *o);
 void rd_set_str(json_t *o, const char *k, const char *v);

@@ -11,24 +11,6 @@
 #include "fe.h"
 #include "rd.h"
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-char *
-rd_key(enum rd_kind k, const char *ns, const char *name)
-{
-	const char *kn = rd_kind_name(k);
-	size_t n = strlen(kn) + (ns ? strlen(ns) : 0) + (name ? strlen(name) : 0) + 3;
-	char *s = malloc(n);
-
-	if (s)
-		snprintf(s, n, "%s/%s/%s", kn, ns ? ns : "", name ? name : "");
-	return s;
-}
-
 /* ---- rules ---- */
 
 static int
@@ -244,7 +226,7 @@ rule_text(json_t *rule, char *out, size_t outsz)
 void
 rd_subject_text(json_t *s, const char *bns, char *out, size_t outsz)
 {
-	const char *kind = jstr(s, "kind"), *name = jstr(s, "name"), *ns = jstr(s, "namespace");
+	const char *kind = rd_jstr(s, "kind"), *name = rd_jstr(s, "name"), *ns = rd_jstr(s, "namespace");
 
 	if (kind && strcmp(kind, "ServiceAccount") == 0)
 		snprintf(out, outsz, "ServiceAccount:%s/%s", ns ? ns : bns ? bns : "?", name ? name : "?");
@@ -258,7 +240,6 @@ item(json_t *items, const char *text, json_t *tags)
 	json_t *pair = json_array(), *t = json_string(text);
 	char buf[256];
 	size_t off = 0;
-
 
 	json_array_append_new(pair, t ? t : json_string("?"));
 	buf[0] = '\0';
@@ -277,7 +258,7 @@ json_t *
 rd_role_of(struct rd *rd, json_t *binding, const char *bns, int *builtin)
 {
 	json_t *ref = json_object_get(binding, "roleRef"), *o;
-	const char *kind = jstr(ref, "kind"), *name = jstr(ref, "name");
+	const char *kind = rd_jstr(ref, "kind"), *name = rd_jstr(ref, "name");
 	char *key;
 
 	*builtin = 0;
@@ -326,7 +307,7 @@ mapping_items(json_t *items, const char *what, const char *arnkey, const char *t
 			continue;
 		}
 		off = (size_t)snprintf(buf, sizeof(buf), "%s:%s->%s[", what,
-			jstr(m, arnkey) ? jstr(m, arnkey) : "?", jstr(m, "username") ? jstr(m, "username") : "");
+			rd_jstr(m, arnkey) ? rd_jstr(m, arnkey) : "?", rd_jstr(m, "username") ? rd_jstr(m, "username") : "");
 		if (off >= sizeof(buf))
 			off = sizeof(buf) - 1;
 		g = json_object_get(m, "groups");
@@ -362,7 +343,7 @@ rd_items(struct rd *rd, enum rd_kind k, json_t *obj)
 	json_t *items = json_array(), *x, *tags;
 	size_t i;
 	char buf[1024];
-	const char *bns = jstr(json_object_get(obj, "metadata"), "namespace");
+	const char *bns = rd_jstr(json_object_get(obj, "metadata"), "namespace");
 
 	if (!json_is_object(obj))
 		return items;
@@ -394,13 +375,13 @@ rd_items(struct rd *rd, enum rd_kind k, json_t *obj)
 	case RD_RB:
 	case RD_CRB: {
 		json_t *ref = json_object_get(obj, "roleRef"), *role;
-		const char *rn = jstr(ref, "name");
+		const char *rn = rd_jstr(ref, "name");
 		int builtin;
 		if (ref) {
 			tags = json_array();
-			snprintf(buf, sizeof(buf), "roleRef:%s/%s", jstr(ref, "kind") ? jstr(ref, "kind") : "?",
+			snprintf(buf, sizeof(buf), "roleRef:%s/%s", rd_jstr(ref, "kind") ? rd_jstr(ref, "kind") : "?",
 				rn ? rn : "?");
-			if (rn && jstr(ref, "kind") && strcmp(jstr(ref, "kind"), "ClusterRole") == 0 &&
+			if (rn && rd_jstr(ref, "kind") && strcmp(rd_jstr(ref, "kind"), "ClusterRole") == 0 &&
 			    (strcmp(rn, "cluster-admin") == 0 || strcmp(rn, "admin") == 0 || strcmp(rn, "edit") == 0))
 				tag(tags, rn);
 			else if ((role = rd_role_of(rd, obj, bns, &builtin)) != NULL) {
@@ -417,7 +398,7 @@ rd_items(struct rd *rd, enum rd_kind k, json_t *obj)
 			const char *d;
 			rd_subject_text(x, bns, buf, sizeof(buf));
 			tags = json_array();
-			if ((d = rd_subject_danger(jstr(x, "kind"), jstr(x, "name"), jstr(x, "namespace"))) != NULL)
+			if ((d = rd_subject_danger(rd_jstr(x, "kind"), rd_jstr(x, "name"), rd_jstr(x, "namespace"))) != NULL)
 				tag(tags, d);
 			item(items, buf, tags);
 		}
@@ -425,18 +406,18 @@ rd_items(struct rd *rd, enum rd_kind k, json_t *obj)
 	}
 	case RD_AWSAUTH: {
 		json_t *data = json_object_get(obj, "data");
-		mapping_items(items, "role", "rolearn", jstr(data, "mapRoles"));
-		mapping_items(items, "user", "userarn", jstr(data, "mapUsers"));
-		mapping_items(items, "account", "", jstr(data, "mapAccounts"));
+		mapping_items(items, "role", "rolearn", rd_jstr(data, "mapRoles"));
+		mapping_items(items, "user", "userarn", rd_jstr(data, "mapUsers"));
+		mapping_items(items, "account", "", rd_jstr(data, "mapAccounts"));
 		break;
 	}
 	case RD_ACCESS:
-		if (jstr(obj, "username")) {
-			snprintf(buf, sizeof(buf), "username:%s", jstr(obj, "username"));
+		if (rd_jstr(obj, "username")) {
+			snprintf(buf, sizeof(buf), "username:%s", rd_jstr(obj, "username"));
 			item(items, buf, json_array());
 		}
-		if (jstr(obj, "type") && strcmp(jstr(obj, "type"), "STANDARD") != 0) {
-			snprintf(buf, sizeof(buf), "type:%s", jstr(obj, "type"));
+		if (rd_jstr(obj, "type") && strcmp(rd_jstr(obj, "type"), "STANDARD") != 0) {
+			snprintf(buf, sizeof(buf), "type:%s", rd_jstr(obj, "type"));
 			item(items, buf, json_array());
 		}
 		json_array_foreach(json_object_get(obj, "kubernetesGroups"), i, x) {
@@ -447,7 +428,7 @@ rd_items(struct rd *rd, enum rd_kind k, json_t *obj)
 			item(items, buf, tags);
 		}
 		json_array_foreach(json_object_get(obj, "policies"), i, x) {
-			const char *p = policy_short(jstr(x, "policyArn"));
+			const char *p = policy_short(rd_jstr(x, "policyArn"));
 			json_t *scope = json_object_get(x, "accessScope");
 			size_t off;
 			tags = json_array();
@@ -480,9 +461,9 @@ entry_of(json_t *src)
 {
 	json_t *e = json_object();
 
-	rd_set_str(e, "principalArn", jstr(src, "principalArn"));
-	rd_set_str(e, "username", jstr(src, "username"));
-	rd_set_str(e, "type", jstr(src, "type"));
+	rd_set_str(e, "principalArn", rd_jstr(src, "principalArn"));
+	rd_set_str(e, "username", rd_jstr(src, "username"));
+	rd_set_str(e, "type", rd_jstr(src, "type"));
 	if (json_is_array(json_object_get(src, "kubernetesGroups")))
 		json_object_set_new(e, "kubernetesGroups", json_deep_copy(json_object_get(src, "kubernetesGroups")));
 	return e;
@@ -516,7 +497,7 @@ access_apply(struct rd_change *c, json_t *prev)
 		snprintf(c->note, sizeof(c->note), "prior state unknown");
 		if (strcmp(v, "AssociateAccessPolicy") == 0) {
 			json_t *p = json_object();
-			rd_set_str(p, "policyArn", jstr(c->req, "policyArn"));
+			rd_set_str(p, "policyArn", rd_jstr(c->req, "policyArn"));
 			if (json_object_get(c->req, "accessScope"))
 				json_object_set_new(p, "accessScope", json_deep_copy(json_object_get(c->req, "accessScope")));
 			json_object_set_new(partial, "policies", json_pack("[o]", p));
@@ -531,17 +512,17 @@ access_apply(struct rd_change *c, json_t *prev)
 	c->after_known = 1;
 	if (strcmp(v, "UpdateAccessEntry") == 0) {
 		json_t *src = ae ? ae : c->req;
-		if (jstr(src, "username"))
-			rd_set_str(c->after, "username", jstr(src, "username"));
+		if (rd_jstr(src, "username"))
+			rd_set_str(c->after, "username", rd_jstr(src, "username"));
 		if (json_is_array(json_object_get(src, "kubernetesGroups")))
 			json_object_set_new(c->after, "kubernetesGroups",
 				json_deep_copy(json_object_get(src, "kubernetesGroups")));
 	} else if (strcmp(v, "AssociateAccessPolicy") == 0 || strcmp(v, "DisassociateAccessPolicy") == 0) {
 		json_t *pol = json_object_get(c->after, "policies"), *np = json_array(), *x;
-		const char *arn = jstr(c->req, "policyArn");
+		const char *arn = rd_jstr(c->req, "policyArn");
 		size_t i;
 		json_array_foreach(pol, i, x)
-			if (!arn || !jstr(x, "policyArn") || strcmp(jstr(x, "policyArn"), arn) != 0)
+			if (!arn || !rd_jstr(x, "policyArn") || strcmp(rd_jstr(x, "policyArn"), arn) != 0)
 				json_array_append(np, x);
 		if (v[0] == 'A') {
 			json_t *p = json_object();
@@ -679,8 +660,8 @@ bindings_of(struct rd *rd, struct rd_change *c)
 
 	json_object_foreach(rd->state, k, b) {
 		json_t *ref = json_object_get(b, "roleRef");
-		const char *rk = jstr(ref, "kind"), *rn = jstr(ref, "name");
-		const char *bns = jstr(json_object_get(b, "metadata"), "namespace");
+		const char *rk = rd_jstr(ref, "kind"), *rn = rd_jstr(ref, "name");
+		const char *bns = rd_jstr(json_object_get(b, "metadata"), "namespace");
 		char via[700];
 		int rb;
 		if (!json_is_object(b) || rk == NULL || rn == NULL || c->name == NULL)
@@ -694,11 +675,11 @@ bindings_of(struct rd *rd, struct rd_change *c)
 		if (c->kind == RD_ROLE && (!rb || bns == NULL || c->ns == NULL || strcmp(bns, c->ns) != 0))
 			continue;
 		if (rb)
-			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", jstr(json_object_get(b, "metadata"), "name") ?
-				jstr(json_object_get(b, "metadata"), "name") : "");
+			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", rd_jstr(json_object_get(b, "metadata"), "name") ?
+				rd_jstr(json_object_get(b, "metadata"), "name") : "");
 		else
-			snprintf(via, sizeof(via), "ClusterRoleBinding/%s", jstr(json_object_get(b, "metadata"), "name") ?
-				jstr(json_object_get(b, "metadata"), "name") : "");
+			snprintf(via, sizeof(via), "ClusterRoleBinding/%s", rd_jstr(json_object_get(b, "metadata"), "name") ?
+				rd_jstr(json_object_get(b, "metadata"), "name") : "");
 		{
 			json_t *vs = json_string(via);
 			json_array_append_new(out, vs ? vs : json_string("?"));

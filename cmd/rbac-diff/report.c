@@ -6,12 +6,6 @@
 #include "fe.h"
 #include "rd.h"
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 /* ---- a growable string ---- */
 struct sb {
 	char *s;
@@ -92,7 +86,7 @@ cell(const char *s)
 static void
 actor_text(json_t *a, char *out, size_t outsz)
 {
-	const char *u = jstr(a, "username"), *key = jstr(a, "access_key_id"), *as = jstr(a, "impersonated_user");
+	const char *u = rd_jstr(a, "username"), *key = rd_jstr(a, "access_key_id"), *as = rd_jstr(a, "impersonated_user");
 
 	if (key && as)
 		snprintf(out, outsz, "%s (key %s, as %s)", u ? u : "?", key, as);
@@ -221,7 +215,7 @@ mappings(json_t *cm)
 		return json_null();
 	out = json_object();
 	for (i = 0; keys[i]; i++) {
-		const char *text = jstr(data, keys[i]);
+		const char *text = rd_jstr(data, keys[i]);
 		if (text)
 			json_object_set_new(out, keys[i], rd_yaml_parse(text, NULL));
 	}
@@ -594,12 +588,12 @@ rd_report_fromto(struct rd *rd)
 		if (txt.n && txt.s[txt.n - 1] == ' ')
 			txt.s[--txt.n] = '\0';
 		tags_text(added, removed, &tg);
-		obj_name(RD_NKINDS, jstr(e, "ns"), jstr(e, "name"), &nm);
+		obj_name(RD_NKINDS, rd_jstr(e, "ns"), rd_jstr(e, "name"), &nm);
 		if (rd->json) {
 			json_t *o = json_object();
 			rd_set_str(o, "kind", rd_kind_name((enum rd_kind)json_integer_value(json_object_get(e, "kind"))));
-			rd_set_str(o, "namespace", jstr(e, "ns"));
-			rd_set_str(o, "name", jstr(e, "name"));
+			rd_set_str(o, "namespace", rd_jstr(e, "ns"));
+			rd_set_str(o, "name", rd_jstr(e, "name"));
 			json_object_set(o, "changes", d);
 			json_object_set(o, "dangerous", dang);
 			rd_json_line(o);
@@ -731,7 +725,7 @@ rd_report_who(struct rd *rd)
 	for (i = 0; i < n; i++) {
 		json_t *b = json_object_get(rd->state, keys[i]), *role, *rule, *s;
 		int bk = binding_kind(keys[i]), builtin;
-		const char *bns = jstr(json_object_get(b, "metadata"), "namespace");
+		const char *bns = rd_jstr(json_object_get(b, "metadata"), "namespace");
 		struct rd_change *c;
 		char via[600], rolename[600], rtext[1024], subj[600];
 		size_t j;
@@ -762,8 +756,8 @@ rd_report_who(struct rd *rd)
 			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", c->name ? c->name : "");
 		else
 			snprintf(via, sizeof(via), "ClusterRoleBinding/%s", c->name ? c->name : "");
-		snprintf(rolename, sizeof(rolename), "%s/%s%s", jstr(json_object_get(b, "roleRef"), "kind"),
-			jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" :
+		snprintf(rolename, sizeof(rolename), "%s/%s%s", rd_jstr(json_object_get(b, "roleRef"), "kind"),
+			rd_jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" :
 			json_object_get(role, "aggregationRule") ? " (aggregated: rules as last seen)" : "");
 		json_array_foreach(json_object_get(b, "subjects"), j, s) {
 			int64_t since;
@@ -771,13 +765,13 @@ rd_report_who(struct rd *rd)
 			const char *d;
 			json_t *rt = rule ? rd_rule_dangers(rule) : json_array();
 			rd_subject_text(s, bns, subj, sizeof(subj));
-			if ((d = rd_subject_danger(jstr(s, "kind"), jstr(s, "name"), NULL)) != NULL)
+			if ((d = rd_subject_danger(rd_jstr(s, "kind"), rd_jstr(s, "name"), NULL)) != NULL)
 				json_array_insert_new(rt, 0, json_string(d));
 			since_of(rd, keys[i], subj, &since, &exact);
 			if (!builtin && rule) { /* the grant is as old as the younger of binding and rule */
-				const char *rr = jstr(json_object_get(b, "roleRef"), "kind");
+				const char *rr = rd_jstr(json_object_get(b, "roleRef"), "kind");
 				char *rkey = rd_key(rr && strcmp(rr, "Role") == 0 ? RD_ROLE : RD_CROLE,
-					rr && strcmp(rr, "Role") == 0 ? bns : NULL, jstr(json_object_get(b, "roleRef"), "name"));
+					rr && strcmp(rr, "Role") == 0 ? bns : NULL, rd_jstr(json_object_get(b, "roleRef"), "name"));
 				int64_t rs;
 				int rex;
 				since_of(rd, rkey ? rkey : "", rtext, &rs, &rex);
@@ -806,12 +800,12 @@ rd_report_who(struct rd *rd)
 			json_t *o = json_object_get(rd->seen_allowed, okeys[k]), *tg;
 			int64_t first = json_integer_value(json_object_get(o, "first"));
 			int64_t last = json_integer_value(json_object_get(o, "last"));
-			const char *role = jstr(o, "role"), *subj = jstr(o, "subject"), *d;
+			const char *role = rd_jstr(o, "role"), *subj = rd_jstr(o, "subject"), *d;
 			char rule[300], tb[64];
 			if (json_object_get(printed, okeys[k]) || (rd->has_at && first > rd->at))
 				continue;
 			{ /* a binding known to be gone by then no longer grants */
-				const char *via = jstr(o, "via"), *slash = via ? strchr(via, '/') : NULL;
+				const char *via = rd_jstr(o, "via"), *slash = via ? strchr(via, '/') : NULL;
 				char skey[700];
 				if (slash && strncmp(via, "ClusterRoleBinding/", 19) == 0)
 					snprintf(skey, sizeof(skey), "ClusterRoleBinding//%s", slash + 1);
@@ -839,7 +833,7 @@ rd_report_who(struct rd *rd)
 				json_array_append_new(tg, json_string("admin"));
 			else if (role && strcmp(role, "policy:AmazonEKSEditPolicy") == 0)
 				json_array_append_new(tg, json_string("edit"));
-			any |= subject_row(rd, subj, jstr(o, "namespace") ? jstr(o, "namespace") : "*", jstr(o, "via"),
+			any |= subject_row(rd, subj, rd_jstr(o, "namespace") ? rd_jstr(o, "namespace") : "*", rd_jstr(o, "via"),
 				role, rule, first, 0, tg);
 			json_decref(tg);
 		}
@@ -895,7 +889,7 @@ struct grant {
 static int
 subject_is(struct rd *rd, json_t *s, const char *bns, const char *who, const char *sa_ns, const char *sa_name)
 {
-	const char *kind = jstr(s, "kind"), *name = jstr(s, "name"), *ns = jstr(s, "namespace");
+	const char *kind = rd_jstr(s, "kind"), *name = rd_jstr(s, "name"), *ns = rd_jstr(s, "namespace");
 
 	if (kind == NULL || name == NULL)
 		return 0;
@@ -1262,8 +1256,8 @@ rd_report_gvu(struct rd *rd)
 				snprintf(g[ng].via, sizeof(g[ng].via), "RoleBinding/%s/%s", c->ns ? c->ns : "", c->name ? c->name : "");
 			else
 				snprintf(g[ng].via, sizeof(g[ng].via), "ClusterRoleBinding/%s", c->name ? c->name : "");
-			snprintf(g[ng].role, sizeof(g[ng].role), "%s/%s%s", jstr(json_object_get(b, "roleRef"), "kind"),
-				jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" : "");
+			snprintf(g[ng].role, sizeof(g[ng].role), "%s/%s%s", rd_jstr(json_object_get(b, "roleRef"), "kind"),
+				rd_jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" : "");
 			snprintf(g[ng].scope_buf, sizeof(g[ng].scope_buf), "%s", bk == RD_RB && c->ns ? c->ns : "*");
 			g[ng].scope = g[ng].scope_buf;
 			g[ng].rule = json_incref(rule);
@@ -1358,7 +1352,7 @@ rd_report_gvu(struct rd *rd)
 				set_time(o, "first", json_integer_value(json_object_get(u, "first")));
 				set_time(o, "last", json_integer_value(json_object_get(u, "last")));
 				rd_set_str(o, "granted_by", cover && cover[i] ? cover[i] : masters ? "system:masters" : NULL);
-				rd_set_str(o, "authorizer_named", jstr(u, "observed"));
+				rd_set_str(o, "authorizer_named", rd_jstr(u, "observed"));
 				rd_json_line(o);
 				json_decref(o);
 			} else {
@@ -1372,9 +1366,9 @@ rd_report_gvu(struct rd *rd)
 				tab();
 				if (cover && cover[i])
 					cell(cover[i]);
-				else if (jstr(u, "observed")) {
+				else if (rd_jstr(u, "observed")) {
 					char ob[600];
-					snprintf(ob, sizeof(ob), "(observed) %s", jstr(u, "observed"));
+					snprintf(ob, sizeof(ob), "(observed) %s", rd_jstr(u, "observed"));
 					cell(ob);
 				} else
 					cell(masters ? "system:masters" : "(no grant seen)");
