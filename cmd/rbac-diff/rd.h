@@ -108,6 +108,8 @@ json_t *rd_role_of(struct rd *rd, json_t *binding, const char *bns, int *builtin
 int rd_rule_matches(json_t *rule, const char *verb, const char *group, int any_group,
 	const char *resource, const char *url);
 json_t *rd_rule_dangers(json_t *rule);
+void rd_rule_text(json_t *rule, char *out, size_t outsz);
+int rd_item_in(json_t *items, const char *text);
 const char *rd_subject_danger(const char *kind, const char *name, const char *ns);
 void rd_subject_text(json_t *s, const char *bns, char *out, size_t outsz);
 

@@ -96,18 +96,6 @@ actor_text(json_t *a, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", u ? u : "");
 }
 
-static int
-item_in(json_t *items, const char *text)
-{
-	size_t i;
-	json_t *p;
-
-	json_array_foreach(items, i, p)
-		if (strcmp(json_string_value(json_array_get(p, 0)), text) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 add_tags(json_t *tags, const char *list)
 {
@@ -145,7 +133,7 @@ diff_items(json_t *ib, json_t *ia, int before_known, int after_known, int partia
 	if (before_known && !partial) {
 		json_array_foreach(ib, i, p) {
 			const char *t = json_string_value(json_array_get(p, 0));
-			if (item_in(ia, t))
+			if (rd_item_in(ia, t))
 				continue;
 			snprintf(buf, sizeof(buf), "-%s", t);
 			json_array_append_new(out, json_string(buf));
@@ -158,7 +146,7 @@ diff_items(json_t *ib, json_t *ia, int before_known, int after_known, int partia
 	}
 	json_array_foreach(ia, i, p) {
 		const char *t = json_string_value(json_array_get(p, 0));
-		if (before_known && !partial && item_in(ib, t))
+		if (before_known && !partial && rd_item_in(ib, t))
 			continue;
 		snprintf(buf, sizeof(buf), "%c%s", partial ? '~' : before_known ? '+' : '=', t);
 		json_array_append_new(out, json_string(buf));
@@ -505,7 +493,7 @@ same_texts(json_t *a, json_t *b)
 	if (json_array_size(a) != json_array_size(b))
 		return 0;
 	json_array_foreach(a, i, p)
-		if (!item_in(b, json_string_value(json_array_get(p, 0))))
+		if (!rd_item_in(b, json_string_value(json_array_get(p, 0))))
 			return 0;
 	return 1;
 }
@@ -681,22 +669,6 @@ subject_row(struct rd *rd, const char *subject, const char *scope, const char *v
 	return 1;
 }
 
-static void
-rule_str(json_t *rule, char *out, size_t outsz)
-{
-	/* The same text as the items use. */
-	json_t *fake = json_pack("{s:[O]}", "rules", rule);
-	struct rd dummy;
-	json_t *items;
-
-	memset(&dummy, 0, sizeof(dummy));
-	items = rd_items(&dummy, RD_ROLE, fake);
-	snprintf(out, outsz, "%s", json_string_value(json_array_get(json_array_get(items, 0), 0)) ?
-		json_string_value(json_array_get(json_array_get(items, 0), 0)) : "?");
-	json_decref(items);
-	json_decref(fake);
-}
-
 static int
 binding_kind(const char *key)
 {
@@ -750,7 +722,7 @@ rd_report_who(struct rd *rd)
 				json_decref(role);
 				continue;
 			}
-			rule_str(rule, rtext, sizeof(rtext));
+			rd_rule_text(rule, rtext, sizeof(rtext));
 		}
 		if (bk == RD_RB)
 			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", c->name ? c->name : "");
@@ -1261,7 +1233,7 @@ rd_report_gvu(struct rd *rd)
 			snprintf(g[ng].scope_buf, sizeof(g[ng].scope_buf), "%s", bk == RD_RB && c->ns ? c->ns : "*");
 			g[ng].scope = g[ng].scope_buf;
 			g[ng].rule = json_incref(rule);
-			rule_str(rule, g[ng].rule_text, sizeof(g[ng].rule_text));
+			rd_rule_text(rule, g[ng].rule_text, sizeof(g[ng].rule_text));
 			ng++;
 		}
 		json_decref(role);
@@ -1463,7 +1435,7 @@ rd_report_exposure(struct rd *rd)
 		for (j = 0; j < nw; j++) {
 			if (w[j].end != INT64_MAX || strcmp(w[j].key, key) != 0)
 				continue;
-			if (c->after_known && item_in(c->items_after, w[j].subject) &&
+			if (c->after_known && rd_item_in(c->items_after, w[j].subject) &&
 			    strcmp(roleref_of(c->items_after), w[j].role) == 0)
 				continue;
 			w[j].end = c->t;
