@@ -99,6 +99,9 @@ int rd_collect(struct rd *rd);
 const char *rd_kind_name(enum rd_kind k);
 json_t *rd_trim(json_t *o, enum rd_kind k);
 
+/* requests.c */
+void rd_note_request(struct rd *rd, k8a_event *ev);
+
 /* replay.c */
 char *rd_key(enum rd_kind k, const char *ns, const char *name);
 void rd_replay(struct rd *rd, int64_t upto);
