@@ -288,3 +288,11 @@ rd_key(enum rd_kind k, const char *ns, const char *name)
 		snprintf(s, n, "%s/%s/%s", kn, ns ? ns : "", name ? name : "");
 	return s;
 }
+
+/* RD_RB or RD_CRB for the key of a binding, else -1. */
+int
+rd_binding_kind(const char *key)
+{
+	return strncmp(key, "RoleBinding/", 12) == 0 ? RD_RB :
+	       strncmp(key, "ClusterRoleBinding/", 19) == 0 ? RD_CRB : -1;
+}

@@ -121,19 +121,35 @@ void rd_mint_add(struct rd *rd, k8a_event *ev);
 json_t *rd_chain(struct rd *rd, const char *key, const char *arn, const char *type);
 void rd_chain_text(json_t *chain, char *out, size_t outsz);
 
-/* report.c */
+/* the reports: changelog.c, whocan.c, gvu.c */
 int rd_report_changes(struct rd *rd);
 int rd_report_at(struct rd *rd);
 int rd_report_fromto(struct rd *rd);
 int rd_report_who(struct rd *rd);
-int rd_report_gvu(struct rd *rd);
 int rd_report_exposure(struct rd *rd);
+int rd_report_gvu(struct rd *rd);
 
-/* helpers */
+/* emit.c: what the reports share */
+struct rd_sb { /* a growable string */
+	char *s;
+	size_t n, cap;
+};
+void rd_sb_add(struct rd_sb *b, const char *s);
+const char *rd_sb_str(struct rd_sb *b);
+void rd_tab(void);
+void rd_cell(const char *s);
+void rd_put_time(FILE *fp, int64_t t);
+void rd_set_time(json_t *o, const char *k, int64_t t);
+void rd_json_line(json_t *o);
+void rd_actor_text(json_t *a, char *out, size_t outsz);
+void rd_add_tags(json_t *tags, const char *list);
+void rd_tags_text(json_t *added, json_t *removed, struct rd_sb *b);
+const char **rd_sorted_keys(json_t *o, size_t *n);
+
+/* model.c */
 char *rd_strdup(const char *s);
 const char *rd_jstr(json_t *o, const char *k);
-void rd_put_time(FILE *fp, int64_t t);
-void rd_json_line(json_t *o);
 void rd_set_str(json_t *o, const char *k, const char *v);
+int rd_binding_kind(const char *key);
 
 #endif
