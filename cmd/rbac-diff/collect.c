@@ -71,15 +71,9 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	if (rd->nch == rd->capch) {
-		size_t nc = rd->capch ? rd->capch * 2 : 64;
-		struct rd_change **n = realloc(rd->ch, nc * sizeof(*n));
-		if (n == NULL) {
-			free(c);
-			return NULL;
-		}
-		rd->ch = n;
-		rd->capch = nc;
+	if (rd->nch == rd->capch && rd_grow((void **)&rd->ch, &rd->capch, sizeof(*rd->ch)) != 0) {
+		free(c);
+		return NULL;
 	}
 	rd->ch[rd->nch++] = c;
 	c->seq = rd->nch;

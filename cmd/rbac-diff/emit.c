@@ -32,7 +32,7 @@ rd_sb_add(struct rd_sb *b, const char *s)
 }
 
 const char *
-rd_sb_str(struct rd_sb *b)
+rd_sb_str(const struct rd_sb *b)
 {
 	return b->s ? b->s : "";
 }

@@ -20,6 +20,21 @@ rd_kind_name(enum rd_kind k)
 	return (unsigned)k < RD_NKINDS ? kind_names[k] : "?";
 }
 
+/* Double the room of the array *p of *cap elements of size bytes (64
+ * at first); 0, or -1 with the array unchanged. */
+int
+rd_grow(void **p, size_t *cap, size_t size)
+{
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *n = nc > SIZE_MAX / size ? NULL : realloc(*p, nc * size);
+
+	if (n == NULL)
+		return -1;
+	*p = n;
+	*cap = nc;
+	return 0;
+}
+
 /* The string at o[k], or NULL. */
 const char *
 rd_jstr(json_t *o, const char *k)
@@ -100,7 +115,7 @@ rd_init(struct rd *rd)
 	rd->ids = json_object();
 	rd->seen_allowed = json_object();
 	rd->gvu_users = json_object();
-	rd->used = json_object();
+	rd->use_index = json_object();
 	rd->groups = json_object();
 	rd->t_min = INT64_MAX;
 	rd->t_max = INT64_MIN;
@@ -163,7 +178,15 @@ rd_free(struct rd *rd)
 	json_decref(rd->ids);
 	json_decref(rd->seen_allowed);
 	json_decref(rd->gvu_users);
-	json_decref(rd->used);
+	for (i = 0; i < rd->nuses; i++) {
+		free(rd->uses[i].verb);
+		free(rd->uses[i].group);
+		free(rd->uses[i].resource);
+		free(rd->uses[i].ns);
+		free(rd->uses[i].observed);
+	}
+	free(rd->uses);
+	json_decref(rd->use_index);
 	json_decref(rd->groups);
 	k8a_reader_free(rd->r);
 	memset(rd, 0, sizeof(*rd));
@@ -295,4 +318,15 @@ rd_binding_kind(const char *key)
 {
 	return strncmp(key, "RoleBinding/", 12) == 0 ? RD_RB :
 	       strncmp(key, "ClusterRoleBinding/", 19) == 0 ? RD_CRB : -1;
+}
+
+/* How a binding is named in the reports: RoleBinding/NS/NAME or
+ * ClusterRoleBinding/NAME. */
+void
+rd_binding_via(enum rd_kind k, const char *ns, const char *name, char *out, size_t outsz)
+{
+	if (k == RD_RB)
+		snprintf(out, outsz, "RoleBinding/%s/%s", ns ? ns : "", name ? name : "");
+	else
+		snprintf(out, outsz, "ClusterRoleBinding/%s", name ? name : "");
 }

@@ -42,6 +42,17 @@ struct rd_req {
 	int code;
 };
 
+/* One kind of request the --granted-vs-used subject made. */
+struct rd_use {
+	char *verb;
+	char *group;    /* "" for the core group and for URLs */
+	char *resource; /* resource[/subresource], or a non-resource URL's path */
+	char *ns;       /* "" for cluster scope */
+	long ok, denied;
+	int64_t first, last;
+	char *observed; /* "BINDING of ROLE" the authorizer named on an allowed one, or NULL */
+};
+
 /* A --who-can question. */
 struct rd_query {
 	const char *verb;
@@ -80,7 +91,9 @@ struct rd {
 	json_t *ids;     /* event ids of the changes kept */
 	uint64_t duplicates;
 	/* granted vs used */
-	json_t *used;    /* "verb\tgroup\tresource\tns" -> {ok, denied, first, last} */
+	struct rd_use *uses;
+	size_t nuses, capuses;
+	json_t *use_index; /* a use's fields -> its index in uses */
 	json_t *groups;  /* groups seen on the subject's requests */
 	json_t *gvu_users; /* user names it was seen under (an IAM ARN has several) */
 	/* exposure */
@@ -135,7 +148,7 @@ struct rd_sb { /* a growable string */
 	size_t n, cap;
 };
 void rd_sb_add(struct rd_sb *b, const char *s);
-const char *rd_sb_str(struct rd_sb *b);
+const char *rd_sb_str(const struct rd_sb *b);
 void rd_tab(void);
 void rd_cell(const char *s);
 void rd_put_time(FILE *fp, int64_t t);
@@ -148,8 +161,10 @@ const char **rd_sorted_keys(json_t *o, size_t *n);
 
 /* model.c */
 char *rd_strdup(const char *s);
+int rd_grow(void **p, size_t *cap, size_t size);
 const char *rd_jstr(json_t *o, const char *k);
 void rd_set_str(json_t *o, const char *k, const char *v);
 int rd_binding_kind(const char *key);
+void rd_binding_via(enum rd_kind k, const char *ns, const char *name, char *out, size_t outsz);
 
 #endif

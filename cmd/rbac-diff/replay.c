@@ -219,12 +219,7 @@ bindings_of(struct rd *rd, struct rd_change *c)
 		/* a Role is only referred to from its own namespace */
 		if (c->kind == RD_ROLE && (!rb || bns == NULL || c->ns == NULL || strcmp(bns, c->ns) != 0))
 			continue;
-		if (rb)
-			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", rd_jstr(json_object_get(b, "metadata"), "name") ?
-				rd_jstr(json_object_get(b, "metadata"), "name") : "");
-		else
-			snprintf(via, sizeof(via), "ClusterRoleBinding/%s", rd_jstr(json_object_get(b, "metadata"), "name") ?
-				rd_jstr(json_object_get(b, "metadata"), "name") : "");
+		rd_binding_via(rb ? RD_RB : RD_CRB, bns, rd_jstr(json_object_get(b, "metadata"), "name"), via, sizeof(via));
 		{
 			json_t *vs = json_string(via);
 			json_array_append_new(out, vs ? vs : json_string("?"));

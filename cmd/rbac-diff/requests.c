@@ -133,6 +133,41 @@ has_group(json_t *groups, const char *g)
 	return 0;
 }
 
+/* The use of (verb, group, resource, namespace), found or added; NULL
+ * past the bound or out of memory. */
+static struct rd_use *
+use_of(struct rd *rd, const char *verb, const char *group, const char *resource, const char *ns)
+{
+	char *key;
+	json_t *idx;
+	struct rd_use *u;
+	size_t n = strlen(verb) + strlen(group) + strlen(resource) + strlen(ns) + 4 * 24;
+
+	/* lengths first: no field can forge another's boundary */
+	if ((key = malloc(n)) == NULL)
+		return NULL;
+	snprintf(key, n, "%zu:%s%zu:%s%zu:%s%zu:%s", strlen(verb), verb, strlen(group), group, strlen(resource),
+		resource, strlen(ns), ns);
+	if ((idx = json_object_get(rd->use_index, key)) != NULL) {
+		free(key);
+		return &rd->uses[json_integer_value(idx)];
+	}
+	/* bounded: a subject with more distinct uses is not least-privilege material */
+	if (rd->nuses >= 100000 || (rd->nuses == rd->capuses && rd_grow((void **)&rd->uses, &rd->capuses, sizeof(*u)) != 0) ||
+	    json_object_set_new(rd->use_index, key, json_integer((json_int_t)rd->nuses)) != 0) {
+		free(key);
+		return NULL;
+	}
+	free(key);
+	u = &rd->uses[rd->nuses++];
+	memset(u, 0, sizeof(*u));
+	u->verb = strdup(verb);
+	u->group = strdup(group);
+	u->resource = strdup(resource);
+	u->ns = strdup(ns);
+	return u;
+}
+
 static void
 count_use(struct rd *rd, k8a_event *ev, json_t *groups)
 {
@@ -142,53 +177,43 @@ count_use(struct rd *rd, k8a_event *ev, json_t *groups)
 	const char *grp = k8a_event_str(ev, K8A_F_API_GROUP);
 	const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
 	const char *uri = k8a_event_str(ev, K8A_F_URI);
+	const char *dec = k8a_event_str(ev, K8A_F_DECISION);
 	int code = k8a_event_code(ev);
 	int64_t t = k8a_event_time(ev);
-	char key[1024], path[512];
-	json_t *u, *x;
+	char *what;
+	struct rd_use *u;
+	struct reason why;
+	json_t *x;
 	size_t i;
 
-	if (verb == NULL)
+	if (verb == NULL || (res == NULL && uri == NULL))
 		return;
 	json_array_foreach(groups, i, x)
 		if (json_string_value(x))
 			json_object_set_new(rd->groups, json_string_value(x), json_true());
-	if (res) {
-		snprintf(key, sizeof(key), "%s\t%s\t%s%s%s\t%s", verb, grp ? grp : "", res,
-			sub ? "/" : "", sub ? sub : "", ns ? ns : "");
-	} else if (uri) {
-		size_t n = strcspn(uri, "?");
-		if (n >= sizeof(path))
-			n = sizeof(path) - 1;
-		memcpy(path, uri, n);
-		path[n] = '\0';
-		snprintf(key, sizeof(key), "%s\t\t%s\t", verb, path);
-	} else
+	/* a resource[/subresource] in a namespace, or a non-resource URL's path */
+	if (res && asprintf(&what, "%s%s%s", res, sub ? "/" : "", sub ? sub : "") < 0)
 		return;
-	if ((u = json_object_get(rd->used, key)) == NULL) {
-		if (json_object_size(rd->used) >= 100000)
-			return; /* bounded: a subject with more distinct uses is not least-privilege material */
-		u = json_pack("{s:i,s:i,s:I,s:I}", "ok", 0, "denied", 0, "first", (json_int_t)t, "last", (json_int_t)t);
-		if (u == NULL || json_object_set_new(rd->used, key, u) != 0)
-			return;
-	}
-	if (json_object_get(u, "observed") == NULL) {
-		struct reason why;
-		const char *dec = k8a_event_str(ev, K8A_F_DECISION);
-		if (dec && strcmp(dec, "allow") == 0 && parse_reason(k8a_event_str(ev, K8A_F_REASON), &why) == 0) {
-			char full[1200];
-			snprintf(full, sizeof(full), "%s of %s", why.via, why.role);
-			rd_set_str(u, "observed", full);
-		}
-	}
+	if (!res && (what = strndup(uri, strcspn(uri, "?"))) == NULL)
+		return;
+	u = use_of(rd, verb, res && grp ? grp : "", what, res && ns ? ns : "");
+	free(what);
+	if (u == NULL)
+		return;
+	if (u->ok + u->denied == 0)
+		u->first = u->last = t;
+	if (u->observed == NULL && dec && strcmp(dec, "allow") == 0 &&
+	    parse_reason(k8a_event_str(ev, K8A_F_REASON), &why) == 0 &&
+	    asprintf(&u->observed, "%s of %s", why.via, why.role) < 0)
+		u->observed = NULL;
 	if (code == 0 || (code >= 100 && code < 400)) /* 101: exec, attach, port-forward upgraded */
-		json_object_set_new(u, "ok", json_integer(json_integer_value(json_object_get(u, "ok")) + 1));
+		u->ok++;
 	else
-		json_object_set_new(u, "denied", json_integer(json_integer_value(json_object_get(u, "denied")) + 1));
-	if (t != INT64_MIN && t < json_integer_value(json_object_get(u, "first")))
-		json_object_set_new(u, "first", json_integer(t));
-	if (t > json_integer_value(json_object_get(u, "last")))
-		json_object_set_new(u, "last", json_integer(t));
+		u->denied++;
+	if (t != INT64_MIN && t < u->first)
+		u->first = t;
+	if (t > u->last)
+		u->last = t;
 }
 
 static void
@@ -201,15 +226,9 @@ keep_request(struct rd *rd, k8a_event *ev, const char *user)
 		rd->dropped_reqs++;
 		return;
 	}
-	if (rd->nreqs == rd->capreqs) {
-		size_t nc = rd->capreqs ? rd->capreqs * 2 : 64;
-		struct rd_req *n = realloc(rd->reqs, nc * sizeof(*n));
-		if (n == NULL) {
-			rd->dropped_reqs++;
-			return;
-		}
-		rd->reqs = n;
-		rd->capreqs = nc;
+	if (rd->nreqs == rd->capreqs && rd_grow((void **)&rd->reqs, &rd->capreqs, sizeof(*rd->reqs)) != 0) {
+		rd->dropped_reqs++;
+		return;
 	}
 	q = &rd->reqs[rd->nreqs++];
 	memset(q, 0, sizeof(*q));

@@ -115,10 +115,7 @@ rd_report_who(struct rd *rd)
 			}
 			rd_rule_text(rule, rtext, sizeof(rtext));
 		}
-		if (bk == RD_RB)
-			snprintf(via, sizeof(via), "RoleBinding/%s/%s", bns ? bns : "", c->name ? c->name : "");
-		else
-			snprintf(via, sizeof(via), "ClusterRoleBinding/%s", c->name ? c->name : "");
+		rd_binding_via(bk, bns, c->name, via, sizeof(via));
 		snprintf(rolename, sizeof(rolename), "%s/%s%s", rd_jstr(json_object_get(b, "roleRef"), "kind"),
 			rd_jstr(json_object_get(b, "roleRef"), "name"), builtin ? " (built-in)" :
 			json_object_get(role, "aggregationRule") ? " (aggregated: rules as last seen)" : "");
@@ -336,10 +333,7 @@ rd_report_exposure(struct rd *rd)
 				continue;
 			w = nwp;
 			memset(&w[nw], 0, sizeof(w[nw]));
-			if (c->kind == RD_RB)
-				snprintf(bname, sizeof(bname), "RoleBinding/%s/%s", c->ns ? c->ns : "", c->name ? c->name : "");
-			else
-				snprintf(bname, sizeof(bname), "ClusterRoleBinding/%s", c->name ? c->name : "");
+			rd_binding_via(c->kind, c->ns, c->name, bname, sizeof(bname));
 			w[nw].key = strdup(key);
 			w[nw].binding = strdup(bname);
 			w[nw].role = strdup(roleref_of(c->items_after));
