@@ -63,22 +63,54 @@ obj_name(enum rd_kind k, const char *ns, const char *name, struct rd_sb *b)
 	(void)k;
 }
 
-/* aws-auth's YAML strings read into lists, or null. */
+/* aws-auth's lists as the authenticator reads them, or null: entries
+ * with their ARN, username and groups, and "in_effect": false and "why"
+ * when it drops them or part of them; "not_in_effect" names the lists
+ * none of which takes effect, and why. */
 static json_t *
 mappings(json_t *cm)
 {
-	static const char *const keys[] = { "mapRoles", "mapUsers", "mapAccounts", NULL };
-	json_t *data = json_object_get(cm, "data"), *out;
-	size_t i;
+	static const char *const arnkey[FE_AA_NLISTS] = { "rolearn", "userarn", "account" };
+	struct fe_awsauth aa;
+	json_t *out, *lists[FE_AA_NLISTS], *bad = json_object();
+	size_t i, j;
+	int l;
 
 	if (!json_is_object(cm))
 		return json_null();
 	out = json_object();
-	for (i = 0; keys[i]; i++) {
-		const char *text = rd_jstr(data, keys[i]);
-		if (text)
-			json_object_set_new(out, keys[i], rd_yaml_parse(text, NULL));
+	fe_awsauth_read(&aa, json_object_get(cm, "data"));
+	for (l = 0; l < FE_AA_NLISTS; l++) {
+		lists[l] = NULL;
+		if (rd_jstr(json_object_get(cm, "data"), fe_aa_list_name((enum fe_aa_list)l)))
+			json_object_set_new(out, fe_aa_list_name((enum fe_aa_list)l), lists[l] = json_array());
+		rd_set_str(bad, fe_aa_list_name((enum fe_aa_list)l), aa.why[l]);
 	}
+	for (i = 0; i < aa.n; i++) {
+		const struct fe_aa_entry *e = &aa.e[i];
+		json_t *m;
+		if (e->list == FE_AA_ACCOUNTS && e->in_effect && !e->why) {
+			json_array_append_new(lists[e->list], json_string(e->arn));
+			continue;
+		}
+		m = json_object();
+		rd_set_str(m, arnkey[e->list], e->arn);
+		if (e->list != FE_AA_ACCOUNTS) {
+			json_t *g = json_array();
+			rd_set_str(m, "username", e->username);
+			for (j = 0; j < e->ngroups; j++)
+				json_array_append_new(g, json_string(e->groups[j] ? e->groups[j] : "?"));
+			json_object_set_new(m, "groups", g);
+		}
+		if (!e->in_effect)
+			json_object_set_new(m, "in_effect", json_false());
+		rd_set_str(m, "why", e->why);
+		json_array_append_new(lists[e->list], m);
+	}
+	if (json_object_size(bad))
+		json_object_set(out, "not_in_effect", bad);
+	json_decref(bad);
+	fe_awsauth_free(&aa);
 	return out;
 }
 

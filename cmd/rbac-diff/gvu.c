@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fe.h"
 #include "rd.h"
@@ -311,8 +312,33 @@ suggest(struct rd *rd, const char *who, const char *sa_ns, const char *sa_name)
 	free((void *)nss);
 }
 
-/* What an IAM principal gets outside RBAC: its aws-auth mappings and its
- * EKS access entry (groups, access policies). */
+static void
+print_iam_grant(struct rd *rd, const char *via, const char *role, const char *rule, const char *why)
+{
+	json_t *d = json_array();
+	struct rd_sb tg = { 0 };
+
+	if (why)
+		rd_add_tags(d, why);
+	if (rd->json) {
+		json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O}", "what", "granted", "via", via, "role", role,
+			"scope", "*", "rule", rule, "dangerous", d);
+		rd_json_line(row);
+		json_decref(row);
+	} else {
+		rd_tags_text(d, NULL, &tg);
+		printf("granted\t");
+		rd_cell(via), rd_tab(), rd_cell(role), rd_tab(), rd_cell("*"), rd_tab(), rd_cell(rule), rd_tab();
+		rd_cell(rd_sb_str(&tg)), rd_tab(), rd_cell("-"), rd_tab(), rd_cell("-"), rd_tab(), rd_cell("-");
+		fputc('\n', stdout);
+		free(tg.s);
+	}
+	json_decref(d);
+}
+
+/* What an IAM principal gets outside RBAC: its aws-auth mappings (the
+ * authenticator matches ARNs in any case) and its EKS access entry
+ * (groups, access policies). */
 static void
 iam_grants(struct rd *rd, const char *arn)
 {
@@ -323,47 +349,29 @@ iam_grants(struct rd *rd, const char *arn)
 		struct rd_change *c;
 		json_t *items, *p;
 		size_t j;
-		char via[700];
+		char via[700], text[1024];
 		if (!json_is_object(o))
 			continue;
 		c = rd->ch[json_integer_value(json_object_get(rd->last, k))];
-		if (c->kind == RD_ACCESS && (c->name == NULL || strcmp(c->name, arn) != 0))
-			continue;
-		if (c->kind != RD_ACCESS && c->kind != RD_AWSAUTH)
-			continue;
 		snprintf(via, sizeof(via), "%s/%s/%s", rd_kind_name(c->kind), c->ns ? c->ns : "", c->name ? c->name : "");
-		items = rd_items(rd, c->kind, o);
-		json_array_foreach(items, j, p) {
-			const char *t = json_string_value(json_array_get(p, 0)), *why = json_string_value(json_array_get(p, 1));
-			json_t *d = json_array();
-			if (c->kind == RD_AWSAUTH) { /* role:ARN->user[groups] or user:ARN->... */
-				const char *colon = strchr(t, ':'), *arrow = strstr(t, "->");
-				if (colon == NULL || arrow == NULL || (size_t)(arrow - colon - 1) != strlen(arn) ||
-				    strncmp(colon + 1, arn, strlen(arn)) != 0) {
-					json_decref(d);
+		if (c->kind == RD_AWSAUTH) {
+			struct fe_awsauth aa;
+			fe_awsauth_read(&aa, json_object_get(o, "data"));
+			for (j = 0; j < aa.n; j++) {
+				if (aa.e[j].list == FE_AA_ACCOUNTS || aa.e[j].arn == NULL || strcasecmp(aa.e[j].arn, arn) != 0)
 					continue;
-				}
+				rd_mapping_text(&aa.e[j], text, sizeof(text));
+				print_iam_grant(rd, via, "(aws-auth mapping)", text,
+					fe_aa_masters(&aa.e[j]) ? "system:masters" : NULL);
 			}
-			if (why)
-				rd_add_tags(d, why);
-			if (rd->json) {
-				json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O}", "what", "granted", "via", via,
-					"role", c->kind == RD_ACCESS ? "(EKS access entry)" : "(aws-auth mapping)",
-					"scope", "*", "rule", t, "dangerous", d);
-				rd_json_line(row);
-				json_decref(row);
-			} else {
-				struct rd_sb tg = { 0 };
-				rd_tags_text(d, NULL, &tg);
-				printf("granted\t");
-				rd_cell(via), rd_tab(), rd_cell(c->kind == RD_ACCESS ? "(EKS access entry)" : "(aws-auth mapping)");
-				rd_tab(), rd_cell("*"), rd_tab(), rd_cell(t), rd_tab(), rd_cell(rd_sb_str(&tg)), rd_tab(), rd_cell("-"), rd_tab(), rd_cell("-");
-				rd_tab(), rd_cell("-");
-				fputc('\n', stdout);
-				free(tg.s);
-			}
-			json_decref(d);
+			fe_awsauth_free(&aa);
 		}
+		if (c->kind != RD_ACCESS || c->name == NULL || strcmp(c->name, arn) != 0)
+			continue;
+		items = rd_items(rd, c->kind, o);
+		json_array_foreach(items, j, p)
+			print_iam_grant(rd, via, "(EKS access entry)", json_string_value(json_array_get(p, 0)),
+				json_string_value(json_array_get(p, 1)));
 		json_decref(items);
 	}
 }

@@ -290,42 +290,53 @@ role_dangers(json_t *role)
 	return tags;
 }
 
-static json_t *
-mapping_items(json_t *items, const char *what, const char *arnkey, const char *text)
+/* An aws-auth entry as an item: role:ARN->USERNAME[GROUPS] (user: for
+ * mapUsers), account:ID; what does not take effect in parentheses. */
+void
+rd_mapping_text(const struct fe_aa_entry *e, char *buf, size_t bufsz)
 {
-	json_t *list = rd_yaml_parse(text, NULL), *m, *g;
-	size_t i, j;
-	char buf[1024];
+	static const char *const what[FE_AA_NLISTS] = { "role", "user", "account" };
+	size_t off, i;
+	int n;
 
-	json_array_foreach(list, i, m) {
-		size_t off;
+	if (e->list == FE_AA_ACCOUNTS)
+		n = snprintf(buf, bufsz, "account:%s", e->arn ? e->arn : "?");
+	else
+		n = snprintf(buf, bufsz, "%s:%s->%s[", what[e->list], e->arn ? e->arn : "?", e->username ? e->username : "");
+	off = n < 0 ? 0 : (size_t)n < bufsz ? (size_t)n : bufsz - 1;
+	for (i = 0; e->list != FE_AA_ACCOUNTS && i < e->ngroups && off + 1 < bufsz; i++) {
+		n = snprintf(buf + off, bufsz - off, "%s%s", i ? "," : "", e->groups[i] ? e->groups[i] : "?");
+		off = n < 0 || (size_t)n >= bufsz - off ? bufsz - 1 : off + (size_t)n;
+	}
+	if (e->list != FE_AA_ACCOUNTS && off + 1 < bufsz)
+		buf[off++] = ']', buf[off] = '\0';
+	if (e->why)
+		snprintf(buf + off, bufsz - off, " (%s%s)", e->in_effect ? "" : "not in effect: ", e->why);
+}
+
+/* The items of aws-auth: its entries, and a list none of which takes effect. */
+static void
+mapping_items(json_t *items, json_t *cm)
+{
+	struct fe_awsauth aa;
+	char buf[1024];
+	size_t i;
+	int l;
+
+	fe_awsauth_read(&aa, json_object_get(cm, "data"));
+	for (l = 0; l < FE_AA_NLISTS; l++)
+		if (aa.why[l]) {
+			snprintf(buf, sizeof(buf), "%s (not in effect: %s)", fe_aa_list_name((enum fe_aa_list)l), aa.why[l]);
+			item(items, buf, json_array());
+		}
+	for (i = 0; i < aa.n; i++) {
 		json_t *tags = json_array();
-		if (json_is_string(m)) {
-			snprintf(buf, sizeof(buf), "%s:%s", what, json_string_value(m));
-			item(items, buf, tags);
-			continue;
-		}
-		off = (size_t)snprintf(buf, sizeof(buf), "%s:%s->%s[", what,
-			rd_jstr(m, arnkey) ? rd_jstr(m, arnkey) : "?", rd_jstr(m, "username") ? rd_jstr(m, "username") : "");
-		if (off >= sizeof(buf))
-			off = sizeof(buf) - 1;
-		g = json_object_get(m, "groups");
-		if (json_is_string(g)) { /* "groups: system:masters" written as a scalar */
-			json_t *a = json_array();
-			json_array_append(a, g);
-			json_object_set_new(m, "groups", a);
-			g = a;
-		}
-		join(buf, sizeof(buf), &off, g, NULL);
-		if (off + 1 < sizeof(buf))
-			buf[off++] = ']', buf[off] = '\0';
-		json_array_foreach(g, j, m)
-			if (json_string_value(m) && strcmp(json_string_value(m), "system:masters") == 0)
-				tag(tags, "system:masters");
+		if (fe_aa_masters(&aa.e[i]))
+			tag(tags, "system:masters");
+		rd_mapping_text(&aa.e[i], buf, sizeof(buf));
 		item(items, buf, tags);
 	}
-	json_decref(list);
-	return items;
+	fe_awsauth_free(&aa);
 }
 
 static const char *
@@ -403,13 +414,9 @@ rd_items(struct rd *rd, enum rd_kind k, json_t *obj)
 		}
 		break;
 	}
-	case RD_AWSAUTH: {
-		json_t *data = json_object_get(obj, "data");
-		mapping_items(items, "role", "rolearn", rd_jstr(data, "mapRoles"));
-		mapping_items(items, "user", "userarn", rd_jstr(data, "mapUsers"));
-		mapping_items(items, "account", "", rd_jstr(data, "mapAccounts"));
+	case RD_AWSAUTH:
+		mapping_items(items, obj);
 		break;
-	}
 	case RD_ACCESS:
 		if (rd_jstr(obj, "username")) {
 			snprintf(buf, sizeof(buf), "username:%s", rd_jstr(obj, "username"));

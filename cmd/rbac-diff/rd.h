@@ -9,6 +9,7 @@
 
 #include "k8saudit.h"
 #include "rbac.h"
+#include "awsauth.h"
 
 enum rd_kind { RD_ROLE, RD_CROLE, RD_RB, RD_CRB, RD_AWSAUTH, RD_ACCESS, RD_NKINDS };
 
@@ -126,6 +127,7 @@ int rd_rule_matches(json_t *rule, const char *verb, const char *group, int any_g
 json_t *rd_rule_dangers(json_t *rule);
 void rd_rule_text(json_t *rule, char *out, size_t outsz);
 int rd_item_in(json_t *items, const char *text);
+void rd_mapping_text(const struct fe_aa_entry *e, char *buf, size_t bufsz);
 const char *rd_subject_danger(const char *kind, const char *name, const char *ns);
 void rd_subject_text(json_t *s, const char *bns, char *out, size_t outsz);
 
