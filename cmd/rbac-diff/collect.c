@@ -148,27 +148,15 @@ k8s_change(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 
 /* ---- CloudTrail: EKS access entries ---- */
 
+/* CloudTrail records a principal ARN in a request path URL-encoded. */
 static char *
 url_decode(const char *s)
 {
-	char *o, *p;
+	char *o;
 
 	if (s == NULL || (o = malloc(strlen(s) + 1)) == NULL)
 		return NULL;
-	for (p = o; *s; s++) {
-		if (*s == '%' && s[1] && s[2]) {
-			char hex[3] = { s[1], s[2], 0 };
-			char *end;
-			long v = strtol(hex, &end, 16);
-			if (*end == '\0' && v > 0) {
-				*p++ = (char)v;
-				s += 2;
-				continue;
-			}
-		}
-		*p++ = *s;
-	}
-	*p = '\0';
+	k8a_pct_decode(s, strlen(s), K8A_PCT_KEEP_NUL, o);
 	return o;
 }
 
