@@ -36,24 +36,20 @@ rd_mint_add(struct rd *rd, k8a_event *ev)
 	ui = json_object_get(root, "userIdentity");
 	m = json_object();
 	rd_set_str(m, "event", name);
-	if (k8a_event_time(ev) != INT64_MIN) {
-		char tb[64];
-		k8a_time_format(k8a_event_time(ev), tb);
-		rd_set_str(m, "time", tb);
-	}
+	json_object_set_new(m, "time", fe_time_json(k8a_event_time(ev)));
 	rd_set_str(m, "event_id", k8a_event_str(ev, K8A_F_ID));
-	rd_set_str(m, "location", k8a_event_where(ev));
+	json_object_set_new(m, "source", fe_source_json(ev));
 	rd_set_str(m, "source_ip", k8a_event_str(ev, K8A_F_SOURCE_IP));
 	rd_set_str(m, "user_agent", k8a_event_str(ev, K8A_F_USER_AGENT));
 	rd_set_str(m, "role_arn", rd_jstr(rp, "roleArn"));
-	rd_set_str(m, "session_name", rd_jstr(rp, "roleSessionName") ? rd_jstr(rp, "roleSessionName") : rd_jstr(rp, "name"));
+	rd_set_str(m, "session", rd_jstr(rp, "roleSessionName") ? rd_jstr(rp, "roleSessionName") : rd_jstr(rp, "name"));
 	assumed = rd_jstr(json_object_get(re, "assumedRoleUser"), "arn");
 	if (assumed == NULL)
 		assumed = rd_jstr(json_object_get(re, "federatedUser"), "arn");
 	rd_set_str(m, "assumed_arn", assumed);
 	rd_set_str(m, "caller_type", rd_jstr(ui, "type"));
 	rd_set_str(m, "caller_arn", rd_jstr(ui, "arn"));
-	rd_set_str(m, "caller_access_key_id", rd_jstr(ui, "accessKeyId"));
+	rd_set_str(m, "caller_access_key", rd_jstr(ui, "accessKeyId"));
 	rd_set_str(m, "caller_user", rd_jstr(ui, "userName"));
 	rd_set_str(m, "identity_provider", rd_jstr(ui, "identityProvider") ? rd_jstr(ui, "identityProvider") : rd_jstr(rp, "principalArn"));
 	rd_set_str(m, "invoked_by", rd_jstr(ui, "invokedBy"));
@@ -65,7 +61,7 @@ terminal(const char *key, const char *type, const char *principal, const char *h
 {
 	json_t *t = json_object();
 
-	rd_set_str(t, "access_key_id", key);
+	rd_set_str(t, "access_key", key);
 	rd_set_str(t, "type", type);
 	rd_set_str(t, "principal", principal);
 	rd_set_str(t, "how", how);
@@ -124,14 +120,14 @@ rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 			return chain;
 		}
 		hop = json_deep_copy(m);
-		json_object_set_new(hop, "access_key_id", json_string(cur));
+		json_object_set_new(hop, "access_key", json_string(cur));
 		{ /* put the key first for readers */
 			json_t *h2 = json_object();
 			const char *k;
 			json_t *v;
-			json_object_set(h2, "access_key_id", json_object_get(hop, "access_key_id"));
+			json_object_set(h2, "access_key", json_object_get(hop, "access_key"));
 			json_object_foreach(hop, k, v)
-				if (strcmp(k, "access_key_id") != 0)
+				if (strcmp(k, "access_key") != 0)
 					json_object_set(h2, k, v);
 			json_decref(hop);
 			hop = h2;
@@ -157,7 +153,7 @@ rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 			json_decref(seen);
 			return chain;
 		}
-		cur = rd_jstr(m, "caller_access_key_id");
+		cur = rd_jstr(m, "caller_access_key");
 		type = ctype;
 		arn = rd_jstr(m, "caller_arn");
 		if (cur == NULL) {
@@ -197,8 +193,8 @@ rd_chain_text(json_t *chain, char *out, size_t outsz)
 	json_array_foreach(chain, i, h) {
 		if (i)
 			app(out, outsz, &off, " <= ");
-		if (rd_jstr(h, "access_key_id")) {
-			app(out, outsz, &off, rd_jstr(h, "access_key_id"));
+		if (rd_jstr(h, "access_key")) {
+			app(out, outsz, &off, rd_jstr(h, "access_key"));
 			app(out, outsz, &off, " ");
 		}
 		if (rd_jstr(h, "event")) {
@@ -207,9 +203,9 @@ rd_chain_text(json_t *chain, char *out, size_t outsz)
 				app(out, outsz, &off, " ");
 				app(out, outsz, &off, rd_jstr(h, "role_arn"));
 			}
-			if (rd_jstr(h, "session_name")) {
+			if (rd_jstr(h, "session")) {
 				app(out, outsz, &off, " session ");
-				app(out, outsz, &off, rd_jstr(h, "session_name"));
+				app(out, outsz, &off, rd_jstr(h, "session"));
 			}
 			if (rd_jstr(h, "source_ip")) {
 				app(out, outsz, &off, " from ");

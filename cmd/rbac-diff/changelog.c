@@ -183,7 +183,7 @@ rd_report_changes(struct rd *rd)
 		obj_name(c->kind, c->ns, c->name, &nm);
 		if (rd->json) {
 			json_t *o = json_object();
-			rd_set_time(o, "time", c->t);
+			rd_put_record(o, c->record, c->t);
 			rd_set_str(o, "verb", c->verb);
 			if (c->code)
 				json_object_set_new(o, "code", json_integer(c->code));
@@ -191,11 +191,6 @@ rd_report_changes(struct rd *rd)
 			rd_set_str(o, "kind", rd_kind_name(c->kind));
 			rd_set_str(o, c->kind == RD_ACCESS ? "cluster" : "namespace", c->ns);
 			rd_set_str(o, "name", c->name);
-			json_object_set(o, "actor", c->actor);
-			rd_set_str(o, "source_ip", c->ip);
-			rd_set_str(o, "user_agent", c->ua);
-			rd_set_str(o, "event_id", c->id);
-			rd_set_str(o, "location", c->where);
 			rd_set_str(o, "patch_type", c->patch_type);
 			rd_set_str(o, "error", c->error);
 			rd_set_str(o, "note", c->note);
@@ -230,10 +225,9 @@ rd_report_changes(struct rd *rd)
 			rd_tab();
 			rd_cell(rd_sb_str(&nm));
 			rd_tab();
-			rd_actor_text(c->actor, buf, sizeof(buf));
-			rd_cell(buf);
+			rd_cell(c->actor_text);
 			rd_tab();
-			rd_cell(c->ip);
+			rd_cell(c->ips);
 			rd_tab();
 			rd_cell(rd_sb_str(&txt));
 			rd_tab();
@@ -284,7 +278,6 @@ rd_report_at(struct rd *rd)
 		struct rd_change *c = rd->ch[json_integer_value(json_object_get(rd->last, keys[i]))];
 		json_t *items, *tags = json_array();
 		struct rd_sb txt = { 0 }, tg = { 0 }, nm = { 0 };
-		char buf[1024];
 
 		if (json_is_null(st)) {
 			json_decref(tags);
@@ -306,7 +299,7 @@ rd_report_at(struct rd *rd)
 			if (st == NULL)
 				rd_set_str(o, "content", "unknown");
 			rd_set_time(o, "since", c->t);
-			json_object_set(o, "by", c->actor);
+			json_object_set(o, "by", json_object_get(c->record, "actor"));
 			json_object_set(o, "dangerous", tags);
 			rd_json_line(o);
 			json_decref(o);
@@ -321,8 +314,7 @@ rd_report_at(struct rd *rd)
 			rd_tab();
 			rd_put_time(stdout, c->t);
 			rd_tab();
-			rd_actor_text(c->actor, buf, sizeof(buf));
-			rd_cell(buf);
+			rd_cell(c->actor_text);
 			fputc('\n', stdout);
 		}
 		json_decref(items);

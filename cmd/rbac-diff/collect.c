@@ -21,43 +21,11 @@ body_copy(json_t *v)
 	return c;
 }
 
-/* ---- the actor ---- */
-
-static json_t *
-actor_of(k8a_event *ev)
-{
-	json_t *a = json_object(), *root = k8a_event_json(ev), *g;
-
-	rd_set_str(a, "username", k8a_event_str(ev, K8A_F_USER));
-	if (k8a_event_source(ev) == K8A_SRC_K8S) {
-		json_t *u = json_object_get(root, "user");
-		if (json_is_array(g = json_object_get(u, "groups")))
-			json_object_set_new(a, "groups", json_deep_copy(g));
-		rd_set_str(a, "uid", k8a_event_str(ev, K8A_F_UID));
-	} else {
-		json_t *ui = json_object_get(root, "userIdentity");
-		rd_set_str(a, "type", json_string_value(json_object_get(ui, "type")));
-		rd_set_str(a, "principal_id", k8a_event_str(ev, K8A_F_PRINCIPAL));
-	}
-	rd_set_str(a, "arn", k8a_event_str(ev, K8A_F_ARN));
-	rd_set_str(a, "canonical_arn", k8a_event_str(ev, K8A_F_CANONICAL_ARN));
-	rd_set_str(a, "access_key_id", k8a_event_str(ev, K8A_F_ACCESS_KEY));
-	rd_set_str(a, "session_name", k8a_event_str(ev, K8A_F_SESSION));
-	rd_set_str(a, "account", k8a_event_str(ev, K8A_F_ACCOUNT));
-	if (k8a_event_source(ev) == K8A_SRC_K8S) {
-		json_t *iu = json_object_get(root, "impersonatedUser");
-		rd_set_str(a, "impersonated_user", k8a_event_str(ev, K8A_F_IMPERSONATED));
-		if (json_is_array(g = json_object_get(iu, "groups")))
-			json_object_set_new(a, "impersonated_groups", json_deep_copy(g));
-	}
-	return a;
-}
-
 static struct rd_change *
 change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 {
 	struct rd_change *c;
-	char ips[512];
+	char text[1024];
 	const char *id = k8a_event_str(ev, K8A_F_ID);
 
 	/* The same request met twice (overlapping exports, copies of a
@@ -80,13 +48,13 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	c->t = k8a_event_time(ev);
 	c->kind = kind;
 	c->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
-	c->id = rd_strdup(k8a_event_str(ev, K8A_F_ID));
-	c->where = rd_strdup(k8a_event_where(ev));
 	c->uri = rd_strdup(k8a_event_str(ev, K8A_F_URI));
-	fe_ips(ev, ips, sizeof(ips));
-	c->ip = rd_strdup(ips[0] ? ips : NULL);
-	c->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
-	c->actor = actor_of(ev);
+	if ((c->record = json_object()) != NULL)
+		fe_record_json(c->record, ev);
+	fe_actor(ev, text, sizeof(text));
+	c->actor_text = rd_strdup(text[0] ? text : NULL);
+	fe_ips(ev, text, sizeof(text));
+	c->ips = rd_strdup(text[0] ? text : NULL);
 	return c;
 }
 

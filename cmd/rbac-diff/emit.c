@@ -50,15 +50,13 @@ rd_put_time(FILE *fp, int64_t t)
 	fputs(buf, fp);
 }
 
+/* A time as every tool writes it (fe_time_json: null when unknown); a
+ * moment not reached (INT64_MAX: still open at the end) is left out. */
 void
 rd_set_time(json_t *o, const char *k, int64_t t)
 {
-	char buf[64];
-
-	if (t == INT64_MIN || t == INT64_MAX)
-		return;
-	k8a_time_format(t, buf);
-	json_object_set_new(o, k, json_string(buf));
+	if (t != INT64_MAX)
+		json_object_set_new(o, k, fe_time_json(t));
 }
 
 void
@@ -80,17 +78,24 @@ rd_cell(const char *s)
 	fe_put(stdout, s);
 }
 
+/* The record's common fields (k8saudit-json(5)) on o, "time" first and
+ * given as t (a snapshot's time is the one it was given). */
 void
-rd_actor_text(json_t *a, char *out, size_t outsz)
+rd_put_record(json_t *o, json_t *record, int64_t t)
 {
-	const char *u = rd_jstr(a, "username"), *key = rd_jstr(a, "access_key_id"), *as = rd_jstr(a, "impersonated_user");
+	const char *k;
+	json_t *v;
 
-	if (key && as)
-		snprintf(out, outsz, "%s (key %s, as %s)", u ? u : "?", key, as);
-	else if (key || as)
-		snprintf(out, outsz, "%s (%s%s)", u ? u : "?", key ? "key " : "as ", key ? key : as);
-	else
-		snprintf(out, outsz, "%s", u ? u : "");
+	json_object_set_new(o, "time", fe_time_json(t));
+	json_object_foreach(record, k, v)
+		if (strcmp(k, "time") != 0)
+			json_object_set(o, k, v);
+}
+
+const char *
+rd_event_id(json_t *record)
+{
+	return rd_jstr(record, "event_id");
 }
 
 void

@@ -84,11 +84,10 @@ run(struct rd *rd)
 	if (rd->nreqs)
 		qsort(rd->reqs, rd->nreqs, sizeof(*rd->reqs), req_cmp);
 	for (i = 0; i < rd->nch; i++) {
-		const char *key = json_string_value(json_object_get(rd->ch[i]->actor, "access_key_id"));
+		json_t *actor = json_object_get(rd->ch[i]->record, "actor");
+		const char *key = rd_jstr(actor, "access_key");
 		if (key)
-			rd->ch[i]->chain = rd_chain(rd, key,
-				json_string_value(json_object_get(rd->ch[i]->actor, "arn")),
-				json_string_value(json_object_get(rd->ch[i]->actor, "type")));
+			rd->ch[i]->chain = rd_chain(rd, key, rd_jstr(actor, "arn"), rd_jstr(actor, "type"));
 	}
 	rd_replay(rd, INT64_MAX);
 	if (rd->who_verb)

@@ -129,13 +129,11 @@ change_free(struct rd_change *c)
 	free(c->verb);
 	free(c->ns);
 	free(c->name);
-	free(c->id);
-	free(c->where);
 	free(c->uri);
-	free(c->ip);
-	free(c->ua);
+	free(c->ips);
+	free(c->actor_text);
 	free(c->error);
-	json_decref(c->actor);
+	json_decref(c->record);
 	json_decref(c->req);
 	json_decref(c->resp);
 	json_decref(c->before);
@@ -157,14 +155,11 @@ rd_free(struct rd *rd)
 	free(rd->ch);
 	for (i = 0; i < rd->nreqs; i++) {
 		struct rd_req *q = &rd->reqs[i];
-		free(q->user);
+		json_decref(q->record);
+		free(q->actor_text);
 		free(q->verb);
 		free(q->target);
-		free(q->ip);
-		free(q->ua);
 		free(q->reason);
-		free(q->id);
-		free(q->where);
 		free(q->ns);
 	}
 	free(rd->reqs);

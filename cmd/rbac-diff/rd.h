@@ -22,8 +22,10 @@ struct rd_change {
 	int code;              /* HTTP status, 0 when unknown (CloudTrail: 200 or 400) */
 	int ok;
 	char *ns, *name;
-	char *id, *where, *uri, *ip, *ua, *error;
-	json_t *actor;         /* username, groups, arn, access_key_id, ... */
+	char *uri, *error;
+	json_t *record;        /* time, event_id, actor, source_ip(s), user_agent, source: k8saudit-json(5) */
+	char *actor_text;      /* the actor as the text columns write it */
+	char *ips;             /* all source IPs, for the text column */
 	json_t *req, *resp;    /* trimmed bodies (CloudTrail: requestParameters, responseElements) */
 	/* filled by the replay */
 	json_t *before, *after; /* the object, or NULL when absent */
@@ -39,7 +41,8 @@ struct rd_change {
 /* A request by an anonymous or unauthenticated user (for --exposure). */
 struct rd_req {
 	int64_t t;
-	char *user, *verb, *target, *ip, *ua, *reason, *id, *where, *ns;
+	json_t *record; /* as for a change */
+	char *actor_text, *verb, *target, *reason, *ns;
 	int code;
 };
 
@@ -156,7 +159,8 @@ void rd_cell(const char *s);
 void rd_put_time(FILE *fp, int64_t t);
 void rd_set_time(json_t *o, const char *k, int64_t t);
 void rd_json_line(json_t *o);
-void rd_actor_text(json_t *a, char *out, size_t outsz);
+void rd_put_record(json_t *o, json_t *record, int64_t t);
+const char *rd_event_id(json_t *record);
 void rd_add_tags(json_t *tags, const char *list);
 void rd_tags_text(json_t *added, json_t *removed, struct rd_sb *b);
 const char **rd_sorted_keys(json_t *o, size_t *n);

@@ -217,7 +217,7 @@ count_use(struct rd *rd, k8a_event *ev, json_t *groups)
 }
 
 static void
-keep_request(struct rd *rd, k8a_event *ev, const char *user)
+keep_request(struct rd *rd, k8a_event *ev)
 {
 	struct rd_req *q;
 	char target[512];
@@ -232,16 +232,15 @@ keep_request(struct rd *rd, k8a_event *ev, const char *user)
 	}
 	q = &rd->reqs[rd->nreqs++];
 	memset(q, 0, sizeof(*q));
-	fe_target(ev, target, sizeof(target));
 	q->t = k8a_event_time(ev);
-	q->user = rd_strdup(user);
+	if ((q->record = json_object()) != NULL)
+		fe_record_json(q->record, ev);
+	fe_actor(ev, target, sizeof(target));
+	q->actor_text = rd_strdup(target[0] ? target : NULL);
+	fe_target(ev, target, sizeof(target));
 	q->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
 	q->target = rd_strdup(target[0] ? target : NULL);
-	q->ip = rd_strdup(k8a_event_str(ev, K8A_F_SOURCE_IP));
-	q->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
 	q->reason = rd_strdup(k8a_event_str(ev, K8A_F_REASON));
-	q->id = rd_strdup(k8a_event_str(ev, K8A_F_ID));
-	q->where = rd_strdup(k8a_event_where(ev));
 	q->ns = rd_strdup(k8a_event_str(ev, K8A_F_NAMESPACE));
 	q->code = k8a_event_code(ev);
 }
@@ -348,5 +347,5 @@ rd_note_request(struct rd *rd, k8a_event *ev)
 	}
 	if (rd->exposure && (strcmp(user, "system:anonymous") == 0 ||
 			     has_group(groups, "system:unauthenticated")))
-		keep_request(rd, ev, user);
+		keep_request(rd, ev);
 }

@@ -376,11 +376,11 @@ rd_report_exposure(struct rd *rd)
 				rd_add_tags(dl, w[j].why);
 				json_object_set_new(o, "dangerous", dl);
 			}
-			json_object_set(o, "opened_by", w[j].opened->actor);
-			rd_set_str(o, "opened_event_id", w[j].opened->id);
+			json_object_set(o, "opened_by", json_object_get(w[j].opened->record, "actor"));
+			rd_set_str(o, "opened_event_id", rd_event_id(w[j].opened->record));
 			if (w[j].closed) {
-				json_object_set(o, "closed_by", w[j].closed->actor);
-				rd_set_str(o, "closed_event_id", w[j].closed->id);
+				json_object_set(o, "closed_by", json_object_get(w[j].closed->record, "actor"));
+				rd_set_str(o, "closed_event_id", rd_event_id(w[j].closed->record));
 			}
 			reqs = json_array();
 		} else {
@@ -394,15 +394,11 @@ rd_report_exposure(struct rd *rd)
 			rd_put_time(stdout, w[j].end);
 			rd_tab();
 			rd_cell(w[j].binding), rd_tab(), rd_cell(w[j].role), rd_tab(), rd_cell(w[j].subject), rd_tab(), rd_cell(w[j].why), rd_tab();
-			rd_actor_text(w[j].opened->actor, actor, sizeof(actor));
-			rd_cell(actor);
+			rd_cell(w[j].opened->actor_text);
 			rd_tab();
 			if (w[j].closed) {
-				size_t al;
-				rd_actor_text(w[j].closed->actor, actor, sizeof(actor));
-				al = strlen(actor);
-				if (w[j].end_uncertain)
-					snprintf(actor + al, sizeof(actor) - al, " (state unknown after this change)");
+				snprintf(actor, sizeof(actor), "%s%s", w[j].closed->actor_text ? w[j].closed->actor_text : "",
+					w[j].end_uncertain ? " (state unknown after this change)" : "");
 				rd_cell(actor);
 			} else
 				rd_cell("(still open at the end of the logs)");
@@ -422,24 +418,20 @@ rd_report_exposure(struct rd *rd)
 			snprintf(code, sizeof(code), "%d", q->code);
 			if (rd->json) {
 				json_t *r = json_object();
-				rd_set_time(r, "time", q->t);
-				rd_set_str(r, "user", q->user);
+				rd_put_record(r, q->record, q->t);
 				rd_set_str(r, "verb", q->verb);
 				rd_set_str(r, "target", q->target);
 				json_object_set_new(r, "code", json_integer(q->code));
-				rd_set_str(r, "source_ip", q->ip);
-				rd_set_str(r, "user_agent", q->ua);
 				rd_set_str(r, "reason", q->reason);
 				json_object_set_new(r, "via_this_binding", json_boolean(via_binding(q->reason, &w[j])));
-				rd_set_str(r, "event_id", q->id);
-				rd_set_str(r, "location", q->where);
 				json_array_append_new(reqs, r);
 			} else {
 				printf("request\t");
 				rd_put_time(stdout, q->t);
 				rd_tab();
-				rd_cell(q->user), rd_tab(), rd_cell(q->verb), rd_tab(), rd_cell(q->target), rd_tab(), rd_cell(code), rd_tab();
-				rd_cell(q->ip), rd_tab(), rd_cell(q->ua), rd_tab();
+				rd_cell(q->actor_text), rd_tab(), rd_cell(q->verb), rd_tab(), rd_cell(q->target), rd_tab();
+				rd_cell(code), rd_tab(), rd_cell(rd_jstr(q->record, "source_ip")), rd_tab();
+				rd_cell(rd_jstr(q->record, "user_agent")), rd_tab();
 				rd_cell(via_binding(q->reason, &w[j]) ? "yes" : "no"), rd_tab();
 				rd_cell(q->reason);
 				fputc('\n', stdout);
