@@ -354,7 +354,7 @@ rd_report_exposure(struct rd *rd)
 	}
 	if (rd->header && !rd->json) {
 		puts("window\tstart\tend\tbinding\trole\tsubject\tdangerous\topened by\tclosed by");
-		puts("request\ttime\tuser\tverb\ttarget\tcode\tsource_ip\tuser_agent\tvia_this_binding\treason");
+		puts("request\ttime\tactor\tverb\ttarget\tcode\tsource_ip\tuser_agent\tvia_this_binding\treason");
 	}
 	for (j = 0; j < nw; j++) {
 		char actor[1024];
