@@ -183,6 +183,16 @@ app(char *out, size_t outsz, size_t *off, const char *s)
 	out[*off] = '\0';
 }
 
+/* " label value" when there is a value. */
+static void
+app_field(char *out, size_t outsz, size_t *off, const char *label, const char *value)
+{
+	if (value) {
+		app(out, outsz, off, label);
+		app(out, outsz, off, value);
+	}
+}
+
 void
 rd_chain_text(json_t *chain, char *out, size_t outsz)
 {
@@ -199,31 +209,16 @@ rd_chain_text(json_t *chain, char *out, size_t outsz)
 		}
 		if (rd_jstr(h, "event")) {
 			app(out, outsz, &off, rd_jstr(h, "event"));
-			if (rd_jstr(h, "role_arn")) {
-				app(out, outsz, &off, " ");
-				app(out, outsz, &off, rd_jstr(h, "role_arn"));
-			}
-			if (rd_jstr(h, "session")) {
-				app(out, outsz, &off, " session ");
-				app(out, outsz, &off, rd_jstr(h, "session"));
-			}
-			if (rd_jstr(h, "source_ip")) {
-				app(out, outsz, &off, " from ");
-				app(out, outsz, &off, rd_jstr(h, "source_ip"));
-			}
+			app_field(out, outsz, &off, " ", rd_jstr(h, "role_arn"));
+			app_field(out, outsz, &off, " session ", rd_jstr(h, "session"));
+			app_field(out, outsz, &off, " from ", rd_jstr(h, "source_ip"));
 		} else {
 			if (rd_jstr(h, "type"))
 				app(out, outsz, &off, rd_jstr(h, "type"));
 			else if (off >= 1 && out[off - 1] == ' ')
 				out[--off] = '\0';
-			if (rd_jstr(h, "principal")) {
-				app(out, outsz, &off, " ");
-				app(out, outsz, &off, rd_jstr(h, "principal"));
-			}
-			if (rd_jstr(h, "user")) {
-				app(out, outsz, &off, " user ");
-				app(out, outsz, &off, rd_jstr(h, "user"));
-			}
+			app_field(out, outsz, &off, " ", rd_jstr(h, "principal"));
+			app_field(out, outsz, &off, " user ", rd_jstr(h, "user"));
 			app(out, outsz, &off, json_is_true(json_object_get(h, "long_term")) ? " (long-term)" :
 				" (");
 			if (!json_is_true(json_object_get(h, "long_term"))) {

@@ -262,6 +262,19 @@ items_text(json_t *items, struct rd_sb *b, json_t *tags)
 	}
 }
 
+/* The cells --at and --from start a row with: kind, name, items, tags. */
+static void
+object_cells(enum rd_kind k, const struct rd_sb *nm, const struct rd_sb *txt, const struct rd_sb *tg)
+{
+	rd_cell(rd_kind_name(k));
+	rd_tab();
+	rd_cell(rd_sb_str(nm));
+	rd_tab();
+	rd_cell(rd_sb_str(txt));
+	rd_tab();
+	rd_cell(rd_sb_str(tg));
+}
+
 int
 rd_report_at(struct rd *rd)
 {
@@ -304,13 +317,7 @@ rd_report_at(struct rd *rd)
 			rd_json_line(o);
 			json_decref(o);
 		} else {
-			rd_cell(rd_kind_name(c->kind));
-			rd_tab();
-			rd_cell(rd_sb_str(&nm));
-			rd_tab();
-			rd_cell(rd_sb_str(&txt));
-			rd_tab();
-			rd_cell(rd_sb_str(&tg));
+			object_cells(c->kind, &nm, &txt, &tg);
 			rd_tab();
 			rd_put_time(stdout, c->t);
 			rd_tab();
@@ -456,13 +463,7 @@ rd_report_fromto(struct rd *rd)
 			rd_json_line(o);
 			json_decref(o);
 		} else {
-			rd_cell(rd_kind_name((enum rd_kind)json_integer_value(json_object_get(e, "kind"))));
-			rd_tab();
-			rd_cell(rd_sb_str(&nm));
-			rd_tab();
-			rd_cell(rd_sb_str(&txt));
-			rd_tab();
-			rd_cell(rd_sb_str(&tg));
+			object_cells((enum rd_kind)json_integer_value(json_object_get(e, "kind")), &nm, &txt, &tg);
 			fputc('\n', stdout);
 		}
 		json_decref(d);

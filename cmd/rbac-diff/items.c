@@ -11,18 +11,6 @@
 #include "fe.h"
 #include "rd.h"
 
-static int
-list_has(json_t *list, const char *v)
-{
-	size_t i;
-	json_t *x;
-
-	json_array_foreach(list, i, x)
-		if (json_string_value(x) && strcmp(json_string_value(x), v) == 0)
-			return 1;
-	return 0;
-}
-
 json_t *
 rd_builtin_role(const char *name)
 {
@@ -77,12 +65,12 @@ rd_rule_matches(json_t *rule, const char *verb, const char *group, int any_group
 {
 	json_t *verbs = json_object_get(rule, "verbs");
 
-	if (!list_has(verbs, "*") && !list_has(verbs, verb))
+	if (!rd_list_has(verbs, "*") && !rd_list_has(verbs, verb))
 		return 0;
 	if (url)
 		return url_matches(rule, url);
-	if (!any_group && !list_has(json_object_get(rule, "apiGroups"), "*") &&
-	    !list_has(json_object_get(rule, "apiGroups"), group ? group : ""))
+	if (!any_group && !rd_list_has(json_object_get(rule, "apiGroups"), "*") &&
+	    !rd_list_has(json_object_get(rule, "apiGroups"), group ? group : ""))
 		return 0;
 	if (any_group && json_array_size(json_object_get(rule, "apiGroups")) == 0)
 		return 0;
@@ -92,7 +80,7 @@ rd_rule_matches(json_t *rule, const char *verb, const char *group, int any_group
 static void
 tag(json_t *tags, const char *t)
 {
-	if (!list_has(tags, t))
+	if (!rd_list_has(tags, t))
 		json_array_append_new(tags, json_string(t));
 }
 
@@ -102,7 +90,7 @@ rd_rule_dangers(json_t *rule)
 {
 	json_t *tags = json_array();
 	json_t *v = json_object_get(rule, "verbs"), *r = json_object_get(rule, "resources");
-	int anyv = list_has(v, "*"), anyr = list_has(r, "*");
+	int anyv = rd_list_has(v, "*"), anyr = rd_list_has(r, "*");
 	struct {
 		const char *res, *sub, *verbs[4], *tag;
 	} const d[] = {
@@ -116,23 +104,23 @@ rd_rule_dangers(json_t *rule)
 	size_t i, j;
 
 	if (json_object_get(rule, "nonResourceURLs")) {
-		if (anyv && list_has(json_object_get(rule, "nonResourceURLs"), "*"))
+		if (anyv && rd_list_has(json_object_get(rule, "nonResourceURLs"), "*"))
 			tag(tags, "wildcard");
 		return tags;
 	}
-	if (anyv || anyr || list_has(json_object_get(rule, "apiGroups"), "*"))
+	if (anyv || anyr || rd_list_has(json_object_get(rule, "apiGroups"), "*"))
 		tag(tags, "wildcard");
 	if (anyv && anyr)
 		return tags;
 	for (i = 0; special[i]; i++)
-		if (list_has(v, special[i]) || (anyv && anyr))
+		if (rd_list_has(v, special[i]) || (anyv && anyr))
 			tag(tags, special[i]);
 	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
-		int res = anyr || list_has(r, d[i].res);
+		int res = anyr || rd_list_has(r, d[i].res);
 		char star[32];
 		if (!res && d[i].sub) {
 			snprintf(star, sizeof(star), "*%s", d[i].sub);
-			res = list_has(r, star);
+			res = rd_list_has(r, star);
 		}
 		if (!res)
 			continue;
@@ -141,7 +129,7 @@ rd_rule_dangers(json_t *rule)
 			continue;
 		}
 		for (j = 0; j < 4 && d[i].verbs[j]; j++)
-			if (list_has(v, d[i].verbs[j])) {
+			if (rd_list_has(v, d[i].verbs[j])) {
 				tag(tags, d[i].tag);
 				break;
 			}

@@ -35,6 +35,19 @@ rd_grow(void **p, size_t *cap, size_t size)
 	return 0;
 }
 
+/* Whether a JSON array holds the string v. */
+int
+rd_list_has(json_t *list, const char *v)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(list, i, x)
+		if (json_string_value(x) && strcmp(json_string_value(x), v) == 0)
+			return 1;
+	return 0;
+}
+
 /* The string at o[k], or NULL. */
 const char *
 rd_jstr(json_t *o, const char *k)

@@ -106,22 +106,32 @@ struct rd {
 	int64_t t_min, t_max;
 };
 
+/* model.c: the store and its vocabulary */
 void rd_init(struct rd *rd);
 void rd_free(struct rd *rd);
 void rd_add_path(struct rd *rd, const char *path);
 int rd_add_snapshot(struct rd *rd, const char *spec);
-
-/* collect.c */
-int rd_collect(struct rd *rd);
 const char *rd_kind_name(enum rd_kind k);
+char *rd_key(enum rd_kind k, const char *ns, const char *name);
+int rd_binding_kind(const char *key);
+void rd_binding_via(enum rd_kind k, const char *ns, const char *name, char *out, size_t outsz);
 json_t *rd_trim(json_t *o, enum rd_kind k);
+char *rd_strdup(const char *s);
+int rd_grow(void **p, size_t *cap, size_t size);
+const char *rd_jstr(json_t *o, const char *k);
+int rd_list_has(json_t *list, const char *v);
+void rd_set_str(json_t *o, const char *k, const char *v);
 
-/* requests.c */
+/* collect.c: the one pass over the inputs */
+int rd_collect(struct rd *rd);
+
+/* requests.c: what requests tell (--who-can, --granted-vs-used, --exposure) */
 void rd_note_request(struct rd *rd, k8a_event *ev);
 
-/* replay.c */
-char *rd_key(enum rd_kind k, const char *ns, const char *name);
+/* replay.c: the state at a moment */
 void rd_replay(struct rd *rd, int64_t upto);
+
+/* items.c: what an object grants, and rule matching */
 json_t *rd_items(struct rd *rd, enum rd_kind k, json_t *obj);
 json_t *rd_builtin_role(const char *name);
 json_t *rd_role_of(struct rd *rd, json_t *binding, const char *bns, int *builtin);
@@ -164,13 +174,5 @@ const char *rd_event_id(json_t *record);
 void rd_add_tags(json_t *tags, const char *list);
 void rd_tags_text(json_t *added, json_t *removed, struct rd_sb *b);
 const char **rd_sorted_keys(json_t *o, size_t *n);
-
-/* model.c */
-char *rd_strdup(const char *s);
-int rd_grow(void **p, size_t *cap, size_t size);
-const char *rd_jstr(json_t *o, const char *k);
-void rd_set_str(json_t *o, const char *k, const char *v);
-int rd_binding_kind(const char *key);
-void rd_binding_via(enum rd_kind k, const char *ns, const char *name, char *out, size_t outsz);
 
 #endif

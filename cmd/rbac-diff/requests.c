@@ -121,18 +121,6 @@ parse_reason(const char *reason, struct reason *r)
 }
 
 
-static int
-has_group(json_t *groups, const char *g)
-{
-	size_t i;
-	json_t *x;
-
-	json_array_foreach(groups, i, x)
-		if (json_string_value(x) && strcmp(json_string_value(x), g) == 0)
-			return 1;
-	return 0;
-}
-
 /* The use of (verb, group, resource, namespace), found or added; NULL
  * past the bound or out of memory. */
 static struct rd_use *
@@ -346,6 +334,6 @@ rd_note_request(struct rd *rd, k8a_event *ev)
 		}
 	}
 	if (rd->exposure && (strcmp(user, "system:anonymous") == 0 ||
-			     has_group(groups, "system:unauthenticated")))
+			     rd_list_has(groups, "system:unauthenticated")))
 		keep_request(rd, ev);
 }

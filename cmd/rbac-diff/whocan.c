@@ -67,6 +67,100 @@ subject_row(struct rd *rd, const char *subject, const char *scope, const char *v
 	return 1;
 }
 
+/* Bindings the authorizer named when it allowed a matching request,
+ * not already shown from the replay: they demonstrably could. */
+static int
+who_observed(struct rd *rd, json_t *printed)
+{
+	int any = 0;
+	size_t no, k;
+	const char **okeys = rd_sorted_keys(rd->seen_allowed, &no);
+	for (k = 0; k < no; k++) {
+		json_t *o = json_object_get(rd->seen_allowed, okeys[k]), *tg;
+		int64_t first = json_integer_value(json_object_get(o, "first"));
+		int64_t last = json_integer_value(json_object_get(o, "last"));
+		const char *role = rd_jstr(o, "role"), *subj = rd_jstr(o, "subject"), *d;
+		char rule[300], tb[64];
+		if (json_object_get(printed, okeys[k]) || (rd->has_at && first > rd->at))
+			continue;
+		{ /* a binding known to be gone by then no longer grants */
+			const char *via = rd_jstr(o, "via"), *slash = via ? strchr(via, '/') : NULL;
+			char skey[700];
+			if (slash && strncmp(via, "ClusterRoleBinding/", 19) == 0)
+				snprintf(skey, sizeof(skey), "ClusterRoleBinding//%s", slash + 1);
+			else
+				snprintf(skey, sizeof(skey), "%s", via ? via : "");
+			if (json_is_null(json_object_get(rd->state, skey)))
+				continue;
+		}
+		k8a_time_format(last, tb);
+		snprintf(rule, sizeof(rule), "(observed: allowed %lld times, last %s)",
+			(long long)json_integer_value(json_object_get(o, "count")), tb);
+		tg = json_array();
+		if ((d = rd_subject_danger(strncmp(subj, "ServiceAccount:", 15) == 0 ? "ServiceAccount" : NULL,
+			     strchr(subj, ':') ? strchr(subj, ':') + 1 : subj, NULL)) != NULL)
+			json_array_append_new(tg, json_string(d));
+		else if (strncmp(subj, "ServiceAccount:", 15) == 0 && strlen(subj) > 8 &&
+			 strcmp(subj + strlen(subj) - 8, "/default") == 0)
+			json_array_append_new(tg, json_string("default-sa"));
+		if (role && (strcmp(role, "ClusterRole/cluster-admin") == 0 || strcmp(role, "ClusterRole/admin") == 0 ||
+			     strcmp(role, "ClusterRole/edit") == 0))
+			json_array_append_new(tg, json_string(role + 12));
+		else if (role && strcmp(role, "policy:AmazonEKSClusterAdminPolicy") == 0)
+			json_array_append_new(tg, json_string("cluster-admin"));
+		else if (role && strcmp(role, "policy:AmazonEKSAdminPolicy") == 0)
+			json_array_append_new(tg, json_string("admin"));
+		else if (role && strcmp(role, "policy:AmazonEKSEditPolicy") == 0)
+			json_array_append_new(tg, json_string("edit"));
+		any |= subject_row(rd, subj, rd_jstr(o, "namespace") ? rd_jstr(o, "namespace") : "*", rd_jstr(o, "via"),
+			role, rule, first, 0, tg);
+		json_decref(tg);
+	}
+	free((void *)okeys);
+	return any;
+}
+
+/* Outside RBAC: aws-auth mappings into system:masters, access entries
+ * with a cluster-wide admin policy. */
+static int
+who_outside_rbac(struct rd *rd, const char **keys, size_t n)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		json_t *o = json_object_get(rd->state, keys[i]), *items, *p;
+		struct rd_change *c;
+		size_t j;
+
+		if (!json_is_object(o) || rd_binding_kind(keys[i]) >= 0)
+			continue;
+		c = rd->ch[json_integer_value(json_object_get(rd->last, keys[i]))];
+		if (c->kind != RD_AWSAUTH && c->kind != RD_ACCESS)
+			continue;
+		items = rd_items(rd, c->kind, o);
+		json_array_foreach(items, j, p) {
+			const char *t = json_string_value(json_array_get(p, 0)), *why = json_string_value(json_array_get(p, 1));
+			char via[600];
+			int64_t since;
+			int exact;
+			json_t *tg;
+			if (why == NULL || (strcmp(why, "system:masters") != 0 &&
+			    !(strcmp(why, "cluster-admin") == 0 && strstr(t, "@cluster"))))
+				continue;
+			snprintf(via, sizeof(via), "%s/%s/%s", rd_kind_name(c->kind), c->ns ? c->ns : "", c->name ? c->name : "");
+			since_of(rd, keys[i], t, &since, &exact);
+			tg = json_pack("[s]", why);
+			subject_row(rd, c->kind == RD_ACCESS ? c->name : t, "*", via,
+				c->kind == RD_ACCESS ? t : "Group:system:masters", "*", since, exact, tg);
+			json_decref(tg);
+			any = 1;
+		}
+		json_decref(items);
+	}
+	return any;
+}
+
 int
 rd_report_who(struct rd *rd)
 {
@@ -151,86 +245,8 @@ rd_report_who(struct rd *rd)
 		}
 		json_decref(role);
 	}
-	/* Bindings the authorizer named when it allowed a matching request,
-	 * not already shown from the replay: they demonstrably could. */
-	{
-		size_t no, k;
-		const char **okeys = rd_sorted_keys(rd->seen_allowed, &no);
-		for (k = 0; k < no; k++) {
-			json_t *o = json_object_get(rd->seen_allowed, okeys[k]), *tg;
-			int64_t first = json_integer_value(json_object_get(o, "first"));
-			int64_t last = json_integer_value(json_object_get(o, "last"));
-			const char *role = rd_jstr(o, "role"), *subj = rd_jstr(o, "subject"), *d;
-			char rule[300], tb[64];
-			if (json_object_get(printed, okeys[k]) || (rd->has_at && first > rd->at))
-				continue;
-			{ /* a binding known to be gone by then no longer grants */
-				const char *via = rd_jstr(o, "via"), *slash = via ? strchr(via, '/') : NULL;
-				char skey[700];
-				if (slash && strncmp(via, "ClusterRoleBinding/", 19) == 0)
-					snprintf(skey, sizeof(skey), "ClusterRoleBinding//%s", slash + 1);
-				else
-					snprintf(skey, sizeof(skey), "%s", via ? via : "");
-				if (json_is_null(json_object_get(rd->state, skey)))
-					continue;
-			}
-			k8a_time_format(last, tb);
-			snprintf(rule, sizeof(rule), "(observed: allowed %lld times, last %s)",
-				(long long)json_integer_value(json_object_get(o, "count")), tb);
-			tg = json_array();
-			if ((d = rd_subject_danger(strncmp(subj, "ServiceAccount:", 15) == 0 ? "ServiceAccount" : NULL,
-				     strchr(subj, ':') ? strchr(subj, ':') + 1 : subj, NULL)) != NULL)
-				json_array_append_new(tg, json_string(d));
-			else if (strncmp(subj, "ServiceAccount:", 15) == 0 && strlen(subj) > 8 &&
-				 strcmp(subj + strlen(subj) - 8, "/default") == 0)
-				json_array_append_new(tg, json_string("default-sa"));
-			if (role && (strcmp(role, "ClusterRole/cluster-admin") == 0 || strcmp(role, "ClusterRole/admin") == 0 ||
-				     strcmp(role, "ClusterRole/edit") == 0))
-				json_array_append_new(tg, json_string(role + 12));
-			else if (role && strcmp(role, "policy:AmazonEKSClusterAdminPolicy") == 0)
-				json_array_append_new(tg, json_string("cluster-admin"));
-			else if (role && strcmp(role, "policy:AmazonEKSAdminPolicy") == 0)
-				json_array_append_new(tg, json_string("admin"));
-			else if (role && strcmp(role, "policy:AmazonEKSEditPolicy") == 0)
-				json_array_append_new(tg, json_string("edit"));
-			any |= subject_row(rd, subj, rd_jstr(o, "namespace") ? rd_jstr(o, "namespace") : "*", rd_jstr(o, "via"),
-				role, rule, first, 0, tg);
-			json_decref(tg);
-		}
-		free((void *)okeys);
-	}
-	/* Outside RBAC: aws-auth mappings into system:masters, access entries
-	 * with a cluster-wide admin policy. */
-	for (i = 0; i < n; i++) {
-		json_t *o = json_object_get(rd->state, keys[i]), *items, *p;
-		struct rd_change *c;
-		size_t j;
-
-		if (!json_is_object(o) || rd_binding_kind(keys[i]) >= 0)
-			continue;
-		c = rd->ch[json_integer_value(json_object_get(rd->last, keys[i]))];
-		if (c->kind != RD_AWSAUTH && c->kind != RD_ACCESS)
-			continue;
-		items = rd_items(rd, c->kind, o);
-		json_array_foreach(items, j, p) {
-			const char *t = json_string_value(json_array_get(p, 0)), *why = json_string_value(json_array_get(p, 1));
-			char via[600];
-			int64_t since;
-			int exact;
-			json_t *tg;
-			if (why == NULL || (strcmp(why, "system:masters") != 0 &&
-			    !(strcmp(why, "cluster-admin") == 0 && strstr(t, "@cluster"))))
-				continue;
-			snprintf(via, sizeof(via), "%s/%s/%s", rd_kind_name(c->kind), c->ns ? c->ns : "", c->name ? c->name : "");
-			since_of(rd, keys[i], t, &since, &exact);
-			tg = json_pack("[s]", why);
-			subject_row(rd, c->kind == RD_ACCESS ? c->name : t, "*", via,
-				c->kind == RD_ACCESS ? t : "Group:system:masters", "*", since, exact, tg);
-			json_decref(tg);
-			any = 1;
-		}
-		json_decref(items);
-	}
+	any |= who_observed(rd, printed);
+	any |= who_outside_rbac(rd, keys, n);
 	json_decref(printed);
 	free((void *)keys);
 	return any ? FE_EXIT_OK : FE_EXIT_NONE;
@@ -249,28 +265,26 @@ broad(const char *why)
 	return why && (strstr(why, "anonymous") || strstr(why, "unauthenticated") || strstr(why, "all-authenticated"));
 }
 
+/* A binding's roleRef item ([text, tags]), or NULL. */
+static json_t *
+roleref_item(json_t *items)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(items, i, p)
+		if (strncmp(json_string_value(json_array_get(p, 0)), "roleRef:", 8) == 0)
+			return p;
+	return NULL;
+}
+
+/* The role a binding's items name ("?" when none). */
 static const char *
 roleref_of(json_t *items)
 {
-	size_t i;
-	json_t *p;
+	json_t *p = roleref_item(items);
 
-	json_array_foreach(items, i, p)
-		if (strncmp(json_string_value(json_array_get(p, 0)), "roleRef:", 8) == 0)
-			return json_string_value(json_array_get(p, 0)) + 8;
-	return "?";
-}
-
-static const char *
-roleref_why(json_t *items)
-{
-	size_t i;
-	json_t *p;
-
-	json_array_foreach(items, i, p)
-		if (strncmp(json_string_value(json_array_get(p, 0)), "roleRef:", 8) == 0)
-			return json_string_value(json_array_get(p, 1));
-	return NULL;
+	return p ? json_string_value(json_array_get(p, 0)) + 8 : "?";
 }
 
 /* Whether the authorizer's reason names this window's binding, as in
@@ -294,12 +308,14 @@ via_binding(const char *reason, const struct window *w)
 	return strstr(reason, want) != NULL;
 }
 
-int
-rd_report_exposure(struct rd *rd)
+/* The windows in which a binding gave a role to anonymous or all users:
+ * opened by the change that added the subject, closed by the one that
+ * removed it or changed the role. */
+static struct window *
+windows_of(struct rd *rd, size_t *count)
 {
 	struct window *w = NULL;
 	size_t nw = 0, i, j, k;
-	int any = 0;
 
 	for (i = 0; i < rd->nch; i++) {
 		struct rd_change *c = rd->ch[i];
@@ -340,7 +356,7 @@ rd_report_exposure(struct rd *rd)
 			w[nw].subject = strdup(t);
 			{
 				char wb[300];
-				const char *rw = roleref_why(c->items_after);
+				const char *rw = json_string_value(json_array_get(roleref_item(c->items_after), 1));
 				snprintf(wb, sizeof(wb), "%s%s%s", why, rw ? "," : "", rw ? rw : "");
 				w[nw].why = strdup(wb);
 			}
@@ -352,6 +368,18 @@ rd_report_exposure(struct rd *rd)
 		}
 		free(key);
 	}
+	*count = nw;
+	return w;
+}
+
+int
+rd_report_exposure(struct rd *rd)
+{
+	struct window *w = NULL;
+	size_t nw = 0, j, k;
+	int any = 0;
+
+	w = windows_of(rd, &nw);
 	if (rd->header && !rd->json) {
 		puts("window\tstart\tend\tbinding\trole\tsubject\tdangerous\topened by\tclosed by");
 		puts("request\ttime\tactor\tverb\ttarget\tcode\tsource_ip\tuser_agent\tvia_this_binding\treason");
