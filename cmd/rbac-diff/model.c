@@ -168,7 +168,7 @@ rd_free(struct rd *rd)
 	free(rd->ch);
 	for (i = 0; i < rd->nreqs; i++) {
 		struct rd_req *q = &rd->reqs[i];
-		json_decref(q->record);
+		free(q->record);
 		free(q->actor_text);
 		free(q->verb);
 		free(q->target);

@@ -41,7 +41,7 @@ struct rd_change {
 /* A request by an anonymous or unauthenticated user (for --exposure). */
 struct rd_req {
 	int64_t t;
-	json_t *record; /* as for a change */
+	char *record; /* as for a change, as JSON text */
 	char *actor_text, *verb, *target, *reason, *ns;
 	int code;
 };

@@ -435,6 +435,7 @@ rd_report_exposure(struct rd *rd)
 		for (k = 0; anon && k < rd->nreqs; k++) {
 			struct rd_req *q = &rd->reqs[k];
 			char code[32];
+			json_t *rec;
 			if (q->t < w[j].start || q->t >= w[j].end)
 				continue;
 			if (strncmp(w[j].binding, "RoleBinding/", 12) == 0) { /* its namespace only */
@@ -444,9 +445,10 @@ rd_report_exposure(struct rd *rd)
 					continue;
 			}
 			snprintf(code, sizeof(code), "%d", q->code);
+			rec = q->record ? json_loads(q->record, 0, NULL) : NULL;
 			if (rd->json) {
 				json_t *r = json_object();
-				rd_put_record(r, q->record, q->t);
+				rd_put_record(r, rec, q->t);
 				rd_set_str(r, "verb", q->verb);
 				rd_set_str(r, "target", q->target);
 				json_object_set_new(r, "code", json_integer(q->code));
@@ -458,12 +460,13 @@ rd_report_exposure(struct rd *rd)
 				rd_put_time(stdout, q->t);
 				rd_tab();
 				rd_cell(q->actor_text), rd_tab(), rd_cell(q->verb), rd_tab(), rd_cell(q->target), rd_tab();
-				rd_cell(code), rd_tab(), rd_cell(rd_jstr(q->record, "source_ip")), rd_tab();
-				rd_cell(rd_jstr(q->record, "user_agent")), rd_tab();
+				rd_cell(code), rd_tab(), rd_cell(rd_jstr(rec, "source_ip")), rd_tab();
+				rd_cell(rd_jstr(rec, "user_agent")), rd_tab();
 				rd_cell(via_binding(q->reason, &w[j]) ? "yes" : "no"), rd_tab();
 				rd_cell(q->reason);
 				fputc('\n', stdout);
 			}
+			json_decref(rec);
 		}
 		if (o) {
 			json_object_set_new(o, "requests", reqs);
