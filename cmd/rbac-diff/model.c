@@ -169,6 +169,8 @@ rd_free(struct rd *rd)
 	for (i = 0; i < rd->nreqs; i++) {
 		struct rd_req *q = &rd->reqs[i];
 		free(q->record);
+		free(q->ip);
+		free(q->ua);
 		free(q->actor_text);
 		free(q->verb);
 		free(q->target);

@@ -41,8 +41,8 @@ struct rd_change {
 /* A request by an anonymous or unauthenticated user (for --exposure). */
 struct rd_req {
 	int64_t t;
-	char *record; /* as for a change, as JSON text */
-	char *actor_text, *verb, *target, *reason, *ns;
+	char *record; /* with --json: as for a change, as JSON text */
+	char *actor_text, *ip, *ua, *verb, *target, *reason, *ns; /* for the text columns */
 	int code;
 };
 

@@ -222,9 +222,11 @@ keep_request(struct rd *rd, k8a_event *ev)
 	q = &rd->reqs[rd->nreqs++];
 	memset(q, 0, sizeof(*q));
 	q->t = k8a_event_time(ev);
-	/* kept as text: a parsed record costs several times as much, and
-	 * only the requests inside a window are ever printed */
-	if ((rec = json_object()) != NULL) {
+	q->ip = rd_strdup(k8a_event_str(ev, K8A_F_SOURCE_IP));
+	q->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
+	/* for --json, the record as text: parsed, it costs several times as
+	 * much, and only the requests inside a window are ever printed */
+	if (rd->json && (rec = json_object()) != NULL) {
 		fe_record_json(rec, ev);
 		q->record = json_dumps(rec, JSON_COMPACT);
 		json_decref(rec);

@@ -308,6 +308,111 @@ via_binding(const char *reason, const struct window *w)
 	return strstr(reason, want) != NULL;
 }
 
+/* A window's own fields.  With --json its requests follow as they are
+ * found: the line is written piecewise, never held whole (a window can
+ * hold 200000 requests). */
+static void
+window_head(struct rd *rd, const struct window *w)
+{
+	char actor[1024], *s;
+	json_t *o, *dl;
+
+	if (rd->json) {
+		o = json_object();
+		rd_set_str(o, "binding", w->binding);
+		rd_set_str(o, "role", w->role);
+		rd_set_str(o, "subject", w->subject);
+		rd_set_time(o, "start", w->start);
+		json_object_set_new(o, "start_exact", json_boolean(w->start_exact));
+		rd_set_time(o, "end", w->end);
+		if (w->closed)
+			json_object_set_new(o, "end_exact", json_boolean(!w->end_uncertain));
+		dl = json_array();
+		rd_add_tags(dl, w->why);
+		json_object_set_new(o, "dangerous", dl);
+		json_object_set(o, "opened_by", json_object_get(w->opened->record, "actor"));
+		rd_set_str(o, "opened_event_id", rd_event_id(w->opened->record));
+		if (w->closed) {
+			json_object_set(o, "closed_by", json_object_get(w->closed->record, "actor"));
+			rd_set_str(o, "closed_event_id", rd_event_id(w->closed->record));
+		}
+		if ((s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL) {
+			fe_diag(NULL, "out of memory: a window is written without its fields");
+			rd->trouble = 1;
+		}
+		/* the object without its closing brace */
+		printf("%.*s%s\"requests\":[", s ? (int)strlen(s) - 1 : 1, s ? s : "{", s && strlen(s) > 2 ? "," : "");
+		free(s);
+		json_decref(o);
+		return;
+	}
+	printf("window\t");
+	if (!w->start_exact)
+		fputs("<=", stdout);
+	rd_put_time(stdout, w->start);
+	rd_tab();
+	if (w->end_uncertain)
+		fputs(">=", stdout);
+	rd_put_time(stdout, w->end);
+	rd_tab();
+	rd_cell(w->binding), rd_tab(), rd_cell(w->role), rd_tab(), rd_cell(w->subject), rd_tab(), rd_cell(w->why), rd_tab();
+	rd_cell(w->opened->actor_text);
+	rd_tab();
+	if (w->closed) {
+		snprintf(actor, sizeof(actor), "%s%s", w->closed->actor_text ? w->closed->actor_text : "",
+			w->end_uncertain ? " (state unknown after this change)" : "");
+		rd_cell(actor);
+	} else
+		rd_cell("(still open at the end of the logs)");
+	fputc('\n', stdout);
+}
+
+/* Whether a request falls in a window (a RoleBinding's: in its namespace). */
+static int
+in_window(const struct rd_req *q, const struct window *w)
+{
+	const char *bns, *sl;
+
+	if (q->t < w->start || q->t >= w->end)
+		return 0;
+	if (strncmp(w->binding, "RoleBinding/", 12) != 0)
+		return 1;
+	bns = w->binding + 12;
+	sl = strchr(bns, '/');
+	return sl && q->ns && strlen(q->ns) == (size_t)(sl - bns) && strncmp(q->ns, bns, (size_t)(sl - bns)) == 0;
+}
+
+static void
+window_request(struct rd *rd, const struct window *w, const struct rd_req *q, int first)
+{
+	char code[32];
+
+	snprintf(code, sizeof(code), "%d", q->code);
+	if (rd->json) {
+		json_t *r = json_object(), *rec = q->record ? json_loads(q->record, 0, NULL) : NULL;
+		rd_put_record(r, rec, q->t);
+		rd_set_str(r, "verb", q->verb);
+		rd_set_str(r, "target", q->target);
+		json_object_set_new(r, "code", json_integer(q->code));
+		rd_set_str(r, "reason", q->reason);
+		json_object_set_new(r, "via_this_binding", json_boolean(via_binding(q->reason, w)));
+		if (!first)
+			putchar(',');
+		json_dumpf(r, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+		json_decref(r);
+		json_decref(rec);
+		return;
+	}
+	printf("request\t");
+	rd_put_time(stdout, q->t);
+	rd_tab();
+	rd_cell(q->actor_text), rd_tab(), rd_cell(q->verb), rd_tab(), rd_cell(q->target), rd_tab();
+	rd_cell(code), rd_tab(), rd_cell(q->ip), rd_tab(), rd_cell(q->ua), rd_tab();
+	rd_cell(via_binding(q->reason, w) ? "yes" : "no"), rd_tab();
+	rd_cell(q->reason);
+	fputc('\n', stdout);
+}
+
 /* The windows in which a binding gave a role to anonymous or all users:
  * opened by the change that added the subject, closed by the one that
  * removed it or changed the role. */
@@ -385,94 +490,15 @@ rd_report_exposure(struct rd *rd)
 		puts("request\ttime\tactor\tverb\ttarget\tcode\tsource_ip\tuser_agent\tvia_this_binding\treason");
 	}
 	for (j = 0; j < nw; j++) {
-		char actor[1024];
 		int anon = strstr(w[j].why, "anonymous") || strstr(w[j].why, "unauthenticated");
-		json_t *o = NULL, *reqs = NULL;
+		size_t shown = 0;
 		any = 1;
-		if (rd->json) {
-			o = json_object();
-			rd_set_str(o, "binding", w[j].binding);
-			rd_set_str(o, "role", w[j].role);
-			rd_set_str(o, "subject", w[j].subject);
-			rd_set_time(o, "start", w[j].start);
-			json_object_set_new(o, "start_exact", json_boolean(w[j].start_exact));
-			rd_set_time(o, "end", w[j].end);
-			if (w[j].closed)
-				json_object_set_new(o, "end_exact", json_boolean(!w[j].end_uncertain));
-			{
-				json_t *dl = json_array();
-				rd_add_tags(dl, w[j].why);
-				json_object_set_new(o, "dangerous", dl);
-			}
-			json_object_set(o, "opened_by", json_object_get(w[j].opened->record, "actor"));
-			rd_set_str(o, "opened_event_id", rd_event_id(w[j].opened->record));
-			if (w[j].closed) {
-				json_object_set(o, "closed_by", json_object_get(w[j].closed->record, "actor"));
-				rd_set_str(o, "closed_event_id", rd_event_id(w[j].closed->record));
-			}
-			reqs = json_array();
-		} else {
-			printf("window\t");
-			if (!w[j].start_exact)
-				fputs("<=", stdout);
-			rd_put_time(stdout, w[j].start);
-			rd_tab();
-			if (w[j].end_uncertain)
-				fputs(">=", stdout);
-			rd_put_time(stdout, w[j].end);
-			rd_tab();
-			rd_cell(w[j].binding), rd_tab(), rd_cell(w[j].role), rd_tab(), rd_cell(w[j].subject), rd_tab(), rd_cell(w[j].why), rd_tab();
-			rd_cell(w[j].opened->actor_text);
-			rd_tab();
-			if (w[j].closed) {
-				snprintf(actor, sizeof(actor), "%s%s", w[j].closed->actor_text ? w[j].closed->actor_text : "",
-					w[j].end_uncertain ? " (state unknown after this change)" : "");
-				rd_cell(actor);
-			} else
-				rd_cell("(still open at the end of the logs)");
-			fputc('\n', stdout);
-		}
-		for (k = 0; anon && k < rd->nreqs; k++) {
-			struct rd_req *q = &rd->reqs[k];
-			char code[32];
-			json_t *rec;
-			if (q->t < w[j].start || q->t >= w[j].end)
-				continue;
-			if (strncmp(w[j].binding, "RoleBinding/", 12) == 0) { /* its namespace only */
-				const char *bns = w[j].binding + 12, *sl = strchr(bns, '/');
-				if (sl == NULL || q->ns == NULL || strlen(q->ns) != (size_t)(sl - bns) ||
-				    strncmp(q->ns, bns, (size_t)(sl - bns)) != 0)
-					continue;
-			}
-			snprintf(code, sizeof(code), "%d", q->code);
-			rec = q->record ? json_loads(q->record, 0, NULL) : NULL;
-			if (rd->json) {
-				json_t *r = json_object();
-				rd_put_record(r, rec, q->t);
-				rd_set_str(r, "verb", q->verb);
-				rd_set_str(r, "target", q->target);
-				json_object_set_new(r, "code", json_integer(q->code));
-				rd_set_str(r, "reason", q->reason);
-				json_object_set_new(r, "via_this_binding", json_boolean(via_binding(q->reason, &w[j])));
-				json_array_append_new(reqs, r);
-			} else {
-				printf("request\t");
-				rd_put_time(stdout, q->t);
-				rd_tab();
-				rd_cell(q->actor_text), rd_tab(), rd_cell(q->verb), rd_tab(), rd_cell(q->target), rd_tab();
-				rd_cell(code), rd_tab(), rd_cell(rd_jstr(rec, "source_ip")), rd_tab();
-				rd_cell(rd_jstr(rec, "user_agent")), rd_tab();
-				rd_cell(via_binding(q->reason, &w[j]) ? "yes" : "no"), rd_tab();
-				rd_cell(q->reason);
-				fputc('\n', stdout);
-			}
-			json_decref(rec);
-		}
-		if (o) {
-			json_object_set_new(o, "requests", reqs);
-			rd_json_line(o);
-			json_decref(o);
-		}
+		window_head(rd, &w[j]);
+		for (k = 0; anon && k < rd->nreqs; k++)
+			if (in_window(&rd->reqs[k], &w[j]))
+				window_request(rd, &w[j], &rd->reqs[k], shown++ == 0);
+		if (rd->json)
+			puts("]}");
 	}
 	for (j = 0; j < nw; j++) {
 		free(w[j].key);
