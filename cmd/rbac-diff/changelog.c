@@ -72,13 +72,14 @@ mappings(json_t *cm)
 {
 	static const char *const arnkey[FE_AA_NLISTS] = { "rolearn", "userarn", "account" };
 	struct fe_awsauth aa;
-	json_t *out, *lists[FE_AA_NLISTS], *bad = json_object();
+	json_t *out, *lists[FE_AA_NLISTS], *bad;
 	size_t i, j;
 	int l;
 
 	if (!json_is_object(cm))
 		return json_null();
 	out = json_object();
+	bad = json_object();
 	fe_awsauth_read(&aa, json_object_get(cm, "data"));
 	for (l = 0; l < FE_AA_NLISTS; l++) {
 		lists[l] = NULL;
