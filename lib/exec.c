@@ -11,23 +11,13 @@
 
 #include "private.h"
 
+/* A parameter's value, percent-decoded, in out. */
 static void
 pct_decode(const char *p, size_t n, struct k8a_buf *out)
 {
-	size_t i;
-
 	out->len = 0;
-	k8a_buf_append(out, "", 0);
-	for (i = 0; i < n; i++) {
-		char c = p[i];
-		if (c == '%' && i + 2 < n && k8a_hexval((unsigned char)p[i + 1]) >= 0 &&
-		    k8a_hexval((unsigned char)p[i + 2]) >= 0) {
-			c = (char)(k8a_hexval((unsigned char)p[i + 1]) << 4 | k8a_hexval((unsigned char)p[i + 2]));
-			i += 2;
-		} else if (c == '+')
-			c = ' ';
-		k8a_buf_append(out, &c, 1);
-	}
+	if (k8a_buf_reserve(out, n + 1) == 0)
+		out->len = k8a_pct_decode(p, n, K8A_PCT_PLUS, out->p);
 }
 
 /* Quote for a POSIX shell when needed.  Arguments holding control bytes,

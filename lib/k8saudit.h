@@ -428,6 +428,21 @@ char *k8a_exec_command_dup(const char *uri);
 int k8a_exec_container(const char *uri, char *out, size_t outsz);
 
 /* ------------------------------------------------------------------ */
+/* Percent-encoding                                                    */
+/* ------------------------------------------------------------------ */
+
+#define K8A_PCT_PLUS 1     /* '+' is a space (a query string's form encoding) */
+#define K8A_PCT_KEEP_NUL 2 /* "%00" stays encoded: the result is a whole C string */
+
+/*! k8a_pct_decode() : percent-decode s[0..n) ("%3A" -> ":") into out,
+ * which has room for n + 1 bytes (the result is never longer; out may be
+ * s, to decode in place).  A '%' not followed by two hex digits stays as
+ * it is.  flags: K8A_PCT_PLUS, K8A_PCT_KEEP_NUL.  The bytes decoded need
+ * not be UTF-8.
+ * @return the length of the result, which is NUL-terminated. */
+size_t k8a_pct_decode(const char *s, size_t n, int flags, char *out);
+
+/* ------------------------------------------------------------------ */
 /* Safe text                                                           */
 /* ------------------------------------------------------------------ */
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "awsauth.h"
 #include "findings.h"
 
 enum ckind {
@@ -972,55 +973,32 @@ denied(k8a_event *ev)
 	return streq(k8a_event_str(ev, K8A_F_DECISION), "forbid") || code == 401 || code == 403;
 }
 
-/* Masters mappings in aws-auth's mapRoles/mapUsers (YAML text): the ARN
- * or username of every list entry whose groups include system:masters. */
+/* system:masters in aws-auth's mapRoles/mapUsers, read as the authenticator
+ * reads them (cmd/common/awsauth.c): the ARN of each mapping that takes
+ * effect, and {"mapping", "not_in_effect"} for each one it rejects. */
 static void
-masters_entries(const char *yaml, json_t *out)
+masters_entries(json_t *data, json_t *out)
 {
-	const char *p = yaml;
+	struct fe_awsauth aa;
+	size_t i, j;
+	int l;
 
-	while (p && *p) {
-		const char *start = p, *next = p, *q;
-		char ident[512] = "";
-		size_t len;
-		/* an entry runs from a "- " list item to the next one */
-		for (;;) {
-			const char *nl = strchr(next, '\n');
-			const char *line = nl ? nl + 1 : NULL;
-			const char *t = line;
-			while (t && (*t == ' ' || *t == '\t'))
-				t++;
-			if (line == NULL) {
-				next = NULL;
-				break;
-			}
-			if (t[0] == '-' && (t[1] == ' ' || t[1] == '\n')) {
-				next = line;
-				break;
-			}
-			next = line;
-		}
-		len = next ? (size_t)(next - start) : strlen(start);
-		if (memmem(start, len, "system:masters", 14)) {
-			static const char *const keys[] = { "rolearn:", "userarn:", "username:", NULL };
-			size_t k;
-			for (k = 0; keys[k] && !ident[0]; k++) {
-				if ((q = memmem(start, len, keys[k], strlen(keys[k]))) != NULL) {
-					size_t m = 0;
-					q += strlen(keys[k]);
-					while (*q == ' ' || *q == '"' || *q == '\'')
-						q++;
-					while (q[m] && q[m] != '\n' && q[m] != '"' && q[m] != '\'' && q[m] != ' ' &&
-					       m + 1 < sizeof(ident))
-						m++;
-					memcpy(ident, q, m);
-					ident[m] = '\0';
-				}
-			}
-			json_array_append_new(out, json_string(ident[0] ? ident : "(entry without an ARN)"));
-		}
-		p = next;
+	fe_awsauth_read(&aa, data);
+	for (l = 0; l < FE_AA_NLISTS; l++)
+		if (aa.why[l] && strstr(json_string_value(json_object_get(data, fe_aa_list_name(l))), "system:masters"))
+			json_array_append_new(out, json_pack("{s:s,s:s}", "mapping", fe_aa_list_name(l), "not_in_effect", aa.why[l]));
+	for (i = 0; i < aa.n; i++) {
+		const struct fe_aa_entry *e = &aa.e[i];
+		int named = e->why && strstr(e->why, "\"system:masters\"") != NULL;
+		for (j = 0; j < e->ngroups; j++)
+			named |= e->groups[j] && strcmp(e->groups[j], "system:masters") == 0;
+		if (fe_aa_masters(e))
+			json_array_append_new(out, json_string(e->arn));
+		else if (named)
+			json_array_append_new(out, json_pack("{s:s,s:s}", "mapping", e->arn ? e->arn : "(entry without an ARN)",
+				"not_in_effect", e->why ? e->why : "?"));
 	}
+	fe_awsauth_free(&aa);
 }
 
 /* Falco's credential words, case-insensitive, in ConfigMap data keys and values. */
@@ -1407,9 +1385,8 @@ corr_feed1(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 	}
 	case C_AWSAUTH: {
 		const char *keys[] = { "mapRoles", "mapUsers" };
-		json_t *masters = json_array();
+		json_t *masters = json_array(), *data = json_object();
 		size_t i;
-		int any = 0;
 		for (i = 0; i < 2; i++) {
 			char path[64];
 			const char *y;
@@ -1418,15 +1395,16 @@ corr_feed1(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 				snprintf(path, sizeof(path), "requestObject.data.%s", keys[i]);
 				y = jstr(ev, path);
 			}
-			if (y) {
-				any = 1;
-				masters_entries(y, masters);
-			}
+			if (y)
+				json_object_set_new(data, keys[i], json_string(y));
 		}
-		if (!any) {
+		if (json_object_size(data) == 0) {
+			json_decref(data);
 			json_decref(masters);
 			return;
 		}
+		masters_entries(data, masters);
+		json_decref(data);
 		snprintf(k1, sizeof(k1), "%s/%s", k8a_event_str(ev, K8A_F_NAMESPACE) ? k8a_event_str(ev, K8A_F_NAMESPACE) : "",
 			k8a_event_str(ev, K8A_F_NAME) ? k8a_event_str(ev, K8A_F_NAME) : "");
 		keep(r, s, k1, NULL, 0, masters);
@@ -1779,22 +1757,27 @@ finish_awsauth(struct rule *r, struct corr_ctx *cx, struct corr *c)
 
 	for (i = 0; i < c->n; i++) {
 		struct cand *x = &c->c[i];
-		json_t *before = json_object_get(prev, x->k1), *added = json_array(), *v, *w, *e;
+		json_t *before = json_object_get(prev, x->k1), *added = json_array(), *rejected = json_array(), *v, *w, *e;
 		json_array_foreach(x->ev, j, v) {
 			int had = 0;
 			json_array_foreach(before, k, w)
 				had |= json_equal(v, w);
 			if (!had)
-				json_array_append(added, v);
+				json_array_append(json_is_string(v) ? added : rejected, v);
 		}
+		/* a mapping the authenticator rejects grants nothing: it is
+		 * evidence beside one that does, never a finding of its own */
 		if (json_array_size(added)) {
 			e = json_object();
 			json_object_set_new(e, "added_to_system_masters", added);
+			if (json_array_size(rejected))
+				json_object_set(e, "not_in_effect", rejected);
 			json_object_set_new(e, "earlier_version_in_input", json_boolean(before != NULL));
 			findings_add(cx->out, r, x->s, r->sev, NULL, before ? NULL :
 				"no earlier version in this input: every system:masters mapping is reported", e);
 		} else
 			json_decref(added);
+		json_decref(rejected);
 		json_object_set(prev, x->k1, x->ev);
 	}
 	json_decref(prev);

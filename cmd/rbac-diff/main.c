@@ -48,6 +48,69 @@ static const struct fe_opt opts[] = {
 	{ NULL, 0, 0, NULL, NULL },
 };
 
+static int
+change_cmp(const void *a, const void *b)
+{
+	const struct rd_change *x = *(const struct rd_change *const *)a;
+	const struct rd_change *y = *(const struct rd_change *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+req_cmp(const void *a, const void *b)
+{
+	const struct rd_req *x = a, *y = b;
+
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* Collect, put the changes in time order, follow their keys, replay, and
+ * print the report asked for. */
+static int
+run(struct rd *rd)
+{
+	size_t i;
+	int status;
+
+	if (rd->who_verb)
+		rd_parse_query(&rd->q, rd->who_verb, rd->who_res);
+	if (rd_collect(rd) != 0)
+		return FE_EXIT_TROUBLE;
+	if (rd->nch)
+		qsort(rd->ch, rd->nch, sizeof(*rd->ch), change_cmp);
+	if (rd->nreqs)
+		qsort(rd->reqs, rd->nreqs, sizeof(*rd->reqs), req_cmp);
+	for (i = 0; i < rd->nch; i++) {
+		json_t *actor = json_object_get(rd->ch[i]->record, "actor");
+		const char *key = rd_jstr(actor, "access_key");
+		if (key)
+			rd->ch[i]->chain = rd_chain(rd, key, rd_jstr(actor, "arn"), rd_jstr(actor, "type"));
+	}
+	rd_replay(rd, INT64_MAX);
+	if (rd->who_verb)
+		status = rd_report_who(rd);
+	else if (rd->gvu)
+		status = rd_report_gvu(rd);
+	else if (rd->exposure)
+		status = rd_report_exposure(rd);
+	else if (rd->has_from)
+		status = rd_report_fromto(rd);
+	else if (rd->has_at)
+		status = rd_report_at(rd);
+	else
+		status = rd_report_changes(rd);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fe_diag("<stdout>", "write error");
+		rd->trouble = 1;
+	}
+	if (rd->dropped_reqs)
+		fe_diag(NULL, "%zu anonymous requests beyond the first 200000 were not kept", rd->dropped_reqs);
+	return rd->trouble ? FE_EXIT_TROUBLE : status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -148,7 +211,8 @@ main(int argc, char **argv)
 		rd_add_path(&rd, "-"); /* with snapshots alone, no logs */
 	for (i = fe_optind; i < argc; i++)
 		rd_add_path(&rd, argv[i]);
-	rc = rd_run(&rd);
+	rc = run(&rd);
 	rd_free(&rd);
 	return rc;
 }
+
