@@ -4,6 +4,7 @@
  * EKS audit logs and CloudTrail, the measuring stick for secret-scan(1).
  *
  *   gen [-s SEED] [-p PLANTS] [-n ROUTINE] [-v] DIR
+ *   gen -l
  *
  * Every one of the 46 secret types (tests/secrets/README) is planted
  * PLANTS times (default 5) at every leak position that suits it, among
@@ -11,6 +12,7 @@
  * negatives.  With -p 0 the corpus is only routine traffic: the haystack
  * for counting false alarms (STS session tokens, which every AssumeRole
  * returns, are still labelled).  The same seed gives the same bytes.
+ * gen -l lists the (type, position) pairs that are planted, one a line.
  *
  * DIR/input/ is what a scanner reads:
  *   eks/kube-apiserver-audit.log            API server log file, JSON lines
@@ -610,7 +612,7 @@ build_noise(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: gen [-s SEED] [-p PLANTS] [-n ROUTINE] [-v] DIR\n");
+	fprintf(stderr, "usage: gen [-s SEED] [-p PLANTS] [-n ROUTINE] [-v] DIR\n       gen -l\n");
 	exit(2);
 }
 
@@ -625,8 +627,16 @@ main(int argc, char **argv)
 	FILE *sum;
 	char *end;
 
-	while ((c = getopt(argc, argv, "s:p:n:v")) != -1) {
+	while ((c = getopt(argc, argv, "s:p:n:vl")) != -1) {
 		switch (c) {
+		case 'l':
+			for (c = 0; c < ntypes; c++) {
+				int p;
+				for (p = 0; p < NPOS; p++)
+					if ((types[c].positions & PB(p)) && !(DERIVED_POSITIONS & PB(p)))
+						printf("%s\t%s\n", types[c].id, pos_names[p]);
+			}
+			return fflush(stdout) == 0 ? 0 : 2;
 		case 's':
 			seed = strtoull(optarg, &end, 10);
 			if (*end)
