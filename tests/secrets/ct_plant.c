@@ -127,9 +127,16 @@ plant_codebuild(struct job *j, enum pos p)
 static json_t *
 plant_glue(struct job *j, enum pos p)
 {
-	const struct secret *s = &j->s[0];
+	struct secret *s = &j->s[0];
 	const char *app = apps_ct[rnd(NAPPS_CT)];
 	int url = strcmp(types[s->type].id, "url-credential") == 0;
+
+	if (url) {
+		/* a Glue MongoDB / DocumentDB connection: the URL holds the password */
+		s->value = ar_printf("mongodb://etl:%s@%s-docdb.cluster-c9x2kq1m0abc." REGION ".docdb.amazonaws.com:27017/%s"
+			"?tls=true&replicaSet=rs0&readPreference=secondaryPreferred", rstr_min_entropy(20, A_ALNUM, 3.8), app, app);
+		s->kv[s->main].value = s->value;
+	}
 	json_t *props;
 	struct ct c;
 

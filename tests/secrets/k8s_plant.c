@@ -336,7 +336,7 @@ plant_args(struct job *j)
 	} else {
 		int k = v == 1 ? 4 : 3;
 		obj = workload(k, app, ns, pod_spec(app, json_pack("[o]", c)), &tq);
-		ev_workload(&e, k, app, ns, "?fieldManager=kubectl-client-side-apply&fieldValidation=Strict");
+		ev_workload(&e, k, app, ns, v == 1 ? "" : "?fieldManager=kubectl-client-side-apply&fieldValidation=Strict");
 		ev_actor(&e, v == 1 ? kcm_actor("cronjob-controller") : person());
 	}
 	site_secret(&ss, ar_printf("%s/containers/0/args/%d", tq, s->argv_at), s, p, st0());
