@@ -182,8 +182,7 @@ ct_sts(const struct secret *s)
 	unsigned k = rnd(10);
 	const char *exp;
 
-	exp = ar_printf("Nov %d, 2026, %d:%02u:%02u %s", 1 + (int)(now_us / 86400000000LL), 1 + (int)rnd(12), rnd(60), rnd(60),
-		rnd(2) ? "AM" : "PM");
+	exp = stamp_aws(now_us + (int64_t)(3600 + rnd(3)) * 1000000);
 	if (k < 5) {
 		ct_defaults(&c, "sts.amazonaws.com", "AssumeRole");
 		if (rnd(2))

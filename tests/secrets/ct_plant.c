@@ -57,8 +57,7 @@ plant_ecs(struct job *j, enum pos p)
 			"taskDefinitionArn", ar_printf("arn:aws:ecs:" REGION ":" ACCT ":task-definition/%s:%u", app, rev),
 			"containerDefinitions", defs, "family", app, "revision", (int)rev, "volumes", "status", "ACTIVE",
 			"compatibilities", "EC2", "FARGATE", "requiresCompatibilities", "FARGATE", "cpu", "256", "memory", "512",
-			"registeredAt", ar_printf("Nov %d, 2026, %u:%02u:%02u AM", 1 + (int)(now_us / 86400000000LL), 1 + rnd(11),
-				rnd(60), rnd(60)),
+			"registeredAt", stamp_aws(now_us),
 			"registeredBy", ar_printf("arn:aws:iam::" ACCT ":user/terraform"));
 		sites_emit(&ss, "/requestParameters", 0, -1);
 		sites_emit(&ss, "/responseElements/taskDefinition", 0, -1);
@@ -103,8 +102,8 @@ plant_codebuild(struct job *j, enum pos p)
 		c.resp = json_pack("{s:{s:s,s:s,s:o,s:{s:s},s:o,s:s,s:i,s:s,s:s}}", "project", "name", app, "arn",
 			ar_printf("arn:aws:codebuild:" REGION ":" ACCT ":project/%s", app), "source", src, "artifacts", "type",
 			"NO_ARTIFACTS", "environment", envo, "serviceRole", "arn:aws:iam::" ACCT ":role/codebuild-payments-service-role",
-			"timeoutInMinutes", 60, "created", ar_printf("Nov 1, 2026, %u:%02u:%02u AM", 1 + rnd(11), rnd(60), rnd(60)),
-			"lastModified", ar_printf("Nov 1, 2026, %u:%02u:%02u AM", 1 + rnd(11), rnd(60), rnd(60)));
+			"timeoutInMinutes", 60, "created",
+			stamp_aws(now_us - (int64_t)rnd(86400 * 30) * 1000000), "lastModified", stamp_aws(now_us));
 		sites_emit(&ss, "/requestParameters/environment", 0, -1);
 		sites_emit(&ss, "/responseElements/project/environment", 0, -1);
 	} else {

@@ -3,7 +3,7 @@
  * gen: a deterministic generator of a labelled corpus of leaked secrets in
  * EKS audit logs and CloudTrail, the measuring stick for secret-scan(1).
  *
- *   gen [-s SEED] [-p PLANTS] [-n ROUTINE] [-v] DIR
+ *   gen [-s SEED] [-p PLANTS] [-n ROUTINE] [-t START] [-i MS] [-v] DIR
  *   gen -l
  *
  * Every one of the 46 secret types (tests/secrets/README) is planted
@@ -11,7 +11,9 @@
  * ROUTINE records of everyday traffic (default 6000) that hold hard
  * negatives.  With -p 0 the corpus is only routine traffic: the haystack
  * for counting false alarms (STS session tokens, which every AssumeRole
- * returns, are still labelled).  The same seed gives the same bytes.
+ * returns, are still labelled).  START (default 2026-11-01T00:00:00Z) is
+ * the time of the first record, MS (default 350) the mean time between
+ * records in milliseconds.  The same seed gives the same bytes.
  * gen -l lists the (type, position) pairs that are planted, one a line.
  *
  * DIR/input/ is what a scanner reads:
@@ -40,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -612,7 +615,7 @@ build_noise(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: gen [-s SEED] [-p PLANTS] [-n ROUTINE] [-v] DIR\n       gen -l\n");
+	fprintf(stderr, "usage: gen [-s SEED] [-p PLANTS] [-n ROUTINE] [-t START] [-i MS] [-v] DIR\n       gen -l\n");
 	exit(2);
 }
 
@@ -620,15 +623,27 @@ int
 main(int argc, char **argv)
 {
 	uint64_t seed = 1;
-	long per = 5, routine = 6000, i;
+	long per = 5, routine = 6000, interval_ms = 350, i;
 	int c, verbose = 0;
+	int64_t start = 0;
 	struct plan *plans;
 	size_t nplans, done = 0;
 	FILE *sum;
 	char *end;
 
-	while ((c = getopt(argc, argv, "s:p:n:vl")) != -1) {
+	while ((c = getopt(argc, argv, "s:p:n:t:i:vl")) != -1) {
 		switch (c) {
+		case 't': {
+			struct tm tm;
+			memset(&tm, 0, sizeof(tm));
+			if (sscanf(optarg, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+				&tm.tm_min, &tm.tm_sec) != 6)
+				usage();
+			tm.tm_year -= 1900;
+			tm.tm_mon--;
+			start = (int64_t)timegm(&tm);
+			break;
+		}
 		case 'l':
 			for (c = 0; c < ntypes; c++) {
 				int p;
@@ -652,6 +667,11 @@ main(int argc, char **argv)
 			if (*end || routine < 0)
 				usage();
 			break;
+		case 'i':
+			interval_ms = strtol(optarg, &end, 10);
+			if (*end || interval_ms < 1 || interval_ms > 3600000)
+				usage();
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -662,6 +682,8 @@ main(int argc, char **argv)
 	if (optind != argc - 1)
 		usage();
 	dir = argv[optind];
+	if (start)
+		set_epoch(start);
 	rng_seed(seed);
 	json_object_seed(1);
 	k8s_init();
@@ -681,7 +703,8 @@ main(int argc, char **argv)
 
 	plans = schedule((int)per, &nplans);
 	for (i = 0; done < nplans || i < routine;) {
-		now_us += 100000 + rnd(500000);
+		/* uniform around the mean, never twice the same microsecond */
+		now_us += 1 + (int64_t)(rnd64() % (uint64_t)(interval_ms * 2000));
 		if (rnd((unsigned)(nplans - done + (size_t)(routine - i))) < nplans - done)
 			build_plan(&plans[done++]);
 		else {

@@ -42,8 +42,10 @@ char *ptr_key(const char *key);         /* RFC 6901 escape of one key, arena */
 char *lower_dash(const char *name);     /* AWS_SECRET_KEY -> aws-secret-key */
 char *camel(const char *name);          /* AWS_SECRET_KEY -> AwsSecretKey */
 
-/* time: microseconds since the corpus epoch (2026-11-01T00:00:00Z) */
+/* time: microseconds since the corpus epoch (default 2026-11-01T00:00:00Z) */
 extern int64_t now_us;
+void set_epoch(int64_t unix_seconds);
+char *stamp_aws(int64_t us);  /* Nov 1, 2026, 1:00:00 AM */
 char *stamp_us(int64_t us);   /* 2026-11-01T00:00:00.123456Z */
 char *stamp_s(int64_t us);    /* 2026-11-01T00:00:00Z */
 int64_t epoch_s(int64_t us);  /* Unix seconds */

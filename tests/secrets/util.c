@@ -286,7 +286,13 @@ camel(const char *name)
 
 /* ---- time ---- */
 int64_t now_us;
-static const int64_t epoch = 1793491200; /* 2026-11-01T00:00:00Z */
+static int64_t epoch = 1793491200; /* 2026-11-01T00:00:00Z */
+
+void
+set_epoch(int64_t unix_seconds)
+{
+	epoch = unix_seconds;
+}
 
 int64_t
 epoch_s(int64_t us)
@@ -318,4 +324,20 @@ char *
 stamp_s(int64_t us)
 {
 	return stamp(us, 0);
+}
+
+/* as CloudTrail writes some times: Nov 1, 2026, 1:00:00 AM */
+char *
+stamp_aws(int64_t us)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+					   "Nov", "Dec" };
+	time_t t = (time_t)epoch_s(us);
+	struct tm tm;
+	int h;
+
+	gmtime_r(&t, &tm);
+	h = tm.tm_hour % 12;
+	return ar_printf("%s %d, %d, %d:%02d:%02d %s", mon[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900, h ? h : 12,
+		tm.tm_min, tm.tm_sec, tm.tm_hour < 12 ? "AM" : "PM");
 }
