@@ -114,9 +114,14 @@ static const char *const users[] = { "bob", "terraform", "ci-legacy", "backup-ag
 void
 ct_user(struct ct *c, const char *user)
 {
-	c->identity = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "type", "IAMUser", "principalId", unique_id("AIDA"),
-		"arn", ar_printf("arn:aws:iam::" ACCT ":user/%s", user), "accountId", ACCT, "accessKeyId", aws_key_id("AKIA"),
-		"userName", user);
+	uint64_t h = 0;
+	const char *p;
+
+	for (p = user; *p; p++)
+		h = h * 131 + (unsigned char)*p;
+	c->identity = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "type", "IAMUser", "principalId",
+		ar_printf("AIDA%s%c", aws_key_id_for("AIDA", h) + 4, A_B32[h % 32]), "arn", ar_printf("arn:aws:iam::" ACCT ":user/%s", user),
+		"accountId", ACCT, "accessKeyId", aws_key_id_for("AKIA", h), "userName", user);
 	mark_negative("/userIdentity/accessKeyId", "identity-key-id");
 	mark_negative("/userIdentity/principalId", "identity-principal-id");
 	c->ip = public_ip_ct();
@@ -126,15 +131,18 @@ ct_user(struct ct *c, const char *user)
 void
 ct_sso(struct ct *c)
 {
-	const char *who = PICK(((const char *[]){ "alice", "chen", "ops-admin" }));
+	static const char *const people[] = { "alice", "chen", "ops-admin" };
+	unsigned k = rnd(NELEM(people));
+	const char *who = people[k];
+	uint64_t hour = (uint64_t)(epoch_s(now_us) / 3600);
 
 	ct_role(c, "AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55");
 	json_decref(c->identity);
 	c->identity = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:{s:s,s:s,s:s,s:s,s:s},s:{s:s,s:s}}}", "type", "AssumedRole",
 		"principalId", ar_printf("AROA%s:%s", rstr(17, A_B32), who),
 		"arn", ar_printf("arn:aws:sts::" ACCT ":assumed-role/AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55/%s", who),
-		"accountId", ACCT, "accessKeyId", aws_key_id("ASIA"), "sessionContext", "sessionIssuer", "type", "Role",
-		"principalId", unique_id("AROA"),
+		"accountId", ACCT, "accessKeyId", aws_key_id_for("ASIA", hour * 64 + 8 + k), "sessionContext", "sessionIssuer",
+		"type", "Role", "principalId", unique_id("AROA"),
 		"arn", "arn:aws:iam::" ACCT ":role/aws-reserved/sso.amazonaws.com/" REGION "/AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55",
 		"accountId", ACCT, "userName", "AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55", "attributes",
 		"creationDate", stamp_s(now_us - 1800000000), "mfaAuthenticated", "false");

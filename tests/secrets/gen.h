@@ -125,6 +125,7 @@ int type_index(const char *id);
 void make_secret(struct secret *s, int type);
 void secret_aws_key_pair(char **keyid, char **secret, const char *prefix);
 char *aws_key_id(const char *prefix);        /* of the corpus account; arena */
+char *aws_key_id_for(const char *prefix, uint64_t h); /* the same for the same h */
 char *aws_session_token(void);
 char *jwt_sa(const char *ns, const char *sa, int projected);
 char *random_password(void);

@@ -153,7 +153,10 @@ unique_id(const char *prefix, uint64_t h)
 json_t *
 user_node(int nd)
 {
-	return iam_user(ar_printf("system:node:%s", nodes[nd]), unique_id("AROA", 4242), aws_key_id("ASIA"),
+	uint64_t hour = (uint64_t)(epoch_s(now_us) / 3600);
+
+	return iam_user(ar_printf("system:node:%s", nodes[nd]), unique_id("AROA", 4242),
+		aws_key_id_for("ASIA", hour * 64 + (uint64_t)nd),
 		ar_printf("arn:aws:sts::" ACCT ":assumed-role/eks-nodegroup-general-role/%s", node_inst[nd]),
 		"arn:aws:iam::" ACCT ":role/eks-nodegroup-general-role", node_inst[nd],
 		json_pack("[s,s,s]", "system:bootstrappers", "system:nodes", "system:authenticated"));
@@ -163,9 +166,12 @@ json_t *
 user_human(const struct human *h)
 {
 	int i = (int)(h - humans);
+	uint64_t hour = (uint64_t)(epoch_s(now_us) / 3600);
 
+	/* people keep a session for an hour; IAM users have one long-term key */
 	return iam_user(h->username, unique_id(h->sso ? "AROA" : "AIDA", 9000 + (uint64_t)i),
-		aws_key_id(h->sso ? "ASIA" : "AKIA"), h->arn, h->canon, h->session,
+		h->sso ? aws_key_id_for("ASIA", hour * 64 + 32 + (uint64_t)i) : aws_key_id_for("AKIA", 777 + (uint64_t)i),
+		h->arn, h->canon, h->session,
 		json_pack("[s,s]", h->group, "system:authenticated"));
 }
 

@@ -7,8 +7,10 @@
 #   score.sh [-r MIN_RECALL] [-p MIN_PRECISION] [-l MAX_LISTED] CORPUS OUTPUT
 #
 # CORPUS is the generator's directory: labels.tsv (required), and
-# negatives.tsv, neutral.tsv and summary.txt when present.  OUTPUT holds
-# secret-scan's occurrences, one JSON object a line.
+# negatives.tsv, neutral.tsv and summary.txt when present; or a labels file
+# of its own (such as a sample's EXPECTED).  In labels files, blank lines
+# and lines starting with # are comments.  OUTPUT holds secret-scan's
+# occurrences, one JSON object a line.
 #
 # A plant is found when an occurrence has its event_id, pointer and type.
 # Occurrences at a neutral place (the key id beside an AWS secret, the id
@@ -56,7 +58,13 @@ die() {
 	echo "score.sh: $*" >&2
 	exit 2
 }
-[ -r "$corpus/labels.tsv" ] || die "$corpus/labels.tsv: cannot read"
+if [ -d "$corpus" ]; then
+	labels=$corpus/labels.tsv
+else
+	labels=$corpus
+	corpus=/nonexistent
+fi
+[ -r "$labels" ] || die "$labels: cannot read"
 [ -r "$output" ] || die "$output: cannot read"
 command -v jq >/dev/null 2>&1 || die "jq is needed"
 
@@ -81,6 +89,7 @@ records=
 
 awk -F '\t' -v tmp="$tmp" -v records="$records" '
 function pct(a, b) { return b ? sprintf("%5.1f%%", 100 * a / b) : "   n/a" }
+FILENAME == ARGV[1] && ($0 == "" || $0 ~ /^#/) { next }
 FILENAME == ARGV[1] {
 	if (NF != 5 || $1 == "" || $2 == "" || $3 == "") {
 		printf "score.sh: %s:%d: not event_id, pointer, type, position, encoding\n", FILENAME, FNR > "/dev/stderr"
@@ -136,7 +145,7 @@ END {
 	nfp = 0; ngood = 0
 	for (g in fp) { nfp++; if (g in good) ngood++ }
 	printf "%d %d %d %d %d %d %d %d %d\n", nl, nf, nocc, matched, nfp, ngood, nfa, nfaneg, nneutral > (tmp "/totals")
-}' "$corpus/labels.tsv" "$tmp/neg" "$tmp/neu" "$tmp/occ" || exit 2
+}' "$labels" "$tmp/neg" "$tmp/neu" "$tmp/occ" || exit 2
 touch "$tmp/fa" "$tmp/miss" "$tmp/by_type" "$tmp/by_pos" "$tmp/by_enc"
 read -r nl nf nocc matched nfp ngood nfa nfaneg nneutral <"$tmp/totals" || die "internal error"
 

@@ -53,18 +53,19 @@ pick_name(int n, const char *const *names)
  * prefix, 16 base32 characters of 10 bytes whose first six hold
  * (account << 7) with the top bit set, as AWS issues them.
  */
-char *
-aws_key_id(const char *prefix)
+static char *
+key_id_from(const char *prefix, uint64_t r1, uint64_t r2)
 {
 	unsigned char b[10];
-	uint64_t z = (1ULL << 47) | (UINT64_C(318645903217) << 7) | (rnd64() & 0x7f);
+	uint64_t z = (1ULL << 47) | (UINT64_C(318645903217) << 7) | (r1 & 0x7f);
 	char *out = ar_alloc(21);
 	int i, bits = 0, o = 4;
 	unsigned v = 0;
 
 	for (i = 0; i < 6; i++)
 		b[i] = (unsigned char)(z >> (40 - 8 * i));
-	rnd_bytes(b + 6, 4);
+	for (i = 6; i < 10; i++)
+		b[i] = (unsigned char)(r2 >> (8 * (i - 6)));
 	memcpy(out, prefix, 4);
 	for (i = 0; i < 10; i++) {
 		v = v << 8 | b[i];
@@ -76,6 +77,31 @@ aws_key_id(const char *prefix)
 	}
 	out[20] = '\0';
 	return out;
+}
+
+/*
+ * A key id that decodes to the corpus account: after the four-letter
+ * prefix, 16 base32 characters of 10 bytes whose first six hold
+ * (account << 7) with the top bit set, as AWS issues them.
+ */
+char *
+aws_key_id(const char *prefix)
+{
+	uint64_t r1 = rnd64();
+
+	return key_id_from(prefix, r1, rnd64());
+}
+
+/* The same key id for the same h: one session's key, one user's key. */
+char *
+aws_key_id_for(const char *prefix, uint64_t h)
+{
+	uint64_t z = h * 0x9e3779b97f4a7c15ULL + 0x7f4a7c15;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return key_id_from(prefix, z, z >> 7 ^ h);
 }
 
 void
