@@ -93,7 +93,10 @@ static const char *const sdk_uas[] = {
 void
 ct_role(struct ct *c, const char *role)
 {
-	const char *sess = rnd(2) ? ar_printf("i-0%s", rstr(16, A_HEX)) : ar_printf("%u", 1700000000 + rnd(100000000));
+	/* instance profiles name the session after the instance; SDKs after the time */
+	int node = strstr(role, "node-role") != NULL || strstr(role, "nodegroup") != NULL;
+	const char *sess = node ? ar_printf("i-0%s", rstr(16, A_HEX)) : rnd(2) ? ar_printf("%u", 1700000000 + rnd(100000000)) :
+		ar_printf("botocore-session-%u", 1700000000 + rnd(100000000));
 	const char *rid = unique_id("AROA");
 
 	c->identity = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:{s:s,s:s,s:s,s:s,s:s},s:{s:s,s:s}}}", "type", "AssumedRole",
@@ -106,7 +109,8 @@ ct_role(struct ct *c, const char *role)
 	mark_negative("/userIdentity/principalId", "identity-principal-id");
 	mark_negative("/userIdentity/sessionContext/sessionIssuer/principalId", "identity-principal-id");
 	c->ip = ar_printf("10.0.%u.%u", rnd(192), 1 + rnd(254));
-	c->ua = PICK(sdk_uas);
+	/* workloads run Linux SDKs; the macOS CLI is people's */
+	c->ua = sdk_uas[(unsigned[]){ 0, 1, 2, 4 }[rnd(4)]];
 }
 
 static const char *const users[] = { "bob", "terraform", "ci-legacy", "backup-agent" };
@@ -391,7 +395,7 @@ rds(void)
 	struct ct c;
 	const char *db = ar_printf("%s-db", apps_ct[rnd(NAPPS_CT)]);
 
-	ct_defaults(&c, "rds.amazonaws.com", rnd(2) ? "CreateDBInstance" : "ModifyDBInstance");
+	ct_defaults(&c, "rds.amazonaws.com", "CreateDBInstance");
 	ct_user(&c, "terraform");
 	c.req = json_pack("{s:s,s:s,s:s,s:s}", "dBInstanceIdentifier", db, "dBInstanceClass", "db.r6g.large",
 		"engine", "postgres", "masterUserPassword", "****");
@@ -468,14 +472,14 @@ static json_t *
 iam(void)
 {
 	struct ct c;
-	unsigned k = rnd(10);
+	unsigned k = rnd(100);
 
-	if (k < 7) {
+	if (k < 94) {
 		ct_defaults(&c, "iam.amazonaws.com", "GetRole");
 		ct_someone(&c);
 		c.ro = 1;
 		c.req = json_pack("{s:s}", "roleName", PICK(roles));
-	} else if (k < 9) {
+	} else if (k < 98) {
 		/* the secret access key is never in the record */
 		ct_defaults(&c, "iam.amazonaws.com", "CreateAccessKey");
 		ct_user(&c, "terraform");

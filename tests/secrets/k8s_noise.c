@@ -691,7 +691,7 @@ k8s_noise(void)
 		return root_ca_configmap();
 	if (r < 950)
 		return deployment_apply();
-	if (r < 956)
+	if (r < 959)
 		return doc_configmap();
 	if (r < 960)
 		return aws_auth_update();
