@@ -82,6 +82,13 @@ else
 	else
 		t_fail "scorer: an occurrence without a fingerprint" "rc $s_rc"
 	fi
+	{ echo '# a labels file of its own, with comments'; echo; cat "$FIX/labels.tsv"; } >"$TMP/labels-file"
+	if score file 1 "$TMP/labels-file" "$FIX/scan-fail.jsonl" && grep -qx 'overall recall:           70.0% (7/10)' "$TMP/file.out" &&
+		! grep -q 'neutral' "$TMP/file.out"; then
+		t_ok "scorer: a labels file with comments instead of a corpus"
+	else
+		t_fail "scorer: a labels file" "rc $s_rc"
+	fi
 	mkdir -p "$TMP/badlabels"
 	printf 'id\t/p\tjwt\ttoken-request\n' >"$TMP/badlabels/labels.tsv"
 	if score badlabels 2 "$TMP/badlabels" "$TMP/empty.jsonl" && grep -q 'labels.tsv:1: not event_id' "$TMP/badlabels.err"; then
@@ -179,6 +186,24 @@ if t_have jq; then
 		t_ok "scorer: the corpus's own labels, reported back, score 100%"
 	else
 		t_fail "scorer: a perfect report of the corpus" "rc $s_rc: $(grep -E '^(overall|FAIL|score)' "$TMP/perfect.out" "$TMP/perfect.err")"
+	fi
+fi
+
+# the sample's EXPECTED: every pointer names a string of its record
+if t_have jq; then
+	L=$top_srcdir/samples/leaked-credentials
+	"$GREP" --json --keep-stages "$L" >"$TMP/sample.jsonl" 2>"$TMP/sample.err"
+	grep -v '^#' "$L/EXPECTED" | grep . >"$TMP/expected.tsv"
+	jq -n -r --slurpfile recs "$TMP/sample.jsonl" --rawfile exp "$TMP/expected.tsv" '
+		($recs | map({key: (.auditID // .eventID), value: .}) | from_entries) as $by
+		| $exp | split("\n") | map(select(length > 0) | split("\t")) | .[]
+		| . as $l | ($l[1] | split("/")[1:] | map(gsub("~1"; "/") | gsub("~0"; "~") | (tonumber? // .))) as $p
+		| select(($by[$l[0]] // {} | getpath($p) | type) != "string") | "\($l[0]) \($l[1])"' >"$TMP/unresolved" 2>&1
+	if [ -s "$TMP/sample.jsonl" ] && [ ! -s "$TMP/sample.err" ] && [ ! -s "$TMP/unresolved" ] &&
+		[ "$(wc -l <"$TMP/expected.tsv")" -eq 62 ]; then
+		t_ok "samples/leaked-credentials/EXPECTED: 62 occurrences, each a string of its record"
+	else
+		t_fail "samples/leaked-credentials/EXPECTED" "$(cat "$TMP/unresolved" "$TMP/sample.err" | head -3)"
 	fi
 fi
 
