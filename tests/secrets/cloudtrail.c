@@ -64,12 +64,6 @@ ct_json(struct ct *c)
 	return o;
 }
 
-const char *
-ct_event_id(json_t *ev)
-{
-	return json_string_value(json_object_get(ev, "eventID"));
-}
-
 /* ---- identities ---- */
 static char *
 unique_id(const char *prefix)

@@ -167,22 +167,22 @@ struct kv neg_env(void);                    /* a name/value a scanner must leave
 struct kv neg_env_kind(const char *kind);
 const char *neg_doc_file(const char **kind); /* a documentation-like file for a ConfigMap */
 
-/* ---- k8s.c ---- */
+/* ---- a planned record: up to four secrets at one position ---- */
 struct job {
 	enum pos pos;
 	int n;
 	struct secret s[4];
 	enum pos inner; /* wrappers: the position inside */
 };
+
+/* ---- k8s.c ---- */
 json_t *k8s_plant(struct job *j);     /* one audit event carrying the job's secrets */
 json_t *k8s_noise(void);              /* one routine audit event */
-const char *k8s_event_id(json_t *ev);
 void k8s_init(void);
 
 /* ---- cloudtrail.c ---- */
 json_t *ct_plant(struct job *j);
 json_t *ct_noise(void);
-const char *ct_event_id(json_t *ev);
 json_t *ct_lookup_entry(json_t *rec);   /* a lookup-events element around rec (steals nothing) */
 extern const char *ct_region;
 

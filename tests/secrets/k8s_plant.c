@@ -315,9 +315,10 @@ plant_args(struct job *j)
 	int i, v = (int)rnd(3);
 	enum pos p = jpos(j);
 
+	tq = v == 0 ? "/spec" : v == 1 ? "/spec/template/spec" : "/spec/jobTemplate/spec/template/spec";
 	for (i = 0; i < s->argc; i++)
 		json_array_append_new(args, json_string(s->argv[i]));
-	c = container(app, image_ref(app, 0), routine_env(app, ns, "/x", &(struct sites){ .n = 0 }),
+	c = container(app, image_ref(app, 0), routine_env(app, ns, ar_printf("%s/containers/0/env", tq), &ss),
 		json_pack("[s]", s->prog ? s->prog : PICK(((const char *[]){ "/app/bin/server", "/usr/local/bin/job", "/app/migrate" }))),
 		args, NULL);
 	ev_defaults(&e);
@@ -367,7 +368,7 @@ plant_probe_header(struct job *j)
 	probe = json_pack("{s:{s:s,s:i,s:s,s:[{s:s,s:s}]},s:i,s:i}", "httpGet", "path", "/internal/health", "port", 8080,
 		"scheme", "HTTP", "httpHeaders", "name", hname, "value", v, "initialDelaySeconds", 10, "periodSeconds", 15);
 	man = workload(0, app, ns, pod_spec(app, json_pack("[o]", container(app, image_ref(app, 0),
-		routine_env(app, ns, "/x", &(struct sites){ .n = 0 }), NULL, NULL, probe))), &tq);
+		routine_env(app, ns, "/spec/template/spec/containers/0/env", &ss), NULL, NULL, probe))), &tq);
 	site_secret(&ss, ar_printf("%s/containers/0/livenessProbe/httpGet/httpHeaders/0/value", tq), s, p, st0());
 	ev_defaults(&e);
 	ev_workload(&e, 0, app, ns, "?fieldManager=kubectl-client-side-apply&fieldValidation=Strict");
