@@ -108,6 +108,10 @@ int fe_cols_default(struct fe_cols *c, int with_command);
 void fe_cols_free(struct fe_cols *c);
 void fe_cols_header(FILE *fp, const struct fe_cols *c);
 void fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_path);
+/* The columns as one JSON object named as the columns: times, the actor
+ * and the location in the common model (k8saudit-json(5)), fields as
+ * their JSON values (null when absent). */
+json_t *fe_cols_json(const struct fe_cols *c, k8a_event *ev);
 
 /* The parts of a summary, for tools that print their own rows. */
 void fe_actor(k8a_event *ev, char *out, size_t outsz);

@@ -345,3 +345,40 @@ fe_put_json_line(FILE *fp, k8a_event *ev)
 	fputc('\n', fp);
 	return 0;
 }
+
+json_t *
+fe_cols_json(const struct fe_cols *c, k8a_event *ev)
+{
+	json_t *o = json_object(), *v;
+	char buf[8192], *cmd;
+	int i;
+
+	for (i = 0; o && i < c->n; i++) {
+		switch (c->col[i]) {
+		case COL_TIME:
+			v = fe_time_json(k8a_event_time(ev));
+			break;
+		case COL_ACTOR:
+			v = fe_actor_json(ev);
+			break;
+		case COL_TARGET:
+			fe_target(ev, buf, sizeof(buf));
+			v = buf[0] ? json_string(buf) : json_null();
+			break;
+		case COL_LOCATION:
+			v = fe_source_json(ev);
+			break;
+		case COL_COMMAND:
+			cmd = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI));
+			v = cmd ? json_string(cmd) : json_null();
+			free(cmd);
+			break;
+		default:
+			if ((v = k8a_fieldref_value(c->field[i], ev)) == NULL)
+				v = json_null();
+			break;
+		}
+		json_object_set_new(o, c->name[i], v);
+	}
+	return o;
+}

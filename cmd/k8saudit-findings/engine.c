@@ -32,7 +32,7 @@ struct snap *
 snap_new(k8a_event *ev, uint64_t seq)
 {
 	const struct k8a_origin *o = k8a_event_origin(ev);
-	char ips[8192], what[8192], tgt[4096], cmd[4096];
+	char ips[8192], what[8192], tgt[4096], cmd[4096], actor[2048], tbuf[64];
 	const char *subres, *uri;
 	enum k8a_source src = k8a_event_source(ev);
 	struct strs ss = { .n = 0 };
@@ -41,7 +41,10 @@ snap_new(k8a_event *ev, uint64_t seq)
 	size_t i;
 	json_t *g;
 
-	STR(time_s, k8a_event_str(ev, K8A_F_TIME));
+	/* times as every tool prints them (RFC 3339 UTC, microseconds) */
+	if (k8a_event_time(ev) != INT64_MIN)
+		k8a_time_format(k8a_event_time(ev), tbuf);
+	STR(time_s, k8a_event_time(ev) != INT64_MIN ? tbuf : NULL);
 	STR(id, k8a_event_str(ev, K8A_F_ID));
 	STR(user, k8a_event_str(ev, K8A_F_USER));
 	STR(uid, k8a_event_str(ev, K8A_F_UID));
@@ -93,6 +96,8 @@ snap_new(k8a_event *ev, uint64_t seq)
 			snprintf(what + n, sizeof(what) - n, " -- %s", cmd);
 	}
 	STR(what, what);
+	fe_actor(ev, actor, sizeof(actor));
+	STR(actor_text, actor);
 	STR(where, k8a_event_where(ev));
 	STR(path, o->path);
 	STR(member, o->member);
@@ -114,6 +119,12 @@ snap_new(k8a_event *ev, uint64_t seq)
 	g = src == K8A_SRC_K8S ? json_object_get(json_object_get(k8a_event_json(ev), "user"), "groups") : NULL;
 	if (json_is_array(g))
 		s->groups = json_deep_copy(g);
+	/* what every tool's JSON says about a record (k8saudit-json(5)) */
+	if ((s->record = json_object()) == NULL) {
+		snap_unref(s);
+		return NULL;
+	}
+	fe_record_json(s->record, ev);
 	return s;
 }
 
@@ -131,6 +142,7 @@ snap_unref(struct snap *s)
 	if (s == NULL || --s->refs > 0)
 		return;
 	json_decref(s->groups);
+	json_decref(s->record);
 	free(s); /* its strings with it */
 }
 

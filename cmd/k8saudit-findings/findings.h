@@ -81,7 +81,9 @@ struct snap {
 	char *time_s, *id, *user, *uid, *arn, *canonical_arn, *access_key, *session, *principal;
 	char *account, *impersonated, *ip, *ips, *peer, *ua, *verb, *resource, *subresource;
 	char *ns, *name, *code, *region, *uri, *command, *what, *where, *path, *member;
+	char *actor_text; /* "user (key K, as X)", as every tool writes an actor */
 	json_t *groups; /* array of strings or NULL */
+	json_t *record; /* time, event_id, actor, source_ip(s), user_agent, source */
 	uint64_t line;
 	int64_t index;
 	int refs;

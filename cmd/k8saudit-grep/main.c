@@ -12,7 +12,7 @@
 
 #include "fe.h"
 
-static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] [--strict] [--json | --fields LIST] [PATH...]";
+static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] [--strict] [--json] [--fields LIST] [PATH...]";
 
 enum {
 	O_EXPR, O_REGEX, O_ICASE, O_SINCE, O_UNTIL, O_EXEC, O_JSON, O_FIELDS, O_HEADER, O_COUNT,
@@ -28,7 +28,7 @@ static const struct fe_opt opts[] = {
 	[O_UNTIL] = { "until", 0, 1, "TIME", "only records before TIME" },
 	[O_EXEC] = { "exec", 0, 0, NULL, "only pods/exec and pods/attach requests; add the decoded command" },
 	[O_JSON] = { "json", 0, 0, NULL, "print each matching record as one JSON line" },
-	[O_FIELDS] = { "fields", 0, 1, "LIST", "print these comma-separated columns (names, aliases, JSON paths)" },
+	[O_FIELDS] = { "fields", 0, 1, "LIST", "print these comma-separated columns (names, aliases, JSON paths); with --json, as JSON" },
 	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
 	[O_COUNT] = { "count", 'c', 0, NULL, "print only the number of matching records" },
 	[O_FILES] = { "files-with-matches", 'l', 0, NULL, "print only the names of files with matches" },
@@ -335,10 +335,6 @@ main(int argc, char **argv)
 		fe_usage_error(synopsis, "--since is not before --until");
 		goto usage;
 	}
-	if (g.json && fields) {
-		fe_usage_error(synopsis, "--json and --fields cannot be combined");
-		goto usage;
-	}
 	if (fields) {
 		if (fe_cols_parse(&g.cols, fields, &bad) != 0) {
 			fe_usage_error(synopsis, "--fields: %s", bad);
@@ -353,7 +349,7 @@ main(int argc, char **argv)
 	if (g.exec) /* also gives the prefilter its literals */
 		g.expr = k8a_expr_and(g.expr, k8a_expr_compile("subresource in (exec, attach)", NULL));
 	g.parse = k8a_expr_needs_json(g.expr) || g.has_since || g.has_until || g.exec || g.validate ||
-		  (!g.count && !g.files && !g.quiet && !g.json) || (g.json && g.tty);
+		  (!g.count && !g.files && !g.quiet && (!g.json || fields)) || (g.json && g.tty);
 	if (npats && compile_regexes(&g, pats, npats, icase) != 0)
 		goto usage;
 
@@ -425,6 +421,12 @@ main(int argc, char **argv)
 			}
 		} else if (g.count) {
 			/* printed per file or at the end */
+		} else if (g.json && fields) {
+			json_t *row = fe_cols_json(&g.cols, ev);
+			if (row == NULL || json_dumpf(row, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) != 0)
+				trouble = 1;
+			fputc('\n', stdout);
+			json_decref(row);
 		} else if (g.json) {
 			if (g.tty && k8a_event_json(ev)) {
 				json_dumpf(k8a_event_json(ev), stdout, JSON_COMPACT | JSON_ENSURE_ASCII);

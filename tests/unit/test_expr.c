@@ -682,3 +682,82 @@ K8A_TEST(expr_command_longer_than_4k)
 	CHECK_EQ_INT(t_match("command*='curl evil|sh'", doc), 1);
 	CHECK_EQ_INT(t_match("command~'curl'", doc), 1);
 }
+
+/* What a column prints for a field (k8a_fieldref), an expression on that
+ * field selects: for every alias, on records of both kinds, each value the
+ * field has, written back as "alias = value", matches the record. */
+struct rt {
+	const char *alias;
+	k8a_event *ev;
+	int values, bad;
+};
+
+static int
+round_trip_cb(json_t *v, void *arg)
+{
+	struct rt *rt = arg;
+	char expr[8192], *text = NULL;
+	const char *s, *q;
+	k8a_expr *x;
+
+	rt->values++;
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		q = strchr(s, '\'') ? "\"" : "'";
+		if (strchr(s, '\'') && strchr(s, '"'))
+			return 0; /* no quoting for it in the language */
+		snprintf(expr, sizeof(expr), "%s = %s%s%s", rt->alias, q, s, q);
+	} else {
+		text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		snprintf(expr, sizeof(expr), "%s = %s", rt->alias, text ? text : "");
+		free(text);
+	}
+	x = k8a_expr_compile(expr, NULL);
+	if (x == NULL || k8a_expr_match(x, rt->ev) != 1) {
+		k8a_test_fail(__FILE__, __LINE__, "%s does not select the record it was printed from", expr);
+		rt->bad++;
+	}
+	k8a_expr_free(x);
+	return 0;
+}
+
+K8A_TEST(field_round_trip)
+{
+	const char *const recs[] = { J(K8S_EV), J(CT_EV), J(EXEC_EV) };
+	const char *const *al = k8a_field_aliases();
+	size_t i, r;
+	int values = 0;
+
+	REQUIRE(al != NULL && al[0] != NULL);
+	for (r = 0; r < sizeof(recs) / sizeof(recs[0]); r++) {
+		for (i = 0; al[i]; i++) {
+			k8a_fieldref *f = k8a_fieldref_new(al[i], NULL);
+			struct rt rt = { al[i], t_event(recs[r]), 0, 0 };
+			REQUIRE(f != NULL && rt.ev != NULL);
+			CHECK_EQ_INT(k8a_fieldref_each(f, rt.ev, round_trip_cb, &rt), 0);
+			values += rt.values;
+			k8a_fieldref_free(f);
+		}
+	}
+	CHECK(values > 60); /* the records give most aliases a value */
+	/* the time column's text (RFC 3339, microseconds) selects too */
+	{
+		char t[64], expr[128];
+		k8a_event *ev = t_event(J(CT_EV));
+		k8a_expr *x;
+		REQUIRE(ev != NULL);
+		k8a_time_format(k8a_event_time(ev), t);
+		snprintf(expr, sizeof(expr), "time = %s", t);
+		x = k8a_expr_compile(expr, NULL);
+		CHECK_EQ_INT(x ? k8a_expr_match(x, ev) : -1, 1);
+		k8a_expr_free(x);
+	}
+	/* the action of a CloudTrail record is the IAM action */
+	{
+		k8a_fieldref *f = k8a_fieldref_new("action", NULL);
+		json_t *v = f ? k8a_fieldref_value(f, t_event(J(CT_EV))) : NULL;
+		CHECK_EQ_STR(json_string_value(v), "iam:CreateAccessKey");
+		json_decref(v);
+		k8a_fieldref_free(f);
+	}
+}
