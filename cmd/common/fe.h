@@ -68,6 +68,8 @@ struct fe_cols {
 	int n;
 };
 /* "time,actor,code,objectRef.name" -> columns.  0, or -1 with *bad set. */
+/* 0, -1 with *bad saying what is wrong with list, or K8A_FATAL (out of
+ * memory). */
 int fe_cols_parse(struct fe_cols *c, const char *list, const char **bad);
 void fe_cols_default(struct fe_cols *c, int with_command);
 void fe_cols_free(struct fe_cols *c);

@@ -22,7 +22,7 @@ fe_cols_parse(struct fe_cols *c, const char *list, const char **bad)
 
 	memset(c, 0, sizeof(*c));
 	if (dup == NULL)
-		return -1;
+		return K8A_FATAL;
 	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (c->n == (int)(sizeof(c->col) / sizeof(c->col[0]))) {
 			*bad = "too many fields";
@@ -34,7 +34,10 @@ fe_cols_parse(struct fe_cols *c, const char *list, const char **bad)
 			if (strcmp(tok, named[i].name) == 0)
 				c->col[c->n] = named[i].col;
 		c->path[c->n] = c->col[c->n] == COL_FIELD ? strdup(tok) : NULL;
-		c->n++;
+		if (c->col[c->n++] == COL_FIELD && c->path[c->n - 1] == NULL) {
+			free(dup);
+			return K8A_FATAL; /* a column left empty would read as an absent field */
+		}
 	}
 	free(dup);
 	if (c->n == 0) {
