@@ -66,13 +66,21 @@ k8a_archive_open(struct k8a_src *lower, char *err)
 	}
 	ar->lower = lower;
 	ar->err = err;
-	archive_read_support_filter_all(ar->a);
-	archive_read_support_format_tar(ar->a);
-	archive_read_support_format_gnutar(ar->a);
-	archive_read_support_format_zip(ar->a);
-	archive_read_support_format_7zip(ar->a);
-	archive_read_support_format_cpio(ar->a);
-	archive_read_support_format_raw(ar->a);
+	/* a format left out for want of memory would make a tar "not an
+	 * archive": these fail only so */
+	if (archive_read_support_filter_all(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_tar(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_gnutar(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_zip(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_7zip(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_cpio(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_raw(ar->a) == ARCHIVE_FATAL) {
+		snprintf(err, K8A_ERRLEN, "%s", K8A_NOMEM);
+		archive_read_free(ar->a);
+		free(ar->blk);
+		free(ar);
+		return NULL;
+	}
 	if (archive_read_open(ar->a, ar, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
 		snprintf(err, K8A_ERRLEN, "%s", ar_why(ar->a, "unreadable archive"));
 		archive_read_free(ar->a);

@@ -169,7 +169,11 @@ k8a_event_json(k8a_event *ev)
 	pthread_once(&json_hook_once, json_hook);
 	json_nomem = 0;
 	ev->root = json_loadb(ev->raw, ev->len, JSON_ALLOW_NUL, &je);
-	if (ev->root == NULL && (json_nomem || json_error_code(&je) == json_error_out_of_memory)) {
+	if (json_nomem || (ev->root == NULL && json_error_code(&je) == json_error_out_of_memory)) {
+		/* jansson may hand back a tree it could not finish (a member
+		 * whose insertion failed): not used, nor freed, since walking
+		 * it can crash; memory is out and the tool ends here */
+		ev->root = NULL;
 		snprintf(ev->err, sizeof(ev->err), "%s", K8A_NOMEM);
 		ev->nomem = 1;
 		ev->parsed = -1;

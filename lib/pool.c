@@ -358,6 +358,7 @@ fill(k8a_reader *r, struct k8a_pool *pl)
 			j->display = strdup(in.is_mem || strcmp(in.path, "-") != 0 ? in.path : "<stdin>");
 			j->state = J_PENDING;
 			/* the worker's reader takes the path; keep our own copy */
+			j->in.path = NULL;
 			if (j->display == NULL || (j->in.path = strdup(in.path)) == NULL) {
 				free(in.path);
 				free_job(j);

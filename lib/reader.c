@@ -295,6 +295,8 @@ push_dir(k8a_reader *r, const char *path, const struct stat *st)
 		}
 	if ((d = opendir(path)) == NULL) {
 		int e = errno;
+		if (e == ENOMEM)
+			return K8A_FATAL;
 		free(r->path);
 		r->members[0] = '\0';
 		if ((r->path = strdup(path)) == NULL)
