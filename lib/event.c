@@ -4,6 +4,7 @@
  * Kubernetes audit events and CloudTrail records.  Nothing is parsed until
  * a field is asked for.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,7 @@ k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len)
 	ev->raw = raw;
 	ev->len = len;
 	ev->parsed = 0;
+	ev->nomem = 0;
 	ev->skim.state = 0;
 	ev->nobjs = ev->nmems = 0;
 	ev->objgen++; /* the object table's entries are stale */
@@ -90,6 +92,12 @@ const char *
 k8a_event_error(const k8a_event *ev)
 {
 	return ev->err;
+}
+
+int
+k8a_event_nomem(const k8a_event *ev)
+{
+	return ev->nomem;
 }
 
 const struct k8a_origin *
@@ -115,6 +123,40 @@ k8a_event_where(k8a_event *ev)
 	return ev->where;
 }
 
+/* jansson says "invalid token" or nothing at all when an allocation fails
+ * inside a parse: its allocations are watched (chained to whatever the
+ * program set before), so that a record is never called invalid for want
+ * of memory. */
+static __thread int json_nomem;
+static json_malloc_t json_prev_malloc;
+static json_free_t json_prev_free;
+static pthread_once_t json_hook_once = PTHREAD_ONCE_INIT;
+
+static void *
+json_watch_malloc(size_t n)
+{
+	void *p = json_prev_malloc(n);
+
+	if (p == NULL)
+		json_nomem = 1;
+	return p;
+}
+
+static void
+json_watch_free(void *p)
+{
+	json_prev_free(p);
+}
+
+static void
+json_hook(void)
+{
+	json_get_alloc_funcs(&json_prev_malloc, &json_prev_free);
+	if (json_prev_malloc == NULL || json_prev_free == NULL)
+		return;
+	json_set_alloc_funcs(json_watch_malloc, json_watch_free);
+}
+
 json_t *
 k8a_event_json(k8a_event *ev)
 {
@@ -124,7 +166,19 @@ k8a_event_json(k8a_event *ev)
 		return ev->root;
 	if (ev->parsed == -1)
 		return NULL;
+	pthread_once(&json_hook_once, json_hook);
+	json_nomem = 0;
 	ev->root = json_loadb(ev->raw, ev->len, JSON_ALLOW_NUL, &je);
+	if (json_nomem || (ev->root == NULL && json_error_code(&je) == json_error_out_of_memory)) {
+		/* jansson may hand back a tree it could not finish (a member
+		 * whose insertion failed): not used, nor freed, since walking
+		 * it can crash; memory is out and the tool ends here */
+		ev->root = NULL;
+		snprintf(ev->err, sizeof(ev->err), "%s", K8A_NOMEM);
+		ev->nomem = 1;
+		ev->parsed = -1;
+		return NULL;
+	}
 	if (ev->root == NULL) {
 		snprintf(ev->err, sizeof(ev->err), "invalid JSON: %s (at byte %d)", je.text, je.position);
 		ev->parsed = -1;
@@ -183,8 +237,12 @@ first(json_t *o, const char *k)
 static const char *
 keep(k8a_event *ev, char *s)
 {
-	if (s == NULL)
+	if (s == NULL) {
+		/* the field would read as absent: never answer from that */
+		ev->nomem = 1;
+		snprintf(ev->err, sizeof(ev->err), "%s", K8A_NOMEM);
 		return NULL;
+	}
 	if (ev->nscratch == (int)(sizeof(ev->scratch) / sizeof(ev->scratch[0]))) {
 		free(s);
 		return NULL;

@@ -6,6 +6,7 @@
  * and since v1.30 (WebSocket) the same query on a GET.  The decoded
  * arguments are shell-quoted so the line can be read and pasted.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -189,7 +190,9 @@ k8a_exec_command_dup(const char *uri)
 {
 	struct k8a_buf b = { 0 };
 
-	if (decode(uri, 1, &b) <= 0) {
+	if (decode(uri, 1, &b) <= 0 || b.failed) {
+		if (b.failed)
+			errno = ENOMEM;
 		k8a_buf_free(&b);
 		return NULL;
 	}

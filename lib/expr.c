@@ -260,6 +260,8 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 		PCRE2_SIZE eo;
 		p->re = pcre2_compile((PCRE2_SPTR)p->vals[0], PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
 			&ec, &eo, NULL);
+		if (p->re == NULL && ec == PCRE2_ERROR_HEAP_FAILED)
+			return -1; /* out of memory, said by the caller */
 		if (p->re == NULL) {
 			PCRE2_UCHAR msg[128];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -912,8 +914,11 @@ k8a_expr_compile(const char *text, struct k8a_err *err)
 			k8a_expr_free(x);
 			return NULL;
 		}
-	} else if (!lx.failed)
-		fail(&lx, lx.i, "out of memory");
+	} else if (!lx.failed) {
+		fail(&lx, lx.i, "%s", K8A_NOMEM);
+		if (err)
+			err->code = K8A_FATAL; /* not the text's fault */
+	}
 	if (x) {
 		compute_lits(x);
 		x->prog = k8a_skim_prog_new(x);
@@ -1472,14 +1477,18 @@ static int
 eval_ref(const struct pred *p, k8a_event *ev)
 {
 	struct pred q = *p;
-	char *val = ref_value(p->ref, ev);
+	char *val;
 	double num = 0;
 	int isnum, istm, r;
 	int64_t tm = 0;
 	size_t vlen;
 
-	if (val == NULL)
+	errno = 0;
+	if ((val = ref_value(p->ref, ev)) == NULL) {
+		if (errno == ENOMEM)
+			ev->nomem = 1; /* not an absent field */
 		return 0;
+	}
 	vlen = strlen(val);
 	isnum = parse_number(val, &num);
 	istm = k8a_time_parse(val, strlen(val), &tm) == K8A_OK;
@@ -1588,8 +1597,11 @@ k8a_expr_match(const k8a_expr *x, k8a_event *ev)
 	if (x == NULL || x->type == N_TRUE)
 		return 1;
 	if (k8a_event_json(ev) == NULL || ev->source == K8A_SRC_UNKNOWN)
-		return K8A_WARN;
-	if ((r = eval(x, ev)) != MAYBE)
+		return ev->nomem ? K8A_FATAL : K8A_WARN;
+	r = eval(x, ev);
+	if (ev->nomem)
+		return K8A_FATAL; /* a field read as absent for want of memory */
+	if (r != MAYBE)
 		return r;
 	if (rx_failed.code == PCRE2_ERROR_NOMEMORY) {
 		snprintf(ev->err, sizeof(ev->err), "out of memory");

@@ -5,6 +5,7 @@
  * (--fields) and a finding's evidence read the same values from a record:
  * what `--fields X` prints, `-w 'X=...'` selects.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,10 @@ k8a_synth_text(enum synth s, k8a_event *ev, char *buf, size_t bufsz, char **heap
 		return src == K8A_SRC_K8S ? "k8s" : src == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown";
 	case S_COMMAND:
 		/* the whole command line as k8saudit-grep --exec shows it */
-		return *heap = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI));
+		errno = 0;
+		if ((*heap = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI))) == NULL && errno == ENOMEM)
+			ev->nomem = 1; /* not "no command" */
+		return *heap;
 	case S_CONTAINER:
 		return k8a_exec_container(k8a_event_str(ev, K8A_F_URI), buf, bufsz) > 0 ? buf : NULL;
 	case S_ACTION:

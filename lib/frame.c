@@ -95,6 +95,10 @@ seterr(struct k8a_framer *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(f->err, K8A_ERRLEN, fmt, ap);
 	va_end(ap);
+	/* a wrapper that could not be decoded for want of memory is not a
+	 * bad wrapper: the reader makes this fatal */
+	if (f->scratch.failed)
+		snprintf(f->err, K8A_ERRLEN, "%s", K8A_NOMEM);
 }
 
 struct k8a_framer *
@@ -205,8 +209,16 @@ refill(struct k8a_framer *f)
 		ncap = f->cap > SIZE_MAX / 4 ? SIZE_MAX / 2 : f->cap * 2;
 		if (f->limit < SIZE_MAX && ncap > f->limit + 1)
 			ncap = f->limit + 1; /* > cap, since cap == end <= limit */
-		if (ncap <= f->cap || (nb = realloc(f->buf, ncap + 1)) == NULL)
+		if (ncap <= f->cap)
 			return -2;
+		if ((nb = realloc(f->buf, ncap + 1)) == NULL) {
+			/* as a read error: the stream ends here, and the
+			 * reader makes the message fatal */
+			f->rerr = 1;
+			snprintf(f->rerrmsg, sizeof(f->rerrmsg), "%s", K8A_NOMEM);
+			f->eof = 1;
+			return 0;
+		}
 		f->buf = nb;
 		f->cap = ncap;
 	}
@@ -794,7 +806,8 @@ element(struct k8a_framer *f, const char *p, size_t n, const char **rp, size_t *
 			const char *val = json_string_value(json_object_get(cell, "value"));
 			if (field && val && strcmp(field, "@message") == 0) {
 				f->scratch.len = 0;
-				k8a_buf_append(&f->scratch, val, strlen(val));
+				if (k8a_buf_append(&f->scratch, val, strlen(val)) != 0)
+					break;
 				found = 1;
 			}
 		}

@@ -273,5 +273,5 @@ k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out)
 		}
 		i += 2;
 	}
-	return 0;
+	return out->failed ? -1 : 0;
 }

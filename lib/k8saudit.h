@@ -149,7 +149,8 @@ uint64_t k8a_reader_skipped(const k8a_reader *r);
  * across files).  CloudTrail events and events without an auditID always
  * return 0.  Memory is bounded: the most recent 1<<16
  * request ids are remembered, which covers the stages of one request that
- * the API server writes close together. */
+ * the API server writes close together.  K8A_FATAL when out of memory
+ * (then nothing can be said about the stage). */
 int k8a_reader_seen(k8a_reader *r, k8a_event *ev);
 
 /* ------------------------------------------------------------------ */
@@ -255,6 +256,13 @@ k8a_event *k8a_event_new(void);
 void k8a_event_set(k8a_event *ev, const char *raw, size_t len, const struct k8a_origin *o);
 void k8a_event_free(k8a_event *ev);
 
+/*! k8a_event_nomem() : 1 when memory ran out while answering about ev (its
+ * parse, a derived field): k8a_event_json() may have returned NULL and a
+ * field may have read as absent for that reason alone, so nothing said
+ * about ev can be trusted; k8a_event_error() is then "out of memory".
+ * Tools end with that message (K8A_FATAL), as for the reader's. */
+int k8a_event_nomem(const k8a_event *ev);
+
 /*! k8a_event_where() : the origin formatted as "path[:member]:line" with
  * "[index]" appended for records inside a JSON array. */
 const char *k8a_event_where(k8a_event *ev);
@@ -274,7 +282,9 @@ struct k8a_err {
 
 /*! k8a_expr_compile() : compile an expression such as
  *   verb=create and objectRef.apiGroup=rbac.authorization.k8s.io and code<300
- * @return the handle, or NULL with `err` filled (when not NULL). */
+ * @return the handle, or NULL with `err` filled (when not NULL): code
+ *         K8A_FAILED for a bad text, K8A_FATAL ("out of memory") when
+ *         memory ran out. */
 k8a_expr *k8a_expr_compile(const char *text, struct k8a_err *err);
 void k8a_expr_free(k8a_expr *x);
 
@@ -421,7 +431,8 @@ const char *const *k8a_field_aliases(void);
 int k8a_exec_command(const char *uri, char *out, size_t outsz);
 
 /*! k8a_exec_command_dup() : the same command line, whole, in a new
- * string the caller frees; NULL when `uri` is not an exec with a command. */
+ * string the caller frees; NULL when `uri` is not an exec with a command,
+ * or (errno ENOMEM) when out of memory. */
 char *k8a_exec_command_dup(const char *uri);
 
 /*! k8a_exec_container() : the container= parameter, percent-decoded. */

@@ -60,6 +60,7 @@ struct job {
 	size_t taken;       /* bytes read but not yet counted off `queued` */
 	size_t queued;      /* bytes published, not yet taken (under the lock) */
 	int warn_only;      /* a problem of the walk, no file to read */
+	int nomem;          /* the worker lost an item for want of memory */
 	uint64_t file_no;   /* the reader's file number, once replay began */
 };
 
@@ -152,8 +153,11 @@ static void
 push(struct k8a_pool *pl, struct job *j, const struct item *it, const char *m, const char *d)
 {
 	if (put(pl, j, it, m, d) != 0) {
-		struct item w = { IT_WARN, 0, 0, -1, 0, 13, 0, 0 };
-		put(pl, j, &w, "", "out of memory"); /* may fail too; then the end says it */
+		/* the item is lost: the job must not end as if whole (read
+		 * under the lock once the job is done) */
+		pthread_mutex_lock(&pl->mu);
+		j->nomem = 1;
+		pthread_mutex_unlock(&pl->mu);
 	}
 	if (j->tail != NULL && j->tail->used - j->tail->pub >= PUBLISH)
 		publish(pl, j);
@@ -186,8 +190,9 @@ run(struct k8a_pool *pl, k8a_reader *parent, struct job *j)
 	int rc;
 
 	if (sub == NULL) {
-		struct item w = { IT_WARN, 0, 0, -1, 0, 13, 0, 0 };
-		push(pl, j, &w, "", "out of memory");
+		pthread_mutex_lock(&pl->mu);
+		j->nomem = 1;
+		pthread_mutex_unlock(&pl->mu);
 		push(pl, j, &end, "", "");
 		publish(pl, j);
 		return;
@@ -342,8 +347,7 @@ fill(k8a_reader *r, struct k8a_pool *pl)
 			w.len = strlen(r->msg);
 			j->warn_only = 1;
 			j->state = J_DONE;
-			j->display = strdup(r->where);
-			if (put(pl, j, &w, r->where, r->msg) != 0) {
+			if ((j->display = strdup(r->where)) == NULL || put(pl, j, &w, r->where, r->msg) != 0) {
 				free_job(j);
 				return K8A_FATAL;
 			}
@@ -354,7 +358,8 @@ fill(k8a_reader *r, struct k8a_pool *pl)
 			j->display = strdup(in.is_mem || strcmp(in.path, "-") != 0 ? in.path : "<stdin>");
 			j->state = J_PENDING;
 			/* the worker's reader takes the path; keep our own copy */
-			if ((j->in.path = strdup(in.path)) == NULL) {
+			j->in.path = NULL;
+			if (j->display == NULL || (j->in.path = strdup(in.path)) == NULL) {
 				free(in.path);
 				free_job(j);
 				return K8A_FATAL;
@@ -413,6 +418,13 @@ k8a_pool_next(k8a_reader *r, k8a_event **evp)
 					break;
 				pthread_cond_wait(&pl->data, &pl->mu);
 			}
+			if (!(j->head && j->rd < j->head->pub) && j->nomem) {
+				pthread_mutex_unlock(&pl->mu);
+				snprintf(r->where, sizeof(r->where), "%s", j->display);
+				snprintf(r->msg, sizeof(r->msg), "%s", K8A_NOMEM);
+				r->fatal = 1;
+				return K8A_FATAL;
+			}
 			if (!(j->head && j->rd < j->head->pub)) {
 				/* the job is over: the next one */
 				pl->jobs = j->next;
@@ -435,7 +447,8 @@ k8a_pool_next(k8a_reader *r, k8a_event **evp)
 		if (j->file_no == 0 && !j->warn_only) {
 			j->file_no = ++r->file_no; /* stage de-duplication is per file */
 			free(r->path);
-			r->path = strdup(j->display);
+			if ((r->path = strdup(j->display)) == NULL)
+				return K8A_FATAL;
 		}
 		switch (it.type) {
 		case IT_REC:
@@ -450,6 +463,10 @@ k8a_pool_next(k8a_reader *r, k8a_event **evp)
 		case IT_WARN:
 			snprintf(r->msg, sizeof(r->msg), "%s", d);
 			snprintf(r->where, sizeof(r->where), "%s", m);
+			if (k8a_is_nomem(d)) {
+				r->fatal = 1; /* the worker's reader ran out */
+				return K8A_FATAL;
+			}
 			return K8A_WARN;
 		case IT_ANNOUNCE:
 			if (r->file_cb)

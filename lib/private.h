@@ -17,6 +17,8 @@
 struct k8a_buf {
 	char *p;
 	size_t len, cap;
+	int failed; /* an allocation failed: every later one fails too, so a
+		     * string built by many appends is whole or known bad */
 };
 int k8a_buf_reserve(struct k8a_buf *b, size_t need); /* 0 or -1 (ENOMEM) */
 int k8a_buf_append(struct k8a_buf *b, const void *p, size_t n);
@@ -35,6 +37,15 @@ struct k8a_src {
 	int kind; /* enum k8a_src_kind */
 };
 #define K8A_ERRLEN 512
+/* The message of every allocation failure.  A source that runs out of
+ * memory says exactly this, and the reader makes it fatal (K8A_FATAL):
+ * a stream cut short by memory must not read as a damaged one. */
+#define K8A_NOMEM "out of memory"
+static inline int
+k8a_is_nomem(const char *msg)
+{
+	return strcmp(msg, K8A_NOMEM) == 0;
+}
 
 enum k8a_src_kind { SRC_FD, SRC_MEM, SRC_GZIP, SRC_ZSTD, SRC_ENTRY };
 
@@ -238,6 +249,7 @@ struct k8a_event {
 	struct k8a_origin origin;
 	json_t *root;
 	int parsed;           /* 0 not yet, 1 ok, -1 failed */
+	int nomem;            /* an answer about it ran out of memory */
 	enum k8a_source source;
 	const char *f[K8A_F_COUNT_];
 	int fdone[K8A_F_COUNT_];

@@ -84,12 +84,12 @@ push_input(k8a_reader *r, const char *path, const void *mem, size_t len, int is_
 		size_t nc = r->capq ? r->capq * 2 : 8;
 		struct input *nq = realloc(r->q, nc * sizeof(*nq));
 		if (nq == NULL)
-			return K8A_FATAL;
+			return r->fatal = 1, K8A_FATAL; /* said by k8a_reader_next() */
 		r->q = nq;
 		r->capq = nc;
 	}
 	if ((r->q[r->nq].path = strdup(path)) == NULL)
-		return K8A_FATAL;
+		return r->fatal = 1, K8A_FATAL;
 	r->q[r->nq].mem = mem;
 	r->q[r->nq].memlen = len;
 	r->q[r->nq].is_mem = is_mem;
@@ -213,6 +213,26 @@ warn_at(k8a_reader *r, uint64_t line, int64_t index, const char *fmt, ...)
 	return K8A_WARN;
 }
 
+/* Memory ran out: K8A_FATAL, now and on every later call, with the place
+ * (the input being read, if any). */
+static int
+fatal_at(k8a_reader *r)
+{
+	warn_at(r, 0, -1, "%s", K8A_NOMEM);
+	r->fatal = 1;
+	return K8A_FATAL;
+}
+
+/* A source's or an archive's error in r->err: a warning about this input,
+ * or K8A_FATAL when it is memory. */
+static int
+src_problem(k8a_reader *r)
+{
+	if (k8a_is_nomem(r->err))
+		return K8A_FATAL;
+	return warn_at(r, 0, -1, "%s", r->err);
+}
+
 static void
 update_members(k8a_reader *r)
 {
@@ -267,16 +287,21 @@ push_dir(k8a_reader *r, const char *path, const struct stat *st)
 	for (i = 0; i < r->ndirs; i++)
 		if (r->dirs[i].dev == st->st_dev && r->dirs[i].ino == st->st_ino) {
 			free(r->path);
-			r->path = strdup(path);
 			r->members[0] = '\0';
+			if ((r->path = strdup(path)) == NULL)
+				return K8A_FATAL;
 			return warn_at(r, 0, -1, "symbolic link loop: directory already being read as %s",
 				r->dirs[i].path);
 		}
 	if ((d = opendir(path)) == NULL) {
+		int e = errno;
+		if (e == ENOMEM)
+			return K8A_FATAL;
 		free(r->path);
-		r->path = strdup(path);
 		r->members[0] = '\0';
-		return warn_at(r, 0, -1, "cannot read directory: %s", strerror(errno));
+		if ((r->path = strdup(path)) == NULL)
+			return K8A_FATAL;
+		return warn_at(r, 0, -1, "cannot read directory: %s", strerror(e));
 	}
 	memset(&df, 0, sizeof(df));
 	while ((de = readdir(d)) != NULL) {
@@ -286,29 +311,39 @@ push_dir(k8a_reader *r, const char *path, const struct stat *st)
 			size_t nc = cap ? cap * 2 : 32;
 			char **nn = realloc(df.names, nc * sizeof(*nn));
 			if (nn == NULL)
-				break;
+				goto nomem;
 			df.names = nn;
 			cap = nc;
 		}
 		if ((df.names[df.n] = strdup(de->d_name)) == NULL)
-			break;
+			goto nomem; /* never a listing with names missing */
 		df.n++;
 	}
 	closedir(d);
+	d = NULL;
 	qsort(df.names, df.n, sizeof(*df.names), cmp_names);
-	df.path = strdup(path);
+	if ((df.path = strdup(path)) == NULL)
+		goto nomem;
 	df.dev = st->st_dev;
 	df.ino = st->st_ino;
 	if (r->ndirs == r->capdirs) {
 		size_t nc = r->capdirs ? r->capdirs * 2 : 8;
 		struct dirframe *nd = realloc(r->dirs, nc * sizeof(*nd));
 		if (nd == NULL)
-			return K8A_FATAL;
+			goto nomem;
 		r->dirs = nd;
 		r->capdirs = nc;
 	}
 	r->dirs[r->ndirs++] = df;
 	return K8A_OK;
+nomem:
+	if (d != NULL)
+		closedir(d);
+	for (i = 0; i < df.n; i++)
+		free(df.names[i]);
+	free(df.names);
+	free(df.path);
+	return K8A_FATAL;
 }
 
 /* ---- opening streams ---- */
@@ -326,7 +361,7 @@ open_stream(k8a_reader *r)
 		ssize_t n = k8a_src_peek(l->chain, head, sizeof(head));
 		struct k8a_src *s;
 		if (n < 0)
-			return warn_at(r, 0, -1, "%s", r->err);
+			return src_problem(r);
 		switch (k8a_sniff_magic(head, (size_t)n)) {
 		case MAGIC_EMPTY:
 			/* nothing to read (a zero-byte object of a synced tree,
@@ -344,7 +379,7 @@ open_stream(k8a_reader *r)
 			continue;
 		case MAGIC_ARCHIVE:
 			if ((l->ar = k8a_archive_open(l->chain, r->err)) == NULL)
-				return warn_at(r, 0, -1, "%s", r->err);
+				return src_problem(r);
 			return K8A_OK;
 		case MAGIC_NONE:
 			/* decode on a second thread while this one frames */
@@ -447,8 +482,7 @@ open_input(k8a_reader *r, struct k8a_input *in)
 			return K8A_FATAL;
 	} else if (strcmp(in->path, "-") == 0) {
 		free(in->path);
-		r->path = strdup("<stdin>");
-		if ((s = k8a_src_fd(0, 0, r->err)) == NULL)
+		if ((r->path = strdup("<stdin>")) == NULL || (s = k8a_src_fd(0, 0, r->err)) == NULL)
 			return K8A_FATAL;
 	} else {
 		r->path = in->path;
@@ -515,9 +549,11 @@ advance(k8a_reader *r)
 			continue;
 		}
 		if (rc == K8A_WARN) /* one damaged member; the next may be fine */
-			return warn_at(r, 0, -1, "%s", r->err);
+			return src_problem(r);
+		if (rc == K8A_FATAL)
+			return K8A_FATAL;
 		if (rc != K8A_OK) {
-			rc = warn_at(r, 0, -1, "%s", r->err);
+			rc = src_problem(r);
 			k8a_archive_close(l->ar);
 			l->ar = NULL;
 			return rc;
@@ -531,6 +567,8 @@ advance(k8a_reader *r)
 		l->ar = NULL;
 		l->member = name ? strdup(name) : NULL;
 		update_members(r);
+		if (name != NULL && l->member == NULL)
+			return K8A_FATAL;
 		rc = open_stream(r);
 		if (rc == K8A_EOF) /* an empty member: the level is popped above */
 			continue;
@@ -555,17 +593,33 @@ several_files(const k8a_reader *r)
 	       stat(r->q[0].path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static int next_serial(k8a_reader *r, k8a_event **evp);
+
 int
 k8a_reader_next(k8a_reader *r, k8a_event **evp)
+{
+	int rc;
+
+	*evp = NULL;
+	if (r->fatal) {
+		if (!k8a_is_nomem(r->msg))
+			fatal_at(r);
+		return K8A_FATAL;
+	}
+	if (r->threads > 1 && r->pool == NULL && !r->file_open && r->file_no == 0 && several_files(r))
+		k8a_pool_start(r); /* on failure, read serially */
+	rc = r->pool != NULL ? k8a_pool_next(r, evp) : next_serial(r, evp);
+	if (rc == K8A_FATAL && !r->fatal)
+		return fatal_at(r);
+	return rc;
+}
+
+static int
+next_serial(k8a_reader *r, k8a_event **evp)
 {
 	struct k8a_rec rec;
 	int rc;
 
-	*evp = NULL;
-	if (r->threads > 1 && r->pool == NULL && !r->file_open && r->file_no == 0 && several_files(r))
-		k8a_pool_start(r); /* on failure, read serially */
-	if (r->pool != NULL)
-		return k8a_pool_next(r, evp);
 	for (;;) {
 		if (r->fr == NULL) {
 			/* A level without framer or archive is a stream that
@@ -598,7 +652,13 @@ k8a_reader_next(k8a_reader *r, k8a_event **evp)
 			close_framer(r);
 			continue;
 		}
-		/* a bad record (K8A_WARN) or an unusable stream (K8A_FAILED) */
+		/* a bad record (K8A_WARN) or an unusable stream (K8A_FAILED);
+		 * out of memory, from the framer or a decoder, ends everything */
+		if (rc == K8A_FATAL || k8a_is_nomem(r->err)) {
+			warn_at(r, rec.line, rec.index, "%s", K8A_NOMEM);
+			r->fatal = 1;
+			return K8A_FATAL;
+		}
 		return warn_at(r, rec.line, rec.index, "%s", r->err);
 	}
 }
@@ -682,8 +742,10 @@ k8a_reader_seen(k8a_reader *r, k8a_event *ev)
 		free(r->seen[1].slot);
 		r->seen[1] = r->seen[0];
 		r->seen[0].n = 0;
-		if ((r->seen[0].slot = calloc(SEEN_SLOTS, sizeof(uint64_t))) == NULL)
-			return 0;
+		if ((r->seen[0].slot = calloc(SEEN_SLOTS, sizeof(uint64_t))) == NULL) {
+			/* a second stage counted again would be a wrong count */
+			return K8A_FATAL;
+		}
 	}
 	for (i = h & (SEEN_SLOTS - 1); r->seen[0].slot[i] != 0; i = (i + 1) & (SEEN_SLOTS - 1))
 		;

@@ -72,6 +72,7 @@ struct k8a_reader {
 
 	struct k8a_event ev;
 	char err[K8A_ERRLEN];
+	int fatal; /* memory ran out: every later call says so */
 	char msg[K8A_ERRLEN];
 	char where[4096];
 };

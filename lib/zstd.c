@@ -263,6 +263,8 @@ zs_read(struct k8a_src *s, void *buf, size_t n)
 			/* a damaged frame can surface as any error; say so */
 			if (ZSTD_getErrorCode(z->last) == ZSTD_error_checksum_wrong)
 				k8a_src_seterr(s, "zstd: checksum mismatch");
+			else if (ZSTD_getErrorCode(z->last) == ZSTD_error_memory_allocation)
+				k8a_src_seterr(s, "%s", K8A_NOMEM);
 			else if (ZSTD_getErrorCode(z->last) == ZSTD_error_frameParameter_windowTooLarge)
 				k8a_src_seterr(s, "zstd: frame window larger than the %u MiB limit, not decoded",
 					1u << (K8A_ZSTD_WINDOW_LOG - 20));

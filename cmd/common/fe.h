@@ -101,7 +101,10 @@ struct fe_cols {
 	int n;
 	char err[300];
 };
-/* "time,actor,code,objectRef.name" -> columns.  0, or -1 with *bad set. */
+/* "time,actor,code,objectRef.name" -> columns.  0, -1 with *bad set, or
+ * K8A_FATAL when out of memory. */
+/* 0, -1 with *bad saying what is wrong with list, or K8A_FATAL (out of
+ * memory). */
 int fe_cols_parse(struct fe_cols *c, const char *list, const char **bad);
 /* time, actor, ip, action, target, code, location (, command).  0 or -1. */
 int fe_cols_default(struct fe_cols *c, int with_command);

@@ -18,7 +18,8 @@ static const struct {
 	{ "command", COL_COMMAND },
 };
 
-/* Add the column called name. 0, or -1 with *bad set. */
+/* Add the column called name. 0, -1 with *bad set, or K8A_FATAL (no
+ * memory: a column left empty would read as an absent field). */
 static int
 add_col(struct fe_cols *c, const char *name, const char **bad)
 {
@@ -34,15 +35,13 @@ add_col(struct fe_cols *c, const char *name, const char **bad)
 		if (strcmp(name, named[i].name) == 0)
 			c->col[c->n] = named[i].col;
 	c->field[c->n] = NULL;
-	if ((c->name[c->n] = strdup(name)) == NULL) {
-		*bad = "out of memory";
-		return -1;
-	}
+	if ((c->name[c->n] = strdup(name)) == NULL)
+		return K8A_FATAL;
 	if (c->col[c->n] == COL_FIELD && (c->field[c->n] = k8a_fieldref_new(name, &err)) == NULL) {
 		snprintf(c->err, sizeof(c->err), "%s", err.msg);
 		*bad = c->err;
 		free(c->name[c->n]);
-		return -1;
+		return err.code == K8A_FATAL ? K8A_FATAL : -1;
 	}
 	c->n++;
 	return 0;
@@ -52,17 +51,16 @@ int
 fe_cols_parse(struct fe_cols *c, const char *list, const char **bad)
 {
 	char *dup = strdup(list), *save = NULL, *tok;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if (dup == NULL) {
-		*bad = "out of memory";
-		return -1;
-	}
+	if (dup == NULL)
+		return K8A_FATAL;
 	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (add_col(c, tok, bad) != 0) {
+		if ((rc = add_col(c, tok, bad)) != 0) {
 			free(dup);
 			fe_cols_free(c);
-			return -1;
+			return rc;
 		}
 	free(dup);
 	if (c->n == 0) {

@@ -75,6 +75,7 @@ struct grep {
 	int skim;  /* records the quick scan rules out are not parsed */
 	struct fe_cols cols;
 	int tty;
+	int nomem; /* memory ran out in a callback */
 	struct filestate fs;
 };
 
@@ -124,6 +125,8 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 		 * parsed (and an invalid one reported) like any other */
 		int need = g->parse || (g->json && (memchr(raw, '\n', n) || memchr(raw, '\r', n)));
 		if (need && (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN)) {
+			if (k8a_event_nomem(ev))
+				return -2;
 			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 			return -1;
 		}
@@ -144,13 +147,15 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 		}
 		if (m && g->exec && !is_exec(ev))
 			m = 0;
+		if (k8a_event_nomem(ev))
+			return -2; /* a field read as absent for want of memory */
 	}
 	if (g->invert)
 		m = !m;
 	/* --json keeps every stage: the tools it feeds fold stages themselves
 	 * and need the later ones (response status, objects) */
-	if (m && !g->keep_stages && !g->json && k8a_reader_seen(r, ev))
-		m = 0;
+	if (m && !g->keep_stages && !g->json && (mr = k8a_reader_seen(r, ev)) != 0)
+		m = mr == K8A_FATAL ? -2 : 0;
 	return m;
 }
 
@@ -187,7 +192,8 @@ next_file(void *arg, const char *path)
 	if (g->names == 1)
 		flush_count(g, &g->fs);
 	free(g->fs.path);
-	g->fs.path = strdup(path);
+	if ((g->fs.path = strdup(path)) == NULL)
+		g->nomem = 1; /* no count may go to the wrong name */
 	g->fs.matches = 0;
 }
 
@@ -196,12 +202,15 @@ compile_regexes(struct grep *g, const char **pats, size_t n, int icase)
 {
 	size_t i;
 
-	g->re = calloc(n, sizeof(*g->re));
+	if ((g->re = calloc(n, sizeof(*g->re))) == NULL)
+		return K8A_FATAL;
 	for (i = 0; i < n; i++) {
 		int ec;
 		PCRE2_SIZE eo;
 		g->re[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED,
 			(icase ? PCRE2_CASELESS : 0) | PCRE2_MATCH_INVALID_UTF | PCRE2_UTF, &ec, &eo, NULL);
+		if (g->re[i] == NULL && ec == PCRE2_ERROR_HEAP_FAILED)
+			return K8A_FATAL;
 		if (g->re[i] == NULL) {
 			PCRE2_UCHAR msg[128];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -216,10 +225,8 @@ compile_regexes(struct grep *g, const char **pats, size_t n, int icase)
 	 * it); a match that needs more is reported, not taken as no match */
 	if ((g->md = pcre2_match_data_create(1, NULL)) == NULL ||
 	    (g->mc = pcre2_match_context_create(NULL)) == NULL ||
-	    (g->js = pcre2_jit_stack_create(32 << 10, 8 << 20, NULL)) == NULL) {
-		fe_diag(NULL, "out of memory");
-		return -1;
-	}
+	    (g->js = pcre2_jit_stack_create(32 << 10, 8 << 20, NULL)) == NULL)
+		return K8A_FATAL;
 	pcre2_jit_stack_assign(g->mc, NULL, g->js);
 	return 0;
 }
@@ -248,18 +255,25 @@ main(int argc, char **argv)
 		case O_EXPR: {
 			struct k8a_err err;
 			k8a_expr *x = k8a_expr_compile(arg, &err);
+			if (x == NULL && err.code == K8A_FATAL)
+				goto nomem;
 			if (x == NULL) {
 				fe_usage_error(synopsis, "-w: %s at offset %zu in '%s'", err.msg, err.offset, arg);
 				goto usage;
 			}
-			g.expr = nexpr++ ? k8a_expr_or(g.expr, x) : x;
+			if ((g.expr = nexpr++ ? k8a_expr_or(g.expr, x) : x) == NULL)
+				goto nomem;
 			break;
 		}
 		case O_STRICT: strict = 1; break;
-		case O_REGEX:
-			pats = realloc(pats, (npats + 1) * sizeof(*pats));
+		case O_REGEX: {
+			const char **np = realloc(pats, (npats + 1) * sizeof(*pats));
+			if (np == NULL)
+				goto nomem;
+			pats = np;
 			pats[npats++] = arg;
 			break;
+		}
 		case O_ICASE: icase = 1; break;
 		case O_SINCE:
 		case O_UNTIL: {
@@ -336,27 +350,31 @@ main(int argc, char **argv)
 		goto usage;
 	}
 	if (fields) {
-		if (fe_cols_parse(&g.cols, fields, &bad) != 0) {
+		if ((rc = fe_cols_parse(&g.cols, fields, &bad)) != 0) {
+			if (rc == K8A_FATAL)
+				goto nomem;
 			fe_usage_error(synopsis, "--fields: %s", bad);
 			goto usage;
 		}
-	} else if (fe_cols_default(&g.cols, g.exec) != 0) {
-		fe_diag(NULL, "out of memory");
-		goto usage;
+	} else if (fe_cols_default(&g.cols, g.exec) != 0)
+		goto nomem;
+	if (g.expr == NULL && (g.expr = k8a_expr_compile("", NULL)) == NULL)
+		goto nomem;
+	if (g.exec) { /* also gives the prefilter its literals */
+		k8a_expr *x = k8a_expr_compile("subresource in (exec, attach)", NULL);
+		if (x == NULL || (g.expr = k8a_expr_and(g.expr, x)) == NULL)
+			goto nomem;
 	}
-	if (g.expr == NULL)
-		g.expr = k8a_expr_compile("", NULL);
-	if (g.exec) /* also gives the prefilter its literals */
-		g.expr = k8a_expr_and(g.expr, k8a_expr_compile("subresource in (exec, attach)", NULL));
 	g.parse = k8a_expr_needs_json(g.expr) || g.has_since || g.has_until || g.exec || g.validate ||
 		  (!g.count && !g.files && !g.quiet && (!g.json || fields)) || (g.json && g.tty);
-	if (npats && compile_regexes(&g, pats, npats, icase) != 0)
-		goto usage;
-
-	if ((r = k8a_reader_new()) == NULL) {
-		fe_diag(NULL, "out of memory");
+	if (npats && (rc = compile_regexes(&g, pats, npats, icase)) != 0) {
+		if (rc == K8A_FATAL)
+			goto nomem;
 		goto usage;
 	}
+
+	if ((r = k8a_reader_new()) == NULL)
+		goto nomem;
 	if (fe_optind >= argc)
 		k8a_reader_add_path(r, "-");
 	for (i = fe_optind; i < argc; i++) {
@@ -381,10 +399,12 @@ main(int argc, char **argv)
 		fe_cols_header(stdout, &g.cols);
 
 	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
-		if (rc == K8A_FATAL) {
-			fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
+		if (rc == K8A_FATAL || g.nomem) {
+			/* out of memory: what is printed so far is whole (earlier
+			 * files' counts); this file's count would not be */
+			fe_diag(rc == K8A_FATAL ? k8a_reader_where(r) : NULL, "out of memory");
 			trouble = 1;
-			break;
+			goto done;
 		}
 		if (rc == K8A_WARN) {
 			if (!g.silent)
@@ -466,6 +486,10 @@ cleanup:
 	return trouble ? FE_EXIT_TROUBLE : status;
 usage:
 	/* a usage error, already reported: nothing was read */
+	trouble = 1;
+	goto cleanup;
+nomem:
+	fe_diag(NULL, "out of memory");
 	trouble = 1;
 	goto cleanup;
 }
