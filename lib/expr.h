@@ -57,7 +57,20 @@ struct k8a_expr {
 /* Three-valued answers: 0, 1, and this. */
 #define MAYBE 2
 
-/* Does one scalar value (or number) satisfy a positive operator? */
+/* A whole decimal number (strtod's syntax, nothing after it)? (exprtest.c) */
+int k8a_parse_number(const char *s, double *d);
+
+/* The prefilter literals of x and of every node below (exprlit.c), or of
+ * x alone from its children's. */
+void k8a_expr_lits_compute(k8a_expr *x);
+void k8a_expr_lits_node(k8a_expr *x);
+void k8a_lits_free(char **l);
+
+/* The PCRE2 error of the last regex this thread could not decide (a test
+ * answered MAYBE), and its pattern. */
+int k8a_regex_failure(const char **pattern);
+
+/* Does one scalar value (or number) satisfy a positive operator? (exprtest.c) */
 int k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time);
 int k8a_test_number(const struct pred *p, double d, int is_int, long long iv);
 
