@@ -460,6 +460,23 @@ parse_pred(struct lex *lx)
 		p->op = OP_EXISTS;
 		return x;
 	}
+	if (word_is(lx, "is")) {
+		/* what kind of address: "ip is public" */
+		p->op = OP_IS;
+		skipws(lx);
+		if (word_is(lx, "public"))
+			p->ipclass = K8A_IP_PUBLIC;
+		else if (word_is(lx, "private"))
+			p->ipclass = K8A_IP_PRIVATE;
+		else if (word_is(lx, "address"))
+			p->ipclass = K8A_IP_NONE;
+		else {
+			fail(lx, lx->i, "expected 'public', 'private' or 'address' after 'is'");
+			k8a_expr_free(x);
+			return NULL;
+		}
+		return x;
+	}
 	if (word_is(lx, "in")) {
 		p->op = OP_IN;
 		skipws(lx);

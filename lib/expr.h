@@ -10,7 +10,7 @@
 
 #include "field.h"
 
-enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS };
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS, OP_IS };
 enum node { N_TRUE, N_AND, N_OR, N_NOT, N_PRED };
 
 struct pred {
@@ -35,6 +35,7 @@ struct pred {
 	int pre_k8s, pre_ct; /* else the slot of the longest prefix of the path */
 	size_t npre_k8s, npre_ct; /* and how many segments it covers */
 	char *unknown; /* the path as written, when no record schema has it */
+	int ipclass;   /* OP_IS: K8A_IP_PUBLIC, K8A_IP_PRIVATE, or K8A_IP_NONE for any address */
 };
 
 struct skim_prog;

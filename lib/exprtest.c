@@ -207,6 +207,9 @@ k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 	}
 	case OP_EXISTS:
 		return 1;
+	case OP_IS:
+		c = k8a_ip_class(s, sl);
+		return p->ipclass == K8A_IP_NONE ? c != K8A_IP_NONE : c == p->ipclass;
 	}
 	return 0;
 }

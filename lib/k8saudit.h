@@ -386,6 +386,15 @@ int k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, voi
  * when they are valid JSON. */
 int k8a_json_valid(const char *p, size_t n, char *why, size_t whysz);
 
+/*! k8a_ip_class() : what the text s[0..n) is: K8A_IP_PUBLIC, an IPv4 or
+ * IPv6 address that routes on the Internet; K8A_IP_PRIVATE, one in the
+ * private (RFC 1918), shared (100.64/10), loopback, link-local,
+ * unspecified or unique-local ranges (an IPv4-mapped IPv6 address by its
+ * IPv4 part); K8A_IP_NONE, no address.  The expression language's
+ * "is public" and "is private" say the same. */
+enum { K8A_IP_NONE, K8A_IP_PUBLIC, K8A_IP_PRIVATE };
+int k8a_ip_class(const char *s, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Fields: aliases and JSON paths, one resolver for every use          */
 /* ------------------------------------------------------------------ */

@@ -11,7 +11,6 @@
  * the candidates by time and runs it.  Input order is never trusted: audit
  * logs from several API servers and CloudTrail files interleave.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -617,31 +616,11 @@ bucket_sev(const char *bucket, int anonymous)
 
 /* ---- raw checks: candidates found without parsing ---- */
 
-/* 1 when the textual address is public (not private, shared, loopback,
- * link-local or unique-local); 0 otherwise or when it is not an address. */
+/* 1 when the text is a public address (k8a_ip_class). */
 static int
 public_ip(const char *s, size_t n)
 {
-	char tmp[64];
-	unsigned char a[16];
-
-	if (n == 0 || n >= sizeof(tmp))
-		return 0;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	if (inet_pton(AF_INET, tmp, a) == 1)
-		return !(a[0] == 10 || a[0] == 127 || a[0] == 0 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
-			 (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254) ||
-			 (a[0] == 100 && (a[1] & 0xc0) == 64));
-	if (inet_pton(AF_INET6, tmp, a) == 1) {
-		static const unsigned char lo[16] = { [15] = 1 };
-		if (memcmp(a, lo, 16) == 0 || (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
-			return 0;
-		if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-			return 0; /* IPv4-mapped: judged by the IPv4 form elsewhere */
-		return 1;
-	}
-	return 0;
+	return k8a_ip_class(s, n) == K8A_IP_PUBLIC;
 }
 
 /* Does the raw record carry a public address in sourceIPs? */

@@ -761,3 +761,31 @@ K8A_TEST(field_round_trip)
 		k8a_fieldref_free(f);
 	}
 }
+
+K8A_TEST(expr_is_address_kind)
+{
+	/* K8S_EV's sourceIPs: 203.0.113.7 (client, public), 10.0.0.5 (peer, private) */
+	CHECK_EQ_INT(mk("ip is public"), 1);
+	CHECK_EQ_INT(mk("peer is private"), 1);
+	CHECK_EQ_INT(mk("peer is public"), 0);
+	CHECK_EQ_INT(mk("not peer is public"), 1);
+	CHECK_EQ_INT(mk("user is address"), 0);
+	CHECK_EQ_INT(mk("absent.member is address"), 0);
+	CHECK_EQ_INT(mc("ip is public"), 1);
+	CHECK_EQ_INT(mc("sourceIPAddress is address"), 1);
+	CHECK(k8a_expr_compile("ip is nowhere", NULL) == NULL);
+	CHECK_EQ_INT(k8a_ip_class("203.0.113.7", 11), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("100.64.1.1", 10), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("100.128.1.1", 11), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("172.31.255.1", 12), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("172.32.0.1", 10), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("169.254.169.254", 15), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("::1", 3), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("fd00:ec2::254", 13), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("fe80::1", 7), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("2600:1f18::1", 12), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("::ffff:10.1.2.3", 15), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("::ffff:8.8.8.8", 14), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("eks.amazonaws.com", 17), K8A_IP_NONE);
+	CHECK_EQ_INT(k8a_ip_class("10.0.0.1 ", 9), K8A_IP_NONE);
+}
