@@ -73,7 +73,7 @@ int judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *nca
 	const char **msg, uint64_t *skipped);
 void judge_free(struct judge *j);
 
-/* ---- a record, reduced to what a finding needs (engine.c) ---- */
+/* ---- a record, reduced to what a finding needs (snap.c) ---- */
 struct snap {
 	int64_t time;       /* usec, INT64_MIN when unknown */
 	uint64_t seq;       /* input order, for stable sorting */
