@@ -41,5 +41,8 @@ same "--exec" "$GREP" --exec
 same "-l -Z" "$GREP" -l -Z -w 'user=system:anonymous'
 same "--keep-stages --validate" "$GREP" --keep-stages --validate -c
 [ -x "$FIND" ] && same "findings --json" "$FIND" --json
+RBAC=$top_builddir/rbac-diff
+[ -x "$RBAC" ] && same "rbac-diff --json" "$RBAC" --json
+[ -x "$RBAC" ] && same "rbac-diff --exposure" "$RBAC" --exposure
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -321,3 +321,17 @@ fe_expr_check(const k8a_expr *x, const char *where, int strict)
 		"or CloudTrail record; closest: '%s')", strict ? "error" : "warning", u, hint);
 	return strict ? -1 : 0;
 }
+
+int
+fe_parse_threads(const char *arg, int *n)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end || errno || v < 1 || v > 64)
+		return -1;
+	*n = (int)v;
+	return 0;
+}

@@ -55,6 +55,10 @@ int fe_expr_check(const k8a_expr *x, const char *where, int strict);
 void fe_put(FILE *fp, const char *s);
 void fe_putn(FILE *fp, const char *s, size_t n);
 
+/* -j N: a thread count from 1 to 64.  0, or -1 when arg is not one. */
+int fe_parse_threads(const char *arg, int *n);
+#define FE_OPT_THREADS_HELP "read up to N files at once (default: the number of CPUs; output is the same)"
+
 /* Worker threads for reading files: $K8SAUDIT_THREADS, else the number of
  * online CPUs, at most 8. */
 int fe_default_threads(void);

@@ -70,6 +70,7 @@ void rd_parse_query(struct rd_query *q, const char *verb, const char *res);
 struct rd {
 	/* options */
 	int json, all, header, silent, suggest, exposure;
+	int threads; /* -j, 0: the default */
 	int has_at, has_from, has_to;
 	int64_t at, from, to;
 	const char *who_verb, *who_res, *ns, *gvu;
