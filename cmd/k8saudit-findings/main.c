@@ -37,7 +37,7 @@ static const struct fe_opt opts[] = {
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record and try every rule (for checking the prefilter)" },
 	[O_STRICT] = { "strict", 0, 0, NULL, "make warnings about rules (unknown fields) errors" },
-	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
+	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
@@ -277,16 +277,12 @@ main(int argc, char **argv)
 		case O_KEEP_STAGES: o.keep_stages = 1; break;
 		case O_NO_PREFILTER: o.no_prefilter = 1; break;
 		case O_STRICT: rs.strict = 1; break;
-		case O_THREADS: {
-			char *end;
-			long n = strtol(arg, &end, 10);
-			if (*end || n < 1 || n > 64) {
+		case O_THREADS:
+			if (fe_parse_threads(arg, &o.threads) != 0) {
 				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
 				goto usage;
 			}
-			o.threads = (int)n;
 			break;
-		}
 		case O_SILENT: o.silent = 1; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,

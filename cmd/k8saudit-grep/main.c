@@ -43,7 +43,7 @@ static const struct fe_opt opts[] = {
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record (for checking the byte prefilter)" },
 	[O_VALIDATE] = { "validate", 0, 0, NULL, "parse every record, reporting invalid ones, even when not needed" },
 	[O_STRICT] = { "strict", 0, 0, NULL, "make warnings about -w expressions (unknown fields) errors" },
-	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
+	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
 	{ NULL, 0, 0, NULL, NULL },
@@ -317,16 +317,12 @@ main(int argc, char **argv)
 		case O_KEEP_STAGES: g.keep_stages = 1; break;
 		case O_NO_PREFILTER: g.no_prefilter = 1; break;
 		case O_VALIDATE: g.validate = 1; break;
-		case O_THREADS: {
-			char *end;
-			long n = strtol(arg, &end, 10);
-			if (*end || n < 1 || n > 64) {
+		case O_THREADS:
+			if (fe_parse_threads(arg, &g.threads) != 0) {
 				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
 				goto usage;
 			}
-			g.threads = (int)n;
 			break;
-		}
 		case O_HELP:
 			fe_help(stdout, synopsis,
 				"Print audit and CloudTrail records that match field expressions (-w) or\n"
