@@ -30,7 +30,7 @@ void context_ct(json_t *rec, const char *scenario, const char *what);
  * are a node group in public subnets, whose traffic (and their pods')
  * arrives from the node's Elastic IP, an address AWS owns: node_ip[] is
  * where a node's requests come from, node_private_ip[] its VPC address. */
-#define NPRIVATE 12
+#define NPRIVATE 14
 extern char node_private_ip[NNODES][20];
 char *aws_ec2_ip(void);         /* an EC2 address of the region (arena) */
 char *aws_eks_ip(void);         /* where EKS's own components call from (arena) */

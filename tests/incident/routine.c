@@ -785,15 +785,15 @@ routine_ct(void)
 {
 	unsigned r = rnd(1000);
 
-	if (r < 30) {
+	if (r < 10) {
 		ci_push(PICK(((const char *[]){ "payments-api", "checkout", "ledger", "web" })), PICK(ci_tags));
 		return ct_noise();
 	}
-	if (r < 70)
+	if (r < 50)
 		return sso_console_login();
-	if (r < 90)
+	if (r < 70)
 		return public_node_call();
-	if (r < 120)
+	if (r < 90)
 		return gitlab_web_identity();
 	return ct_noise();
 }
