@@ -91,7 +91,9 @@ int k8a_reader_set_max_record(k8a_reader *r, size_t bytes);
 
 /* A byte-level prefilter, see k8a_prefilter_new().  Records whose raw
  * bytes contain none of the filter's literals are skipped without being
- * parsed or returned.  The reader does not take ownership. */
+ * parsed or returned.  The reader does not take ownership: the filter
+ * must live while the caller reads; reading threads have their own copies,
+ * so it may be freed before k8a_reader_free(). */
 typedef struct k8a_prefilter k8a_prefilter;
 void k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf);
 

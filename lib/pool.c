@@ -232,7 +232,9 @@ progress(void *arg)
 	emit_mark(arg, IT_PROGRESS);
 }
 
-/* The worker's own prefilter and judge state, made for its first job. */
+/* The worker's judge state, made for its first job.  (Its prefilter is
+ * cloned by k8a_pool_new on the caller's thread: the caller may free its
+ * own prefilter as soon as it is done reading, before the pool stops.) */
 static int
 worker_ready(struct worker *w)
 {
@@ -240,9 +242,7 @@ worker_ready(struct worker *w)
 
 	if (!w->ready) {
 		w->ready = 1;
-		if (c->pf != NULL && (w->pf = k8a_prefilter_clone(c->pf)) == NULL)
-			w->nomem = 1;
-		else if (c->judge != NULL && k8a_judge_start(c->judge, &w->judge_state) != 0)
+		if (c->judge != NULL && k8a_judge_start(c->judge, &w->judge_state) != 0)
 			w->nomem = 1;
 	}
 	return !w->nomem;
@@ -347,7 +347,6 @@ worker(void *arg)
 		pthread_mutex_unlock(&pl->mu);
 	}
 	/* what the worker made is its thread's: undone there */
-	k8a_prefilter_free(w->pf);
 	if (w->ready && !w->nomem && pl->conf.judge != NULL)
 		k8a_judge_stop(pl->conf.judge, w->judge_state);
 	k8a_event_release(&w->ev);
@@ -357,10 +356,14 @@ worker(void *arg)
 static void
 destroy(struct k8a_pool *pl)
 {
+	int i;
+
 	pthread_cond_destroy(&pl->work);
 	pthread_cond_destroy(&pl->data);
 	pthread_cond_destroy(&pl->space);
 	pthread_mutex_destroy(&pl->mu);
+	for (i = 0; i < pl->conf.threads; i++)
+		k8a_prefilter_free(pl->w[i].pf);
 	free(pl->w);
 	free(pl);
 }
@@ -379,6 +382,15 @@ k8a_pool_new(const struct k8a_pool_conf *conf, struct k8a_walk *walk)
 	}
 	pl->conf = *conf;
 	pl->walk = walk;
+	for (i = 0; i < conf->threads; i++)
+		if (conf->pf != NULL && (pl->w[i].pf = k8a_prefilter_clone(conf->pf)) == NULL) {
+			while (i-- > 0)
+				k8a_prefilter_free(pl->w[i].pf);
+			free(pl->w);
+			free(pl);
+			return NULL;
+		}
+	pl->conf.pf = NULL; /* the caller's, which may go before the pool */
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->work, NULL);
 	pthread_cond_init(&pl->data, NULL);

@@ -305,6 +305,37 @@ K8A_TEST(judge_progress_on_the_callers_thread)
 
 /* ---- sets of requests seen ---- */
 
+/* A caller that stops reading early (an error, -m) may free its prefilter
+ * before the reader: the reading threads, still starting their first
+ * jobs, have their own copies.  (They used to copy the caller's on their
+ * first job, from freed memory; ASan tells, when a thread starts late.) */
+K8A_TEST(prefilter_may_go_before_the_reader)
+{
+	static const char *const lits[] = { "7", NULL };
+	int round;
+
+	for (round = 0; round < 20; round++) {
+		k8a_reader *r;
+		k8a_prefilter *pf;
+		k8a_event *ev;
+		char name[16];
+		int i;
+
+		REQUIRE((r = k8a_reader_new()) != NULL);
+		REQUIRE((pf = k8a_prefilter_new(lits)) != NULL);
+		k8a_reader_set_threads(r, 4);
+		k8a_reader_set_prefilter(r, pf);
+		for (i = 0; i < 16; i++) {
+			char *p = numbered(i * 100, 100);
+			snprintf(name, sizeof(name), "in%d", i);
+			k8a_reader_add_memory(r, p, strlen(p), name);
+		}
+		REQUIRE(k8a_reader_next(r, &ev) == K8A_OK);
+		k8a_prefilter_free(pf);
+		k8a_reader_free(r);
+	}
+}
+
 K8A_TEST(seen_set_keys_and_tags)
 {
 	k8a_seen *s = k8a_seen_new();
