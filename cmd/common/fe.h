@@ -160,6 +160,9 @@ void fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_pa
  * their JSON values (null when absent). */
 json_t *fe_cols_json(const struct fe_cols *c, k8a_event *ev);
 
+/* Append s to out[0..outsz) at *off, cut to fit, NUL-terminated. */
+void fe_append(char *out, size_t outsz, size_t *off, const char *s);
+
 /* The parts of a summary, for tools that print their own rows. */
 void fe_actor(k8a_event *ev, char *out, size_t outsz);
 void fe_action(k8a_event *ev, char *out, size_t outsz);

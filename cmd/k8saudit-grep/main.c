@@ -481,9 +481,9 @@ main(int argc, char **argv)
 	pcre2_match_data_free(g.md);
 	pcre2_match_context_free(g.mc);
 	pcre2_jit_stack_free(g.js);
+	k8a_reader_free(r); /* first: its workers may still be reading */
 	k8a_prefilter_free(pf);
 	k8a_expr_free(g.expr);
 	fe_scope_free(&g.sc);
-	k8a_reader_free(r);
 	return status;
 }
