@@ -92,6 +92,14 @@ find_def(const char *id)
 }
 
 int
+corr_teaches(const struct rule *r)
+{
+	const struct cdef *d = find_def(r->id);
+
+	return d != NULL && (d->kind == C_FIRST || d->kind == C_NEWUA);
+}
+
+int
 corr_known(const char *id)
 {
 	return find_def(id) != NULL;

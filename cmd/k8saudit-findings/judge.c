@@ -5,47 +5,113 @@
  * reads the record, while the main thread parses and correlates the ones
  * before it.  Telling costs as much as parsing the few records that some
  * rule may match, so the two halves run side by side.  Records no rule can
- * match are dropped there (counted, never handed over).
+ * match are dropped there (counted, never handed over), except those that
+ * teach what the input is like (context.c): the first record of each
+ * input file and, in it, of each Kubernetes principal and address.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "findings.h"
 
-/* A thread's rule set: the verdicts it remembers are its own. */
-static void *
-start(void *arg)
-{
-	const struct judge *j = arg;
-	k8a_exprset *xs = k8a_exprset_new();
-	size_t k;
-
-	if (xs == NULL)
-		return NULL;
-	for (k = 0; k < j->n; k++) {
-		const struct rule *r = j->rs->r[j->rule_of[k]];
-		if (k8a_exprset_add(xs, r->when, r->source, rule_literals(r)) < 0) {
-			k8a_exprset_free(xs);
-			return NULL;
-		}
-	}
-	return xs;
-}
+/* A thread's state: its rule set (the verdicts it remembers are its own),
+ * and the principals and addresses it handed over in the current file. */
+struct jstate {
+	k8a_exprset *xs;
+	json_t *handed;
+	char *path;
+};
 
 static void
 stop(void *state)
 {
-	k8a_exprset_free(state);
+	struct jstate *js = state;
+
+	if (js == NULL)
+		return;
+	k8a_exprset_free(js->xs);
+	json_decref(js->handed);
+	free(js->path);
+	free(js);
+}
+
+static void *
+start(void *arg)
+{
+	const struct judge *j = arg;
+	struct jstate *js = calloc(1, sizeof(*js));
+	size_t k;
+
+	if (js == NULL || (js->xs = k8a_exprset_new()) == NULL || (js->handed = json_object()) == NULL) {
+		stop(js);
+		return NULL;
+	}
+	for (k = 0; k < j->n; k++) {
+		const struct rule *r = j->rs->r[j->rule_of[k]];
+		if (k8a_exprset_add(js->xs, r->when, r->source, rule_literals(r)) < 0) {
+			stop(js);
+			return NULL;
+		}
+	}
+	return js;
+}
+
+/* Does the record teach something new: the first of its file, or of a
+ * principal and address in it?  1 yes, 0 no, K8A_FATAL. */
+static int
+teaches(struct jstate *js, k8a_event *ev)
+{
+	const struct k8a_origin *o = k8a_event_origin(ev);
+	const char *u, *p;
+	size_t un, pn;
+	char key[1024], where[4200];
+
+	/* a file, or a member of an archive */
+	snprintf(where, sizeof(where), "%s\n%s", o->path, o->member ? o->member : "");
+	if (js->path == NULL || strcmp(js->path, where) != 0) {
+		free(js->path);
+		if ((js->path = strdup(where)) == NULL)
+			return K8A_FATAL;
+		json_object_clear(js->handed);
+		return 1;
+	}
+	if (k8a_event_peek_source(ev) != K8A_SRC_K8S || !k8a_event_peek(ev, K8A_F_USER, &u, &un) || u == NULL)
+		return 0;
+	if (!k8a_event_peek(ev, K8A_F_PEER_IP, &p, &pn) || p == NULL)
+		pn = 0;
+	if (un + pn + 2 > sizeof(key))
+		return 1;
+	memcpy(key, u, un);
+	key[un] = '|';
+	memcpy(key + un + 1, p, pn);
+	key[un + 1 + pn] = '\0';
+	if (json_object_get(js->handed, key))
+		return 0;
+	/* bounded: past the cap, start again (more is handed over, no less) */
+	if (json_object_size(js->handed) >= 65536)
+		json_object_clear(js->handed);
+	if (json_object_set_new(js->handed, key, json_true()) != 0)
+		return K8A_FATAL;
+	return 1;
 }
 
 static int
 candidates(void *state, k8a_event *ev, const void **verdict, size_t *len)
 {
+	struct jstate *js = state;
 	size_t n;
-	const size_t *c = k8a_exprset_candidates(state, ev, &n);
+	const size_t *c = k8a_exprset_candidates(js->xs, ev, &n);
+	int t;
 
 	if (c == NULL)
 		return K8A_FATAL;
+	if ((t = teaches(js, ev)) == K8A_FATAL)
+		return K8A_FATAL;
+	if (n == 0 && t) {
+		*verdict = NULL; /* no rule to try: only taught from */
+		*len = 0;
+		return 1;
+	}
 	if (n == 0)
 		return 0; /* no rule can match it: not even copied */
 	*verdict = c;

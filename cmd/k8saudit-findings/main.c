@@ -14,12 +14,13 @@
 
 static const char synopsis[] =
 	"[-s] [-j N] [--strict] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
-	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
+	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE]\n"
+	"       [--aws-ip-ranges FILE] [--baseline PATH]... [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT,
-	O_IPLIST, O_TOR, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
+	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -34,6 +35,8 @@ static const struct fe_opt opts[] = {
 	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json, ocsf (OCSF 1.1 class 2004) or asff" },
 	[O_IPLIST] = { "ip-list", 0, 1, "FILE", "your threat list: IPs and CIDRs, one per line" },
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
+	[O_AWS_RANGES] = { "aws-ip-ranges", 0, 1, "FILE", "AWS's ip-ranges.json: EKS and node traffic from AWS addresses is not from a public IP" },
+	[O_BASELINE] = { "baseline", 0, 1, "PATH", "older logs that teach what is usual and raise nothing (repeatable)" },
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record and try every rule (for checking the prefilter)" },
 	[O_STRICT] = { "strict", 0, 0, NULL, "make warnings about rules (unknown fields) errors" },
@@ -45,11 +48,11 @@ static const struct fe_opt opts[] = {
 };
 
 struct opts {
-	struct strv rules, only, skip;
+	struct strv rules, only, skip, baseline;
 	int no_builtin, list, keep_stages, no_prefilter, silent, threads;
 	int min_sev, fail_on;
 	enum fmt fmt;
-	const char *iplist, *tor;
+	const char *iplist, *tor, *aws_ranges;
 };
 
 /* ---- rule selection ---- */
@@ -152,6 +155,8 @@ struct pass {
 	char *lastpath;
 	uint64_t records, seq;
 	int trouble;
+	struct context *ctx; /* what the input teaches (context.c) */
+	int baseline;        /* reading --baseline: teach, raise nothing */
 };
 
 /* 1 when the rule already reported another stage of the record's request
@@ -186,6 +191,8 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 	raw = k8a_event_raw(ev, &n);
 	for (t = 0; t < ntry; t++) {
 		struct rule *ru = p->rs->r[k = p->jg.rule_of[try ? try[t] : t]];
+		if (p->baseline && !(ru->correlation && corr_teaches(ru)))
+			continue;
 		if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 			continue;
 		if (!parsed) {
@@ -217,6 +224,12 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 		}
 		if (snap == NULL && (snap = snap_new(ev, p->seq)) == NULL)
 			goto nomem;
+		snap->baseline = p->baseline;
+		if (ru->routine && (m = snap_routine(snap, ru, ev)) != 0) {
+			if (m == K8A_FATAL)
+				goto nomem;
+			p->trouble = 1; /* said */
+		}
 		if (ru->correlation)
 			corr_feed(ru, p->cx, ev, snap);
 		else
@@ -245,8 +258,9 @@ read_all(struct pass *p, k8a_reader *r)
 	size_t ntry;
 	int rc;
 
-	if ((p->seen = k8a_seen_new()) == NULL || judge_init(&p->jg, p->rs, p->o->no_prefilter) != 0 ||
-	    judge_attach(&p->jg, r) != 0) {
+	judge_free(&p->jg);
+	if ((p->seen == NULL && (p->seen = k8a_seen_new()) == NULL) ||
+	    judge_init(&p->jg, p->rs, p->o->no_prefilter) != 0 || judge_attach(&p->jg, r) != 0) {
 		fe_diag(NULL, "out of memory");
 		return -1;
 	}
@@ -266,6 +280,10 @@ read_all(struct pass *p, k8a_reader *r)
 		p->seq = ++p->records + k8a_reader_dropped(r);
 		if ((p->records & 0xfff) == 0)
 			fe_progress(r, p->seq);
+		if (context_learn(p->ctx, ev) != 0) {
+			fe_diag(k8a_event_where(ev), "out of memory");
+			return -1;
+		}
 		try = judge_rules(&p->jg, r, &ntry);
 		if (judge_record(p, ev, try, ntry) != 0)
 			return -1;
@@ -290,7 +308,8 @@ main(int argc, char **argv)
 	struct findings fs = { 0 };
 	struct corr_ctx cx;
 	struct pass pass;
-	struct iplist *ipl = NULL, *tor = NULL;
+	struct iplist *ipl = NULL, *tor = NULL, *aws = NULL;
+	struct context ctx;
 	k8a_reader *r = NULL;
 	const char *arg;
 	int oc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
@@ -300,6 +319,10 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&cx, 0, sizeof(cx));
 	memset(&pass, 0, sizeof(pass));
+	if (context_init(&ctx) != 0) {
+		fe_diag(NULL, "out of memory");
+		return FE_EXIT_TROUBLE;
+	}
 	o.fail_on = SEV_INFO;
 	while ((oc = fe_getopt(argc, argv, opts, &arg)) != -1) {
 		switch (oc) {
@@ -333,6 +356,8 @@ main(int argc, char **argv)
 			break;
 		case O_IPLIST: o.iplist = arg; break;
 		case O_TOR: o.tor = arg; break;
+		case O_AWS_RANGES: o.aws_ranges = arg; break;
+		case O_BASELINE: strv_push(&o.baseline, arg); break;
 		case O_KEEP_STAGES: o.keep_stages = 1; break;
 		case O_NO_PREFILTER: o.no_prefilter = 1; break;
 		case O_STRICT: rs.strict = 1; break;
@@ -377,11 +402,14 @@ main(int argc, char **argv)
 		loaderr++;
 	if (o.tor && (tor = iplist_load(o.tor, &loaderr)) == NULL)
 		loaderr++;
+	if (o.aws_ranges && (ctx.aws = aws = aws_ranges_load(o.aws_ranges, &loaderr)) == NULL)
+		loaderr++;
 	cx.out = &fs;
 	cx.iplist = ipl;
 	cx.tor = tor;
 	cx.iplist_name = o.iplist;
 	cx.tor_name = o.tor;
+	cx.ctx = &ctx;
 	if (select_rules(&rs, &o, &cx) != 0)
 		loaderr++;
 	for (k = 0, nrules = 0; k < rs.n; k++)
@@ -402,6 +430,30 @@ main(int argc, char **argv)
 	if (loaderr)
 		trouble = 1;
 
+	pass.o = &o;
+	pass.rs = &rs;
+	pass.cx = &cx;
+	pass.fs = &fs;
+	pass.ctx = &ctx;
+	/* ---- older logs that teach what is usual ---- */
+	if (o.baseline.n) {
+		if ((r = k8a_reader_new()) == NULL) {
+			fe_diag(NULL, "out of memory");
+			trouble = 1;
+			goto done;
+		}
+		k8a_reader_set_threads(r, o.threads ? o.threads : fe_default_threads());
+		for (k = 0; k < o.baseline.n; k++)
+			k8a_reader_add_path(r, o.baseline.v[k]);
+		pass.baseline = 1;
+		if (read_all(&pass, r) != 0)
+			goto fatal;
+		pass.baseline = 0;
+		pass.records = 0;
+		k8a_reader_free(r);
+		r = NULL;
+	}
+
 	/* ---- the pass over the input ---- */
 	if ((r = k8a_reader_new()) == NULL) {
 		fe_diag(NULL, "out of memory");
@@ -414,18 +466,16 @@ main(int argc, char **argv)
 		k8a_reader_add_path(r, "-");
 	for (i = fe_optind; i < argc; i++)
 		k8a_reader_add_path(r, argv[i]);
-	pass.o = &o;
-	pass.rs = &rs;
-	pass.cx = &cx;
-	pass.fs = &fs;
 	if (read_all(&pass, r) != 0)
 		goto fatal;
 	if (pass.trouble)
 		trouble = 1;
 	fe_progress_end();
+	context_done(&ctx);
 	for (k = 0; k < rs.n; k++)
 		if (rs.r[k]->enabled && rs.r[k]->correlation)
 			corr_finish(rs.r[k], &cx);
+	grade_findings(&fs, &ctx);
 
 	/* ---- output ---- */
 	findings_sort(&fs);
@@ -450,6 +500,9 @@ done:
 	rules_free(&rs);
 	iplist_free(ipl);
 	iplist_free(tor);
+	iplist_free(aws);
+	context_free(&ctx);
+	strv_free(&o.baseline);
 	strv_free(&o.rules);
 	strv_free(&o.only);
 	strv_free(&o.skip);
@@ -458,6 +511,8 @@ done:
 	return trouble || status == FE_EXIT_TROUBLE ? FE_EXIT_TROUBLE : status;
 usage:
 	/* a usage error, already reported */
+	context_free(&ctx);
+	strv_free(&o.baseline);
 	strv_free(&o.rules);
 	strv_free(&o.only);
 	strv_free(&o.skip);
