@@ -194,6 +194,9 @@ struct corr_ctx {
 /* 1 when the correlation learns what is usual (first seen): fed from
  * --baseline inputs too. */
 int corr_teaches(const struct rule *r);
+/* 1 when the correlation uses the rule's `alone` itself (K8S-EKS-001: an
+ * update that changes nothing), so no second-signal grading applies. */
+int corr_grades_itself(const struct rule *r);
 /* 1 when a C implementation exists for this rule id. */
 int corr_known(const char *id);
 /* 1 when the correlation can run with the options given (e.g. --ip-list). */

@@ -129,7 +129,8 @@ grade_findings(struct findings *fs, const struct context *c)
 	for (i = 0; i < fs->n; i++) {
 		struct finding *f = &fs->f[i];
 		const struct rule *r = f->rule;
-		if (r->alone < 0 || (int)f->sev <= r->alone || (r->routine && !routine_record(f->ev, r)))
+		if (r->alone < 0 || (int)f->sev <= r->alone || (r->routine && !routine_record(f->ev, r)) ||
+		    corr_grades_itself(r))
 			continue;
 		sig[0] = why[0] = '\0';
 		if (f->evidence == NULL && (f->evidence = json_object()) == NULL)

@@ -9,7 +9,8 @@
 # context.tsv) raised at high or critical, by rule.  FINDINGS is the
 # output of `k8saudit-findings --json DIR/input`; without it the
 # findings are run here ($FINDINGS_BIN, else $top_builddir/k8saudit-findings,
-# else k8saudit-findings on PATH; the catalog from K8SAUDIT_RULES_DIR).
+# else k8saudit-findings on PATH; the catalog from K8SAUDIT_RULES_DIR;
+# options from $FINDINGS_ARGS, e.g. "--aws-ip-ranges ip-ranges.json").
 #
 # The target (issue 13): no more routine events at high or critical than
 # there are attack events, and every attack event raised.  "Raised" means
@@ -57,7 +58,8 @@ else
 		fi
 	fi
 	findings=$tmp/findings.jsonl
-	"$bin" --json "$dir/input" >"$findings" 2>"$tmp/stderr"
+	# shellcheck disable=SC2086
+	"$bin" --json ${FINDINGS_ARGS:-} "$dir/input" >"$findings" 2>"$tmp/stderr"
 	rc=$?
 	# 0: no finding, 1: findings; anything else is a failed run
 	if [ $rc -gt 1 ]; then
