@@ -23,7 +23,7 @@ int
 context_init(struct context *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->start = INT64_MAX;
+	c->start[0] = c->start[1] = c->start[2] = INT64_MAX;
 	c->cluster = iplist_new();
 	c->ranges = json_object();
 	c->first = json_object();
@@ -88,8 +88,8 @@ context_learn(struct context *c, k8a_event *ev)
 	json_t *v;
 
 	t = k8a_event_time(ev);
-	if (t != INT64_MIN && t < c->start)
-		c->start = t;
+	if (t != INT64_MIN && (unsigned)k8a_event_source(ev) < 3 && t < c->start[k8a_event_source(ev)])
+		c->start[k8a_event_source(ev)] = t;
 	if (k8a_event_source(ev) != K8A_SRC_K8S)
 		return 0;
 	c->records++;
@@ -140,10 +140,18 @@ context_first_seen(const struct context *c, const char *user)
 	return v ? json_integer_value(v) : INT64_MIN;
 }
 
-int
-context_history(const struct context *c, int64_t t)
+int64_t
+context_start(const struct context *c, enum k8a_source src)
 {
-	return c->start != INT64_MAX && t != INT64_MIN && t - c->start >= CONTEXT_HISTORY;
+	return (unsigned)src < 3 ? c->start[src] : INT64_MAX;
+}
+
+int
+context_history(const struct context *c, enum k8a_source src, int64_t t)
+{
+	int64_t s = context_start(c, src);
+
+	return s != INT64_MAX && t != INT64_MIN && t - s >= CONTEXT_HISTORY;
 }
 
 void

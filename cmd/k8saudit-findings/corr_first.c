@@ -129,7 +129,7 @@ finish_first(struct rule *r, struct corr_ctx *cx, struct corr *c)
 		json_object_set_new(seen, x->k1, json_true());
 		/* "first" means something only after some history: what the
 		 * first hour of the input (or a --baseline) holds is usual */
-		if (x->s->baseline || cx->ctx == NULL || !context_history(cx->ctx, x->s->time))
+		if (x->s->baseline || cx->ctx == NULL || !context_history(cx->ctx, x->s->source, x->s->time))
 			continue;
 		json_object_set_new(x->ev, "history", json_string("first seen after at least an hour of "
 			"history (the input's start or --baseline)"));

@@ -156,7 +156,7 @@ struct context {
 	struct iplist *cluster;     /* the cluster's own addresses, learned */
 	json_t *ranges;             /* their text -> true */
 	json_t *first;              /* principal -> first time seen (usec) */
-	int64_t start;              /* the earliest record, INT64_MAX: none */
+	int64_t start[3];           /* the earliest record of each source, INT64_MAX: none */
 	uint64_t records, taught;   /* Kubernetes records learned from; node/control-plane ones */
 	const struct iplist *aws;   /* --aws-ip-ranges, or NULL */
 	int ranges_capped, first_capped;
@@ -170,8 +170,11 @@ void context_done(struct context *c);
 int context_in_cluster(const struct context *c, const char *addr);
 /* When the principal was first seen, INT64_MIN when not known. */
 int64_t context_first_seen(const struct context *c, const char *user);
-/* 1 when the input holds CONTEXT_HISTORY before time t. */
-int context_history(const struct context *c, int64_t t);
+/* 1 when the input holds CONTEXT_HISTORY of the source's records before
+ * time t. */
+int context_history(const struct context *c, enum k8a_source src, int64_t t);
+/* The earliest record of a source, INT64_MAX when none. */
+int64_t context_start(const struct context *c, enum k8a_source src);
 /* The learned addresses, a few of them, for evidence. */
 void context_ranges(const struct context *c, char *out, size_t outsz);
 

@@ -90,20 +90,24 @@ second_signal(const struct context *c, const struct snap *s, char *sig, size_t s
 		return 1;
 	}
 	first = context_first_seen(c, s->user);
-	if (first == INT64_MIN || context_history(c, first)) {
-		char t[64] = "?";
+	if (first == INT64_MIN || context_history(c, K8A_SRC_K8S, first)) {
+		char t[64] = "?", t0[64] = "?";
+		int64_t start = context_start(c, K8A_SRC_K8S);
 		if (first != INT64_MIN)
 			k8a_time_format(first, t);
-		snprintf(sig, sigsz, "principal first seen at %s, after at least %d minutes of history", t,
-			(int)(CONTEXT_HISTORY / (60 * INT64_C(1000000))));
+		if (start != INT64_MAX)
+			k8a_time_format(start, t0);
+		snprintf(sig, sigsz, "principal first seen at %s, %lld minutes after the input's first Kubernetes "
+			"record (%s)", t, first == INT64_MIN || start == INT64_MAX ? -1LL :
+			(long long)((first - start) / (60 * INT64_C(1000000))), t0);
 		return 1;
 	}
 	if (hit)
 		snprintf(why, whysz, "address %s is AWS's (%s); not anonymous, no attack tool's user agent, "
-			"principal seen from the input's start", s->peer, hit);
+			"principal seen in the input's first hour", s->peer, hit);
 	else
 		snprintf(why, whysz, "address %s%s the cluster's (learned from node and control-plane traffic: %s); "
-			"not anonymous, no attack tool's user agent, principal seen from the input's start",
+			"not anonymous, no attack tool's user agent, principal seen in the input's first hour",
 			s->peer ? s->peer : "", s->peer ? " is" : "none, so within", ranges);
 	return 0;
 }

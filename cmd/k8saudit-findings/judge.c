@@ -18,8 +18,9 @@
  * and the principals and addresses it handed over in the current file. */
 struct jstate {
 	k8a_exprset *xs;
-	json_t *handed;
+	json_t *handed;  /* "user|peer" -> the earliest time handed over */
 	char *path;
+	int64_t file_min; /* the earliest time handed over in this file */
 };
 
 static void
@@ -56,15 +57,42 @@ start(void *arg)
 	return js;
 }
 
-/* Does the record teach something new: the first of its file, or of a
- * principal and address in it?  1 yes, 0 no, K8A_FATAL. */
+/* The record's time as the parser would read it (the member
+ * k8a_event_time() reads first), from its text: 1 when it occurs exactly
+ * once and parses, else 0 (then only a parse can tell). */
+static int
+raw_time(k8a_event *ev, enum k8a_source src, int64_t *t)
+{
+	const char *key = src == K8A_SRC_K8S ? "\"stageTimestamp\"" : "\"eventTime\"";
+	size_t kl = strlen(key), n;
+	const char *raw = k8a_event_raw(ev, &n), *end = raw + n, *p, *q;
+
+	if ((p = memmem(raw, n, key, kl)) == NULL || memmem(p + kl, (size_t)(end - p - kl), key, kl) != NULL)
+		return 0;
+	for (p += kl; p < end && (*p == ' ' || *p == '\t' || *p == ':' || *p == '\n' || *p == '\r'); p++)
+		;
+	if (p >= end || *p != '"')
+		return 0;
+	for (q = ++p; q < end && *q != '"' && *q != '\\'; q++)
+		;
+	return q < end && *q == '"' && k8a_time_parse(p, (size_t)(q - p), t) == K8A_OK;
+}
+
+/* Does the record teach something new (context.c)?  The earliest record
+ * of its file, and of each Kubernetes principal and address in it, so
+ * that the input's start and each principal's first time come out the
+ * same as if every record were read.  1 yes, 0 no, K8A_FATAL. */
 static int
 teaches(struct jstate *js, k8a_event *ev)
 {
 	const struct k8a_origin *o = k8a_event_origin(ev);
-	const char *u, *p;
-	size_t un, pn;
+	enum k8a_source src = k8a_event_peek_source(ev);
+	const char *u = NULL, *p = NULL;
+	size_t un = 0, pn = 0;
 	char key[1024], where[4200];
+	int64_t t = INT64_MIN;
+	int timed, hand = 0;
+	json_t *v;
 
 	/* a file, or a member of an archive */
 	snprintf(where, sizeof(where), "%s\n%s", o->path, o->member ? o->member : "");
@@ -73,24 +101,41 @@ teaches(struct jstate *js, k8a_event *ev)
 		if ((js->path = strdup(where)) == NULL)
 			return K8A_FATAL;
 		json_object_clear(js->handed);
-		return 1;
+		js->file_min = INT64_MAX;
 	}
-	if (k8a_event_peek_source(ev) != K8A_SRC_K8S || !k8a_event_peek(ev, K8A_F_USER, &u, &un) || u == NULL)
-		return 0;
-	if (!k8a_event_peek(ev, K8A_F_PEER_IP, &p, &pn) || p == NULL)
+	if (src == K8A_SRC_UNKNOWN)
+		return 1; /* only a parse can tell */
+	if (!(timed = raw_time(ev, src, &t)) || t < js->file_min) {
+		hand = 1;
+		if (timed)
+			js->file_min = t;
+	}
+	if (src != K8A_SRC_K8S)
+		return hand;
+	if (!k8a_event_peek(ev, K8A_F_USER, &u, &un) || !k8a_event_peek(ev, K8A_F_PEER_IP, &p, &pn))
+		return 1;
+	if (u == NULL)
+		return hand;
+	if (p == NULL)
 		pn = 0;
 	if (un + pn + 2 > sizeof(key))
 		return 1;
 	memcpy(key, u, un);
 	key[un] = '|';
-	memcpy(key + un + 1, p, pn);
+	if (pn)
+		memcpy(key + un + 1, p, pn);
 	key[un + 1 + pn] = '\0';
-	if (json_object_get(js->handed, key))
-		return 0;
+	if ((v = json_object_get(js->handed, key)) != NULL) {
+		if (timed && t < json_integer_value(v)) {
+			json_integer_set(v, t);
+			return 1;
+		}
+		return hand || !timed;
+	}
 	/* bounded: past the cap, start again (more is handed over, no less) */
 	if (json_object_size(js->handed) >= 65536)
 		json_object_clear(js->handed);
-	if (json_object_set_new(js->handed, key, json_true()) != 0)
+	if (json_object_set_new(js->handed, key, json_integer(timed ? t : INT64_MIN)) != 0)
 		return K8A_FATAL;
 	return 1;
 }
