@@ -42,18 +42,19 @@ context_free(struct context *c)
 }
 
 /* Principals whose address is the cluster's own: its nodes (kubelets
- * authenticate with a certificate of their node) and the control plane's
- * controllers; not service accounts, whose tokens can be taken away. */
+ * authenticate with a certificate of their node), the control plane's
+ * controllers and EKS's own components (eks:*, whose credentials AWS
+ * holds); not service accounts, whose tokens can be taken away. */
 static int
 teaches_address(const char *u)
 {
 	return strncmp(u, "system:node:", 12) == 0 || strcmp(u, "system:kube-controller-manager") == 0 ||
-	       strcmp(u, "system:kube-scheduler") == 0;
+	       strcmp(u, "system:kube-scheduler") == 0 || strncmp(u, "eks:", 4) == 0;
 }
 
 /* A node's private IPv4 address stands for its VPC's /16 (the VPC CNI
  * gives pods addresses of the node's subnet, and the subnet is not in the
- * log); any other address for itself. */
+ * log); a private IPv6 address, or a public one AWS owns, for itself. */
 static int
 learn_address(struct context *c, const char *peer)
 {
@@ -64,7 +65,11 @@ learn_address(struct context *c, const char *peer)
 	if (k8a_ip_class(peer, strlen(peer)) == K8A_IP_PRIVATE && sscanf(peer, "%u.%u.%u.%u", &a, &b, &x, &y) == 4 &&
 	    strchr(peer, ':') == NULL)
 		snprintf(range, sizeof(range), "%u.%u.0.0/16", a, b);
-	else if (k8a_ip_class(peer, strlen(peer)) != K8A_IP_NONE)
+	else if (k8a_ip_class(peer, strlen(peer)) == K8A_IP_PRIVATE)
+		snprintf(range, sizeof(range), "%s", peer);
+	else if (c->aws && iplist_match(c->aws, peer, NULL))
+		/* a public address only when AWS owns it (--aws-ip-ranges):
+		 * a node's credential used from elsewhere must not teach */
 		snprintf(range, sizeof(range), "%s", peer);
 	else
 		return 0;
