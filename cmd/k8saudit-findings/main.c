@@ -319,10 +319,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&cx, 0, sizeof(cx));
 	memset(&pass, 0, sizeof(pass));
-	if (context_init(&ctx) != 0) {
-		fe_diag(NULL, "out of memory");
-		return FE_EXIT_TROUBLE;
-	}
+	memset(&ctx, 0, sizeof(ctx));
 	o.fail_on = SEV_INFO;
 	while ((oc = fe_getopt(argc, argv, opts, &arg)) != -1) {
 		switch (oc) {
@@ -383,6 +380,12 @@ main(int argc, char **argv)
 		default:
 			goto usage;
 		}
+	}
+
+	if (context_init(&ctx) != 0) {
+		fe_diag(NULL, "out of memory");
+		status = FE_EXIT_TROUBLE;
+		goto done;
 	}
 
 	/* ---- rules ---- */
