@@ -157,9 +157,28 @@ void corr_free(struct rule *r);
 /* The GuardDuty tactic bucket of a Kubernetes request (k8s-detections 2.2). */
 const char *gd_bucket(k8a_event *ev);
 
-/* ---- output (output.c) ---- */
-enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
-void output_finding(FILE *fp, enum fmt fmt, const struct finding *f);
+/* ---- output (output.c; a file per format: out_csv.c, out_ocsf.c, ...) ---- */
+enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF, FMT_CSV, FMT_TIMESKETCH };
+/* A format by name ("tsv", "csv", "json", "timesketch", "ocsf", "asff"),
+ * or -1. */
+int output_format(const char *name);
+struct out {
+	FILE *fp;
+	enum fmt fmt;
+	/* --aws-account, --region, --cluster (checked by output_check) */
+	const char *account, *region, *cluster;
+	/* findings written with a stand-in account or region, or left out */
+	size_t no_account, no_region, no_time;
+	int started;
+};
+/* What is wrong with --aws-account, --region or --cluster (by its long
+ * name), or NULL when arg is well formed. */
+const char *output_check(const char *opt, const char *arg);
+void output_finding(struct out *o, const struct finding *f);
+/* After the last finding: the CSV header when nothing was written, and a
+ * message for each finding the format could not carry as it is.  1 when
+ * something was said (the exit status is then 2). */
+int output_end(struct out *o);
 void output_list_rules(FILE *fp, const struct ruleset *rs, int json);
 /* ATT&CK tactic name of a technique id (T1098.006 -> "Persistence"). */
 const char *mitre_tactic(const char *technique);

@@ -14,11 +14,13 @@
 
 static const char synopsis[] =
 	"[-s] [-j N] [--strict] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
-	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
+	"       [--json | --format tsv|csv|json|timesketch|ocsf|asff] [--aws-account ID] [--region REGION] [--cluster NAME]\n"
+	"       [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT,
+	O_AWS_ACCOUNT, O_REGION, O_CLUSTER,
 	O_IPLIST, O_TOR, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
@@ -31,7 +33,10 @@ static const struct fe_opt opts[] = {
 	[O_MIN_SEV] = { "min-severity", 0, 1, "SEV", "only findings at or above SEV (info low medium high critical); with --list-rules, rules that can report it" },
 	[O_FAIL_ON] = { "fail-on", 0, 1, "SEV", "exit 1 only for findings at or above SEV (default: info)" },
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per finding (same as --format json)" },
-	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json, ocsf (OCSF 1.1 class 2004) or asff" },
+	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), csv, json, timesketch, ocsf (OCSF 1.1.0 class 2004) or asff" },
+	[O_AWS_ACCOUNT] = { "aws-account", 0, 1, "ID", "ocsf, asff: the AWS account of findings whose record has none" },
+	[O_REGION] = { "region", 0, 1, "REGION", "ocsf, asff: the AWS region of findings whose record has none" },
+	[O_CLUSTER] = { "cluster", 0, 1, "NAME", "asff: the EKS cluster the Kubernetes logs are from" },
 	[O_IPLIST] = { "ip-list", 0, 1, "FILE", "your threat list: IPs and CIDRs, one per line" },
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
@@ -48,7 +53,7 @@ struct opts {
 	struct strv rules, only, skip;
 	int no_builtin, list, keep_stages, no_prefilter, silent, threads;
 	int min_sev, fail_on;
-	enum fmt fmt;
+	struct out out;
 	const char *iplist, *tor;
 };
 
@@ -316,21 +321,25 @@ main(int argc, char **argv)
 			if (parse_sev(opts[oc].lng, arg, &o.fail_on) != 0)
 				goto usage;
 			break;
-		case O_JSON: o.fmt = FMT_JSON; break;
+		case O_JSON: o.out.fmt = FMT_JSON; break;
 		case O_FORMAT:
-			if (strcmp(arg, "tsv") == 0)
-				o.fmt = FMT_TSV;
-			else if (strcmp(arg, "json") == 0)
-				o.fmt = FMT_JSON;
-			else if (strcmp(arg, "ocsf") == 0)
-				o.fmt = FMT_OCSF;
-			else if (strcmp(arg, "asff") == 0)
-				o.fmt = FMT_ASFF;
-			else {
-				fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, json, ocsf, asff)", arg);
+			if ((k = (size_t)output_format(arg)) == (size_t)-1) {
+				fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, csv, json, timesketch, ocsf, asff)", arg);
 				goto usage;
 			}
+			o.out.fmt = (enum fmt)k;
 			break;
+		case O_AWS_ACCOUNT:
+		case O_REGION:
+		case O_CLUSTER: {
+			const char *bad = output_check(opts[oc].lng, arg);
+			if (bad) {
+				fe_usage_error(synopsis, "--%s: '%s': %s", opts[oc].lng, arg, bad);
+				goto usage;
+			}
+			*(oc == O_AWS_ACCOUNT ? &o.out.account : oc == O_REGION ? &o.out.region : &o.out.cluster) = arg;
+			break;
+		}
 		case O_IPLIST: o.iplist = arg; break;
 		case O_TOR: o.tor = arg; break;
 		case O_KEEP_STAGES: o.keep_stages = 1; break;
@@ -395,7 +404,7 @@ main(int argc, char **argv)
 		goto done;
 	}
 	if (o.list) {
-		output_list_rules(stdout, &rs, o.fmt != FMT_TSV);
+		output_list_rules(stdout, &rs, o.out.fmt != FMT_TSV);
 		status = FE_EXIT_OK;
 		goto done;
 	}
@@ -429,13 +438,16 @@ main(int argc, char **argv)
 
 	/* ---- output ---- */
 	findings_sort(&fs);
+	o.out.fp = stdout;
 	for (k = 0; k < fs.n; k++) {
 		if ((int)fs.f[k].sev < o.min_sev)
 			continue;
-		output_finding(stdout, o.fmt, &fs.f[k]);
+		output_finding(&o.out, &fs.f[k]);
 		if ((int)fs.f[k].sev >= o.fail_on)
 			status = FE_EXIT_NONE;
 	}
+	if (output_end(&o.out))
+		trouble = 1;
 	if (isatty(2))
 		summary(&fs, o.min_sev, pass.records);
 	goto done;
