@@ -369,6 +369,16 @@ main(int argc, char **argv)
 		}
 	}
 
+	/* options that only a format reads: not silently ignored */
+	if ((o.out.account || o.out.region) && o.out.fmt != FMT_ASFF && o.out.fmt != FMT_OCSF) {
+		fe_usage_error(synopsis, "--%s: only for --format asff or ocsf", o.out.account ? "aws-account" : "region");
+		goto usage;
+	}
+	if (o.out.cluster && o.out.fmt != FMT_ASFF) {
+		fe_usage_error(synopsis, "--cluster: only for --format asff");
+		goto usage;
+	}
+
 	/* ---- rules ---- */
 	if (!o.no_builtin) {
 		struct stat st;
@@ -404,7 +414,7 @@ main(int argc, char **argv)
 		goto done;
 	}
 	if (o.list) {
-		output_list_rules(stdout, &rs, o.out.fmt != FMT_TSV);
+		output_list_rules(stdout, &rs, o.out.fmt != FMT_TSV && o.out.fmt != FMT_CSV);
 		status = FE_EXIT_OK;
 		goto done;
 	}
