@@ -322,13 +322,15 @@ main(int argc, char **argv)
 				goto usage;
 			break;
 		case O_JSON: o.out.fmt = FMT_JSON; break;
-		case O_FORMAT:
-			if ((k = (size_t)output_format(arg)) == (size_t)-1) {
+		case O_FORMAT: {
+			int f = output_format(arg);
+			if (f < 0) {
 				fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, csv, json, timesketch, ocsf, asff)", arg);
 				goto usage;
 			}
-			o.out.fmt = (enum fmt)k;
+			o.out.fmt = (enum fmt)f;
 			break;
+		}
 		case O_AWS_ACCOUNT:
 		case O_REGION:
 		case O_CLUSTER: {

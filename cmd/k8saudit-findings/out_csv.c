@@ -37,12 +37,12 @@ csv_cell(FILE *fp, const char *s)
 		t = e;
 	}
 	if (strpbrk(t, ",\"\r\n") == NULL) {
-		if (strchr("=+-@", t[0]))
+		if (t[0] && strchr("=+-@", t[0]))
 			fputc('\'', fp);
 		fputs(t, fp);
 	} else {
 		fputc('"', fp);
-		if (strchr("=+-@", t[0]))
+		if (t[0] && strchr("=+-@", t[0]))
 			fputc('\'', fp);
 		for (p = t; *p; p++) {
 			if (*p == '"')
