@@ -59,6 +59,7 @@ seen "a sub-technique" '.finding_info.attacks[]?.sub_technique.uid == "T1098.006
 seen "a technique alone" 'any(.finding_info.attacks[]?; has("sub_technique") | not)'
 seen "a tactic id" '.finding_info.attacks[]?.tactic.uid == "TA0003"'
 seen "the address as evidence" '.evidences[0].src_endpoint.ip != null'
+seen "the proxies' addresses" '(.unmapped.source_ips | length) > 1'
 seen "a role session" '.actor.session.uid != null'
 seen "a CloudTrail region and account" '.cloud.region != null and .cloud.account.uid != null'
 sev=$(jq -s -c '[.[].severity_id] | unique' "$TMP/all")
