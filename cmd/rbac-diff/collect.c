@@ -271,8 +271,10 @@ rd_collect(struct rd *rd)
 {
 	k8a_event *ev;
 	k8a_prefilter *pf = NULL;
+	/* snapshots' problems are reported even with -s: they were named */
+	struct fe_scope sc = { 0 }, snap_sc = { 0 };
+	struct fe_run run = { 0 }, srun;
 	size_t i;
-	int rc;
 
 	if (rd->r == NULL) {
 		fe_diag(NULL, "out of memory");
@@ -314,22 +316,14 @@ rd_collect(struct rd *rd)
 			k8a_reader_set_prefilter(rd->r, pf);
 		}
 	}
-	while ((rc = k8a_reader_next(rd->r, &ev)) != K8A_EOF) {
+	sc.silent = rd->silent;
+	while ((ev = fe_next_record(rd->r, &sc, &run)) != NULL) {
 		int64_t t;
-		if (rc == K8A_FATAL) {
-			fe_diag(k8a_reader_where(rd->r), "%s", k8a_reader_error(rd->r));
-			rd->trouble = 1;
-			break;
+		if (k8a_event_json(ev) == NULL && k8a_event_nomem(ev)) {
+			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+			k8a_prefilter_free(pf);
+			return -1;
 		}
-		if (rc == K8A_WARN) {
-			if (!rd->silent)
-				fe_diag(k8a_reader_where(rd->r), "%s", k8a_reader_error(rd->r));
-			rd->trouble = 1;
-			continue;
-		}
-		rd->records++;
-		if ((rd->records & 0xfff) == 0)
-			fe_progress(rd->r, rd->records);
 		if (k8a_event_json(ev) == NULL) {
 			if (!rd->silent)
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
@@ -355,6 +349,11 @@ rd_collect(struct rd *rd)
 	fe_progress_end();
 	k8a_reader_set_prefilter(rd->r, NULL);
 	k8a_prefilter_free(pf);
+	rd->records = run.records;
+	if (run.trouble)
+		rd->trouble = 1;
+	if (run.fatal) /* reported: nothing after it can be trusted */
+		return -1;
 	if (rd->ignored_objects)
 		fe_diag(NULL, "%llu RBAC objects outside audit events were ignored; pass snapshots with --snapshot",
 			(unsigned long long)rd->ignored_objects);
@@ -366,15 +365,9 @@ rd_collect(struct rd *rd)
 			return -1;
 		}
 		k8a_reader_add_path(sr, rd->snaps[i].path);
-		while ((rc = k8a_reader_next(sr, &ev)) != K8A_EOF) {
+		memset(&srun, 0, sizeof(srun));
+		while ((ev = fe_next_record(sr, &snap_sc, &srun)) != NULL) {
 			enum rd_kind k;
-			if (rc == K8A_FATAL || rc == K8A_WARN) {
-				fe_diag(k8a_reader_where(sr), "%s", k8a_reader_error(sr));
-				rd->trouble = 1;
-				if (rc == K8A_FATAL)
-					break;
-				continue;
-			}
 			if (k8a_event_json(ev) == NULL) {
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 				rd->trouble = 1;
@@ -382,6 +375,12 @@ rd_collect(struct rd *rd)
 			}
 			if ((k = object_kind(k8a_event_json(ev))) != RD_NKINDS)
 				snapshot_object(rd, ev, k, rd->snaps[i].t);
+		}
+		if (srun.trouble)
+			rd->trouble = 1;
+		if (srun.fatal) {
+			k8a_reader_free(sr);
+			return -1;
 		}
 		if (rd->nch == before && !rd->silent)
 			fe_diag(rd->snaps[i].path, "no Roles, ClusterRoles, bindings or aws-auth in this snapshot");
