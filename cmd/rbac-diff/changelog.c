@@ -131,7 +131,7 @@ rd_report_changes(struct rd *rd)
 		size_t j;
 		json_t *x;
 
-		if (!c->ok && !rd->all) {
+		if ((!c->ok && !rd->all) || c->hidden) {
 			json_decref(dang), json_decref(added), json_decref(removed);
 			continue;
 		}

@@ -45,6 +45,7 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	}
 	rd->ch[rd->nch++] = c;
 	c->seq = rd->nch;
+	c->hidden = !rd_reported(rd, ev);
 	c->t = k8a_event_time(ev);
 	c->kind = kind;
 	c->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
@@ -264,6 +265,24 @@ one_cloudtrail(struct rd *rd, k8a_event *ev)
 	for (i = 0; ae[i]; i++)
 		if (strcmp(name, ae[i]) == 0)
 			access_change(rd, ev);
+}
+
+int
+rd_reported(struct rd *rd, k8a_event *ev)
+{
+	int m;
+
+	if (!fe_scope_in_window(&rd->sc, ev))
+		return 0;
+	if (rd->sc.where == NULL || (m = k8a_expr_match(rd->sc.where, ev)) == 1)
+		return 1;
+	if (m < 0) {
+		/* undecided (a regex limit, memory): reported, never hidden */
+		fe_diag(k8a_event_where(ev), "-w: %s", k8a_event_error(ev));
+		rd->trouble = 1;
+		return 1;
+	}
+	return 0;
 }
 
 int

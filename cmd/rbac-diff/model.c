@@ -166,6 +166,7 @@ rd_free(struct rd *rd)
 	for (i = 0; i < rd->nch; i++)
 		change_free(rd->ch[i]);
 	free(rd->ch);
+	fe_scope_free(&rd->sc);
 	for (i = 0; i < rd->nreqs; i++) {
 		struct rd_req *q = &rd->reqs[i];
 		free(q->record);

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "k8saudit.h"
+#include "fe.h"
 #include "rbac.h"
 #include "awsauth.h"
 
@@ -36,6 +37,7 @@ struct rd_change {
 	json_t *items_before, *items_after; /* [[text, danger|null], ...] */
 	json_t *chain;         /* identity chain, or NULL */
 	json_t *bound_by;      /* roles: the bindings that referred to it then */
+	int hidden;            /* outside -w, --since, --until: replayed, not reported */
 };
 
 /* A request by an anonymous or unauthenticated user (for --exposure). */
@@ -44,6 +46,7 @@ struct rd_req {
 	char *record; /* with --json: as for a change, as JSON text */
 	char *actor_text, *ip, *ua, *verb, *target, *reason, *ns; /* for the text columns */
 	int code;
+	int hidden;   /* outside -w, --since, --until */
 };
 
 /* One kind of request the --granted-vs-used subject made. */
@@ -66,11 +69,15 @@ struct rd_query {
 	const char *url;
 };
 void rd_parse_query(struct rd_query *q, const char *verb, const char *res);
+struct rd;
+/* 1 when -w, --since and --until report what ev did. */
+int rd_reported(struct rd *rd, k8a_event *ev);
 
 struct rd {
 	/* options */
 	int json, all, header, silent, suggest, exposure;
 	int threads; /* -j, 0: the default */
+	struct fe_scope sc; /* -w, --since, --until: what is reported */
 	int has_at, has_from, has_to;
 	int64_t at, from, to;
 	const char *who_verb, *who_res, *ns, *gvu;

@@ -222,6 +222,7 @@ keep_request(struct rd *rd, k8a_event *ev)
 	q = &rd->reqs[rd->nreqs++];
 	memset(q, 0, sizeof(*q));
 	q->t = k8a_event_time(ev);
+	q->hidden = !rd_reported(rd, ev);
 	q->ip = rd_strdup(k8a_event_str(ev, K8A_F_SOURCE_IP));
 	q->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
 	/* for --json, the record as text: parsed, it costs several times as

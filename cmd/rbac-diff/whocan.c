@@ -495,7 +495,7 @@ rd_report_exposure(struct rd *rd)
 		any = 1;
 		window_head(rd, &w[j]);
 		for (k = 0; anon && k < rd->nreqs; k++)
-			if (in_window(&rd->reqs[k], &w[j]))
+			if (!rd->reqs[k].hidden && in_window(&rd->reqs[k], &w[j]))
 				window_request(rd, &w[j], &rd->reqs[k], shown++ == 0);
 		if (rd->json)
 			puts("]}");
