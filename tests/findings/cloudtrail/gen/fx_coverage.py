@@ -1,0 +1,121 @@
+"""Rules for behaviours a peer's labelled CloudTrail tests showed uncovered
+(issue 13): RDS destruction and tampering, Lambda deletion, cross-account
+S3 copies, replication removal, CodeBuild exposure, bulk termination,
+machine images, IAM roles and policy removal, opt-in regions, password
+policy discovery, traffic mirroring, NACL egress, broad ingress ranges and
+VPC endpoint network activity.  Kept in their own module so that the
+records of the other modules (and their generated ids) stay stable."""
+from ct import *
+import zlib
+
+EC2 = 'ec2.amazonaws.com'
+RDS = 'rds.amazonaws.com'
+IAM = 'iam.amazonaws.com'
+S3 = 's3.amazonaws.com'
+LAM = 'lambda.amazonaws.com'
+
+atk = adm = tfr = None
+
+def _who():
+    global atk, adm, tfr
+    atk = user('dev-jsmith', key='AKIAXC2JH7NQR4D7WZ3M')
+    adm = user('ops-admin', key='AKIAXC2JH7NQB6PS2XJ9')
+    tfr = role('terraform-apply', 'tf-1763460131', key='ASIAXC2JH7NQF3K9D2LM')
+
+def slr(name, svc, session):
+    """A session of an AWS service-linked role, as a service acting for the
+    account writes it (invokedBy names the service)."""
+    al = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+    h = zlib.crc32(name.encode())
+    rid_ = 'AROAXC2JH7NQ' + ''.join(al[(h >> (5 * i)) & 31] for i in range(6)) + 'SLR'
+    return {"type": "AssumedRole", "principalId": f"{rid_}:{session}",
+            "arn": f"arn:aws:sts::{ACCT}:assumed-role/{name}/{session}", "accountId": ACCT,
+            "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": rid_,
+                                                 "arn": f"arn:aws:iam::{ACCT}:role/aws-service-role/{svc}/{name}",
+                                                 "accountId": ACCT, "userName": name},
+                               "webIdFederationData": {},
+                               "attributes": {"creationDate": tick(0), "mfaAuthenticated": "false"}},
+            "invokedBy": svc}
+
+def _rds():
+    F = {}
+    at('2026-11-19T02:10:00Z')
+    db, cl = 'payments-prod', 'orders-aurora'
+    def ddi(who=atk, err=None, skip=True):
+        rp = {"dBInstanceIdentifier": db, "skipFinalSnapshot": skip, "deleteAutomatedBackups": skip}
+        if not skip:
+            rp["finalDBSnapshotIdentifier"] = f"{db}-final"
+        return ev(RDS, 'DeleteDBInstance', rp, None if err else {"dBInstanceIdentifier": db, "dBInstanceStatus": "deleting",
+                  "dBInstanceArn": f"arn:aws:rds:{REGION}:{ACCT}:db:{db}", "engine": "postgres", "deletionProtection": False},
+                  who=who, err=err, ip='198.51.100.77',
+                  msg=None if err != 'InvalidParameterCombination' else 'Cannot delete protected DB Instance, please disable deletion protection and try again.')
+    F['CT-DATA-010'] = (
+        [ddi(), ev(RDS, 'DeleteDBCluster', {"dBClusterIdentifier": cl, "skipFinalSnapshot": False, "finalDBSnapshotIdentifier": f"{cl}-final"},
+                   {"dBClusterIdentifier": cl, "status": "deleting", "dBClusterArn": f"arn:aws:rds:{REGION}:{ACCT}:cluster:{cl}"}, who=tfr)],
+        [ddi(err='InvalidParameterCombination'), ddi(err='AccessDenied'),
+         ev(RDS, 'ModifyDBInstance', {"dBInstanceIdentifier": db, "allocatedStorage": 200}, None, who=tfr),
+         ev(RDS, 'CreateDBInstanceReadReplica', {"dBInstanceIdentifier": f"{db}-replica", "sourceDBInstanceIdentifier": db}, None, who=tfr),
+         ev(RDS, 'DescribeDBInstances', {"dBInstanceIdentifier": db}, None, who=adm, ro=True)])
+    snap = 'payments-2026-11-18'
+    def dds(verb, ident, who=atk, err=None, ip='198.51.100.77', ua=None):
+        key = 'dBSnapshotIdentifier' if verb == 'DeleteDBSnapshot' else 'dBClusterSnapshotIdentifier'
+        re = None if err else {key: ident, "status": "deleted", "snapshotType": "manual" if not ident.startswith('awsbackup') else "awsbackup"}
+        return ev(RDS, verb, {key: ident}, re, who=who, err=err, ip=ip, ua=ua,
+                  msg='Cannot delete the snapshot because it is in use by a running copy.' if err == 'InvalidDBSnapshotState' else None)
+    backup = slr('AWSServiceRoleForBackup', 'backup.amazonaws.com', 'AWSBackup-AWSServiceRoleForBackup')
+    F['CT-DATA-011'] = (
+        [dds('DeleteDBSnapshot', snap), dds('DeleteDBClusterSnapshot', f'{cl}-2026-11-17')],
+        [dds('DeleteDBSnapshot', snap, err='InvalidDBSnapshotState'),
+         dds('DeleteDBSnapshot', 'awsbackup:job-3f9e2a1c-7b4d-4e8f-a6c5-0d1e2f3a4b5c', who=backup, ip='backup.amazonaws.com', ua='backup.amazonaws.com'),
+         ev(RDS, 'CreateDBSnapshot', {"dBSnapshotIdentifier": "payments-pre-migration", "dBInstanceIdentifier": db}, None, who=adm),
+         ev(RDS, 'DescribeDBSnapshots', {"dBInstanceIdentifier": db}, None, who=adm, ro=True)])
+    dbi = 'db-7KQ2M4N6P8R0T2V4X6Z8B0D2F4'
+    cri = 'cluster-H3J5L7N9Q1S3U5W7Y9A1C3E5G7'
+    F['CT-DATA-012'] = (
+        [ev(RDS, 'DeleteDBInstanceAutomatedBackup', {"dbiResourceId": dbi},
+            {"dBInstanceAutomatedBackupsArn": f"arn:aws:rds:{REGION}:{ACCT}:auto-backup:ab-5m7p9r1t3v5x7z9b1d3f5h7j9l", "dbiResourceId": dbi,
+             "dBInstanceIdentifier": db, "status": "deleting", "engine": "postgres", "allocatedStorage": 100}, who=atk, ip='198.51.100.77'),
+         ev(RDS, 'DeleteDBClusterAutomatedBackup', {"dbClusterResourceId": cri},
+            {"dbClusterResourceId": cri, "dBClusterIdentifier": cl, "status": "deleting", "engine": "aurora-postgresql"}, who=atk, ip='198.51.100.77')],
+        [ev(RDS, 'DeleteDBInstanceAutomatedBackup', {"dbiResourceId": dbi}, None, who=atk, err='AccessDenied'),
+         ev(RDS, 'DescribeDBInstanceAutomatedBackups', {"dbiResourceId": dbi}, None, who=adm, ro=True),
+         ev(RDS, 'StartDBInstanceAutomatedBackupsReplication', {"sourceDBInstanceArn": f"arn:aws:rds:{REGION}:{ACCT}:db:{db}", "backupRetentionPeriod": 7},
+            None, who=tfr, region='us-west-2')])
+    arn_cl = f"arn:aws:rds:{REGION}:{ACCT}:cluster:{cl}"
+    F['CT-DATA-013'] = (
+        [ev(RDS, 'StopActivityStream', {"resourceArn": arn_cl, "applyImmediately": True},
+            {"kmsKeyId": f"arn:aws:kms:{REGION}:{ACCT}:key/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+             "kinesisStreamName": "aws-rds-das-cluster-H3J5L7N9Q1S3U5W7Y9A1C3E5G7", "status": "stopping"}, who=atk, ip='198.51.100.77')],
+        [ev(RDS, 'StopActivityStream', {"resourceArn": arn_cl, "applyImmediately": True}, None, who=atk, err='AccessDenied'),
+         ev(RDS, 'StartActivityStream', {"resourceArn": arn_cl, "mode": "async", "kmsKeyId": "alias/das", "applyImmediately": True},
+            {"kinesisStreamName": "aws-rds-das-cluster-H3J5L7N9Q1S3U5W7Y9A1C3E5G7", "status": "starting", "mode": "async"}, who=adm)])
+    def cds(src, region, who=atk, err=None, cluster=False, source_region=None):
+        if cluster:
+            rp = {"sourceDBClusterSnapshotIdentifier": src, "targetDBClusterSnapshotIdentifier": "orders-copy", "copyTags": True}
+            re = {"dBClusterSnapshotIdentifier": "orders-copy", "status": "copying"}
+        else:
+            rp = {"sourceDBSnapshotIdentifier": src, "targetDBSnapshotIdentifier": "payments-copy", "copyTags": True}
+            re = {"dBSnapshotIdentifier": "payments-copy", "status": "copying"}
+        if source_region:
+            rp["sourceRegion"] = source_region
+            re["sourceRegion"] = source_region
+        return ev(RDS, 'CopyDBClusterSnapshot' if cluster else 'CopyDBSnapshot', rp, None if err else re, who=who, err=err, region=region)
+    F['CT-DATA-014'] = (
+        [cds(f"arn:aws:rds:us-east-1:{ACCT}:snapshot:{snap}", 'ap-southeast-3', source_region='us-east-1'),
+         cds(f"arn:aws:rds:us-east-1:{ACCT}:cluster-snapshot:{cl}-2026-11-17", 'eu-west-1', cluster=True)],
+        [cds(snap, 'us-east-1', who=adm), cds(f"arn:aws:rds:us-east-1:{ACCT}:snapshot:{snap}", 'us-east-1', who=adm),
+         cds(f"arn:aws:rds:us-east-1:{ACCT}:snapshot:{snap}", 'ap-southeast-3', err='AccessDenied', source_region='us-east-1')])
+    F['CT-DATA-015'] = (
+        [ev(RDS, 'AddRoleToDBInstance', {"dBInstanceIdentifier": db, "roleArn": f"arn:aws:iam::{ACCT}:role/rds-s3-export", "featureName": "s3Export"}, None, who=atk),
+         ev(RDS, 'AddRoleToDBCluster', {"dBClusterIdentifier": cl, "roleArn": f"arn:aws:iam::{ACCT}:role/aurora-lambda-invoke", "featureName": "Lambda"}, None, who=atk)],
+        [ev(RDS, 'RemoveRoleFromDBInstance', {"dBInstanceIdentifier": db, "roleArn": f"arn:aws:iam::{ACCT}:role/rds-s3-export", "featureName": "s3Export"}, None, who=adm),
+         ev(RDS, 'AddRoleToDBCluster', {"dBClusterIdentifier": cl, "roleArn": f"arn:aws:iam::{ACCT}:role/aurora-lambda-invoke"}, None, who=atk,
+            err='DBClusterRoleAlreadyExists')])
+    return F
+
+def fixtures():
+    _who()
+    F = {}
+    for part in (_rds,):
+        F.update(part())
+    return F
