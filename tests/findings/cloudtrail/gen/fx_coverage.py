@@ -113,9 +113,42 @@ def _rds():
             err='DBClusterRoleAlreadyExists')])
     return F
 
+def _exposure():
+    F = {}
+    at('2026-11-19T03:00:00Z')
+    CB = 'codebuild.amazonaws.com'
+    parn = f"arn:aws:codebuild:{REGION}:{ACCT}:project/payments-api-build"
+    def upv(vis, who=atk, err=None):
+        rp = {"projectArn": parn, "projectVisibility": vis}
+        if vis == 'PUBLIC_READ':
+            rp["resourceAccessRole"] = f"arn:aws:iam::{ACCT}:role/service-role/codebuild-public-logs"
+        re = None if err else {"projectArn": parn, "projectVisibility": vis,
+                               "publicProjectAlias": "b2c8e1f0-4a7d-4e3b-9c6a-5d8f0e2a1b3c" if vis == 'PUBLIC_READ' else None}
+        if re and re["publicProjectAlias"] is None:
+            del re["publicProjectAlias"]
+        return ev(CB, 'UpdateProjectVisibility', rp, re, who=who, err=err)
+    F['CT-DATA-016'] = (
+        [upv('PUBLIC_READ')],
+        [upv('PRIVATE', who=adm), upv('PUBLIC_READ', err='AccessDeniedException'),
+         ev(CB, 'CreateProject', {"name": "payments-api-build", "source": {"type": "GITHUB", "location": "https://github.com/example/payments-api"},
+            "artifacts": {"type": "NO_ARTIFACTS"}, "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL"},
+            "serviceRole": f"arn:aws:iam::{ACCT}:role/service-role/codebuild-payments"}, None, who=tfr)])
+    iid = 'i-0a7c3e9f1b2d4c6e8'
+    def ci(who=atk, err=None, ip='198.51.100.77', ua=None):
+        return ev(EC2, 'CreateImage', {"instanceId": iid, "name": "web-1-backup", "noReboot": True, "blockDeviceMapping": {}},
+                  None if err else {"requestId": rid(), "imageId": "ami-0c4e6a8b0d2f4a6c8"}, who=who, err=err, ip=ip, ua=ua)
+    backup = slr('AWSServiceRoleForBackup', 'backup.amazonaws.com', 'AWSBackup-AWSServiceRoleForBackup')
+    F['CT-DATA-017'] = (
+        [ci(), ev(EC2, 'CopyImage', {"sourceRegion": "us-east-1", "sourceImageId": "ami-0c4e6a8b0d2f4a6c8", "name": "web-1-backup", "encrypted": False},
+                  {"requestId": rid(), "imageId": "ami-09b1d3f5a7c9e1b3d"}, who=atk, ip='198.51.100.77', region='ap-southeast-3')],
+        [ci(err='Client.InvalidInstanceID.NotFound'), ci(who=backup, ip='backup.amazonaws.com', ua='backup.amazonaws.com'),
+         ev(EC2, 'DescribeImages', {"imagesSet": {"items": [{"imageId": "ami-0c4e6a8b0d2f4a6c8"}]}, "filterSet": {}}, None, who=adm, ro=True),
+         ev(EC2, 'CreateSnapshot', {"volumeId": "vol-0d1e2f3a4b5c6d7e8", "description": "nightly"}, None, who=tfr)])
+    return F
+
 def fixtures():
     _who()
     F = {}
-    for part in (_rds,):
+    for part in (_rds, _exposure):
         F.update(part())
     return F
