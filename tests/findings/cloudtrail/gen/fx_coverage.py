@@ -146,9 +146,46 @@ def _exposure():
          ev(EC2, 'CreateSnapshot', {"volumeId": "vol-0d1e2f3a4b5c6d7e8", "description": "nightly"}, None, who=tfr)])
     return F
 
+def _compute():
+    F = {}
+    at('2026-11-19T04:00:00Z')
+    fn = 'thumbnailer'
+    F['CT-CMP-017'] = (
+        [ev(LAM, 'DeleteFunction20150331', {"functionName": fn}, None, who=atk, ip='198.51.100.77'),
+         ev(LAM, 'DeleteFunction20150331', {"functionName": f"arn:aws:lambda:{REGION}:{ACCT}:function:audit-forwarder"}, None, who=atk, ip='198.51.100.77')],
+        [ev(LAM, 'DeleteFunction20150331', {"functionName": "no-such-fn"}, None, who=atk, err='ResourceNotFoundException',
+            msg=f'Function not found: arn:aws:lambda:{REGION}:{ACCT}:function:no-such-fn'),
+         ev(LAM, 'DeleteFunctionConcurrency20171031', {"functionName": fn}, None, who=tfr),
+         ev(LAM, 'DeleteFunctionUrlConfig20211031', {"functionName": fn}, None, who=tfr),
+         ev(LAM, 'GetFunction20150331v2', {"functionName": fn}, None, who=adm, ro=True)])
+    ids = ['i-0%016x' % (0x4b2d6f8a1c3e5a7 + n * 104729) for n in range(14)]
+    def ti(iids, who=atk, err=None, ip='198.51.100.77', ua=None):
+        rp = {"instancesSet": {"items": [{"instanceId": i} for i in iids]}}
+        re = None if err else {"requestId": rid(), "instancesSet": {"items": [{"instanceId": i, "currentState": {"code": 32, "name": "shutting-down"},
+                               "previousState": {"code": 16, "name": "running"}} for i in iids]}}
+        return ev(EC2, 'TerminateInstances', rp, re, who=who, err=err, ip=ip, ua=ua,
+                  msg='You are not authorized to perform this operation.' if err == 'Client.UnauthorizedOperation' else None)
+    asg = slr('AWSServiceRoleForAutoScaling', 'autoscaling.amazonaws.com', 'AutoScaling')
+    pos = [ti(ids[:12])]
+    # the same count one instance at a time, within the window
+    at('2026-11-19T04:20:00Z')
+    who2 = role('incident-admin', 'mallory', key='ASIAXC2JH7NQ9MW3TYRE')
+    pos += [ti([i], who=who2, ip='203.0.113.200') for i in ids[2:12]]
+    at('2026-11-19T05:00:00Z')
+    neg = [ti(ids[:12], who=asg, ip='autoscaling.amazonaws.com', ua='autoscaling.amazonaws.com'),
+           ti(ids[:3], who=adm),
+           ti(ids[:12], err='Client.UnauthorizedOperation'),
+           ti(ids[:12], who=tfr, err='Client.DryRunOperation')]
+    # twelve instances one by one, 15 minutes apart: never ten in a window
+    for i in ids[:12]:
+        tick(900)
+        neg.append(ti([i], who=tfr, ip='3.91.12.7'))
+    F['CT-CMP-018'] = (pos, neg)
+    return F
+
 def fixtures():
     _who()
     F = {}
-    for part in (_rds, _exposure):
+    for part in (_rds, _exposure, _compute):
         F.update(part())
     return F
