@@ -183,9 +183,60 @@ def _compute():
     F['CT-CMP-018'] = (pos, neg)
     return F
 
+def _s3():
+    F = {}
+    at('2026-11-19T06:00:00Z')
+    exfil = role('reporting-etl', 'etl-1763521200', key='ASIAXC2JH7NQH5RW2KXN')
+    def add(bi=0, bo=0):
+        return {"SignatureVersion": "SigV4", "CipherSuite": "TLS_AES_128_GCM_SHA256", "bytesTransferredIn": bi,
+                "AuthenticationMethod": "AuthHeader", "x-amz-id-2": "Qm4Xz8Lr2Vt6Np0Hk3Jb7Fw1Cy5Ds9Ge2Ua6Io0Pe4Rt8Yw3Zx7Cv1Bn5Mk9Lj=", "bytesTransferredOut": bo}
+    def copy(src, src_acct, dst, dst_acct, key='exports/customers-2026-11.csv.gz', who=exfil, err=None, verb='CopyObject', ip='198.51.100.77'):
+        rp = {"bucketName": dst, "Host": f"{dst}.s3.amazonaws.com", "key": key, "x-amz-copy-source": f"{src}/{key}"}
+        if verb == 'UploadPartCopy':
+            rp.update({"partNumber": "1", "uploadId": "Xq3LmV8rT2nW6pY0sB4dF7hJ1kM5cZ9g"})
+        re = None if err else ({"CopyObjectResult": {"LastModified": "2026-11-19T06:00:07.000Z", "ETag": "9b2cf535f27731c974343645a3985328"}}
+                               if verb == 'CopyObject' else None)
+        e = ev(S3, verb, rp, re, who=who, err=err, ip=ip, category='Data',
+               extra={"additionalEventData": add(), "resources": [
+                   {"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{dst}/{key}"},
+                   {"accountId": dst_acct, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{dst}"},
+                   {"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{src}/{key}"},
+                   {"accountId": src_acct, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{src}"}]})
+        e["tlsDetails"] = {"tlsVersion": "TLSv1.3", "cipherSuite": "TLS_AES_128_GCM_SHA256", "clientProvidedHostHeader": f"{dst}.s3.amazonaws.com"}
+        e["readOnly"] = False
+        if err:
+            e["errorMessage"] = "Access Denied"
+        return e
+    victim = 'customer-exports-prod'
+    outside = {"type": "AWSAccount", "principalId": "AROA3X7K2M9Q4W1E5R8TY:exfil", "accountId": EXT}
+    ext_copy = copy(victim, ACCT, 'dl-sync-739104582266', EXT, who=outside)
+    ext_copy["recipientAccountId"] = ACCT
+    F['CT-S3-015'] = (
+        [copy(victim, ACCT, 'dl-sync-739104582266', EXT),
+         copy(victim, ACCT, 'dl-sync-739104582266', EXT, verb='UploadPartCopy'),
+         ext_copy],
+        [copy(victim, ACCT, 'customer-exports-archive', ACCT, who=tfr, ip='3.91.12.7'),
+         copy(victim, ACCT, 'dl-sync-739104582266', EXT, err='AccessDenied'),
+         copy('customer-exports-archive', ACCT, victim, ACCT, key='exports/customers-2026-10.csv.gz', who=tfr, ip='3.91.12.7')])
+    def s3m(name, bucket, extra, who, err=None, ro=False):
+        rp = {"bucketName": bucket, "Host": f"{bucket}.s3.amazonaws.com"}
+        rp.update(extra)
+        e = ev(S3, name, rp, None, who=who, err=err, ro=ro, extra={"additionalEventData": add(),
+               "resources": [{"type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{bucket}", "accountId": ACCT}]})
+        e["tlsDetails"] = {"tlsVersion": "TLSv1.3", "cipherSuite": "TLS_AES_128_GCM_SHA256", "clientProvidedHostHeader": f"{bucket}.s3.amazonaws.com"}
+        return e
+    F['CT-S3-016'] = (
+        [s3m('DeleteBucketReplication', victim, {"replication": ""}, atk)],
+        [s3m('DeleteBucketReplication', victim, {"replication": ""}, atk, err='AccessDenied'),
+         s3m('GetBucketReplication', victim, {"replication": ""}, adm, ro=True),
+         s3m('PutBucketReplication', victim, {"replication": "", "ReplicationConfiguration": {"xmlns": "http://s3.amazonaws.com/doc/2006-03-01/",
+             "Role": f"arn:aws:iam::{ACCT}:role/s3-replication", "Rule": {"ID": "dr", "Status": "Enabled", "Priority": 1, "Filter": {"Prefix": ""},
+             "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": "arn:aws:s3:::customer-exports-dr"}}}}, tfr)])
+    return F
+
 def fixtures():
     _who()
     F = {}
-    for part in (_rds, _exposure, _compute):
+    for part in (_rds, _exposure, _compute, _s3):
         F.update(part())
     return F
