@@ -234,9 +234,44 @@ def _s3():
              "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": "arn:aws:s3:::customer-exports-dr"}}}}, tfr)])
     return F
 
+def _iam():
+    F = {}
+    at('2026-11-19T07:00:00Z')
+    trust = pdoc([{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}])
+    def cr(name, who=atk, err=None):
+        return ev(IAM, 'CreateRole', {"roleName": name, "assumeRolePolicyDocument": trust, "path": "/"},
+                  None if err else {"role": {"path": "/", "roleName": name, "roleId": pid('AROA'), "arn": f"arn:aws:iam::{ACCT}:role/{name}",
+                                             "createDate": fmt_date(), "assumeRolePolicyDocument": urlenc(trust)}}, who=who, err=err)
+    F['CT-IAM-025'] = (
+        [cr('ec2-maintenance'), cr('batch-worker', who=tfr)],
+        [cr('ec2-maintenance', err='EntityAlreadyExists'),
+         ev(IAM, 'CreateServiceLinkedRole', {"aWSServiceName": "elasticbeanstalk.amazonaws.com"}, None, who=adm),
+         ev(IAM, 'GetRole', {"roleName": "ec2-maintenance"}, None, who=adm, ro=True)])
+    F['CT-IAM-026'] = (
+        [ev(IAM, 'DeleteGroupPolicy', {"groupName": "contractors", "policyName": "deny-iam-and-billing"}, None, who=atk),
+         ev(IAM, 'DeleteRolePolicy', {"roleName": "ci-deployer", "policyName": "deny-prod-data"}, None, who=atk),
+         ev(IAM, 'DetachUserPolicy', {"userName": "dev-jsmith", "policyArn": f"arn:aws:iam::{ACCT}:policy/deny-outside-office-ip"}, None, who=atk)],
+        [ev(IAM, 'DeleteGroupPolicy', {"groupName": "contractors", "policyName": "deny-iam-and-billing"}, None, who=atk, err='NoSuchEntity',
+            msg='The group policy with name deny-iam-and-billing cannot be found.'),
+         ev(IAM, 'PutGroupPolicy', {"groupName": "contractors", "policyName": "read-only-s3",
+            "policyDocument": pdoc([{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}])}, None, who=adm),
+         ev(IAM, 'ListGroupPolicies', {"groupName": "contractors"}, None, who=adm, ro=True)])
+    config = slr('AWSServiceRoleForConfig', 'config.amazonaws.com', 'AWSConfig-Describe')
+    hub = slr('AWSServiceRoleForSecurityHub', 'securityhub.amazonaws.com', 'securityhub')
+    def gpp(who, err=None, ip='198.51.100.77', ua=None):
+        return ev(IAM, 'GetAccountPasswordPolicy', None, None, who=who, err=err, ro=True, ip=ip, ua=ua,
+                  msg=f'The Password Policy with domain name {ACCT} cannot be found.' if err == 'NoSuchEntity' else None)
+    F['CT-IAM-027'] = (
+        [gpp(atk), gpp(role('dev-readonly', 'aws-go-sdk-1763472045', key='ASIAXC2JH7NQT6B3YHAZ'), err='NoSuchEntity', ua=BOTO)],
+        [gpp(config, ip='config.amazonaws.com', ua='config.amazonaws.com'),
+         gpp(hub, ip='securityhub.amazonaws.com', ua='securityhub.amazonaws.com'),
+         ev(IAM, 'UpdateAccountPasswordPolicy', {"minimumPasswordLength": 16, "requireSymbols": True, "requireNumbers": True,
+            "requireUppercaseCharacters": True, "requireLowercaseCharacters": True}, None, who=adm)])
+    return F
+
 def fixtures():
     _who()
     F = {}
-    for part in (_rds, _exposure, _compute, _s3):
+    for part in (_rds, _exposure, _compute, _s3, _iam):
         F.update(part())
     return F
