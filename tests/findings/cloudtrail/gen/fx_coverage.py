@@ -269,9 +269,20 @@ def _iam():
             "requireUppercaseCharacters": True, "requireLowercaseCharacters": True}, None, who=adm)])
     return F
 
+def _region():
+    at('2026-11-19T07:30:00Z')
+    ACC = 'account.amazonaws.com'
+    return {'CT-LOG-029': (
+        [ev(ACC, 'EnableRegion', {"RegionName": "ap-southeast-3"}, None, who=atk, ip='198.51.100.77'),
+         ev(ACC, 'EnableRegion', {"AccountId": ACCT, "RegionName": "me-central-1"}, None, who=role('OrganizationAccountAccessRole', 'incident-x'), ip='198.51.100.77', ua=BOTO)],
+        [ev(ACC, 'EnableRegion', {"RegionName": "ap-southeast-3"}, None, who=atk, err='AccessDeniedException'),
+         ev(ACC, 'GetRegionOptStatus', {"RegionName": "ap-southeast-3"}, None, who=adm, ro=True),
+         ev(ACC, 'ListRegions', {"RegionOptStatusContains": ["ENABLED", "ENABLED_BY_DEFAULT"]}, None, who=adm, ro=True),
+         ev(ACC, 'DisableRegion', {"RegionName": "af-south-1"}, None, who=adm)])}
+
 def fixtures():
     _who()
     F = {}
-    for part in (_rds, _exposure, _compute, _s3, _iam):
+    for part in (_rds, _exposure, _compute, _s3, _iam, _region):
         F.update(part())
     return F
