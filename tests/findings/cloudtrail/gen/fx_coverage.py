@@ -280,9 +280,56 @@ def _region():
          ev(ACC, 'ListRegions', {"RegionOptStatusContains": ["ENABLED", "ENABLED_BY_DEFAULT"]}, None, who=adm, ro=True),
          ev(ACC, 'DisableRegion', {"RegionName": "af-south-1"}, None, who=adm)])}
 
+def _net():
+    F = {}
+    at('2026-11-19T08:00:00Z')
+    sg = 'sg-0d4e1f2a3b5c6d7e8'
+    def perm(proto, fp, tp, v4=(), v6=()):
+        return {"ipProtocol": proto, "fromPort": fp, "toPort": tp, "groups": {},
+                "ipRanges": {"items": [{"cidrIp": c} for c in v4]} if v4 else {},
+                "ipv6Ranges": {"items": [{"cidrIpv6": c} for c in v6]} if v6 else {}, "prefixListIds": {}}
+    def rules_(perms):
+        out = []
+        for n, p in enumerate(perms):
+            for c in [r["cidrIp"] for r in p["ipRanges"].get("items", [])]:
+                out.append({"groupOwnerId": ACCT, "groupId": sg, "securityGroupRuleId": "sgr-0%016x" % (0x5a3c1e9f7b2d4068 + len(out)), "isEgress": False,
+                            "ipProtocol": p["ipProtocol"], "fromPort": p["fromPort"], "toPort": p["toPort"], "cidrIpv4": c})
+            for c in [r["cidrIpv6"] for r in p["ipv6Ranges"].get("items", [])]:
+                out.append({"groupOwnerId": ACCT, "groupId": sg, "securityGroupRuleId": "sgr-0%016x" % (0x5a3c1e9f7b2d4068 + len(out)), "isEgress": False,
+                            "ipProtocol": p["ipProtocol"], "fromPort": p["fromPort"], "toPort": p["toPort"], "cidrIpv6": c})
+        return out
+    def asgi(perms, who=atk, err=None, verb='AuthorizeSecurityGroupIngress'):
+        return ev(EC2, verb, {"groupId": sg, "ipPermissions": {"items": perms}},
+                  None if err else {"requestId": rid(), "_return": True, "securityGroupRuleSet": {"items": rules_(perms)}}, who=who, err=err)
+    def flat(cidr, port, who=atk):
+        return ev(EC2, 'AuthorizeSecurityGroupIngress', {"groupId": sg, "ipPermissions": {}, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "cidrIp": cidr},
+                  {"requestId": rid(), "_return": True}, who=who)
+    def msgr(cidr, fp, tp, who=atk):
+        return ev(EC2, 'ModifySecurityGroupRules', {"ModifySecurityGroupRulesRequest": {"GroupId": sg, "SecurityGroupRule": {"SecurityGroupRuleId": "sgr-0a1b2c3d4e5f60718",
+                  "SecurityGroupRule": {"CidrIpv4": cidr, "IpProtocol": "tcp", "FromPort": fp, "ToPort": tp, "Description": ""}, "tag": 1}}},
+                  {"ModifySecurityGroupRulesResponse": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/", "return": True, "requestId": rid()}}, who=who)
+    F['CT-NET-009'] = (
+        # /0 split in two halves; a public /8; a public /15; all of IPv6's global unicast space
+        [asgi([perm('tcp', 22, 22, v4=['0.0.0.0/1', '128.0.0.0/1'])]), flat('3.0.0.0/8', 443), msgr('52.94.0.0/15', 5432, 5432),
+         asgi([perm('tcp', 443, 443, v6=['2000::/3'])]), flat('64.0.0.0/2', 8080)],
+        [asgi([perm('tcp', 22, 22, v4=['10.0.0.0/8'])], who=adm), asgi([perm('tcp', 5432, 5432, v4=['172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'])], who=tfr),
+         flat('203.0.113.0/24', 22, who=adm), msgr('198.51.0.0/17', 443, 443, who=adm), asgi([perm('tcp', 443, 443, v6=['fd00::/8', '2001:db8::/32'])], who=tfr),
+         asgi([perm('tcp', 22, 22, v4=['0.0.0.0/0'])]), asgi([perm('tcp', 22, 22, v4=['0.0.0.0/1'])], err='Client.InvalidPermission.Duplicate'),
+         asgi([perm('-1', -1, -1, v4=['0.0.0.0/1', '128.0.0.0/1'])], verb='AuthorizeSecurityGroupEgress', who=tfr)])
+    def nacl(cidr, egress, action='allow', err=None, who=atk, verb='CreateNetworkAclEntry', v6=False):
+        rp = {"networkAclId": "acl-0e7d6c5b4a3928170", "ruleNumber": 95, "egress": egress, "ruleAction": action,
+              "icmpTypeCode": {}, "portRange": {"from": 0, "to": 65535}, "aclProtocol": "-1"}
+        rp["ipv6CidrBlock" if v6 else "cidrBlock"] = cidr
+        return ev(EC2, verb, rp, None if err else {"requestId": rid(), "_return": True}, who=who, err=err)
+    F['CT-NET-010'] = (
+        [nacl('0.0.0.0/0', True), nacl('::/0', True, v6=True, verb='ReplaceNetworkAclEntry')],
+        [nacl('0.0.0.0/0', True, action='deny', who=adm), nacl('10.0.0.0/8', True, who=tfr), nacl('0.0.0.0/0', False),
+         nacl('0.0.0.0/0', True, err='NetworkAclEntryAlreadyExists')])
+    return F
+
 def fixtures():
     _who()
     F = {}
-    for part in (_rds, _exposure, _compute, _s3, _iam, _region):
+    for part in (_rds, _exposure, _compute, _s3, _iam, _region, _net):
         F.update(part())
     return F
