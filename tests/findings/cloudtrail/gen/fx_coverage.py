@@ -327,9 +327,38 @@ def _net():
          nacl('0.0.0.0/0', True, err='NetworkAclEntryAlreadyExists')])
     return F
 
+def _mirror():
+    F = {}
+    def tm(name, body, who=atk, err=None, msg=None, ro=False):
+        req = {f"{name}Request": body}
+        re = None if err or ro else {f"{name}Response": {"xmlns": "http://ec2.amazonaws.com/doc/2016-11-15/", "requestId": rid()}}
+        return ev(EC2, name, req, re, who=who, err=err, msg=msg, ro=ro)
+    F['CT-NET-011'] = (
+        [tm('ModifyTrafficMirrorSession', {"TrafficMirrorSessionId": "tms-0c2e4a6b8d0f1a3c5", "TrafficMirrorTargetId": "tmt-0e1d2c3b4a5968778"}),
+         tm('ModifyTrafficMirrorFilterRule', {"TrafficMirrorFilterRuleId": "tmfr-0a9b8c7d6e5f4a3b2", "DestinationCidrBlock": "0.0.0.0/0", "SourceCidrBlock": "0.0.0.0/0"}),
+         tm('DeleteTrafficMirrorSession', {"TrafficMirrorSessionId": "tms-0c2e4a6b8d0f1a3c5"}),
+         tm('DeleteTrafficMirrorTarget', {"TrafficMirrorTargetId": "tmt-0e1d2c3b4a5968778"})],
+        [tm('DescribeTrafficMirrorSessions', {"MaxResults": 1000}, who=adm, ro=True),
+         tm('CreateTrafficMirrorFilter', {"ClientToken": rid()}, who=adm),
+         tm('DeleteTrafficMirrorSession', {"TrafficMirrorSessionId": "tms-0c2e4a6b8d0f1a3c5"}, err='Client.InvalidTrafficMirrorSessionId.NotFound',
+            msg="The traffic mirror session ID 'tms-0c2e4a6b8d0f1a3c5' does not exist")])
+    F['CT-NET-012'] = (
+        [tm('CreateTrafficMirrorSession', {"ClientToken": rid(), "NetworkInterfaceId": "eni-0c61fbc84fca41380", "SessionNumber": 1,
+            "TrafficMirrorFilterId": "tmf-010db9a7d8056cc2d", "TrafficMirrorTargetId": "tmt-0fd4b591901182794"},
+            err='Client.NetworkInterfaceNotSupported', msg='eni-0c61fbc84fca41380 must be attached to a supported instance'),
+         tm('CreateTrafficMirrorTarget', {"ClientToken": rid(), "NetworkInterfaceId": "eni-0fd6cc8547555878f"},
+            err='Client.UnauthorizedOperation', msg='You are not authorized to perform this operation.'),
+         tm('DeleteTrafficMirrorSession', {"TrafficMirrorSessionId": "tms-0c2e4a6b8d0f1a3c5"}, err='Client.InvalidTrafficMirrorSessionId.NotFound',
+            msg="The traffic mirror session ID 'tms-0c2e4a6b8d0f1a3c5' does not exist")],
+        [tm('CreateTrafficMirrorSession', {"ClientToken": rid(), "NetworkInterfaceId": "eni-0c61fbc84fca41380", "SessionNumber": 1,
+            "TrafficMirrorFilterId": "tmf-010db9a7d8056cc2d", "TrafficMirrorTargetId": "tmt-0fd4b591901182794"}),
+         tm('DescribeTrafficMirrorTargets', {"MaxResults": 1000}, who=atk, ro=True, err='Client.UnauthorizedOperation',
+            msg='You are not authorized to perform this operation.')])
+    return F
+
 def fixtures():
     _who()
     F = {}
-    for part in (_rds, _exposure, _compute, _s3, _iam, _region, _net):
+    for part in (_rds, _exposure, _compute, _s3, _iam, _region, _net, _mirror):
         F.update(part())
     return F
