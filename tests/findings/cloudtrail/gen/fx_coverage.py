@@ -356,9 +356,37 @@ def _mirror():
             msg='You are not authorized to perform this operation.')])
     return F
 
+def _vpce():
+    F = {}
+    vpce = 'vpce-0a1b2c3d4e5f60718'
+    def ne(src, name, who, err=None, rp=None, ip='10.20.3.14'):
+        e = ev(src, name, rp, None, who=who, err=err, ip=ip, etype='AwsVpceEvent', category='NetworkActivity',
+               msg='The request was denied due to a VPC endpoint policy' if err == 'VpceAccessDenied' else None,
+               extra={"vpcEndpointId": vpce, "vpcEndpointAccountId": ACCT, "sharedEventID": rid()})
+        for k in ('userAgent', 'readOnly', 'managementEvent', 'tlsDetails', 'responseElements'):
+            e.pop(k, None)
+        if rp is None:
+            e.pop('requestParameters', None)
+        e["recipientAccountId"] = ACCT
+        return e
+    outside = {"type": "AWSAccount", "principalId": "AROA3X7K2M9Q4W1E5R8TY:exfil", "accountId": EXT}
+    app = role('payments-task', 'ecs-task-5c2f8e1a', key='ASIAXC2JH7NQJ8V4XCLM')
+    obj = {"bucketName": "dl-sync-739104582266", "Host": "dl-sync-739104582266.s3.us-east-1.amazonaws.com", "key": "part-0001.gz"}
+    F['CT-NET-013'] = (
+        [ne(S3, 'PutObject', outside, err='VpceAccessDenied', rp=obj),
+         ne('secretsmanager.amazonaws.com', 'GetSecretValue', app, err='VpceAccessDenied', rp={"secretId": f"arn:aws:secretsmanager:{REGION}:{EXT}:secret:staging-Xk2m9Q"})],
+        [ne(S3, 'GetObject', app, rp={"bucketName": "payments-assets", "Host": "payments-assets.s3.us-east-1.amazonaws.com", "key": "logo.png"}),
+         ev(S3, 'GetObject', {"bucketName": "payments-assets", "key": "logo.png"}, None, who=app, err='AccessDenied', msg='Access Denied', category='Data')])
+    F['CT-NET-014'] = (
+        [ne(S3, 'PutObject', outside, rp=obj), ne(S3, 'ListBuckets', outside)],
+        [ne(S3, 'GetObject', app, rp={"bucketName": "payments-assets", "Host": "payments-assets.s3.us-east-1.amazonaws.com", "key": "logo.png"}),
+         ne(S3, 'PutObject', outside, err='VpceAccessDenied', rp=obj),
+         ev(S3, 'PutObject', obj, None, who=app, category='Data', extra={"vpcEndpointId": vpce, "vpcEndpointAccountId": EXT})])
+    return F
+
 def fixtures():
     _who()
     F = {}
-    for part in (_rds, _exposure, _compute, _s3, _iam, _region, _net, _mirror):
+    for part in (_rds, _exposure, _compute, _s3, _iam, _region, _net, _mirror, _vpce):
         F.update(part())
     return F
