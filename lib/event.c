@@ -124,28 +124,65 @@ k8a_event_where(k8a_event *ev)
 }
 
 /* jansson says "invalid token" or nothing at all when an allocation fails
- * inside a parse: its allocations are watched (chained to whatever the
- * program set before), so that a record is never called invalid for want
- * of memory. */
-static __thread int json_nomem;
+ * inside a parse, and 2.14 may corrupt the heap on the way out (a fault
+ * sweep, tests/fault.sh, met it).  So inside a parse it never sees a
+ * failure: an allocation that fails is served from the thread's spare
+ * block instead and the parse is marked out of memory, which
+ * k8a_event_json reports once jansson is done (a record is never called
+ * invalid for want of memory).  Frees of spare memory are no-ops; the
+ * block is reused by the next parse.  Outside a parse (the tools' own
+ * jansson use) a failure is returned as it is. */
+#define SPARE_BYTES (256 * 1024)
+
+struct spare {
+	char *base;
+	size_t used;
+};
+
+static __thread int json_nomem, json_refused, json_parsing;
+static __thread struct spare *json_spare;
 static json_malloc_t json_prev_malloc;
 static json_free_t json_prev_free;
+static pthread_key_t json_spare_key;
+static int json_hooked;
 static pthread_once_t json_hook_once = PTHREAD_ONCE_INIT;
 
 static void *
 json_watch_malloc(size_t n)
 {
 	void *p = json_prev_malloc(n);
+	struct spare *sp = json_spare;
 
-	if (p == NULL)
-		json_nomem = 1;
+	if (p != NULL || !json_parsing)
+		return p;
+	json_nomem = 1;
+	n = (n + 15) & ~(size_t)15;
+	if (sp == NULL || n > SPARE_BYTES - sp->used) {
+		json_refused = 1;
+		return NULL;
+	}
+	p = sp->base + sp->used;
+	sp->used += n;
 	return p;
 }
 
 static void
 json_watch_free(void *p)
 {
+	struct spare *sp = json_spare;
+
+	if (sp != NULL && (char *)p >= sp->base && (char *)p < sp->base + SPARE_BYTES)
+		return;
 	json_prev_free(p);
+}
+
+static void
+spare_free(void *arg)
+{
+	struct spare *sp = arg;
+
+	free(sp->base);
+	free(sp);
 }
 
 static void
@@ -154,7 +191,31 @@ json_hook(void)
 	json_get_alloc_funcs(&json_prev_malloc, &json_prev_free);
 	if (json_prev_malloc == NULL || json_prev_free == NULL)
 		return;
+	if (pthread_key_create(&json_spare_key, spare_free) != 0)
+		return;
 	json_set_alloc_funcs(json_watch_malloc, json_watch_free);
+	json_hooked = 1;
+}
+
+/* The thread's spare block, made before its first parse: 0, or -1 when
+ * memory is out already. */
+static int
+spare_ready(void)
+{
+	struct spare *sp;
+
+	if (json_spare != NULL || !json_hooked)
+		return 0;
+	if ((sp = calloc(1, sizeof(*sp))) == NULL)
+		return -1;
+	if ((sp->base = malloc(SPARE_BYTES)) == NULL ||
+	    pthread_setspecific(json_spare_key, sp) != 0) {
+		free(sp->base);
+		free(sp);
+		return -1;
+	}
+	json_spare = sp;
+	return 0;
 }
 
 json_t *
@@ -167,12 +228,26 @@ k8a_event_json(k8a_event *ev)
 	if (ev->parsed == -1)
 		return NULL;
 	pthread_once(&json_hook_once, json_hook);
-	json_nomem = 0;
+	if (spare_ready() != 0) {
+		snprintf(ev->err, sizeof(ev->err), "%s", K8A_NOMEM);
+		ev->nomem = 1;
+		ev->parsed = -1;
+		return NULL;
+	}
+	json_nomem = json_refused = 0;
+	json_parsing = 1;
 	ev->root = json_loadb(ev->raw, ev->len, JSON_ALLOW_NUL, &je);
+	json_parsing = 0;
 	if (json_nomem || (ev->root == NULL && json_error_code(&je) == json_error_out_of_memory)) {
-		/* jansson may hand back a tree it could not finish (a member
-		 * whose insertion failed): not used, nor freed, since walking
-		 * it can crash; memory is out and the tool ends here */
+		/* the spare block served the parse: the tree is whole and
+		 * goes; but when the block ran out too, jansson may hand back
+		 * a tree it could not finish (a member whose insertion
+		 * failed): not freed then, since walking it can crash.
+		 * Memory is out either way and the tool ends here. */
+		if (ev->root != NULL && !json_refused)
+			json_decref(ev->root);
+		if (json_spare != NULL)
+			json_spare->used = 0;
 		ev->root = NULL;
 		snprintf(ev->err, sizeof(ev->err), "%s", K8A_NOMEM);
 		ev->nomem = 1;

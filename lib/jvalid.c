@@ -158,6 +158,21 @@ word(struct jv *v, const char *w)
 	return 0;
 }
 
+/* A member's name and its ':', at v->i. */
+static int
+member_name(struct jv *v)
+{
+	if (v->i >= v->n || v->p[v->i] != '"')
+		return bad(v, "expected a member name");
+	if (string(v) != 0)
+		return -1;
+	ws(v);
+	if (v->i >= v->n || v->p[v->i] != ':')
+		return bad(v, "expected ':'");
+	v->i++;
+	return 0;
+}
+
 /* A value at v->i.  Containers are followed with an explicit stack of
  * their kinds (one bit each), not by recursion: the depth is the input's. */
 static int
@@ -190,14 +205,8 @@ value(struct jv *v)
 					depth--;
 					need_value = 0;
 				} else if (c == '{') {
-					if (v->i >= v->n || v->p[v->i] != '"')
-						return bad(v, "expected a member name");
-					if (string(v) != 0)
+					if (member_name(v) != 0)
 						return -1;
-					ws(v);
-					if (v->i >= v->n || v->p[v->i] != ':')
-						return bad(v, "expected ':'");
-					v->i++;
 				}
 				continue;
 			}
@@ -221,14 +230,8 @@ value(struct jv *v)
 			need_value = 1;
 			if (obj) {
 				ws(v);
-				if (v->i >= v->n || v->p[v->i] != '"')
-					return bad(v, "expected a member name");
-				if (string(v) != 0)
+				if (member_name(v) != 0)
 					return -1;
-				ws(v);
-				if (v->i >= v->n || v->p[v->i] != ':')
-					return bad(v, "expected ':'");
-				v->i++;
 			}
 		}
 	}

@@ -91,16 +91,20 @@ int k8a_reader_set_max_record(k8a_reader *r, size_t bytes);
 
 /* A byte-level prefilter, see k8a_prefilter_new().  Records whose raw
  * bytes contain none of the filter's literals are skipped without being
- * parsed or returned.  The reader does not take ownership. */
+ * parsed or returned.  The reader does not take ownership: the filter
+ * must live while the caller reads; reading threads have their own copies,
+ * so it may be freed before k8a_reader_free(). */
 typedef struct k8a_prefilter k8a_prefilter;
 void k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf);
 
 /*! k8a_reader_set_threads() : read up to n files at once on worker
- * threads (decompression, framing and the prefilter), while events are
- * still returned one at a time, in exactly the order, with exactly the
- * content, of a serial read.  Used only when there are several files
- * (several inputs, or a directory); a single file or stream already
- * decompresses on a thread of its own.  Default 1 (no worker threads).
+ * threads (decompression, framing, the prefilter and the judge), while
+ * events are still returned one at a time, in exactly the order, with
+ * exactly the content, of a serial read.  Used only when there are several
+ * files (several inputs, or a directory); a single file or stream already
+ * decompresses on a thread of its own (and is read on a worker when a
+ * judge is set, see k8a_reader_set_judge()).  Default 1 (no worker
+ * threads).
  * Call before the first k8a_reader_next(); K8A_FAILED afterwards. */
 int k8a_reader_set_threads(k8a_reader *r, int n);
 
@@ -143,15 +147,84 @@ uint64_t k8a_reader_bytes(const k8a_reader *r);
 uint64_t k8a_reader_skipped(const k8a_reader *r);
 
 /*! k8a_reader_seen() : stage de-duplication.  Returns 1 when another stage
- * of the same request (same auditID) was already passed to this function,
- * 0 otherwise (and remembers it), within the current input file (the API
- * server writes all stages of a request to one log; test traces reuse ids
- * across files).  CloudTrail events and events without an auditID always
- * return 0.  Memory is bounded: the most recent 1<<16
- * request ids are remembered, which covers the stages of one request that
- * the API server writes close together.  K8A_FATAL when out of memory
- * (then nothing can be said about the stage). */
+ * of the same request (the same request key, k8a_event_request_key()) was
+ * already passed to this function, 0 otherwise (and remembers it), within
+ * the current input file (the API server writes all stages of a request to
+ * one log; test traces reuse ids across files).  CloudTrail events and
+ * events without an auditID always return 0.  Memory is bounded: a
+ * k8a_seen set, which remembers the most recent 1<<16 requests at least,
+ * and so the stages of one request that the API server writes close
+ * together.  K8A_FATAL when out of memory (then nothing can be said about
+ * the stage). */
 int k8a_reader_seen(k8a_reader *r, k8a_event *ev);
+
+/* A judge: a tool's own work on each record, done on the thread that reads
+ * it, such as telling which rules of a catalog a record may match
+ * (k8a_exprset_candidates).  start(arg) makes the state of one thread
+ * (NULL: out of memory) and stop(state) undoes it, on that thread; with
+ * start NULL, the state is arg itself (and judge must then be safe to call
+ * from several threads at once).  judge(state, ev, &verdict, &len) returns
+ * 1 to keep the record, with a verdict of len bytes (borrowed until its
+ * next call on that thread; NULL and 0 for none), 0 to drop it (it is
+ * counted, see k8a_reader_dropped(), and not returned), or K8A_FATAL when
+ * out of memory (k8a_reader_next() then returns K8A_FATAL). */
+struct k8a_judge {
+	void *(*start)(void *arg);
+	int (*judge)(void *state, k8a_event *ev, const void **verdict, size_t *len);
+	void (*stop)(void *state);
+	void *arg;
+};
+
+/*! k8a_reader_set_judge() : judge every record read (j is copied; NULL:
+ * none).  With a judge, inputs are read and judged on worker threads, even
+ * a single one (at least one worker, whatever k8a_reader_set_threads()
+ * says), so the tool's work on the records returned overlaps with the
+ * reading and judging of the next ones; events and verdicts still come out
+ * in input order.  When threads cannot be had, the judge runs on the
+ * caller's thread.  Call before the first k8a_reader_next(); K8A_FAILED
+ * afterwards, or when j->judge is NULL. */
+int k8a_reader_set_judge(k8a_reader *r, const struct k8a_judge *j);
+
+/*! k8a_reader_verdict() : the judge's verdict on the event the last
+ * k8a_reader_next() returned, valid as the event is; aligned for any
+ * type.  NULL with *len 0 when there is none. */
+const void *k8a_reader_verdict(const k8a_reader *r, size_t *len);
+
+/*! k8a_reader_dropped() : records the judge dropped so far (a record read
+ * on a worker counts once the reader has come to it). */
+uint64_t k8a_reader_dropped(const k8a_reader *r);
+
+/* ------------------------------------------------------------------ */
+/* Sets of requests seen (folding the stages of a request)             */
+/* ------------------------------------------------------------------ */
+
+/* A set of 64-bit keys, such as request keys, in bounded memory by
+ * design: two generations of 1<<16 keys (2 MiB); when the newer one fills
+ * up, the older one is forgotten, so the most recent 1<<16 keys at least
+ * are always remembered.  Keys are kept as 64-bit hashes: two different
+ * keys are taken for one with a chance of about 2^-64 a pair. */
+typedef struct k8a_seen k8a_seen;
+
+/*! k8a_seen_new() : an empty set (no memory is taken for keys until the
+ * first is added).  NULL when out of memory. */
+k8a_seen *k8a_seen_new(void);
+void k8a_seen_free(k8a_seen *s);
+
+/*! k8a_seen_add() : 1 when the pair (key, tag) was added before and is
+ * still remembered, 0 when not (it is remembered now), K8A_FATAL when out
+ * of memory (nothing can be said).  The tag tells apart uses of one key,
+ * such as a request matched by different rules; 0 when there is one. */
+int k8a_seen_add(k8a_seen *s, uint64_t key, uint64_t tag);
+
+/*! k8a_seen_clear() : forget every key, and give back their memory. */
+void k8a_seen_clear(k8a_seen *s);
+
+/*! k8a_event_request_key() : the key of the request a Kubernetes audit
+ * record is a stage of, read from its text without parsing: its auditID,
+ * verb, requestURI and user name, which every stage repeats (a client may
+ * choose its audit id, so the id alone does not tell two requests apart).
+ * Returns 1 with *key set, 0 when the record has no auditID (CloudTrail). */
+int k8a_event_request_key(k8a_event *ev, uint64_t *key);
 
 /* ------------------------------------------------------------------ */
 /* Events: one model over Kubernetes audit events and CloudTrail      */

@@ -59,6 +59,46 @@ void fe_putn(FILE *fp, const char *s, size_t n);
 int fe_parse_threads(const char *arg, int *n);
 #define FE_OPT_THREADS_HELP "read up to N files at once (default: the number of CPUs; output is the same)"
 
+/* ---- what every tool that reads logs takes the same way (scope.c) ----
+ * A tool puts these rows in its option table and hands the options to
+ * fe_scope_opt() by their long name. */
+#define FE_OPT_WHERE { "where", 'w', 1, "EXPR", "only records where EXPR holds (k8saudit-expr(5); repeatable: any)" }
+#define FE_OPT_SINCE { "since", 0, 1, "TIME", "only records at or after TIME (RFC 3339, or 30m, 2h, 7d ago)" }
+#define FE_OPT_UNTIL { "until", 0, 1, "TIME", "only records before TIME" }
+#define FE_OPT_STRICT { "strict", 0, 0, NULL, "make warnings about expressions and rules (unknown fields) errors" }
+#define FE_OPT_KEEP_STAGES { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" }
+#define FE_OPT_THREADS { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP }
+#define FE_OPT_SILENT { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" }
+struct fe_scope {
+	k8a_expr *where; /* -w: any of them; NULL: every record */
+	int nwhere;
+	int64_t since, until;
+	int has_since, has_until;
+	int strict, silent, keep_stages;
+	int threads; /* 0: fe_default_threads() */
+};
+/* Take one of those options (by its long name).  0, -1 after a usage
+ * error, K8A_FATAL when out of memory. */
+int fe_scope_opt(struct fe_scope *sc, const char *lng, const char *arg, const char *synopsis);
+/* After the options: a field no record has (a warning, an error with
+ * --strict), an empty time window.  0, or -1 after a message. */
+int fe_scope_check(struct fe_scope *sc, const char *synopsis);
+/* 1 when the record's time is inside --since/--until (a record without a
+ * time is outside any window). */
+int fe_scope_in_window(const struct fe_scope *sc, k8a_event *ev);
+void fe_scope_free(struct fe_scope *sc);
+
+/* A run over a reader: records read, and whether anything went wrong. */
+struct fe_run {
+	uint64_t records;
+	int trouble; /* a warning or an error was reported: exit 2 */
+	int fatal;   /* reading stopped (out of memory) */
+};
+/* The next record, reporting what is not one: a bad record or input
+ * (unless -s) and reading goes on; a fatal error ends the run.  NULL at
+ * the end or after a fatal error (run->fatal). */
+k8a_event *fe_next_record(k8a_reader *r, const struct fe_scope *sc, struct fe_run *run);
+
 /* Worker threads for reading files: $K8SAUDIT_THREADS, else the number of
  * online CPUs, at most 8. */
 int fe_default_threads(void);
@@ -119,6 +159,9 @@ void fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_pa
  * and the location in the common model (k8saudit-json(5)), fields as
  * their JSON values (null when absent). */
 json_t *fe_cols_json(const struct fe_cols *c, k8a_event *ev);
+
+/* Append s to out[0..outsz) at *off, cut to fit, NUL-terminated. */
+void fe_append(char *out, size_t outsz, size_t *off, const char *s);
 
 /* The parts of a summary, for tools that print their own rows. */
 void fe_actor(k8a_event *ev, char *out, size_t outsz);

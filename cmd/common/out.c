@@ -104,8 +104,8 @@ fe_cols_header(FILE *fp, const struct fe_cols *c)
 	fputc('\n', fp);
 }
 
-static void
-append(char *out, size_t outsz, size_t *off, const char *s)
+void
+fe_append(char *out, size_t outsz, size_t *off, const char *s)
 {
 	size_t n;
 
@@ -128,18 +128,18 @@ fe_actor(k8a_event *ev, char *out, size_t outsz)
 	size_t off = 0;
 
 	out[0] = '\0';
-	append(out, outsz, &off, u);
+	fe_append(out, outsz, &off, u);
 	if (key || as) {
-		append(out, outsz, &off, " (");
+		fe_append(out, outsz, &off, " (");
 		if (key) {
-			append(out, outsz, &off, "key ");
-			append(out, outsz, &off, key);
+			fe_append(out, outsz, &off, "key ");
+			fe_append(out, outsz, &off, key);
 		}
 		if (as) {
-			append(out, outsz, &off, key ? ", as " : "as ");
-			append(out, outsz, &off, as);
+			fe_append(out, outsz, &off, key ? ", as " : "as ");
+			fe_append(out, outsz, &off, as);
 		}
-		append(out, outsz, &off, ")");
+		fe_append(out, outsz, &off, ")");
 	}
 }
 
@@ -154,12 +154,12 @@ fe_ips(k8a_event *ev, char *out, size_t outsz)
 	    json_is_array(ips = json_object_get(root, "sourceIPs"))) {
 		json_array_foreach(ips, i, ip) {
 			if (i)
-				append(out, outsz, &off, ",");
-			append(out, outsz, &off, json_string_value(ip));
+				fe_append(out, outsz, &off, ",");
+			fe_append(out, outsz, &off, json_string_value(ip));
 		}
 		return;
 	}
-	append(out, outsz, &off, k8a_event_str(ev, K8A_F_SOURCE_IP));
+	fe_append(out, outsz, &off, k8a_event_str(ev, K8A_F_SOURCE_IP));
 }
 
 void
@@ -195,7 +195,7 @@ fe_target(k8a_event *ev, char *out, size_t outsz)
 		for (i = 0; ct_targets[i]; i++) {
 			const char *v = json_string_value(json_object_get(rp, ct_targets[i]));
 			if (v) {
-				append(out, outsz, &off, v);
+				fe_append(out, outsz, &off, v);
 				return;
 			}
 		}
@@ -207,21 +207,21 @@ fe_target(k8a_event *ev, char *out, size_t outsz)
 		const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
 		const char *name = k8a_event_str(ev, K8A_F_NAME);
 		if (res == NULL) {
-			append(out, outsz, &off, k8a_event_str(ev, K8A_F_URI));
+			fe_append(out, outsz, &off, k8a_event_str(ev, K8A_F_URI));
 			return;
 		}
-		append(out, outsz, &off, res);
+		fe_append(out, outsz, &off, res);
 		if (sub) {
-			append(out, outsz, &off, "/");
-			append(out, outsz, &off, sub);
+			fe_append(out, outsz, &off, "/");
+			fe_append(out, outsz, &off, sub);
 		}
 		if (ns || name) {
-			append(out, outsz, &off, " ");
+			fe_append(out, outsz, &off, " ");
 			if (ns) {
-				append(out, outsz, &off, ns);
-				append(out, outsz, &off, "/");
+				fe_append(out, outsz, &off, ns);
+				fe_append(out, outsz, &off, "/");
 			}
-			append(out, outsz, &off, name ? name : "*");
+			fe_append(out, outsz, &off, name ? name : "*");
 		}
 	}
 }

@@ -60,17 +60,21 @@ void rules_free(struct ruleset *rs);
 /* The literals a record must contain for this rule (NULL: any record). */
 const char *const *rule_literals(const struct rule *r);
 
-/* ---- records read and judged on a second thread (judge.c) ---- */
-struct judge;
-/* xs NULL: no candidates are told (every rule is tried).  NULL: no memory. */
-struct judge *judge_new(k8a_reader *r, k8a_exprset *xs);
-enum { J_END, J_RECORD, J_WARN, J_FATAL };
-/* The next thing read, in input order: a record (*ev, and the numbers in
- * xs of the rules it may match), or a message (*where may be NULL).
- * *skipped: records read since the last call that no rule can match
- * (they are not handed over). */
-int judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, const char **where,
-	const char **msg, uint64_t *skipped);
+/* ---- which rules a record may match, told by the reader's judge on the
+ * thread that reads it (judge.c) ---- */
+struct judge {
+	const struct ruleset *rs;
+	size_t *rule_of; /* the rule of each number a verdict holds */
+	size_t n;        /* enabled rules */
+	int all;         /* --no-prefilter: every rule for every record */
+};
+/* The enabled rules of rs, numbered.  -1 when out of memory. */
+int judge_init(struct judge *j, const struct ruleset *rs, int all);
+/* Make j the reader's judge (k8a_reader_set_judge). */
+int judge_attach(struct judge *j, k8a_reader *r);
+/* The rules the record the reader returned last may match: *n numbers
+ * (rule_of[] of them), or NULL for the first *n (every rule). */
+const size_t *judge_rules(const struct judge *j, const k8a_reader *r, size_t *n);
 void judge_free(struct judge *j);
 
 /* ---- a record, reduced to what a finding needs (snap.c) ---- */

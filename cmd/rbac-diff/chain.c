@@ -168,28 +168,13 @@ rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 	return chain;
 }
 
-static void
-app(char *out, size_t outsz, size_t *off, const char *s)
-{
-	size_t n;
-
-	if (s == NULL || *off + 1 >= outsz)
-		return;
-	n = strlen(s);
-	if (n > outsz - 1 - *off)
-		n = outsz - 1 - *off;
-	memcpy(out + *off, s, n);
-	*off += n;
-	out[*off] = '\0';
-}
-
 /* " label value" when there is a value. */
 static void
 app_field(char *out, size_t outsz, size_t *off, const char *label, const char *value)
 {
 	if (value) {
-		app(out, outsz, off, label);
-		app(out, outsz, off, value);
+		fe_append(out, outsz, off, label);
+		fe_append(out, outsz, off, value);
 	}
 }
 
@@ -202,28 +187,28 @@ rd_chain_text(json_t *chain, char *out, size_t outsz)
 	out[0] = '\0';
 	json_array_foreach(chain, i, h) {
 		if (i)
-			app(out, outsz, &off, " <= ");
+			fe_append(out, outsz, &off, " <= ");
 		if (rd_jstr(h, "access_key")) {
-			app(out, outsz, &off, rd_jstr(h, "access_key"));
-			app(out, outsz, &off, " ");
+			fe_append(out, outsz, &off, rd_jstr(h, "access_key"));
+			fe_append(out, outsz, &off, " ");
 		}
 		if (rd_jstr(h, "event")) {
-			app(out, outsz, &off, rd_jstr(h, "event"));
+			fe_append(out, outsz, &off, rd_jstr(h, "event"));
 			app_field(out, outsz, &off, " ", rd_jstr(h, "role_arn"));
 			app_field(out, outsz, &off, " session ", rd_jstr(h, "session"));
 			app_field(out, outsz, &off, " from ", rd_jstr(h, "source_ip"));
 		} else {
 			if (rd_jstr(h, "type"))
-				app(out, outsz, &off, rd_jstr(h, "type"));
+				fe_append(out, outsz, &off, rd_jstr(h, "type"));
 			else if (off >= 1 && out[off - 1] == ' ')
 				out[--off] = '\0';
 			app_field(out, outsz, &off, " ", rd_jstr(h, "principal"));
 			app_field(out, outsz, &off, " user ", rd_jstr(h, "user"));
-			app(out, outsz, &off, json_is_true(json_object_get(h, "long_term")) ? " (long-term)" :
+			fe_append(out, outsz, &off, json_is_true(json_object_get(h, "long_term")) ? " (long-term)" :
 				" (");
 			if (!json_is_true(json_object_get(h, "long_term"))) {
-				app(out, outsz, &off, rd_jstr(h, "how"));
-				app(out, outsz, &off, ")");
+				fe_append(out, outsz, &off, rd_jstr(h, "how"));
+				fe_append(out, outsz, &off, ")");
 			}
 		}
 	}
