@@ -178,6 +178,38 @@ else
 	echo "SKIP: $ds absent: dataset checks not run"
 fi
 
+# The catalog ids the project added (rules/README): each is named by the
+# rules its line gives, and by no other; with the research notes at hand,
+# every id a rule names is theirs or one of those.
+sed -n 's/^{"rule":"\([^"]*\)".*"catalog":\[\([^]]*\)\].*/\1 \2/p' "$tmp/rules" >"$tmp/catalog"
+sed -n 's/^\([a-z0-9][a-z0-9-]*\)  *[RS]  *\(\(CT\|K8S\)-[A-Z0-9-]*\( [A-Z0-9-]*\)*\)  .*/\1 \2/p' \
+	"$top_srcdir/rules/README" >"$tmp/added"
+if [ ! -s "$tmp/added" ]; then
+	bad "rules/README: no catalog ids read"
+fi
+while read -r cid want; do
+	got=$(grep "\"$cid\"" "$tmp/catalog" | cut -d' ' -f1 | sort | tr '\n' ' ')
+	want=$(printf '%s\n' $want | sort | tr '\n' ' ')
+	if [ "$got" = "$want" ]; then
+		pass=$((pass + 1))
+	else
+		bad "rules/README: $cid is named by the rules '$got', not '$want'"
+	fi
+done <"$tmp/added"
+research=$top_srcdir/../shared/research
+if [ -d "$research" ]; then
+	{ cut -d' ' -f1 "$tmp/added"; sed -n 's/^| \([a-z0-9][^|]*[a-z0-9]\) | .*/\1/p' "$research"/*.md; } | sort -u >"$tmp/known"
+	cut -d' ' -f2- "$tmp/catalog" | sed 's/","/\n/g; s/"//g; /^$/d' | sort -u >"$tmp/named"
+	unknown=$(comm -23 "$tmp/named" "$tmp/known" | tr '\n' ' ')
+	if [ -z "$unknown" ]; then
+		pass=$((pass + 1))
+	else
+		bad "catalog ids neither in the research notes nor in rules/README: $unknown"
+	fi
+else
+	echo "SKIP: $research absent: catalog ids not checked against it"
+fi
+
 [ $skip -gt 0 ] && echo "$skip skipped (correlations without a C implementation)"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
