@@ -211,6 +211,20 @@ def _precision(F):
     F['CT-IAM-021'][0].append(ev(IAM, 'CreateSAMLProvider', {"sAMLMetadataDocument": "<md:EntityDescriptor ...>", "name": name},
                                  {"sAMLProviderArn": f"arn:aws:iam::{ACCT}:saml-provider/{name}"},
                                  who=user('dev-jsmith', key='AKIAXC2JH7NQR4D7WZ3M'), ip='198.51.100.77'))
+    # chen, signed in through IAM Identity Center (a permission set's role,
+    # the session named by Identity Center after her), resets the console
+    # password of her own IAM user from the CLI: no console flag.  The same
+    # session resetting bob's, and a role of the same name outside the
+    # reserved path, still count.
+    sso = role('AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55', 'chen', key='ASIAXC2JH7NQ6TB3KSEW')
+    sso["sessionContext"]["sessionIssuer"]["arn"] = (f"arn:aws:iam::{ACCT}:role/aws-reserved/sso.amazonaws.com/"
+                                                     "AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55")
+    fake = role('AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55', 'chen', key='ASIAXC2JH7NQ7PD4MTFX')
+    F['CT-IAM-011'][1].append(ev(IAM, 'UpdateLoginProfile', {"userName": "chen", "passwordResetRequired": False}, None, who=sso,
+                                 ip='203.0.113.24', ua=BOTO))
+    F['CT-IAM-011'][0].extend([
+        ev(IAM, 'UpdateLoginProfile', {"userName": "bob", "passwordResetRequired": False}, None, who=sso, ip='203.0.113.24', ua=BOTO),
+        ev(IAM, 'UpdateLoginProfile', {"userName": "chen", "passwordResetRequired": False}, None, who=fake, ip='198.51.100.77', ua=BOTO)])
     return F
 
 _orig_iam = fixtures
