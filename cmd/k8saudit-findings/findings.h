@@ -160,6 +160,8 @@ const char *gd_bucket(k8a_event *ev);
 /* ---- output (output.c) ---- */
 enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
 void output_finding(FILE *fp, enum fmt fmt, const struct finding *f);
+/* The names of the TSV columns, as a header line (--header). */
+void output_tsv_header(FILE *fp);
 void output_list_rules(FILE *fp, const struct ruleset *rs, int json);
 /* ATT&CK tactic name of a technique id (T1098.006 -> "Persistence"). */
 const char *mitre_tactic(const char *technique);

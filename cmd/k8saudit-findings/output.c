@@ -384,6 +384,12 @@ asff_json(const struct finding *f)
 }
 
 void
+output_tsv_header(FILE *fp)
+{
+	fputs("time\tseverity\trule\tguardduty\tactor\tsource_ips\twhat\tlocation\n", fp);
+}
+
+void
 output_finding(FILE *fp, enum fmt fmt, const struct finding *f)
 {
 	json_t *o;
