@@ -162,6 +162,9 @@ enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
 void output_finding(FILE *fp, enum fmt fmt, const struct finding *f);
 /* The names of the TSV columns, as a header line (--header). */
 void output_tsv_header(FILE *fp);
+/* Where the record is, short: the file's (or archive member's) last name
+ * and the line, "000000.gz:217" (the JSON forms give the whole path). */
+void output_short_location(FILE *fp, const struct snap *s);
 void output_list_rules(FILE *fp, const struct ruleset *rs, int json);
 /* ATT&CK tactic name of a technique id (T1098.006 -> "Persistence"). */
 const char *mitre_tactic(const char *technique);

@@ -108,7 +108,8 @@ help(void)
 		"Report findings (detections) in Kubernetes audit logs and CloudTrail, offline.\n"
 		"Rules come from the installed catalog and --rules files (k8saudit-rules(5)).\n"
 		"Default output: one tab-separated line per finding, sorted by time: time,\n"
-		"severity, rule, GuardDuty type, actor, source IP, what was done, location.\n"
+		"severity, rule, title, GuardDuty type, actor, source IPs, what was done,\n"
+		"location (file name and line; --json gives the whole path).\n"
 		"Exit status: 0 no findings at or above --fail-on, 1 findings, 2 trouble.",
 		opts);
 }
