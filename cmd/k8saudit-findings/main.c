@@ -5,6 +5,7 @@
  * Inputs are read as by k8saudit-grep, through the shared scope (-w,
  * --since, --until, --strict, -s, -j, --keep-stages: cmd/common/scope.c).
  */
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -15,12 +16,12 @@
 
 static const char synopsis[] =
 	"[-s] [-j N] [-w EXPR]... [--since TIME] [--until TIME] [--strict] [--rules FILE]... [--rule ID]...\n"
-	"       [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV] [--header]\n"
+	"       [--skip-rule ID]... [--tactic NAME]... [--min-severity SEV] [--fail-on SEV] [--header]\n"
 	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
-	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER,
+	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER,
 	O_IPLIST, O_TOR, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
 	O_SILENT, O_HELP, O_VERSION,
 };
@@ -29,8 +30,9 @@ static const struct fe_opt opts[] = {
 	[O_RULES] = { "rules", 0, 1, "FILE", "also load the rules in FILE (or every *.rules below a directory)" },
 	[O_NO_BUILTIN] = { "no-builtin", 0, 0, NULL, "do not load the installed rules; only --rules" },
 	[O_LIST] = { "list-rules", 0, 0, NULL, "print the selected rules and exit" },
-	[O_RULE] = { "rule", 0, 1, "ID", "run only this rule (repeatable; a trailing * matches a prefix)" },
-	[O_SKIP] = { "skip-rule", 0, 1, "ID", "do not run this rule (repeatable; a trailing * matches a prefix)" },
+	[O_RULE] = { "rule", 0, 1, "ID", "run only this rule, or the rules of this ATT&CK technique (repeatable; a trailing * matches a prefix: K8S-EXEC-*, T1098*)" },
+	[O_SKIP] = { "skip-rule", 0, 1, "ID", "do not run this rule, or the rules of this technique (repeatable; same patterns)" },
+	[O_TACTIC] = { "tactic", 0, 1, "NAME", "run only the rules of this ATT&CK tactic (repeatable: any; e.g. persistence, credential-access)" },
 	[O_MIN_SEV] = { "min-severity", 0, 1, "SEV", "only findings at or above SEV (info low medium high critical); with --list-rules, rules that can report it" },
 	[O_FAIL_ON] = { "fail-on", 0, 1, "SEV", "exit 1 only for findings at or above SEV (default: info)" },
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per finding (same as --format json)" },
@@ -53,7 +55,7 @@ static const struct fe_opt opts[] = {
 
 struct opts {
 	struct fe_scope sc; /* -w, --since, --until, --strict, -s, -j, --keep-stages */
-	struct strv rules, only, skip;
+	struct strv rules, only, skip, tactics;
 	int no_builtin, list, no_prefilter, header;
 	int min_sev, fail_on;
 	enum fmt fmt;
@@ -67,9 +69,47 @@ opts_free(struct opts *o)
 	strv_free(&o->rules);
 	strv_free(&o->only);
 	strv_free(&o->skip);
+	strv_free(&o->tactics);
 }
 
 /* ---- options ---- */
+/* The ATT&CK Enterprise tactics, for --tactic. */
+static const char *const tactic_names[] = {
+	"Reconnaissance", "Resource Development", "Initial Access", "Execution", "Persistence",
+	"Privilege Escalation", "Defense Evasion", "Credential Access", "Discovery", "Lateral Movement",
+	"Collection", "Command and Control", "Exfiltration", "Impact",
+};
+
+/* "credential-access", "Credential_Access" and "credential access" are
+ * the tactic "Credential Access". */
+static int
+same_tactic(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		int x = strchr("-_", *a) ? ' ' : tolower((unsigned char)*a);
+		int y = strchr("-_", *b) ? ' ' : tolower((unsigned char)*b);
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+static int
+add_tactic(struct opts *o, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tactic_names) / sizeof(tactic_names[0]); i++)
+		if (same_tactic(arg, tactic_names[i])) {
+			strv_push(&o->tactics, tactic_names[i]);
+			return 0;
+		}
+	fe_usage_error(synopsis, "--tactic: unknown ATT&CK tactic '%s' (reconnaissance, resource-development, "
+		"initial-access, execution, persistence, privilege-escalation, defense-evasion, credential-access, "
+		"discovery, lateral-movement, collection, command-and-control, exfiltration, impact)", arg);
+	return -1;
+}
+
 static int
 parse_sev(const char *opt, const char *arg, int *out)
 {
@@ -132,6 +172,7 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_LIST: o->list = 1; break;
 	case O_RULE: strv_push(&o->only, arg); break;
 	case O_SKIP: strv_push(&o->skip, arg); break;
+	case O_TACTIC: return add_tactic(o, arg);
 	case O_MIN_SEV: return parse_sev(opts[oc].lng, arg, &o->min_sev);
 	case O_FAIL_ON: return parse_sev(opts[oc].lng, arg, &o->fail_on);
 	case O_JSON: o->fmt = FMT_JSON; break;
@@ -175,18 +216,58 @@ parse_options(struct opts *o, int argc, char **argv, int *exit)
 }
 
 /* ---- rule selection ---- */
+/* 1 when the pattern names the rule: its id, or one of its techniques. */
 static int
-matches_any(const struct strv *pats, const char *id)
+names_rule(const char *pat, const struct rule *r)
 {
 	size_t i;
 
-	for (i = 0; i < pats->n; i++)
-		if (fnmatch(pats->v[i], id, 0) == 0)
+	if (fnmatch(pat, r->id, 0) == 0)
+		return 1;
+	for (i = 0; i < r->mitre.n; i++)
+		if (fnmatch(pat, r->mitre.v[i], 0) == 0)
 			return 1;
 	return 0;
 }
 
-/* Every --rule pattern names some rule.  0, or 1 after saying which does not. */
+static int
+matches_any(const struct strv *pats, const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < pats->n; i++)
+		if (names_rule(pats->v[i], r))
+			return 1;
+	return 0;
+}
+
+/* 1 when one of the rule's techniques is of the tactic (as the OCSF and
+ * ASFF forms name it: mitre_tactic()). */
+static int
+of_tactic(const char *tactic, const struct rule *r)
+{
+	const char *t;
+	size_t i;
+
+	for (i = 0; i < r->mitre.n; i++)
+		if ((t = mitre_tactic(r->mitre.v[i])) != NULL && strcmp(t, tactic) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+of_any_tactic(const struct strv *tactics, const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < tactics->n; i++)
+		if (of_tactic(tactics->v[i], r))
+			return 1;
+	return 0;
+}
+
+/* Every --rule pattern and --tactic names some rule.  0, or 1 after
+ * saying which does not. */
 static int
 check_patterns(const struct ruleset *rs, const struct opts *o)
 {
@@ -194,11 +275,19 @@ check_patterns(const struct ruleset *rs, const struct opts *o)
 	int bad = 0;
 
 	for (i = 0; i < o->only.n; i++) {
-		for (j = 0; j < rs->n; j++)
-			if (fnmatch(o->only.v[i], rs->r[j]->id, 0) == 0)
-				break;
+		for (j = 0; j < rs->n && !names_rule(o->only.v[i], rs->r[j]); j++)
+			;
 		if (j == rs->n) {
-			fe_diag(NULL, "--rule %s: no such rule", o->only.v[i]);
+			fe_diag(NULL, "--rule %s: %s", o->only.v[i], o->only.v[i][0] == 'T' &&
+				isdigit((unsigned char)o->only.v[i][1]) ? "no rule has this technique" : "no such rule");
+			bad = 1;
+		}
+	}
+	for (i = 0; i < o->tactics.n; i++) {
+		for (j = 0; j < rs->n && !of_tactic(o->tactics.v[i], rs->r[j]); j++)
+			;
+		if (j == rs->n) {
+			fe_diag(NULL, "--tactic %s: no rule has a technique of this tactic", o->tactics.v[i]);
 			bad = 1;
 		}
 	}
@@ -231,9 +320,12 @@ select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx
 
 	for (i = 0; i < rs->n; i++) {
 		struct rule *r = rs->r[i];
-		if (o->only.n && !matches_any(&o->only, r->id))
+		/* --rule and --tactic: each kind given must select the rule */
+		if (o->only.n && !matches_any(&o->only, r))
 			r->enabled = 0;
-		if (matches_any(&o->skip, r->id))
+		if (o->tactics.n && !of_any_tactic(&o->tactics, r))
+			r->enabled = 0;
+		if (matches_any(&o->skip, r))
 			r->enabled = 0;
 		/* --min-severity filters findings by the severity they are
 		 * reported with, which a correlation may raise above the
