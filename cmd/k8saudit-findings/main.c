@@ -17,11 +17,12 @@
 static const char synopsis[] =
 	"[-s] [-j N] [-w EXPR]... [--since TIME] [--until TIME] [--strict] [--rules FILE]... [--rule ID]...\n"
 	"       [--skip-rule ID]... [--tactic NAME]... [--min-severity SEV] [--fail-on SEV] [--header]\n"
-	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
+	"       [--summary | --group-by event|actor|rule] [--json | --format tsv|json|ocsf|asff]\n"
+	"       [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
-	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER,
+	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
 	O_IPLIST, O_TOR, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
 	O_SILENT, O_HELP, O_VERSION,
 };
@@ -38,6 +39,8 @@ static const struct fe_opt opts[] = {
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per finding (same as --format json)" },
 	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json, ocsf (OCSF 1.1 class 2004) or asff" },
 	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
+	[O_SUMMARY] = { "summary", 0, 0, NULL, "one line per actor, most severe first (same as --group-by actor)" },
+	[O_GROUP_BY] = { "group-by", 0, 1, "WHAT", "one line per event, actor or rule instead of one per finding" },
 	[O_IPLIST] = { "ip-list", 0, 1, "FILE", "your threat list: IPs and CIDRs, one per line" },
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
 	[O_WHERE] = FE_OPT_WHERE,
@@ -59,6 +62,7 @@ struct opts {
 	int no_builtin, list, no_prefilter, header;
 	int min_sev, fail_on;
 	enum fmt fmt;
+	enum grouping group;
 	const char *iplist, *tor;
 };
 
@@ -149,7 +153,8 @@ help(void)
 		"Rules come from the installed catalog and --rules files (k8saudit-rules(5)).\n"
 		"Default output: one tab-separated line per finding, sorted by time: time,\n"
 		"severity, rule, title, GuardDuty type, actor, source IPs, what was done,\n"
-		"location (file name and line; --json gives the whole path).\n"
+		"location (file name and line; --json gives the whole path).  --summary and\n"
+		"--group-by give one line per actor, event or rule instead.\n"
 		"Exit status: 0 no findings at or above --fail-on, 1 findings, 2 trouble.",
 		opts);
 }
@@ -178,6 +183,13 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_JSON: o->fmt = FMT_JSON; break;
 	case O_FORMAT: return parse_format(arg, &o->fmt);
 	case O_HEADER: o->header = 1; break;
+	case O_SUMMARY: o->group = GROUP_ACTOR; break;
+	case O_GROUP_BY:
+		if (group_parse(arg, &o->group) != 0) {
+			fe_usage_error(synopsis, "--group-by: unknown grouping '%s' (event, actor, rule)", arg);
+			return -1;
+		}
+		break;
 	case O_IPLIST: o->iplist = arg; break;
 	case O_TOR: o->tor = arg; break;
 	case O_NO_PREFILTER: o->no_prefilter = 1; break;
@@ -211,6 +223,10 @@ parse_options(struct opts *o, int argc, char **argv, int *exit)
 				fe_diag(NULL, "out of memory");
 			return -1;
 		}
+	}
+	if (o->group && o->fmt != FMT_TSV && o->fmt != FMT_JSON) {
+		fe_usage_error(synopsis, "--summary and --group-by: only with tab-separated or JSON output");
+		return -1;
 	}
 	return fe_scope_check(&o->sc, synopsis);
 }
@@ -634,8 +650,9 @@ summary(const struct findings *fs, int min_sev, uint64_t records)
 	fputc('\n', stderr);
 }
 
-/* Print the findings at or above --min-severity, in time order.  The exit
- * status they make: 1 when one is at or above --fail-on, else 0. */
+/* Print the findings at or above --min-severity, in time order, or
+ * grouped.  The exit status they make: 1 when one is at or above
+ * --fail-on, else 0; 2 when the grouping could not be made. */
 static int
 report(const struct opts *o, struct findings *fs)
 {
@@ -643,15 +660,17 @@ report(const struct opts *o, struct findings *fs)
 	size_t k;
 
 	findings_sort(fs);
+	for (k = 0; k < fs->n; k++)
+		if ((int)fs->f[k].sev >= o->min_sev && (int)fs->f[k].sev >= o->fail_on)
+			status = FE_EXIT_NONE;
+	if (o->group)
+		return group_print(stdout, o->group, o->fmt == FMT_JSON, o->header, fs, o->min_sev) == 0 ?
+			status : FE_EXIT_TROUBLE;
 	if (o->header && o->fmt == FMT_TSV)
 		output_tsv_header(stdout);
-	for (k = 0; k < fs->n; k++) {
-		if ((int)fs->f[k].sev < o->min_sev)
-			continue;
-		output_finding(stdout, o->fmt, &fs->f[k]);
-		if ((int)fs->f[k].sev >= o->fail_on)
-			status = FE_EXIT_NONE;
-	}
+	for (k = 0; k < fs->n; k++)
+		if ((int)fs->f[k].sev >= o->min_sev)
+			output_finding(stdout, o->fmt, &fs->f[k]);
 	return status;
 }
 
