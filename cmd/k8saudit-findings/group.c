@@ -557,7 +557,8 @@ by_key(FILE *fp, enum grouping view, int json, const struct findings *fs, int mi
 	free(p);
 	if (ng < 0)
 		return -1;
-	qsort(gs, (size_t)ng, sizeof(*gs), cmp_group);
+	if (ng > 1) /* gs is NULL with no group */
+		qsort(gs, (size_t)ng, sizeof(*gs), cmp_group);
 	for (i = 0; i < (size_t)ng; i++) {
 		if (rc == 0 && put_group(fp, &views[view], json, &gs[i]) != 0) {
 			fe_diag(NULL, "out of memory");
