@@ -628,8 +628,9 @@ run(struct pass *p, int argc, char **argv)
 }
 
 /* ---- output ---- */
+/* The count by severity on a terminal's standard error, at the end. */
 static void
-summary(const struct findings *fs, int min_sev, uint64_t records)
+tally(const struct findings *fs, int min_sev, uint64_t records)
 {
 	size_t counts[SEV_COUNT_] = { 0 }, i, total = 0;
 	int s, any = 0;
@@ -698,7 +699,7 @@ findings_main(const struct opts *o, int argc, char **argv)
 	trouble = loaderr || pass.trouble;
 	status = report(o, &fs);
 	if (isatty(2))
-		summary(&fs, o->min_sev, pass.records);
+		tally(&fs, o->min_sev, pass.records);
 	if (trouble)
 		status = FE_EXIT_TROUBLE;
 done:
