@@ -90,7 +90,7 @@ for f in "$top_srcdir"/tests/findings/*/*.pos.jsonl "$top_srcdir"/tests/findings
 		fi
 		if [ $corr -eq 0 ]; then
 			want=$(grep -c . "$f")
-			got=$(cut -f8 "$tmp/out" | sort -u | wc -l)
+			got=$(cut -f9 "$tmp/out" | sort -u | wc -l)
 			if [ "$want" -ne "$got" ]; then
 				bad "$base: $id fired on $got of $want records:"
 				sed 's/^/    /' "$tmp/out"

@@ -160,8 +160,28 @@ const char *gd_bucket(k8a_event *ev);
 /* ---- output (output.c) ---- */
 enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
 void output_finding(FILE *fp, enum fmt fmt, const struct finding *f);
+/* The names of the TSV columns, as a header line (--header). */
+void output_tsv_header(FILE *fp);
+/* Where the record is, short: the file's (or archive member's) last name
+ * and the line, "000000.gz:217" (the JSON forms give the whole path). */
+void output_short_location(FILE *fp, const struct snap *s);
 void output_list_rules(FILE *fp, const struct ruleset *rs, int json);
 /* ATT&CK tactic name of a technique id (T1098.006 -> "Persistence"). */
 const char *mitre_tactic(const char *technique);
+
+/* ---- grouped views (group.c) ---- */
+enum grouping { GROUP_NONE, GROUP_EVENT, GROUP_ACTOR, GROUP_RULE };
+/* At most this many actors or rules are grouped (events come one at a
+ * time and have no limit); past it, nothing grouped is printed. */
+#define GROUP_MAX 10000
+/* A group lists at most this many client addresses, and as many access
+ * keys ("and more"). */
+#define GROUP_MAX_LIST 16
+/* "event", "actor", "rule" -> *g.  0, or -1 for another name. */
+int group_parse(const char *name, enum grouping *g);
+/* Print the findings at or above min_sev (in time order) grouped, as
+ * tab-separated lines (a header line first with header) or JSON lines.
+ * 0, or -1 after a message (too many groups, out of memory). */
+int group_print(FILE *fp, enum grouping view, int json, int header, const struct findings *fs, int min_sev);
 
 #endif

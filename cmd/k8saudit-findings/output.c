@@ -384,27 +384,59 @@ asff_json(const struct finding *f)
 }
 
 void
+output_tsv_header(FILE *fp)
+{
+	fputs("time\tseverity\trule\ttitle\tguardduty\tactor\tsource_ips\twhat\tlocation\n", fp);
+}
+
+void
+output_short_location(FILE *fp, const struct snap *s)
+{
+	/* the member names the file better than the archive holding it */
+	const char *p = s->member ? s->member : s->path ? s->path : "-";
+	const char *base = strrchr(p, '/');
+
+	fe_put(fp, base && base[1] ? base + 1 : p);
+	fprintf(fp, ":%llu", (unsigned long long)s->line);
+	if (s->index >= 0)
+		fprintf(fp, "[%lld]", (long long)s->index);
+}
+
+/* One line of tab-separated columns: the full path of the record is in
+ * the JSON forms, the short location here. */
+static void
+tsv_finding(FILE *fp, const struct finding *f)
+{
+	char *title = title_of(f);
+
+	fe_put(fp, f->ev->time_s);
+	fputc('\t', fp);
+	fputs(sev_names[f->sev], fp);
+	fputc('\t', fp);
+	fe_put(fp, f->rule->id);
+	fputc('\t', fp);
+	fe_put(fp, title ? title : f->rule->title);
+	fputc('\t', fp);
+	fe_put(fp, gd_of(f));
+	fputc('\t', fp);
+	fe_put(fp, f->ev->actor_text);
+	fputc('\t', fp);
+	fe_put(fp, f->ev->ips);
+	fputc('\t', fp);
+	fe_put(fp, f->ev->what);
+	fputc('\t', fp);
+	output_short_location(fp, f->ev);
+	fputc('\n', fp);
+	free(title);
+}
+
+void
 output_finding(FILE *fp, enum fmt fmt, const struct finding *f)
 {
 	json_t *o;
 
 	if (fmt == FMT_TSV) {
-		fe_put(fp, f->ev->time_s);
-		fputc('\t', fp);
-		fputs(sev_names[f->sev], fp);
-		fputc('\t', fp);
-		fe_put(fp, f->rule->id);
-		fputc('\t', fp);
-		fe_put(fp, gd_of(f));
-		fputc('\t', fp);
-		fe_put(fp, f->ev->actor_text);
-		fputc('\t', fp);
-		fe_put(fp, f->ev->ips);
-		fputc('\t', fp);
-		fe_put(fp, f->ev->what);
-		fputc('\t', fp);
-		fe_put(fp, f->ev->where);
-		fputc('\n', fp);
+		tsv_finding(fp, f);
 		return;
 	}
 	o = fmt == FMT_JSON ? plain_json(f) : fmt == FMT_OCSF ? ocsf_json(f) : asff_json(f);
