@@ -189,7 +189,7 @@ if [ -d "$dsd/stratus-cloudtrail" ] && [ -d "$dsd/otrf-ec2-proxy-s3-exfiltration
 		bad "Stratus and OTRF: exit $rc:"
 		sed 's/^/    /' "$tmp/ds.err"
 	fi
-	awk -F'\t' '{ sub(/:[0-9]+(\[[0-9]+\])?$/, "", $8); n = split($8, p, "/"); sub(/\.json$/, "", p[n]); print p[n], $3 }' \
+	awk -F'\t' '{ sub(/:[0-9]+(\[[0-9]+\])?$/, "", $9); n = split($9, p, "/"); sub(/\.json$/, "", p[n]); print p[n], $3 }' \
 		"$tmp/ds.out" | sort -u >"$tmp/ds.pairs"
 	sed -n 's/^[a-z0-9][a-z0-9-]*  *[RS]  *\(\(CT\|K8S\)-[A-Z0-9-]*\( [A-Z0-9-]*\)*\)  .*/\1/p' \
 		"$top_srcdir/rules/README" | tr ' ' '\n' | sort -u >"$tmp/added.rules"
