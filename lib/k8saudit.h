@@ -426,7 +426,8 @@ const char *const *k8a_expr_literals(const k8a_expr *x);
 /*! k8a_expr_implies() : 1 when every record that x matches holds one of
  * the strings lits (NULL-terminated) in its text, as far as the
  * expression's own literals prove it; 0 when that cannot be shown.  Lets a
- * rule author's hand-picked literals be checked against the expression. */
+ * rule author's hand-picked literals be checked against the expression.
+ * Allocates nothing (a 0 never comes of memory running out). */
 int k8a_expr_implies(const k8a_expr *x, const char *const *lits);
 
 /*! k8a_prefilter_new() : a byte scanner for a set of alternative literals
