@@ -191,6 +191,8 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 		if (!parsed) {
 			parsed = 1;
 			if (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN) {
+				if (k8a_event_nomem(ev))
+					goto nomem; /* not an invalid record */
 				if (!p->o->silent)
 					fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 				p->trouble = 1;
@@ -221,7 +223,7 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 			corr_feed(ru, p->cx, ev, snap);
 		else
 			findings_add(p->fs, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
-		if (p->cx->nomem)
+		if (fe_nomem() || k8a_event_nomem(ev))
 			goto nomem;
 		if (p->cx->trouble)
 			p->trouble = 1;
@@ -231,7 +233,7 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 nomem:
 	/* no finding of this run can be trusted complete */
 	snap_unref(snap);
-	fe_diag(k8a_event_where(ev), "out of memory");
+	fe_nomem_diag(k8a_event_where(ev));
 	return -1;
 }
 
@@ -247,14 +249,15 @@ read_all(struct pass *p, k8a_reader *r)
 
 	if ((p->seen = k8a_seen_new()) == NULL || judge_init(&p->jg, p->rs, p->o->no_prefilter) != 0 ||
 	    judge_attach(&p->jg, r) != 0) {
-		fe_diag(NULL, "out of memory");
+		fe_nomem_diag(NULL);
 		return -1;
 	}
 	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
 		if (rc == K8A_FATAL) {
+			/* out of memory: the input was not read whole, and no
+			 * finding is printed */
 			fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
-			p->trouble = 1;
-			break;
+			return -1;
 		}
 		if (rc == K8A_WARN) {
 			if (!p->o->silent)
@@ -360,6 +363,9 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (fe_nomem()) /* an option lost */
+		goto nomem;
+
 	/* ---- rules ---- */
 	if (!o.no_builtin) {
 		struct stat st;
@@ -377,6 +383,8 @@ main(int argc, char **argv)
 		loaderr++;
 	if (o.tor && (tor = iplist_load(o.tor, &loaderr)) == NULL)
 		loaderr++;
+	if (fe_nomem()) /* rules or lists incomplete (said where) */
+		goto nomem;
 	cx.out = &fs;
 	cx.iplist = ipl;
 	cx.tor = tor;
@@ -395,7 +403,8 @@ main(int argc, char **argv)
 		goto done;
 	}
 	if (o.list) {
-		output_list_rules(stdout, &rs, o.fmt != FMT_TSV);
+		if (output_list_rules(&rs, o.fmt != FMT_TSV) != 0)
+			goto nomem;
 		status = FE_EXIT_OK;
 		goto done;
 	}
@@ -403,11 +412,8 @@ main(int argc, char **argv)
 		trouble = 1;
 
 	/* ---- the pass over the input ---- */
-	if ((r = k8a_reader_new()) == NULL) {
-		fe_diag(NULL, "out of memory");
-		trouble = 1;
-		goto done;
-	}
+	if ((r = k8a_reader_new()) == NULL)
+		goto nomem;
 	k8a_reader_set_threads(r, o.threads ? o.threads : fe_default_threads());
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	if (fe_optind >= argc)
@@ -426,19 +432,24 @@ main(int argc, char **argv)
 	for (k = 0; k < rs.n; k++)
 		if (rs.r[k]->enabled && rs.r[k]->correlation)
 			corr_finish(rs.r[k], &cx);
+	if (fe_nomem()) /* a finding may be missing */
+		goto nomem;
 
 	/* ---- output ---- */
 	findings_sort(&fs);
 	for (k = 0; k < fs.n; k++) {
 		if ((int)fs.f[k].sev < o.min_sev)
 			continue;
-		output_finding(stdout, o.fmt, &fs.f[k]);
+		if (output_finding(o.fmt, &fs.f[k]) != 0)
+			goto nomem;
 		if ((int)fs.f[k].sev >= o.fail_on)
 			status = FE_EXIT_NONE;
 	}
 	if (isatty(2))
 		summary(&fs, o.min_sev, pass.records);
 	goto done;
+nomem:
+	fe_nomem_diag(NULL);
 fatal:
 	trouble = 1;
 done:

@@ -152,9 +152,12 @@ snap_unref(struct snap *s)
 json_t *
 field_value(k8a_event *ev, const char *field)
 {
-	k8a_fieldref *f = k8a_fieldref_new(field, NULL);
+	struct k8a_err err;
+	k8a_fieldref *f = k8a_fieldref_new(field, &err);
 	json_t *v = f ? k8a_fieldref_value(f, ev) : NULL;
 
+	if (f == NULL && err.code == K8A_FATAL)
+		fe_nomem_note(); /* not an absent field */
 	k8a_fieldref_free(f);
 	return v;
 }
@@ -185,6 +188,7 @@ findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum se
 		size_t cap = fs->cap ? fs->cap * 2 : 64;
 		struct finding *nf = realloc(fs->f, cap * sizeof(*nf));
 		if (nf == NULL) {
+			fe_nomem_note();
 			json_decref(evidence);
 			return;
 		}
@@ -196,8 +200,8 @@ findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum se
 	f->rule = r;
 	f->ev = snap_ref(ev);
 	f->sev = sev;
-	f->guardduty = gd ? strdup(gd) : NULL;
-	f->note = note ? strdup(note) : NULL;
+	f->guardduty = fe_strdup(gd);
+	f->note = fe_strdup(note);
 	f->evidence = evidence ? evidence : json_object();
 	f->seq = fs->n;
 	fs->n++;
