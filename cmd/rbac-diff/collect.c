@@ -37,8 +37,10 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 		}
 		json_object_set_new(rd->ids, id, json_true());
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		fe_nomem_note();
 		return NULL;
+	}
 	if (rd->nch == rd->capch && rd_grow((void **)&rd->ch, &rd->capch, sizeof(*rd->ch)) != 0) {
 		free(c);
 		return NULL;
@@ -122,8 +124,12 @@ url_decode(const char *s)
 {
 	char *o;
 
-	if (s == NULL || (o = malloc(strlen(s) + 1)) == NULL)
+	if (s == NULL)
 		return NULL;
+	if ((o = malloc(strlen(s) + 1)) == NULL) {
+		fe_nomem_note();
+		return NULL;
+	}
 	k8a_pct_decode(s, strlen(s), K8A_PCT_KEEP_NUL, o);
 	return o;
 }
@@ -152,6 +158,8 @@ access_change(struct rd *rd, k8a_event *ev)
 		size_t n = strlen(err) + (msg ? strlen(msg) : 0) + 3;
 		if ((c->error = malloc(n)) != NULL)
 			snprintf(c->error, n, "%s%s%s", err, msg ? ": " : "", msg ? msg : "");
+		else
+			fe_nomem_note();
 	}
 	c->ns = rd_strdup(cluster);
 	c->name = url_decode(principal);
@@ -214,7 +222,7 @@ snapshot_object(struct rd *rd, k8a_event *ev, enum rd_kind k, int64_t t)
 	if (c == NULL)
 		return;
 	free(c->verb);
-	c->verb = strdup("snapshot");
+	c->verb = fe_strdup("snapshot");
 	c->t = t;
 	c->ok = 1;
 	c->name = rd_strdup(json_string_value(json_object_get(md, "name")));
@@ -275,7 +283,7 @@ rd_collect(struct rd *rd)
 	int rc;
 
 	if (rd->r == NULL) {
-		fe_diag(NULL, "out of memory");
+		fe_nomem_diag(NULL);
 		return -1;
 	}
 	k8a_reader_set_threads(rd->r, rd->threads ? rd->threads : fe_default_threads());
@@ -317,9 +325,10 @@ rd_collect(struct rd *rd)
 	while ((rc = k8a_reader_next(rd->r, &ev)) != K8A_EOF) {
 		int64_t t;
 		if (rc == K8A_FATAL) {
+			/* the input was not read whole (out of memory): no report */
 			fe_diag(k8a_reader_where(rd->r), "%s", k8a_reader_error(rd->r));
 			rd->trouble = 1;
-			break;
+			goto fail;
 		}
 		if (rc == K8A_WARN) {
 			if (!rd->silent)
@@ -331,6 +340,8 @@ rd_collect(struct rd *rd)
 		if ((rd->records & 0xfff) == 0)
 			fe_progress(rd->r, rd->records);
 		if (k8a_event_json(ev) == NULL) {
+			if (k8a_event_nomem(ev))
+				goto nomem;
 			if (!rd->silent)
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 			rd->trouble = 1;
@@ -351,10 +362,14 @@ rd_collect(struct rd *rd)
 				rd->ignored_objects++;
 			break;
 		}
+		/* what it told is kept whole, or the run ends here */
+		if (fe_nomem() || k8a_event_nomem(ev))
+			goto nomem;
 	}
 	fe_progress_end();
 	k8a_reader_set_prefilter(rd->r, NULL);
 	k8a_prefilter_free(pf);
+	pf = NULL;
 	if (rd->ignored_objects)
 		fe_diag(NULL, "%llu RBAC objects outside audit events were ignored; pass snapshots with --snapshot",
 			(unsigned long long)rd->ignored_objects);
@@ -362,7 +377,7 @@ rd_collect(struct rd *rd)
 		k8a_reader *sr = k8a_reader_new();
 		size_t before = rd->nch;
 		if (sr == NULL) {
-			fe_diag(NULL, "out of memory");
+			fe_nomem_diag(NULL);
 			return -1;
 		}
 		k8a_reader_add_path(sr, rd->snaps[i].path);
@@ -371,21 +386,35 @@ rd_collect(struct rd *rd)
 			if (rc == K8A_FATAL || rc == K8A_WARN) {
 				fe_diag(k8a_reader_where(sr), "%s", k8a_reader_error(sr));
 				rd->trouble = 1;
-				if (rc == K8A_FATAL)
-					break;
+				if (rc == K8A_FATAL) {
+					k8a_reader_free(sr);
+					return -1;
+				}
 				continue;
 			}
-			if (k8a_event_json(ev) == NULL) {
+			if (k8a_event_json(ev) == NULL && !k8a_event_nomem(ev)) {
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 				rd->trouble = 1;
 				continue;
 			}
-			if ((k = object_kind(k8a_event_json(ev))) != RD_NKINDS)
+			if (k8a_event_json(ev) != NULL && (k = object_kind(k8a_event_json(ev))) != RD_NKINDS)
 				snapshot_object(rd, ev, k, rd->snaps[i].t);
+			if (fe_nomem() || k8a_event_nomem(ev)) {
+				fe_nomem_diag(k8a_event_where(ev));
+				k8a_reader_free(sr);
+				return -1;
+			}
 		}
 		if (rd->nch == before && !rd->silent)
 			fe_diag(rd->snaps[i].path, "no Roles, ClusterRoles, bindings or aws-auth in this snapshot");
 		k8a_reader_free(sr);
 	}
 	return 0;
+nomem:
+	fe_nomem_diag(k8a_event_where(ev));
+fail:
+	fe_progress_end();
+	k8a_reader_set_prefilter(rd->r, NULL);
+	k8a_prefilter_free(pf);
+	return -1;
 }
