@@ -57,6 +57,8 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	c->actor_text = rd_strdup(text[0] ? text : NULL);
 	fe_ips(ev, text, sizeof(text));
 	c->ips = rd_strdup(text[0] ? text : NULL);
+	if (fe_nomem())
+		return NULL; /* a part missing (the run ends; c is freed with rd) */
 	return c;
 }
 
