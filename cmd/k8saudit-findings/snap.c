@@ -69,9 +69,13 @@ snap_new(k8a_event *ev, uint64_t seq)
 	fe_ips(ev, ips, sizeof(ips));
 	STR(ips, ips);
 	cmd[0] = '\0';
-	if (src == K8A_SRC_K8S && subres && (strcmp(subres, "exec") == 0 || strcmp(subres, "attach") == 0) &&
-	    k8a_exec_command(uri, cmd, sizeof(cmd)) > 0)
-		STR(command, cmd);
+	if (src == K8A_SRC_K8S && subres && (strcmp(subres, "exec") == 0 || strcmp(subres, "attach") == 0)) {
+		int nargs = k8a_exec_command(uri, cmd, sizeof(cmd));
+		if (nargs == K8A_FATAL)
+			fe_nomem_note(); /* not "no command" */
+		else if (nargs > 0)
+			STR(command, cmd);
+	}
 	fe_action(ev, what, sizeof(what));
 	fe_target(ev, tgt, sizeof(tgt));
 	/* a create names its object in the body, not in objectRef */
