@@ -426,7 +426,8 @@ const char *const *k8a_expr_literals(const k8a_expr *x);
 /*! k8a_expr_implies() : 1 when every record that x matches holds one of
  * the strings lits (NULL-terminated) in its text, as far as the
  * expression's own literals prove it; 0 when that cannot be shown.  Lets a
- * rule author's hand-picked literals be checked against the expression. */
+ * rule author's hand-picked literals be checked against the expression.
+ * Allocates nothing (a 0 never comes of memory running out). */
 int k8a_expr_implies(const k8a_expr *x, const char *const *lits);
 
 /*! k8a_prefilter_new() : a byte scanner for a set of alternative literals
@@ -508,8 +509,9 @@ const char *const *k8a_field_aliases(void);
  * bytes, invalid UTF-8, C1 controls or bidi overrides are written as
  * $'...' with \xNN escapes (readable UTF-8 stays), so the line is safe on
  * a terminal as it is and pastes into bash.
- * @return the number of arguments (0 for attach or no command), or
- *         K8A_FAILED when `uri` is not an exec/attach URI. */
+ * @return the number of arguments (0 for attach or no command),
+ *         K8A_FAILED when `uri` is not an exec/attach URI, or K8A_FATAL
+ *         (out empty) when out of memory. */
 int k8a_exec_command(const char *uri, char *out, size_t outsz);
 
 /*! k8a_exec_command_dup() : the same command line, whole, in a new
@@ -517,7 +519,8 @@ int k8a_exec_command(const char *uri, char *out, size_t outsz);
  * or (errno ENOMEM) when out of memory. */
 char *k8a_exec_command_dup(const char *uri);
 
-/*! k8a_exec_container() : the container= parameter, percent-decoded. */
+/*! k8a_exec_container() : the container= parameter, percent-decoded;
+ * returns as k8a_exec_command(). */
 int k8a_exec_container(const char *uri, char *out, size_t outsz);
 
 /* ------------------------------------------------------------------ */

@@ -186,7 +186,7 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 	if (ops[d->kind].finish != NULL && r->corr == NULL) {
 		/* the state of a kind that keeps candidates */
 		if ((r->corr = calloc(1, sizeof(*r->corr))) == NULL) {
-			cx->nomem = 1;
+			fe_nomem_note();
 			return;
 		}
 		r->corr->def = d;

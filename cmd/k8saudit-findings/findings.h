@@ -23,7 +23,8 @@ struct strv {
 	char **v;
 	size_t n;
 };
-void strv_push(struct strv *s, const char *v);
+/* 0, or -1 when memory ran out (noted: fe_nomem()). */
+int strv_push(struct strv *s, const char *v);
 void strv_free(struct strv *s);
 
 struct corr; /* a correlation's state (corr.c) */
@@ -37,7 +38,6 @@ struct rule {
 	int has_literals;    /* `literals` given: use them instead of the expression's */
 	int correlation;     /* kind correlation */
 	k8a_expr *when;
-	k8a_prefilter *pf;   /* per-rule byte check before evaluating `when` */
 	char *file;
 	unsigned line;
 	int enabled;
@@ -54,7 +54,8 @@ struct ruleset {
 
 /* Load one file, or every *.rules file below a directory (byte order).
  * Problems are reported as "file:line: message" and counted; the bad rule
- * is skipped.  `explicit` makes a missing path an error. */
+ * is skipped.  When memory runs out ("file:line: out of memory", noted:
+ * fe_nomem()) loading stops: the rules are not to be used. */
 void rules_load_path(struct ruleset *rs, const char *path);
 void rules_free(struct ruleset *rs);
 /* The literals a record must contain for this rule (NULL: any record). */
@@ -112,7 +113,8 @@ struct findings {
 	size_t n, cap;
 };
 
-/* Takes the evidence reference and a reference to the snapshot. */
+/* Takes the evidence reference and a reference to the snapshot.  When
+ * memory runs out (noted: fe_nomem()) the list is incomplete. */
 void findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum sev sev,
 	const char *gd, const char *note, json_t *evidence);
 void findings_sort(struct findings *fs);
@@ -137,7 +139,7 @@ struct corr_ctx {
 	const struct iplist *iplist, *tor;
 	const char *iplist_name, *tor_name;
 	int trouble; /* a record a step could not judge was reported */
-	int nomem;   /* memory ran out: the results are not to be trusted */
+	/* memory running out is noted (fe_nomem()): no result is trusted */
 };
 /* 1 when a C implementation exists for this rule id. */
 int corr_known(const char *id);
@@ -159,13 +161,15 @@ const char *gd_bucket(k8a_event *ev);
 
 /* ---- output (output.c) ---- */
 enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
-void output_finding(FILE *fp, enum fmt fmt, const struct finding *f);
+/* Write a finding (a line) or the selected rules (a line each) whole to
+ * stdout: 0, or -1 when memory ran out (nothing more written). */
+int output_finding(enum fmt fmt, const struct finding *f);
+int output_list_rules(const struct ruleset *rs, int json);
 /* The names of the TSV columns, as a header line (--header). */
 void output_tsv_header(FILE *fp);
 /* Where the record is, short: the file's (or archive member's) last name
  * and the line, "000000.gz:217" (the JSON forms give the whole path). */
 void output_short_location(FILE *fp, const struct snap *s);
-void output_list_rules(FILE *fp, const struct ruleset *rs, int json);
 /* ATT&CK tactic name of a technique id (T1098.006 -> "Persistence"). */
 const char *mitre_tactic(const char *technique);
 

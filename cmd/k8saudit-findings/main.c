@@ -535,7 +535,7 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 			corr_feed(ru, p->cx, ev, snap);
 		else
 			findings_add(p->cx->out, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
-		if (p->cx->nomem)
+		if (fe_nomem() || k8a_event_nomem(ev))
 			goto nomem;
 		if (p->cx->trouble)
 			p->trouble = 1;
@@ -545,7 +545,7 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 nomem:
 	/* no finding of this run can be trusted complete */
 	snap_unref(snap);
-	fe_diag(k8a_event_where(ev), "out of memory");
+	fe_nomem_diag(k8a_event_where(ev));
 	return -1;
 }
 
@@ -561,7 +561,7 @@ read_all(struct pass *p, k8a_reader *r)
 
 	if ((p->seen = k8a_seen_new()) == NULL || judge_init(&p->jg, p->rs, p->o->no_prefilter) != 0 ||
 	    judge_attach(&p->jg, r) != 0) {
-		fe_diag(NULL, "out of memory");
+		fe_nomem_diag(NULL);
 		return -1;
 	}
 	while ((ev = fe_next_record(r, &p->o->sc, &run)) != NULL) {
@@ -574,7 +574,8 @@ read_all(struct pass *p, k8a_reader *r)
 	p->records = run.records + k8a_reader_dropped(r);
 	if (run.trouble)
 		p->trouble = 1;
-	return 0;
+	/* out of memory (said): the input was not read whole, no finding */
+	return run.fatal ? -1 : 0;
 }
 
 static void
@@ -613,7 +614,7 @@ run(struct pass *p, int argc, char **argv)
 	int rc;
 
 	if (r == NULL) {
-		fe_diag(NULL, "out of memory");
+		fe_nomem_diag(NULL);
 		return -1;
 	}
 	rc = read_all(p, r);
@@ -667,12 +668,17 @@ report(const struct opts *o, struct findings *fs)
 	if (o->group)
 		return group_print(stdout, o->group, o->fmt == FMT_JSON, o->header, fs, o->min_sev) == 0 ?
 			status : FE_EXIT_TROUBLE;
+	if (fe_nomem()) /* a finding may be missing */
+		goto nomem;
 	if (o->header && o->fmt == FMT_TSV)
 		output_tsv_header(stdout);
 	for (k = 0; k < fs->n; k++)
-		if ((int)fs->f[k].sev >= o->min_sev)
-			output_finding(stdout, o->fmt, &fs->f[k]);
+		if ((int)fs->f[k].sev >= o->min_sev && output_finding(o->fmt, &fs->f[k]) != 0)
+			goto nomem;
 	return status;
+nomem:
+	fe_nomem_diag(NULL);
+	return FE_EXIT_TROUBLE;
 }
 
 /* Everything after the options; the exit status. */
@@ -687,11 +693,17 @@ findings_main(const struct opts *o, int argc, char **argv)
 	int loaderr, status = FE_EXIT_TROUBLE, trouble;
 
 	loaderr = load_rules(&rs, o, &cx, &ipl, &tor);
+	if (fe_nomem()) { /* rules or lists incomplete */
+		fe_nomem_diag(NULL);
+		goto done;
+	}
 	if (!any_rule(&rs, o, loaderr))
 		goto done;
 	if (o->list) {
-		output_list_rules(stdout, &rs, o->fmt != FMT_TSV);
-		status = loaderr ? FE_EXIT_TROUBLE : FE_EXIT_OK;
+		if (output_list_rules(&rs, o->fmt != FMT_TSV) != 0)
+			fe_nomem_diag(NULL);
+		else
+			status = loaderr ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		goto done;
 	}
 	if (run(&pass, argc, argv) != 0)
@@ -722,8 +734,13 @@ main(int argc, char **argv)
 	fe_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 	o.fail_on = SEV_INFO;
-	if (parse_options(&o, argc, argv, &status) == 0)
-		status = findings_main(&o, argc, argv);
+	if (parse_options(&o, argc, argv, &status) == 0) {
+		if (fe_nomem()) { /* an option lost */
+			fe_nomem_diag(NULL);
+			status = FE_EXIT_TROUBLE;
+		} else
+			status = findings_main(&o, argc, argv);
+	}
 	opts_free(&o);
 	return status;
 }

@@ -39,14 +39,17 @@ gd_of(const struct finding *f)
 	return f->guardduty ? f->guardduty : f->rule->guardduty;
 }
 
+/* NULL when memory ran out (noted). */
 static char *
 title_of(const struct finding *f)
 {
 	size_t n = strlen(f->rule->title) + (f->note ? strlen(f->note) + 4 : 0) + 1;
 	char *t = malloc(n);
 
-	if (t == NULL)
+	if (t == NULL) {
+		fe_nomem_note();
 		return NULL;
+	}
 	if (f->note)
 		snprintf(t, n, "%s (%s)", f->rule->title, f->note);
 	else
@@ -347,7 +350,8 @@ asff_json(const struct finding *f)
 			s->actor_text ? s->actor_text : "", s->ips ? s->ips : "-", s->where ? s->where : "-") >= 0) {
 			json_object_set_new(o, "Description", jstr_max(d, 1024));
 			free(d);
-		}
+		} else
+			fe_nomem_note();
 	}
 	if (s->source == K8A_SRC_K8S) {
 		json_object_set_new(r1, "Type", json_string("Other"));
@@ -430,26 +434,44 @@ tsv_finding(FILE *fp, const struct finding *f)
 	free(title);
 }
 
-void
-output_finding(FILE *fp, enum fmt fmt, const struct finding *f)
+/* A JSON object as one line, whole: 0, or -1 when memory ran out while it
+ * was built (every jansson allocation is watched) or written. */
+static int
+json_line(json_t *o)
 {
-	json_t *o;
+	char *s = fe_nomem() ? NULL : json_dumps(o, JFLAGS);
 
-	if (fmt == FMT_TSV) {
-		tsv_finding(fp, f);
-		return;
+	json_decref(o);
+	if (s == NULL) {
+		fe_nomem_note();
+		return -1;
 	}
-	o = fmt == FMT_JSON ? plain_json(f) : fmt == FMT_OCSF ? ocsf_json(f) : asff_json(f);
-	if (o) {
-		json_dumpf(o, fp, JFLAGS);
-		fputc('\n', fp);
-		json_decref(o);
-	}
+	fputs(s, stdout);
+	fputc('\n', stdout);
+	free(s);
+	return 0;
 }
 
-void
-output_list_rules(FILE *fp, const struct ruleset *rs, int json)
+int
+output_finding(enum fmt fmt, const struct finding *f)
 {
+	FILE *fp;
+
+	if (fmt == FMT_TSV) {
+		/* written to memory first: a cell left out for want of memory
+		 * (fe_put) must not leave a line with a part missing */
+		if ((fp = fe_row()) == NULL)
+			return -1;
+		tsv_finding(fp, f);
+		return fe_row_end();
+	}
+	return json_line(fmt == FMT_JSON ? plain_json(f) : fmt == FMT_OCSF ? ocsf_json(f) : asff_json(f));
+}
+
+int
+output_list_rules(const struct ruleset *rs, int json)
+{
+	FILE *fp;
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
@@ -485,11 +507,12 @@ output_list_rules(FILE *fp, const struct ruleset *rs, int json)
 				snprintf(loc, sizeof(loc), "%s:%u", r->file, r->line);
 				json_object_set_new(o, "defined_at", json_string(loc));
 			}
-			json_dumpf(o, fp, JFLAGS);
-			fputc('\n', fp);
-			json_decref(o);
+			if (json_line(o) != 0)
+				return -1;
 			continue;
 		}
+		if ((fp = fe_row()) == NULL)
+			return -1;
 		fe_put(fp, r->id);
 		fputc('\t', fp);
 		fputs(sev_names[r->sev], fp);
@@ -502,5 +525,8 @@ output_list_rules(FILE *fp, const struct ruleset *rs, int json)
 		fputc('\t', fp);
 		fe_put(fp, r->title);
 		fputc('\n', fp);
+		if (fe_row_end() != 0)
+			return -1;
 	}
+	return 0;
 }

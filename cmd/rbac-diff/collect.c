@@ -37,8 +37,10 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 		}
 		json_object_set_new(rd->ids, id, json_true());
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		fe_nomem_note();
 		return NULL;
+	}
 	if (rd->nch == rd->capch && rd_grow((void **)&rd->ch, &rd->capch, sizeof(*rd->ch)) != 0) {
 		free(c);
 		return NULL;
@@ -56,6 +58,8 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	c->actor_text = rd_strdup(text[0] ? text : NULL);
 	fe_ips(ev, text, sizeof(text));
 	c->ips = rd_strdup(text[0] ? text : NULL);
+	if (fe_nomem())
+		return NULL; /* a part missing (the run ends; c is freed with rd) */
 	return c;
 }
 
@@ -123,8 +127,12 @@ url_decode(const char *s)
 {
 	char *o;
 
-	if (s == NULL || (o = malloc(strlen(s) + 1)) == NULL)
+	if (s == NULL)
 		return NULL;
+	if ((o = malloc(strlen(s) + 1)) == NULL) {
+		fe_nomem_note();
+		return NULL;
+	}
 	k8a_pct_decode(s, strlen(s), K8A_PCT_KEEP_NUL, o);
 	return o;
 }
@@ -153,6 +161,8 @@ access_change(struct rd *rd, k8a_event *ev)
 		size_t n = strlen(err) + (msg ? strlen(msg) : 0) + 3;
 		if ((c->error = malloc(n)) != NULL)
 			snprintf(c->error, n, "%s%s%s", err, msg ? ": " : "", msg ? msg : "");
+		else
+			fe_nomem_note();
 	}
 	c->ns = rd_strdup(cluster);
 	c->name = url_decode(principal);
@@ -215,7 +225,7 @@ snapshot_object(struct rd *rd, k8a_event *ev, enum rd_kind k, int64_t t)
 	if (c == NULL)
 		return;
 	free(c->verb);
-	c->verb = strdup("snapshot");
+	c->verb = fe_strdup("snapshot");
 	c->t = t;
 	c->ok = 1;
 	c->name = rd_strdup(json_string_value(json_object_get(md, "name")));
@@ -296,7 +306,7 @@ rd_collect(struct rd *rd)
 	size_t i;
 
 	if (rd->r == NULL) {
-		fe_diag(NULL, "out of memory");
+		fe_nomem_diag(NULL);
 		return -1;
 	}
 	k8a_reader_set_threads(rd->r, rd->threads ? rd->threads : fe_default_threads());
@@ -338,12 +348,9 @@ rd_collect(struct rd *rd)
 	sc.silent = rd->silent;
 	while ((ev = fe_next_record(rd->r, &sc, &run)) != NULL) {
 		int64_t t;
-		if (k8a_event_json(ev) == NULL && k8a_event_nomem(ev)) {
-			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
-			k8a_prefilter_free(pf);
-			return -1;
-		}
 		if (k8a_event_json(ev) == NULL) {
+			if (k8a_event_nomem(ev))
+				goto nomem;
 			if (!rd->silent)
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 			rd->trouble = 1;
@@ -364,10 +371,14 @@ rd_collect(struct rd *rd)
 				rd->ignored_objects++;
 			break;
 		}
+		/* what it told is kept whole, or the run ends here */
+		if (fe_nomem() || k8a_event_nomem(ev))
+			goto nomem;
 	}
 	fe_progress_end();
 	k8a_reader_set_prefilter(rd->r, NULL);
 	k8a_prefilter_free(pf);
+	pf = NULL;
 	rd->records = run.records;
 	if (run.trouble)
 		rd->trouble = 1;
@@ -380,20 +391,25 @@ rd_collect(struct rd *rd)
 		k8a_reader *sr = k8a_reader_new();
 		size_t before = rd->nch;
 		if (sr == NULL) {
-			fe_diag(NULL, "out of memory");
+			fe_nomem_diag(NULL);
 			return -1;
 		}
 		k8a_reader_add_path(sr, rd->snaps[i].path);
 		memset(&srun, 0, sizeof(srun));
 		while ((ev = fe_next_record(sr, &snap_sc, &srun)) != NULL) {
 			enum rd_kind k;
-			if (k8a_event_json(ev) == NULL) {
+			if (k8a_event_json(ev) == NULL && !k8a_event_nomem(ev)) {
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 				rd->trouble = 1;
 				continue;
 			}
-			if ((k = object_kind(k8a_event_json(ev))) != RD_NKINDS)
+			if (k8a_event_json(ev) != NULL && (k = object_kind(k8a_event_json(ev))) != RD_NKINDS)
 				snapshot_object(rd, ev, k, rd->snaps[i].t);
+			if (fe_nomem() || k8a_event_nomem(ev)) {
+				fe_nomem_diag(k8a_event_where(ev));
+				k8a_reader_free(sr);
+				return -1;
+			}
 		}
 		if (srun.trouble)
 			rd->trouble = 1;
@@ -406,4 +422,10 @@ rd_collect(struct rd *rd)
 		k8a_reader_free(sr);
 	}
 	return 0;
+nomem:
+	fe_nomem_diag(k8a_event_where(ev));
+	fe_progress_end();
+	k8a_reader_set_prefilter(rd->r, NULL);
+	k8a_prefilter_free(pf);
+	return -1;
 }

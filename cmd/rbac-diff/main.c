@@ -96,6 +96,10 @@ run(struct rd *rd)
 			rd->ch[i]->chain = rd_chain(rd, key, rd_jstr(actor, "arn"), rd_jstr(actor, "type"));
 	}
 	rd_replay(rd, INT64_MAX);
+	if (fe_nomem()) { /* the changes, chains or state are incomplete */
+		fe_nomem_diag(NULL);
+		return FE_EXIT_TROUBLE;
+	}
 	if (rd->who_verb)
 		status = rd_report_who(rd);
 	else if (rd->gvu)
@@ -112,6 +116,10 @@ run(struct rd *rd)
 		rd->trouble = 1;
 	if (rd->dropped_reqs)
 		fe_diag(NULL, "%zu anonymous requests beyond the first 200000 were not kept", rd->dropped_reqs);
+	if (fe_nomem()) { /* a report stops at the first row it could not make whole */
+		fe_nomem_diag(NULL);
+		return FE_EXIT_TROUBLE;
+	}
 	return rd->trouble ? FE_EXIT_TROUBLE : status;
 }
 

@@ -43,8 +43,9 @@ struct rd_change {
 /* A request by an anonymous or unauthenticated user (for --exposure). */
 struct rd_req {
 	int64_t t;
-	char *record; /* with --json: as for a change, as JSON text */
-	char *actor_text, *ip, *ua, *verb, *target, *reason, *ns; /* for the text columns */
+	char *record; /* with --json: the request's JSON text but for its last member and '}' */
+	char *actor_text, *ip, *ua, *verb, *target; /* for the text columns (not with --json) */
+	char *reason, *ns;
 	int code;
 	int hidden;   /* outside -w, --since, --until */
 };
@@ -172,11 +173,17 @@ struct rd_sb { /* a growable string */
 };
 void rd_sb_add(struct rd_sb *b, const char *s);
 const char *rd_sb_str(const struct rd_sb *b);
+/* A row: its text, escaped cells, tabs and times, then rd_row_end()
+ * writes it whole (0) or, when memory ran out meanwhile, nothing (-1). */
+void rd_text(const char *s);
+void rd_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rd_tab(void);
 void rd_cell(const char *s);
-void rd_put_time(FILE *fp, int64_t t);
+void rd_time(int64_t t);
+int rd_row_end(void);
+/* A JSON object as a row of its own: 0 or -1, as rd_row_end(). */
+int rd_json_line(json_t *o);
 void rd_set_time(json_t *o, const char *k, int64_t t);
-void rd_json_line(json_t *o);
 void rd_put_record(json_t *o, json_t *record, int64_t t);
 const char *rd_event_id(json_t *record);
 void rd_add_tags(json_t *tags, const char *list);
