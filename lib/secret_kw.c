@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Keywords: which ones occur in a text, and whether an occurrence counts.
+ *
+ * The scanner looks at every three bytes of the text, case-folded, in a
+ * 64 Kibit filter of the keywords' rarest three bytes; a hit is checked
+ * against the keywords filed under that hash.  One pass, whatever the
+ * number of keywords.
+ *
+ * Whether an occurrence counts is one rule, read from a record's raw bytes
+ * by the prefilter and from decoded strings by the scan, so that the
+ * prefilter never skips a record the scan would report something in:
+ *   - a keyword of the secret itself (a token prefix) counts anywhere but
+ *     at the start of an accessKeyId value (the identity of every
+ *     CloudTrail record and EKS request, not a leak);
+ *   - a keyword of a name counts only where a name is: in a member key
+ *     whose value is a string, in the value of a name member ({"name":
+ *     "DB_PASSWORD", "value": ...}), before "=" or ": " (VAR=value, YAML),
+ *     or in a --flag; and never inside an annotation or label key of the
+ *     k8s.io and kubernetes.io domains (authorization.k8s.io/decision).
+ * The raw reading accepts every way the decoded form can be written (JSON
+ * escapes, JSON inside strings, percent-encoding in URIs), so it counts at
+ * least where the scan does.  Escapes that could hide a keyword's bytes
+ * make a candidate by themselves.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "secret.h"
+
+/* How common a byte is in audit records (0 rare .. 9 everywhere), to pick
+ * the three bytes of a keyword the filter looks for. */
+static int
+commonness(unsigned char c)
+{
+	static const char freq[] = "etaoinsrhlducmfpgwybvkxjqz";
+	const char *f;
+
+	c = (unsigned char)tolower(c);
+	if ((f = strchr(freq, c)) != NULL && c)
+		return 9 - (int)((f - freq) / 3);
+	if (c >= '0' && c <= '9')
+		return 6;
+	if (strchr("\":,/.-_", c))
+		return 7;
+	return 1;
+}
+
+static inline uint32_t
+fold3(const unsigned char *p)
+{
+	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16) | 0x202020u;
+}
+
+static inline uint16_t
+hash3(uint32_t w)
+{
+	return (uint16_t)((w * 0x9E3779B1u) >> 16);
+}
+
+static int
+kw_eq(const struct kwent *e, const char *p)
+{
+	size_t i;
+
+	if (e->kind == KW_STRONG || e->kind == KW_MARK)
+		return memcmp(p, e->s, e->n) == 0;
+	for (i = 0; i < e->n; i++)
+		if (tolower((unsigned char)p[i]) != (unsigned char)e->s[i])
+			return 0;
+	return 1;
+}
+
+static int
+add_entry(struct kwtab *t, const char *s, size_t n, enum kw_kind kind, size_t type)
+{
+	struct kwent *e;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		e = &t->e[i];
+		if (e->kind == kind && e->n == n && memcmp(e->s, s, n) == 0)
+			goto found;
+	}
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 128;
+		struct kwent *ne = realloc(t->e, nc * sizeof(*ne));
+		if (ne == NULL)
+			return -1;
+		t->e = ne;
+		t->cap = nc;
+	}
+	e = &t->e[t->n];
+	memset(e, 0, sizeof(*e));
+	if ((e->s = malloc(n + 1)) == NULL)
+		return -1;
+	memcpy(e->s, s, n);
+	e->s[n] = '\0';
+	e->n = n;
+	e->kind = kind;
+	e->quoted = kind == KW_MARK;
+	t->n++;
+found:
+	if (type == (size_t)-1)
+		return 0;
+	for (i = 0; i < e->ntypes; i++)
+		if (e->types[i] == type)
+			return 0;
+	{
+		size_t *nt = realloc(e->types, (e->ntypes + 1) * sizeof(*nt));
+		if (nt == NULL)
+			return -1;
+		e->types = nt;
+		nt[e->ntypes++] = type;
+	}
+	return 0;
+}
+
+/* Bytes a URI writes percent-encoded (kubectl encodes all but these). */
+static int
+unreserved(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+int
+kw_add(struct kwtab *t, const char *s, enum kw_kind kind, size_t type)
+{
+	size_t n = strlen(s), i, k;
+	char buf[512];
+	static const char hex[2][17] = { "0123456789ABCDEF", "0123456789abcdef" };
+	int reserved = 0, c;
+
+	if (n >= 100)
+		return -1;
+	if (kind == KW_NAME || kind == KW_WORD) {
+		for (i = 0; i < n; i++)
+			buf[i] = (char)tolower((unsigned char)s[i]);
+		return add_entry(t, buf, n, kind, type);
+	}
+	if (add_entry(t, s, n, kind, type) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		reserved |= !unreserved((unsigned char)s[i]);
+	if (!reserved || kind != KW_STRONG)
+		return 0;
+	/* the same keyword as a URI writes it (exec commands, query strings) */
+	for (c = 0; c < 2; c++) {
+		for (i = 0, k = 0; i < n; i++) {
+			unsigned char b = (unsigned char)s[i];
+			if (unreserved(b))
+				buf[k++] = (char)b;
+			else {
+				buf[k++] = '%';
+				buf[k++] = hex[c][b >> 4];
+				buf[k++] = hex[c][b & 15];
+			}
+		}
+		if (add_entry(t, buf, k, kind, type) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+kw_build(struct kwtab *t)
+{
+	size_t i, j, best;
+	int score, bs;
+
+	memset(t->filter, 0, sizeof(t->filter));
+	memset(t->bucket, 0, sizeof(t->bucket));
+	memset(t->esc, 0, sizeof(t->esc));
+	for (i = 0; i < t->n; i++) {
+		struct kwent *e = &t->e[i];
+		best = 0;
+		bs = 1000;
+		for (j = 0; j + 3 <= e->n; j++) {
+			score = commonness((unsigned char)e->s[j]) + commonness((unsigned char)e->s[j + 1]) +
+				commonness((unsigned char)e->s[j + 2]);
+			if (score < bs) {
+				bs = score;
+				best = j;
+			}
+		}
+		e->anchor = best;
+		e->h = hash3(fold3((const unsigned char *)e->s + best));
+		t->filter[e->h >> 6] |= (uint64_t)1 << (e->h & 63);
+		e->next = t->bucket[e->h & (KW_BUCKETS - 1)];
+		t->bucket[e->h & (KW_BUCKETS - 1)] = (uint32_t)(i + 1);
+		for (j = 0; j < e->n; j++) {
+			unsigned char c = (unsigned char)e->s[j];
+			t->esc[c] = 1;
+			t->esc[tolower(c)] = 1;
+			t->esc[toupper(c)] = 1;
+		}
+	}
+}
+
+void
+kw_free(struct kwtab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->e[i].s);
+		free(t->e[i].types);
+	}
+	free(t->e);
+	memset(t, 0, sizeof(*t));
+}
+
+/* The occurrences whose anchor sits at position i (hash h). */
+static int
+hits_at(const struct kwtab *t, const char *p, size_t n, size_t i, uint16_t h, kw_cb cb, void *arg)
+{
+	uint32_t k = t->bucket[h & (KW_BUCKETS - 1)];
+
+	while (k) {
+		const struct kwent *e = &t->e[k - 1];
+		k = e->next;
+		if (e->h != h || i < e->anchor || i - e->anchor + e->n > n)
+			continue;
+		if (kw_eq(e, p + i - e->anchor) && cb(arg, e, i - e->anchor))
+			return 1;
+	}
+	return 0;
+}
+
+void
+kw_scan(const struct kwtab *t, const char *p, size_t n, kw_cb cb, void *arg)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i;
+
+	if (n < 3 || t->n == 0)
+		return;
+	for (i = 0; i + 4 <= n; i++) {
+		uint32_t w;
+		uint16_t h;
+		memcpy(&w, u + i, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap32(w);
+#endif
+		h = hash3((w | 0x20202020u) & 0xffffffu);
+		if (t->filter[h >> 6] & ((uint64_t)1 << (h & 63)) && hits_at(t, p, n, i, h, cb, arg))
+			return;
+	}
+	/* the last three bytes */
+	{
+		uint16_t h = hash3(fold3(u + n - 3));
+		if (t->filter[h >> 6] & ((uint64_t)1 << (h & 63)))
+			hits_at(t, p, n, n - 3, h, cb, arg);
+	}
+}
+
+/* ---- where an occurrence counts ---- */
+
+static int
+is_ident(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '-';
+}
+
+static int
+is_path(unsigned char c)
+{
+	return is_ident(c) || c == '/' || c == '~';
+}
+
+void
+kw_ident(const char *p, size_t n, size_t off, size_t len, size_t *a, size_t *b)
+{
+	size_t i = off, j = off + len;
+
+	while (i > 0 && off - i < SECRET_RAW_REACH && is_ident((unsigned char)p[i - 1]))
+		i--;
+	while (j < n && j - off < SECRET_RAW_REACH && is_ident((unsigned char)p[j]))
+		j++;
+	*a = i;
+	*b = j;
+}
+
+int
+kw_k8s_domain(const char *p, size_t n, size_t off, size_t len)
+{
+	size_t i = off, j = off + len;
+
+	while (i > 0 && off - i < 256 && is_path((unsigned char)p[i - 1]))
+		i--;
+	while (j < n && j - off < 256 && is_path((unsigned char)p[j]))
+		j++;
+	return memmem(p + i, j - i, "k8s.io/", 7) != NULL || memmem(p + i, j - i, "kubernetes.io/", 14) != NULL;
+}
+
+/* Word boundaries: not inside a longer word, camelCase humps count.
+ * raw: a letter right after a backslash escape (\n, \t) is a start. */
+static int
+word_bounded(const char *p, size_t n, size_t off, size_t len, int raw)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t end = off + len;
+	int before, after;
+
+	before = off == 0 || !isalpha(u[off - 1]) || (islower(u[off - 1]) && isupper(u[off])) ||
+		 (raw && off >= 2 && u[off - 2] == '\\');
+	after = end >= n || !isalpha(u[end]) || (isupper(u[end]) && islower(u[end - 1]));
+	return before && after;
+}
+
+/* White space as the raw text may write it: itself, a JSON escape (\t,
+ * \n, \r, with any number of backslashes for JSON inside strings), '+' and
+ * %20 / %09 in a URI.  Returns the index after it. */
+static size_t
+raw_ws(const char *p, size_t n, size_t i, int newlines)
+{
+	for (;;) {
+		size_t k = i;
+		if (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '+' || (newlines && (p[i] == '\n' || p[i] == '\r'))))
+			i++;
+		else if (i + 2 < n && p[i] == '%' && p[i + 1] == '2' && p[i + 2] == '0')
+			i += 3;
+		else if (i + 2 < n && p[i] == '%' && p[i + 1] == '0' && p[i + 2] == '9')
+			i += 3;
+		else if (i < n && p[i] == '\\') {
+			while (k < n && p[k] == '\\')
+				k++;
+			if (k < n && (p[k] == 't' || (newlines && (p[k] == 'n' || p[k] == 'r'))))
+				i = k + 1;
+			else
+				return i;
+		} else
+			return i;
+	}
+}
+
+static size_t
+skip_bs(const char *p, size_t n, size_t i)
+{
+	while (i < n && p[i] == '\\')
+		i++;
+	return i;
+}
+
+/* A percent-encoded byte c at p[i] (either hex case)? */
+static int
+pct_is(const char *p, size_t n, size_t i, int c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	return i + 2 < n && p[i] == '%' && tolower((unsigned char)p[i + 1]) == hex[c >> 4] &&
+	       tolower((unsigned char)p[i + 2]) == hex[c & 15];
+}
+
+/* (A) in a member key whose value is a string: the first quote after the
+ * occurrence closes the key and ": \"" or ": [\"" follows. */
+static int
+raw_key(const char *p, size_t n, size_t end)
+{
+	const char *q = memchr(p + end, '"', n - end < SECRET_RAW_REACH ? n - end : SECRET_RAW_REACH);
+	size_t i;
+
+	if (q == NULL)
+		return 0;
+	i = raw_ws(p, n, (size_t)(q - p) + 1, 1);
+	if (i >= n || p[i] != ':')
+		return 0;
+	i = raw_ws(p, n, i + 1, 1);
+	if (i < n && p[i] == '[')
+		i = raw_ws(p, n, i + 1, 1);
+	i = skip_bs(p, n, i);
+	return i < n && p[i] == '"';
+}
+
+static const char *const name_members[] = {
+	"name", "Name", "key", "Key", "parameterKey", "ParameterKey", "parameterName", "ParameterName",
+};
+static const char *const value_members[] = { "value", "Value", "parameterValue", "ParameterValue" };
+
+/* After the string holding the occurrence: , "value": -- the value member
+ * right after the name member (the scan asks the same). */
+static int
+value_follows(const char *p, size_t n, size_t end)
+{
+	const char *q = memchr(p + end, '"', n - end < SECRET_RAW_REACH ? n - end : SECRET_RAW_REACH);
+	size_t i, k;
+
+	if (q == NULL)
+		return 0;
+	i = raw_ws(p, n, (size_t)(q - p) + 1, 1);
+	if (i >= n || p[i] != ',')
+		return 0;
+	i = skip_bs(p, n, raw_ws(p, n, i + 1, 1));
+	if (i >= n || p[i] != '"')
+		return 0;
+	i++;
+	for (k = 0; k < sizeof(value_members) / sizeof(value_members[0]); k++) {
+		size_t l = strlen(value_members[k]), j;
+		if (i + l >= n || memcmp(p + i, value_members[k], l) != 0)
+			continue;
+		j = skip_bs(p, n, i + l);
+		if (j < n && p[j] == '"' && (j = raw_ws(p, n, j + 1, 1)) < n && p[j] == ':')
+			return 1;
+	}
+	return 0;
+}
+
+/* (B) in the value of a name member followed by a value member: the first
+ * quote before the occurrence opens a value whose key is one of
+ * name_members, and a value member comes next. */
+static int
+raw_member(const char *p, size_t n, size_t off, size_t end)
+{
+	size_t i = off, lim = off > SECRET_RAW_REACH ? off - SECRET_RAW_REACH : 0, k;
+
+	while (i > lim && p[i - 1] != '"')
+		i--;
+	if (i == lim || i < 2)
+		return 0;
+	i--; /* the opening quote */
+	/* backwards: backslashes, white space, ':', white space, '"' */
+	while (i > 0 && p[i - 1] == '\\')
+		i--;
+	for (;;) {
+		if (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == '\n' || p[i - 1] == '\r'))
+			i--;
+		else if (i > 1 && strchr("ntr", p[i - 1]) && p[i - 2] == '\\') {
+			i -= 2;
+			while (i > 0 && p[i - 1] == '\\')
+				i--;
+		} else
+			break;
+	}
+	if (i == 0 || p[i - 1] != ':')
+		return 0;
+	i--;
+	while (i > 0 && (p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == '\n' || p[i - 1] == '\r'))
+		i--;
+	if (i == 0 || p[i - 1] != '"')
+		return 0;
+	i--;
+	while (i > 0 && p[i - 1] == '\\')
+		i--;
+	for (k = 0; k < sizeof(name_members) / sizeof(name_members[0]); k++) {
+		size_t l = strlen(name_members[k]);
+		if (i >= l + 1 && memcmp(p + i - l, name_members[k], l) == 0 && p[i - l - 1] == '"')
+			return value_follows(p, n, end);
+	}
+	return 0;
+}
+
+/* (C) before "=" or ": " in text.  raw: also %3D, %3A and the white space
+ * forms of raw_ws(). */
+static int
+assign_after(const char *p, size_t n, size_t end, int raw)
+{
+	size_t i = end, k;
+
+	while (i < n && i - end < SECRET_RAW_REACH && is_ident((unsigned char)p[i]))
+		i++;
+	if (raw)
+		i = raw_ws(p, n, i, 0);
+	else
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+	if (i >= n)
+		return 0;
+	if (p[i] == '=' || (raw && pct_is(p, n, i, '=')))
+		return 1;
+	if (p[i] == ':')
+		k = i + 1;
+	else if (raw && pct_is(p, n, i, ':'))
+		k = i + 3;
+	else
+		return 0;
+	if (raw)
+		return raw_ws(p, n, k, 0) > k;
+	return k < n && (p[k] == ' ' || p[k] == '\t');
+}
+
+/* (D) in a --flag: the identifier around it starts with '-'. */
+static int
+flag_before(const char *p, size_t n, size_t off, size_t len)
+{
+	size_t a, b;
+
+	kw_ident(p, n, off, len, &a, &b);
+	return p[a] == '-';
+}
+
+/* The value of an accessKeyId member starts here (raw). */
+static int
+identity_before(const char *p, size_t off)
+{
+	static const char k1[] = "\"accessKeyId\":\"", k2[] = "\"accessKeyId\":[\"";
+
+	return (off >= sizeof(k1) - 1 && memcmp(p + off - (sizeof(k1) - 1), k1, sizeof(k1) - 1) == 0) ||
+	       (off >= sizeof(k2) - 1 && memcmp(p + off - (sizeof(k2) - 1), k2, sizeof(k2) - 1) == 0);
+}
+
+int
+kw_counts(const struct kwent *e, const char *p, size_t n, size_t off, int raw, int ctx)
+{
+	size_t end = off + e->n;
+
+	switch (e->kind) {
+	case KW_MARK:
+		return off > 0 && p[off - 1] == '"' && end < n && (p[end] == '"' || p[end] == '\\');
+	case KW_STRONG:
+		return !raw || !identity_before(p, off);
+	case KW_WORD:
+		if (!word_bounded(p, n, off, e->n, raw))
+			return 0;
+		/* FALLTHROUGH */
+	case KW_NAME:
+		if (kw_k8s_domain(p, n, off, e->n))
+			return 0;
+		if (raw)
+			return raw_key(p, n, end) || raw_member(p, n, off, end) || assign_after(p, n, end, 1) ||
+			       flag_before(p, n, off, e->n);
+		return (ctx & (KC_KEY | KC_MEMBER)) || ((ctx & KC_ASSIGN) && assign_after(p, n, end, 0)) ||
+		       ((ctx & KC_FLAG) && flag_before(p, n, off, e->n));
+	}
+	return 0;
+}
+
+/* ---- the record prefilter ---- */
+
+/* An escape that may hide a keyword's byte: \u00XX of such a byte, \/
+ * when '/' is one, or a URI's %XX of a byte that needs no encoding (the
+ * scan decodes requestURI).  Offset of the first, or n. */
+static size_t
+first_escape(const struct kwtab *t, const char *p, size_t n, size_t limit)
+{
+	const char *q = p, *e = p + n, *lim = p + limit;
+
+	/* any number of backslashes: JSON inside strings is decoded too */
+	while (q < lim && (q = memchr(q, '\\', (size_t)(lim - q))) != NULL) {
+		const char *r = q;
+		while (r < e && *r == '\\')
+			r++;
+		if (r < e && *r == 'u' && r + 5 <= e && r[1] == '0' && r[2] == '0') {
+			int hi = k8a_hexval((unsigned char)r[3]), lo = k8a_hexval((unsigned char)r[4]);
+			if (hi >= 0 && lo >= 0 && t->esc[hi << 4 | lo]) {
+				limit = (size_t)(q - p);
+				break;
+			}
+		} else if (r < e && *r == '/' && t->esc['/']) {
+			limit = (size_t)(q - p);
+			break;
+		}
+		q = r;
+	}
+	lim = p + limit;
+	for (q = p; q < lim && (q = memchr(q, '%', (size_t)(lim - q))) != NULL && q + 2 < e; q++) {
+		int hi = k8a_hexval((unsigned char)q[1]), lo = k8a_hexval((unsigned char)q[2]);
+		if (hi >= 0 && lo >= 0 && unreserved((unsigned char)(hi << 4 | lo)))
+			return (size_t)(q - p);
+	}
+	return limit;
+}
+
+struct first_arg {
+	const char *p;
+	size_t n;
+	int marks;
+	size_t first;	/* counted keyword */
+	size_t mark;	/* counted mark */
+};
+
+static int
+first_cb(void *arg, const struct kwent *e, size_t off)
+{
+	struct first_arg *a = arg;
+
+	/* Occurrences come in the order of their filtered bytes, not of their
+	 * starts; but one that is found first is in the first line holding
+	 * any (no keyword spans a newline), which is all the reader needs. */
+	if (e->kind == KW_MARK) {
+		if (off < a->mark && kw_counts(e, a->p, a->n, off, 1, 0)) {
+			a->mark = off;
+			return a->marks; /* the reader's prefilter stops at a mark */
+		}
+		return 0;
+	}
+	if (kw_counts(e, a->p, a->n, off, 1, 0)) {
+		a->first = off;
+		return 1;
+	}
+	return 0;
+}
+
+size_t
+kw_first_raw(const struct kwtab *t, const char *p, size_t n, int marks, int *mark_only)
+{
+	struct first_arg a = { p, n, marks, n, n };
+	size_t limit;
+
+	kw_scan(t, p, n, first_cb, &a);
+	limit = marks && a.mark < a.first ? a.mark : a.first;
+	limit = first_escape(t, p, n, limit);
+	if (mark_only)
+		*mark_only = limit == n && a.mark < n;
+	return limit;
+}
