@@ -28,11 +28,12 @@ k8a__aws_account(const char *id, size_t n)
 		return -1;
 	/* base32 of the 16 characters; the first 48 bits hold the account,
 	 * shifted left by 7 with the top bit clear */
-	for (i = 4; i < 4 + 10; i++) {
+	for (i = 4; i < 20; i++) {
 		const char *c = memchr(b32, id[i], 32);
-		if (c == NULL)
+		if (c == NULL || id[i] == '\0')
 			return -1;
-		z = z << 5 | (uint64_t)(c - b32);
+		if (i < 14)
+			z = z << 5 | (uint64_t)(c - b32);
 	}
 	/* 10 characters = 50 bits; keep the first 48 */
 	z >>= 2;

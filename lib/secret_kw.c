@@ -479,14 +479,28 @@ assign_after(const char *p, size_t n, size_t end, int raw)
 	return k < n && (p[k] == ' ' || p[k] == '\t');
 }
 
-/* (D) in a --flag: the identifier around it starts with '-'. */
+/* (D) in a --flag: the identifier around it starts with '-'.  raw: a
+ * URI writes the separator before it as %20 (or '+'), whose hex digits
+ * look like identifier bytes: a '-' after one starts a flag too. */
 static int
-flag_before(const char *p, size_t n, size_t off, size_t len)
+flag_before(const char *p, size_t n, size_t off, size_t len, int raw)
 {
-	size_t a, b;
+	size_t a, b, k;
 
 	kw_ident(p, n, off, len, &a, &b);
-	return p[a] == '-';
+	if (p[a] == '-')
+		return 1;
+	for (k = off; raw && k > a; k--) {
+		int hi, lo;
+		if (p[k - 1] != '-')
+			continue;
+		if (k - 1 >= 1 && p[k - 2] == '+')
+			return 1;
+		if (k - 1 >= 3 && p[k - 4] == '%' && (hi = k8a_hexval((unsigned char)p[k - 3])) >= 0 &&
+		    (lo = k8a_hexval((unsigned char)p[k - 2])) >= 0 && !is_ident((unsigned char)(hi << 4 | lo)))
+			return 1;
+	}
+	return 0;
 }
 
 /* The value of an accessKeyId member starts here (raw). */
@@ -518,9 +532,9 @@ kw_counts(const struct kwent *e, const char *p, size_t n, size_t off, int raw, i
 			return 0;
 		if (raw)
 			return raw_key(p, n, end) || raw_member(p, n, off, end) || assign_after(p, n, end, 1) ||
-			       flag_before(p, n, off, e->n);
+			       flag_before(p, n, off, e->n, 1);
 		return (ctx & (KC_KEY | KC_MEMBER)) || ((ctx & KC_ASSIGN) && assign_after(p, n, end, 0)) ||
-		       ((ctx & KC_FLAG) && flag_before(p, n, off, e->n));
+		       ((ctx & KC_FLAG) && flag_before(p, n, off, e->n, 0));
 	}
 	return 0;
 }

@@ -442,6 +442,27 @@ set_key(struct stype *t, int k, const char *v, int *seen, char *why, size_t whys
 	return "unknown key";
 }
 
+/* One key's value; a regex that does not compile is named. */
+static const char *
+set_key_named(struct stype *t, int k, const char *v, int *seen, char *why, size_t whysz)
+{
+	char inner[400];
+	const char *bad = set_key(t, k, v, seen, inner, sizeof(inner));
+
+	if (bad == NULL)
+		return NULL;
+	if (bad == inner && (k == TK_REGEX || k == TK_VALUE || k == TK_KEY || k == TK_ALLOW_KEY || k == TK_LOW_KEY ||
+			     k == TK_WITHIN || k == TK_PUBLIC || k == TK_ALLOW)) {
+		snprintf(why, whysz, "%s: %s", tkeys[k], inner);
+		return why;
+	}
+	if (bad == inner) {
+		snprintf(why, whysz, "%s", inner);
+		return why;
+	}
+	return bad;
+}
+
 /* Checks of a whole type; NULL or what is wrong. */
 static const char *
 check_type(const struct stype *t, const int *seen)
@@ -537,7 +558,7 @@ flush_key(struct loader *L, struct stype *t, struct pend *p, int *seen, int *bad
 	if (p->k == -2) {
 		if (add_common(L, p->v.p, p->line) != 0)
 			L->oom = 1;
-	} else if (!*bad && (err = set_key(t, p->k, p->v.p, seen, why, sizeof(why))) != NULL) {
+	} else if (!*bad && (err = set_key_named(t, p->k, p->v.p, seen, why, sizeof(why))) != NULL) {
 		lerr(L, p->line, "%s", err);
 		*bad = 1;
 	}
