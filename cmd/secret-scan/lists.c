@@ -164,7 +164,10 @@ allow_load(k8a_secret_set *set, const char *path)
 			continue;
 		}
 		if (k8a_secret_set_allow(set, kind, pat, &err) != K8A_OK) {
-			fe_diag(where, "%s", err.msg[0] ? err.msg : "out of memory");
+			if (strcmp(kind, "value") == 0 && err.msg[0])
+				fe_diag(where, "value: %s", err.msg);
+			else
+				fe_diag(where, "%s", err.msg[0] ? err.msg : "out of memory");
 			problems++;
 		}
 	}

@@ -352,8 +352,10 @@ main(int argc, char **argv)
 	}
 	if (k8a_secret_set_count(set) == 0) {
 		/* never "clean" with nothing to look for */
-		fe_diag(NULL, "no secret types loaded (%s/secrets%s): nothing to scan for", rules_dir(),
-			o.no_builtin ? " not read: --no-builtin" : "");
+		if (o.no_builtin)
+			fe_diag(NULL, "no secret types loaded (--no-builtin, and no --rules gave any): nothing to scan for");
+		else
+			fe_diag(NULL, "no secret types loaded (%s/secrets): nothing to scan for", rules_dir());
 		trouble = 1;
 		goto done;
 	}

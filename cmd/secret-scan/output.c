@@ -17,7 +17,9 @@
 
 struct sum_entry {
 	char fp[65];
-	size_t type;
+	size_t type;		/* the most specific type it was found as */
+	size_t types[SUM_SETS]; /* every type, in order of first sight */
+	size_t ntypes;
 	char preview[64];
 	char *secret; /* --show-secrets only */
 	uint64_t count, seq;
@@ -120,6 +122,7 @@ sum_add(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 	if (fresh) {
 		memcpy(e->fp, h->fingerprint, sizeof(e->fp));
 		e->type = h->type_index;
+		e->types[e->ntypes++] = h->type_index;
 		memcpy(e->preview, h->preview, sizeof(e->preview));
 		e->first = e->last = t;
 		e->seq = o->seq;
@@ -127,6 +130,18 @@ sum_add(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 			e->secret = strdup(h->secret);
 	}
 	e->count++;
+	{
+		struct k8a_secret_type_info a, b;
+		size_t k;
+		for (k = 0; k < e->ntypes && e->types[k] != h->type_index; k++)
+			;
+		if (k == e->ntypes && e->ntypes < SUM_SETS)
+			e->types[e->ntypes++] = h->type_index;
+		k8a_secret_set_type(o->set, h->type_index, &a);
+		k8a_secret_set_type(o->set, e->type, &b);
+		if (a.priority > b.priority)
+			e->type = h->type_index;
+	}
 	if (t != INT64_MIN) {
 		if (e->first == INT64_MIN || t < e->first)
 			e->first = t;
@@ -205,6 +220,41 @@ put_json(FILE *fp, json_t *o)
 	fputc('\n', fp);
 }
 
+/* The types a secret was found as: the most specific first. */
+static void
+put_types(FILE *fp, const k8a_secret_set *set, const struct sum_entry *e)
+{
+	struct k8a_secret_type_info ti;
+	size_t k;
+
+	k8a_secret_set_type(set, e->type, &ti);
+	fputs(ti.id, fp);
+	for (k = 0; k < e->ntypes; k++) {
+		if (e->types[k] == e->type)
+			continue;
+		k8a_secret_set_type(set, e->types[k], &ti);
+		fprintf(fp, ",%s", ti.id);
+	}
+}
+
+static json_t *
+types_json(const k8a_secret_set *set, const struct sum_entry *e)
+{
+	struct k8a_secret_type_info ti;
+	json_t *a = json_array();
+	size_t k;
+
+	k8a_secret_set_type(set, e->type, &ti);
+	json_array_append_new(a, json_string(ti.id));
+	for (k = 0; k < e->ntypes; k++) {
+		if (e->types[k] == e->type)
+			continue;
+		k8a_secret_set_type(set, e->types[k], &ti);
+		json_array_append_new(a, json_string(ti.id));
+	}
+	return a;
+}
+
 static void
 sum_print(struct out *o)
 {
@@ -214,7 +264,7 @@ sum_print(struct out *o)
 	char tmp[64];
 
 	if (o->header && o->fmt == FMT_TSV)
-		fputs("first_seen\tlast_seen\ttype\tconfidence\tpreview\tfingerprint\toccurrences\tplaces\tactors\n", o->fp);
+		fputs("first_seen\tlast_seen\ttypes\tconfidence\tpreview\tfingerprint\toccurrences\tplaces\tactors\n", o->fp);
 	if (s == NULL)
 		return;
 	qsort(s->e, s->n, sizeof(*s->e), cmp_first);
@@ -226,6 +276,7 @@ sum_print(struct out *o)
 			json_object_set_new(j, "first_seen", fe_time_json(e->first));
 			json_object_set_new(j, "last_seen", fe_time_json(e->last));
 			json_object_set_new(j, "type", json_string(ti.id));
+			json_object_set_new(j, "types", types_json(o->set, e));
 			json_object_set_new(j, "confidence", json_string(ti.confidence));
 			json_object_set_new(j, "preview", json_string(e->preview));
 			if (e->secret)
@@ -244,7 +295,9 @@ sum_print(struct out *o)
 			put_time(o->fp, e->first);
 			fputc('\t', o->fp);
 			put_time(o->fp, e->last);
-			fprintf(o->fp, "\t%s\t%s\t", ti.id, ti.confidence);
+			fputc('\t', o->fp);
+			put_types(o->fp, o->set, e);
+			fprintf(o->fp, "\t%s\t", ti.confidence);
 			fe_put(o->fp, e->secret ? e->secret : e->preview);
 			snprintf(tmp, sizeof(tmp), "%.16s", e->fp);
 			fprintf(o->fp, "\t%s\t%llu\t", tmp[0] ? tmp : "-", (unsigned long long)e->count);
