@@ -466,8 +466,9 @@ int k8a_secret_set_type(const k8a_secret_set *s, size_t i, struct k8a_secret_typ
 
 /*! k8a_secret_set_prefilter() : the set's byte prefilter for
  * k8a_reader_set_prefilter(): records in which no keyword of any type
- * occurs (in a place where it counts) and that hold no Secret, ConfigMap
- * or token body are skipped unread.  Owned by the set; NULL when empty
+ * occurs (in a place where it counts) and that hold no Kubernetes body
+ * that may carry a Secret (base64 hides keywords) or a ConfigMap's
+ * binaryData are skipped unread.  Owned by the set; NULL when empty
  * or out of memory. */
 const k8a_prefilter *k8a_secret_set_prefilter(k8a_secret_set *s);
 

@@ -1563,8 +1563,8 @@ k8a_secret_may_hold(k8a_secret_scan *sc, k8a_event *ev)
 		return 1;
 	if (!mark_only)
 		return 0;
-	/* the body rule: a Secret, ConfigMap or token body (only Kubernetes
-	 * request and response bodies are read as Secrets) */
+	/* the body rule: only Kubernetes request and response bodies are
+	 * read as Secrets (and ConfigMaps with binaryData) */
 	sk = k8a_event_skim(ev);
 	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN)
 		return 1; /* the quick scan cannot tell */

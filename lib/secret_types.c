@@ -942,10 +942,10 @@ k8a_secret_allowed_path(const k8a_secret_set *s, const char *path)
 
 /* The body rule's markers: records holding these JSON strings may carry
  * a Secret (whose values are secrets by definition, base64 hiding any
- * keyword), a ConfigMap's binaryData or a token request. */
-static const char *const marks[] = {
-	"secrets", "Secret", "SecretList", "configmaps", "binaryData", "serviceaccounts", "tokenreviews",
-};
+ * keyword) or a ConfigMap's binaryData (base64 too).  Everything else a
+ * body holds (a token request's JWT, a token review's "token", a
+ * ConfigMap's text) shows its keywords. */
+static const char *const marks[] = { "secrets", "Secret", "binaryData" };
 
 int
 k8a__secret_set_freeze(struct k8a_secret_set *s)
