@@ -817,6 +817,48 @@ resolve(k8a_secret_scan *sc, struct cands *cs, const char *text, size_t tn, cons
 	}
 }
 
+/* The types whose names occur (counted) in the context name, into
+ * sc->mask_name; 1 when there is one. */
+static int
+name_types(k8a_secret_scan *sc, const struct ctx *c)
+{
+	size_t i;
+
+	memset(sc->mask_name, 0, sc->s->ntypes_words * sizeof(uint64_t));
+	if (c->name && c->nlen <= SECRET_MAX_NAME && !memchr(c->name, '"', c->nlen)) {
+		/* a query parameter's name is followed by '=' (given) and
+		 * counts as a name there only, as in the raw text */
+		size_t nn = c->nkind == KC_ASSIGN ? c->nlen + 1 : c->nlen;
+		struct text_scan ns = { sc, c->name, nn, c->nkind, NULL, 0, 0 };
+		kw_scan(&sc->s->kw, c->name, nn, name_cb, &ns);
+	}
+	for (i = 0; i < sc->s->ntypes_words; i++)
+		if (sc->mask_name[i])
+			return 1;
+	return 0;
+}
+
+/* Does a type of sc->mask_name that applies here decode base64 itself
+ * (docker's auth)? */
+static int
+name_decodes(k8a_secret_scan *sc, const struct ctx *c, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sc->s->n; i++) {
+		const struct stype *t = &sc->s->t[i];
+		if (!t->decode_b64 || !mask_has(sc->mask_name, i))
+			continue;
+		if (t->key.re && rx_run(sc, t->key.re, c->name, c->nlen, 0, "key") != 1)
+			continue;
+		if (t->within.re && rx_run(sc, t->within.re, c->within ? c->within : s, c->within ? c->wlen : n, 0,
+					   "within") != 1)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- one text ---- */
 
 static void
@@ -831,15 +873,8 @@ scan_text(k8a_secret_scan *sc, const char *text, size_t tn, struct ctx *c)
 	if (c->identity || tn == 0)
 		return;
 	memset(sc->mask_strong, 0, w * sizeof(uint64_t));
-	memset(sc->mask_name, 0, w * sizeof(uint64_t));
 	kw_scan(&s->kw, text, tn, text_cb, &ts);
-	if (c->name && c->nlen <= SECRET_MAX_NAME && !memchr(c->name, '"', c->nlen)) {
-		/* a query parameter's name is followed by '=' (given) and
-		 * counts as a name there only, as in the raw text */
-		size_t nn = c->nkind == KC_ASSIGN ? c->nlen + 1 : c->nlen;
-		struct text_scan ns = { sc, c->name, nn, c->nkind, NULL, 0, 0 };
-		kw_scan(&s->kw, c->name, nn, name_cb, &ns);
-	}
+	name_types(sc, c);
 	for (i = 0; i < s->n && !sc->fatal; i++) {
 		const struct stype *t = &s->t[i];
 		if (t->near >= 0)
@@ -1068,6 +1103,21 @@ scan_string(k8a_secret_scan *sc, const char *s, size_t n, struct ctx *c, int dep
 	}
 	if (try_json(sc, s, n, c, depth))
 		return;
+	/* base64 under a name that says secret (a password written encoded):
+	 * what it decodes to is judged, under the same name; the prefilter
+	 * counted the name */
+	if (c->name && k8a__b64_plausible(s, n) && name_types(sc, c) && !name_decodes(sc, c, s, n)) {
+		struct k8a_buf d = { 0 };
+		size_t before = sc->nhits;
+		if (k8a__b64_decode(s, n, 2, &d) == 0 && d.len && k8a__is_text(d.p, d.len) && budget_take(sc, d.len) == 0 &&
+		    dec_push(sc, "base64", 0) == 0) {
+			scan_string(sc, d.p, d.len, c, depth + 1);
+			dec_pop(sc);
+		}
+		k8a_buf_free(&d);
+		if (sc->nhits > before)
+			return;
+	}
 	scan_text(sc, s, n, c);
 }
 

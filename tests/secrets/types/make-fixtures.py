@@ -729,6 +729,11 @@ neg("saas-token",
     env(("POSTMAN_COLLECTION", "PMAK-tutorial")),
     env(("PULUMI_BACKEND_URL", "s3://pulumi-state")))
 
+# written encoded under a name that says secret: judged decoded
+pos("github-token", env(("GITHUB_TOKEN_B64", base64.b64encode(("ghp_" + mixed(36)).encode()).decode())))
+pos("generic-secret", env(("DB_PASSWORD_BASE64", base64.b64encode(mixed(18).encode()).decode())))
+neg("generic-secret", env(("TLS_CERT_B64", base64.b64encode(b"-----BEGIN CERTIFICATE-----\nMIIC").decode())))
+
 
 def write(path, recs):
     with open(path, "w") as f:
