@@ -55,7 +55,7 @@ struct kwent {
 #define KW_FILTER_BITS 65536
 #define KW_BUCKETS 4096
 struct kwtab {
-	uint64_t filter[KW_FILTER_BITS / 64];
+	unsigned char filter[KW_FILTER_BITS]; /* a byte per hash: no bit arithmetic, no branch */
 	uint32_t bucket[KW_BUCKETS];
 	struct kwent *e;
 	size_t n, cap;
