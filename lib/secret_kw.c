@@ -64,8 +64,12 @@ kw_eq(const struct kwent *e, const char *p)
 {
 	size_t i;
 
-	if (e->kind == KW_STRONG || e->kind == KW_MARK)
-		return memcmp(p, e->s, e->n) == 0;
+	if (e->kind == KW_STRONG || e->kind == KW_MARK) {
+		for (i = 0; i < e->n; i++)
+			if (p[i] != e->s[i])
+				return 0;
+		return 1;
+	}
 	for (i = 0; i < e->n; i++)
 		if (tolower((unsigned char)p[i]) != (unsigned char)e->s[i])
 			return 0;
@@ -211,6 +215,33 @@ kw_free(struct kwtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* An occurrence of e at p[off] that can count nowhere (kw_counts() would
+ * say 0 in every context): a word going on in lower case (auth in
+ * authenticated), a name right before .k8s.io/ (authorization.k8s.io/...),
+ * a mark not a whole string.  Every audit record has a few of these. */
+static int
+never_counts(const struct kwent *e, const char *p, size_t n, size_t off)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t end = off + e->n;
+
+	switch (e->kind) {
+	case KW_STRONG:
+		return 0;
+	case KW_MARK:
+		return off == 0 || p[off - 1] != '"' || end >= n || (p[end] != '"' && p[end] != '\\');
+	case KW_WORD:
+		if (end < n && islower(u[end]))
+			return 1;
+		/* FALLTHROUGH */
+	case KW_NAME:
+		return end < n && p[end] == '.' &&
+		       ((n - end >= 8 && memcmp(p + end, ".k8s.io/", 8) == 0) ||
+			(n - end >= 15 && memcmp(p + end, ".kubernetes.io/", 15) == 0));
+	}
+	return 0;
+}
+
 /* The occurrences whose anchor sits at position i (hash h). */
 static int
 hits_at(const struct kwtab *t, const char *p, size_t n, size_t i, uint16_t h, kw_cb cb, void *arg)
@@ -219,10 +250,12 @@ hits_at(const struct kwtab *t, const char *p, size_t n, size_t i, uint16_t h, kw
 
 	while (k) {
 		const struct kwent *e = &t->e[k - 1];
+		size_t off;
 		k = e->next;
 		if (e->h != h || i < e->anchor || i - e->anchor + e->n > n)
 			continue;
-		if (kw_eq(e, p + i - e->anchor) && cb(arg, e, i - e->anchor))
+		off = i - e->anchor;
+		if (kw_eq(e, p + off) && !never_counts(e, p, n, off) && cb(arg, e, off))
 			return 1;
 	}
 	return 0;

@@ -244,7 +244,8 @@ first_cb(void *arg, const struct kwent *e, size_t off)
 	return 0;
 }
 
-/* Does the first keyword occurrence in raw text count? */
+/* Does the first keyword occurrence in raw text count?  (0 as well when
+ * the scanner drops it as one that can count nowhere.) */
 static int
 counts_raw(const char *text)
 {
@@ -254,7 +255,7 @@ counts_raw(const char *text)
 	kw_setup();
 	kw_scan(&kt, text, strlen(text), first_cb, &s);
 	if (s.kw == NULL)
-		return -1;
+		return 0;
 	for (i = 0; i < kt.n && strcmp(kt.e[i].s, s.kw) != 0; i++)
 		;
 	return kw_counts(&kt.e[i], text, strlen(text), s.off, 1, 0);
