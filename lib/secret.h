@@ -46,13 +46,14 @@ struct kwent {
 	enum kw_kind kind;
 	int quoted;	/* a mark that must be a whole JSON string */
 	size_t anchor;	/* offset of the three bytes the filter looks for */
-	uint16_t h;	/* their hash */
+	uint32_t h;	/* their hash */
 	uint32_t next;	/* next entry of the bucket, index + 1 */
 	size_t *types;	/* the types that list it */
 	size_t ntypes;
 };
 
-#define KW_FILTER_BITS 65536
+#define KW_FILTER_SHIFT 16 /* the hash's top 16 bits index the filter (64 KiB: fastest of 16, 18, 20) */
+#define KW_FILTER_BITS ((size_t)1 << (32 - KW_FILTER_SHIFT))
 #define KW_BUCKETS 4096
 struct kwtab {
 	unsigned char filter[KW_FILTER_BITS]; /* a byte per hash: no bit arithmetic, no branch */

@@ -53,10 +53,10 @@ fold3(const unsigned char *p)
 	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16) | 0x202020u;
 }
 
-static inline uint16_t
+static inline uint32_t
 hash3(uint32_t w)
 {
-	return (uint16_t)((w * 0x9E3779B1u) >> 16);
+	return (w * 0x9E3779B1u) >> KW_FILTER_SHIFT;
 }
 
 static int
@@ -244,7 +244,7 @@ never_counts(const struct kwent *e, const char *p, size_t n, size_t off)
 
 /* The occurrences whose anchor sits at position i (hash h). */
 static int
-hits_at(const struct kwtab *t, const char *p, size_t n, size_t i, uint16_t h, kw_cb cb, void *arg)
+hits_at(const struct kwtab *t, const char *p, size_t n, size_t i, uint32_t h, kw_cb cb, void *arg)
 {
 	uint32_t k = t->bucket[h & (KW_BUCKETS - 1)];
 
@@ -290,7 +290,7 @@ kw_scan(const struct kwtab *t, const char *p, size_t n, kw_cb cb, void *arg)
 		}
 	}
 	for (i = base; i + 3 <= n; i++) {
-		uint16_t h = hash3(fold3(u + i));
+		uint32_t h = hash3(fold3(u + i));
 		if (t->filter[h] && hits_at(t, p, n, i, h, cb, arg))
 			return;
 	}
