@@ -218,7 +218,7 @@ main(int argc, char **argv)
 	struct iplist *ipl = NULL, *tor = NULL;
 	k8a_reader *r = NULL;
 	k8a_event *ev;
-	const char *arg;
+	const char *arg, *builtin;
 	char *lastpath = NULL;
 	uint64_t records = 0, seq = 0;
 	int oc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
@@ -299,15 +299,18 @@ main(int argc, char **argv)
 	}
 
 	/* ---- rules ---- */
-	if (!o.no_builtin) {
-		const char *dir = getenv("K8SAUDIT_RULES_DIR");
+	{
 		struct stat st;
+		builtin = getenv("K8SAUDIT_RULES_DIR");
 		/* not installed yet: run from the build tree with the source rules */
-		if ((dir == NULL || *dir == '\0') && stat(K8A_DATADIR "/rules", &st) != 0 &&
+		if ((builtin == NULL || *builtin == '\0') && stat(K8A_DATADIR "/rules", &st) != 0 &&
 		    stat(K8A_SRCDIR "/rules", &st) == 0)
-			dir = K8A_SRCDIR "/rules";
-		rules_load_path(&rs, dir && *dir ? dir : K8A_DATADIR "/rules");
+			builtin = K8A_SRCDIR "/rules";
+		if (builtin == NULL || *builtin == '\0')
+			builtin = K8A_DATADIR "/rules";
 	}
+	if (!o.no_builtin)
+		rules_load_path(&rs, builtin);
 	for (k = 0; k < o.rules.n; k++)
 		rules_load_path(&rs, o.rules.v[k]);
 	loaderr = rs.errors;
@@ -322,6 +325,10 @@ main(int argc, char **argv)
 	cx.tor_name = o.tor;
 	if (select_rules(&rs, &o, &cx) != 0)
 		loaderr++;
+	/* creds-in-bodies: the secret types beside the rules (secrets.c) */
+	for (k = 0; k < rs.n && !o.list; k++)
+		if (rs.r[k]->enabled && secrets_rule(rs.r[k]))
+			loaderr += secrets_init(builtin);
 	if (o.list) {
 		output_list_rules(stdout, &rs, o.fmt != FMT_TSV);
 		status = FE_EXIT_OK;
@@ -392,6 +399,8 @@ main(int argc, char **argv)
 			struct rule *ru = rs.r[k = rule_of[o.no_prefilter ? t : try[t]]];
 			if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 				continue;
+			if (!o.no_prefilter && secrets_rule(ru) && !secrets_may_hold(ev))
+				continue;
 			if (!parsed) {
 				parsed = 1;
 				if (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN) {
@@ -412,7 +421,10 @@ main(int argc, char **argv)
 				break;
 			if (ru->correlation)
 				corr_feed(ru, &cx, ev, snap);
-			else
+			else if (secrets_rule(ru)) {
+				if (secrets_judge(ru, ev, snap, &fs) != 0)
+					trouble = 1;
+			} else
 				findings_add(&fs, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
 		}
 		snap_unref(snap);
@@ -450,6 +462,7 @@ done:
 	free(rule_of);
 	dd_reset(&dd);
 	findings_free(&fs);
+	secrets_free();
 	rules_free(&rs);
 	iplist_free(ipl);
 	iplist_free(tor);
