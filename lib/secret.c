@@ -793,7 +793,8 @@ resolve(k8a_secret_scan *sc, struct cands *cs, const char *text, size_t tn, cons
 			}
 		}
 	}
-	qsort(cs->v, cs->n, sizeof(*cs->v), cmp_prio);
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof(*cs->v), cmp_prio);
 	for (i = 0; i < cs->n; i++) {
 		int overlap = 0;
 		for (j = 0; j < k && !overlap; j++)
@@ -809,7 +810,8 @@ resolve(k8a_secret_scan *sc, struct cands *cs, const char *text, size_t tn, cons
 		k++;
 	}
 	cs->n = k;
-	qsort(cs->v, cs->n, sizeof(*cs->v), cmp_pos);
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof(*cs->v), cmp_pos);
 	for (i = 0; i < cs->n; i++) {
 		if (cs->v[i].partner)
 			partner_add(sc, cs->v[i].partner, cs->v[i].plen);
