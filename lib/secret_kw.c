@@ -371,7 +371,7 @@ block_scalar(const struct kwtab *t, const unsigned char *u)
 #ifdef KW_AVX2
 /* The same, the hashes eight at a time (each 32-bit lane holds the three
  * bytes of one position), the lookups one by one: 1.4x the scalar loop.
- * Reads u[0..72). */
+ * Reads u[0..76). */
 __attribute__((target("avx2"))) static uint64_t
 block_avx2(const struct kwtab *t, const unsigned char *u)
 {
@@ -419,7 +419,7 @@ kw_scan(const struct kwtab *t, const char *p, size_t n, kw_cb cb, void *arg)
 	/* 64 positions at a time without a branch each: the positions whose
 	 * three bytes pass the filter become bits, then only those are looked
 	 * at (about one in a hundred) */
-	for (base = 0; base + 64 + 8 <= n; base += 64) {
+	for (base = 0; base + 76 <= n; base += 64) {
 		uint64_t m;
 #ifdef KW_AVX2
 		m = avx2 ? block_avx2(t, u + base) : block_scalar(t, u + base);
