@@ -4,6 +4,7 @@
  * through libarchive, reading from a k8a_src so that archives nest:
  * a tar member may itself be a .tar.gz.
  */
+#include <errno.h>
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdlib.h>
@@ -41,6 +42,16 @@ ar_read_cb(struct archive *a, void *arg, const void **buf)
 	return r;
 }
 
+/* libarchive's message, or ours when it has none; out of memory as every
+ * layer says it (the reader makes it fatal). */
+static const char *
+ar_why(struct archive *a, const char *dflt)
+{
+	if (archive_errno(a) == ENOMEM)
+		return K8A_NOMEM;
+	return archive_error_string(a) ? archive_error_string(a) : dflt;
+}
+
 struct k8a_archive *
 k8a_archive_open(struct k8a_src *lower, char *err)
 {
@@ -55,16 +66,23 @@ k8a_archive_open(struct k8a_src *lower, char *err)
 	}
 	ar->lower = lower;
 	ar->err = err;
-	archive_read_support_filter_all(ar->a);
-	archive_read_support_format_tar(ar->a);
-	archive_read_support_format_gnutar(ar->a);
-	archive_read_support_format_zip(ar->a);
-	archive_read_support_format_7zip(ar->a);
-	archive_read_support_format_cpio(ar->a);
-	archive_read_support_format_raw(ar->a);
+	/* a format left out for want of memory would make a tar "not an
+	 * archive": these fail only so */
+	if (archive_read_support_filter_all(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_tar(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_gnutar(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_zip(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_7zip(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_cpio(ar->a) == ARCHIVE_FATAL ||
+	    archive_read_support_format_raw(ar->a) == ARCHIVE_FATAL) {
+		snprintf(err, K8A_ERRLEN, "%s", K8A_NOMEM);
+		archive_read_free(ar->a);
+		free(ar->blk);
+		free(ar);
+		return NULL;
+	}
 	if (archive_read_open(ar->a, ar, NULL, ar_read_cb, NULL) != ARCHIVE_OK) {
-		snprintf(err, K8A_ERRLEN, "%s", archive_error_string(ar->a) ?
-			archive_error_string(ar->a) : "unreadable archive");
+		snprintf(err, K8A_ERRLEN, "%s", ar_why(ar->a, "unreadable archive"));
 		archive_read_free(ar->a);
 		free(ar->blk);
 		free(ar);
@@ -80,8 +98,7 @@ entry_read(struct k8a_src *s, void *buf, size_t n)
 	la_ssize_t r = archive_read_data(e->ar->a, buf, n);
 
 	if (r < 0) {
-		k8a_src_seterr(s, "%s", archive_error_string(e->ar->a) ?
-			archive_error_string(e->ar->a) : "archive read error");
+		k8a_src_seterr(s, "%s", ar_why(e->ar->a, "archive read error"));
 		return -1;
 	}
 	return (ssize_t)r;
@@ -114,16 +131,14 @@ k8a_archive_next(struct k8a_archive *ar, struct k8a_src **entry, const char **na
 			 * damaged header; that is one problem, said once */
 			while ((r = archive_read_next_header(ar->a, &ae)) == ARCHIVE_RETRY) {
 				if (!damaged)
-					snprintf(ar->err, K8A_ERRLEN, "%s", archive_error_string(ar->a) ?
-						archive_error_string(ar->a) : "damaged archive member header");
+					snprintf(ar->err, K8A_ERRLEN, "%s", ar_why(ar->a, "damaged archive member header"));
 				damaged = 1;
 			}
 		}
 		if (r == ARCHIVE_EOF)
 			return damaged ? K8A_WARN : K8A_EOF;
 		if (r == ARCHIVE_FATAL) {
-			snprintf(ar->err, K8A_ERRLEN, "%s", archive_error_string(ar->a) ?
-				archive_error_string(ar->a) : "corrupt archive");
+			snprintf(ar->err, K8A_ERRLEN, "%s", ar_why(ar->a, "corrupt archive"));
 			return K8A_FAILED;
 		}
 		if (damaged) {

@@ -11,16 +11,18 @@ k8a_buf_reserve(struct k8a_buf *b, size_t need)
 	size_t cap;
 	char *p;
 
+	if (b->failed)
+		return -1;
 	if (need <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : 256;
 	while (cap < need) {
 		if (cap > SIZE_MAX / 2)
-			return -1;
+			return b->failed = 1, -1;
 		cap *= 2;
 	}
 	if ((p = realloc(b->p, cap)) == NULL)
-		return -1;
+		return b->failed = 1, -1;
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -44,4 +46,5 @@ k8a_buf_free(struct k8a_buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 }

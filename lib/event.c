@@ -4,6 +4,7 @@
  * Kubernetes audit events and CloudTrail records.  Nothing is parsed until
  * a field is asked for.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,11 @@ k8a_event_release(struct k8a_event *ev)
 {
 	k8a_event_clear(ev);
 	free(ev->objs);
+	free(ev->objat);
 	free(ev->mems);
 	ev->objs = NULL;
+	ev->objat = NULL;
+	ev->capobjat = 0;
 	ev->mems = NULL;
 	ev->nobjs = ev->capobjs = ev->nmems = ev->capmems = 0;
 }
@@ -66,8 +70,10 @@ k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len)
 	ev->raw = raw;
 	ev->len = len;
 	ev->parsed = 0;
+	ev->nomem = 0;
 	ev->skim.state = 0;
 	ev->nobjs = ev->nmems = 0;
+	ev->objgen++; /* the object table's entries are stale */
 	ev->source = K8A_SRC_UNKNOWN;
 	memset(ev->fdone, 0, sizeof(ev->fdone));
 	ev->err[0] = '\0';
@@ -86,6 +92,12 @@ const char *
 k8a_event_error(const k8a_event *ev)
 {
 	return ev->err;
+}
+
+int
+k8a_event_nomem(const k8a_event *ev)
+{
+	return ev->nomem;
 }
 
 const struct k8a_origin *
@@ -111,6 +123,101 @@ k8a_event_where(k8a_event *ev)
 	return ev->where;
 }
 
+/* jansson says "invalid token" or nothing at all when an allocation fails
+ * inside a parse, and 2.14 may corrupt the heap on the way out (a fault
+ * sweep, tests/fault.sh, met it).  So inside a parse it never sees a
+ * failure: an allocation that fails is served from the thread's spare
+ * block instead and the parse is marked out of memory, which
+ * k8a_event_json reports once jansson is done (a record is never called
+ * invalid for want of memory).  Frees of spare memory are no-ops; the
+ * block is reused by the next parse.  Outside a parse (the tools' own
+ * jansson use) a failure is returned as it is. */
+#define SPARE_BYTES (256 * 1024)
+
+struct spare {
+	char *base;
+	size_t used;
+};
+
+static __thread int json_nomem, json_refused, json_parsing;
+static __thread struct spare *json_spare;
+static json_malloc_t json_prev_malloc;
+static json_free_t json_prev_free;
+static pthread_key_t json_spare_key;
+static int json_hooked;
+static pthread_once_t json_hook_once = PTHREAD_ONCE_INIT;
+
+static void *
+json_watch_malloc(size_t n)
+{
+	void *p = json_prev_malloc(n);
+	struct spare *sp = json_spare;
+
+	if (p != NULL || !json_parsing)
+		return p;
+	json_nomem = 1;
+	n = (n + 15) & ~(size_t)15;
+	if (sp == NULL || n > SPARE_BYTES - sp->used) {
+		json_refused = 1;
+		return NULL;
+	}
+	p = sp->base + sp->used;
+	sp->used += n;
+	return p;
+}
+
+static void
+json_watch_free(void *p)
+{
+	struct spare *sp = json_spare;
+
+	if (sp != NULL && (char *)p >= sp->base && (char *)p < sp->base + SPARE_BYTES)
+		return;
+	json_prev_free(p);
+}
+
+static void
+spare_free(void *arg)
+{
+	struct spare *sp = arg;
+
+	free(sp->base);
+	free(sp);
+}
+
+static void
+json_hook(void)
+{
+	json_get_alloc_funcs(&json_prev_malloc, &json_prev_free);
+	if (json_prev_malloc == NULL || json_prev_free == NULL)
+		return;
+	if (pthread_key_create(&json_spare_key, spare_free) != 0)
+		return;
+	json_set_alloc_funcs(json_watch_malloc, json_watch_free);
+	json_hooked = 1;
+}
+
+/* The thread's spare block, made before its first parse: 0, or -1 when
+ * memory is out already. */
+static int
+spare_ready(void)
+{
+	struct spare *sp;
+
+	if (json_spare != NULL || !json_hooked)
+		return 0;
+	if ((sp = calloc(1, sizeof(*sp))) == NULL)
+		return -1;
+	if ((sp->base = malloc(SPARE_BYTES)) == NULL ||
+	    pthread_setspecific(json_spare_key, sp) != 0) {
+		free(sp->base);
+		free(sp);
+		return -1;
+	}
+	json_spare = sp;
+	return 0;
+}
+
 json_t *
 k8a_event_json(k8a_event *ev)
 {
@@ -120,7 +227,33 @@ k8a_event_json(k8a_event *ev)
 		return ev->root;
 	if (ev->parsed == -1)
 		return NULL;
+	pthread_once(&json_hook_once, json_hook);
+	if (spare_ready() != 0) {
+		snprintf(ev->err, sizeof(ev->err), "%s", K8A_NOMEM);
+		ev->nomem = 1;
+		ev->parsed = -1;
+		return NULL;
+	}
+	json_nomem = json_refused = 0;
+	json_parsing = 1;
 	ev->root = json_loadb(ev->raw, ev->len, JSON_ALLOW_NUL, &je);
+	json_parsing = 0;
+	if (json_nomem || (ev->root == NULL && json_error_code(&je) == json_error_out_of_memory)) {
+		/* the spare block served the parse: the tree is whole and
+		 * goes; but when the block ran out too, jansson may hand back
+		 * a tree it could not finish (a member whose insertion
+		 * failed): not freed then, since walking it can crash.
+		 * Memory is out either way and the tool ends here. */
+		if (ev->root != NULL && !json_refused)
+			json_decref(ev->root);
+		if (json_spare != NULL)
+			json_spare->used = 0;
+		ev->root = NULL;
+		snprintf(ev->err, sizeof(ev->err), "%s", K8A_NOMEM);
+		ev->nomem = 1;
+		ev->parsed = -1;
+		return NULL;
+	}
 	if (ev->root == NULL) {
 		snprintf(ev->err, sizeof(ev->err), "invalid JSON: %s (at byte %d)", je.text, je.position);
 		ev->parsed = -1;
@@ -179,8 +312,12 @@ first(json_t *o, const char *k)
 static const char *
 keep(k8a_event *ev, char *s)
 {
-	if (s == NULL)
+	if (s == NULL) {
+		/* the field would read as absent: never answer from that */
+		ev->nomem = 1;
+		snprintf(ev->err, sizeof(ev->err), "%s", K8A_NOMEM);
 		return NULL;
+	}
 	if (ev->nscratch == (int)(sizeof(ev->scratch) / sizeof(ev->scratch[0]))) {
 		free(s);
 		return NULL;

@@ -6,28 +6,19 @@
  * and since v1.30 (WebSocket) the same query on a GET.  The decoded
  * arguments are shell-quoted so the line can be read and pasted.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "private.h"
 
+/* A parameter's value, percent-decoded, in out. */
 static void
 pct_decode(const char *p, size_t n, struct k8a_buf *out)
 {
-	size_t i;
-
 	out->len = 0;
-	k8a_buf_append(out, "", 0);
-	for (i = 0; i < n; i++) {
-		char c = p[i];
-		if (c == '%' && i + 2 < n && k8a_hexval((unsigned char)p[i + 1]) >= 0 &&
-		    k8a_hexval((unsigned char)p[i + 2]) >= 0) {
-			c = (char)(k8a_hexval((unsigned char)p[i + 1]) << 4 | k8a_hexval((unsigned char)p[i + 2]));
-			i += 2;
-		} else if (c == '+')
-			c = ' ';
-		k8a_buf_append(out, &c, 1);
-	}
+	if (k8a_buf_reserve(out, n + 1) == 0)
+		out->len = k8a_pct_decode(p, n, K8A_PCT_PLUS, out->p);
 }
 
 /* Quote for a POSIX shell when needed.  Arguments holding control bytes,
@@ -199,7 +190,9 @@ k8a_exec_command_dup(const char *uri)
 {
 	struct k8a_buf b = { 0 };
 
-	if (decode(uri, 1, &b) <= 0) {
+	if (decode(uri, 1, &b) <= 0 || b.failed) {
+		if (b.failed)
+			errno = ENOMEM;
 		k8a_buf_free(&b);
 		return NULL;
 	}

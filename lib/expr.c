@@ -25,58 +25,13 @@
 
 #include "expr.h"
 
-/* ---- aliases ---- */
-static const struct alias {
-	const char *name;
-	int field;
-	const char *k8s_path, *ct_path; /* used instead of `field` when set */
-	enum synth synth;
-} aliases[] = {
-	{ "time", K8A_F_TIME, NULL, NULL, S_NONE },
-	{ "id", K8A_F_ID, NULL, NULL, S_NONE },
-	{ "user", K8A_F_USER, NULL, NULL, S_NONE },
-	{ "uid", K8A_F_UID, NULL, NULL, S_NONE },
-	{ "groups", -1, "user.groups", "", S_NONE },
-	{ "group", -1, "user.groups", "", S_NONE },
-	{ "arn", K8A_F_ARN, NULL, NULL, S_NONE },
-	{ "canonicalarn", K8A_F_CANONICAL_ARN, NULL, NULL, S_NONE },
-	{ "key", K8A_F_ACCESS_KEY, NULL, NULL, S_NONE },
-	{ "accesskey", K8A_F_ACCESS_KEY, NULL, NULL, S_NONE },
-	{ "session", K8A_F_SESSION, NULL, NULL, S_NONE },
-	{ "principal", K8A_F_PRINCIPAL, NULL, NULL, S_NONE },
-	{ "account", K8A_F_ACCOUNT, NULL, NULL, S_NONE },
-	{ "as", K8A_F_IMPERSONATED, NULL, NULL, S_NONE },
-	{ "impersonated", K8A_F_IMPERSONATED, NULL, NULL, S_NONE },
-	{ "ip", -1, "sourceIPs", "sourceIPAddress", S_NONE },
-	{ "peer", K8A_F_PEER_IP, NULL, NULL, S_NONE },
-	{ "ua", K8A_F_USER_AGENT, NULL, NULL, S_NONE },
-	{ "verb", K8A_F_VERB, NULL, NULL, S_NONE },
-	{ "action", K8A_F_VERB, NULL, NULL, S_NONE },
-	{ "service", K8A_F_SERVICE, NULL, NULL, S_NONE },
-	{ "apigroup", K8A_F_API_GROUP, NULL, NULL, S_NONE },
-	{ "resource", K8A_F_RESOURCE, NULL, NULL, S_NONE },
-	{ "subresource", K8A_F_SUBRESOURCE, NULL, NULL, S_NONE },
-	{ "namespace", K8A_F_NAMESPACE, NULL, NULL, S_NONE },
-	{ "ns", K8A_F_NAMESPACE, NULL, NULL, S_NONE },
-	{ "name", K8A_F_NAME, NULL, NULL, S_NONE },
-	{ "code", K8A_F_CODE, NULL, NULL, S_NONE },
-	{ "error", -1, "responseStatus.reason", "errorCode", S_NONE },
-	{ "decision", K8A_F_DECISION, NULL, NULL, S_NONE },
-	{ "reason", K8A_F_REASON, NULL, NULL, S_NONE },
-	{ "stage", K8A_F_STAGE, NULL, NULL, S_NONE },
-	{ "uri", K8A_F_URI, NULL, NULL, S_NONE },
-	{ "region", K8A_F_REGION, NULL, NULL, S_NONE },
-	{ "type", -1, NULL, NULL, S_TYPE },
-	{ "command", -1, NULL, NULL, S_COMMAND },
-	{ "container", -1, NULL, NULL, S_CONTAINER },
-};
-
 /* ---- lexer ---- */
 struct lex {
 	const char *s;
 	size_t i, n;
 	struct k8a_err *err;
 	int failed;
+	unsigned nest; /* parentheses and "not"s open here */
 };
 
 static void
@@ -181,177 +136,6 @@ value_token(struct lex *lx, int bare_stops_at_op)
 	return b.p;
 }
 
-/* ---- paths ---- */
-static void
-free_path(struct seg *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(p[i].key);
-	free(p);
-}
-
-/* Parse "a.b[0].\"c.d/e\"[*]" into segments.  NULL on error. */
-static struct seg *
-parse_path(const char *s, size_t *nseg, size_t *bad)
-{
-	struct seg *v = NULL;
-	size_t n = 0, i = 0, len = strlen(s);
-
-	*nseg = 0;
-	while (i <= len) {
-		struct seg *nv;
-		if (i < len && s[i] == '[') {
-			char *end;
-			size_t close;
-			long idx;
-			if (s[i + 1] == '*' && s[i + 2] == ']') {
-				idx = -1;
-				close = i + 2;
-			} else {
-				idx = strtol(s + i + 1, &end, 10);
-				if (end == s + i + 1 || *end != ']' || idx < 0)
-					goto err;
-				close = (size_t)(end - s);
-			}
-			if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL)
-				goto err;
-			v = nv;
-			v[n].key = NULL;
-			v[n].index = idx;
-			n++;
-			i = close + 1;
-			if (i < len && s[i] == '.')
-				i++;
-			else if (i < len && s[i] != '[')
-				goto err;
-			if (i >= len)
-				break;
-			continue;
-		}
-		{
-			struct k8a_buf k = { 0 };
-			k8a_buf_append(&k, "", 0);
-			if (i < len && s[i] == '"') {
-				for (i++; i < len && s[i] != '"'; i++)
-					k8a_buf_append(&k, s + i, 1);
-				if (i >= len) {
-					k8a_buf_free(&k);
-					goto err;
-				}
-				i++;
-			} else {
-				for (; i < len && s[i] != '.' && s[i] != '['; i++)
-					k8a_buf_append(&k, s + i, 1);
-			}
-			if (k.len == 0) {
-				k8a_buf_free(&k);
-				goto err;
-			}
-			if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL) {
-				k8a_buf_free(&k);
-				goto err;
-			}
-			v = nv;
-			v[n].key = k.p;
-			v[n].index = -1;
-			n++;
-		}
-		if (i >= len)
-			break;
-		if (s[i] == '.')
-			i++;
-		else if (s[i] != '[')
-			goto err;
-	}
-	*nseg = n;
-	return v;
-err:
-	*bad = i;
-	free_path(v, n);
-	return NULL;
-}
-
-/* Every value the path reaches (arrays met without an index fan out, and
- * so does an array at the end) goes to cb, until cb returns nonzero;
- * that value is returned. */
-static int
-each(const struct seg *sg, size_t n, json_t *v, int (*cb)(json_t *, void *), void *arg)
-{
-	size_t i;
-	json_t *e;
-	int r;
-
-	for (; n > 0 && v != NULL; sg++, n--) {
-		if (json_is_array(v) && (sg->key != NULL || sg->index < 0)) {
-			const struct seg *next = sg->key ? sg : sg + 1;
-			size_t nn = sg->key ? n : n - 1;
-			json_array_foreach(v, i, e)
-				if ((r = each(next, nn, e, cb, arg)) != 0)
-					return r;
-			return 0;
-		}
-		v = sg->key ? json_object_get(v, sg->key) : json_array_get(v, (size_t)sg->index);
-	}
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, e)
-			if ((r = cb(e, arg)) != 0)
-				return r;
-		return 0;
-	}
-	return v != NULL ? cb(v, arg) : 0;
-}
-
-struct each_void {
-	void (*cb)(json_t *, void *);
-	void *arg;
-};
-
-static int
-each_void_cb(json_t *v, void *arg)
-{
-	struct each_void *ev = arg;
-
-	ev->cb(v, ev->arg);
-	return 0;
-}
-
-json_t *
-k8a_json_path(json_t *root, const char *path)
-{
-	size_t n, bad, i;
-	struct seg *sg = parse_path(path, &n, &bad);
-	json_t *v = root;
-
-	if (sg == NULL)
-		return NULL;
-	for (i = 0; i < n && v != NULL; i++) {
-		if (sg[i].key)
-			v = json_object_get(v, sg[i].key);
-		else
-			v = sg[i].index >= 0 ? json_array_get(v, (size_t)sg[i].index) : NULL;
-	}
-	free_path(sg, n);
-	return v;
-}
-
-int
-k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, void *arg), void *arg)
-{
-	size_t n, bad;
-	struct seg *sg = parse_path(path, &n, &bad);
-
-	if (sg == NULL)
-		return K8A_FAILED;
-	{
-		struct each_void ev = { cb, arg };
-		each(sg, n, root, each_void_cb, &ev);
-	}
-	free_path(sg, n);
-	return K8A_OK;
-}
-
 /* ---- compile ---- */
 static void
 free_pred(struct pred *p)
@@ -360,9 +144,10 @@ free_pred(struct pred *p)
 
 	if (p == NULL)
 		return;
+	free(p->unknown);
 	if (p->ct != p->k8s)
-		free_path(p->ct, p->nct);
-	free_path(p->k8s, p->nk8s);
+		k8a_path_free(p->ct, p->nct);
+	k8a_path_free(p->k8s, p->nk8s);
 	for (i = 0; i < p->nvals; i++)
 		free(p->vals[i]);
 	free(p->vals);
@@ -376,16 +161,6 @@ free_pred(struct pred *p)
 	free(p);
 }
 
-static void
-free_lits(char **l)
-{
-	size_t i;
-
-	for (i = 0; l && l[i]; i++)
-		free(l[i]);
-	free(l);
-}
-
 void
 k8a_expr_free(k8a_expr *x)
 {
@@ -394,7 +169,7 @@ k8a_expr_free(k8a_expr *x)
 	k8a_expr_free(x->a);
 	k8a_expr_free(x->b);
 	free_pred(x->p);
-	free_lits(x->lits);
+	k8a_lits_free(x->lits);
 	k8a_skim_prog_free(x->prog);
 	free(x);
 }
@@ -412,6 +187,7 @@ node(enum node t, k8a_expr *a, k8a_expr *b)
 	x->type = t;
 	x->a = a;
 	x->b = b;
+	x->depth = 1 + (a && b ? (a->depth > b->depth ? a->depth : b->depth) : a ? a->depth : 0);
 	/* no longer roots: their programs go */
 	if (a) {
 		k8a_skim_prog_free(a->prog);
@@ -422,18 +198,6 @@ node(enum node t, k8a_expr *a, k8a_expr *b)
 		b->prog = NULL;
 	}
 	return x;
-}
-
-static int
-parse_number(const char *s, double *d)
-{
-	char *end;
-
-	if (*s == '\0')
-		return 0;
-	errno = 0;
-	*d = strtod(s, &end);
-	return *end == '\0' && errno == 0;
 }
 
 static int
@@ -466,7 +230,7 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 		return -1;
 	for (i = 0; i < p->nvals; i++) {
 		p->vlen[i] = strlen(p->vals[i]);
-		p->isnum[i] = parse_number(p->vals[i], &p->num[i]);
+		p->isnum[i] = k8a_parse_number(p->vals[i], &p->num[i]);
 		p->istm[i] = k8a_time_parse(p->vals[i], strlen(p->vals[i]), &p->tm[i]) == K8A_OK;
 	}
 	if (p->op == OP_RE || p->op == OP_NRE) {
@@ -474,6 +238,8 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 		PCRE2_SIZE eo;
 		p->re = pcre2_compile((PCRE2_SPTR)p->vals[0], PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
 			&ec, &eo, NULL);
+		if (p->re == NULL && ec == PCRE2_ERROR_HEAP_FAILED)
+			return -1; /* out of memory, said by the caller */
 		if (p->re == NULL) {
 			PCRE2_UCHAR msg[128];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -491,6 +257,7 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 static k8a_expr *parse_or(struct lex *lx);
 static void set_skim_slots(struct pred *p);
 static void set_field(struct pred *p, const char *field, size_t *bad, int *is_path);
+static int path_in_schema(const struct seg *sg, size_t n);
 
 /* The referenced side of "field op @other": a predicate used only for
  * its field. */
@@ -515,33 +282,80 @@ make_ref(const char *field, struct lex *lx, size_t at)
 static void
 set_field(struct pred *p, const char *field, size_t *bad, int *is_path)
 {
-	size_t i;
+	const struct k8a_alias *a;
 
 	p->field = -1;
 	p->literal_safe = 1;
 	*is_path = 0;
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
-		if (strcmp(field, aliases[i].name) != 0)
-			continue;
-		p->field = aliases[i].field;
-		p->synth = aliases[i].synth;
+	if ((a = k8a_alias_find(field)) != NULL) {
+		p->field = a->field;
+		p->synth = a->synth;
 		if (p->synth != S_NONE)
 			p->literal_safe = 0;
-		if (aliases[i].k8s_path) {
+		if (a->k8s_path) {
 			p->field = -1;
-			p->k8s = parse_path(aliases[i].k8s_path, &p->nk8s, bad);
-			if (aliases[i].ct_path[0])
-				p->ct = parse_path(aliases[i].ct_path, &p->nct, bad);
+			p->k8s = k8a_path_parse(a->k8s_path, &p->nk8s, bad);
+			if (a->ct_path[0])
+				p->ct = k8a_path_parse(a->ct_path, &p->nct, bad);
 		}
 		set_skim_slots(p);
 		return;
 	}
 	*is_path = 1;
-	if ((p->k8s = parse_path(field, &p->nk8s, bad)) != NULL) {
+	if ((p->k8s = k8a_path_parse(field, &p->nk8s, bad)) != NULL) {
 		p->ct = p->k8s;
 		p->nct = p->nk8s;
+		if (!path_in_schema(p->k8s, p->nk8s))
+			p->unknown = strdup(field);
 	}
 	set_skim_slots(p);
+}
+
+/* Is a path (its keys; indexes left out) a member of a record schema? */
+static int
+path_in_schema(const struct seg *sg, size_t n)
+{
+	const char *keys[32];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (sg[i].key) {
+			if (k == sizeof(keys) / sizeof(keys[0]))
+				return 1; /* deeper than any schema member: below a free-form one */
+			keys[k++] = sg[i].key;
+		}
+	return k8a_schema_known(keys, k);
+}
+
+static const char *
+pred_unknown(const struct pred *p)
+{
+	if (p == NULL)
+		return NULL;
+	return p->unknown ? p->unknown : p->ref ? pred_unknown(p->ref) : NULL;
+}
+
+static const char *
+first_unknown(const k8a_expr *x)
+{
+	const char *u;
+
+	if (x == NULL)
+		return NULL;
+	if (x->type == N_PRED)
+		return pred_unknown(x->p);
+	return (u = first_unknown(x->a)) != NULL ? u : first_unknown(x->b);
+}
+
+const char *
+k8a_expr_unknown_field(const k8a_expr *x, char *hint, size_t hintsz)
+{
+	const char *names[64];
+	const char *u = first_unknown(x);
+
+	if (u != NULL && hint != NULL && hintsz > 0)
+		k8a_schema_closest(u, names, k8a_alias_names(names, 64), hint, hintsz);
+	return u;
 }
 
 /* The skim slot of a path (of keys only). */
@@ -583,7 +397,11 @@ set_skim_slots(struct pred *p)
 		prefix_slot(p->k8s, p->nk8s, &p->pre_k8s, &p->npre_k8s);
 		prefix_slot(p->ct, p->nct, &p->pre_ct, &p->npre_ct);
 	}
-	if (p->synth != S_NONE) {
+	if (p->synth == S_ACTION) {
+		/* Kubernetes: the verb; CloudTrail: made of two members */
+		p->sk_k8s = k8a_skim_field_slot(K8A_SRC_K8S, K8A_F_VERB);
+		p->sk_ct = SKS_UNKNOWN;
+	} else if (p->synth != S_NONE) {
 		p->sk_k8s = p->sk_ct = SKS_UNKNOWN;
 	} else if (p->field >= 0) {
 		p->sk_k8s = k8a_skim_field_slot(K8A_SRC_K8S, p->field);
@@ -640,6 +458,23 @@ parse_pred(struct lex *lx)
 	at = lx->i;
 	if (word_is(lx, "exists")) {
 		p->op = OP_EXISTS;
+		return x;
+	}
+	if (word_is(lx, "is")) {
+		/* what kind of address: "ip is public" */
+		p->op = OP_IS;
+		skipws(lx);
+		if (word_is(lx, "public"))
+			p->ipclass = K8A_IP_PUBLIC;
+		else if (word_is(lx, "private"))
+			p->ipclass = K8A_IP_PRIVATE;
+		else if (word_is(lx, "address"))
+			p->ipclass = K8A_IP_NONE;
+		else {
+			fail(lx, lx->i, "expected 'public', 'private' or 'address' after 'is'");
+			k8a_expr_free(x);
+			return NULL;
+		}
 		return x;
 	}
 	if (word_is(lx, "in")) {
@@ -716,22 +551,54 @@ parse_pred(struct lex *lx)
 	return x;
 }
 
+/* The parser recurses once per level too: a level more than the tree may
+ * hold is refused before it is entered. */
+static int
+nest_in(struct lex *lx, size_t at)
+{
+	if (lx->nest >= K8A_EXPR_MAX_DEPTH) {
+		fail(lx, at, "expression nested too deeply (more than %d levels)", K8A_EXPR_MAX_DEPTH);
+		return -1;
+	}
+	lx->nest++;
+	return 0;
+}
+
+/* x, unless it has grown deeper than the walks over it may go: more than
+ * K8A_EXPR_MAX_DEPTH operators nested above a predicate. */
+static k8a_expr *
+check_depth(struct lex *lx, size_t at, k8a_expr *x)
+{
+	if (x != NULL && x->depth > K8A_EXPR_MAX_DEPTH + 1) {
+		fail(lx, at, "expression nested too deeply (more than %d levels)", K8A_EXPR_MAX_DEPTH);
+		k8a_expr_free(x);
+		return NULL;
+	}
+	return x;
+}
+
 static k8a_expr *
 parse_unary(struct lex *lx)
 {
 	k8a_expr *x;
+	size_t at;
 
 	skipws(lx);
+	at = lx->i;
 	if (word_is(lx, "not") || (lx->i < lx->n && lx->s[lx->i] == '!' &&
 	    (lx->i + 1 >= lx->n || lx->s[lx->i + 1] != '=') && ++lx->i)) {
-		if ((x = parse_unary(lx)) == NULL)
+		if (nest_in(lx, at) != 0 || (x = parse_unary(lx)) == NULL)
 			return NULL;
-		return node(N_NOT, x, NULL);
+		lx->nest--;
+		return check_depth(lx, at, node(N_NOT, x, NULL));
 	}
 	if (lx->i < lx->n && lx->s[lx->i] == '(') {
-		size_t at = lx->i++;
+		if (nest_in(lx, at) != 0)
+			return NULL;
+		lx->i++;
 		if ((x = parse_or(lx)) == NULL)
 			return NULL;
+		lx->nest--;
 		skipws(lx);
 		if (lx->i >= lx->n || lx->s[lx->i] != ')') {
 			fail(lx, at, "unbalanced '('");
@@ -744,196 +611,80 @@ parse_unary(struct lex *lx)
 	return parse_pred(lx);
 }
 
+/* A balanced tree of type t over x[0..n) (n >= 1), in order; the terms are
+ * taken (freed on failure). */
+static k8a_expr *
+balanced(enum node t, k8a_expr **x, size_t n)
+{
+	k8a_expr *a, *b;
+	size_t i;
+
+	if (n == 1)
+		return x[0];
+	if ((a = balanced(t, x, n / 2)) == NULL) {
+		for (i = n / 2; i < n; i++)
+			k8a_expr_free(x[i]);
+		return NULL;
+	}
+	if ((b = balanced(t, x + n / 2, n - n / 2)) == NULL) {
+		k8a_expr_free(a);
+		return NULL;
+	}
+	return node(t, a, b);
+}
+
+/* term { sep term }, as a balanced tree of t: a generated list of ten
+ * thousand alternatives is fourteen levels deep, not ten thousand. */
+static k8a_expr *
+parse_chain(struct lex *lx, enum node t, k8a_expr *(*term)(struct lex *),
+	const char *w1, const char *w2)
+{
+	k8a_expr **v = NULL, **nv, *x;
+	size_t n = 0, cap = 0, i, at;
+
+	skipws(lx);
+	at = lx->i;
+	for (;;) {
+		if ((x = term(lx)) == NULL)
+			goto fail;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				k8a_expr_free(x);
+				goto fail;
+			}
+			v = nv;
+		}
+		v[n++] = x;
+		if (!word_is(lx, w1) && !word_is(lx, w2))
+			break;
+	}
+	x = balanced(t, v, n);
+	free(v);
+	return check_depth(lx, at, x);
+fail:
+	for (i = 0; i < n; i++)
+		k8a_expr_free(v[i]);
+	free(v);
+	return NULL;
+}
+
 static k8a_expr *
 parse_and(struct lex *lx)
 {
-	k8a_expr *x = parse_unary(lx), *y;
-
-	while (x && (word_is(lx, "and") || word_is(lx, "&&"))) {
-		if ((y = parse_unary(lx)) == NULL) {
-			k8a_expr_free(x);
-			return NULL;
-		}
-		x = node(N_AND, x, y);
-	}
-	return x;
+	return parse_chain(lx, N_AND, parse_unary, "and", "&&");
 }
 
 static k8a_expr *
 parse_or(struct lex *lx)
 {
-	k8a_expr *x = parse_and(lx), *y;
-
-	while (x && (word_is(lx, "or") || word_is(lx, "||"))) {
-		if ((y = parse_and(lx)) == NULL) {
-			k8a_expr_free(x);
-			return NULL;
-		}
-		x = node(N_OR, x, y);
-	}
-	return x;
-}
-
-/* ---- prefilter literals ---- */
-
-/* Bytes that no JSON encoder we know escapes (Go escapes <>&, others
- * escape / and non-ASCII): a value made of them appears verbatim. */
-static int
-safe_byte(unsigned char c)
-{
-	return isalnum(c) || (c >= 0x20 && c < 0x7f && strchr("-_.:@ ,;=*!?#$%()[]{}|~^`", c));
-}
-
-/* Longest run of safe bytes in v, if at least 3 long. */
-static char *
-safe_literal(const char *v)
-{
-	size_t best = 0, bestlen = 0, i = 0, n = strlen(v);
-
-	while (i < n) {
-		size_t s = i;
-		while (i < n && safe_byte((unsigned char)v[i]))
-			i++;
-		if (i - s > bestlen) {
-			best = s;
-			bestlen = i - s;
-		}
-		i++;
-	}
-	if (bestlen < 3 && bestlen < n)
-		return NULL;
-	if (bestlen == 0)
-		return NULL;
-	return strndup(v + best, bestlen);
-}
-
-static size_t
-nlits(char **l)
-{
-	size_t n = 0;
-
-	while (l && l[n])
-		n++;
-	return n;
-}
-
-static size_t
-minlen(char **l)
-{
-	size_t m = SIZE_MAX, i;
-
-	for (i = 0; l && l[i]; i++)
-		if (strlen(l[i]) < m)
-			m = strlen(l[i]);
-	return m;
-}
-
-static char **
-dup_lits(char **l)
-{
-	size_t n = nlits(l), i;
-	char **d = calloc(n + 1, sizeof(*d));
-
-	for (i = 0; d && i < n; i++)
-		d[i] = strdup(l[i]);
-	return d;
-}
-
-static int
-is_keyword_value(const char *v)
-{
-	double d;
-
-	return strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "null") == 0 ||
-	       parse_number(v, &d);
-}
-
-static char **
-pred_lits(const struct pred *p)
-{
-	char **l;
-	size_t i;
-
-	if (!p->literal_safe || p->ref || p->field == K8A_F_TIME || p->field == K8A_F_CODE)
-		return NULL;
-	switch (p->op) {
-	case OP_EQ:
-	case OP_PRE:
-	case OP_SUF:
-	case OP_SUB:
-	case OP_IN:
-		break;
-	default:
-		return NULL;
-	}
-	if ((l = calloc(p->nvals + 1, sizeof(*l))) == NULL)
-		return NULL;
-	for (i = 0; i < p->nvals; i++) {
-		if (is_keyword_value(p->vals[i]) || (l[i] = safe_literal(p->vals[i])) == NULL) {
-			free_lits(l);
-			return NULL;
-		}
-		/* Equality with a field that is a whole JSON string in the
-		 * record: the value sits between quotes, a sharper literal
-		 * ("AssumeRole" no longer hits AssumeRoleWithWebIdentity).
-		 * Numbers and booleans never equal such a value (keywords and
-		 * numbers have no literal at all). */
-		if (p->field != K8A_F_ACCOUNT && p->field != K8A_F_SESSION &&
-		    strcmp(l[i], p->vals[i]) == 0 && (p->op == OP_EQ || p->op == OP_IN)) {
-			size_t n = strlen(l[i]);
-			char *q = malloc(n + 3);
-			if (q == NULL) {
-				free_lits(l);
-				return NULL;
-			}
-			snprintf(q, n + 3, "\"%s\"", l[i]);
-			free(l[i]);
-			l[i] = q;
-		}
-	}
-	return l;
-}
-
-static void
-compute_lits(k8a_expr *x)
-{
-	if (x == NULL)
-		return;
-	compute_lits(x->a);
-	compute_lits(x->b);
-	free_lits(x->lits); /* combining recomputes the whole tree */
-	x->lits = NULL;
-	switch (x->type) {
-	case N_PRED:
-		x->lits = pred_lits(x->p);
-		break;
-	case N_AND: {
-		char **a = x->a->lits, **b = x->b->lits, **best = a;
-		if (a == NULL || (b && (minlen(b) > minlen(a) ||
-		    (minlen(b) == minlen(a) && nlits(b) < nlits(a)))))
-			best = b;
-		x->lits = best ? dup_lits(best) : NULL;
-		break;
-	}
-	case N_OR:
-		if (x->a->lits && x->b->lits) {
-			size_t na = nlits(x->a->lits), nb = nlits(x->b->lits), i;
-			x->lits = calloc(na + nb + 1, sizeof(char *));
-			for (i = 0; x->lits && i < na; i++)
-				x->lits[i] = strdup(x->a->lits[i]);
-			for (i = 0; x->lits && i < nb; i++)
-				x->lits[na + i] = strdup(x->b->lits[i]);
-		}
-		break;
-	default:
-		break;
-	}
+	return parse_chain(lx, N_OR, parse_and, "or", "||");
 }
 
 k8a_expr *
 k8a_expr_compile(const char *text, struct k8a_err *err)
 {
-	struct lex lx = { text ? text : "", 0, text ? strlen(text) : 0, err, 0 };
+	struct lex lx = { text ? text : "", 0, text ? strlen(text) : 0, err, 0, 0 };
 	k8a_expr *x;
 
 	if (err) {
@@ -953,20 +704,65 @@ k8a_expr_compile(const char *text, struct k8a_err *err)
 			k8a_expr_free(x);
 			return NULL;
 		}
-	} else if (!lx.failed)
-		fail(&lx, lx.i, "out of memory");
+	} else if (!lx.failed) {
+		fail(&lx, lx.i, "%s", K8A_NOMEM);
+		if (err)
+			err->code = K8A_FATAL; /* not the text's fault */
+	}
 	if (x) {
-		compute_lits(x);
+		k8a_expr_lits_compute(x);
 		x->prog = k8a_skim_prog_new(x);
 	}
+	return x;
+}
+
+/* b joined to a by t, keeping a chain of t balanced: b goes down a's
+ * right side while that side is the shallower, so that adding terms one
+ * at a time (k8saudit-grep's -w, each an "or") grows the tree by its
+ * logarithm. */
+static k8a_expr *
+join(enum node t, k8a_expr *a, k8a_expr *b)
+{
+	k8a_expr *r;
+
+	if (a->type != t || a->b->depth >= a->a->depth) {
+		if ((r = node(t, a, b)) != NULL)
+			k8a_expr_lits_node(r);
+		return r;
+	}
+	if ((r = join(t, a->b, b)) == NULL) {
+		a->b = NULL;
+		k8a_expr_free(a);
+		return NULL;
+	}
+	a->b = r;
+	a->depth = 1 + (a->a->depth > r->depth ? a->a->depth : r->depth);
+	k8a_expr_lits_node(a); /* only the nodes on the way down changed */
+	return a;
+}
+
+/* The root of a new combination: its literals and program, unless it
+ * nests deeper than twice what an expression's text may (NULL). */
+static k8a_expr *
+new_root(k8a_expr *a, k8a_expr *b, enum node t)
+{
+	k8a_expr *x;
+
+	k8a_skim_prog_free(a->prog);
+	a->prog = NULL;
+	if ((x = join(t, a, b)) == NULL)
+		return NULL;
+	if (x->depth > 2 * K8A_EXPR_MAX_DEPTH) {
+		k8a_expr_free(x);
+		return NULL;
+	}
+	x->prog = k8a_skim_prog_new(x);
 	return x;
 }
 
 k8a_expr *
 k8a_expr_and(k8a_expr *a, k8a_expr *b)
 {
-	k8a_expr *x;
-
 	if (a == NULL || a->type == N_TRUE) {
 		k8a_expr_free(a);
 		return b;
@@ -975,33 +771,17 @@ k8a_expr_and(k8a_expr *a, k8a_expr *b)
 		k8a_expr_free(b);
 		return a;
 	}
-	if ((x = node(N_AND, a, b)) != NULL) {
-		compute_lits(x);
-		x->prog = k8a_skim_prog_new(x);
-	}
-	return x;
+	return new_root(a, b, N_AND);
 }
 
 k8a_expr *
 k8a_expr_or(k8a_expr *a, k8a_expr *b)
 {
-	k8a_expr *x;
-
 	if (a == NULL)
 		return b;
 	if (b == NULL)
 		return a;
-	if ((x = node(N_OR, a, b)) != NULL) {
-		compute_lits(x);
-		x->prog = k8a_skim_prog_new(x);
-	}
-	return x;
-}
-
-const char *const *
-k8a_expr_literals(const k8a_expr *x)
-{
-	return x ? (const char *const *)x->lits : NULL;
+	return new_root(a, b, N_OR);
 }
 
 int
@@ -1010,381 +790,3 @@ k8a_expr_needs_json(const k8a_expr *x)
 	return x != NULL && x->type != N_TRUE;
 }
 
-/* ---- evaluation ---- */
-
-static int
-cmp_num(double a, double b)
-{
-	return a < b ? -1 : a > b;
-}
-
-/* Regular expressions get per-thread state: an expression may be
- * evaluated on several threads at once (k8a_exprset on one, the parsed
- * record on another).  Match data, and the answers for short subjects:
- * user agents, user names and addresses repeat from record to record, and
- * a JIT match of a long alternation costs more than a hash and a compare.
- * Freed when the thread ends. */
-#define RX_SLOTS 256 /* remembered answers (direct-mapped) */
-#define RX_TEXT 120  /* subjects up to this long */
-
-struct rx_seen {
-	uint64_t re; /* the expression's re_id; 0: empty */
-	uint64_t hash;
-	unsigned short n;
-	unsigned char hit;
-	char text[RX_TEXT];
-};
-
-struct rx_thread {
-	pcre2_match_data *md;
-	struct rx_seen seen[RX_SLOTS];
-};
-
-static pthread_key_t rx_key;
-static pthread_once_t rx_once = PTHREAD_ONCE_INIT;
-
-static void
-rx_free(void *p)
-{
-	struct rx_thread *t = p;
-
-	pcre2_match_data_free(t->md);
-	free(t);
-}
-
-static void
-rx_init(void)
-{
-	pthread_key_create(&rx_key, rx_free);
-}
-
-/* Does re match s[0..n)?  0 as well when memory runs out. */
-static int
-rx_match(const struct pred *p, const char *s, size_t n)
-{
-	const pcre2_code *re = p->re;
-	struct rx_thread *t;
-	struct rx_seen *e;
-	uint64_t h;
-
-	pthread_once(&rx_once, rx_init);
-	if ((t = pthread_getspecific(rx_key)) == NULL) {
-		if ((t = calloc(1, sizeof(*t))) == NULL)
-			return 0;
-		/* one pair is enough: only whether it matches counts */
-		if ((t->md = pcre2_match_data_create(1, NULL)) == NULL) {
-			free(t);
-			return 0;
-		}
-		pthread_setspecific(rx_key, t);
-	}
-	if (n > RX_TEXT)
-		return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, NULL) >= 0;
-	h = k8a_hash_bytes(s, n);
-	e = &t->seen[(h ^ p->re_id * 0x9e3779b97f4a7c15ull) % RX_SLOTS];
-	if (e->re != p->re_id || e->hash != h || e->n != n || memcmp(e->text, s, n) != 0) {
-		e->re = p->re_id;
-		e->hash = h;
-		e->n = (unsigned short)n;
-		memcpy(e->text, s, n);
-		e->hit = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, t->md, NULL) >= 0;
-	}
-	return e->hit;
-}
-
-/* Does one scalar value satisfy a positive operator? */
-int
-k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
-{
-	size_t i;
-	double d;
-	int c;
-
-	switch (p->op) {
-	case OP_EQ:
-	case OP_NE:
-		if (is_time && p->istm[0]) {
-			/* the same instant may be written with another offset */
-			int64_t t;
-			if (k8a_time_parse(s, sl, &t) == K8A_OK)
-				return t == p->tm[0];
-		}
-		return sl == p->vlen[0] && memcmp(s, p->vals[0], sl) == 0;
-	case OP_IN:
-		for (i = 0; i < p->nvals; i++)
-			if (sl == p->vlen[i] && memcmp(s, p->vals[i], sl) == 0)
-				return 1;
-		return 0;
-	case OP_PRE:
-		return sl >= p->vlen[0] && memcmp(s, p->vals[0], p->vlen[0]) == 0;
-	case OP_SUF:
-		return sl >= p->vlen[0] && memcmp(s + sl - p->vlen[0], p->vals[0], p->vlen[0]) == 0;
-	case OP_SUB:
-		return memmem(s, sl, p->vals[0], p->vlen[0]) != NULL;
-	case OP_RE:
-	case OP_NRE:
-		return rx_match(p, s, sl);
-	case OP_LT:
-	case OP_LE:
-	case OP_GT:
-	case OP_GE: {
-		char tmp[64];
-		int64_t t;
-		if (is_time && p->istm[0] && k8a_time_parse(s, sl, &t) == K8A_OK)
-			c = t < p->tm[0] ? -1 : t > p->tm[0];
-		else if (p->isnum[0] && sl < sizeof(tmp) && (memcpy(tmp, s, sl), tmp[sl] = '\0',
-			 parse_number(tmp, &d)))
-			c = cmp_num(d, p->num[0]);
-		else {
-			size_t vl = p->vlen[0];
-			c = memcmp(s, p->vals[0], sl < vl ? sl : vl);
-			if (c == 0)
-				c = sl < vl ? -1 : sl > vl;
-		}
-		return p->op == OP_LT ? c < 0 : p->op == OP_LE ? c <= 0 : p->op == OP_GT ? c > 0 : c >= 0;
-	}
-	case OP_EXISTS:
-		return 1;
-	}
-	return 0;
-}
-
-/* Does a number (iv when is_int) satisfy a positive operator?  The string
- * operators see its decimal text. */
-int
-k8a_test_number(const struct pred *p, double d, int is_int, long long iv)
-{
-	char tmp[64];
-	size_t i;
-
-	if (p->op == OP_EXISTS)
-		return 1;
-	if (p->op == OP_EQ || p->op == OP_NE || p->op == OP_IN) {
-		for (i = 0; i < p->nvals; i++)
-			if (p->isnum[i] && p->num[i] == d)
-				return 1;
-		return 0;
-	}
-	if (p->op == OP_LT || p->op == OP_LE || p->op == OP_GT || p->op == OP_GE) {
-		int c;
-		if (!p->isnum[0])
-			return 0;
-		c = cmp_num(d, p->num[0]);
-		return p->op == OP_LT ? c < 0 : p->op == OP_LE ? c <= 0 : p->op == OP_GT ? c > 0 : c >= 0;
-	}
-	if (is_int)
-		snprintf(tmp, sizeof(tmp), "%lld", iv);
-	else
-		snprintf(tmp, sizeof(tmp), "%.17g", d);
-	return k8a_test_string(p, tmp, strlen(tmp), 0);
-}
-
-static int
-test_json(const struct pred *p, json_t *v)
-{
-	size_t i;
-
-	if (v == NULL)
-		return 0;
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		return k8a_test_string(p, json_string_value(v), json_string_length(v), 0);
-	case JSON_INTEGER:
-		return k8a_test_number(p, json_number_value(v), 1, (long long)json_integer_value(v));
-	case JSON_REAL:
-		return k8a_test_number(p, json_number_value(v), 0, 0);
-	case JSON_TRUE:
-		return k8a_test_string(p, "true", 4, 0);
-	case JSON_FALSE:
-		return k8a_test_string(p, "false", 5, 0);
-	case JSON_NULL:
-		return 0;
-	case JSON_ARRAY: {
-		json_t *e;
-		json_array_foreach(v, i, e)
-			if (test_json(p, e))
-				return 1;
-		return 0;
-	}
-	case JSON_OBJECT:
-		return p->op == OP_EXISTS;
-	}
-	return 0;
-}
-
-static int
-test_cb(json_t *v, void *pred)
-{
-	return test_json(pred, v);
-}
-
-/* Walk the path; arrays without an index fan out.  Any hit wins. */
-static int
-walk(const struct pred *p, const struct seg *sg, size_t n, json_t *v)
-{
-	return each(sg, n, v, test_cb, (void *)(uintptr_t)p);
-}
-
-static int eval_pred(const struct pred *p, k8a_event *ev);
-
-/* First scalar value a field has in this record, as text, or NULL. */
-static char *
-ref_value(const struct pred *r, k8a_event *ev)
-{
-	const struct seg *sg;
-	size_t n, i;
-	json_t *v;
-	char tmp[64];
-
-	if (r->field >= 0) {
-		const char *s = k8a_event_str(ev, (enum k8a_field)r->field);
-		return s ? strdup(s) : NULL;
-	}
-	if (r->synth != S_NONE)
-		return NULL;
-	sg = ev->source == K8A_SRC_CLOUDTRAIL ? r->ct : r->k8s;
-	n = ev->source == K8A_SRC_CLOUDTRAIL ? r->nct : r->nk8s;
-	if (sg == NULL)
-		return NULL;
-	v = ev->root;
-	for (i = 0; i < n && v != NULL; i++) {
-		while (json_is_array(v) && sg[i].key != NULL)
-			v = json_array_get(v, 0);
-		v = sg[i].key ? json_object_get(v, sg[i].key) :
-			json_array_get(v, sg[i].index < 0 ? 0 : (size_t)sg[i].index);
-	}
-	while (json_is_array(v))
-		v = json_array_get(v, 0);
-	if (json_is_string(v))
-		return strdup(json_string_value(v));
-	if (json_is_integer(v))
-		snprintf(tmp, sizeof(tmp), "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(tmp, sizeof(tmp), "%.17g", json_real_value(v));
-	else if (json_is_boolean(v))
-		snprintf(tmp, sizeof(tmp), "%s", json_is_true(v) ? "true" : "false");
-	else
-		return NULL;
-	return strdup(tmp);
-}
-
-/* "field op @other": evaluate with the other field's value as the operand. */
-static int
-eval_ref(const struct pred *p, k8a_event *ev)
-{
-	struct pred q = *p;
-	char *val = ref_value(p->ref, ev);
-	double num = 0;
-	int isnum, istm, r;
-	int64_t tm = 0;
-	size_t vlen;
-
-	if (val == NULL)
-		return 0;
-	vlen = strlen(val);
-	isnum = parse_number(val, &num);
-	istm = k8a_time_parse(val, strlen(val), &tm) == K8A_OK;
-	q.ref = NULL;
-	q.vals = &val;
-	q.vlen = &vlen;
-	q.nvals = 1;
-	q.num = &num;
-	q.isnum = &isnum;
-	q.tm = &tm;
-	q.istm = &istm;
-	r = eval_pred(&q, ev);
-	free(val);
-	return r;
-}
-
-static int
-eval_pred(const struct pred *p, k8a_event *ev)
-{
-	enum k8a_source src = ev->source;
-	const char *s;
-	char buf[4096];
-
-	if (p->ref)
-		return eval_ref(p, ev);
-
-	if (p->synth == S_TYPE) {
-		s = src == K8A_SRC_K8S ? "k8s" : src == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown";
-		return k8a_test_string(p, s, strlen(s), 0);
-	}
-	if (p->synth == S_COMMAND) {
-		/* the whole command line as k8saudit-grep --exec shows it */
-		char *cmd = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI));
-		int r = cmd ? k8a_test_string(p, cmd, strlen(cmd), 0) : 0;
-		free(cmd);
-		return r;
-	}
-	if (p->synth == S_CONTAINER) {
-		s = k8a_event_str(ev, K8A_F_URI);
-		if (s == NULL || k8a_exec_container(s, buf, sizeof(buf)) <= 0)
-			return 0;
-		return k8a_test_string(p, buf, strlen(buf), 0);
-	}
-	if (p->field >= 0) {
-		s = k8a_event_str(ev, (enum k8a_field)p->field);
-		if (s == NULL)
-			return 0;
-		if (p->field == K8A_F_CODE && src == K8A_SRC_K8S) {
-			return test_json(p, json_object_get(json_object_get(ev->root, "responseStatus"), "code"));
-		}
-		return k8a_test_string(p, s, strlen(s), p->field == K8A_F_TIME);
-	}
-	if (src == K8A_SRC_CLOUDTRAIL) {
-		if (p->ct == NULL)
-			return 0;
-		return walk(p, p->ct, p->nct, ev->root);
-	}
-	if (p->k8s == NULL)
-		return 0;
-	return walk(p, p->k8s, p->nk8s, ev->root);
-}
-
-static int
-eval(const k8a_expr *x, k8a_event *ev)
-{
-	switch (x->type) {
-	case N_TRUE:
-		return 1;
-	case N_AND:
-		return eval(x->a, ev) && eval(x->b, ev);
-	case N_OR:
-		return eval(x->a, ev) || eval(x->b, ev);
-	case N_NOT:
-		return !eval(x->a, ev);
-	case N_PRED:
-		if (x->p->op == OP_NE || x->p->op == OP_NRE)
-			return !eval_pred(x->p, ev);
-		return eval_pred(x->p, ev);
-	}
-	return 0;
-}
-
-size_t
-k8a_expr_required(const k8a_expr *x, enum k8a_field f, const char *const **vals)
-{
-	size_t n;
-
-	if (x == NULL)
-		return 0;
-	if (x->type == N_AND)
-		return (n = k8a_expr_required(x->a, f, vals)) ? n : k8a_expr_required(x->b, f, vals);
-	if (x->type != N_PRED || x->p->field != (int)f || x->p->ref || x->p->synth != S_NONE ||
-	    f == K8A_F_TIME || f == K8A_F_CODE || (x->p->op != OP_EQ && x->p->op != OP_IN))
-		return 0;
-	*vals = (const char *const *)x->p->vals;
-	return x->p->nvals;
-}
-
-int
-k8a_expr_match(const k8a_expr *x, k8a_event *ev)
-{
-	if (x == NULL || x->type == N_TRUE)
-		return 1;
-	if (k8a_event_json(ev) == NULL || ev->source == K8A_SRC_UNKNOWN)
-		return K8A_WARN;
-	return eval(x, ev);
-}

@@ -8,16 +8,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "private.h"
+#include "field.h"
 
-enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS };
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS, OP_IS };
 enum node { N_TRUE, N_AND, N_OR, N_NOT, N_PRED };
-enum synth { S_NONE, S_TYPE, S_COMMAND, S_CONTAINER };
-
-struct seg {
-	char *key;  /* NULL for an index step */
-	long index; /* -1: any element */
-};
 
 struct pred {
 	/* field: an alias (normalised field or per-source path) or a path */
@@ -40,12 +34,21 @@ struct pred {
 	int sk_k8s, sk_ct; /* where the skim reads it (SKS_* when it does not) */
 	int pre_k8s, pre_ct; /* else the slot of the longest prefix of the path */
 	size_t npre_k8s, npre_ct; /* and how many segments it covers */
+	char *unknown; /* the path as written, when no record schema has it */
+	int ipclass;   /* OP_IS: K8A_IP_PUBLIC, K8A_IP_PRIVATE, or K8A_IP_NONE for any address */
 };
 
 struct skim_prog;
 
+/* The deepest an expression's tree may be (parentheses and "not" count
+ * as a level each): every walk over the tree recurses.  A chain of "and"
+ * or "or" is built balanced, so a long list of alternatives costs only
+ * its logarithm. */
+#define K8A_EXPR_MAX_DEPTH 256
+
 struct k8a_expr {
 	enum node type;
+	unsigned depth; /* of the tree below, this node included */
 	k8a_expr *a, *b;
 	struct pred *p;
 	char **lits; /* prefilter literals, computed at compile time */
@@ -55,7 +58,20 @@ struct k8a_expr {
 /* Three-valued answers: 0, 1, and this. */
 #define MAYBE 2
 
-/* Does one scalar value (or number) satisfy a positive operator? */
+/* A whole decimal number (strtod's syntax, nothing after it)? (exprtest.c) */
+int k8a_parse_number(const char *s, double *d);
+
+/* The prefilter literals of x and of every node below (exprlit.c), or of
+ * x alone from its children's. */
+void k8a_expr_lits_compute(k8a_expr *x);
+void k8a_expr_lits_node(k8a_expr *x);
+void k8a_lits_free(char **l);
+
+/* The PCRE2 error of the last regex this thread could not decide (a test
+ * answered MAYBE), and its pattern. */
+int k8a_regex_failure(const char **pattern);
+
+/* Does one scalar value (or number) satisfy a positive operator? (exprtest.c) */
 int k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time);
 int k8a_test_number(const struct pred *p, double d, int is_int, long long iv);
 

@@ -14,7 +14,14 @@
 /* ---- what the skim can tell (three-valued: 1, 0, MAYBE) ---- */
 
 static int pred_raw(const struct pred *p, k8a_event *ev, uint64_t *deps);
-static int raw_test(const struct pred *p, const char *v, size_t n);
+static int raw_test(const struct pred *p, const char *v, size_t n, unsigned depth);
+
+/* Arrays nested deeper than this in a record's text are left to the parse
+ * (MAYBE): the walk below recurses once per array, and each level finds
+ * its elements' ends anew, so an attacker's [[[[...]]]] would cost stack
+ * and time with its depth.  Real records nest arrays a few levels;
+ * jansson refuses anything deeper than 2048, and the record is reported. */
+#define RAW_ARRAY_DEPTH 32
 
 /* The value of an SKV_INT slot (at most 18 digits: it fits). */
 static long long
@@ -33,7 +40,7 @@ pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 {
 	const struct k8a_skim *sk = &ev->skim;
 	int slot = sk->source == K8A_SRC_K8S ? p->sk_k8s : p->sk_ct;
-	int alias = p->field >= 0;
+	int alias = p->field >= 0 || p->synth == S_ACTION;
 	/* aliases read strings, except the Kubernetes status code: an integer */
 	int code_int = alias && p->field == K8A_F_CODE && sk->source == K8A_SRC_K8S;
 	const struct k8a_skim_val *v;
@@ -44,7 +51,7 @@ pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 		const char *s = sk->source == K8A_SRC_K8S ? "k8s" : "cloudtrail";
 		return k8a_test_string(p, s, strlen(s), 0);
 	}
-	if (p->synth != S_NONE)
+	if (p->synth != S_NONE && p->synth != S_ACTION)
 		return MAYBE; /* command, container: decoded from the URI */
 	if (slot == SKS_NONE)
 		return 0; /* never there: no positive operator holds */
@@ -70,7 +77,7 @@ pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 	case SKV_OBJECT:
 		return alias ? 0 : p->op == OP_EXISTS;
 	case SKV_OTHER:
-		return alias ? 0 : raw_test(p, v->p, v->n);
+		return alias ? 0 : raw_test(p, v->p, v->n, 0);
 	case SKV_UNSURE:
 		return MAYBE;
 	}
@@ -106,16 +113,19 @@ next_element(const char *v, size_t n, size_t *at, size_t *len)
 	return 1;
 }
 
-/* The elements of the array text v[0..n): calls f on each; combines. */
+/* The elements of the array text v[0..n), itself nested in depth - 1
+ * arrays: calls f on each; combines. */
 static int
-raw_elements(const struct pred *p, const char *v, size_t n,
-	int (*f)(const struct pred *, const void *, const char *, size_t), const void *arg)
+raw_elements(const struct pred *p, const char *v, size_t n, unsigned depth,
+	int (*f)(const struct pred *, const void *, const char *, size_t, unsigned), const void *arg)
 {
 	size_t at = 0, len = 0;
 	int r = 0, x, more;
 
+	if (depth > RAW_ARRAY_DEPTH)
+		return MAYBE;
 	while ((more = next_element(v, n, &at, &len)) == 1) {
-		if ((x = f(p, arg, v + at, len)) == 1)
+		if ((x = f(p, arg, v + at, len, depth)) == 1)
 			return 1;
 		if (x == MAYBE)
 			r = MAYBE;
@@ -124,16 +134,16 @@ raw_elements(const struct pred *p, const char *v, size_t n,
 }
 
 static int
-raw_test_elem(const struct pred *p, const void *arg, const char *v, size_t n)
+raw_test_elem(const struct pred *p, const void *arg, const char *v, size_t n, unsigned depth)
 {
 	(void)arg;
-	return raw_test(p, v, n);
+	return raw_test(p, v, n, depth);
 }
 
-/* A JSON value's text against a positive operator, as test_json() would
- * judge the parsed value. */
+/* A JSON value's text (inside depth arrays) against a positive operator,
+ * as test_json() would judge the parsed value. */
 static int
-raw_test(const struct pred *p, const char *v, size_t n)
+raw_test(const struct pred *p, const char *v, size_t n, unsigned depth)
 {
 	char tmp[64], *end;
 
@@ -160,7 +170,7 @@ raw_test(const struct pred *p, const char *v, size_t n)
 	case 'n':
 		return 0;
 	case '[':
-		return raw_elements(p, v, n, raw_test_elem, NULL);
+		return raw_elements(p, v, n, depth + 1, raw_test_elem, NULL);
 	case '{':
 		return p->op == OP_EXISTS;
 	default:
@@ -189,27 +199,29 @@ struct raw_path {
 	size_t n;
 };
 
-static int raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, const char *v, size_t vn);
+static int raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n,
+	const char *v, size_t vn, unsigned depth);
 
 static int
-raw_each_elem(const struct pred *p, const void *arg, const char *v, size_t n)
+raw_each_elem(const struct pred *p, const void *arg, const char *v, size_t n, unsigned depth)
 {
 	const struct raw_path *rp = arg;
 
-	return raw_each(p, rp->ev, rp->sg, rp->n, v, n);
+	return raw_each(p, rp->ev, rp->sg, rp->n, v, n, depth);
 }
 
-/* The values the path reaches in the text v[0..n), as each() walks the
- * parsed record: three-valued. */
+/* The values the path reaches in the text v[0..n) (inside depth arrays),
+ * as each() walks the parsed record: three-valued. */
 static int
-raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, const char *v, size_t vn)
+raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, const char *v, size_t vn,
+	unsigned depth)
 {
 	for (; n > 0; sg++, n--) {
 		if (vn == 0)
 			return MAYBE;
 		if (v[0] == '[' && (sg->key != NULL || sg->index < 0)) {
 			struct raw_path rp = { ev, sg->key ? sg : sg + 1, sg->key ? n : n - 1 };
-			return raw_elements(p, v, vn, raw_each_elem, &rp);
+			return raw_elements(p, v, vn, depth + 1, raw_each_elem, &rp);
 		}
 		if (sg->key) {
 			int r;
@@ -231,7 +243,7 @@ raw_each(const struct pred *p, k8a_event *ev, const struct seg *sg, size_t n, co
 			vn = len;
 		}
 	}
-	return raw_test(p, v, vn);
+	return raw_test(p, v, vn, depth);
 }
 
 /* A path predicate the skim's slots do not cover, from the text: from
@@ -260,12 +272,12 @@ pred_raw(const struct pred *p, k8a_event *ev, uint64_t *deps)
 		case SKV_OBJECT:
 		case SKV_OTHER:
 			*deps |= K8A_DEP_BODY;
-			return raw_each(p, ev, sg + npre, n - npre, v->p, v->n);
+			return raw_each(p, ev, sg + npre, n - npre, v->p, v->n, 0);
 		}
 	}
 	*deps |= K8A_DEP_BODY;
 	at = k8a_jscan_ws(ev->raw, ev->len, 0);
-	return raw_each(p, ev, sg, n, ev->raw + at, ev->len - at);
+	return raw_each(p, ev, sg, n, ev->raw + at, ev->len - at, 0);
 }
 
 /* ---- the expression as a flat program ----

@@ -59,7 +59,6 @@ struct k8a_framer {
 	enum mode mode;
 	int cw_prefix_seen;
 	int unwrap; /* LINES: records are wrapped (AKS, lookup-events lines) */
-	int skipping_line;
 	int quiet_unknown;
 	int recognised; /* the stream was a log, even if it has ended */
 
@@ -96,6 +95,10 @@ seterr(struct k8a_framer *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(f->err, K8A_ERRLEN, fmt, ap);
 	va_end(ap);
+	/* a wrapper that could not be decoded for want of memory is not a
+	 * bad wrapper: the reader makes this fatal */
+	if (f->scratch.failed)
+		snprintf(f->err, K8A_ERRLEN, "%s", K8A_NOMEM);
 }
 
 struct k8a_framer *
@@ -206,8 +209,16 @@ refill(struct k8a_framer *f)
 		ncap = f->cap > SIZE_MAX / 4 ? SIZE_MAX / 2 : f->cap * 2;
 		if (f->limit < SIZE_MAX && ncap > f->limit + 1)
 			ncap = f->limit + 1; /* > cap, since cap == end <= limit */
-		if (ncap <= f->cap || (nb = realloc(f->buf, ncap + 1)) == NULL)
+		if (ncap <= f->cap)
 			return -2;
+		if ((nb = realloc(f->buf, ncap + 1)) == NULL) {
+			/* as a read error: the stream ends here, and the
+			 * reader makes the message fatal */
+			f->rerr = 1;
+			snprintf(f->rerrmsg, sizeof(f->rerrmsg), "%s", K8A_NOMEM);
+			f->eof = 1;
+			return 0;
+		}
 		f->buf = nb;
 		f->cap = ncap;
 	}
@@ -388,6 +399,38 @@ ends_line(struct k8a_framer *f, size_t at, const char *nl)
 	return k8a_jscan_ws(f->buf, stop, at) == stop;
 }
 
+static void emit(struct k8a_framer *f, struct k8a_rec *rec, const char *p, size_t n, size_t at, int64_t index);
+
+/* The line at f->pos is longer than a record may be: discard it, up to
+ * and with its newline, and report where it was and how long.  Returns
+ * K8A_WARN (the stream goes on after it). */
+static int
+skip_long_line(struct k8a_framer *f, struct k8a_rec *rec)
+{
+	uint64_t start = f->base + f->pos, size;
+	const char *nl;
+
+	emit(f, rec, NULL, 0, f->pos, -1);
+	for (;;) {
+		nl = memchr(f->buf + f->pos, '\n', f->end - f->pos);
+		if (nl != NULL) {
+			f->pos = f->pin = (size_t)(nl - f->buf) + 1;
+			break;
+		}
+		f->pos = f->pin = f->end;
+		if (refill(f) <= 0)
+			break;
+	}
+	size = f->base + f->pos - start - (nl != NULL);
+	seterr(f, "record of %llu bytes is longer than the limit of %zu bytes, skipped",
+		(unsigned long long)size, f->limit);
+	return K8A_WARN;
+}
+
+/* Choose the framing from the first record at f->pos.  K8A_OK (mode set),
+ * K8A_EOF, K8A_WARN, K8A_FAILED, or SNIFF_LONG: the first line is longer
+ * than a record may be, and the framing must be told from what follows. */
+#define SNIFF_LONG 1000
 static int
 sniff(struct k8a_framer *f)
 {
@@ -398,17 +441,21 @@ sniff(struct k8a_framer *f)
 	 * already says the stream is a container (a one-line CloudTrail
 	 * file may be tens of megabytes). */
 	{
-		size_t seen = 0;
-		while (!f->eof && !first_key_is_container(f->buf, f->end)) {
+		size_t seen = f->pos;
+		int r;
+		while (!f->eof && !first_key_is_container(f->buf + f->pos, f->end - f->pos)) {
 			if (seen < f->end && memchr(f->buf + seen, '\n', f->end - seen) != NULL &&
-			    f->end >= 4096)
+			    f->end - f->pos >= 4096)
 				break;
 			seen = f->end;
-			if (refill(f) <= 0)
+			f->pin = f->pos;
+			if ((r = refill(f)) == -2 && memchr(f->buf + f->pos, '\n', f->end - f->pos) == NULL)
+				return SNIFF_LONG;
+			if (r <= 0)
 				break;
 		}
 	}
-	if (f->end >= 3 && memcmp(f->buf, "\xef\xbb\xbf", 3) == 0)
+	if (f->base == 0 && f->pos == 0 && f->end >= 3 && memcmp(f->buf, "\xef\xbb\xbf", 3) == 0)
 		f->pos = f->pin = 3; /* UTF-8 byte order mark */
 	i = k8a_jscan_ws(f->buf, f->end, f->pos);
 	if (i >= f->end) {
@@ -417,8 +464,7 @@ sniff(struct k8a_framer *f)
 			seterr(f, "%s", f->rerrmsg);
 			return K8A_WARN;
 		}
-		seterr(f, "empty input: no records");
-		return K8A_WARN;
+		return K8A_EOF; /* white space only: nothing to read */
 	}
 	if (f->end - i >= 27 && memcmp(f->buf + i, "Permission Check Successful", 27) == 0) {
 		f->mode = M_DONE; /* CloudWatch export's aws-logs-write-test object */
@@ -556,29 +602,10 @@ next_line(struct k8a_framer *f, struct k8a_rec *rec)
 
 		avail = f->end - f->pos;
 		nl = avail ? memchr(f->buf + f->pos, '\n', avail) : NULL;
-		if (f->skipping_line) {
-			/* discarding the rest of an over-long line */
-			if (nl == NULL) {
-				f->pos = f->pin = f->end;
-				if (refill(f) == 0) {
-					f->mode = M_DONE;
-					return K8A_EOF;
-				}
-				continue;
-			}
-			f->pos = f->pin = (size_t)(nl - f->buf) + 1;
-			f->skipping_line = 0;
-			continue;
-		}
 		if (nl == NULL && !f->eof) {
 			f->pin = f->pos;
-			r = refill(f);
-			if (r == -2) {
-				emit(f, rec, NULL, 0, f->pos, -1);
-				seterr(f, "record longer than %zu bytes, skipped", f->limit);
-				f->skipping_line = 1;
-				return K8A_WARN;
-			}
+			if (refill(f) == -2)
+				return skip_long_line(f, rec);
 			continue;
 		}
 		if (nl == NULL && avail == 0) {
@@ -779,7 +806,8 @@ element(struct k8a_framer *f, const char *p, size_t n, const char **rp, size_t *
 			const char *val = json_string_value(json_object_get(cell, "value"));
 			if (field && val && strcmp(field, "@message") == 0) {
 				f->scratch.len = 0;
-				k8a_buf_append(&f->scratch, val, strlen(val));
+				if (k8a_buf_append(&f->scratch, val, strlen(val)) != 0)
+					break;
 				found = 1;
 			}
 		}
@@ -954,6 +982,8 @@ k8a_framer_next(struct k8a_framer *f, struct k8a_rec *rec)
 	rec->index = -1;
 	if (f->mode == M_SNIFF) {
 		r = sniff(f);
+		if (r == SNIFF_LONG) /* and the next call sniffs again */
+			return skip_long_line(f, rec);
 		if (r != K8A_OK) {
 			emit(f, rec, NULL, 0, f->pos, -1);
 			return r;

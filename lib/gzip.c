@@ -81,11 +81,12 @@ gz_next_member(struct gz_src *g)
 
 /* ---- the two inflaters, behind the same three calls ---- */
 #ifdef HAVE_ISAL
-static void
+static int
 gz_init(struct gz_src *g)
 {
 	isal_inflate_init(&g->st);
 	g->st.crc_flag = ISAL_GZIP;
+	return 0;
 }
 
 static void
@@ -122,10 +123,10 @@ gz_end(struct gz_src *g)
 	(void)g;
 }
 #else
-static void
+static int
 gz_init(struct gz_src *g)
 {
-	inflateInit2(&g->z, 15 + 16);
+	return inflateInit2(&g->z, 15 + 16) == Z_OK ? 0 : -1;
 }
 
 static void
@@ -148,6 +149,10 @@ gz_step(struct gz_src *g, void *buf, size_t n, size_t *out, const char **why)
 	*out = n - g->z.avail_out;
 	if (ret == Z_STREAM_END)
 		return 1;
+	if (ret == Z_MEM_ERROR) {
+		*why = K8A_NOMEM;
+		return -1;
+	}
 	if (ret != Z_OK && ret != Z_BUF_ERROR) {
 		/* the same words as with ISA-L: "incorrect data check" and
 		 * "incorrect length check" are zlib's for the trailer */
@@ -199,7 +204,7 @@ gz_read(struct k8a_src *s, void *buf, size_t n)
 		}
 		r = gz_step(g, buf, n, &out, &why);
 		if (r < 0) {
-			k8a_src_seterr(s, "gzip: %s", why);
+			k8a_src_seterr(s, k8a_is_nomem(why) ? "%s" : "gzip: %s", why);
 			g->failed = 1;
 			snprintf(g->failmsg, sizeof(g->failmsg), "%s", s->err);
 			/* hand over what was inflated before the damage */
@@ -237,6 +242,10 @@ k8a_src_gzip(struct k8a_src *lower)
 	g->s.lower = lower;
 	g->s.err = lower->err;
 	g->s.kind = SRC_GZIP;
-	gz_init(g);
+	if (gz_init(g) != 0) {
+		free(g->in);
+		free(g);
+		return NULL;
+	}
 	return &g->s;
 }

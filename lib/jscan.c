@@ -150,38 +150,9 @@ k8a_jscan_members(const char *p, size_t n, const char *const *keys, size_t nkeys
 int
 k8a_jscan_member(const char *p, size_t n, const char *key, const char **v, size_t *vlen)
 {
-	size_t klen = strlen(key), i = k8a_jscan_ws(p, n, 0), e;
+	int r = k8a_jscan_members(p, n, &key, 1, v, vlen);
 
-	if (i >= n || p[i] != '{')
-		return -1;
-	i++;
-	for (;;) {
-		int match;
-		i = k8a_jscan_ws(p, n, i);
-		if (i >= n)
-			return -1;
-		if (p[i] == '}')
-			return 0;
-		if (p[i] != '"' || (e = str_end(p, n, i)) == 0)
-			return -1;
-		match = e - i - 2 == klen && memcmp(p + i + 1, key, klen) == 0;
-		i = k8a_jscan_ws(p, n, e);
-		if (i >= n || p[i] != ':')
-			return -1;
-		i = k8a_jscan_ws(p, n, i + 1);
-		if ((e = k8a_jscan_value(p + i, n - i)) == 0 || e == (size_t)-1)
-			return -1;
-		if (match) {
-			*v = p + i;
-			*vlen = e;
-			return 1;
-		}
-		i = k8a_jscan_ws(p, n, i + e);
-		if (i < n && p[i] == ',')
-			i++;
-		else if (i >= n || p[i] != '}')
-			return -1;
-	}
+	return r < 0 ? -1 : r;
 }
 
 static int
@@ -273,5 +244,5 @@ k8a_jscan_unescape(const char *p, size_t n, struct k8a_buf *out)
 		}
 		i += 2;
 	}
-	return 0;
+	return out->failed ? -1 : 0;
 }

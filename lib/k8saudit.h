@@ -91,16 +91,20 @@ int k8a_reader_set_max_record(k8a_reader *r, size_t bytes);
 
 /* A byte-level prefilter, see k8a_prefilter_new().  Records whose raw
  * bytes contain none of the filter's literals are skipped without being
- * parsed or returned.  The reader does not take ownership. */
+ * parsed or returned.  The reader does not take ownership: the filter
+ * must live while the caller reads; reading threads have their own copies,
+ * so it may be freed before k8a_reader_free(). */
 typedef struct k8a_prefilter k8a_prefilter;
 void k8a_reader_set_prefilter(k8a_reader *r, const k8a_prefilter *pf);
 
 /*! k8a_reader_set_threads() : read up to n files at once on worker
- * threads (decompression, framing and the prefilter), while events are
- * still returned one at a time, in exactly the order, with exactly the
- * content, of a serial read.  Used only when there are several files
- * (several inputs, or a directory); a single file or stream already
- * decompresses on a thread of its own.  Default 1 (no worker threads).
+ * threads (decompression, framing, the prefilter and the judge), while
+ * events are still returned one at a time, in exactly the order, with
+ * exactly the content, of a serial read.  Used only when there are several
+ * files (several inputs, or a directory); a single file or stream already
+ * decompresses on a thread of its own (and is read on a worker when a
+ * judge is set, see k8a_reader_set_judge()).  Default 1 (no worker
+ * threads).
  * Call before the first k8a_reader_next(); K8A_FAILED afterwards. */
 int k8a_reader_set_threads(k8a_reader *r, int n);
 
@@ -143,14 +147,84 @@ uint64_t k8a_reader_bytes(const k8a_reader *r);
 uint64_t k8a_reader_skipped(const k8a_reader *r);
 
 /*! k8a_reader_seen() : stage de-duplication.  Returns 1 when another stage
- * of the same request (same auditID) was already passed to this function,
- * 0 otherwise (and remembers it), within the current input file (the API
- * server writes all stages of a request to one log; test traces reuse ids
- * across files).  CloudTrail events and events without an auditID always
- * return 0.  Memory is bounded: the most recent 1<<16
- * request ids are remembered, which covers the stages of one request that
- * the API server writes close together. */
+ * of the same request (the same request key, k8a_event_request_key()) was
+ * already passed to this function, 0 otherwise (and remembers it), within
+ * the current input file (the API server writes all stages of a request to
+ * one log; test traces reuse ids across files).  CloudTrail events and
+ * events without an auditID always return 0.  Memory is bounded: a
+ * k8a_seen set, which remembers the most recent 1<<16 requests at least,
+ * and so the stages of one request that the API server writes close
+ * together.  K8A_FATAL when out of memory (then nothing can be said about
+ * the stage). */
 int k8a_reader_seen(k8a_reader *r, k8a_event *ev);
+
+/* A judge: a tool's own work on each record, done on the thread that reads
+ * it, such as telling which rules of a catalog a record may match
+ * (k8a_exprset_candidates).  start(arg) makes the state of one thread
+ * (NULL: out of memory) and stop(state) undoes it, on that thread; with
+ * start NULL, the state is arg itself (and judge must then be safe to call
+ * from several threads at once).  judge(state, ev, &verdict, &len) returns
+ * 1 to keep the record, with a verdict of len bytes (borrowed until its
+ * next call on that thread; NULL and 0 for none), 0 to drop it (it is
+ * counted, see k8a_reader_dropped(), and not returned), or K8A_FATAL when
+ * out of memory (k8a_reader_next() then returns K8A_FATAL). */
+struct k8a_judge {
+	void *(*start)(void *arg);
+	int (*judge)(void *state, k8a_event *ev, const void **verdict, size_t *len);
+	void (*stop)(void *state);
+	void *arg;
+};
+
+/*! k8a_reader_set_judge() : judge every record read (j is copied; NULL:
+ * none).  With a judge, inputs are read and judged on worker threads, even
+ * a single one (at least one worker, whatever k8a_reader_set_threads()
+ * says), so the tool's work on the records returned overlaps with the
+ * reading and judging of the next ones; events and verdicts still come out
+ * in input order.  When threads cannot be had, the judge runs on the
+ * caller's thread.  Call before the first k8a_reader_next(); K8A_FAILED
+ * afterwards, or when j->judge is NULL. */
+int k8a_reader_set_judge(k8a_reader *r, const struct k8a_judge *j);
+
+/*! k8a_reader_verdict() : the judge's verdict on the event the last
+ * k8a_reader_next() returned, valid as the event is; aligned for any
+ * type.  NULL with *len 0 when there is none. */
+const void *k8a_reader_verdict(const k8a_reader *r, size_t *len);
+
+/*! k8a_reader_dropped() : records the judge dropped so far (a record read
+ * on a worker counts once the reader has come to it). */
+uint64_t k8a_reader_dropped(const k8a_reader *r);
+
+/* ------------------------------------------------------------------ */
+/* Sets of requests seen (folding the stages of a request)             */
+/* ------------------------------------------------------------------ */
+
+/* A set of 64-bit keys, such as request keys, in bounded memory by
+ * design: two generations of 1<<16 keys (2 MiB); when the newer one fills
+ * up, the older one is forgotten, so the most recent 1<<16 keys at least
+ * are always remembered.  Keys are kept as 64-bit hashes: two different
+ * keys are taken for one with a chance of about 2^-64 a pair. */
+typedef struct k8a_seen k8a_seen;
+
+/*! k8a_seen_new() : an empty set (no memory is taken for keys until the
+ * first is added).  NULL when out of memory. */
+k8a_seen *k8a_seen_new(void);
+void k8a_seen_free(k8a_seen *s);
+
+/*! k8a_seen_add() : 1 when the pair (key, tag) was added before and is
+ * still remembered, 0 when not (it is remembered now), K8A_FATAL when out
+ * of memory (nothing can be said).  The tag tells apart uses of one key,
+ * such as a request matched by different rules; 0 when there is one. */
+int k8a_seen_add(k8a_seen *s, uint64_t key, uint64_t tag);
+
+/*! k8a_seen_clear() : forget every key, and give back their memory. */
+void k8a_seen_clear(k8a_seen *s);
+
+/*! k8a_event_request_key() : the key of the request a Kubernetes audit
+ * record is a stage of, read from its text without parsing: its auditID,
+ * verb, requestURI and user name, which every stage repeats (a client may
+ * choose its audit id, so the id alone does not tell two requests apart).
+ * Returns 1 with *key set, 0 when the record has no auditID (CloudTrail). */
+int k8a_event_request_key(k8a_event *ev, uint64_t *key);
 
 /* ------------------------------------------------------------------ */
 /* Events: one model over Kubernetes audit events and CloudTrail      */
@@ -255,6 +329,13 @@ k8a_event *k8a_event_new(void);
 void k8a_event_set(k8a_event *ev, const char *raw, size_t len, const struct k8a_origin *o);
 void k8a_event_free(k8a_event *ev);
 
+/*! k8a_event_nomem() : 1 when memory ran out while answering about ev (its
+ * parse, a derived field): k8a_event_json() may have returned NULL and a
+ * field may have read as absent for that reason alone, so nothing said
+ * about ev can be trusted; k8a_event_error() is then "out of memory".
+ * Tools end with that message (K8A_FATAL), as for the reader's. */
+int k8a_event_nomem(const k8a_event *ev);
+
 /*! k8a_event_where() : the origin formatted as "path[:member]:line" with
  * "[index]" appended for records inside a JSON array. */
 const char *k8a_event_where(k8a_event *ev);
@@ -274,17 +355,34 @@ struct k8a_err {
 
 /*! k8a_expr_compile() : compile an expression such as
  *   verb=create and objectRef.apiGroup=rbac.authorization.k8s.io and code<300
- * @return the handle, or NULL with `err` filled (when not NULL). */
+ * @return the handle, or NULL with `err` filled (when not NULL): code
+ *         K8A_FAILED for a bad text, K8A_FATAL ("out of memory") when
+ *         memory ran out. */
 k8a_expr *k8a_expr_compile(const char *text, struct k8a_err *err);
 void k8a_expr_free(k8a_expr *x);
 
-/*! k8a_expr_and() : a new expression matching when both do (takes both). */
+/*! k8a_expr_unknown_field() : the first field x names that is neither an
+ * alias nor a member of the Kubernetes audit Event or CloudTrail record
+ * schemas (paths below free-form objects such as requestObject,
+ * requestParameters, annotations or user.extra are members), as written,
+ * borrowed from x; NULL when every field is known.  Such a field selects
+ * nothing, which a typo ("usr", "Verb") should not do quietly: tools warn.
+ * The closest alias or member name goes to hint (when not NULL). */
+const char *k8a_expr_unknown_field(const k8a_expr *x, char *hint, size_t hintsz);
+
+/*! k8a_expr_and() : a new expression matching when both do (takes both).
+ * NULL (both freed) when out of memory, or when the result would nest
+ * more than 512 levels deep (a text may nest 256; see k8saudit-expr(5));
+ * adding terms one at a time keeps the chain balanced. */
 k8a_expr *k8a_expr_and(k8a_expr *a, k8a_expr *b);
-/*! k8a_expr_or() : a new expression matching when either does (takes both). */
+/*! k8a_expr_or() : a new expression matching when either does (takes
+ * both); NULL as for k8a_expr_and(). */
 k8a_expr *k8a_expr_or(k8a_expr *a, k8a_expr *b);
 
 /*! k8a_expr_match() : 1 when the event matches, 0 when not, K8A_WARN when
- * the event could not be parsed (see k8a_event_error()). */
+ * the event could not be parsed or a regex could not be decided on it
+ * (PCRE2's match or heap limit, the JIT stack; see k8a_event_error()),
+ * K8A_FATAL when out of memory.  A K8A_WARN record is no miss: report it. */
 int k8a_expr_match(const k8a_expr *x, k8a_event *ev);
 
 /*! k8a_expr_may_match() : 0 when a quick scan of the record's text (no
@@ -325,6 +423,12 @@ int k8a_expr_needs_json(const k8a_expr *x);
  * set can be derived (then every record is a candidate). */
 const char *const *k8a_expr_literals(const k8a_expr *x);
 
+/*! k8a_expr_implies() : 1 when every record that x matches holds one of
+ * the strings lits (NULL-terminated) in its text, as far as the
+ * expression's own literals prove it; 0 when that cannot be shown.  Lets a
+ * rule author's hand-picked literals be checked against the expression. */
+int k8a_expr_implies(const k8a_expr *x, const char *const *lits);
+
 /*! k8a_prefilter_new() : a byte scanner for a set of alternative literals
  * (NULL-terminated; copied).  A record containing any of them is a
  * candidate.  NULL `lits` yields a filter that passes everything. */
@@ -348,6 +452,51 @@ json_t *k8a_json_path(json_t *root, const char *path);
  * by element.  Returns K8A_OK, or K8A_FAILED for a malformed path. */
 int k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, void *arg), void *arg);
 
+/*! k8a_json_valid() : 1 when p[0..n) is one JSON value (RFC 8259) in
+ * valid UTF-8, with nothing but white space around it and at most 2048
+ * levels deep; 0 otherwise, with the reason and its byte offset written to
+ * why (when not NULL).  Builds nothing: for copying records verbatim only
+ * when they are valid JSON. */
+int k8a_json_valid(const char *p, size_t n, char *why, size_t whysz);
+
+/*! k8a_ip_class() : what the text s[0..n) is: K8A_IP_PUBLIC, an IPv4 or
+ * IPv6 address that routes on the Internet; K8A_IP_PRIVATE, one in the
+ * private (RFC 1918), shared (100.64/10), loopback, link-local,
+ * unspecified or unique-local ranges (an IPv4-mapped IPv6 address by its
+ * IPv4 part); K8A_IP_NONE, no address.  The expression language's
+ * "is public" and "is private" say the same. */
+enum { K8A_IP_NONE, K8A_IP_PUBLIC, K8A_IP_PRIVATE };
+int k8a_ip_class(const char *s, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Fields: aliases and JSON paths, one resolver for every use          */
+/* ------------------------------------------------------------------ */
+
+/* A field as k8saudit-expr(5) names it: an alias (user, verb, action, ip,
+ * command, ...) or a JSON path.  Expressions, columns and evidence all
+ * read a field through the same resolution, so what a tool prints for a
+ * field is what an expression on that field compares. */
+typedef struct k8a_fieldref k8a_fieldref;
+
+/*! k8a_fieldref_new() : the field called name.  NULL with err filled (when
+ * not NULL) for a malformed path or when out of memory. */
+k8a_fieldref *k8a_fieldref_new(const char *name, struct k8a_err *err);
+void k8a_fieldref_free(k8a_fieldref *f);
+
+/*! k8a_fieldref_each() : call cb for each value the field has in ev (parses
+ * it): an alias's one string; every value a path reaches, arrays met
+ * without an index fanning out.  Stops when cb returns nonzero and
+ * returns that; K8A_FATAL when out of memory; else 0. */
+int k8a_fieldref_each(const k8a_fieldref *f, k8a_event *ev, int (*cb)(json_t *v, void *arg), void *arg);
+
+/*! k8a_fieldref_value() : the field's value in ev as JSON (a new reference):
+ * an alias's string, the one value a path reaches, or an array of them
+ * when the path went through an array; NULL when absent. */
+json_t *k8a_fieldref_value(const k8a_fieldref *f, k8a_event *ev);
+
+/*! k8a_field_aliases() : every alias name, NULL-terminated (static). */
+const char *const *k8a_field_aliases(void);
+
 /* ------------------------------------------------------------------ */
 /* kubectl exec / attach                                               */
 /* ------------------------------------------------------------------ */
@@ -364,11 +513,27 @@ int k8a_json_path_each(json_t *root, const char *path, void (*cb)(json_t *v, voi
 int k8a_exec_command(const char *uri, char *out, size_t outsz);
 
 /*! k8a_exec_command_dup() : the same command line, whole, in a new
- * string the caller frees; NULL when `uri` is not an exec with a command. */
+ * string the caller frees; NULL when `uri` is not an exec with a command,
+ * or (errno ENOMEM) when out of memory. */
 char *k8a_exec_command_dup(const char *uri);
 
 /*! k8a_exec_container() : the container= parameter, percent-decoded. */
 int k8a_exec_container(const char *uri, char *out, size_t outsz);
+
+/* ------------------------------------------------------------------ */
+/* Percent-encoding                                                    */
+/* ------------------------------------------------------------------ */
+
+#define K8A_PCT_PLUS 1     /* '+' is a space (a query string's form encoding) */
+#define K8A_PCT_KEEP_NUL 2 /* "%00" stays encoded: the result is a whole C string */
+
+/*! k8a_pct_decode() : percent-decode s[0..n) ("%3A" -> ":") into out,
+ * which has room for n + 1 bytes (the result is never longer; out may be
+ * s, to decode in place).  A '%' not followed by two hex digits stays as
+ * it is.  flags: K8A_PCT_PLUS, K8A_PCT_KEEP_NUL.  The bytes decoded need
+ * not be UTF-8.
+ * @return the length of the result, which is NUL-terminated. */
+size_t k8a_pct_decode(const char *s, size_t n, int flags, char *out);
 
 /* ------------------------------------------------------------------ */
 /* Safe text                                                           */

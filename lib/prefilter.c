@@ -73,19 +73,20 @@ k8a_prefilter_new(const char *const *lits)
 			pf->escaped[(unsigned char)lits[i][j]] = 1;
 	}
 	if (pf->n > 1 && !pf->pass_all) {
-		int err;
+		int err, bad = 0;
 		PCRE2_SIZE off;
 		for (i = 0; i < pf->n; i++) {
 			if (i)
-				k8a_buf_append(&pat, "|", 1);
+				bad |= k8a_buf_append(&pat, "|", 1);
 			for (j = 0; j < pf->len[i]; j++) {
 				char c = pf->lit[i][j];
 				if (strchr("\\^$.[]|()?*+{}", c))
-					k8a_buf_append(&pat, "\\", 1);
-				k8a_buf_append(&pat, &c, 1);
+					bad |= k8a_buf_append(&pat, "\\", 1);
+				bad |= k8a_buf_append(&pat, &c, 1);
 			}
 		}
-		pf->re = pcre2_compile((PCRE2_SPTR)pat.p, pat.len, 0, &err, &off, NULL);
+		/* a pattern missing a byte would pass records over */
+		pf->re = bad ? NULL : pcre2_compile((PCRE2_SPTR)pat.p, pat.len, 0, &err, &off, NULL);
 		k8a_buf_free(&pat);
 		if (pf->re == NULL)
 			goto fail;
@@ -156,9 +157,13 @@ k8a_prefilter_find(const k8a_prefilter *pf, const char *buf, size_t len)
 		p = memmem(buf, len, pf->lit[0], pf->len[0]);
 		if (p != NULL)
 			hit = (size_t)(p - buf);
-	} else if (pcre2_match(pf->re, (PCRE2_SPTR)buf, len, 0, 0, pf->md, NULL) >= 0) {
+	} else {
 		/* match data is per filter: one prefilter per thread */
-		hit = pcre2_get_ovector_pointer(pf->md)[0];
+		int rc = pcre2_match(pf->re, (PCRE2_SPTR)buf, len, 0, 0, pf->md, NULL);
+		if (rc >= 0)
+			hit = pcre2_get_ovector_pointer(pf->md)[0];
+		else if (rc != PCRE2_ERROR_NOMATCH)
+			return 0; /* no answer (memory): the record is not passed over */
 	}
 	/* only escapes before the first literal can move the answer */
 	return find_escape(pf, buf, hit);

@@ -17,6 +17,8 @@
 struct k8a_buf {
 	char *p;
 	size_t len, cap;
+	int failed; /* an allocation failed: every later one fails too, so a
+		     * string built by many appends is whole or known bad */
 };
 int k8a_buf_reserve(struct k8a_buf *b, size_t need); /* 0 or -1 (ENOMEM) */
 int k8a_buf_append(struct k8a_buf *b, const void *p, size_t n);
@@ -35,6 +37,15 @@ struct k8a_src {
 	int kind; /* enum k8a_src_kind */
 };
 #define K8A_ERRLEN 512
+/* The message of every allocation failure.  A source that runs out of
+ * memory says exactly this, and the reader makes it fatal (K8A_FATAL):
+ * a stream cut short by memory must not read as a damaged one. */
+#define K8A_NOMEM "out of memory"
+static inline int
+k8a_is_nomem(const char *msg)
+{
+	return strcmp(msg, K8A_NOMEM) == 0;
+}
 
 enum k8a_src_kind { SRC_FD, SRC_MEM, SRC_GZIP, SRC_ZSTD, SRC_ENTRY };
 
@@ -200,6 +211,10 @@ struct k8a_rawobj {
 	size_t first, n; /* its members in the event's table */
 	int ok;          /* 0: an escaped key or bad text: lookups cannot tell */
 };
+struct k8a_objat {
+	size_t i;     /* index in the event's objs */
+	uint64_t gen; /* the record it was made for */
+};
 struct k8a_rawmem {
 	const char *k, *v; /* key (without quotes) and value text */
 	size_t kn, vn;
@@ -210,11 +225,23 @@ struct k8a_rawmem {
 int k8a_raw_member(k8a_event *ev, const char *obj, const char *key, size_t klen,
 	const char **v, size_t *vn);
 
+/* ---- the record schemas (schema.c) ---- */
+/* 1 when the path of keys (indexes left out) is a member of the audit
+ * Event or CloudTrail record schemas, or lies below a free-form one. */
+int k8a_schema_known(const char *const *keys, size_t n);
+/* The alias or schema member closest to name (edit distance, ignoring
+ * case) into out. */
+void k8a_schema_closest(const char *name, const char *const *aliases, size_t naliases, char *out,
+	size_t outsz);
+
 /* ---- events ---- */
 struct k8a_event {
 	struct k8a_skim skim;
 	struct k8a_rawobj *objs;
 	size_t nobjs, capobjs;
+	struct k8a_objat *objat; /* objs by address (skim.c) */
+	size_t capobjat;
+	uint64_t objgen; /* this record's entries in objat; a reset bumps it */
 	struct k8a_rawmem *mems;
 	size_t nmems, capmems;
 	const char *raw;
@@ -222,6 +249,7 @@ struct k8a_event {
 	struct k8a_origin origin;
 	json_t *root;
 	int parsed;           /* 0 not yet, 1 ok, -1 failed */
+	int nomem;            /* an answer about it ran out of memory */
 	enum k8a_source source;
 	const char *f[K8A_F_COUNT_];
 	int fdone[K8A_F_COUNT_];

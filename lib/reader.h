@@ -1,6 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The reader's state, shared by reader.c (one file at a time) and pool.c
- * (files read ahead on worker threads).  Not installed. */
+/*
+ * The reader's layers, each knowing only the one below it.  Not installed.
+ *
+ *   reader.c  the public front (k8a_reader_*): options, serial or pooled
+ *             reading, events, stage folding
+ *   pool.c    several inputs read at once on worker threads, each with a
+ *             stream, replayed in walk order
+ *   stream.c  one input: compression and archive levels, the framer, the
+ *             judge hook, events
+ *   walk.c    which inputs: the queue and the directory walk
+ */
 #ifndef K8A_READER_H
 #define K8A_READER_H
 
@@ -8,94 +17,96 @@
 
 #include "private.h"
 
-#define MAX_NEST 8   /* archives inside archives inside ... */
-#define SEEN_SLOTS ((size_t)1 << 17)
-#define SEEN_MAX ((size_t)1 << 16)
-
-struct input {
-	char *path;
-	const void *mem;
-	size_t memlen;
-	int is_mem;
-	int walked; /* queued by a parallel reader for a file it found in a walk */
-};
-
-struct dirframe {
-	char *path;
-	char **names;
-	size_t n, i;
-	dev_t dev;
-	ino_t ino;
-};
-
-struct level {
-	struct k8a_src *chain;   /* decoders owned by this level */
-	struct k8a_archive *ar;  /* set when this level is an archive */
-	char *member;            /* name of the entry this level reads, or NULL */
-};
-
-struct seen_set {
-	uint64_t *slot;
-	size_t n;
-};
-
-struct k8a_reader {
-	struct input *q;
-	size_t nq, iq, capq;
-	struct dirframe *dirs;
-	size_t ndirs, capdirs;
-
-	char *path; /* display path of the current file */
-	int file_open;
-	int from_walk; /* the current file was found in a directory; like
-			* archive members, foreign files there are skipped quietly */
-	uint64_t seen_file; /* stage de-duplication is per file */
-	uint64_t file_no;
-	int announced; /* file_cb was called for the current file */
-	struct level lv[MAX_NEST + 1];
-	int nlv;
-	struct k8a_framer *fr;
-	char members[4096];
-
-	size_t max_record;
-	const k8a_prefilter *pf;
-	void (*progress)(void *);
-	void *progress_arg;
-	void (*file_cb)(void *, const char *);
-	void *file_arg;
-	uint64_t bytes, skipped;
-
-	struct seen_set seen[2];
-
-	int threads;         /* k8a_reader_set_threads() */
-	struct k8a_pool *pool; /* set once reading in parallel */
-
-	struct k8a_event ev;
-	char err[K8A_ERRLEN];
-	char msg[K8A_ERRLEN];
-	char where[4096];
-};
-
 /* One input to read, as the walk hands it out. */
 struct k8a_input {
-	char *path; /* owned */
+	char *path; /* its display path ("<stdin>" for standard input), owned */
 	const void *mem;
 	size_t memlen;
 	int is_mem;
+	int is_stdin;
 	int walked; /* found in a directory: foreign files are skipped quietly */
 };
 
-/* The next input of the queue or the walk: K8A_OK, K8A_EOF, K8A_WARN
- * (message and place in the reader), K8A_FATAL. */
-int k8a_reader_next_input(k8a_reader *r, struct k8a_input *in);
-/* Queue an input as the walk handed it out (takes in->path). */
-int k8a_reader_add_input(k8a_reader *r, struct k8a_input *in);
+/* ---- walk.c ---- */
+struct k8a_walk;
+struct k8a_walk *k8a_walk_new(void);
+void k8a_walk_free(struct k8a_walk *w);
+/* Queue a path ("-": standard input) or a buffer.  K8A_OK, K8A_FATAL. */
+int k8a_walk_add(struct k8a_walk *w, const char *path, const void *mem, size_t len, int is_mem);
+/* 1 when there is more than one file to read (several inputs, or a
+ * directory), before the walk began. */
+int k8a_walk_several(const struct k8a_walk *w);
+/* The next input: K8A_OK with *in filled (in->path owned by the caller),
+ * K8A_EOF, K8A_WARN for a problem of the walk itself (in->path, owned, is
+ * the place; k8a_walk_error() the message), K8A_FATAL (out of memory). */
+int k8a_walk_next(struct k8a_walk *w, struct k8a_input *in);
+const char *k8a_walk_error(const struct k8a_walk *w);
+
+/* ---- stream.c ---- */
+struct k8a_stream_conf {
+	size_t max_record;
+	const k8a_prefilter *pf;           /* borrowed; one thread's own */
+	void (*progress)(void *);          /* on the reading thread */
+	void *progress_arg;
+	const struct k8a_judge *judge;     /* NULL: none */
+	void *judge_state;                 /* what judge->start() gave this thread */
+};
+struct k8a_stream;
+/* A stream for the input (takes in->path); opened by the first
+ * k8a_stream_next().  NULL when out of memory. */
+struct k8a_stream *k8a_stream_new(struct k8a_input *in, const struct k8a_stream_conf *conf);
+void k8a_stream_free(struct k8a_stream *s);
+/* The next record the judge keeps, made into ev (its text and origin are
+ * borrowed from the stream until the next call): K8A_OK, K8A_EOF at the
+ * end of the input, K8A_WARN (a bad record, member or input: message and
+ * place in the stream; call again), K8A_FATAL (out of memory: the same). */
+int k8a_stream_next(struct k8a_stream *s, k8a_event *ev);
+const char *k8a_stream_path(const struct k8a_stream *s);
+const char *k8a_stream_error(const struct k8a_stream *s);
+const char *k8a_stream_where(const struct k8a_stream *s);
+/* 1 once a log stream was recognised in the input. */
+int k8a_stream_is_log(const struct k8a_stream *s);
+/* The judge's verdict on the last record handed out (NULL, 0: none). */
+const void *k8a_stream_verdict(const struct k8a_stream *s, size_t *len);
+uint64_t k8a_stream_bytes(const struct k8a_stream *s);
+uint64_t k8a_stream_skipped(const struct k8a_stream *s);
+uint64_t k8a_stream_dropped(const struct k8a_stream *s); /* by the judge */
+/* A judge's state for the calling thread into *state: 0, or -1 when out
+ * of memory; and its end, on the same thread. */
+int k8a_judge_start(const struct k8a_judge *j, void **state);
+void k8a_judge_stop(const struct k8a_judge *j, void *state);
 
 /* ---- pool.c ---- */
+struct k8a_pool_conf {
+	int threads;
+	size_t max_record;
+	const k8a_prefilter *pf;       /* cloned for each worker */
+	int progress;                  /* report progress (K8A_POOL_PROGRESS) */
+	const struct k8a_judge *judge; /* NULL: none */
+};
+/* What k8a_pool_next() returns besides K8A_OK (a record), K8A_WARN,
+ * K8A_FATAL and K8A_EOF, in input order. */
+#define K8A_POOL_INPUT 2    /* an input begins (it->path) */
+#define K8A_POOL_LOG 3      /* it is a log (k8a_stream_is_log) */
+#define K8A_POOL_PROGRESS 4 /* about 8 MiB more of it were read */
+#define K8A_POOL_DONE 5     /* it is done; its counts are final */
+struct k8a_pool_item {
+	const char *path;             /* the input's display path */
+	const char *raw;              /* K8A_OK: the record */
+	size_t len;
+	struct k8a_origin origin;
+	const void *verdict;          /* and the judge's verdict */
+	size_t vlen;
+	const char *where, *msg;      /* K8A_WARN, K8A_FATAL (where may be "") */
+	uint64_t bytes, dropped;      /* the input's so far */
+	uint64_t skipped;             /* K8A_POOL_DONE */
+};
 struct k8a_pool;
-/* K8A_OK, or K8A_FAILED when threads cannot be had (read serially). */
-int k8a_pool_start(k8a_reader *r);
-int k8a_pool_next(k8a_reader *r, k8a_event **evp);
-void k8a_pool_free(k8a_reader *r);
+/* Workers for the inputs of w (borrowed; the pool walks it from the
+ * caller's thread).  NULL when threads cannot be had: read serially. */
+struct k8a_pool *k8a_pool_new(const struct k8a_pool_conf *conf, struct k8a_walk *w);
+/* The next item; what it points to is valid until the next call. */
+int k8a_pool_next(struct k8a_pool *pl, struct k8a_pool_item *it);
+void k8a_pool_free(struct k8a_pool *pl);
 
 #endif

@@ -697,17 +697,70 @@ k8a_event_peek(k8a_event *ev, enum k8a_field f, const char **s, size_t *n)
  * the text: each object met is read once per record into a table of its
  * members (key and value spans), and later lookups use the table. */
 
+/* The objects read so far are found by address through an open-addressed
+ * table (a path fanning out over an array of a million objects looks up
+ * each one; a list would make that quadratic).  Entries carry the record
+ * they were made for, so a reset needs no clearing. */
+static size_t
+objat_hash(const k8a_event *ev, const char *obj)
+{
+	uint64_t h = (uint64_t)(obj - ev->raw) * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h >> 32) & (ev->capobjat - 1);
+}
+
+/* The slot of obj, or the free one where it would go. */
+static size_t
+objat_find(const k8a_event *ev, const char *obj)
+{
+	size_t h = objat_hash(ev, obj);
+
+	while (ev->objat[h].gen == ev->objgen && ev->objs[ev->objat[h].i].obj != obj)
+		h = (h + 1) & (ev->capobjat - 1);
+	return h;
+}
+
+/* Room for one more object in the table (kept at most half full). */
+static int
+objat_grow(k8a_event *ev)
+{
+	struct k8a_objat *old = ev->objat;
+	size_t nc, i;
+
+	if ((ev->nobjs + 1) * 2 <= ev->capobjat)
+		return 0;
+	nc = ev->capobjat ? ev->capobjat * 2 : 64;
+	if ((ev->objat = calloc(nc, sizeof(*ev->objat))) == NULL) {
+		ev->objat = old;
+		return -1;
+	}
+	ev->capobjat = nc;
+	for (i = 0; i < ev->nobjs; i++) {
+		size_t h = objat_find(ev, ev->objs[i].obj);
+		ev->objat[h].i = i;
+		ev->objat[h].gen = ev->objgen;
+	}
+	free(old);
+	return 0;
+}
+
 /* Read the members of the object at obj into the event's table. */
 static struct k8a_rawobj *
 table_of(k8a_event *ev, const char *obj)
 {
 	const char *e = ev->raw + ev->len, *p;
 	struct k8a_rawobj *o;
-	size_t i;
+	size_t slot;
 
-	for (i = 0; i < ev->nobjs; i++)
-		if (ev->objs[i].obj == obj)
-			return &ev->objs[i];
+	if (ev->objgen == 0)
+		ev->objgen = 1; /* a fresh table's zeros are never this record's */
+	if (ev->capobjat > 0) {
+		slot = objat_find(ev, obj);
+		if (ev->objat[slot].gen == ev->objgen)
+			return &ev->objs[ev->objat[slot].i];
+	}
+	if (objat_grow(ev) != 0)
+		return NULL;
 	if (ev->nobjs == ev->capobjs) {
 		size_t nc = ev->capobjs ? ev->capobjs * 2 : 16;
 		struct k8a_rawobj *no = realloc(ev->objs, nc * sizeof(*no));
@@ -716,6 +769,9 @@ table_of(k8a_event *ev, const char *obj)
 		ev->objs = no;
 		ev->capobjs = nc;
 	}
+	slot = objat_find(ev, obj);
+	ev->objat[slot].i = ev->nobjs;
+	ev->objat[slot].gen = ev->objgen;
 	o = &ev->objs[ev->nobjs++];
 	o->obj = obj;
 	o->first = ev->nmems;

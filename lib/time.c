@@ -81,6 +81,8 @@ k8a_time_parse(const char *s, size_t len, int64_t *usec)
 				i++;
 			if (i < len && num(s, len, &i, 2, &om))
 				return K8A_FAILED;
+			if (oh > 23 || om > 59) /* no zone is that far from UTC */
+				return K8A_FAILED;
 			oh *= sign;
 			om *= sign;
 		}

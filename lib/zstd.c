@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #define ZSTD_STATIC_LINKING_ONLY /* for the name ZSTD_d_forceIgnoreChecksum only */
+#define K8A_ZSTD_WINDOW_LOG 27  /* 128 MiB: the largest window decoded */
 #include <zstd.h>
 #include <zstd_errors.h>
 
@@ -262,6 +263,11 @@ zs_read(struct k8a_src *s, void *buf, size_t n)
 			/* a damaged frame can surface as any error; say so */
 			if (ZSTD_getErrorCode(z->last) == ZSTD_error_checksum_wrong)
 				k8a_src_seterr(s, "zstd: checksum mismatch");
+			else if (ZSTD_getErrorCode(z->last) == ZSTD_error_memory_allocation)
+				k8a_src_seterr(s, "%s", K8A_NOMEM);
+			else if (ZSTD_getErrorCode(z->last) == ZSTD_error_frameParameter_windowTooLarge)
+				k8a_src_seterr(s, "zstd: frame window larger than the %u MiB limit, not decoded",
+					1u << (K8A_ZSTD_WINDOW_LOG - 20));
 			else
 				k8a_src_seterr(s, "zstd: corrupt data (%s)", ZSTD_getErrorName(z->last));
 			z->failed = 1;
@@ -298,7 +304,7 @@ k8a_src_zstd(struct k8a_src *lower)
 	}
 	/* Records may be large but windows beyond 128 MiB only come from
 	 * hostile or unusual files; refuse them instead of allocating. */
-	ZSTD_DCtx_setParameter(z->d, ZSTD_d_windowLogMax, 27);
+	ZSTD_DCtx_setParameter(z->d, ZSTD_d_windowLogMax, K8A_ZSTD_WINDOW_LOG);
 	ZSTD_DCtx_setParameter(z->d, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
 	xxh64_reset(&z->xh);
 	z->s.read = zs_read;

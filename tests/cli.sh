@@ -9,6 +9,9 @@
 #   tests/cli/<tool>/<case>.err    expected standard error (default: empty)
 #   tests/cli/<tool>/<case>.rc     expected exit status (default: 0)
 #   tests/cli/<tool>/<case>.req    what the case needs: "nonroot", program names
+#   tests/cli/<tool>/<case>.env    environment: NAME=value lines, in sh syntax
+#   tests/cli/<tool>/<case>.stdout where standard output goes instead of being
+#                                  compared: "full" (/dev/full) or "closed"
 #
 # <tool> is the program's name without "k8saudit-" (grep -> k8saudit-grep).
 # Commands run in $top_srcdir, so paths in outputs are relative and stable;
@@ -64,6 +67,16 @@ sed -n 5,6p "$E" >"$W/loop/audit/audit.log"
 ln -s .. "$W/loop/audit/2026-11-20/up"
 ln -s ../audit "$W/loop/audit/again"
 
+# A synced tree with zero-byte objects beside a log (and one in an archive).
+mkdir -p "$W/synced/2026/11/20"
+sed -n 1,2p "$E" >"$W/synced/2026/11/20/a.json"
+: >"$W/synced/2026/11/20/b.json"
+printf '  \n\n' >"$W/synced/2026/11/20/c.json"
+(cd "$W/synced/2026/11/20" && tar cf ../../../../synced.tar a.json b.json c.json)
+
+# What an uninstall leaves: an empty rule directory.
+mkdir -p "$W/empty-rules"
+
 # A file whose name holds a newline and an escape sequence.
 mkdir -p "$W/names"
 sed -n 1,3p "$E" >"$W/names/$(printf 'audit\nlog\033[31m.jsonl')"
@@ -108,11 +121,20 @@ run_case() { # tool-dir case-base
 	(
 		S=samples T=tests
 		cd "$top_srcdir" || exit 99
+		if [ -f "$base.env" ]; then
+			while IFS= read -r e; do
+				[ -n "$e" ] && eval "export $e"
+			done <"$base.env"
+		fi
 		eval "set -- $line"
-		exec "$prog" "$@" <"$stdin" >"$got/out" 2>"$got/err"
+		case $(cat "$base.stdout" 2>/dev/null) in
+		full) : >"$got/out"; exec "$prog" "$@" <"$stdin" >/dev/full 2>"$got/err" ;;
+		closed) : >"$got/out"; exec "$prog" "$@" <"$stdin" >&- 2>"$got/err" ;;
+		*) exec "$prog" "$@" <"$stdin" >"$got/out" 2>"$got/err" ;;
+		esac
 	)
 	echo $? >"$got/rc"
-	case $line in
+	case $line$(cat "$base.env" 2>/dev/null) in
 	*'$W'*)
 		for f in out err; do
 			sed "s/$Wq/\$W/g" "$got/$f" >"$got/$f.n" && mv "$got/$f.n" "$got/$f"

@@ -3,6 +3,7 @@
 # without diagnostics, except for the one record that is malformed on
 # purpose.  Skips (exit 77) when ../shared is absent.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"; export K8SAUDIT_RULES_DIR
 : "${top_builddir:=$top_srcdir}"
 D=${K8SAUDIT_DATASETS:-$top_srcdir/../shared/datasets}
 GREP=$top_builddir/k8saudit-grep

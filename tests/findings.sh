@@ -5,6 +5,7 @@
 # catalog must have both files.  <RULE-ID>.args holds extra options (paths
 # relative to the fixture directory).  Last line: "N passed, N failed".
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"; export K8SAUDIT_RULES_DIR
 top_builddir=${top_builddir:-$top_srcdir}
 tool=$top_builddir/k8saudit-findings
 K8SAUDIT_RULES_DIR=$top_srcdir/rules
@@ -28,6 +29,9 @@ fi
 
 # every rule has both fixtures
 sed -n 's/^{"rule":"\([^"]*\)","severity":"[^"]*","source":"\([^"]*\)".*/\1 \2/p' "$tmp/rules" >"$tmp/ids"
+if [ "$(wc -l <"$tmp/ids")" != "$(wc -l <"$tmp/rules")" ]; then
+	bad "could not read the rule ids and sources of --list-rules --json"
+fi
 while read -r id src; do
 	for k in pos neg; do
 		if [ -f "$top_srcdir/tests/findings/$src/$id.$k.jsonl" ]; then

@@ -14,6 +14,9 @@ top_builddir=$(cd "$top_builddir" && pwd)
 LC_ALL=C TZ=UTC
 export top_srcdir top_builddir LC_ALL TZ
 GREP=$top_builddir/k8saudit-grep
+# the tools under test read the rules of this tree, not installed ones
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"
+export K8SAUDIT_RULES_DIR
 
 # One directory per run, so that two runs of a script (make check while a
 # developer runs it by hand) do not remove each other's files.

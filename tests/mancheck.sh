@@ -17,6 +17,7 @@
 # repository root.  The last line of output is "N passed, N failed".
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"; export K8SAUDIT_RULES_DIR
 top_builddir=${top_builddir:-$top_srcdir}
 LC_ALL=C
 TZ=UTC
@@ -49,7 +50,8 @@ for tool in k8saudit-grep k8saudit-findings rbac-diff secret-scan; do
 		note "$tool: not built, options not checked"
 		continue
 	fi
-	page=$top_srcdir/man/$tool.1
+	page=$top_builddir/man/$tool.1 # made from man/$tool.1.in
+	[ -f "$page" ] || page=$top_srcdir/man/$tool.1
 	if [ ! -f "$page" ]; then
 		notok "$tool: no manual man/$tool.1"
 		continue
@@ -95,6 +97,15 @@ done
 
 # ---- 2. mandoc lint ----
 pages=$(ls "$top_srcdir"/man/*.[1-9] 2>/dev/null)
+for in in "$top_srcdir"/man/*.[1-9].in; do
+	[ -f "$in" ] || continue
+	made=$top_builddir/man/$(basename "$in" .in)
+	if [ -f "$made" ]; then
+		pages="$pages $made"
+	else
+		notok "man/$(basename "$in" .in) was not made from $(basename "$in")"
+	fi
+done
 if [ -z "$pages" ]; then
 	notok "no manuals in man/"
 elif ! command -v mandoc >/dev/null 2>&1; then

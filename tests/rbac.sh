@@ -1,8 +1,8 @@
 #!/bin/sh
 # rbac-diff tests.
 #
-# 1. tests/rbac/test_patch (built by make check): patch application and the
-#    aws-auth YAML reader, one "ok"/"FAIL" line per case.
+# 1. tests/rbac/test_patch (built by make check): patch application, one
+#    "ok"/"FAIL" line per case.
 # 2. Golden cases, driven by files:
 #      tests/rbac/cases/<case>.cmd  one line: rbac-diff's arguments in sh syntax;
 #                                   $C is the CON318 sample (samples/con318), $S
@@ -55,7 +55,7 @@ if [ $# -eq 0 ]; then
 		n_bad=$(grep -c '^FAIL ' "$TMP/unit.out")
 		grep '^FAIL ' "$TMP/unit.out"
 		if [ "$urc" -eq 0 ] && [ "$n_bad" -eq 0 ] && [ "$n_ok" -gt 0 ]; then
-			ok "unit: $n_ok patch and YAML cases"
+			ok "unit: $n_ok patch cases"
 		else
 			bad "unit" "$n_bad of $((n_ok + n_bad)) cases failed (exit $urc)"
 		fi

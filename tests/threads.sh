@@ -4,6 +4,7 @@
 # stderr and exit status, over every multi-file corpus in the tree (and
 # the public datasets when ../shared is there).
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"; export K8SAUDIT_RULES_DIR
 : "${top_builddir:=$top_srcdir}"
 GREP=$top_builddir/k8saudit-grep
 FIND=$top_builddir/k8saudit-findings
@@ -40,5 +41,8 @@ same "--exec" "$GREP" --exec
 same "-l -Z" "$GREP" -l -Z -w 'user=system:anonymous'
 same "--keep-stages --validate" "$GREP" --keep-stages --validate -c
 [ -x "$FIND" ] && same "findings --json" "$FIND" --json
+RBAC=$top_builddir/rbac-diff
+[ -x "$RBAC" ] && same "rbac-diff --json" "$RBAC" --json
+[ -x "$RBAC" ] && same "rbac-diff --exposure" "$RBAC" --exposure
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Options, help, diagnostics and time arguments for every tool. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -118,7 +120,37 @@ fe_usage_error(const char *synopsis, const char *fmt, ...)
 void
 fe_version(void)
 {
-	printf("%s %s\n%s\n", fe_progname, K8A_VERSION_STRING, k8a_version_details());
+	printf("%s %s\n%s\nReport bugs to: %s\n", fe_progname, K8A_VERSION_STRING, k8a_version_details(),
+		PACKAGE_BUGREPORT);
+}
+
+/* The first output error, with the errno of the write that failed: kept
+ * when it happens, since later calls may change errno. */
+static int out_errno;
+
+int
+fe_out_failed(void)
+{
+	if (out_errno == 0 && ferror(stdout))
+		out_errno = errno ? errno : EIO;
+	return out_errno != 0;
+}
+
+int
+fe_finish_stdout(void)
+{
+	static int reported;
+
+	errno = 0;
+	if (fflush(stdout) != 0 && out_errno == 0)
+		out_errno = errno ? errno : EIO;
+	if (!fe_out_failed())
+		return 0;
+	if (!reported) {
+		reported = 1;
+		fe_diag("<stdout>", "write error: %s", strerror(out_errno));
+	}
+	return -1;
 }
 
 void
@@ -182,14 +214,18 @@ int
 fe_parse_when(const char *s, int64_t *usec)
 {
 	char *end;
-	double v;
-	int64_t mult;
+	double v, back;
+	int64_t mult, now, earliest;
 	struct timespec ts;
 
 	if (k8a_time_parse(s, strlen(s), usec) == K8A_OK)
 		return 0;
+	/* a decimal number and a unit (strtod alone would also read "inf",
+	 * "nan" and hex) */
+	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
+		return -1;
 	v = strtod(s, &end);
-	if (end == s || v < 0)
+	if (end != s + strspn(s, "0123456789.eE+-"))
 		return -1;
 	switch (*end) {
 	case 's': mult = 1; break;
@@ -202,8 +238,24 @@ fe_parse_when(const char *s, int64_t *usec)
 	if (end[1] != '\0')
 		return -1;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	*usec = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - (int64_t)(v * (double)mult * 1e6);
+	now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	/* no earlier than the first instant a time can name (0000-01-01),
+	 * checked in floating point before anything is converted */
+	if (k8a_time_parse("0000-01-01T00:00:00Z", 20, &earliest) != K8A_OK)
+		return -1;
+	back = v * (double)mult * 1e6;
+	if (!(back <= (double)(now - earliest)))
+		return -2;
+	*usec = now - (int64_t)back;
 	return 0;
+}
+
+const char *
+fe_when_error(int r, const char *arg, char *buf, size_t n)
+{
+	snprintf(buf, n, r == -2 ? "'%s' reaches back before the year 0000" :
+		"cannot read '%s' as a time or duration", arg);
+	return buf;
 }
 
 /* ---- progress ---- */
@@ -255,4 +307,31 @@ fe_progress_end(void)
 		fputs("\r\033[K", stderr);
 		progress_shown = 0;
 	}
+}
+
+int
+fe_expr_check(const k8a_expr *x, const char *where, int strict)
+{
+	char hint[128];
+	const char *u = k8a_expr_unknown_field(x, hint, sizeof(hint));
+
+	if (u == NULL)
+		return 0;
+	fe_diag(where, "%s: unknown field '%s' selects nothing (no alias, and no member of an audit "
+		"or CloudTrail record; closest: '%s')", strict ? "error" : "warning", u, hint);
+	return strict ? -1 : 0;
+}
+
+int
+fe_parse_threads(const char *arg, int *n)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end || errno || v < 1 || v > 64)
+		return -1;
+	*n = (int)v;
+	return 0;
 }

@@ -37,38 +37,131 @@ extern int fe_optind;
 void fe_help(FILE *fp, const char *synopsis, const char *about, const struct fe_opt *opts);
 void fe_usage_error(const char *synopsis, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fe_version(void);
+/* 1 once writing to stdout has failed (ENOSPC, EPIPE, ...): a tool stops
+ * reading then.  Call right after writing, so the error's errno is kept. */
+int fe_out_failed(void);
+/* Flush stdout; after any write error report "<stdout>: write error:
+ * <reason>" (once) and return -1, which makes the exit status 2. */
+int fe_finish_stdout(void);
 
 /* "prog: where: message", escaped.  where may be NULL. */
 void fe_diag(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Warn about a field of x that no record can have (k8a_expr_unknown_field),
+ * located at where; -1 when strict makes that an error (also reported). */
+int fe_expr_check(const k8a_expr *x, const char *where, int strict);
+
 /* Write s escaped (see k8a_escape); "-" for NULL or empty. */
 void fe_put(FILE *fp, const char *s);
 void fe_putn(FILE *fp, const char *s, size_t n);
+
+/* -j N: a thread count from 1 to 64.  0, or -1 when arg is not one. */
+int fe_parse_threads(const char *arg, int *n);
+#define FE_OPT_THREADS_HELP "read up to N files at once (default: the number of CPUs; output is the same)"
+
+/* ---- what every tool that reads logs takes the same way (scope.c) ----
+ * A tool puts these rows in its option table and hands the options to
+ * fe_scope_opt() by their long name. */
+#define FE_OPT_WHERE { "where", 'w', 1, "EXPR", "only records where EXPR holds (k8saudit-expr(5); repeatable: any)" }
+#define FE_OPT_SINCE { "since", 0, 1, "TIME", "only records at or after TIME (RFC 3339, or 30m, 2h, 7d ago)" }
+#define FE_OPT_UNTIL { "until", 0, 1, "TIME", "only records before TIME" }
+#define FE_OPT_STRICT { "strict", 0, 0, NULL, "make warnings about expressions and rules (unknown fields) errors" }
+#define FE_OPT_KEEP_STAGES { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" }
+#define FE_OPT_THREADS { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP }
+#define FE_OPT_SILENT { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" }
+struct fe_scope {
+	k8a_expr *where; /* -w: any of them; NULL: every record */
+	int nwhere;
+	int64_t since, until;
+	int has_since, has_until;
+	int strict, silent, keep_stages;
+	int threads; /* 0: fe_default_threads() */
+};
+/* Take one of those options (by its long name).  0, -1 after a usage
+ * error, K8A_FATAL when out of memory. */
+int fe_scope_opt(struct fe_scope *sc, const char *lng, const char *arg, const char *synopsis);
+/* After the options: a field no record has (a warning, an error with
+ * --strict), an empty time window.  0, or -1 after a message. */
+int fe_scope_check(struct fe_scope *sc, const char *synopsis);
+/* 1 when the record's time is inside --since/--until (a record without a
+ * time is outside any window). */
+int fe_scope_in_window(const struct fe_scope *sc, k8a_event *ev);
+void fe_scope_free(struct fe_scope *sc);
+
+/* A run over a reader: records read, and whether anything went wrong. */
+struct fe_run {
+	uint64_t records;
+	int trouble; /* a warning or an error was reported: exit 2 */
+	int fatal;   /* reading stopped (out of memory) */
+};
+/* The next record, reporting what is not one: a bad record or input
+ * (unless -s) and reading goes on; a fatal error ends the run.  NULL at
+ * the end or after a fatal error (run->fatal). */
+k8a_event *fe_next_record(k8a_reader *r, const struct fe_scope *sc, struct fe_run *run);
 
 /* Worker threads for reading files: $K8SAUDIT_THREADS, else the number of
  * online CPUs, at most 8. */
 int fe_default_threads(void);
 
 /* Parse "2024-05-01T10:00:00Z", "2024-05-01" or a duration before now
- * ("90s", "15m", "2h", "7d", "1w").  Returns 0 or -1. */
+ * ("90s", "15m", "2h", "7d", "1w").  Returns 0, -1 when s is neither, or
+ * -2 for a duration reaching back before the year 0000. */
 int fe_parse_when(const char *s, int64_t *usec);
+/* What is wrong with arg, by fe_parse_when()'s answer r (not 0), written
+ * into buf. */
+const char *fe_when_error(int r, const char *arg, char *buf, size_t n);
+
+/* ---- small text files, read with bounds (lines.c) ---- */
+#define FE_LINES_MAX_LINE 65536u
+#define FE_LINES_MAX_FILE ((size_t)64 << 20)
+struct fe_lines {
+	FILE *fp;
+	const char *path;
+	char *buf;
+	size_t cap, bytes;
+	unsigned lineno; /* of the line last returned */
+};
+/* 0, or -1 after a diagnostic naming the path. */
+int fe_lines_open(struct fe_lines *l, const char *path);
+/* 1 with *line (NUL-terminated, with its newline; valid until the next
+ * call), 0 at the end, -1 after a diagnostic (read error, a line or a file
+ * over the bounds, out of memory): stop reading. */
+int fe_lines_next(struct fe_lines *l, char **line);
+void fe_lines_close(struct fe_lines *l);
+
+/* Where the installed rules are: $K8SAUDIT_RULES_DIR, else the data
+ * directory chosen at configure time ($(pkgdatadir)/rules). */
+const char *fe_rules_dir(void);
 
 /* ---- record summaries (k8saudit-grep's columns) ---- */
 enum fe_col {
-	COL_TIME, COL_ACTOR, COL_IP, COL_ACTION, COL_TARGET, COL_CODE, COL_LOCATION,
-	COL_COMMAND, COL_FIELD /* any alias or JSON path, see fe_cols_parse */
+	COL_TIME, COL_ACTOR, COL_TARGET, COL_LOCATION, COL_COMMAND,
+	COL_FIELD /* any other alias or JSON path: the ip, action and code columns too */
 };
 struct fe_cols {
 	enum fe_col col[64];
-	char *path[64];
+	char *name[64];          /* as given */
+	k8a_fieldref *field[64]; /* COL_FIELD: how it is read */
 	int n;
+	char err[300];
 };
-/* "time,actor,code,objectRef.name" -> columns.  0, or -1 with *bad set. */
+/* "time,actor,code,objectRef.name" -> columns.  0, -1 with *bad set, or
+ * K8A_FATAL when out of memory. */
+/* 0, -1 with *bad saying what is wrong with list, or K8A_FATAL (out of
+ * memory). */
 int fe_cols_parse(struct fe_cols *c, const char *list, const char **bad);
-void fe_cols_default(struct fe_cols *c, int with_command);
+/* time, actor, ip, action, target, code, location (, command).  0 or -1. */
+int fe_cols_default(struct fe_cols *c, int with_command);
 void fe_cols_free(struct fe_cols *c);
 void fe_cols_header(FILE *fp, const struct fe_cols *c);
 void fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_path);
+/* The columns as one JSON object named as the columns: times, the actor
+ * and the location in the common model (k8saudit-json(5)), fields as
+ * their JSON values (null when absent). */
+json_t *fe_cols_json(const struct fe_cols *c, k8a_event *ev);
+
+/* Append s to out[0..outsz) at *off, cut to fit, NUL-terminated. */
+void fe_append(char *out, size_t outsz, size_t *off, const char *s);
 
 /* The parts of a summary, for tools that print their own rows. */
 void fe_actor(k8a_event *ev, char *out, size_t outsz);
@@ -80,6 +173,9 @@ void fe_ips(k8a_event *ev, char *out, size_t outsz);
 /* The actor: name, uid, type, groups, arn, canonical_arn, access_key, session,
  * principal, account, impersonated, impersonated_groups (absent ones left out). */
 json_t *fe_actor_json(k8a_event *ev);
+/* A time as text: RFC 3339 UTC with microseconds, fixed width, "-" when
+ * unknown (INT64_MIN); every tool's columns print times so. */
+void fe_put_time(FILE *fp, int64_t usec);
 /* A time as RFC 3339 UTC with microseconds ("...T10:15:41.207331Z", fixed
  * width, so text order is time order); null when unknown (INT64_MIN). */
 json_t *fe_time_json(int64_t usec);
@@ -90,7 +186,8 @@ json_t *fe_source_json(k8a_event *ev);
 void fe_record_json(json_t *o, k8a_event *ev);
 
 /* Write a record as one JSON line (the original text when it is one line). */
-void fe_put_json_line(FILE *fp, k8a_event *ev);
+/* 0, or -1 after a located diagnostic when it is not valid JSON. */
+int fe_put_json_line(FILE *fp, k8a_event *ev);
 
 /* A progress line on a terminal's stderr, at most twice a second, only
  * after the first second.  fe_progress_end() clears it. */

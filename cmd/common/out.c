@@ -1,41 +1,67 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Summary columns of a record: who, from where, did what, to what. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fe.h"
 
+/* Columns with a printing of their own; every other name (the ip,
+ * action and code columns among them) is a field, read as expressions read
+ * it (k8a_fieldref), so that what a column shows, -w selects. */
 static const struct {
 	const char *name;
 	enum fe_col col;
 } named[] = {
-	{ "time", COL_TIME }, { "actor", COL_ACTOR }, { "ip", COL_IP }, { "action", COL_ACTION },
-	{ "target", COL_TARGET }, { "code", COL_CODE }, { "location", COL_LOCATION },
+	{ "time", COL_TIME }, { "actor", COL_ACTOR }, { "ip", COL_FIELD }, { "action", COL_FIELD },
+	{ "target", COL_TARGET }, { "code", COL_FIELD }, { "location", COL_LOCATION },
 	{ "command", COL_COMMAND },
 };
+
+/* Add the column called name. 0, -1 with *bad set, or K8A_FATAL (no
+ * memory: a column left empty would read as an absent field). */
+static int
+add_col(struct fe_cols *c, const char *name, const char **bad)
+{
+	struct k8a_err err;
+	size_t i;
+
+	if (c->n == (int)(sizeof(c->col) / sizeof(c->col[0]))) {
+		*bad = "too many fields";
+		return -1;
+	}
+	c->col[c->n] = COL_FIELD;
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (strcmp(name, named[i].name) == 0)
+			c->col[c->n] = named[i].col;
+	c->field[c->n] = NULL;
+	if ((c->name[c->n] = strdup(name)) == NULL)
+		return K8A_FATAL;
+	if (c->col[c->n] == COL_FIELD && (c->field[c->n] = k8a_fieldref_new(name, &err)) == NULL) {
+		snprintf(c->err, sizeof(c->err), "%s", err.msg);
+		*bad = c->err;
+		free(c->name[c->n]);
+		return err.code == K8A_FATAL ? K8A_FATAL : -1;
+	}
+	c->n++;
+	return 0;
+}
 
 int
 fe_cols_parse(struct fe_cols *c, const char *list, const char **bad)
 {
 	char *dup = strdup(list), *save = NULL, *tok;
-	size_t i;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if (dup == NULL)
-		return -1;
-	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (c->n == (int)(sizeof(c->col) / sizeof(c->col[0]))) {
-			*bad = "too many fields";
+		return K8A_FATAL;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if ((rc = add_col(c, tok, bad)) != 0) {
 			free(dup);
-			return -1;
+			fe_cols_free(c);
+			return rc;
 		}
-		c->col[c->n] = COL_FIELD;
-		for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
-			if (strcmp(tok, named[i].name) == 0)
-				c->col[c->n] = named[i].col;
-		c->path[c->n] = c->col[c->n] == COL_FIELD ? strdup(tok) : NULL;
-		c->n++;
-	}
 	free(dup);
 	if (c->n == 0) {
 		*bad = "empty field list";
@@ -44,14 +70,13 @@ fe_cols_parse(struct fe_cols *c, const char *list, const char **bad)
 	return 0;
 }
 
-void
+int
 fe_cols_default(struct fe_cols *c, int with_command)
 {
-	memset(c, 0, sizeof(*c));
-	for (c->n = 0; c->n < 7; c->n++)
-		c->col[c->n] = named[c->n].col;
-	if (with_command)
-		c->col[c->n++] = COL_COMMAND;
+	const char *bad;
+
+	return fe_cols_parse(c, with_command ? "time,actor,ip,action,target,code,location,command" :
+		"time,actor,ip,action,target,code,location", &bad);
 }
 
 void
@@ -59,8 +84,10 @@ fe_cols_free(struct fe_cols *c)
 {
 	int i;
 
-	for (i = 0; i < c->n; i++)
-		free(c->path[i]);
+	for (i = 0; i < c->n; i++) {
+		free(c->name[i]);
+		k8a_fieldref_free(c->field[i]);
+	}
 	c->n = 0;
 }
 
@@ -72,16 +99,13 @@ fe_cols_header(FILE *fp, const struct fe_cols *c)
 	for (i = 0; i < c->n; i++) {
 		if (i)
 			fputc('\t', fp);
-		if (c->col[i] == COL_FIELD)
-			fe_put(fp, c->path[i]);
-		else
-			fputs(named[c->col[i]].name, fp);
+		fe_put(fp, c->name[i]);
 	}
 	fputc('\n', fp);
 }
 
-static void
-append(char *out, size_t outsz, size_t *off, const char *s)
+void
+fe_append(char *out, size_t outsz, size_t *off, const char *s)
 {
 	size_t n;
 
@@ -104,18 +128,18 @@ fe_actor(k8a_event *ev, char *out, size_t outsz)
 	size_t off = 0;
 
 	out[0] = '\0';
-	append(out, outsz, &off, u);
+	fe_append(out, outsz, &off, u);
 	if (key || as) {
-		append(out, outsz, &off, " (");
+		fe_append(out, outsz, &off, " (");
 		if (key) {
-			append(out, outsz, &off, "key ");
-			append(out, outsz, &off, key);
+			fe_append(out, outsz, &off, "key ");
+			fe_append(out, outsz, &off, key);
 		}
 		if (as) {
-			append(out, outsz, &off, key ? ", as " : "as ");
-			append(out, outsz, &off, as);
+			fe_append(out, outsz, &off, key ? ", as " : "as ");
+			fe_append(out, outsz, &off, as);
 		}
-		append(out, outsz, &off, ")");
+		fe_append(out, outsz, &off, ")");
 	}
 }
 
@@ -130,34 +154,26 @@ fe_ips(k8a_event *ev, char *out, size_t outsz)
 	    json_is_array(ips = json_object_get(root, "sourceIPs"))) {
 		json_array_foreach(ips, i, ip) {
 			if (i)
-				append(out, outsz, &off, ",");
-			append(out, outsz, &off, json_string_value(ip));
+				fe_append(out, outsz, &off, ",");
+			fe_append(out, outsz, &off, json_string_value(ip));
 		}
 		return;
 	}
-	append(out, outsz, &off, k8a_event_str(ev, K8A_F_SOURCE_IP));
+	fe_append(out, outsz, &off, k8a_event_str(ev, K8A_F_SOURCE_IP));
 }
 
 void
 fe_action(k8a_event *ev, char *out, size_t outsz)
 {
-	const char *verb = k8a_event_str(ev, K8A_F_VERB);
-	const char *svc = k8a_event_str(ev, K8A_F_SERVICE);
-	size_t off = 0;
+	static k8a_fieldref *action;
+	json_t *v;
 
 	out[0] = '\0';
-	if (svc) {
-		const char *dot = strstr(svc, ".amazonaws.com");
-		char tmp[128];
-		size_t n = dot ? (size_t)(dot - svc) : strlen(svc);
-		if (n >= sizeof(tmp))
-			n = sizeof(tmp) - 1;
-		memcpy(tmp, svc, n);
-		tmp[n] = '\0';
-		append(out, outsz, &off, tmp);
-		append(out, outsz, &off, ":");
-	}
-	append(out, outsz, &off, verb);
+	if (action == NULL && (action = k8a_fieldref_new("action", NULL)) == NULL)
+		return;
+	if ((v = k8a_fieldref_value(action, ev)) != NULL)
+		snprintf(out, outsz, "%s", json_string_value(v));
+	json_decref(v);
 }
 
 /* CloudTrail requests name their target in many ways; these cover most. */
@@ -179,7 +195,7 @@ fe_target(k8a_event *ev, char *out, size_t outsz)
 		for (i = 0; ct_targets[i]; i++) {
 			const char *v = json_string_value(json_object_get(rp, ct_targets[i]));
 			if (v) {
-				append(out, outsz, &off, v);
+				fe_append(out, outsz, &off, v);
 				return;
 			}
 		}
@@ -191,21 +207,21 @@ fe_target(k8a_event *ev, char *out, size_t outsz)
 		const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
 		const char *name = k8a_event_str(ev, K8A_F_NAME);
 		if (res == NULL) {
-			append(out, outsz, &off, k8a_event_str(ev, K8A_F_URI));
+			fe_append(out, outsz, &off, k8a_event_str(ev, K8A_F_URI));
 			return;
 		}
-		append(out, outsz, &off, res);
+		fe_append(out, outsz, &off, res);
 		if (sub) {
-			append(out, outsz, &off, "/");
-			append(out, outsz, &off, sub);
+			fe_append(out, outsz, &off, "/");
+			fe_append(out, outsz, &off, sub);
 		}
 		if (ns || name) {
-			append(out, outsz, &off, " ");
+			fe_append(out, outsz, &off, " ");
 			if (ns) {
-				append(out, outsz, &off, ns);
-				append(out, outsz, &off, "/");
+				fe_append(out, outsz, &off, ns);
+				fe_append(out, outsz, &off, "/");
 			}
-			append(out, outsz, &off, name ? name : "*");
+			fe_append(out, outsz, &off, name ? name : "*");
 		}
 	}
 }
@@ -238,62 +254,21 @@ put_one(json_t *v, void *arg)
 	free(s);
 }
 
+static int
+put_one_cb(json_t *v, void *arg)
+{
+	put_one(v, arg);
+	return 0;
+}
+
 static void
-put_path(FILE *fp, json_t *root, const char *path)
+put_field(FILE *fp, k8a_event *ev, const k8a_fieldref *f)
 {
 	struct cell c = { fp, 0 };
 
-	if (root != NULL)
-		k8a_json_path_each(root, path, put_one, &c);
+	k8a_fieldref_each(f, ev, put_one_cb, &c);
 	if (c.n == 0)
 		fputc('-', fp);
-}
-
-/* Aliases understood by --fields beyond the named columns. */
-static const struct {
-	const char *name;
-	enum k8a_field f;
-} field_alias[] = {
-	{ "user", K8A_F_USER }, { "uid", K8A_F_UID }, { "arn", K8A_F_ARN },
-	{ "canonicalarn", K8A_F_CANONICAL_ARN }, { "key", K8A_F_ACCESS_KEY },
-	{ "accesskey", K8A_F_ACCESS_KEY }, { "session", K8A_F_SESSION },
-	{ "principal", K8A_F_PRINCIPAL }, { "account", K8A_F_ACCOUNT },
-	{ "as", K8A_F_IMPERSONATED }, { "impersonated", K8A_F_IMPERSONATED },
-	{ "peer", K8A_F_PEER_IP }, { "ua", K8A_F_USER_AGENT }, { "verb", K8A_F_VERB },
-	{ "service", K8A_F_SERVICE }, { "apigroup", K8A_F_API_GROUP },
-	{ "resource", K8A_F_RESOURCE }, { "subresource", K8A_F_SUBRESOURCE },
-	{ "namespace", K8A_F_NAMESPACE }, { "ns", K8A_F_NAMESPACE }, { "name", K8A_F_NAME },
-	{ "decision", K8A_F_DECISION }, { "reason", K8A_F_REASON }, { "stage", K8A_F_STAGE },
-	{ "uri", K8A_F_URI }, { "region", K8A_F_REGION }, { "id", K8A_F_ID },
-};
-
-static void
-put_field(FILE *fp, k8a_event *ev, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(field_alias) / sizeof(field_alias[0]); i++)
-		if (strcmp(path, field_alias[i].name) == 0) {
-			fe_put(fp, k8a_event_str(ev, field_alias[i].f));
-			return;
-		}
-	if (strcmp(path, "groups") == 0 || strcmp(path, "group") == 0)
-		path = "user.groups";
-	else if (strcmp(path, "container") == 0) {
-		char c[256];
-		if (k8a_exec_container(k8a_event_str(ev, K8A_F_URI), c, sizeof(c)) > 0)
-			fe_put(fp, c);
-		else
-			fputc('-', fp);
-		return;
-	} else if (strcmp(path, "error") == 0)
-		path = k8a_event_source(ev) == K8A_SRC_CLOUDTRAIL ? "errorCode" : "responseStatus.reason";
-	else if (strcmp(path, "type") == 0) {
-		enum k8a_source s = k8a_event_source(ev);
-		fputs(s == K8A_SRC_K8S ? "k8s" : s == K8A_SRC_CLOUDTRAIL ? "cloudtrail" : "unknown", fp);
-		return;
-	}
-	put_path(fp, k8a_event_json(ev), path);
 }
 
 void
@@ -307,26 +282,15 @@ fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_path)
 			fputc('\t', fp);
 		switch (c->col[i]) {
 		case COL_TIME:
-			fe_put(fp, k8a_event_str(ev, K8A_F_TIME));
+			fe_put_time(fp, k8a_event_time(ev));
 			break;
 		case COL_ACTOR:
 			fe_actor(ev, buf, sizeof(buf));
 			fe_put(fp, buf);
 			break;
-		case COL_IP:
-			fe_ips(ev, buf, sizeof(buf));
-			fe_put(fp, buf);
-			break;
-		case COL_ACTION:
-			fe_action(ev, buf, sizeof(buf));
-			fe_put(fp, buf);
-			break;
 		case COL_TARGET:
 			fe_target(ev, buf, sizeof(buf));
 			fe_put(fp, buf);
-			break;
-		case COL_CODE:
-			fe_put(fp, k8a_event_str(ev, K8A_F_CODE));
 			break;
 		case COL_LOCATION:
 			if (show_path)
@@ -346,26 +310,73 @@ fe_cols_print(FILE *fp, const struct fe_cols *c, k8a_event *ev, int show_path)
 			break;
 		}
 		case COL_FIELD:
-			put_field(fp, ev, c->path[i]);
+			put_field(fp, ev, c->field[i]);
 			break;
 		}
 	}
 	fputc('\n', fp);
 }
 
-void
+int
 fe_put_json_line(FILE *fp, k8a_event *ev)
 {
 	size_t n;
 	const char *raw = k8a_event_raw(ev, &n);
+	char why[128];
 
 	if (memchr(raw, '\n', n) == NULL && memchr(raw, '\r', n) == NULL) {
+		/* copied as it is, so it must be JSON as it is: a NUL or
+		 * invalid UTF-8 in a log line would break what reads it */
+		if (!k8a_json_valid(raw, n, why, sizeof(why))) {
+			fe_diag(k8a_event_where(ev), "%s", why);
+			return -1;
+		}
 		fwrite(raw, 1, n, fp);
 		fputc('\n', fp);
-		return;
+		return 0;
 	}
-	if (k8a_event_json(ev) != NULL) {
-		json_dumpf(k8a_event_json(ev), fp, JSON_COMPACT);
-		fputc('\n', fp);
+	if (k8a_event_json(ev) == NULL) {
+		fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+		return -1;
 	}
+	json_dumpf(k8a_event_json(ev), fp, JSON_COMPACT);
+	fputc('\n', fp);
+	return 0;
+}
+
+json_t *
+fe_cols_json(const struct fe_cols *c, k8a_event *ev)
+{
+	json_t *o = json_object(), *v;
+	char buf[8192], *cmd;
+	int i;
+
+	for (i = 0; o && i < c->n; i++) {
+		switch (c->col[i]) {
+		case COL_TIME:
+			v = fe_time_json(k8a_event_time(ev));
+			break;
+		case COL_ACTOR:
+			v = fe_actor_json(ev);
+			break;
+		case COL_TARGET:
+			fe_target(ev, buf, sizeof(buf));
+			v = buf[0] ? json_string(buf) : json_null();
+			break;
+		case COL_LOCATION:
+			v = fe_source_json(ev);
+			break;
+		case COL_COMMAND:
+			cmd = k8a_exec_command_dup(k8a_event_str(ev, K8A_F_URI));
+			v = cmd ? json_string(cmd) : json_null();
+			free(cmd);
+			break;
+		default:
+			if ((v = k8a_fieldref_value(c->field[i], ev)) == NULL)
+				v = json_null();
+			break;
+		}
+		json_object_set_new(o, c->name[i], v);
+	}
+	return o;
 }

@@ -62,6 +62,19 @@ fe_time_json(int64_t usec)
 	return json_string(t);
 }
 
+void
+fe_put_time(FILE *fp, int64_t usec)
+{
+	char t[64];
+
+	if (usec == INT64_MIN) {
+		fputc('-', fp);
+		return;
+	}
+	k8a_time_format(usec, t);
+	fputs(t, fp);
+}
+
 json_t *
 fe_source_json(k8a_event *ev)
 {

@@ -33,6 +33,7 @@ struct rule {
 	enum sev sev;
 	enum k8a_source source;
 	struct strv mitre, evidence, literals, anchors, catalog;
+	k8a_fieldref **evf;  /* how each evidence field is read */
 	int has_literals;    /* `literals` given: use them instead of the expression's */
 	int correlation;     /* kind correlation */
 	k8a_expr *when;
@@ -47,6 +48,8 @@ struct ruleset {
 	struct rule **r;
 	size_t n;
 	int errors; /* diagnostics printed while loading */
+	size_t files; /* rule files read */
+	int strict;   /* warnings about rules are errors */
 };
 
 /* Load one file, or every *.rules file below a directory (byte order).
@@ -57,20 +60,24 @@ void rules_free(struct ruleset *rs);
 /* The literals a record must contain for this rule (NULL: any record). */
 const char *const *rule_literals(const struct rule *r);
 
-/* ---- records read and judged on a second thread (judge.c) ---- */
-struct judge;
-/* xs NULL: no candidates are told (every rule is tried).  NULL: no memory. */
-struct judge *judge_new(k8a_reader *r, k8a_exprset *xs);
-enum { J_END, J_RECORD, J_WARN, J_FATAL };
-/* The next thing read, in input order: a record (*ev, and the numbers in
- * xs of the rules it may match), or a message (*where may be NULL).
- * *skipped: records read since the last call that no rule can match
- * (they are not handed over). */
-int judge_next(struct judge *j, k8a_event **ev, const size_t **cand, size_t *ncand, const char **where,
-	const char **msg, uint64_t *skipped);
+/* ---- which rules a record may match, told by the reader's judge on the
+ * thread that reads it (judge.c) ---- */
+struct judge {
+	const struct ruleset *rs;
+	size_t *rule_of; /* the rule of each number a verdict holds */
+	size_t n;        /* enabled rules */
+	int all;         /* --no-prefilter: every rule for every record */
+};
+/* The enabled rules of rs, numbered.  -1 when out of memory. */
+int judge_init(struct judge *j, const struct ruleset *rs, int all);
+/* Make j the reader's judge (k8a_reader_set_judge). */
+int judge_attach(struct judge *j, k8a_reader *r);
+/* The rules the record the reader returned last may match: *n numbers
+ * (rule_of[] of them), or NULL for the first *n (every rule). */
+const size_t *judge_rules(const struct judge *j, const k8a_reader *r, size_t *n);
 void judge_free(struct judge *j);
 
-/* ---- a record, reduced to what a finding needs (engine.c) ---- */
+/* ---- a record, reduced to what a finding needs (snap.c) ---- */
 struct snap {
 	int64_t time;       /* usec, INT64_MIN when unknown */
 	uint64_t seq;       /* input order, for stable sorting */
@@ -78,7 +85,9 @@ struct snap {
 	char *time_s, *id, *user, *uid, *arn, *canonical_arn, *access_key, *session, *principal;
 	char *account, *impersonated, *ip, *ips, *peer, *ua, *verb, *resource, *subresource;
 	char *ns, *name, *code, *region, *uri, *command, *what, *where, *path, *member;
+	char *actor_text; /* "user (key K, as X)", as every tool writes an actor */
 	json_t *groups; /* array of strings or NULL */
+	json_t *record; /* time, event_id, actor, source_ip(s), user_agent, source */
 	uint64_t line;
 	int64_t index;
 	int refs;
@@ -127,11 +136,16 @@ struct corr_ctx {
 	struct findings *out;
 	const struct iplist *iplist, *tor;
 	const char *iplist_name, *tor_name;
+	int trouble; /* a record a step could not judge was reported */
+	int nomem;   /* memory ran out: the results are not to be trusted */
 };
 /* 1 when a C implementation exists for this rule id. */
 int corr_known(const char *id);
 /* 1 when the correlation can run with the options given (e.g. --ip-list). */
 int corr_usable(const struct rule *r, const struct corr_ctx *cx);
+/* The highest severity the rule can report: its own, or what its C
+ * implementation may raise it to. */
+enum sev corr_max_sev(const struct rule *r);
 /* -1 when the rule has no raw check; else 1 when the raw record may
  * match (replaces the literal check for rules no literal can select). */
 int corr_raw_check(const struct rule *r, const char *raw, size_t n);
@@ -144,10 +158,11 @@ void corr_free(struct rule *r);
 const char *gd_bucket(k8a_event *ev);
 
 /* ---- creds-in-bodies: secret-scan's engine as a rule (secrets.c) ---- */
-/* 1 when the rule is the one of catalog id creds-in-bodies. */
+/* When an enabled rule has catalog id creds-in-bodies, load the secret
+ * types of <rules_dir>/secrets for it; the number of problems. */
+int secrets_init(const struct ruleset *rs, const char *rules_dir);
+/* 1 when r is that rule. */
 int secrets_rule(const struct rule *r);
-/* Load the secret types of <rules_dir>/secrets; the number of problems. */
-int secrets_init(const char *rules_dir);
 /* 0 when the record cannot hold a secret (no parse). */
 int secrets_may_hold(k8a_event *ev);
 /* A finding per secret in the record's bodies (type and pointer, never

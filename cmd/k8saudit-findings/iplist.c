@@ -81,28 +81,27 @@ cmp_ent(const void *a, const void *b)
 struct iplist *
 iplist_load(const char *path, int *errors)
 {
-	FILE *fp = fopen(path, "r");
+	struct fe_lines lr;
 	struct iplist *l;
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned lineno = 0;
+	char *line;
+	int rc;
 
-	if (fp == NULL) {
-		fe_diag(path, "%s", strerror(errno));
+	if (fe_lines_open(&lr, path) != 0) {
 		(*errors)++;
 		return NULL;
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL) {
-		fclose(fp);
+		fe_diag(path, "out of memory");
+		fe_lines_close(&lr);
+		(*errors)++;
 		return NULL;
 	}
-	while (getline(&line, &cap, fp) != -1) {
+	while ((rc = fe_lines_next(&lr, &line)) == 1) {
 		char *s = line, *slash, *end, where[4200];
 		unsigned char a[16];
 		int v4, bits;
 		struct ent *ne;
 
-		lineno++;
 		if ((end = strchr(s, '#')) != NULL)
 			*end = '\0';
 		while (isspace((unsigned char)*s))
@@ -126,7 +125,7 @@ iplist_load(const char *path, int *errors)
 			if (e2 == slash + 1 || *e2 || bits < 0)
 				bits = -2;
 		}
-		snprintf(where, sizeof(where), "%s:%u", path, lineno);
+		snprintf(where, sizeof(where), "%s:%u", path, lr.lineno);
 		if (bits == -2 || parse_addr(s, a, &v4) != 0 || (v4 && bits > 32) || bits > 128) {
 			if (slash)
 				*slash = '/';
@@ -138,17 +137,29 @@ iplist_load(const char *path, int *errors)
 			*slash = '/';
 		bits = bits < 0 ? 128 : v4 ? bits + 96 : bits;
 		mask(a, bits);
-		if ((ne = realloc(l->e, (l->n + 1) * sizeof(*ne))) == NULL)
+		if ((ne = realloc(l->e, (l->n + 1) * sizeof(*ne))) == NULL ||
+		    ((l->e = ne), (ne[l->n].text = strdup(s)) == NULL)) {
+			fe_diag(path, "out of memory");
+			rc = -1;
 			break;
-		l->e = ne;
+		}
 		memcpy(l->e[l->n].net, a, 16);
 		l->e[l->n].bits = bits;
-		l->e[l->n].text = strdup(s);
 		l->lens[bits] = 1;
 		l->n++;
 	}
-	free(line);
-	fclose(fp);
+	fe_lines_close(&lr);
+	/* a list cut short, or an empty one, would make its rules report
+	 * nothing, and that must not look like "no match" */
+	if (rc == 0 && l->n == 0) {
+		fe_diag(path, "no addresses in this list");
+		rc = -1;
+	}
+	if (rc < 0) {
+		(*errors)++;
+		iplist_free(l);
+		return NULL;
+	}
 	if (l->n)
 		qsort(l->e, l->n, sizeof(*l->e), cmp_ent);
 	return l;

@@ -13,13 +13,13 @@
 #include "findings.h"
 
 static const char synopsis[] =
-	"[-s] [-j N] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
+	"[-s] [-j N] [--strict] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
 	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT,
-	O_IPLIST, O_TOR, O_KEEP_STAGES, O_NO_PREFILTER, O_THREADS, O_SILENT, O_HELP, O_VERSION,
+	O_IPLIST, O_TOR, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -28,7 +28,7 @@ static const struct fe_opt opts[] = {
 	[O_LIST] = { "list-rules", 0, 0, NULL, "print the selected rules and exit" },
 	[O_RULE] = { "rule", 0, 1, "ID", "run only this rule (repeatable; a trailing * matches a prefix)" },
 	[O_SKIP] = { "skip-rule", 0, 1, "ID", "do not run this rule (repeatable; a trailing * matches a prefix)" },
-	[O_MIN_SEV] = { "min-severity", 0, 1, "SEV", "only rules and findings at or above SEV (info low medium high critical)" },
+	[O_MIN_SEV] = { "min-severity", 0, 1, "SEV", "only findings at or above SEV (info low medium high critical); with --list-rules, rules that can report it" },
 	[O_FAIL_ON] = { "fail-on", 0, 1, "SEV", "exit 1 only for findings at or above SEV (default: info)" },
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per finding (same as --format json)" },
 	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json, ocsf (OCSF 1.1 class 2004) or asff" },
@@ -36,7 +36,8 @@ static const struct fe_opt opts[] = {
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
 	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record and try every rule (for checking the prefilter)" },
-	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
+	[O_STRICT] = { "strict", 0, 0, NULL, "make warnings about rules (unknown fields) errors" },
+	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
@@ -50,78 +51,6 @@ struct opts {
 	enum fmt fmt;
 	const char *iplist, *tor;
 };
-
-/* ---- stage de-duplication per (rule, auditID) ----
- * Two generations of 64-bit hashes: the newest 1<<16 requests are always
- * remembered, memory stays bounded, and stages of one request (written
- * close together) are caught.  Reset when the input file changes. */
-#define DD_SLOTS (1u << 17)
-#define DD_GEN (1u << 16)
-struct dedupe {
-	uint64_t *cur, *old;
-	size_t ncur;
-};
-
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n--)
-		h = (h ^ *s++) * 1099511628211ULL;
-	return h;
-}
-
-static int
-dd_has(const uint64_t *t, uint64_t h)
-{
-	size_t i = (size_t)(h & (DD_SLOTS - 1));
-
-	if (t == NULL)
-		return 0;
-	while (t[i]) {
-		if (t[i] == h)
-			return 1;
-		i = (i + 1) & (DD_SLOTS - 1);
-	}
-	return 0;
-}
-
-/* 1 when (rule, id) was seen, else remember it and return 0. */
-static int
-dd_seen(struct dedupe *d, size_t rule, const char *id)
-{
-	uint64_t h = fnv(fnv(14695981039346656037ULL, &rule, sizeof(rule)), id, strlen(id));
-	size_t i;
-
-	if (h == 0)
-		h = 1;
-	if (dd_has(d->cur, h) || dd_has(d->old, h))
-		return 1;
-	if (d->cur == NULL || d->ncur >= DD_GEN) {
-		free(d->old);
-		d->old = d->cur;
-		d->cur = calloc(DD_SLOTS, sizeof(uint64_t));
-		d->ncur = 0;
-		if (d->cur == NULL)
-			return 0;
-	}
-	i = (size_t)(h & (DD_SLOTS - 1));
-	while (d->cur[i])
-		i = (i + 1) & (DD_SLOTS - 1);
-	d->cur[i] = h;
-	d->ncur++;
-	return 0;
-}
-
-static void
-dd_reset(struct dedupe *d)
-{
-	free(d->cur);
-	free(d->old);
-	d->cur = d->old = NULL;
-	d->ncur = 0;
-}
 
 /* ---- rule selection ---- */
 static int
@@ -156,11 +85,16 @@ select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx
 			r->enabled = 0;
 		if (matches_any(&o->skip, r->id))
 			r->enabled = 0;
-		if ((int)r->sev < o->min_sev)
+		/* --min-severity filters findings by the severity they are
+		 * reported with, which a correlation may raise above the
+		 * rule's own (K8S-ANON-001 is high, critical beyond
+		 * discovery): only a listing leaves rules out by it */
+		if (o->list && (int)corr_max_sev(r) < o->min_sev)
 			r->enabled = 0;
 		if (!o->list && r->enabled && r->correlation && !corr_usable(r, cx)) {
-			/* asked for by name: say why nothing will come of it */
-			for (j = 0; j < o->only.n; j++)
+			/* asked for by name: say why nothing will come of it
+			 * (unless a list given could not be read: said above) */
+			for (j = 0; j < o->only.n && !o->iplist && !o->tor; j++)
 				if (strcmp(o->only.v[j], r->id) == 0) {
 					fe_diag(NULL, "--rule %s: %s", r->id, corr_known(r->id) ?
 						"needs --ip-list or --tor-exits" : "no C implementation in this program");
@@ -207,6 +141,153 @@ summary(const struct findings *fs, int min_sev, uint64_t records)
 	fputc('\n', stderr);
 }
 
+/* ---- the pass over the input ---- */
+struct pass {
+	const struct opts *o;
+	struct ruleset *rs;
+	struct corr_ctx *cx;
+	struct findings *fs;
+	struct judge jg;
+	k8a_seen *seen;   /* (request, rule) pairs reported, per input file */
+	char *lastpath;
+	uint64_t records, seq;
+	int trouble;
+};
+
+/* 1 when the rule already reported another stage of the record's request
+ * (stages of a request are written to one file, close together), else 0
+ * (remembered now); K8A_FATAL. */
+static int
+folded(struct pass *p, k8a_event *ev, size_t rule)
+{
+	uint64_t key;
+
+	if (!k8a_event_request_key(ev, &key))
+		return 0;
+	if (p->lastpath == NULL || strcmp(p->lastpath, k8a_event_origin(ev)->path) != 0) {
+		free(p->lastpath);
+		if ((p->lastpath = strdup(k8a_event_origin(ev)->path)) == NULL)
+			return K8A_FATAL;
+		k8a_seen_clear(p->seen);
+	}
+	return k8a_seen_add(p->seen, key, rule);
+}
+
+/* Try the rules a record may match (try[0..ntry), or the first ntry when
+ * try is NULL).  0, or -1 when memory ran out (said). */
+static int
+judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
+{
+	struct snap *snap = NULL;
+	const char *raw;
+	size_t n, t, k;
+	int parsed = 0, m;
+
+	raw = k8a_event_raw(ev, &n);
+	for (t = 0; t < ntry; t++) {
+		struct rule *ru = p->rs->r[k = p->jg.rule_of[try ? try[t] : t]];
+		if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
+			continue;
+		/* creds-in-bodies: no keyword of any secret type, no parse */
+		if (!p->o->no_prefilter && secrets_rule(ru) && !secrets_may_hold(ev))
+			continue;
+		if (!parsed) {
+			parsed = 1;
+			if (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN) {
+				if (!p->o->silent)
+					fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+				p->trouble = 1;
+				break;
+			}
+		}
+		if (k8a_event_source(ev) != ru->source)
+			continue;
+		if ((m = k8a_expr_match(ru->when, ev)) != 1) {
+			if (m == K8A_FATAL)
+				goto nomem;
+			if (m < 0) {
+				/* a regex PCRE2 could not decide: no answer */
+				if (!p->o->silent)
+					fe_diag(k8a_event_where(ev), "%s: %s", ru->id, k8a_event_error(ev));
+				p->trouble = 1;
+			}
+			continue;
+		}
+		if (!p->o->keep_stages && ru->source == K8A_SRC_K8S && (m = folded(p, ev, k)) != 0) {
+			if (m == K8A_FATAL)
+				goto nomem;
+			continue;
+		}
+		if (snap == NULL && (snap = snap_new(ev, p->seq)) == NULL)
+			goto nomem;
+		if (ru->correlation)
+			corr_feed(ru, p->cx, ev, snap);
+		else if (secrets_rule(ru)) {
+			if (secrets_judge(ru, ev, snap, p->fs) != 0)
+				p->trouble = 1;
+		} else
+			findings_add(p->fs, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
+		if (p->cx->nomem)
+			goto nomem;
+		if (p->cx->trouble)
+			p->trouble = 1;
+	}
+	snap_unref(snap);
+	return 0;
+nomem:
+	/* no finding of this run can be trusted complete */
+	snap_unref(snap);
+	fe_diag(k8a_event_where(ev), "out of memory");
+	return -1;
+}
+
+/* Read every record, trying on each the rules the reader's judge says it
+ * may match.  0, or -1 when memory ran out (said): no result is whole. */
+static int
+read_all(struct pass *p, k8a_reader *r)
+{
+	k8a_event *ev;
+	const size_t *try;
+	size_t ntry;
+	int rc;
+
+	if ((p->seen = k8a_seen_new()) == NULL || judge_init(&p->jg, p->rs, p->o->no_prefilter) != 0 ||
+	    judge_attach(&p->jg, r) != 0) {
+		fe_diag(NULL, "out of memory");
+		return -1;
+	}
+	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
+		if (rc == K8A_FATAL) {
+			fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
+			p->trouble = 1;
+			break;
+		}
+		if (rc == K8A_WARN) {
+			if (!p->o->silent)
+				fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
+			p->trouble = 1;
+			continue;
+		}
+		/* records no rule can match were dropped by the judge */
+		p->seq = ++p->records + k8a_reader_dropped(r);
+		if ((p->records & 0xfff) == 0)
+			fe_progress(r, p->seq);
+		try = judge_rules(&p->jg, r, &ntry);
+		if (judge_record(p, ev, try, ntry) != 0)
+			return -1;
+	}
+	p->records += k8a_reader_dropped(r);
+	return 0;
+}
+
+static void
+pass_free(struct pass *p)
+{
+	judge_free(&p->jg);
+	k8a_seen_free(p->seen);
+	free(p->lastpath);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -214,27 +295,17 @@ main(int argc, char **argv)
 	struct ruleset rs = { 0 };
 	struct findings fs = { 0 };
 	struct corr_ctx cx;
-	struct dedupe dd = { 0 };
+	struct pass pass;
 	struct iplist *ipl = NULL, *tor = NULL;
 	k8a_reader *r = NULL;
-	k8a_event *ev;
-	const char *arg, *builtin;
-	char *lastpath = NULL;
-	uint64_t records = 0, seq = 0;
+	const char *arg;
 	int oc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
-	k8a_exprset *xs = NULL;
-	struct judge *jg = NULL;
-	const size_t *try = NULL;
-	const char *where, *msg;
-	size_t ntry = 0;
-	uint64_t skipped;
-	int jk;
-	size_t *rule_of = NULL, nrules = 0; /* rule of each set member */
-	size_t k;
+	size_t k, nrules;
 
 	fe_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 	memset(&cx, 0, sizeof(cx));
+	memset(&pass, 0, sizeof(pass));
 	o.fail_on = SEV_INFO;
 	while ((oc = fe_getopt(argc, argv, opts, &arg)) != -1) {
 		switch (oc) {
@@ -270,16 +341,13 @@ main(int argc, char **argv)
 		case O_TOR: o.tor = arg; break;
 		case O_KEEP_STAGES: o.keep_stages = 1; break;
 		case O_NO_PREFILTER: o.no_prefilter = 1; break;
-		case O_THREADS: {
-			char *end;
-			long n = strtol(arg, &end, 10);
-			if (*end || n < 1 || n > 64) {
+		case O_STRICT: rs.strict = 1; break;
+		case O_THREADS:
+			if (fe_parse_threads(arg, &o.threads) != 0) {
 				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
 				goto usage;
 			}
-			o.threads = (int)n;
 			break;
-		}
 		case O_SILENT: o.silent = 1; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,
@@ -289,28 +357,25 @@ main(int argc, char **argv)
 				"severity, rule, GuardDuty type, actor, source IP, what was done, location.\n"
 				"Exit status: 0 no findings at or above --fail-on, 1 findings, 2 trouble.",
 				opts);
-			return FE_EXIT_OK;
+			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		case O_VERSION:
 			fe_version();
-			return FE_EXIT_OK;
+			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		default:
 			goto usage;
 		}
 	}
 
 	/* ---- rules ---- */
-	{
+	if (!o.no_builtin) {
 		struct stat st;
-		builtin = getenv("K8SAUDIT_RULES_DIR");
-		/* not installed yet: run from the build tree with the source rules */
-		if ((builtin == NULL || *builtin == '\0') && stat(K8A_DATADIR "/rules", &st) != 0 &&
-		    stat(K8A_SRCDIR "/rules", &st) == 0)
-			builtin = K8A_SRCDIR "/rules";
-		if (builtin == NULL || *builtin == '\0')
-			builtin = K8A_DATADIR "/rules";
+		if (stat(fe_rules_dir(), &st) != 0) {
+			fe_diag(fe_rules_dir(), "the rule catalog is not there (not installed? "
+				"set K8SAUDIT_RULES_DIR, or give --no-builtin and --rules)");
+			rs.errors++;
+		} else
+			rules_load_path(&rs, fe_rules_dir());
 	}
-	if (!o.no_builtin)
-		rules_load_path(&rs, builtin);
 	for (k = 0; k < o.rules.n; k++)
 		rules_load_path(&rs, o.rules.v[k]);
 	loaderr = rs.errors;
@@ -326,9 +391,18 @@ main(int argc, char **argv)
 	if (select_rules(&rs, &o, &cx) != 0)
 		loaderr++;
 	/* creds-in-bodies: the secret types beside the rules (secrets.c) */
-	for (k = 0; k < rs.n && !o.list; k++)
-		if (rs.r[k]->enabled && secrets_rule(rs.r[k]))
-			loaderr += secrets_init(builtin);
+	if (!o.list)
+		loaderr += secrets_init(&rs, fe_rules_dir());
+	for (k = 0, nrules = 0; k < rs.n; k++)
+		nrules += rs.r[k]->enabled != 0;
+	if (nrules == 0) {
+		/* "no findings" from no rules would read as a clean result */
+		if (!loaderr) /* else a message above says why */
+			fe_diag(NULL, "no rules to run%s", rs.n ? " (every rule was left out)" :
+				o.no_builtin && o.rules.n == 0 ? " (--no-builtin without --rules)" : "");
+		status = FE_EXIT_TROUBLE;
+		goto done;
+	}
 	if (o.list) {
 		output_list_rules(stdout, &rs, o.fmt != FMT_TSV);
 		status = FE_EXIT_OK;
@@ -344,93 +418,19 @@ main(int argc, char **argv)
 		goto done;
 	}
 	k8a_reader_set_threads(r, o.threads ? o.threads : fe_default_threads());
+	k8a_reader_set_progress(r, fe_progress_cb, r);
 	if (fe_optind >= argc)
 		k8a_reader_add_path(r, "-");
 	for (i = fe_optind; i < argc; i++)
 		k8a_reader_add_path(r, argv[i]);
-	/* The rules a record may match are told from its text, without
-	 * parsing it (k8a_exprset); --no-prefilter tries them all. */
-	if ((xs = k8a_exprset_new()) == NULL || (rule_of = calloc(rs.n + 1, sizeof(*rule_of))) == NULL)
-		goto nomem;
-	for (k = 0; k < rs.n; k++) {
-		if (!rs.r[k]->enabled)
-			continue;
-		if (k8a_exprset_add(xs, rs.r[k]->when, rs.r[k]->source, rule_literals(rs.r[k])) < 0)
-			goto nomem;
-		rule_of[nrules++] = k;
-	}
-	/* the reader and the rules' quick judging run on a second thread */
-	if ((jg = judge_new(r, o.no_prefilter ? NULL : xs)) == NULL)
-		goto nomem;
-	for (;;) {
-		struct snap *snap = NULL;
-		const char *raw, *path, *id;
-		size_t n, t;
-		int parsed = 0;
-
-		jk = judge_next(jg, &ev, &try, &ntry, &where, &msg, &skipped);
-		records += skipped; /* read, and no rule can match them */
-		seq += skipped;
-		if (jk == J_END)
-			break;
-		if (jk == J_FATAL) {
-			fe_diag(where, "%s", msg);
-			trouble = 1;
-			break;
-		}
-		if (jk == J_WARN) {
-			if (!o.silent)
-				fe_diag(where, "%s", msg);
-			trouble = 1;
-			continue;
-		}
-		records++;
-		seq++;
-		path = k8a_event_origin(ev)->path;
-		if (lastpath == NULL || strcmp(lastpath, path) != 0) {
-			free(lastpath);
-			lastpath = strdup(path);
-			dd_reset(&dd);
-		}
-		raw = k8a_event_raw(ev, &n);
-		if (o.no_prefilter)
-			ntry = nrules;
-		for (t = 0; t < ntry; t++) {
-			struct rule *ru = rs.r[k = rule_of[o.no_prefilter ? t : try[t]]];
-			if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
-				continue;
-			if (!o.no_prefilter && secrets_rule(ru) && !secrets_may_hold(ev))
-				continue;
-			if (!parsed) {
-				parsed = 1;
-				if (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN) {
-					if (!o.silent)
-						fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
-					trouble = 1;
-					break;
-				}
-			}
-			if (k8a_event_source(ev) != ru->source)
-				continue;
-			if (k8a_expr_match(ru->when, ev) != 1)
-				continue;
-			if (!o.keep_stages && ru->source == K8A_SRC_K8S && (id = k8a_event_str(ev, K8A_F_ID)) &&
-			    dd_seen(&dd, k, id))
-				continue;
-			if (snap == NULL && (snap = snap_new(ev, seq)) == NULL)
-				break;
-			if (ru->correlation)
-				corr_feed(ru, &cx, ev, snap);
-			else if (secrets_rule(ru)) {
-				if (secrets_judge(ru, ev, snap, &fs) != 0)
-					trouble = 1;
-			} else
-				findings_add(&fs, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
-		}
-		snap_unref(snap);
-	}
-	judge_free(jg);
-	jg = NULL;
+	pass.o = &o;
+	pass.rs = &rs;
+	pass.cx = &cx;
+	pass.fs = &fs;
+	if (read_all(&pass, r) != 0)
+		goto fatal;
+	if (pass.trouble)
+		trouble = 1;
 	fe_progress_end();
 	for (k = 0; k < rs.n; k++)
 		if (rs.r[k]->enabled && rs.r[k]->correlation)
@@ -446,33 +446,26 @@ main(int argc, char **argv)
 			status = FE_EXIT_NONE;
 	}
 	if (isatty(2))
-		summary(&fs, o.min_sev, records);
+		summary(&fs, o.min_sev, pass.records);
 	goto done;
-nomem:
-	fe_diag(NULL, "out of memory");
+fatal:
 	trouble = 1;
 done:
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fe_diag("<stdout>", "write error");
+	if (fe_finish_stdout() != 0)
 		trouble = 1;
-	}
-	free(lastpath);
-	judge_free(jg);
-	k8a_exprset_free(xs);
-	free(rule_of);
-	dd_reset(&dd);
+	k8a_reader_free(r); /* its workers judge with the rules and pass.jg */
+	pass_free(&pass);
 	findings_free(&fs);
 	secrets_free();
 	rules_free(&rs);
 	iplist_free(ipl);
 	iplist_free(tor);
-	k8a_reader_free(r);
 	strv_free(&o.rules);
 	strv_free(&o.only);
 	strv_free(&o.skip);
 	if (o.list && loaderr)
 		return FE_EXIT_TROUBLE;
-	return trouble ? FE_EXIT_TROUBLE : status;
+	return trouble || status == FE_EXIT_TROUBLE ? FE_EXIT_TROUBLE : status;
 usage:
 	/* a usage error, already reported */
 	strv_free(&o.rules);

@@ -33,19 +33,6 @@ jstr_max(const char *s, size_t max)
 	return json_stringn(s, n);
 }
 
-static void
-actor_text(const struct snap *s, char *out, size_t outsz)
-{
-	if (s->access_key && s->impersonated)
-		snprintf(out, outsz, "%s (key %s, as %s)", s->user ? s->user : "", s->access_key, s->impersonated);
-	else if (s->access_key)
-		snprintf(out, outsz, "%s (key %s)", s->user ? s->user : "", s->access_key);
-	else if (s->impersonated)
-		snprintf(out, outsz, "%s (as %s)", s->user ? s->user : "", s->impersonated);
-	else
-		snprintf(out, outsz, "%s", s->user ? s->user : "");
-}
-
 static const char *
 gd_of(const struct finding *f)
 {
@@ -101,38 +88,24 @@ finding_uid(const struct finding *f, char *out, size_t outsz)
 static json_t *
 plain_json(const struct finding *f)
 {
-	json_t *o = json_object(), *actor = json_object(), *src = json_object();
+	json_t *o = json_object(), *rec = f->ev->record;
 	const struct snap *s = f->ev;
 	char *title = title_of(f);
+	static const char *const before[] = { "event_id", "actor", "source_ip", "source_ips", "user_agent" };
+	size_t i;
 
-	json_object_set_new(o, "time", s->time_s ? json_string(s->time_s) : json_null());
+	json_object_set(o, "time", json_object_get(rec, "time"));
 	json_object_set_new(o, "severity", json_string(sev_names[f->sev]));
 	json_object_set_new(o, "rule", json_string(f->rule->id));
 	json_object_set_new(o, "title", json_string(title ? title : f->rule->title));
 	json_object_set_new(o, "mitre", strv_json(&f->rule->mitre));
 	set_str(o, "guardduty", gd_of(f));
-	json_object_set_new(o, "event_id", s->id ? json_string(s->id) : json_null());
-	set_str(actor, "name", s->user);
-	set_str(actor, "uid", s->uid);
-	if (s->groups)
-		json_object_set(actor, "groups", s->groups);
-	set_str(actor, "arn", s->arn);
-	set_str(actor, "access_key", s->access_key);
-	set_str(actor, "session", s->session);
-	set_str(actor, "account", s->account);
-	set_str(actor, "impersonated", s->impersonated);
-	set_str(actor, "user_agent", s->ua);
-	json_object_set_new(o, "actor", actor);
-	json_object_set_new(o, "source_ip", s->ip ? json_string(s->ip) : json_null());
-	if (s->ips && strchr(s->ips, ','))
-		set_str(o, "source_ips", s->ips);
+	/* the record as every tool describes it (k8saudit-json(5)) */
+	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++)
+		if (json_object_get(rec, before[i]))
+			json_object_set(o, before[i], json_object_get(rec, before[i]));
 	set_str(o, "what", s->what);
-	set_str(src, "path", s->path);
-	set_str(src, "member", s->member);
-	json_object_set_new(src, "line", json_integer((json_int_t)s->line));
-	if (s->index >= 0)
-		json_object_set_new(src, "index", json_integer((json_int_t)s->index));
-	json_object_set_new(o, "source", src);
+	json_object_set(o, "source", json_object_get(rec, "source"));
 	json_object_set_new(o, "evidence", evidence_of(f));
 	free(title);
 	return o;
@@ -369,10 +342,9 @@ asff_json(const struct finding *f)
 	json_object_set_new(o, "Severity", sev);
 	json_object_set_new(o, "Title", jstr_max(title ? title : f->rule->title, 256));
 	{
-		char actor[1024], *d = NULL;
-		actor_text(s, actor, sizeof(actor));
+		char *d = NULL;
 		if (asprintf(&d, "%s: %s by %s from %s at %s", f->rule->id, s->what ? s->what : "",
-			actor, s->ips ? s->ips : "-", s->where ? s->where : "-") >= 0) {
+			s->actor_text ? s->actor_text : "", s->ips ? s->ips : "-", s->where ? s->where : "-") >= 0) {
 			json_object_set_new(o, "Description", jstr_max(d, 1024));
 			free(d);
 		}
@@ -415,7 +387,6 @@ void
 output_finding(FILE *fp, enum fmt fmt, const struct finding *f)
 {
 	json_t *o;
-	char actor[2048];
 
 	if (fmt == FMT_TSV) {
 		fe_put(fp, f->ev->time_s);
@@ -426,8 +397,7 @@ output_finding(FILE *fp, enum fmt fmt, const struct finding *f)
 		fputc('\t', fp);
 		fe_put(fp, gd_of(f));
 		fputc('\t', fp);
-		actor_text(f->ev, actor, sizeof(actor));
-		fe_put(fp, actor);
+		fe_put(fp, f->ev->actor_text);
 		fputc('\t', fp);
 		fe_put(fp, f->ev->ips);
 		fputc('\t', fp);
@@ -459,6 +429,7 @@ output_list_rules(FILE *fp, const struct ruleset *rs, int json)
 			json_object_set_new(o, "rule", json_string(r->id));
 			json_object_set_new(o, "severity", json_string(sev_names[r->sev]));
 			json_object_set_new(o, "source", json_string(r->source == K8A_SRC_K8S ? "k8s" : "cloudtrail"));
+			json_object_set_new(o, "max_severity", json_string(sev_names[corr_max_sev(r)]));
 			json_object_set_new(o, "title", json_string(r->title));
 			json_object_set_new(o, "mitre", strv_json(&r->mitre));
 			set_str(o, "guardduty", r->guardduty);
@@ -490,6 +461,8 @@ output_list_rules(FILE *fp, const struct ruleset *rs, int json)
 		fe_put(fp, r->id);
 		fputc('\t', fp);
 		fputs(sev_names[r->sev], fp);
+		if (corr_max_sev(r) != r->sev) /* e.g. "high..critical" */
+			fprintf(fp, "..%s", sev_names[corr_max_sev(r)]);
 		fputc('\t', fp);
 		fputs(r->source == K8A_SRC_K8S ? "k8s" : "cloudtrail", fp);
 		fputc('\t', fp);

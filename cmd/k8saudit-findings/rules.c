@@ -70,6 +70,9 @@ rule_free(struct rule *r)
 	free(r->when_text);
 	free(r->file);
 	strv_free(&r->mitre);
+	for (size_t i = 0; r->evf && i < r->evidence.n; i++)
+		k8a_fieldref_free(r->evf[i]);
+	free(r->evf);
 	strv_free(&r->evidence);
 	strv_free(&r->literals);
 	strv_free(&r->anchors);
@@ -371,6 +374,27 @@ add_rule(struct pstate *ps, struct rule *r)
 	ps->rs->r[ps->rs->n++] = r;
 }
 
+/* The evidence fields, read as expressions read them. */
+static int
+compile_evidence(struct pstate *ps, struct rule *r)
+{
+	struct k8a_err err;
+	size_t i;
+
+	if (r->evidence.n == 0)
+		return 0;
+	if ((r->evf = calloc(r->evidence.n, sizeof(*r->evf))) == NULL) {
+		perr(ps, r->line, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < r->evidence.n; i++)
+		if ((r->evf[i] = k8a_fieldref_new(r->evidence.v[i], &err)) == NULL) {
+			perr(ps, r->line, "rule %s: evidence '%s': %s", r->id, r->evidence.v[i], err.msg);
+			return -1;
+		}
+	return 0;
+}
+
 static void
 end_rule(struct pstate *ps, unsigned line)
 {
@@ -384,6 +408,24 @@ end_rule(struct pstate *ps, unsigned line)
 			perr(ps, line, "rule %s has no '%s'", r->id, keys[required[i]]);
 	/* A correlation without C code (e.g. rules newer than this binary)
 	 * is listed but never run; see corr_usable(). */
+	if (!ps->bad && compile_evidence(ps, r) != 0)
+		ps->bad = 1;
+	if (!ps->bad && r->when) {
+		char where[4200];
+		snprintf(where, sizeof(where), "%s:%u: rule %s", ps->file, r->line, r->id);
+		if (fe_expr_check(r->when, where, ps->rs->strict) != 0) {
+			ps->rs->errors++;
+			ps->bad = 1;
+		}
+	}
+	/* Hand-picked literals make the prefilter skip records without
+	 * them; they must never skip a record that `when` matches. */
+	if (!ps->bad && r->has_literals && r->when &&
+	    !k8a_expr_implies(r->when, (const char *const *)r->literals.v)) {
+		perr(ps, r->line, "rule %s: 'literals' are not implied by 'when' (a record can match "
+			"without any of them)", r->id);
+		ps->bad = 1;
+	}
 	if (ps->bad) {
 		rule_free(r);
 	} else {
@@ -481,32 +523,28 @@ static void
 load_file(struct ruleset *rs, const char *path)
 {
 	struct pstate ps;
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned lineno = 0;
+	struct fe_lines l;
+	char *line;
+	int rc;
 
-	if (fp == NULL) {
-		fe_diag(path, "%s", strerror(errno));
+	if (fe_lines_open(&l, path) != 0) {
 		rs->errors++;
 		return;
 	}
+	rs->files++;
 	memset(&ps, 0, sizeof(ps));
 	ps.rs = rs;
 	ps.file = path;
-	while (getline(&line, &cap, fp) != -1)
-		parse_line(&ps, line, ++lineno);
-	if (ferror(fp)) {
-		fe_diag(path, "read error: %s", strerror(errno));
+	while ((rc = fe_lines_next(&l, &line)) == 1)
+		parse_line(&ps, line, l.lineno);
+	if (rc < 0)
 		rs->errors++;
-	}
 	finish_key(&ps);
 	if (ps.cur) {
 		perr(&ps, ps.cur->line, "rule %s is not closed with 'end'", ps.cur->id);
 		rule_free(ps.cur);
 	}
-	free(line);
-	fclose(fp);
+	fe_lines_close(&l);
 }
 
 static int
@@ -565,9 +603,15 @@ void
 rules_load_path(struct ruleset *rs, const char *path)
 {
 	struct stat st;
+	size_t files = rs->files;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		load_dir(rs, path, 0);
-	else
+		/* an empty directory (what an uninstall leaves) is no catalog */
+		if (rs->files == files) {
+			fe_diag(path, "no *.rules files in this directory");
+			rs->errors++;
+		}
+	} else
 		load_file(rs, path);
 }

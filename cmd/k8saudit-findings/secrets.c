@@ -13,10 +13,16 @@
 
 static k8a_secret_set *set;
 static k8a_secret_scan *sc;
-static int tried;
+static const struct rule *the_rule; /* the enabled creds-in-bodies rule */
 
 int
 secrets_rule(const struct rule *r)
+{
+	return r != NULL && r == the_rule;
+}
+
+static int
+is_creds_rule(const struct rule *r)
 {
 	size_t i;
 
@@ -34,14 +40,17 @@ load_diag(void *arg, const char *where, const char *msg)
 }
 
 int
-secrets_init(const char *rules_dir)
+secrets_init(const struct ruleset *rs, const char *rules_dir)
 {
 	char dir[4096];
 	int problems = 0;
+	size_t k;
 
-	if (tried)
+	for (k = 0; k < rs->n && the_rule == NULL; k++)
+		if (rs->r[k]->enabled && is_creds_rule(rs->r[k]))
+			the_rule = rs->r[k];
+	if (the_rule == NULL)
 		return 0;
-	tried = 1;
 	snprintf(dir, sizeof(dir), "%s/secrets", rules_dir);
 	if ((set = k8a_secret_set_new()) == NULL || k8a_secret_set_load(set, dir, load_diag, &problems) < 0 ||
 	    (k8a_secret_set_count(set) && (sc = k8a_secret_scan_new(set)) == NULL)) {
@@ -101,5 +110,5 @@ secrets_free(void)
 	k8a_secret_set_free(set);
 	sc = NULL;
 	set = NULL;
-	tried = 0;
+	the_rule = NULL;
 }

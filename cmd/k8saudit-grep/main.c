@@ -12,23 +12,23 @@
 
 #include "fe.h"
 
-static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] [--json | --fields LIST] [PATH...]";
+static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] [--strict] [--json] [--fields LIST] [PATH...]";
 
 enum {
 	O_EXPR, O_REGEX, O_ICASE, O_SINCE, O_UNTIL, O_EXEC, O_JSON, O_FIELDS, O_HEADER, O_COUNT,
 	O_FILES, O_NULL, O_INVERT, O_MAX, O_QUIET, O_SILENT, O_WITH_NAME, O_NO_NAME,
-	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_THREADS, O_HELP, O_VERSION,
+	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_STRICT, O_THREADS, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
-	[O_EXPR] = { "where", 'w', 1, "EXPR", "select records where EXPR holds (repeatable: any)" },
+	[O_EXPR] = FE_OPT_WHERE,
 	[O_REGEX] = { "regexp", 'e', 1, "REGEX", "select records whose raw text matches REGEX (repeatable: any)" },
 	[O_ICASE] = { "ignore-case", 'i', 0, NULL, "make -e regexes case-insensitive" },
-	[O_SINCE] = { "since", 0, 1, "TIME", "only records at or after TIME (RFC 3339, or 30m, 2h, 7d ago)" },
-	[O_UNTIL] = { "until", 0, 1, "TIME", "only records before TIME" },
+	[O_SINCE] = FE_OPT_SINCE,
+	[O_UNTIL] = FE_OPT_UNTIL,
 	[O_EXEC] = { "exec", 0, 0, NULL, "only pods/exec and pods/attach requests; add the decoded command" },
 	[O_JSON] = { "json", 0, 0, NULL, "print each matching record as one JSON line" },
-	[O_FIELDS] = { "fields", 0, 1, "LIST", "print these comma-separated columns (names, aliases, JSON paths)" },
+	[O_FIELDS] = { "fields", 0, 1, "LIST", "print these comma-separated columns (names, aliases, JSON paths); with --json, as JSON" },
 	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
 	[O_COUNT] = { "count", 'c', 0, NULL, "print only the number of matching records" },
 	[O_FILES] = { "files-with-matches", 'l', 0, NULL, "print only the names of files with matches" },
@@ -36,13 +36,14 @@ static const struct fe_opt opts[] = {
 	[O_INVERT] = { "invert-match", 'v', 0, NULL, "select records that do not match" },
 	[O_MAX] = { "max-count", 'm', 1, "N", "select at most N matching records per file" },
 	[O_QUIET] = { "quiet", 'q', 0, NULL, "print nothing; exit 0 at the first match" },
-	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
+	[O_SILENT] = FE_OPT_SILENT,
 	[O_WITH_NAME] = { "with-filename", 'H', 0, NULL, "name the file on each -c count (default with several inputs or a directory)" },
 	[O_NO_NAME] = { "no-filename", 'h', 0, NULL, "never show file names (-c counts, the location column)" },
-	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
+	[O_KEEP_STAGES] = FE_OPT_KEEP_STAGES,
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record (for checking the byte prefilter)" },
 	[O_VALIDATE] = { "validate", 0, 0, NULL, "parse every record, reporting invalid ones, even when not needed" },
-	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
+	[O_STRICT] = FE_OPT_STRICT,
+	[O_THREADS] = FE_OPT_THREADS,
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
 	{ NULL, 0, 0, NULL, NULL },
@@ -57,20 +58,23 @@ struct filestate {
 struct grep {
 	k8a_expr *expr;
 	pcre2_code **re;
+	const char **pats;
 	pcre2_match_data *md;
-	size_t nre;
-	int64_t since, until;
-	int has_since, has_until;
-	int exec, json, count, files, nul, invert, quiet, silent, keep_stages;
-	int no_prefilter, validate, header;
+	pcre2_match_context *mc;
+	pcre2_jit_stack *js;
+	size_t nre, npats;
+	struct fe_scope sc; /* -w, --since, --until, --strict, -s, -j, --keep-stages */
+	int exec, json, count, files, nul, invert, quiet;
+	int no_prefilter, validate, header, icase;
+	const char *fields;
 	int names; /* -1 auto, 0 no, 1 yes: for -c and -l */
 	int hide_path; /* -h: the location column shows only line numbers */
 	long max;
-	int threads;
 	int parse; /* every candidate record is parsed (what the options need) */
 	int skim;  /* records the quick scan rules out are not parsed */
 	struct fe_cols cols;
 	int tty;
+	int nomem; /* memory ran out in a callback */
 	struct filestate fs;
 };
 
@@ -84,17 +88,34 @@ is_exec(k8a_event *ev)
 	       (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0);
 }
 
-/* 1 match, 0 no match, -1 unusable record (diagnosed). */
+/* 1 match, 0 no match, -1 unusable record (diagnosed), -2 out of memory. */
 static int
 matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 {
 	int m = 1, mr;
-	size_t i, n;
+	size_t i, n, fail_at = 0;
 	const char *raw = k8a_event_raw(ev, &n);
 
 	if (g->nre) {
-		for (i = 0, m = 0; i < g->nre && !m; i++)
-			m = pcre2_match(g->re[i], (PCRE2_SPTR)raw, n, 0, 0, g->md, NULL) >= 0;
+		int failed = 0, rc = 0;
+		for (i = 0, m = 0; i < g->nre && !m; i++) {
+			int x = pcre2_match(g->re[i], (PCRE2_SPTR)raw, n, 0, 0, g->md, g->mc);
+			if (x >= 0)
+				m = 1;
+			else if (x != PCRE2_ERROR_NOMATCH && !failed)
+				failed = 1, rc = x, fail_at = i;
+		}
+		if (!m && failed) {
+			/* PCRE2 gave up (its match limit, the JIT stack, memory):
+			 * no answer, and never "no match" */
+			PCRE2_UCHAR why[120];
+			if (rc == PCRE2_ERROR_NOMEMORY)
+				return -2;
+			pcre2_get_error_message(rc, why, sizeof(why));
+			fe_diag(k8a_event_where(ev), "cannot tell whether -e '%s' matches: %s", g->pats[fail_at],
+				(char *)why);
+			return -1;
+		}
 	}
 	if (m && g->skim && !k8a_expr_may_match(g->expr, ev))
 		m = 0;
@@ -103,29 +124,34 @@ matches(struct grep *g, k8a_reader *r, k8a_event *ev)
 		 * parsed (and an invalid one reported) like any other */
 		int need = g->parse || (g->json && (memchr(raw, '\n', n) || memchr(raw, '\r', n)));
 		if (need && (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN)) {
+			if (k8a_event_nomem(ev))
+				return -2;
 			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 			return -1;
 		}
 		if (m) {
 			mr = k8a_expr_match(g->expr, ev);
+			if (mr == K8A_FATAL)
+				return -2;
 			if (mr < 0) {
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 				return -1;
 			}
 			m = mr;
 		}
-		if (m && (g->has_since || g->has_until)) {
-			int64_t t = k8a_event_time(ev);
-			if (t == INT64_MIN || (g->has_since && t < g->since) || (g->has_until && t >= g->until))
-				m = 0;
-		}
+		if (m && !fe_scope_in_window(&g->sc, ev))
+			m = 0;
 		if (m && g->exec && !is_exec(ev))
 			m = 0;
+		if (k8a_event_nomem(ev))
+			return -2; /* a field read as absent for want of memory */
 	}
 	if (g->invert)
 		m = !m;
-	if (m && !g->keep_stages && k8a_reader_seen(r, ev))
-		m = 0;
+	/* --json keeps every stage: the tools it feeds fold stages themselves
+	 * and need the later ones (response status, objects) */
+	if (m && !g->sc.keep_stages && !g->json && (mr = k8a_reader_seen(r, ev)) != 0)
+		m = mr == K8A_FATAL ? -2 : 0;
 	return m;
 }
 
@@ -162,7 +188,8 @@ next_file(void *arg, const char *path)
 	if (g->names == 1)
 		flush_count(g, &g->fs);
 	free(g->fs.path);
-	g->fs.path = strdup(path);
+	if ((g->fs.path = strdup(path)) == NULL)
+		g->nomem = 1; /* no count may go to the wrong name */
 	g->fs.matches = 0;
 }
 
@@ -171,12 +198,15 @@ compile_regexes(struct grep *g, const char **pats, size_t n, int icase)
 {
 	size_t i;
 
-	g->re = calloc(n, sizeof(*g->re));
+	if ((g->re = calloc(n, sizeof(*g->re))) == NULL)
+		return K8A_FATAL;
 	for (i = 0; i < n; i++) {
 		int ec;
 		PCRE2_SIZE eo;
 		g->re[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED,
 			(icase ? PCRE2_CASELESS : 0) | PCRE2_MATCH_INVALID_UTF | PCRE2_UTF, &ec, &eo, NULL);
+		if (g->re[i] == NULL && ec == PCRE2_ERROR_HEAP_FAILED)
+			return K8A_FATAL;
 		if (g->re[i] == NULL) {
 			PCRE2_UCHAR msg[128];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -186,8 +216,232 @@ compile_regexes(struct grep *g, const char **pats, size_t n, int icase)
 		pcre2_jit_compile(g->re[i], PCRE2_JIT_COMPLETE);
 		g->nre++;
 	}
-	g->md = pcre2_match_data_create(1, NULL);
+	g->pats = pats;
+	/* the JIT stack may grow to 8 MiB (reserved, used as a match needs
+	 * it); a match that needs more is reported, not taken as no match */
+	if ((g->md = pcre2_match_data_create(1, NULL)) == NULL ||
+	    (g->mc = pcre2_match_context_create(NULL)) == NULL ||
+	    (g->js = pcre2_jit_stack_create(32 << 10, 8 << 20, NULL)) == NULL)
+		return K8A_FATAL;
+	pcre2_jit_stack_assign(g->mc, NULL, g->js);
 	return 0;
+}
+
+/* Read the options into g.  0, -1 after a usage error (or --help and
+ * --version: *exit set), K8A_FATAL when out of memory. */
+static int
+options(struct grep *g, int argc, char **argv, int *exit)
+{
+	const char *arg, **np;
+	char *end;
+	int o, rc;
+
+	while ((o = fe_getopt(argc, argv, opts, &arg)) != -1) {
+		switch (o) {
+		case O_EXPR:
+		case O_SINCE:
+		case O_UNTIL:
+		case O_STRICT:
+		case O_SILENT:
+		case O_KEEP_STAGES:
+		case O_THREADS:
+			if ((rc = fe_scope_opt(&g->sc, opts[o].lng, arg, synopsis)) != 0)
+				return rc;
+			break;
+		case O_REGEX:
+			if ((np = realloc(g->pats, (g->npats + 1) * sizeof(*g->pats))) == NULL)
+				return K8A_FATAL;
+			g->pats = np;
+			g->pats[g->npats++] = arg;
+			break;
+		case O_ICASE: g->icase = 1; break;
+		case O_EXEC: g->exec = 1; break;
+		case O_JSON: g->json = 1; break;
+		case O_FIELDS: g->fields = arg; break;
+		case O_HEADER: g->header = 1; break;
+		case O_COUNT: g->count = 1; break;
+		case O_FILES: g->files = 1; break;
+		case O_NULL: g->nul = 1; break;
+		case O_INVERT: g->invert = 1; break;
+		case O_MAX:
+			g->max = strtol(arg, &end, 10);
+			if (end == arg || *end || g->max < 0) {
+				fe_usage_error(synopsis, "-m: not a count: '%s'", arg);
+				return -1;
+			}
+			break;
+		case O_QUIET: g->quiet = 1; break;
+		case O_WITH_NAME: g->names = 1; break;
+		case O_NO_NAME:
+			g->names = 0;
+			g->hide_path = 1;
+			break;
+		case O_NO_PREFILTER: g->no_prefilter = 1; break;
+		case O_VALIDATE: g->validate = 1; break;
+		case O_HELP:
+			fe_help(stdout, synopsis,
+				"Print audit and CloudTrail records that match field expressions (-w) or\n"
+				"regexes over the raw record (-e); with neither, every record matches.\n"
+				"PATHs are files, directories or - (standard input); compressed files and\n"
+				"archives are read by content.  See k8saudit-grep(1) and k8saudit-expr(5).",
+				opts);
+			*exit = fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
+			return -1;
+		case O_VERSION:
+			fe_version();
+			*exit = fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
+			return -1;
+		default:
+			return -1;
+		}
+	}
+	return fe_scope_check(&g->sc, synopsis);
+}
+
+/* What the options make: columns, the expression (with --exec's part),
+ * the regexes.  0, -1 after a usage error, K8A_FATAL. */
+static int
+prepare(struct grep *g)
+{
+	const char *bad;
+	int rc;
+
+	if (g->fields) {
+		if ((rc = fe_cols_parse(&g->cols, g->fields, &bad)) != 0) {
+			if (rc != K8A_FATAL)
+				fe_usage_error(synopsis, "--fields: %s", bad);
+			return rc;
+		}
+	} else if (fe_cols_default(&g->cols, g->exec) != 0)
+		return K8A_FATAL;
+	g->expr = g->sc.where; /* now ours */
+	g->sc.where = NULL;
+	if (g->expr == NULL && (g->expr = k8a_expr_compile("", NULL)) == NULL)
+		return K8A_FATAL;
+	if (g->exec) { /* also gives the prefilter its literals */
+		k8a_expr *x = k8a_expr_compile("subresource in (exec, attach)", NULL);
+		if (x == NULL || (g->expr = k8a_expr_and(g->expr, x)) == NULL)
+			return K8A_FATAL;
+	}
+	g->parse = k8a_expr_needs_json(g->expr) || g->sc.has_since || g->sc.has_until || g->exec || g->validate ||
+		   (!g->count && !g->files && !g->quiet && (!g->json || g->fields)) || (g->json && g->tty);
+	return g->npats ? compile_regexes(g, g->pats, g->npats, g->icase) : 0;
+}
+
+/* The reader over the operands, with the prefilter the expression allows. */
+static k8a_reader *
+open_inputs(struct grep *g, int argc, char **argv, k8a_prefilter **pf)
+{
+	k8a_reader *r = k8a_reader_new();
+	struct stat st;
+	int i;
+
+	if (r == NULL)
+		return NULL;
+	if (fe_optind >= argc)
+		k8a_reader_add_path(r, "-");
+	for (i = fe_optind; i < argc; i++) {
+		k8a_reader_add_path(r, argv[i]);
+		if (g->names == -1 && (argc - fe_optind > 1 || (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))))
+			g->names = 1;
+	}
+	if (g->names == -1)
+		g->names = 0;
+	/* Skip records that cannot match without parsing them.  Only exact:
+	 * never with -v, and only from the field expression's literals. */
+	if (!g->no_prefilter && !g->invert && !g->validate && k8a_expr_literals(g->expr)) {
+		*pf = k8a_prefilter_new(k8a_expr_literals(g->expr));
+		k8a_reader_set_prefilter(r, *pf);
+	}
+	g->skim = !g->no_prefilter && !g->invert && !g->validate && k8a_expr_needs_json(g->expr);
+	k8a_reader_set_threads(r, g->sc.threads ? g->sc.threads : fe_default_threads());
+	k8a_reader_set_progress(r, fe_progress_cb, r);
+	k8a_reader_set_file_callback(r, next_file, g);
+	return r;
+}
+
+/* A selected record, as the options say.  0, or -1 when it could not be
+ * printed (reported). */
+static int
+print_record(struct grep *g, k8a_event *ev)
+{
+	json_t *row;
+	int rc = 0;
+
+	if (g->files) {
+		if (g->fs.matches == 1) {
+			put_name(g, g->fs.path);
+			if (!g->nul)
+				fputc('\n', stdout);
+		}
+	} else if (g->count) {
+		/* printed per file or at the end */
+	} else if (g->json && g->fields) {
+		if ((row = fe_cols_json(&g->cols, ev)) == NULL || json_dumpf(row, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) != 0)
+			rc = -1;
+		fputc('\n', stdout);
+		json_decref(row);
+	} else if (g->json) {
+		if (g->tty && k8a_event_json(ev)) {
+			json_dumpf(k8a_event_json(ev), stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+			fputc('\n', stdout);
+		} else
+			rc = fe_put_json_line(stdout, ev);
+	} else
+		fe_cols_print(stdout, &g->cols, ev, !g->hide_path);
+	return rc;
+}
+
+/* Select and print; the exit status. */
+static int
+search(struct grep *g, k8a_reader *r)
+{
+	struct fe_run run = { 0 };
+	uint64_t total = 0;
+	int status = FE_EXIT_NONE;
+	k8a_event *ev;
+
+	if (g->header && !g->json && !g->count && !g->files && !g->quiet)
+		fe_cols_header(stdout, &g->cols);
+	while ((ev = fe_next_record(r, &g->sc, &run)) != NULL) {
+		if (g->nomem)
+			break;
+		if (g->max >= 0 && g->fs.matches >= (uint64_t)g->max)
+			continue;
+		switch (matches(g, r, ev)) {
+		case -2:
+			fe_diag(k8a_event_where(ev), "out of memory");
+			return FE_EXIT_TROUBLE; /* no count of this file is complete */
+		case -1:
+			run.trouble = 1;
+			continue;
+		case 0:
+			continue;
+		}
+		g->fs.matches++;
+		total++;
+		status = FE_EXIT_OK;
+		if (g->quiet)
+			return FE_EXIT_OK;
+		if (print_record(g, ev) != 0)
+			run.trouble = 1;
+		if (fe_out_failed()) /* no reader left, or no room: stop reading */
+			break;
+	}
+	if (g->nomem || run.fatal) {
+		/* out of memory: what is printed so far is whole (earlier
+		 * files' counts); this file's count would not be */
+		if (g->nomem)
+			fe_diag(NULL, "out of memory");
+		return FE_EXIT_TROUBLE;
+	}
+	if (g->count) {
+		if (g->names == 1)
+			flush_count(g, &g->fs);
+		else
+			printf("%llu\n", (unsigned long long)total);
+	}
+	return run.trouble ? FE_EXIT_TROUBLE : status;
 }
 
 int
@@ -196,221 +450,40 @@ main(int argc, char **argv)
 	struct grep g;
 	k8a_reader *r = NULL;
 	k8a_prefilter *pf = NULL;
-	k8a_event *ev;
-	const char **pats = NULL, *fields = NULL;
-	size_t npats = 0;
-	uint64_t total = 0, records = 0;
-	int status = FE_EXIT_NONE, trouble = 0, icase = 0, rc, o, i, nexpr = 0;
-	const char *arg, *bad;
-	struct stat st;
+	int status = FE_EXIT_TROUBLE, rc;
+	size_t i;
 
 	fe_init(argv[0]);
 	memset(&g, 0, sizeof(g));
 	g.names = -1;
 	g.max = -1;
 	g.tty = isatty(1);
-	while ((o = fe_getopt(argc, argv, opts, &arg)) != -1) {
-		switch (o) {
-		case O_EXPR: {
-			struct k8a_err err;
-			k8a_expr *x = k8a_expr_compile(arg, &err);
-			if (x == NULL) {
-				fe_usage_error(synopsis, "-w: %s at offset %zu in '%s'", err.msg, err.offset, arg);
-				goto usage;
-			}
-			g.expr = nexpr++ ? k8a_expr_or(g.expr, x) : x;
-			break;
-		}
-		case O_REGEX:
-			pats = realloc(pats, (npats + 1) * sizeof(*pats));
-			pats[npats++] = arg;
-			break;
-		case O_ICASE: icase = 1; break;
-		case O_SINCE:
-		case O_UNTIL:
-			if (fe_parse_when(arg, o == O_SINCE ? &g.since : &g.until) != 0) {
-				fe_usage_error(synopsis, "--%s: cannot read '%s' as a time or duration",
-					opts[o].lng, arg);
-				goto usage;
-			}
-			if (o == O_SINCE)
-				g.has_since = 1;
-			else
-				g.has_until = 1;
-			break;
-		case O_EXEC: g.exec = 1; break;
-		case O_JSON: g.json = 1; break;
-		case O_FIELDS: fields = arg; break;
-		case O_HEADER: g.header = 1; break;
-		case O_COUNT: g.count = 1; break;
-		case O_FILES: g.files = 1; break;
-		case O_NULL: g.nul = 1; break;
-		case O_INVERT: g.invert = 1; break;
-		case O_MAX: {
-			char *end;
-			g.max = strtol(arg, &end, 10);
-			if (*end || g.max < 0) {
-				fe_usage_error(synopsis, "-m: not a count: '%s'", arg);
-				goto usage;
-			}
-			break;
-		}
-		case O_QUIET: g.quiet = 1; break;
-		case O_SILENT: g.silent = 1; break;
-		case O_WITH_NAME: g.names = 1; break;
-		case O_NO_NAME:
-			g.names = 0;
-			g.hide_path = 1;
-			break;
-		case O_KEEP_STAGES: g.keep_stages = 1; break;
-		case O_NO_PREFILTER: g.no_prefilter = 1; break;
-		case O_VALIDATE: g.validate = 1; break;
-		case O_THREADS: {
-			char *end;
-			long n = strtol(arg, &end, 10);
-			if (*end || n < 1 || n > 64) {
-				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
-				goto usage;
-			}
-			g.threads = (int)n;
-			break;
-		}
-		case O_HELP:
-			fe_help(stdout, synopsis,
-				"Print audit and CloudTrail records that match field expressions (-w) or\n"
-				"regexes over the raw record (-e); with neither, every record matches.\n"
-				"PATHs are files, directories or - (standard input); compressed files and\n"
-				"archives are read by content.  See k8saudit-grep(1) and k8saudit-expr(5).",
-				opts);
-			return FE_EXIT_OK;
-		case O_VERSION:
-			fe_version();
-			return FE_EXIT_OK;
-		default:
-			goto usage;
+	if ((rc = options(&g, argc, argv, &status)) == 0 && (rc = prepare(&g)) == 0) {
+		if ((r = open_inputs(&g, argc, argv, &pf)) == NULL)
+			rc = K8A_FATAL;
+		else {
+			status = search(&g, r);
+			fe_progress_end();
+			if (fe_finish_stdout() != 0 && !(g.quiet && status == FE_EXIT_OK))
+				status = FE_EXIT_TROUBLE;
 		}
 	}
-	if (g.json && fields) {
-		fe_usage_error(synopsis, "--json and --fields cannot be combined");
-		goto usage;
-	}
-	if (fields) {
-		if (fe_cols_parse(&g.cols, fields, &bad) != 0) {
-			fe_usage_error(synopsis, "--fields: %s", bad);
-			goto usage;
-		}
-	} else
-		fe_cols_default(&g.cols, g.exec);
-	if (g.expr == NULL)
-		g.expr = k8a_expr_compile("", NULL);
-	if (g.exec) /* also gives the prefilter its literals */
-		g.expr = k8a_expr_and(g.expr, k8a_expr_compile("subresource in (exec, attach)", NULL));
-	g.parse = k8a_expr_needs_json(g.expr) || g.has_since || g.has_until || g.exec || g.validate ||
-		  (!g.count && !g.files && !g.quiet && !g.json) || (g.json && g.tty);
-	if (npats && compile_regexes(&g, pats, npats, icase) != 0)
-		goto usage;
-
-	if ((r = k8a_reader_new()) == NULL) {
+	if (rc == K8A_FATAL) {
 		fe_diag(NULL, "out of memory");
-		goto usage;
+		status = FE_EXIT_TROUBLE;
 	}
-	if (fe_optind >= argc)
-		k8a_reader_add_path(r, "-");
-	for (i = fe_optind; i < argc; i++) {
-		k8a_reader_add_path(r, argv[i]);
-		if (g.names == -1 && (argc - fe_optind > 1 ||
-		    (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))))
-			g.names = 1;
-	}
-	if (g.names == -1)
-		g.names = 0;
-	/* Skip records that cannot match without parsing them.  Only exact:
-	 * never with -v, and only from the field expression's literals. */
-	if (!g.no_prefilter && !g.invert && !g.validate && k8a_expr_literals(g.expr)) {
-		pf = k8a_prefilter_new(k8a_expr_literals(g.expr));
-		k8a_reader_set_prefilter(r, pf);
-	}
-	g.skim = !g.no_prefilter && !g.invert && !g.validate && k8a_expr_needs_json(g.expr);
-	k8a_reader_set_threads(r, g.threads ? g.threads : fe_default_threads());
-	k8a_reader_set_progress(r, fe_progress_cb, r);
-	k8a_reader_set_file_callback(r, next_file, &g);
-	if (g.header && !g.json && !g.count && !g.files && !g.quiet)
-		fe_cols_header(stdout, &g.cols);
-
-	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
-		if (rc == K8A_FATAL) {
-			fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
-			trouble = 1;
-			break;
-		}
-		if (rc == K8A_WARN) {
-			if (!g.silent)
-				fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
-			trouble = 1;
-			continue;
-		}
-		records++;
-		if ((records & 0xfff) == 0)
-			fe_progress(r, records);
-		if (g.max >= 0 && g.fs.matches >= (uint64_t)g.max)
-			continue;
-		switch (matches(&g, r, ev)) {
-		case -1:
-			trouble = 1;
-			continue;
-		case 0:
-			continue;
-		}
-		g.fs.matches++;
-		total++;
-		status = FE_EXIT_OK;
-		if (g.quiet)
-			goto done;
-		if (g.files) {
-			if (g.fs.matches == 1) {
-				put_name(&g, g.fs.path);
-				if (!g.nul)
-					fputc('\n', stdout);
-			}
-		} else if (g.count) {
-			/* printed per file or at the end */
-		} else if (g.json) {
-			if (g.tty && k8a_event_json(ev)) {
-				json_dumpf(k8a_event_json(ev), stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-				fputc('\n', stdout);
-			} else
-				fe_put_json_line(stdout, ev);
-		} else
-			fe_cols_print(stdout, &g.cols, ev, !g.hide_path);
-	}
-	if (g.count) {
-		if (g.names == 1)
-			flush_count(&g, &g.fs);
-		else
-			printf("%llu\n", (unsigned long long)total);
-	}
-done:
-	fe_progress_end();
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fe_diag("<stdout>", "write error");
-		trouble = 1;
-	}
-cleanup:
 	free(g.fs.path);
-	free((void *)pats);
+	free((void *)g.pats);
 	fe_cols_free(&g.cols);
-	for (i = 0; i < (int)g.nre; i++)
+	for (i = 0; i < g.nre; i++)
 		pcre2_code_free(g.re[i]);
 	free(g.re);
 	pcre2_match_data_free(g.md);
+	pcre2_match_context_free(g.mc);
+	pcre2_jit_stack_free(g.js);
+	k8a_reader_free(r); /* first: its workers may still be reading */
 	k8a_prefilter_free(pf);
 	k8a_expr_free(g.expr);
-	k8a_reader_free(r);
-	if (g.quiet && status == FE_EXIT_OK)
-		return FE_EXIT_OK;
-	return trouble ? FE_EXIT_TROUBLE : status;
-usage:
-	/* a usage error, already reported: nothing was read */
-	trouble = 1;
-	goto cleanup;
+	fe_scope_free(&g.sc);
+	return status;
 }

@@ -16,12 +16,6 @@ static const char *const minting[] = {
 	"GetFederationToken", NULL,
 };
 
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 void
 rd_mint_add(struct rd *rd, k8a_event *ev)
 {
@@ -35,34 +29,30 @@ rd_mint_add(struct rd *rd, k8a_event *ev)
 	if (minting[i] == NULL || json_object_get(root, "errorCode"))
 		return;
 	re = json_object_get(root, "responseElements");
-	key = jstr(json_object_get(re, "credentials"), "accessKeyId");
+	key = rd_jstr(json_object_get(re, "credentials"), "accessKeyId");
 	if (key == NULL || json_object_get(rd->mint, key))
 		return;
 	rp = json_object_get(root, "requestParameters");
 	ui = json_object_get(root, "userIdentity");
 	m = json_object();
 	rd_set_str(m, "event", name);
-	if (k8a_event_time(ev) != INT64_MIN) {
-		char tb[64];
-		k8a_time_format(k8a_event_time(ev), tb);
-		rd_set_str(m, "time", tb);
-	}
+	json_object_set_new(m, "time", fe_time_json(k8a_event_time(ev)));
 	rd_set_str(m, "event_id", k8a_event_str(ev, K8A_F_ID));
-	rd_set_str(m, "location", k8a_event_where(ev));
+	json_object_set_new(m, "source", fe_source_json(ev));
 	rd_set_str(m, "source_ip", k8a_event_str(ev, K8A_F_SOURCE_IP));
 	rd_set_str(m, "user_agent", k8a_event_str(ev, K8A_F_USER_AGENT));
-	rd_set_str(m, "role_arn", jstr(rp, "roleArn"));
-	rd_set_str(m, "session_name", jstr(rp, "roleSessionName") ? jstr(rp, "roleSessionName") : jstr(rp, "name"));
-	assumed = jstr(json_object_get(re, "assumedRoleUser"), "arn");
+	rd_set_str(m, "role_arn", rd_jstr(rp, "roleArn"));
+	rd_set_str(m, "session", rd_jstr(rp, "roleSessionName") ? rd_jstr(rp, "roleSessionName") : rd_jstr(rp, "name"));
+	assumed = rd_jstr(json_object_get(re, "assumedRoleUser"), "arn");
 	if (assumed == NULL)
-		assumed = jstr(json_object_get(re, "federatedUser"), "arn");
+		assumed = rd_jstr(json_object_get(re, "federatedUser"), "arn");
 	rd_set_str(m, "assumed_arn", assumed);
-	rd_set_str(m, "caller_type", jstr(ui, "type"));
-	rd_set_str(m, "caller_arn", jstr(ui, "arn"));
-	rd_set_str(m, "caller_access_key_id", jstr(ui, "accessKeyId"));
-	rd_set_str(m, "caller_user", jstr(ui, "userName"));
-	rd_set_str(m, "identity_provider", jstr(ui, "identityProvider") ? jstr(ui, "identityProvider") : jstr(rp, "principalArn"));
-	rd_set_str(m, "invoked_by", jstr(ui, "invokedBy"));
+	rd_set_str(m, "caller_type", rd_jstr(ui, "type"));
+	rd_set_str(m, "caller_arn", rd_jstr(ui, "arn"));
+	rd_set_str(m, "caller_access_key", rd_jstr(ui, "accessKeyId"));
+	rd_set_str(m, "caller_user", rd_jstr(ui, "userName"));
+	rd_set_str(m, "identity_provider", rd_jstr(ui, "identityProvider") ? rd_jstr(ui, "identityProvider") : rd_jstr(rp, "principalArn"));
+	rd_set_str(m, "invoked_by", rd_jstr(ui, "invokedBy"));
 	json_object_set_new(rd->mint, key, m);
 }
 
@@ -71,7 +61,7 @@ terminal(const char *key, const char *type, const char *principal, const char *h
 {
 	json_t *t = json_object();
 
-	rd_set_str(t, "access_key_id", key);
+	rd_set_str(t, "access_key", key);
 	rd_set_str(t, "type", type);
 	rd_set_str(t, "principal", principal);
 	rd_set_str(t, "how", how);
@@ -130,42 +120,42 @@ rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 			return chain;
 		}
 		hop = json_deep_copy(m);
-		json_object_set_new(hop, "access_key_id", json_string(cur));
+		json_object_set_new(hop, "access_key", json_string(cur));
 		{ /* put the key first for readers */
 			json_t *h2 = json_object();
 			const char *k;
 			json_t *v;
-			json_object_set(h2, "access_key_id", json_object_get(hop, "access_key_id"));
+			json_object_set(h2, "access_key", json_object_get(hop, "access_key"));
 			json_object_foreach(hop, k, v)
-				if (strcmp(k, "access_key_id") != 0)
+				if (strcmp(k, "access_key") != 0)
 					json_object_set(h2, k, v);
 			json_decref(hop);
 			hop = h2;
 		}
 		json_array_append_new(chain, hop);
-		ctype = jstr(m, "caller_type");
-		ev = jstr(m, "event");
+		ctype = rd_jstr(m, "caller_type");
+		ev = rd_jstr(m, "event");
 		if (strcmp(ev, "AssumeRoleWithSAML") == 0 || strcmp(ev, "AssumeRoleWithWebIdentity") == 0 ||
 		    (ctype && (strcmp(ctype, "SAMLUser") == 0 || strcmp(ctype, "WebIdentityUser") == 0))) {
 			json_t *t = terminal(NULL, strcmp(ev, "AssumeRoleWithSAML") == 0 ? "SAML" : "WebIdentity",
-				jstr(m, "identity_provider") ? jstr(m, "identity_provider") : jstr(m, "caller_user"),
+				rd_jstr(m, "identity_provider") ? rd_jstr(m, "identity_provider") : rd_jstr(m, "caller_user"),
 				"federated sign-in", 0);
 			/* the federated user: a person, or for EKS IRSA a service account */
-			rd_set_str(t, "user", jstr(m, "caller_user"));
+			rd_set_str(t, "user", rd_jstr(m, "caller_user"));
 			json_array_append_new(chain, t);
 			json_decref(seen);
 			return chain;
 		}
 		if (ctype && strcmp(ctype, "AWSService") == 0) {
 			json_array_append_new(chain, terminal(NULL, "AWSService",
-				jstr(m, "invoked_by") ? jstr(m, "invoked_by") : jstr(m, "source_ip"),
+				rd_jstr(m, "invoked_by") ? rd_jstr(m, "invoked_by") : rd_jstr(m, "source_ip"),
 				"credentials issued to an AWS service", 0));
 			json_decref(seen);
 			return chain;
 		}
-		cur = jstr(m, "caller_access_key_id");
+		cur = rd_jstr(m, "caller_access_key");
 		type = ctype;
-		arn = jstr(m, "caller_arn");
+		arn = rd_jstr(m, "caller_arn");
 		if (cur == NULL) {
 			json_array_append_new(chain, terminal(NULL, ctype, arn, "caller key not recorded", 0));
 			json_decref(seen);
@@ -178,19 +168,14 @@ rd_chain(struct rd *rd, const char *key, const char *arn, const char *type)
 	return chain;
 }
 
+/* " label value" when there is a value. */
 static void
-app(char *out, size_t outsz, size_t *off, const char *s)
+app_field(char *out, size_t outsz, size_t *off, const char *label, const char *value)
 {
-	size_t n;
-
-	if (s == NULL || *off + 1 >= outsz)
-		return;
-	n = strlen(s);
-	if (n > outsz - 1 - *off)
-		n = outsz - 1 - *off;
-	memcpy(out + *off, s, n);
-	*off += n;
-	out[*off] = '\0';
+	if (value) {
+		fe_append(out, outsz, off, label);
+		fe_append(out, outsz, off, value);
+	}
 }
 
 void
@@ -202,43 +187,28 @@ rd_chain_text(json_t *chain, char *out, size_t outsz)
 	out[0] = '\0';
 	json_array_foreach(chain, i, h) {
 		if (i)
-			app(out, outsz, &off, " <= ");
-		if (jstr(h, "access_key_id")) {
-			app(out, outsz, &off, jstr(h, "access_key_id"));
-			app(out, outsz, &off, " ");
+			fe_append(out, outsz, &off, " <= ");
+		if (rd_jstr(h, "access_key")) {
+			fe_append(out, outsz, &off, rd_jstr(h, "access_key"));
+			fe_append(out, outsz, &off, " ");
 		}
-		if (jstr(h, "event")) {
-			app(out, outsz, &off, jstr(h, "event"));
-			if (jstr(h, "role_arn")) {
-				app(out, outsz, &off, " ");
-				app(out, outsz, &off, jstr(h, "role_arn"));
-			}
-			if (jstr(h, "session_name")) {
-				app(out, outsz, &off, " session ");
-				app(out, outsz, &off, jstr(h, "session_name"));
-			}
-			if (jstr(h, "source_ip")) {
-				app(out, outsz, &off, " from ");
-				app(out, outsz, &off, jstr(h, "source_ip"));
-			}
+		if (rd_jstr(h, "event")) {
+			fe_append(out, outsz, &off, rd_jstr(h, "event"));
+			app_field(out, outsz, &off, " ", rd_jstr(h, "role_arn"));
+			app_field(out, outsz, &off, " session ", rd_jstr(h, "session"));
+			app_field(out, outsz, &off, " from ", rd_jstr(h, "source_ip"));
 		} else {
-			if (jstr(h, "type"))
-				app(out, outsz, &off, jstr(h, "type"));
+			if (rd_jstr(h, "type"))
+				fe_append(out, outsz, &off, rd_jstr(h, "type"));
 			else if (off >= 1 && out[off - 1] == ' ')
 				out[--off] = '\0';
-			if (jstr(h, "principal")) {
-				app(out, outsz, &off, " ");
-				app(out, outsz, &off, jstr(h, "principal"));
-			}
-			if (jstr(h, "user")) {
-				app(out, outsz, &off, " user ");
-				app(out, outsz, &off, jstr(h, "user"));
-			}
-			app(out, outsz, &off, json_is_true(json_object_get(h, "long_term")) ? " (long-term)" :
+			app_field(out, outsz, &off, " ", rd_jstr(h, "principal"));
+			app_field(out, outsz, &off, " user ", rd_jstr(h, "user"));
+			fe_append(out, outsz, &off, json_is_true(json_object_get(h, "long_term")) ? " (long-term)" :
 				" (");
 			if (!json_is_true(json_object_get(h, "long_term"))) {
-				app(out, outsz, &off, jstr(h, "how"));
-				app(out, outsz, &off, ")");
+				fe_append(out, outsz, &off, rd_jstr(h, "how"));
+				fe_append(out, outsz, &off, ")");
 			}
 		}
 	}

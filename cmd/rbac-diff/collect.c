@@ -7,225 +7,6 @@
 #include "fe.h"
 #include "rd.h"
 
-static const char *const kind_names[RD_NKINDS] = {
-	"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "AccessEntry",
-};
-
-const char *
-rd_kind_name(enum rd_kind k)
-{
-	return (unsigned)k < RD_NKINDS ? kind_names[k] : "?";
-}
-
-char *
-rd_strdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-void
-rd_set_str(json_t *o, const char *k, const char *v)
-{
-	json_t *s;
-
-	if (v == NULL || *v == '\0')
-		return;
-	if ((s = json_string(v)) == NULL) /* not UTF-8: keep it escaped */
-		s = json_string("\\ufffd");
-	json_object_set_new(o, k, s);
-}
-
-void
-rd_init(struct rd *rd)
-{
-	memset(rd, 0, sizeof(*rd));
-	rd->r = k8a_reader_new();
-	rd->mint = json_object();
-	rd->state = json_object();
-	rd->since = json_object();
-	rd->last = json_object();
-	rd->ids = json_object();
-	rd->seen_allowed = json_object();
-	rd->gvu_users = json_object();
-	rd->used = json_object();
-	rd->groups = json_object();
-	rd->t_min = INT64_MAX;
-	rd->t_max = INT64_MIN;
-}
-
-static void
-change_free(struct rd_change *c)
-{
-	if (c == NULL)
-		return;
-	free(c->verb);
-	free(c->ns);
-	free(c->name);
-	free(c->id);
-	free(c->where);
-	free(c->uri);
-	free(c->ip);
-	free(c->ua);
-	free(c->error);
-	json_decref(c->actor);
-	json_decref(c->req);
-	json_decref(c->resp);
-	json_decref(c->before);
-	json_decref(c->after);
-	json_decref(c->items_before);
-	json_decref(c->items_after);
-	json_decref(c->chain);
-	json_decref(c->bound_by);
-	free(c);
-}
-
-void
-rd_free(struct rd *rd)
-{
-	size_t i;
-
-	for (i = 0; i < rd->nch; i++)
-		change_free(rd->ch[i]);
-	free(rd->ch);
-	for (i = 0; i < rd->nreqs; i++) {
-		struct rd_req *q = &rd->reqs[i];
-		free(q->user);
-		free(q->verb);
-		free(q->target);
-		free(q->ip);
-		free(q->ua);
-		free(q->reason);
-		free(q->id);
-		free(q->where);
-		free(q->ns);
-	}
-	free(rd->reqs);
-	for (i = 0; i < rd->nsnaps; i++)
-		free(rd->snaps[i].path);
-	free(rd->snaps);
-	json_decref(rd->mint);
-	json_decref(rd->state);
-	json_decref(rd->since);
-	json_decref(rd->last);
-	json_decref(rd->ids);
-	json_decref(rd->seen_allowed);
-	json_decref(rd->gvu_users);
-	json_decref(rd->used);
-	json_decref(rd->groups);
-	k8a_reader_free(rd->r);
-	memset(rd, 0, sizeof(*rd));
-}
-
-void
-rd_add_path(struct rd *rd, const char *path)
-{
-	if (rd->r)
-		k8a_reader_add_path(rd->r, path);
-}
-
-/* "PATH@TIME": the part after the last '@' is the snapshot's time when it
- * reads as one; otherwise the whole is a path seeded before the logs. */
-int
-rd_add_snapshot(struct rd *rd, const char *spec)
-{
-	const char *at = strrchr(spec, '@');
-	struct rd_snap *n = realloc(rd->snaps, (rd->nsnaps + 1) * sizeof(*n));
-	int64_t t;
-
-	if (n == NULL)
-		return -1;
-	rd->snaps = n;
-	n = &rd->snaps[rd->nsnaps];
-	if (at && at != spec && k8a_time_parse(at + 1, strlen(at + 1), &t) == K8A_OK) {
-		n->path = strndup(spec, (size_t)(at - spec));
-		n->t = t;
-	} else {
-		n->path = strdup(spec);
-		n->t = INT64_MIN;
-	}
-	if (n->path == NULL)
-		return -1;
-	rd->nsnaps++;
-	return 0;
-}
-
-void
-rd_parse_query(struct rd_query *q, const char *verb, const char *res)
-{
-	const char *slash, *dot;
-	size_t n;
-
-	memset(q, 0, sizeof(*q));
-	q->verb = verb;
-	if (res[0] == '/') {
-		q->url = res;
-		return;
-	}
-	slash = strchr(res, '/');
-	n = slash ? (size_t)(slash - res) : strlen(res);
-	dot = memchr(res, '.', n);
-	if (dot) {
-		snprintf(q->group, sizeof(q->group), "%.*s", (int)(n - (size_t)(dot - res) - 1), dot + 1);
-		snprintf(q->resource, sizeof(q->resource), "%.*s%s", (int)(dot - res), res, slash ? slash : "");
-	} else {
-		q->any_group = 1;
-		snprintf(q->resource, sizeof(q->resource), "%s", res);
-	}
-}
-
-/* ---- trimming what we keep ---- */
-
-static void
-copy_key(json_t *dst, json_t *src, const char *k)
-{
-	json_t *v = json_object_get(src, k);
-
-	if (v)
-		json_object_set_new(dst, k, json_deep_copy(v));
-}
-
-/* The parts of an object rbac-diff reasons about. */
-json_t *
-rd_trim(json_t *o, enum rd_kind k)
-{
-	json_t *out, *md, *nm, *ann;
-
-	if (!json_is_object(o))
-		return NULL;
-	out = json_object();
-	copy_key(out, o, "apiVersion");
-	copy_key(out, o, "kind");
-	if (json_is_object(md = json_object_get(o, "metadata"))) {
-		nm = json_object();
-		copy_key(nm, md, "name");
-		copy_key(nm, md, "namespace");
-		copy_key(nm, md, "uid");
-		copy_key(nm, md, "labels");
-		if (json_is_object(ann = json_object_get(md, "annotations"))) {
-			json_t *a2 = json_deep_copy(ann);
-			json_object_del(a2, "kubectl.kubernetes.io/last-applied-configuration");
-			if (json_object_size(a2))
-				json_object_set_new(nm, "annotations", a2);
-			else
-				json_decref(a2);
-		}
-		json_object_set_new(out, "metadata", nm);
-	}
-	if (k == RD_AWSAUTH) {
-		json_t *data = json_object_get(o, "data"), *nd = json_object();
-		copy_key(nd, data, "mapRoles");
-		copy_key(nd, data, "mapUsers");
-		copy_key(nd, data, "mapAccounts");
-		json_object_set_new(out, "data", nd);
-	} else {
-		copy_key(out, o, "roleRef");
-		copy_key(out, o, "subjects");
-		copy_key(out, o, "rules");
-		copy_key(out, o, "aggregationRule");
-	}
-	return out;
-}
-
 /* A patch body as sent, without server-managed bulk. */
 static json_t *
 body_copy(json_t *v)
@@ -240,43 +21,11 @@ body_copy(json_t *v)
 	return c;
 }
 
-/* ---- the actor ---- */
-
-static json_t *
-actor_of(k8a_event *ev)
-{
-	json_t *a = json_object(), *root = k8a_event_json(ev), *g;
-
-	rd_set_str(a, "username", k8a_event_str(ev, K8A_F_USER));
-	if (k8a_event_source(ev) == K8A_SRC_K8S) {
-		json_t *u = json_object_get(root, "user");
-		if (json_is_array(g = json_object_get(u, "groups")))
-			json_object_set_new(a, "groups", json_deep_copy(g));
-		rd_set_str(a, "uid", k8a_event_str(ev, K8A_F_UID));
-	} else {
-		json_t *ui = json_object_get(root, "userIdentity");
-		rd_set_str(a, "type", json_string_value(json_object_get(ui, "type")));
-		rd_set_str(a, "principal_id", k8a_event_str(ev, K8A_F_PRINCIPAL));
-	}
-	rd_set_str(a, "arn", k8a_event_str(ev, K8A_F_ARN));
-	rd_set_str(a, "canonical_arn", k8a_event_str(ev, K8A_F_CANONICAL_ARN));
-	rd_set_str(a, "access_key_id", k8a_event_str(ev, K8A_F_ACCESS_KEY));
-	rd_set_str(a, "session_name", k8a_event_str(ev, K8A_F_SESSION));
-	rd_set_str(a, "account", k8a_event_str(ev, K8A_F_ACCOUNT));
-	if (k8a_event_source(ev) == K8A_SRC_K8S) {
-		json_t *iu = json_object_get(root, "impersonatedUser");
-		rd_set_str(a, "impersonated_user", k8a_event_str(ev, K8A_F_IMPERSONATED));
-		if (json_is_array(g = json_object_get(iu, "groups")))
-			json_object_set_new(a, "impersonated_groups", json_deep_copy(g));
-	}
-	return a;
-}
-
 static struct rd_change *
 change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 {
 	struct rd_change *c;
-	char ips[512];
+	char text[1024];
 	const char *id = k8a_event_str(ev, K8A_F_ID);
 
 	/* The same request met twice (overlapping exports, copies of a
@@ -290,28 +39,22 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	if (rd->nch == rd->capch) {
-		size_t nc = rd->capch ? rd->capch * 2 : 64;
-		struct rd_change **n = realloc(rd->ch, nc * sizeof(*n));
-		if (n == NULL) {
-			free(c);
-			return NULL;
-		}
-		rd->ch = n;
-		rd->capch = nc;
+	if (rd->nch == rd->capch && rd_grow((void **)&rd->ch, &rd->capch, sizeof(*rd->ch)) != 0) {
+		free(c);
+		return NULL;
 	}
 	rd->ch[rd->nch++] = c;
 	c->seq = rd->nch;
 	c->t = k8a_event_time(ev);
 	c->kind = kind;
 	c->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
-	c->id = rd_strdup(k8a_event_str(ev, K8A_F_ID));
-	c->where = rd_strdup(k8a_event_where(ev));
 	c->uri = rd_strdup(k8a_event_str(ev, K8A_F_URI));
-	fe_ips(ev, ips, sizeof(ips));
-	c->ip = rd_strdup(ips[0] ? ips : NULL);
-	c->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
-	c->actor = actor_of(ev);
+	if ((c->record = json_object()) != NULL)
+		fe_record_json(c->record, ev);
+	fe_actor(ev, text, sizeof(text));
+	c->actor_text = rd_strdup(text[0] ? text : NULL);
+	fe_ips(ev, text, sizeof(text));
+	c->ips = rd_strdup(text[0] ? text : NULL);
 	return c;
 }
 
@@ -373,27 +116,15 @@ k8s_change(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 
 /* ---- CloudTrail: EKS access entries ---- */
 
+/* CloudTrail records a principal ARN in a request path URL-encoded. */
 static char *
 url_decode(const char *s)
 {
-	char *o, *p;
+	char *o;
 
 	if (s == NULL || (o = malloc(strlen(s) + 1)) == NULL)
 		return NULL;
-	for (p = o; *s; s++) {
-		if (*s == '%' && s[1] && s[2]) {
-			char hex[3] = { s[1], s[2], 0 };
-			char *end;
-			long v = strtol(hex, &end, 16);
-			if (*end == '\0' && v > 0) {
-				*p++ = (char)v;
-				s += 2;
-				continue;
-			}
-		}
-		*p++ = *s;
-	}
-	*p = '\0';
+	k8a_pct_decode(s, strlen(s), K8A_PCT_KEEP_NUL, o);
 	return o;
 }
 
@@ -428,118 +159,6 @@ access_change(struct rd *rd, k8a_event *ev)
 	c->resp = json_is_object(re) ? json_deep_copy(re) : NULL;
 }
 
-/* ---- requests: granted vs used, exposure ---- */
-
-static int parse_reason(const char *reason, char *via, size_t vsz, char *subj, size_t ssz, char *bk, size_t bksz,
-	char *bn, size_t bnsz, char *rk, size_t rksz, char *rn, size_t rnsz);
-
-static int
-has_group(json_t *groups, const char *g)
-{
-	size_t i;
-	json_t *x;
-
-	json_array_foreach(groups, i, x)
-		if (json_string_value(x) && strcmp(json_string_value(x), g) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-count_use(struct rd *rd, k8a_event *ev, json_t *groups)
-{
-	const char *verb = k8a_event_str(ev, K8A_F_VERB);
-	const char *res = k8a_event_str(ev, K8A_F_RESOURCE);
-	const char *sub = k8a_event_str(ev, K8A_F_SUBRESOURCE);
-	const char *grp = k8a_event_str(ev, K8A_F_API_GROUP);
-	const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
-	const char *uri = k8a_event_str(ev, K8A_F_URI);
-	int code = k8a_event_code(ev);
-	int64_t t = k8a_event_time(ev);
-	char key[1024], path[512];
-	json_t *u, *x;
-	size_t i;
-
-	if (verb == NULL)
-		return;
-	json_array_foreach(groups, i, x)
-		if (json_string_value(x))
-			json_object_set_new(rd->groups, json_string_value(x), json_true());
-	if (res) {
-		snprintf(key, sizeof(key), "%s\t%s\t%s%s%s\t%s", verb, grp ? grp : "", res,
-			sub ? "/" : "", sub ? sub : "", ns ? ns : "");
-	} else if (uri) {
-		size_t n = strcspn(uri, "?");
-		if (n >= sizeof(path))
-			n = sizeof(path) - 1;
-		memcpy(path, uri, n);
-		path[n] = '\0';
-		snprintf(key, sizeof(key), "%s\t\t%s\t", verb, path);
-	} else
-		return;
-	if ((u = json_object_get(rd->used, key)) == NULL) {
-		if (json_object_size(rd->used) >= 100000)
-			return; /* bounded: a subject with more distinct uses is not least-privilege material */
-		u = json_pack("{s:i,s:i,s:I,s:I}", "ok", 0, "denied", 0, "first", (json_int_t)t, "last", (json_int_t)t);
-		if (u == NULL || json_object_set_new(rd->used, key, u) != 0)
-			return;
-	}
-	if (json_object_get(u, "observed") == NULL) {
-		char via[400], subj[400], bk[64], bn[300], rk[64], rn[300];
-		const char *dec = k8a_event_str(ev, K8A_F_DECISION);
-		if (dec && strcmp(dec, "allow") == 0 &&
-		    parse_reason(k8a_event_str(ev, K8A_F_REASON), via, sizeof(via), subj, sizeof(subj), bk, sizeof(bk), bn,
-			    sizeof(bn), rk, sizeof(rk), rn, sizeof(rn)) == 0) {
-			char full[1200];
-			snprintf(full, sizeof(full), "%s of %s%s%s", via, rk, strcmp(rk, "policy") == 0 ? ":" : "/", rn);
-			rd_set_str(u, "observed", full);
-		}
-	}
-	if (code == 0 || (code >= 100 && code < 400)) /* 101: exec, attach, port-forward upgraded */
-		json_object_set_new(u, "ok", json_integer(json_integer_value(json_object_get(u, "ok")) + 1));
-	else
-		json_object_set_new(u, "denied", json_integer(json_integer_value(json_object_get(u, "denied")) + 1));
-	if (t != INT64_MIN && t < json_integer_value(json_object_get(u, "first")))
-		json_object_set_new(u, "first", json_integer(t));
-	if (t > json_integer_value(json_object_get(u, "last")))
-		json_object_set_new(u, "last", json_integer(t));
-}
-
-static void
-keep_request(struct rd *rd, k8a_event *ev, const char *user)
-{
-	struct rd_req *q;
-	char target[512];
-
-	if (rd->nreqs >= 200000) {
-		rd->dropped_reqs++;
-		return;
-	}
-	if (rd->nreqs == rd->capreqs) {
-		size_t nc = rd->capreqs ? rd->capreqs * 2 : 64;
-		struct rd_req *n = realloc(rd->reqs, nc * sizeof(*n));
-		if (n == NULL) {
-			rd->dropped_reqs++;
-			return;
-		}
-		rd->reqs = n;
-		rd->capreqs = nc;
-	}
-	q = &rd->reqs[rd->nreqs++];
-	memset(q, 0, sizeof(*q));
-	fe_target(ev, target, sizeof(target));
-	q->t = k8a_event_time(ev);
-	q->user = rd_strdup(user);
-	q->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
-	q->target = rd_strdup(target[0] ? target : NULL);
-	q->ip = rd_strdup(k8a_event_str(ev, K8A_F_SOURCE_IP));
-	q->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
-	q->reason = rd_strdup(k8a_event_str(ev, K8A_F_REASON));
-	q->id = rd_strdup(k8a_event_str(ev, K8A_F_ID));
-	q->where = rd_strdup(k8a_event_where(ev));
-	q->ns = rd_strdup(k8a_event_str(ev, K8A_F_NAMESPACE));
-	q->code = k8a_event_code(ev);
-}
 
 static enum rd_kind
 kind_of(const char *group, const char *res)
@@ -604,176 +223,6 @@ snapshot_object(struct rd *rd, k8a_event *ev, enum rd_kind k, int64_t t)
 	c->req = rd_trim(o, k);
 }
 
-/* Read one Go-quoted name ("...") at *p; 0 on success. */
-static int
-quoted(const char **p, char *out, size_t outsz)
-{
-	const char *s = *p;
-	size_t n = 0;
-
-	if (*s++ != '"')
-		return -1;
-	while (*s && *s != '"') {
-		if (*s == '\\' && s[1])
-			s++;
-		if (n + 1 < outsz)
-			out[n++] = *s;
-		s++;
-	}
-	if (*s != '"')
-		return -1;
-	out[n] = '\0';
-	*p = s + 1;
-	return 0;
-}
-
-/* "KIND \"NAME\"" at *p. */
-static int
-kind_name(const char **p, char *kind, size_t ksz, char *name, size_t nsz)
-{
-	const char *s = *p, *sp = strchr(s, ' ');
-
-	if (sp == NULL || (size_t)(sp - s) >= ksz)
-		return -1;
-	memcpy(kind, s, (size_t)(sp - s));
-	kind[sp - s] = '\0';
-	s = sp + 1;
-	if (quoted(&s, name, nsz) != 0)
-		return -1;
-	*p = s;
-	return 0;
-}
-
-/* "NAME/NS" as NS/NAME (how the authorizer writes namespaced names). */
-static void
-ns_name(const char *v, char *out, size_t outsz)
-{
-	const char *slash = strchr(v, '/');
-
-	if (slash)
-		snprintf(out, outsz, "%s/%.*s", slash + 1, (int)(slash - v), v);
-	else
-		snprintf(out, outsz, "%s", v);
-}
-
-/* The RBAC authorizer's reason, "RBAC: allowed by KIND \"NAME\" of
- * KIND \"ROLE\" to KIND \"SUBJECT\"", read into the binding (via, as
- * "ClusterRoleBinding/NAME" or "RoleBinding/NS/NAME") and the subject
- * (as the items write it).  0 when it is one. */
-static int
-parse_reason(const char *reason, char *via, size_t vsz, char *subj, size_t ssz, char *bk, size_t bksz,
-	char *bn, size_t bnsz, char *rk, size_t rksz, char *rn, size_t rnsz)
-{
-	const char *p;
-	char sk[64], sn[300], tmp[300];
-
-	int eks = 0;
-
-	if (reason && strncmp(reason, "EKS Access Policy: allowed by ", 30) == 0)
-		eks = 1, p = reason + 30;
-	else if (reason && strncmp(reason, "RBAC: allowed by ", 17) == 0)
-		p = reason + 17;
-	else
-		return -1;
-	if (kind_name(&p, bk, bksz, bn, bnsz) != 0 || strncmp(p, " of ", 4) != 0)
-		return -1;
-	p += 4;
-	if (kind_name(&p, rk, rksz, rn, rnsz) != 0 || strncmp(p, " to ", 4) != 0)
-		return -1;
-	p += 4;
-	if (kind_name(&p, sk, sizeof(sk), sn, sizeof(sn)) != 0)
-		return -1;
-	if (eks) {
-		/* EKS access policies: binding "PRINCIPAL+POLICY", role POLICY. */
-		const char *plus = strchr(bn, '+'), *slash = strrchr(rn, '/');
-		snprintf(via, vsz, "AccessEntry/%.*s", (int)(plus ? (size_t)(plus - bn) : strlen(bn)), bn);
-		snprintf(rk, rksz, "policy");
-		if (slash)
-			memmove(rn, slash + 1, strlen(slash + 1) + 1);
-	} else if (strcmp(bk, "RoleBinding") == 0) {
-		ns_name(bn, tmp, sizeof(tmp));
-		snprintf(via, vsz, "RoleBinding/%s", tmp);
-	} else
-		snprintf(via, vsz, "%s/%s", bk, bn);
-	if (strcmp(sk, "ServiceAccount") == 0) {
-		ns_name(sn, tmp, sizeof(tmp));
-		snprintf(subj, ssz, "ServiceAccount:%s", tmp);
-	} else
-		snprintf(subj, ssz, "%s:%s", sk, sn);
-	return 0;
-}
-
-static int
-request_matches(struct rd *rd, k8a_event *ev)
-{
-	const struct rd_query *q = &rd->q;
-	const char *verb = k8a_event_str(ev, K8A_F_VERB), *res = k8a_event_str(ev, K8A_F_RESOURCE);
-
-	if (verb == NULL || strcmp(verb, q->verb) != 0)
-		return 0;
-	if (q->url) {
-		const char *uri = k8a_event_str(ev, K8A_F_URI);
-		size_t n = uri ? strcspn(uri, "?") : 0, ql = strlen(q->url);
-		if (res || uri == NULL)
-			return 0;
-		if (ql && q->url[ql - 1] == '*')
-			return strncmp(uri, q->url, ql - 1) == 0;
-		return n == ql && strncmp(uri, q->url, n) == 0;
-	} else {
-		const char *sub = k8a_event_str(ev, K8A_F_SUBRESOURCE), *grp = k8a_event_str(ev, K8A_F_API_GROUP);
-		const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE);
-		char full[600];
-		if (res == NULL)
-			return 0;
-		snprintf(full, sizeof(full), "%s%s%s", res, sub ? "/" : "", sub ? sub : "");
-		if (strcmp(full, q->resource) != 0)
-			return 0;
-		if (!q->any_group && strcmp(grp ? grp : "", q->group) != 0)
-			return 0;
-		if (rd->ns && (ns == NULL || strcmp(ns, rd->ns) != 0))
-			return 0;
-	}
-	return 1;
-}
-
-/* --who-can: remember which binding the authorizer said allowed a
- * matching request ("RBAC: allowed by ClusterRoleBinding \"b\" of
- * ClusterRole \"r\" to User \"u\""). */
-static void
-observe(struct rd *rd, k8a_event *ev)
-{
-	const char *reason = k8a_event_str(ev, K8A_F_REASON), *dec = k8a_event_str(ev, K8A_F_DECISION);
-	char bk[64], bn[300], rk[64], rn[300], key[1200], via[400], subj[400];
-	int64_t t = k8a_event_time(ev);
-	json_t *o;
-
-	if (dec == NULL || strcmp(dec, "allow") != 0 || !request_matches(rd, ev) ||
-	    parse_reason(reason, via, sizeof(via), subj, sizeof(subj), bk, sizeof(bk), bn, sizeof(bn), rk,
-		    sizeof(rk), rn, sizeof(rn)) != 0)
-		return;
-	snprintf(key, sizeof(key), "%s\t%s", via, subj);
-	if ((o = json_object_get(rd->seen_allowed, key)) == NULL) {
-		char role[400];
-		if (json_object_size(rd->seen_allowed) >= 10000)
-			return;
-		snprintf(role, sizeof(role), "%s%s%s", rk, strcmp(rk, "policy") == 0 ? ":" : "/", rn);
-		o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:i}", "via", via, "subject", subj, "role", role,
-			"first", (json_int_t)t, "last", (json_int_t)t, "count", 0);
-		if (o == NULL || json_object_set_new(rd->seen_allowed, key, o) != 0)
-			return;
-		if (strcmp(bk, "RoleBinding") == 0) {
-			const char *slash = strchr(bn, '/');
-			if (slash)
-				rd_set_str(o, "namespace", slash + 1);
-		}
-	}
-	json_object_set_new(o, "count", json_integer(json_integer_value(json_object_get(o, "count")) + 1));
-	if (t != INT64_MIN && t < json_integer_value(json_object_get(o, "first")))
-		json_object_set_new(o, "first", json_integer(t));
-	if (t > json_integer_value(json_object_get(o, "last")))
-		json_object_set_new(o, "last", json_integer(t));
-}
-
 static void
 one_k8s(struct rd *rd, k8a_event *ev)
 {
@@ -790,37 +239,7 @@ one_k8s(struct rd *rd, k8a_event *ev)
 		if (k != RD_AWSAUTH || (ns && strcmp(ns, "kube-system") == 0))
 			k8s_change(rd, ev, k);
 	}
-	if (rd->who_verb)
-		observe(rd, ev);
-	if (rd->gvu || rd->exposure) {
-		json_t *root = k8a_event_json(ev);
-		json_t *iu = json_object_get(root, "impersonatedUser");
-		const char *user = k8a_event_str(ev, K8A_F_IMPERSONATED);
-		json_t *groups = json_object_get(iu, "groups");
-		if (user == NULL) {
-			user = k8a_event_str(ev, K8A_F_USER);
-			groups = json_object_get(json_object_get(root, "user"), "groups");
-		}
-		if (user == NULL)
-			return;
-		if (rd->gvu) {
-			int match = strcmp(user, rd->gvu) == 0;
-			/* An IAM principal: its requests under whatever user name
-			 * (session names vary) carry its canonical ARN. */
-			if (!match && iu == NULL && strncmp(rd->gvu, "arn:", 4) == 0) {
-				const char *ca = k8a_event_str(ev, K8A_F_CANONICAL_ARN);
-				match = ca && strcmp(ca, rd->gvu) == 0;
-			}
-			if (match) {
-				if (json_object_size(rd->gvu_users) < 1000)
-					json_object_set_new(rd->gvu_users, user, json_true());
-				count_use(rd, ev, groups);
-			}
-		}
-		if (rd->exposure && (strcmp(user, "system:anonymous") == 0 ||
-				     has_group(groups, "system:unauthenticated")))
-			keep_request(rd, ev, user);
-	}
+	rd_note_request(rd, ev);
 }
 
 static void
@@ -859,6 +278,7 @@ rd_collect(struct rd *rd)
 		fe_diag(NULL, "out of memory");
 		return -1;
 	}
+	k8a_reader_set_threads(rd->r, rd->threads ? rd->threads : fe_default_threads());
 	/* Only records holding one of these strings can matter: the RBAC
 	 * group, aws-auth, STS and EKS, and the subject asked about (when
 	 * its name is made of characters no JSON writer escapes). */
@@ -968,66 +388,4 @@ rd_collect(struct rd *rd)
 		k8a_reader_free(sr);
 	}
 	return 0;
-}
-
-static int
-change_cmp(const void *a, const void *b)
-{
-	const struct rd_change *x = *(const struct rd_change *const *)a;
-	const struct rd_change *y = *(const struct rd_change *const *)b;
-
-	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static int
-req_cmp(const void *a, const void *b)
-{
-	const struct rd_req *x = a, *y = b;
-
-	return x->t < y->t ? -1 : x->t > y->t;
-}
-
-int
-rd_run(struct rd *rd)
-{
-	size_t i;
-	int status;
-
-	if (rd->who_verb)
-		rd_parse_query(&rd->q, rd->who_verb, rd->who_res);
-	if (rd_collect(rd) != 0)
-		return FE_EXIT_TROUBLE;
-	if (rd->nch)
-		qsort(rd->ch, rd->nch, sizeof(*rd->ch), change_cmp);
-	if (rd->nreqs)
-		qsort(rd->reqs, rd->nreqs, sizeof(*rd->reqs), req_cmp);
-	for (i = 0; i < rd->nch; i++) {
-		const char *key = json_string_value(json_object_get(rd->ch[i]->actor, "access_key_id"));
-		if (key)
-			rd->ch[i]->chain = rd_chain(rd, key,
-				json_string_value(json_object_get(rd->ch[i]->actor, "arn")),
-				json_string_value(json_object_get(rd->ch[i]->actor, "type")));
-	}
-	rd_replay(rd, INT64_MAX);
-	if (rd->who_verb)
-		status = rd_report_who(rd);
-	else if (rd->gvu)
-		status = rd_report_gvu(rd);
-	else if (rd->exposure)
-		status = rd_report_exposure(rd);
-	else if (rd->has_from)
-		status = rd_report_fromto(rd);
-	else if (rd->has_at)
-		status = rd_report_at(rd);
-	else
-		status = rd_report_changes(rd);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fe_diag("<stdout>", "write error");
-		rd->trouble = 1;
-	}
-	if (rd->dropped_reqs)
-		fe_diag(NULL, "%zu anonymous requests beyond the first 200000 were not kept", rd->dropped_reqs);
-	return rd->trouble ? FE_EXIT_TROUBLE : status;
 }

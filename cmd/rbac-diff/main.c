@@ -20,13 +20,13 @@
 #include "rd.h"
 
 static const char synopsis[] =
-	"[--json] [--all] [--snapshot PATH[@TIME]]... [--at TIME | --from TIME [--to TIME]\n"
+	"[-s] [-j N] [--header] [--json] [--all] [--snapshot PATH[@TIME]]... [--at TIME | --from TIME [--to TIME]\n"
 	"       | --who-can VERB RESOURCE [-n NS] | --granted-vs-used SUBJECT [--suggest]\n"
 	"       | --exposure] [PATH...]";
 
 enum {
 	O_JSON, O_ALL, O_SNAPSHOT, O_AT, O_FROM, O_TO, O_WHO, O_NS, O_GVU, O_SUGGEST, O_EXPOSURE,
-	O_HEADER, O_SILENT, O_HELP, O_VERSION,
+	O_HEADER, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -41,12 +41,74 @@ static const struct fe_opt opts[] = {
 	[O_GVU] = { "granted-vs-used", 0, 1, "SUBJECT", "what SUBJECT's bindings grant vs what its requests used" },
 	[O_SUGGEST] = { "suggest", 0, 0, NULL, "with --granted-vs-used: print least-privilege RBAC as YAML (or JSON)" },
 	[O_EXPOSURE] = { "exposure", 0, 0, NULL, "when anonymous or all users held a binding, and what anonymous did then" },
-	[O_HEADER] = { "header", 'H', 0, NULL, "print a header line naming the columns" },
+	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
+	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
 	{ NULL, 0, 0, NULL, NULL },
 };
+
+static int
+change_cmp(const void *a, const void *b)
+{
+	const struct rd_change *x = *(const struct rd_change *const *)a;
+	const struct rd_change *y = *(const struct rd_change *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+req_cmp(const void *a, const void *b)
+{
+	const struct rd_req *x = a, *y = b;
+
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* Collect, put the changes in time order, follow their keys, replay, and
+ * print the report asked for. */
+static int
+run(struct rd *rd)
+{
+	size_t i;
+	int status;
+
+	if (rd->who_verb)
+		rd_parse_query(&rd->q, rd->who_verb, rd->who_res);
+	if (rd_collect(rd) != 0)
+		return FE_EXIT_TROUBLE;
+	if (rd->nch)
+		qsort(rd->ch, rd->nch, sizeof(*rd->ch), change_cmp);
+	if (rd->nreqs)
+		qsort(rd->reqs, rd->nreqs, sizeof(*rd->reqs), req_cmp);
+	for (i = 0; i < rd->nch; i++) {
+		json_t *actor = json_object_get(rd->ch[i]->record, "actor");
+		const char *key = rd_jstr(actor, "access_key");
+		if (key)
+			rd->ch[i]->chain = rd_chain(rd, key, rd_jstr(actor, "arn"), rd_jstr(actor, "type"));
+	}
+	rd_replay(rd, INT64_MAX);
+	if (rd->who_verb)
+		status = rd_report_who(rd);
+	else if (rd->gvu)
+		status = rd_report_gvu(rd);
+	else if (rd->exposure)
+		status = rd_report_exposure(rd);
+	else if (rd->has_from)
+		status = rd_report_fromto(rd);
+	else if (rd->has_at)
+		status = rd_report_at(rd);
+	else
+		status = rd_report_changes(rd);
+	if (fe_finish_stdout() != 0)
+		rd->trouble = 1;
+	if (rd->dropped_reqs)
+		fe_diag(NULL, "%zu anonymous requests beyond the first 200000 were not kept", rd->dropped_reqs);
+	return rd->trouble ? FE_EXIT_TROUBLE : status;
+}
 
 int
 main(int argc, char **argv)
@@ -72,9 +134,11 @@ main(int argc, char **argv)
 		case O_FROM:
 		case O_TO: {
 			int64_t t;
-			if (fe_parse_when(arg, &t) != 0) {
-				fe_usage_error(synopsis, "--%s: cannot read '%s' as a time or duration",
-					opts[o].lng, arg);
+			char why[256];
+			int w = fe_parse_when(arg, &t);
+			if (w != 0) {
+				fe_usage_error(synopsis, "--%s: %s", opts[o].lng,
+					fe_when_error(w, arg, why, sizeof(why)));
 				rd_free(&rd);
 				return FE_EXIT_TROUBLE;
 			}
@@ -101,6 +165,13 @@ main(int argc, char **argv)
 		case O_SUGGEST: rd.suggest = 1; break;
 		case O_EXPOSURE: rd.exposure = 1; break;
 		case O_HEADER: rd.header = 1; break;
+		case O_THREADS:
+			if (fe_parse_threads(arg, &rd.threads) != 0) {
+				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
+				rd_free(&rd);
+				return FE_EXIT_TROUBLE;
+			}
+			break;
 		case O_SILENT: rd.silent = 1; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,
@@ -112,11 +183,11 @@ main(int argc, char **argv)
 				"long-term credential that minted it.  See rbac-diff(1).",
 				opts);
 			rd_free(&rd);
-			return FE_EXIT_OK;
+			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		case O_VERSION:
 			fe_version();
 			rd_free(&rd);
-			return FE_EXIT_OK;
+			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		default:
 			rd_free(&rd);
 			return FE_EXIT_TROUBLE;
@@ -124,6 +195,12 @@ main(int argc, char **argv)
 	}
 	if ((rd.has_to && !rd.has_from) || (rd.has_from && (rd.has_at || rd.who_verb || rd.gvu))) {
 		fe_usage_error(synopsis, "--from goes with --to only (and --to needs --from)");
+		rd_free(&rd);
+		return FE_EXIT_TROUBLE;
+	}
+	if (rd.has_from && rd.has_to && rd.from > rd.to) {
+		/* an interval that ends before it starts compares nothing */
+		fe_usage_error(synopsis, "--from is later than --to");
 		rd_free(&rd);
 		return FE_EXIT_TROUBLE;
 	}
@@ -146,7 +223,8 @@ main(int argc, char **argv)
 		rd_add_path(&rd, "-"); /* with snapshots alone, no logs */
 	for (i = fe_optind; i < argc; i++)
 		rd_add_path(&rd, argv[i]);
-	rc = rd_run(&rd);
+	rc = run(&rd);
 	rd_free(&rd);
 	return rc;
 }
+

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * rbac-diff internals: patch application and the aws-auth YAML reader.
- * Both work on jansson values only, so tests/rbac/test_patch.c can drive
- * them without any input files.
+ * rbac-diff internals: patch application.  It works on jansson values
+ * only, so tests/rbac/test_patch.c can drive it without any input files.
  */
 #ifndef RBAC_DIFF_H
 #define RBAC_DIFF_H
@@ -35,12 +34,5 @@ const char *rd_patch_name(enum rd_patch t);
  * rules have none); "$patch": "replace" / "delete", "$retainKeys" and
  * "$deleteFromPrimitiveList/<field>" are honoured. */
 json_t *rd_patch_apply(json_t *doc, json_t *patch, enum rd_patch t, char *err, size_t errsz);
-
-/* The list-of-maps YAML of aws-auth's mapRoles / mapUsers / mapAccounts
- * (block and flow sequences, "key: value" maps, quoted scalars, comments)
- * read into JSON: a list of objects (or of strings for mapAccounts).
- * Every scalar becomes a string.  Never fails: lines it cannot place are
- * skipped and counted in *skipped (when not NULL). */
-json_t *rd_yaml_parse(const char *text, size_t *skipped);
 
 #endif

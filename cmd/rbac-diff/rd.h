@@ -9,6 +9,7 @@
 
 #include "k8saudit.h"
 #include "rbac.h"
+#include "awsauth.h"
 
 enum rd_kind { RD_ROLE, RD_CROLE, RD_RB, RD_CRB, RD_AWSAUTH, RD_ACCESS, RD_NKINDS };
 
@@ -21,8 +22,10 @@ struct rd_change {
 	int code;              /* HTTP status, 0 when unknown (CloudTrail: 200 or 400) */
 	int ok;
 	char *ns, *name;
-	char *id, *where, *uri, *ip, *ua, *error;
-	json_t *actor;         /* username, groups, arn, access_key_id, ... */
+	char *uri, *error;
+	json_t *record;        /* time, event_id, actor, source_ip(s), user_agent, source: k8saudit-json(5) */
+	char *actor_text;      /* the actor as the text columns write it */
+	char *ips;             /* all source IPs, for the text column */
 	json_t *req, *resp;    /* trimmed bodies (CloudTrail: requestParameters, responseElements) */
 	/* filled by the replay */
 	json_t *before, *after; /* the object, or NULL when absent */
@@ -38,8 +41,20 @@ struct rd_change {
 /* A request by an anonymous or unauthenticated user (for --exposure). */
 struct rd_req {
 	int64_t t;
-	char *user, *verb, *target, *ip, *ua, *reason, *id, *where, *ns;
+	char *record; /* with --json: as for a change, as JSON text */
+	char *actor_text, *ip, *ua, *verb, *target, *reason, *ns; /* for the text columns */
 	int code;
+};
+
+/* One kind of request the --granted-vs-used subject made. */
+struct rd_use {
+	char *verb;
+	char *group;    /* "" for the core group and for URLs */
+	char *resource; /* resource[/subresource], or a non-resource URL's path */
+	char *ns;       /* "" for cluster scope */
+	long ok, denied;
+	int64_t first, last;
+	char *observed; /* "BINDING of ROLE" the authorizer named on an allowed one, or NULL */
 };
 
 /* A --who-can question. */
@@ -55,6 +70,7 @@ void rd_parse_query(struct rd_query *q, const char *verb, const char *res);
 struct rd {
 	/* options */
 	int json, all, header, silent, suggest, exposure;
+	int threads; /* -j, 0: the default */
 	int has_at, has_from, has_to;
 	int64_t at, from, to;
 	const char *who_verb, *who_res, *ns, *gvu;
@@ -80,7 +96,9 @@ struct rd {
 	json_t *ids;     /* event ids of the changes kept */
 	uint64_t duplicates;
 	/* granted vs used */
-	json_t *used;    /* "verb\tgroup\tresource\tns" -> {ok, denied, first, last} */
+	struct rd_use *uses;
+	size_t nuses, capuses;
+	json_t *use_index; /* a use's fields -> its index in uses */
 	json_t *groups;  /* groups seen on the subject's requests */
 	json_t *gvu_users; /* user names it was seen under (an IAM ARN has several) */
 	/* exposure */
@@ -89,26 +107,41 @@ struct rd {
 	int64_t t_min, t_max;
 };
 
+/* model.c: the store and its vocabulary */
 void rd_init(struct rd *rd);
 void rd_free(struct rd *rd);
 void rd_add_path(struct rd *rd, const char *path);
 int rd_add_snapshot(struct rd *rd, const char *spec);
-int rd_run(struct rd *rd);
-
-/* collect.c */
-int rd_collect(struct rd *rd);
 const char *rd_kind_name(enum rd_kind k);
-json_t *rd_trim(json_t *o, enum rd_kind k);
-
-/* replay.c */
 char *rd_key(enum rd_kind k, const char *ns, const char *name);
+int rd_binding_kind(const char *key);
+void rd_binding_via(enum rd_kind k, const char *ns, const char *name, char *out, size_t outsz);
+json_t *rd_trim(json_t *o, enum rd_kind k);
+char *rd_strdup(const char *s);
+int rd_grow(void **p, size_t *cap, size_t size);
+const char *rd_jstr(json_t *o, const char *k);
+int rd_list_has(json_t *list, const char *v);
+void rd_set_str(json_t *o, const char *k, const char *v);
+
+/* collect.c: the one pass over the inputs */
+int rd_collect(struct rd *rd);
+
+/* requests.c: what requests tell (--who-can, --granted-vs-used, --exposure) */
+void rd_note_request(struct rd *rd, k8a_event *ev);
+
+/* replay.c: the state at a moment */
 void rd_replay(struct rd *rd, int64_t upto);
+
+/* items.c: what an object grants, and rule matching */
 json_t *rd_items(struct rd *rd, enum rd_kind k, json_t *obj);
 json_t *rd_builtin_role(const char *name);
 json_t *rd_role_of(struct rd *rd, json_t *binding, const char *bns, int *builtin);
 int rd_rule_matches(json_t *rule, const char *verb, const char *group, int any_group,
 	const char *resource, const char *url);
 json_t *rd_rule_dangers(json_t *rule);
+void rd_rule_text(json_t *rule, char *out, size_t outsz);
+int rd_item_in(json_t *items, const char *text);
+void rd_mapping_text(const struct fe_aa_entry *e, char *buf, size_t bufsz);
 const char *rd_subject_danger(const char *kind, const char *name, const char *ns);
 void rd_subject_text(json_t *s, const char *bns, char *out, size_t outsz);
 
@@ -117,18 +150,30 @@ void rd_mint_add(struct rd *rd, k8a_event *ev);
 json_t *rd_chain(struct rd *rd, const char *key, const char *arn, const char *type);
 void rd_chain_text(json_t *chain, char *out, size_t outsz);
 
-/* report.c */
+/* the reports: changelog.c, whocan.c, gvu.c */
 int rd_report_changes(struct rd *rd);
 int rd_report_at(struct rd *rd);
 int rd_report_fromto(struct rd *rd);
 int rd_report_who(struct rd *rd);
-int rd_report_gvu(struct rd *rd);
 int rd_report_exposure(struct rd *rd);
+int rd_report_gvu(struct rd *rd);
 
-/* helpers */
-char *rd_strdup(const char *s);
+/* emit.c: what the reports share */
+struct rd_sb { /* a growable string */
+	char *s;
+	size_t n, cap;
+};
+void rd_sb_add(struct rd_sb *b, const char *s);
+const char *rd_sb_str(const struct rd_sb *b);
+void rd_tab(void);
+void rd_cell(const char *s);
 void rd_put_time(FILE *fp, int64_t t);
+void rd_set_time(json_t *o, const char *k, int64_t t);
 void rd_json_line(json_t *o);
-void rd_set_str(json_t *o, const char *k, const char *v);
+void rd_put_record(json_t *o, json_t *record, int64_t t);
+const char *rd_event_id(json_t *record);
+void rd_add_tags(json_t *tags, const char *list);
+void rd_tags_text(json_t *added, json_t *removed, struct rd_sb *b);
+const char **rd_sorted_keys(json_t *o, size_t *n);
 
 #endif

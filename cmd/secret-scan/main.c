@@ -55,22 +55,6 @@ struct opts {
 	size_t nrules, nallow;
 };
 
-/* The installed rules: $K8SAUDIT_RULES_DIR, else $(pkgdatadir)/rules, else
- * the source tree's when not installed yet (as k8saudit-findings finds
- * its rules); the secret types are in its secrets/. */
-static const char *
-rules_dir(void)
-{
-	const char *dir = getenv("K8SAUDIT_RULES_DIR");
-	struct stat st;
-
-	if (dir && *dir)
-		return dir;
-	if (stat(K8A_DATADIR "/rules", &st) != 0 && stat(K8A_SRCDIR "/rules", &st) == 0)
-		return K8A_SRCDIR "/rules";
-	return K8A_DATADIR "/rules";
-}
-
 static void
 load_diag(void *arg, const char *where, const char *msg)
 {
@@ -330,7 +314,7 @@ main(int argc, char **argv)
 		goto nomem;
 	if (!o.no_builtin) {
 		char dir[4096];
-		snprintf(dir, sizeof(dir), "%s/secrets", rules_dir());
+		snprintf(dir, sizeof(dir), "%s/secrets", fe_rules_dir());
 		if ((rc = k8a_secret_set_load(set, dir, load_diag, NULL)) < 0)
 			goto nomem;
 		loaderr += rc;
@@ -355,7 +339,7 @@ main(int argc, char **argv)
 		if (o.no_builtin)
 			fe_diag(NULL, "no secret types loaded (--no-builtin, and no --rules gave any): nothing to scan for");
 		else
-			fe_diag(NULL, "no secret types loaded (%s/secrets): nothing to scan for", rules_dir());
+			fe_diag(NULL, "no secret types loaded (%s/secrets): nothing to scan for", fe_rules_dir());
 		trouble = 1;
 		goto done;
 	}

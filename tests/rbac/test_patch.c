@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of rbac-diff's patch application (merge, strategic merge,
- * JSON patch, server-side apply) and of its aws-auth YAML reader.
+ * JSON patch, server-side apply).  aws-auth's reader has its own test,
+ * tests/unit/test_awsauth.c.
  * Prints "ok NAME" / "FAIL NAME: ..." and a closing count; exits 1 on any
  * failure.
  */
@@ -76,25 +77,6 @@ check_guess(const char *name, const char *body, const char *uri, enum rd_patch w
 	json_decref(b);
 }
 
-static void
-check_yaml(const char *name, const char *yaml, const char *want, size_t want_skipped)
-{
-	size_t skipped = 0;
-	json_t *got = rd_yaml_parse(yaml, &skipped), *w = J(want);
-	char *gs = json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS);
-
-	if (!json_equal(got, w) || skipped != want_skipped) {
-		printf("FAIL %s: got %s (skipped %zu), want %s (skipped %zu)\n", name, gs, skipped, want, want_skipped);
-		failed++;
-	} else {
-		printf("ok %s\n", name);
-		passed++;
-	}
-	free(gs);
-	json_decref(got);
-	json_decref(w);
-}
-
 #define CRB "{\"kind\":\"ClusterRoleBinding\",\"metadata\":{\"name\":\"b\",\"labels\":{\"a\":\"1\",\"b\":\"2\"}}," \
 	"\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":\"view\"}," \
 	"\"subjects\":[{\"kind\":\"User\",\"name\":\"alice\"},{\"kind\":\"Group\",\"name\":\"devs\"}]}"
@@ -165,29 +147,8 @@ rnd_ops(void)
 static void
 stress(void)
 {
-	static const char *const frags[] = { "- ", "-", "  ", "\t", "\n", "a: ", "b:", "'", "\"", "[", "]", ",",
-		"#", " #", "|", ">", "x", "groups:", "rolearn: r", "\r\n", "---", "\\", ":" };
-	char buf[512];
-	int i, ok = 1;
+	int i;
 
-	for (i = 0; i < 20000; i++) {
-		size_t n = 0, sk;
-		json_t *y;
-		unsigned k, parts = rnd(40);
-		for (k = 0; k < parts; k++) {
-			const char *f = frags[rnd(23)];
-			size_t fl = strlen(f);
-			if (n + fl >= sizeof(buf))
-				break;
-			memcpy(buf + n, f, fl);
-			n += fl;
-		}
-		buf[n] = '\0';
-		y = rd_yaml_parse(buf, &sk);
-		if (!json_is_array(y))
-			ok = 0;
-		json_decref(y);
-	}
 	for (i = 0; i < 20000; i++) {
 		json_t *doc = rnd(4) ? rnd_json(0) : NULL, *patch, *out;
 		enum rd_patch t = (enum rd_patch)rnd(4);
@@ -198,13 +159,8 @@ stress(void)
 		json_decref(patch);
 		json_decref(doc);
 	}
-	if (ok) {
-		printf("ok stress/20000-yaml-and-20000-patches\n");
-		passed++;
-	} else {
-		printf("FAIL stress: the YAML reader returned something other than a list\n");
-		failed++;
-	}
+	printf("ok stress/20000-patches\n");
+	passed++;
 }
 
 int
@@ -325,35 +281,6 @@ main(void)
 	check_guess("guess/apply", "{\"apiVersion\":\"v1\",\"kind\":\"X\"}", "/apis/x?fieldManager=kubectl&force=true", RD_PATCH_APPLY);
 	check_guess("guess/plain-is-merge", "{\"subjects\":[]}", "/apis/x", RD_PATCH_MERGE);
 	check_guess("guess/full-object-without-field-manager-is-merge", "{\"apiVersion\":\"v1\",\"kind\":\"X\"}", "/apis/x", RD_PATCH_MERGE);
-
-	/* ---- aws-auth YAML ---- */
-	check_yaml("yaml/map-roles-block",
-		"- rolearn: arn:aws:iam::111122223333:role/node\n"
-		"  username: system:node:{{EC2PrivateDNSName}}\n"
-		"  groups:\n"
-		"    - system:bootstrappers\n"
-		"    - system:nodes\n"
-		"- rolearn: arn:aws:iam::111122223333:role/admin\n"
-		"  username: admin\n"
-		"  groups:\n"
-		"  - system:masters\n",
-		"[{\"rolearn\":\"arn:aws:iam::111122223333:role/node\",\"username\":\"system:node:{{EC2PrivateDNSName}}\","
-		"\"groups\":[\"system:bootstrappers\",\"system:nodes\"]},"
-		"{\"rolearn\":\"arn:aws:iam::111122223333:role/admin\",\"username\":\"admin\",\"groups\":[\"system:masters\"]}]", 0);
-	check_yaml("yaml/flow-quotes-comments",
-		"# mapped by hand\n"
-		"- userarn: \"arn:aws:iam::111122223333:user/ops # not a comment\"\n"
-		"  username: 'o''brien'   # a comment\n"
-		"  groups: [\"system:masters\", 'devs', plain]\n",
-		"[{\"userarn\":\"arn:aws:iam::111122223333:user/ops # not a comment\",\"username\":\"o'brien\","
-		"\"groups\":[\"system:masters\",\"devs\",\"plain\"]}]", 0);
-	check_yaml("yaml/map-accounts", "- \"111122223333\"\n- 444455556666\n", "[\"111122223333\",\"444455556666\"]", 0);
-	check_yaml("yaml/crlf-and-blank-lines", "\r\n- rolearn: a\r\n\r\n  username: b\r\n", "[{\"rolearn\":\"a\",\"username\":\"b\"}]", 0);
-	check_yaml("yaml/empty", "", "[]", 0);
-	check_yaml("yaml/flow-empty-list", "[]\n", "[]", 0);
-	check_yaml("yaml/garbage-is-skipped", "just words\n- rolearn: a\n", "[{\"rolearn\":\"a\"}]", 1);
-	check_yaml("yaml/deep-nesting-is-bounded",
-		"- a:\n   - b:\n      - c:\n         - d: 1\n", "[{\"a\":[{\"b\":[{\"c\":[{\"d\":\"1\"}]}]}]}]", 0);
 
 	stress();
 

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The event model: every normalised field over both sources. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "test.h"
 
@@ -493,4 +496,56 @@ K8A_TEST(event_strerror_and_version)
 				k8a_test_fail(__FILE__, __LINE__, "codes %d and %d share \"%s\"", codes[i], codes[j], s);
 	}
 	CHECK(strstr(k8a_version_details(), K8A_VERSION_STRING) != NULL);
+}
+
+/* ---- memory running out inside a parse ---- */
+
+/* jansson's allocations, failed at the Nth while armed.  Installed before
+ * main, so the library's watch over jansson chains to it. */
+static unsigned long jfail_at, jcalls;
+static int jarmed;
+
+static void *
+jtest_malloc(size_t n)
+{
+	if (jarmed && ++jcalls == jfail_at)
+		return NULL;
+	return malloc(n);
+}
+
+static void __attribute__((constructor))
+jtest_install(void)
+{
+	json_set_alloc_funcs(jtest_malloc, free);
+}
+
+/* Every allocation of a record's parse failing in turn: the event says
+ * "out of memory", never invalid JSON, and nothing crashes or leaks.
+ * (jansson 2.14 corrupted the heap on some of these when it saw the
+ * failure itself: ASan tells; the library now serves the failing
+ * allocation from a spare block and reports the parse out of memory.) */
+K8A_TEST(event_parse_out_of_memory_at_every_allocation)
+{
+	const char *json = J(EKS_IAM);
+	unsigned long n;
+
+	for (n = 1; n < 10000; n++) {
+		k8a_event *ev = t_event(json);
+		json_t *root;
+
+		REQUIRE(ev != NULL);
+		jcalls = 0;
+		jfail_at = n;
+		jarmed = 1;
+		root = k8a_event_json(ev);
+		jarmed = 0;
+		if (jcalls < n) { /* no allocation failed: every N was tried */
+			CHECK(root != NULL);
+			CHECK(n > 20);
+			break;
+		}
+		CHECK(root == NULL);
+		CHECK_EQ_INT(k8a_event_nomem(ev), 1);
+		CHECK_EQ_STR(k8a_event_error(ev), "out of memory");
+	}
 }

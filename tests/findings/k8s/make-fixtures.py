@@ -792,6 +792,13 @@ F["K8S-SSRF-002"][1].extend([
     svc_proxy("shop", "https:web:443", 20400),
     svc_proxy("default", "https:web:443", 20100 + 1801)])
 
+# system:masters written where aws-iam-authenticator does not take it (groups
+# as a string, an entry without rolearn, a mapRoles that is not YAML): no grant
+F["K8S-EKS-002"][1].extend([
+    awsauth("update", MAPROLES_OLD + "- rolearn: arn:aws:iam::444455556666:role/OrganizationAccountAccessRole\n  username: admin\n"
+            "  groups: system:masters\n- username: nobody\n  groups:\n    - system:masters\n", t=40200),
+    awsauth("update", MAPROLES_OLD + "- rolearn: arn:aws:iam::444455556666:role/admin\n  groups: [system:masters\n", t=40300)])
+
 # ---------------- write ----------------
 if __name__ == "__main__":
     import os

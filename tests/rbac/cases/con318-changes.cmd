@@ -1,1 +1,1 @@
--H $S
+--header $S

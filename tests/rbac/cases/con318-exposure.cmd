@@ -1,1 +1,1 @@
--H --exposure $S
+--header --exposure $S

@@ -1,1 +1,1 @@
--H --granted-vs-used system:anonymous --at 2026-11-03T10:10:00Z $S
+--header --granted-vs-used system:anonymous --at 2026-11-03T10:10:00Z $S

@@ -1,1 +1,1 @@
--H --who-can list secrets --at 2026-11-03T10:10:00Z $S
+--header --who-can list secrets --at 2026-11-03T10:10:00Z $S

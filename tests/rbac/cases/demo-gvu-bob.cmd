@@ -1,1 +1,1 @@
--H --granted-vs-used bob $D/audit2rbac-demo/demo.log
+--header --granted-vs-used bob $D/audit2rbac-demo/demo.log

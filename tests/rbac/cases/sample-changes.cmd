@@ -1,1 +1,1 @@
--H $C
+--header $C

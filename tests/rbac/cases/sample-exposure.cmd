@@ -1,1 +1,1 @@
--H --exposure $C
+--header --exposure $C

@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/literals.rules --list-rules

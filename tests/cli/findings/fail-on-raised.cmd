@@ -1,0 +1,1 @@
+--rule K8S-ANON-001 --min-severity critical --fail-on critical $S/con318

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-BURST-003 --json $T/cli/findings/burst-timeless.jsonl

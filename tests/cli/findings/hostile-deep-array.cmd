@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-POD-001 $T/bad/deep-array.jsonl

@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/deep-when.rules --list-rules

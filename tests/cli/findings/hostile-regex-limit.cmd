@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/regex-bomb.rules $T/bad/regex-bomb.jsonl

@@ -1,0 +1,1 @@
+--ip-list /dev/zero --rule K8S-NET-001 $S/con318

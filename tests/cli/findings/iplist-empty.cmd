@@ -1,0 +1,1 @@
+--ip-list $T/cli/findings/empty-iplist.txt --rule K8S-NET-001 $S/con318

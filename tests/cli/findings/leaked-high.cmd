@@ -1,0 +1,1 @@
+--no-builtin --rules rules --min-severity high $S/leaked-credentials/

@@ -1,0 +1,1 @@
+--list-rules --min-severity critical --rule 'K8S-ANON-*' --rule 'K8S-RBAC-003'

@@ -1,0 +1,1 @@
+--min-severity critical $S/con318

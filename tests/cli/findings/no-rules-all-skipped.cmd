@@ -1,0 +1,1 @@
+--skip-rule '*' $S/con318

@@ -1,0 +1,1 @@
+--no-builtin --rules $W/empty-rules --list-rules

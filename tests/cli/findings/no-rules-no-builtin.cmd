@@ -1,0 +1,1 @@
+--no-builtin $S/con318

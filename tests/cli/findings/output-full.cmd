@@ -1,0 +1,1 @@
+--rule K8S-RBAC-003 $S/con318

@@ -1,0 +1,1 @@
+--rules /dev/zero --rule K8S-RBAC-003 $S/con318

@@ -1,0 +1,1 @@
+--strict --no-builtin --rules $T/cli/findings/unknown-field.rules --list-rules

@@ -1,0 +1,1 @@
+-h --fields time,action,user -w 'action=sts:AssumeRole' $S/con318

@@ -1,0 +1,1 @@
+-c $T/bad/window-1g.log.zst $T/framings/events.jsonl

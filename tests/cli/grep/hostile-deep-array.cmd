@@ -1,0 +1,1 @@
+-c -w "requestObject.spec.containers.image ~ ^nginx" $T/bad/deep-array.jsonl

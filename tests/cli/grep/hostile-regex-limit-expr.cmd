@@ -1,0 +1,1 @@
+-c -w "ua ~ \"^(a+)+$\"" $T/bad/regex-bomb.jsonl

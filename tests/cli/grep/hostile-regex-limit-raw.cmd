@@ -1,0 +1,1 @@
+-c -e "\"userAgent\":\"(a+)+$" $T/bad/regex-bomb.jsonl

@@ -1,0 +1,1 @@
+-c --since infs $T/framings/events.jsonl

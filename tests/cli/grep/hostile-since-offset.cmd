@@ -1,0 +1,1 @@
+-c --since 2024-05-01T10:00:00+99:00 $T/framings/events.jsonl

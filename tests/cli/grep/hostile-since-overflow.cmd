@@ -1,0 +1,1 @@
+-c --since 1e18s $T/framings/events.jsonl

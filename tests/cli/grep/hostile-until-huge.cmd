@@ -1,0 +1,1 @@
+-c --until 1e308h $T/framings/events.jsonl

@@ -1,1 +1,0 @@
---json --fields time $S/con318/

@@ -1,0 +1,1 @@
+--json --fields time,actor,action,ip,location -w 'name=cluster-system-anonymous and verb=create and stage=ResponseComplete' $S/con318

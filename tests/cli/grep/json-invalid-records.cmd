@@ -1,0 +1,1 @@
+--json $T/bad/json-invalid.jsonl

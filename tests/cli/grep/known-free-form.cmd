@@ -1,0 +1,1 @@
+-c -h --strict -w 'requestObject.spec.anything=1 or user.extra."x/y"=z or requestParameters.a.b=c or userIdentity.sessionContext.sessionIssuer.userName=x or responseStatus.code=403' $S/con318

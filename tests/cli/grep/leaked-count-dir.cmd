@@ -1,0 +1,1 @@
+-c $S/leaked-credentials/

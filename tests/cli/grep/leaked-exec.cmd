@@ -1,0 +1,1 @@
+--exec $S/leaked-credentials/

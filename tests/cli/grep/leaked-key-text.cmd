@@ -1,0 +1,1 @@
+-e AKIAUUMGGT5Y5KBJICGJ $S/leaked-credentials/

@@ -1,0 +1,1 @@
+-c -h --strict -w 'objectRef.namspace=default or ip=1.2.3.4' $S/con318

@@ -1,0 +1,1 @@
+-c -h --strict -w 'Verb=get' $S/con318

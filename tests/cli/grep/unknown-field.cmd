@@ -1,0 +1,1 @@
+-c -h -w 'usr=system:anonymous' $S/con318

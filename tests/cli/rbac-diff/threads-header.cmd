@@ -1,0 +1,1 @@
+-j 3 --header $S/con318

@@ -1,0 +1,1 @@
+--json tests/rbac/access-entry-bad-utf8.jsonl

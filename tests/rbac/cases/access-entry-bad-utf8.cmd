@@ -1,0 +1,1 @@
+tests/rbac/access-entry-bad-utf8.jsonl

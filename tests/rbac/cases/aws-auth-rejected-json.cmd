@@ -1,0 +1,1 @@
+--json tests/rbac/aws-auth-rejected.jsonl

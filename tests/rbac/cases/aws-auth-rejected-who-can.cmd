@@ -1,0 +1,1 @@
+--who-can get secrets --at 2026-11-06T10:06:00Z tests/rbac/aws-auth-rejected.jsonl

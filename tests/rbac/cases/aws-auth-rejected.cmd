@@ -1,0 +1,1 @@
+tests/rbac/aws-auth-rejected.jsonl

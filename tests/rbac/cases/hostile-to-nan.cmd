@@ -1,0 +1,1 @@
+--from 0.5h --to nanh $S
