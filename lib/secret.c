@@ -39,7 +39,7 @@ struct ctx {
 	size_t nlen;
 	int nkind;	  /* KC_KEY or KC_MEMBER */
 	enum sdata sdata;
-	int identity;	    /* the value of an accessKeyId member */
+	int identity;	    /* an accessKeyId member, or a reference to a secret: never one */
 	int in_body;	    /* under requestObject or responseObject */
 	json_t *parent;	    /* the object holding the string (or NULL) */
 	json_t *grand;	    /* the array holding that object (or NULL) */
@@ -283,20 +283,28 @@ trim_span(const char *s, size_t *a, size_t *b)
 		(*b)--;
 }
 
+/* Is the text, or the decoded text its structure came from, of the kind
+ * the type's within says (a kubeconfig: as YAML in the string itself, or
+ * as the JSON around it)? */
+static int
+within(k8a_secret_scan *sc, const struct stype *t, const struct ctx *c, const char *text, size_t tn)
+{
+	if (rx_run(sc, t->within.re, text, tn, 0, "within") == 1)
+		return 1;
+	return c->within && rx_run(sc, t->within.re, c->within, c->wlen, 0, "within") == 1;
+}
+
 /* Does the candidate secret pass its type's checks? */
 static int
 passes(k8a_secret_scan *sc, const struct stype *t, const char *sec, size_t n, const char *name, size_t nlen,
 	const struct ctx *c, const char *text, size_t tn)
 {
-	const char *w = c->within ? c->within : text;
-	size_t wn = c->within ? c->wlen : tn;
-
 	if (n == 0 || n < t->min_len || (t->max_len && n > t->max_len))
 		return 0;
 	if (t->entropy > 0 && k8a__entropy(sec, n) < t->entropy &&
 	    !(name && t->low_key.re && rx_run(sc, t->low_key.re, name, nlen, 0, "low-entropy-key") == 1))
 		return 0;
-	if (t->within.re && rx_run(sc, t->within.re, w, wn, 0, "within") != 1)
+	if (t->within.re && !within(sc, t, c, text, tn))
 		return 0;
 	return !allowed(sc, t, sec, n);
 }
@@ -853,8 +861,7 @@ name_decodes(k8a_secret_scan *sc, const struct ctx *c, const char *s, size_t n)
 			continue;
 		if (t->key.re && rx_run(sc, t->key.re, c->name, c->nlen, 0, "key") != 1)
 			continue;
-		if (t->within.re && rx_run(sc, t->within.re, c->within ? c->within : s, c->within ? c->wlen : n, 0,
-					   "within") != 1)
+		if (t->within.re && !within(sc, t, c, s, n))
 			continue;
 		return 1;
 	}
@@ -1016,6 +1023,9 @@ try_json(k8a_secret_scan *sc, const char *s, size_t n, struct ctx *c, int depth)
 	memset(&in, 0, sizeof(in));
 	in.within = s;
 	in.wlen = n;
+	/* a body's JSON text (last-applied) is of the body: a Secret there
+	 * has base64 data */
+	in.in_body = c->in_body;
 	walk(sc, j, &in, depth + 1);
 	dec_pop(sc);
 	json_decref(j);
@@ -1294,7 +1304,7 @@ static void
 walk_object(k8a_secret_scan *sc, json_t *o, struct ctx *c, int depth, int body)
 {
 	const char *key, *nm = NULL;
-	json_t *v, *nv = NULL;
+	json_t *v, *nv = NULL, *ref = NULL;
 	size_t i, old;
 	int secret = is_secret_obj(sc, o, c, body), cm = !secret && is_configmap_obj(sc, o, c, body);
 	enum sdata patch = sc->secret_record && c->in_body ? patch_sdata(o) : SD_NONE;
@@ -1320,6 +1330,13 @@ walk_object(k8a_secret_scan *sc, json_t *o, struct ctx *c, int depth, int body)
 			if (nv)
 				break;
 		}
+		/* CodeBuild's {name, value, type}: PARAMETER_STORE and
+		 * SECRETS_MANAGER values name where the secret is kept */
+		if (nv) {
+			const char *ty = json_string_value(json_object_get(o, "type"));
+			if (ty && (strcmp(ty, "PARAMETER_STORE") == 0 || strcmp(ty, "SECRETS_MANAGER") == 0))
+				ref = nv;
+		}
 	}
 	json_object_foreach(o, key, v) {
 		struct ctx in;
@@ -1339,7 +1356,7 @@ walk_object(k8a_secret_scan *sc, json_t *o, struct ctx *c, int depth, int body)
 			in.nlen = strlen(key);
 			in.nkind = KC_KEY;
 		}
-		in.identity = strcmp(key, "accessKeyId") == 0;
+		in.identity = strcmp(key, "accessKeyId") == 0 || v == ref;
 		if (patch != SD_NONE && strcmp(key, "value") == 0)
 			in.sdata = patch;
 		old = ptr_push(sc, key, strlen(key));
