@@ -11,21 +11,21 @@
 #include "scan.h"
 
 static const char synopsis[] =
-	"[-s] [-j N] [-w EXPR]... [--since TIME] [--until TIME] [--rules FILE]... [--no-builtin]\n"
+	"[-s] [-j N] [--strict] [-w EXPR]... [--since TIME] [--until TIME] [--rules FILE]... [--no-builtin]\n"
 	"       [--json | --format tsv|json|sarif] [--summary] [--header] [--show-secrets]\n"
 	"       [--fingerprint-key FILE] [--baseline FILE] [--allow FILE]... [PATH...]\n"
 	"       secret-scan --list-rules [--json]";
 
 enum {
-	O_EXPR, O_SINCE, O_UNTIL, O_JSON, O_FORMAT, O_SUMMARY, O_HEADER, O_RULES, O_NO_BUILTIN, O_LIST,
-	O_SHOW, O_KEY, O_BASELINE, O_ALLOW, O_KEEP_STAGES, O_NO_PREFILTER, O_THREADS, O_SILENT, O_HELP,
-	O_VERSION,
+	O_WHERE, O_SINCE, O_UNTIL, O_JSON, O_FORMAT, O_SUMMARY, O_HEADER, O_RULES, O_NO_BUILTIN, O_LIST,
+	O_SHOW, O_KEY, O_BASELINE, O_ALLOW, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT,
+	O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
-	[O_EXPR] = { "where", 'w', 1, "EXPR", "scan only records where EXPR holds (repeatable: any)" },
-	[O_SINCE] = { "since", 0, 1, "TIME", "only records at or after TIME (RFC 3339, or 30m, 2h, 7d ago)" },
-	[O_UNTIL] = { "until", 0, 1, "TIME", "only records before TIME" },
+	[O_WHERE] = FE_OPT_WHERE,
+	[O_SINCE] = FE_OPT_SINCE,
+	[O_UNTIL] = FE_OPT_UNTIL,
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per occurrence (same as --format json)" },
 	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json or sarif (SARIF 2.1.0)" },
 	[O_SUMMARY] = { "summary", 0, 0, NULL, "one line per distinct secret, sorted by first seen: the rotation list" },
@@ -37,19 +37,19 @@ static const struct fe_opt opts[] = {
 	[O_KEY] = { "fingerprint-key", 0, 1, "FILE", "the case's fingerprint key (default: see FILES in the manual)" },
 	[O_BASELINE] = { "baseline", 0, 1, "FILE", "do not report secrets whose fingerprints FILE lists" },
 	[O_ALLOW] = { "allow", 0, 1, "FILE", "never report values, pointers or paths matching FILE's patterns" },
-	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report a secret in every stage of a request, not just the first" },
+	[O_KEEP_STAGES] = FE_OPT_KEEP_STAGES,
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse and scan every record (for checking the prefilter)" },
-	[O_THREADS] = { "threads", 'j', 1, "N", "read up to N files at once (default: the number of CPUs; output is the same)" },
-	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" },
+	[O_STRICT] = FE_OPT_STRICT,
+	[O_THREADS] = FE_OPT_THREADS,
+	[O_SILENT] = FE_OPT_SILENT,
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
 struct opts {
-	k8a_expr *where;
-	int64_t since, until;
-	int has_since, has_until, list, no_builtin, keep_stages, no_prefilter, silent, threads;
+	struct fe_scope scope; /* -w, --since, --until, --strict, -s, -j, --keep-stages */
+	int list, no_builtin, no_prefilter;
 	const char *key, *baseline;
 	char **rules, **allow;
 	size_t nrules, nallow;
@@ -63,13 +63,11 @@ load_diag(void *arg, const char *where, const char *msg)
 }
 
 /* ---- stage folding: one secret in the stages of one request is one
- * occurrence.  Keyed by (file, auditID, pointer, type, fingerprint); two
- * generations of 1<<16 keys, reset per input file like k8a_reader_seen(). */
-#define FOLD_SLOTS (1u << 17)
-#define FOLD_GEN (1u << 16)
+ * occurrence: the request's key (k8a_event_request_key) tagged with the
+ * pointer, type and fingerprint, in a k8a_seen set cleared per input file
+ * (the API server writes every stage of a request to one log). */
 struct fold {
-	uint64_t *cur, *old;
-	size_t ncur;
+	k8a_seen *seen;
 	char *path;
 };
 
@@ -81,65 +79,29 @@ fnv(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211ULL;
 }
 
-static int
-fold_has(const uint64_t *t, uint64_t h)
-{
-	size_t i = (size_t)(h & (FOLD_SLOTS - 1));
-
-	if (t == NULL)
-		return 0;
-	while (t[i]) {
-		if (t[i] == h)
-			return 1;
-		i = (i + 1) & (FOLD_SLOTS - 1);
-	}
-	return 0;
-}
-
-static void
-fold_reset(struct fold *f)
-{
-	free(f->cur);
-	free(f->old);
-	f->cur = f->old = NULL;
-	f->ncur = 0;
-}
-
-/* 1 when an earlier stage of this request reported this secret here. */
+/* 1 when an earlier stage of this request reported this secret here, else
+ * 0 (remembered now); K8A_FATAL when out of memory. */
 static int
 fold_seen(struct fold *f, k8a_event *ev, const struct k8a_secret_hit *h)
 {
-	const char *id = k8a_event_str(ev, K8A_F_ID), *path = k8a_event_origin(ev)->path;
-	char type[32];
-	uint64_t k;
+	const char *path = k8a_event_origin(ev)->path;
+	uint64_t key, tag = 14695981039346656037ULL;
 	size_t i;
 
-	if (k8a_event_source(ev) != K8A_SRC_K8S || id == NULL)
+	if (!k8a_event_request_key(ev, &key))
 		return 0;
+	if (f->seen == NULL && (f->seen = k8a_seen_new()) == NULL)
+		return K8A_FATAL;
 	if (f->path == NULL || strcmp(f->path, path) != 0) {
-		fold_reset(f);
 		free(f->path);
-		f->path = strdup(path);
+		if ((f->path = strdup(path)) == NULL)
+			return K8A_FATAL;
+		k8a_seen_clear(f->seen);
 	}
-	snprintf(type, sizeof(type), "%zu", h->type_index);
-	k = fnv(fnv(fnv(fnv(14695981039346656037ULL, id), h->pointer), type), h->fingerprint);
-	if (k == 0)
-		k = 1;
-	if (fold_has(f->cur, k) || fold_has(f->old, k))
-		return 1;
-	if (f->cur == NULL || f->ncur >= FOLD_GEN) {
-		free(f->old);
-		f->old = f->cur;
-		f->ncur = 0;
-		if ((f->cur = calloc(FOLD_SLOTS, sizeof(uint64_t))) == NULL)
-			return 0;
-	}
-	i = (size_t)(k & (FOLD_SLOTS - 1));
-	while (f->cur[i])
-		i = (i + 1) & (FOLD_SLOTS - 1);
-	f->cur[i] = k;
-	f->ncur++;
-	return 0;
+	for (i = 0; i < sizeof(h->type_index); i++)
+		tag = (tag ^ ((h->type_index >> (8 * i)) & 0xff)) * 1099511628211ULL;
+	tag = fnv(fnv(tag, h->pointer), h->fingerprint);
+	return k8a_seen_add(f->seen, key, tag);
 }
 
 static int
@@ -158,30 +120,22 @@ static int
 parse_options(int argc, char **argv, struct opts *o, struct out *out)
 {
 	const char *arg;
-	int c, nexpr = 0;
+	int c, rc;
 
 	while ((c = fe_getopt(argc, argv, opts, &arg)) != -1) {
 		switch (c) {
-		case O_EXPR: {
-			struct k8a_err err;
-			k8a_expr *x = k8a_expr_compile(arg, &err);
-			if (x == NULL) {
-				fe_usage_error(synopsis, "-w: %s at offset %zu in '%s'", err.msg, err.offset, arg);
-				return -1;
-			}
-			o->where = nexpr++ ? k8a_expr_or(o->where, x) : x;
-			break;
-		}
+		case O_WHERE:
 		case O_SINCE:
 		case O_UNTIL:
-			if (fe_parse_when(arg, c == O_SINCE ? &o->since : &o->until) != 0) {
-				fe_usage_error(synopsis, "--%s: cannot read '%s' as a time or duration", opts[c].lng, arg);
+		case O_STRICT:
+		case O_THREADS:
+		case O_SILENT:
+		case O_KEEP_STAGES:
+			if ((rc = fe_scope_opt(&o->scope, opts[c].lng, arg, synopsis)) != 0) {
+				if (rc == K8A_FATAL)
+					fe_diag(NULL, "out of memory");
 				return -1;
 			}
-			if (c == O_SINCE)
-				o->has_since = 1;
-			else
-				o->has_until = 1;
 			break;
 		case O_JSON: out->fmt = FMT_JSON; break;
 		case O_FORMAT:
@@ -211,19 +165,7 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 			if (push(&o->allow, &o->nallow, arg) != 0)
 				return -1;
 			break;
-		case O_KEEP_STAGES: o->keep_stages = 1; break;
 		case O_NO_PREFILTER: o->no_prefilter = 1; break;
-		case O_THREADS: {
-			char *end;
-			long n = strtol(arg, &end, 10);
-			if (*end || n < 1 || n > 64) {
-				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
-				return -1;
-			}
-			o->threads = (int)n;
-			break;
-		}
-		case O_SILENT: o->silent = 1; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,
 				"Find the credentials that leaked into Kubernetes audit logs and CloudTrail:\n"
@@ -245,36 +187,35 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 		fe_usage_error(synopsis, "--summary and --format sarif cannot be combined");
 		return -1;
 	}
-	return 0;
+	return fe_scope_check(&o->scope, synopsis);
 }
 
 /* Should the record be scanned?  1 yes, 0 no, -1 unusable (diagnosed). */
 static int
 selected(const struct opts *o, const k8a_secret_set *set, k8a_secret_scan *sc, k8a_event *ev)
 {
+	const struct fe_scope *sp = &o->scope;
 	const struct k8a_origin *og;
 
 	if (!o->no_prefilter) {
-		if (o->where && !k8a_expr_may_match(o->where, ev))
+		if (sp->where && !k8a_expr_may_match(sp->where, ev))
 			return 0;
 		if (!k8a_secret_may_hold(sc, ev))
 			return 0;
 	}
-	if (o->where) {
-		int m = k8a_expr_match(o->where, ev);
+	if (sp->where) {
+		int m = k8a_expr_match(sp->where, ev);
 		if (m < 0) {
-			if (!o->silent)
+			/* a regex PCRE2 gave up on, or no memory: no answer */
+			if (!sp->silent)
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 			return -1;
 		}
 		if (m == 0)
 			return 0;
 	}
-	if (o->has_since || o->has_until) {
-		int64_t t = k8a_event_time(ev);
-		if (t == INT64_MIN || (o->has_since && t < o->since) || (o->has_until && t >= o->until))
-			return 0;
-	}
+	if (!fe_scope_in_window(sp, ev))
+		return 0;
 	og = k8a_event_origin(ev);
 	if (k8a_secret_allowed_path(set, og->path) || (og->member && k8a_secret_allowed_path(set, og->member)))
 		return 0;
@@ -292,9 +233,9 @@ main(int argc, char **argv)
 	k8a_secret_scan *sc = NULL;
 	k8a_reader *r = NULL;
 	k8a_event *ev;
+	struct fe_run run = { 0 };
 	unsigned char *key = NULL;
 	size_t keylen = 0, i;
-	uint64_t records = 0;
 	int trouble = 0, found = 0, rc, loaderr = 0;
 
 	fe_init(argv[0]);
@@ -355,7 +296,7 @@ main(int argc, char **argv)
 	/* ---- the pass over the input ---- */
 	if ((r = k8a_reader_new()) == NULL)
 		goto nomem;
-	k8a_reader_set_threads(r, o.threads ? o.threads : fe_default_threads());
+	k8a_reader_set_threads(r, o.scope.threads ? o.scope.threads : fe_default_threads());
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	if (!o.no_prefilter)
 		k8a_reader_set_prefilter(r, k8a_secret_set_prefilter(set));
@@ -364,22 +305,9 @@ main(int argc, char **argv)
 	for (i = (size_t)fe_optind; i < (size_t)argc; i++)
 		k8a_reader_add_path(r, argv[i]);
 	out_begin(&out);
-	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
+	while ((ev = fe_next_record(r, &o.scope, &run)) != NULL) {
 		const struct k8a_secret_hit *hits;
 		size_t n;
-		if (rc == K8A_FATAL) {
-			fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
-			trouble = 1;
-			break;
-		}
-		if (rc == K8A_WARN) {
-			if (!o.silent)
-				fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
-			trouble = 1;
-			continue;
-		}
-		if ((++records & 0xfff) == 0)
-			fe_progress(r, records);
 		switch (selected(&o, set, sc, ev)) {
 		case -1:
 			trouble = 1;
@@ -393,19 +321,26 @@ main(int argc, char **argv)
 		if (rc == K8A_WARN) {
 			/* a record not parsed, or not fully checked: the hits
 			 * found are still reported */
-			if (!o.silent)
+			if (!o.scope.silent)
 				fe_diag(k8a_event_where(ev), "%s", k8a_secret_scan_error(sc));
 			trouble = 1;
 		}
 		for (i = 0; i < n; i++) {
-			if (!o.keep_stages && fold_seen(&fold, ev, &hits[i]))
+			if (!o.scope.keep_stages && (rc = fold_seen(&fold, ev, &hits[i])) != 0) {
+				if (rc == K8A_FATAL)
+					goto nomem;
 				continue;
+			}
 			if (baseline_has(base, hits[i].fingerprint))
 				continue;
 			found = 1;
 			out_hit(&out, ev, &hits[i]);
 		}
+		if (fe_out_failed())
+			break; /* nobody reads what follows */
 	}
+	if (run.trouble)
+		trouble = 1;
 	fe_progress_end();
 	out_end(&out);
 	goto done;
@@ -413,16 +348,14 @@ nomem:
 	fe_diag(NULL, "out of memory");
 	trouble = 1;
 done:
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fe_diag("<stdout>", "write error");
+	if (fe_finish_stdout() != 0)
 		trouble = 1;
-	}
 	k8a_reader_free(r);
 	k8a_secret_scan_free(sc);
 	k8a_secret_set_free(set);
-	k8a_expr_free(o.where);
+	fe_scope_free(&o.scope);
 	baseline_free(base);
-	fold_reset(&fold);
+	k8a_seen_free(fold.seen);
 	free(fold.path);
 	free(o.rules);
 	free(o.allow);
