@@ -159,6 +159,19 @@ void corr_free(struct rule *r);
 /* The GuardDuty tactic bucket of a Kubernetes request (k8s-detections 2.2). */
 const char *gd_bucket(k8a_event *ev);
 
+/* ---- creds-in-bodies: secret-scan's engine as a rule (secrets.c) ---- */
+/* When an enabled rule has catalog id creds-in-bodies, load the secret
+ * types of <rules_dir>/secrets for it; the number of problems. */
+int secrets_init(const struct ruleset *rs, const char *rules_dir);
+/* 1 when r is that rule. */
+int secrets_rule(const struct rule *r);
+/* 0 when the record cannot hold a secret (no parse). */
+int secrets_may_hold(k8a_event *ev);
+/* A finding per secret in the record's bodies (type and pointer, never
+ * the value); -1 when the record was not fully checked (reported). */
+int secrets_judge(const struct rule *r, k8a_event *ev, struct snap *s, struct findings *fs);
+void secrets_free(void);
+
 /* ---- output (output.c) ---- */
 enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
 /* Write a finding (a line) or the selected rules (a line each) whole to

@@ -386,6 +386,8 @@ load_rules(struct ruleset *rs, const struct opts *o, struct corr_ctx *cx, struct
 	cx->tor = *tor;
 	cx->iplist_name = o->iplist;
 	cx->tor_name = o->tor;
+	if (fe_nomem()) /* rules or lists incomplete: a selection would mislead */
+		return errors + 1;
 	if (select_rules(rs, o, cx) != 0)
 		errors++;
 	return errors;
@@ -516,6 +518,9 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 		struct rule *ru = p->rs->r[k = p->jg.rule_of[try ? try[t] : t]];
 		if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 			continue;
+		/* creds-in-bodies: no keyword of any secret type, no parse */
+		if (!p->o->no_prefilter && secrets_rule(ru) && !secrets_may_hold(ev))
+			continue;
 		if (!parsed) {
 			parsed = 1;
 			if ((m = parse_record(p, ev)) != 1) {
@@ -533,7 +538,10 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 			goto nomem;
 		if (ru->correlation)
 			corr_feed(ru, p->cx, ev, snap);
-		else
+		else if (secrets_rule(ru)) {
+			if (secrets_judge(ru, ev, snap, p->cx->out) != 0)
+				p->trouble = 1;
+		} else
 			findings_add(p->cx->out, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
 		if (fe_nomem() || k8a_event_nomem(ev))
 			goto nomem;
@@ -693,6 +701,9 @@ findings_main(const struct opts *o, int argc, char **argv)
 	int loaderr, status = FE_EXIT_TROUBLE, trouble;
 
 	loaderr = load_rules(&rs, o, &cx, &ipl, &tor);
+	/* creds-in-bodies: the secret types beside the rules (secrets.c) */
+	if (!o->list && !fe_nomem())
+		loaderr += secrets_init(&rs, fe_rules_dir());
 	if (fe_nomem()) { /* rules or lists incomplete */
 		fe_nomem_diag(NULL);
 		goto done;
@@ -719,7 +730,9 @@ done:
 		status = FE_EXIT_TROUBLE;
 	pass_free(&pass);
 	findings_free(&fs);
+	secrets_free();
 	rules_free(&rs);
+	secrets_free();
 	iplist_free(ipl);
 	iplist_free(tor);
 	return status;
