@@ -157,6 +157,8 @@ rx_compile(struct rx *r, const char *src, int caseless, char *why, size_t whysz)
 
 	/* No UTF: decoded values may be any bytes; \w and \b stay ASCII. */
 	r->re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, caseless ? PCRE2_CASELESS : 0, &ec, &eo, NULL);
+	if (r->re == NULL && ec == PCRE2_ERROR_HEAP_FAILED)
+		return "out of memory"; /* not the pattern's fault */
 	if (r->re == NULL) {
 		pcre2_get_error_message(ec, msg, sizeof(msg));
 		snprintf(why, whysz, "%s at offset %zu", (char *)msg, (size_t)eo);
@@ -698,8 +700,11 @@ load_text(struct loader *L, const char *text, size_t len)
 	}
 	free(line);
 	if (state != OUTSIDE) {
-		flush_key(L, &t, &p, seen, &bad);
-		lerr(L, start, "%s not closed with 'end'", state == IN_TYPE ? "type" : "common stanza");
+		/* cut short by memory: not the file's fault (L->oom says it) */
+		if (!L->oom) {
+			flush_key(L, &t, &p, seen, &bad);
+			lerr(L, start, "%s not closed with 'end'", state == IN_TYPE ? "type" : "common stanza");
+		}
 		type_free(&t);
 	}
 	k8a_buf_free(&p.v);
