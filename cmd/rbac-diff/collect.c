@@ -278,24 +278,6 @@ one_cloudtrail(struct rd *rd, k8a_event *ev)
 }
 
 int
-rd_reported(struct rd *rd, k8a_event *ev)
-{
-	int m;
-
-	if (!fe_scope_in_window(&rd->sc, ev))
-		return 0;
-	if (rd->sc.where == NULL || (m = k8a_expr_match(rd->sc.where, ev)) == 1)
-		return 1;
-	if (m < 0) {
-		/* undecided (a regex limit, memory): reported, never hidden */
-		fe_diag(k8a_event_where(ev), "-w: %s", k8a_event_error(ev));
-		rd->trouble = 1;
-		return 1;
-	}
-	return 0;
-}
-
-int
 rd_collect(struct rd *rd)
 {
 	k8a_event *ev;

@@ -210,6 +210,26 @@ rd_free(struct rd *rd)
 	memset(rd, 0, sizeof(*rd));
 }
 
+/* -w, --since, --until: whether the change log and --exposure report
+ * what ev did (the replay reads every record). */
+int
+rd_reported(struct rd *rd, k8a_event *ev)
+{
+	int m;
+
+	if (!fe_scope_in_window(&rd->sc, ev))
+		return 0;
+	if (rd->sc.where == NULL || (m = k8a_expr_match(rd->sc.where, ev)) == 1)
+		return 1;
+	if (m < 0) {
+		/* undecided (a regex limit, memory): reported, never hidden */
+		fe_diag(k8a_event_where(ev), "-w: %s", k8a_event_error(ev));
+		rd->trouble = 1;
+		return 1;
+	}
+	return 0;
+}
+
 void
 rd_add_path(struct rd *rd, const char *path)
 {
