@@ -283,7 +283,7 @@ rd_collect(struct rd *rd)
 	k8a_event *ev;
 	k8a_prefilter *pf = NULL;
 	/* snapshots' problems are reported even with -s: they were named */
-	struct fe_scope sc = { 0 }, snap_sc = { 0 };
+	struct fe_scope snap_sc = { 0 };
 	struct fe_run run = { 0 }, srun;
 	size_t i;
 
@@ -327,8 +327,7 @@ rd_collect(struct rd *rd)
 			k8a_reader_set_prefilter(rd->r, pf);
 		}
 	}
-	sc.silent = rd->silent;
-	while ((ev = fe_next_record(rd->r, &sc, &run)) != NULL) {
+	while ((ev = fe_next_record(rd->r, &rd->sc, &run)) != NULL) {
 		int64_t t;
 		if (k8a_event_json(ev) == NULL) {
 			if (k8a_event_nomem(ev))
