@@ -91,7 +91,7 @@ iplist_load(const char *path, int *errors)
 		return NULL;
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL) {
-		fe_diag(path, "out of memory");
+		fe_nomem_diag(path);
 		fe_lines_close(&lr);
 		(*errors)++;
 		return NULL;
@@ -139,7 +139,7 @@ iplist_load(const char *path, int *errors)
 		mask(a, bits);
 		if ((ne = realloc(l->e, (l->n + 1) * sizeof(*ne))) == NULL ||
 		    ((l->e = ne), (ne[l->n].text = strdup(s)) == NULL)) {
-			fe_diag(path, "out of memory");
+			fe_nomem_diag(where);
 			rc = -1;
 			break;
 		}

@@ -135,7 +135,8 @@ out_asff(struct out *o, const struct finding *f)
 		s->actor_text ? s->actor_text : "", s->ips ? s->ips : "-", s->where ? s->where : "-") >= 0) {
 		json_object_set_new(j, "Description", out_str_max(d, 1024));
 		free(d);
-	}
+	} else
+		fe_nomem_note();
 	json_object_set_new(j, "Resources", resources(o, f, acct, region));
 	pf_set(pf, "k8saudit/rule", f->rule->id);
 	pf_set(pf, "k8saudit/guardduty", out_guardduty(f));

@@ -30,8 +30,7 @@ csv_cell(FILE *fp, const char *s)
 	n = strlen(s);
 	if (!k8a_is_plain(s, n)) {
 		if ((e = k8a_escape(s, n)) == NULL) {
-			fe_diag(NULL, "out of memory");
-			fputc('?', fp); /* never an empty cell for a value that is there */
+			fe_nomem_note(); /* the row is not written (fe_row_end) */
 			return;
 		}
 		t = e;
@@ -55,29 +54,30 @@ csv_cell(FILE *fp, const char *s)
 }
 
 void
-out_csv_header(struct out *o)
+out_csv_header(FILE *fp)
 {
 	int c;
 
 	for (c = 0; c < OC_COUNT_; c++) {
 		if (c)
-			fputc(',', o->fp);
-		fputs(out_col_names[c], o->fp);
+			fputc(',', fp);
+		fputs(out_col_names[c], fp);
 	}
-	fputs("\r\n", o->fp);
+	fputs("\r\n", fp);
 }
 
 void
-out_csv(struct out *o, const struct finding *f)
+out_csv(FILE *fp, const struct finding *f)
 {
 	const char *cell[OC_COUNT_];
+	char *title = out_cells(f, cell);
 	int c;
 
-	out_cells(f, cell);
 	for (c = 0; c < OC_COUNT_; c++) {
 		if (c)
-			fputc(',', o->fp);
-		csv_cell(o->fp, cell[c]);
+			fputc(',', fp);
+		csv_cell(fp, cell[c]);
 	}
-	fputs("\r\n", o->fp);
+	fputs("\r\n", fp);
+	free(title);
 }

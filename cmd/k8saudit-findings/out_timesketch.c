@@ -33,8 +33,10 @@ out_timesketch(struct out *o, const struct finding *f)
 	}
 	title = out_title(f);
 	if (asprintf(&msg, "%s %s: %s by %s from %s", f->rule->id, title ? title : f->rule->title,
-		s->what ? s->what : "-", s->actor_text ? s->actor_text : "-", s->ips ? s->ips : "-") < 0)
+		s->what ? s->what : "-", s->actor_text ? s->actor_text : "-", s->ips ? s->ips : "-") < 0) {
+		fe_nomem_note();
 		msg = NULL;
+	}
 	json_object_set_new(j, "message", json_string(msg ? msg : f->rule->title));
 	json_object_set_new(j, "datetime", json_string(s->time_s));
 	json_object_set_new(j, "timestamp", json_integer((json_int_t)s->time));

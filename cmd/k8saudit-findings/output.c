@@ -43,8 +43,10 @@ out_title(const struct finding *f)
 	size_t n = strlen(f->rule->title) + (f->note ? strlen(f->note) + 4 : 0) + 1;
 	char *t = malloc(n);
 
-	if (t == NULL)
+	if (t == NULL) {
+		fe_nomem_note();
 		return NULL;
+	}
 	if (f->note)
 		snprintf(t, n, "%s (%s)", f->rule->title, f->note);
 	else
@@ -108,32 +110,48 @@ out_plain_json(const struct finding *f)
 	return o;
 }
 
-void
+int
 out_json_line(FILE *fp, json_t *o)
 {
-	if (o == NULL)
-		return;
-	json_dumpf(o, fp, OUT_JFLAGS);
-	fputc('\n', fp);
+	char *s;
+
+	if (o == NULL) /* left out on purpose (said), or memory ran out */
+		return fe_nomem() ? -1 : 0;
+	/* every jansson allocation is watched: a member left out for want
+	 * of memory must not leave a line with a part missing */
+	s = fe_nomem() ? NULL : json_dumps(o, OUT_JFLAGS);
 	json_decref(o);
+	if (s == NULL) {
+		fe_nomem_note();
+		return -1;
+	}
+	fputs(s, fp);
+	fputc('\n', fp);
+	free(s);
+	return 0;
 }
 
 const char *const out_col_names[OC_COUNT_] = {
-	[OC_TIME] = "time", [OC_SEVERITY] = "severity", [OC_RULE] = "rule", [OC_GUARDDUTY] = "guardduty",
-	[OC_ACTOR] = "actor", [OC_SOURCE_IP] = "source_ip", [OC_WHAT] = "what", [OC_LOCATION] = "location",
+	[OC_TIME] = "time", [OC_SEVERITY] = "severity", [OC_RULE] = "rule", [OC_TITLE] = "title",
+	[OC_GUARDDUTY] = "guardduty", [OC_ACTOR] = "actor", [OC_SOURCE_IP] = "source_ips", [OC_WHAT] = "what",
+	[OC_LOCATION] = "location",
 };
 
-void
+char *
 out_cells(const struct finding *f, const char *cell[OC_COUNT_])
 {
+	char *title = out_title(f);
+
 	cell[OC_TIME] = f->ev->time_s;
 	cell[OC_SEVERITY] = sev_names[f->sev];
 	cell[OC_RULE] = f->rule->id;
+	cell[OC_TITLE] = title ? title : f->rule->title;
 	cell[OC_GUARDDUTY] = out_guardduty(f);
 	cell[OC_ACTOR] = f->ev->actor_text;
 	cell[OC_SOURCE_IP] = f->ev->ips;
 	cell[OC_WHAT] = f->ev->what;
 	cell[OC_LOCATION] = f->ev->where;
+	return title;
 }
 
 /* ---- the account and region of a finding ---- */
@@ -217,19 +235,51 @@ out_region(const struct out *o, const struct finding *f)
 }
 
 /* ---- the default output, and the choice of format ---- */
+void
+output_tsv_header(FILE *fp)
+{
+	int c;
+
+	for (c = 0; c < OC_COUNT_; c++) {
+		if (c)
+			fputc('\t', fp);
+		fputs(out_col_names[c], fp);
+	}
+	fputc('\n', fp);
+}
+
+void
+output_short_location(FILE *fp, const struct snap *s)
+{
+	/* the member names the file better than the archive holding it */
+	const char *p = s->member ? s->member : s->path ? s->path : "-";
+	const char *base = strrchr(p, '/');
+
+	fe_put(fp, base && base[1] ? base + 1 : p);
+	fprintf(fp, ":%llu", (unsigned long long)s->line);
+	if (s->index >= 0)
+		fprintf(fp, "[%lld]", (long long)s->index);
+}
+
+/* One line of tab-separated columns: the full path of the record is in
+ * the JSON forms and the CSV, the short location here. */
 static void
 tsv(FILE *fp, const struct finding *f)
 {
 	const char *cell[OC_COUNT_];
+	char *title = out_cells(f, cell);
 	int c;
 
-	out_cells(f, cell);
 	for (c = 0; c < OC_COUNT_; c++) {
 		if (c)
 			fputc('\t', fp);
-		fe_put(fp, cell[c]);
+		if (c == OC_LOCATION)
+			output_short_location(fp, f->ev);
+		else
+			fe_put(fp, cell[c]);
 	}
 	fputc('\n', fp);
+	free(title);
 }
 
 int
@@ -250,20 +300,34 @@ output_format(const char *name)
 	return -1;
 }
 
-void
+/* A line of text (a TSV line, a CSV record) is made in memory first and
+ * written whole (fe_row): 0, or -1 when memory ran out. */
+static int
+text_row(struct out *o, void (*write)(FILE *, const struct finding *), const struct finding *f)
+{
+	FILE *fp = fe_row();
+
+	if (fp == NULL)
+		return -1;
+	write(fp, f);
+	return fe_row_end();
+}
+
+int
 output_finding(struct out *o, const struct finding *f)
 {
 	if (!o->started && o->fmt == FMT_CSV)
-		out_csv_header(o);
+		out_csv_header(o->fp);
 	o->started = 1;
 	switch (o->fmt) {
-	case FMT_TSV: tsv(o->fp, f); break;
-	case FMT_CSV: out_csv(o, f); break;
-	case FMT_JSON: out_json_line(o->fp, out_plain_json(f)); break;
-	case FMT_TIMESKETCH: out_json_line(o->fp, out_timesketch(o, f)); break;
-	case FMT_OCSF: out_json_line(o->fp, out_ocsf(o, f)); break;
-	case FMT_ASFF: out_json_line(o->fp, out_asff(o, f)); break;
+	case FMT_TSV: return text_row(o, tsv, f);
+	case FMT_CSV: return text_row(o, out_csv, f);
+	case FMT_JSON: return out_json_line(o->fp, out_plain_json(f));
+	case FMT_TIMESKETCH: return out_json_line(o->fp, out_timesketch(o, f));
+	case FMT_OCSF: return out_json_line(o->fp, out_ocsf(o, f));
+	case FMT_ASFF: return out_json_line(o->fp, out_asff(o, f));
 	}
+	return 0;
 }
 
 int
@@ -273,7 +337,7 @@ output_end(struct out *o)
 
 	/* a CSV file has its header even when there is nothing under it */
 	if (!o->started && o->fmt == FMT_CSV)
-		out_csv_header(o);
+		out_csv_header(o->fp);
 	o->started = 1;
 	if (o->no_time) /* each was said */
 		said = 1;
@@ -332,9 +396,10 @@ mitre_tactic(const char *technique)
 	return NULL;
 }
 
-void
-output_list_rules(FILE *fp, const struct ruleset *rs, int json)
+int
+output_list_rules(const struct ruleset *rs, int json)
 {
+	FILE *fp;
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
@@ -370,11 +435,12 @@ output_list_rules(FILE *fp, const struct ruleset *rs, int json)
 				snprintf(loc, sizeof(loc), "%s:%u", r->file, r->line);
 				json_object_set_new(o, "defined_at", json_string(loc));
 			}
-			json_dumpf(o, fp, OUT_JFLAGS);
-			fputc('\n', fp);
-			json_decref(o);
+			if (out_json_line(stdout, o) != 0)
+				return -1;
 			continue;
 		}
+		if ((fp = fe_row()) == NULL)
+			return -1;
 		fe_put(fp, r->id);
 		fputc('\t', fp);
 		fputs(sev_names[r->sev], fp);
@@ -387,5 +453,8 @@ output_list_rules(FILE *fp, const struct ruleset *rs, int json)
 		fputc('\t', fp);
 		fe_put(fp, r->title);
 		fputc('\n', fp);
+		if (fe_row_end() != 0)
+			return -1;
 	}
+	return 0;
 }

@@ -29,15 +29,20 @@ json_t *out_evidence(const struct finding *f);
 void out_uid(const struct finding *f, char *out, size_t outsz);
 /* The finding as --json writes it (k8saudit-json(5) names). */
 json_t *out_plain_json(const struct finding *f);
-/* Write o as one JSON line and drop the reference. */
-void out_json_line(FILE *fp, json_t *o);
+/* Write o as one JSON line, whole, and drop the reference: 0, or -1 when
+ * memory ran out while it was built or written.  NULL (a finding a
+ * format leaves out, said) writes nothing. */
+int out_json_line(FILE *fp, json_t *o);
 
 /* The columns of the default output, in order: the TSV and the CSV have
  * the same. */
-enum out_col { OC_TIME, OC_SEVERITY, OC_RULE, OC_GUARDDUTY, OC_ACTOR, OC_SOURCE_IP, OC_WHAT, OC_LOCATION, OC_COUNT_ };
+enum out_col {
+	OC_TIME, OC_SEVERITY, OC_RULE, OC_TITLE, OC_GUARDDUTY, OC_ACTOR, OC_SOURCE_IP, OC_WHAT, OC_LOCATION, OC_COUNT_
+};
 extern const char *const out_col_names[OC_COUNT_];
-/* The cells of a finding (NULL: none). */
-void out_cells(const struct finding *f, const char *cell[OC_COUNT_]);
+/* The cells of a finding (NULL: none); the location is the whole path.
+ * Returns what the caller frees after the cells are written (the title). */
+char *out_cells(const struct finding *f, const char *cell[OC_COUNT_]);
 
 /* The account and region a finding is reported in: the record's when it
  * has them (an account of 12 digits), else --aws-account/--region, else
@@ -46,8 +51,8 @@ const char *out_account(const struct out *o, const struct finding *f);
 const char *out_region(const struct out *o, const struct finding *f);
 
 /* One writer per format. */
-void out_csv_header(struct out *o);
-void out_csv(struct out *o, const struct finding *f);
+void out_csv_header(FILE *fp);
+void out_csv(FILE *fp, const struct finding *f);
 json_t *out_ocsf(struct out *o, const struct finding *f);
 json_t *out_asff(struct out *o, const struct finding *f);
 json_t *out_timesketch(struct out *o, const struct finding *f);

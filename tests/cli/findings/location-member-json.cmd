@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --json $T/cli/grep/data/evidence.tar.gz

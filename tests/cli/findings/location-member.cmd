@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s $T/cli/grep/data/evidence.tar.gz
