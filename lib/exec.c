@@ -133,6 +133,8 @@ params(const char *q, const char *name, struct k8a_buf *out, int quote, int only
 		if (*q == '&')
 			q++;
 	}
+	if (v.failed)
+		out->failed = 1; /* a value left out: the text is not whole */
 	k8a_buf_free(&v);
 	return count;
 }
@@ -163,6 +165,8 @@ decode_into(const char *uri, int command, char *out, size_t outsz)
 	int n = decode(uri, command, &b);
 	size_t k;
 
+	if (b.failed) /* out of memory: no part of a command for all of it */
+		n = K8A_FATAL, b.len = 0;
 	if (outsz > 0) {
 		k = b.len < outsz - 1 ? b.len : outsz - 1;
 		if (k)

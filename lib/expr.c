@@ -256,7 +256,7 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 
 static k8a_expr *parse_or(struct lex *lx);
 static void set_skim_slots(struct pred *p);
-static void set_field(struct pred *p, const char *field, size_t *bad, int *is_path);
+static int set_field(struct pred *p, const char *field, size_t *bad, int *is_path);
 static int path_in_schema(const struct seg *sg, size_t n);
 
 /* The referenced side of "field op @other": a predicate used only for
@@ -270,7 +270,10 @@ make_ref(const char *field, struct lex *lx, size_t at)
 
 	if (r == NULL)
 		return NULL;
-	set_field(r, field, &bad, &is_path);
+	if (set_field(r, field, &bad, &is_path) != 0) {
+		free_pred(r); /* out of memory, said by the caller */
+		return NULL;
+	}
 	if (is_path && r->k8s == NULL) {
 		fail(lx, at, "bad field path '@%s'", field);
 		free_pred(r);
@@ -279,7 +282,9 @@ make_ref(const char *field, struct lex *lx, size_t at)
 	return r;
 }
 
-static void
+/* 0, or -1 when out of memory (an alias's path missing would read as an
+ * absent field, a path's as a bad one). */
+static int
 set_field(struct pred *p, const char *field, size_t *bad, int *is_path)
 {
 	const struct k8a_alias *a;
@@ -293,22 +298,26 @@ set_field(struct pred *p, const char *field, size_t *bad, int *is_path)
 		if (p->synth != S_NONE)
 			p->literal_safe = 0;
 		if (a->k8s_path) {
+			/* the table's own paths: only memory can fail */
 			p->field = -1;
-			p->k8s = k8a_path_parse(a->k8s_path, &p->nk8s, bad);
-			if (a->ct_path[0])
-				p->ct = k8a_path_parse(a->ct_path, &p->nct, bad);
+			if ((p->k8s = k8a_path_parse(a->k8s_path, &p->nk8s, bad)) == NULL)
+				return -1;
+			if (a->ct_path[0] && (p->ct = k8a_path_parse(a->ct_path, &p->nct, bad)) == NULL)
+				return -1;
 		}
 		set_skim_slots(p);
-		return;
+		return 0;
 	}
 	*is_path = 1;
 	if ((p->k8s = k8a_path_parse(field, &p->nk8s, bad)) != NULL) {
 		p->ct = p->k8s;
 		p->nct = p->nk8s;
-		if (!path_in_schema(p->k8s, p->nk8s))
-			p->unknown = strdup(field);
-	}
+		if (!path_in_schema(p->k8s, p->nk8s) && (p->unknown = strdup(field)) == NULL)
+			return -1; /* the warning about it would be lost */
+	} else if (*bad == (size_t)-1)
+		return -1;
 	set_skim_slots(p);
+	return 0;
 }
 
 /* Is a path (its keys; indexes left out) a member of a record schema? */
@@ -441,7 +450,11 @@ parse_pred(struct lex *lx)
 		free(field);
 		return NULL;
 	}
-	set_field(p, field, &bad, &is_path);
+	if (set_field(p, field, &bad, &is_path) != 0) {
+		free(field);
+		free_pred(p); /* out of memory, said by the caller */
+		return NULL;
+	}
 	if (is_path && p->k8s == NULL) {
 		fail(lx, at + bad, "bad field path '%s'", field);
 		free(field);

@@ -241,6 +241,29 @@ has_lit(const char *s, size_t n, const char *const *lits)
 	return 0;
 }
 
+/* 1 when one of lits lies inside '"' s[0..n) '"', read in place: nothing
+ * allocated, so that running out of memory cannot pass for "not implied". */
+static int
+has_lit_quoted(const char *s, size_t n, const char *const *lits)
+{
+	size_t j, at, k, len;
+
+	for (j = 0; lits[j]; j++) {
+		len = strlen(lits[j]);
+		for (at = 0; len <= n + 2 && at <= n + 2 - len; at++) {
+			for (k = 0; k < len; k++) {
+				size_t i = at + k;
+				char c = i == 0 || i == n + 1 ? '"' : s[i - 1];
+				if (c != lits[j][k])
+					break;
+			}
+			if (k == len)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* 1 when text that a record must hold for this string to be in it
  * verbatim holds one of lits: the whole string between quotes when it
  * is made of safe bytes and `quoted` says it is a whole JSON string;
@@ -254,18 +277,8 @@ str_covered(const char *v, size_t n, int quoted, const char *const *lits)
 	for (i = 0; i < n; i++)
 		if (!safe_byte((unsigned char)v[i]))
 			all = 0;
-	if (all && quoted) {
-		char *q = malloc(n + 3);
-		int r;
-		if (q == NULL)
-			return 0;
-		q[0] = '"';
-		memcpy(q + 1, v, n);
-		q[n + 1] = '"';
-		r = has_lit(q, n + 2, lits);
-		free(q);
-		return r;
-	}
+	if (all && quoted)
+		return has_lit_quoted(v, n, lits);
 	for (i = 0; i < n;) {
 		for (s = i; i < n && safe_byte((unsigned char)v[i]); i++)
 			;

@@ -103,7 +103,16 @@ k8a_synth_text(enum synth s, k8a_event *ev, char *buf, size_t bufsz, char **heap
 			ev->nomem = 1; /* not "no command" */
 		return *heap;
 	case S_CONTAINER:
-		return k8a_exec_container(k8a_event_str(ev, K8A_F_URI), buf, bufsz) > 0 ? buf : NULL;
+		switch (k8a_exec_container(k8a_event_str(ev, K8A_F_URI), buf, bufsz)) {
+		case K8A_FATAL:
+			ev->nomem = 1; /* not "no container" */
+			return NULL;
+		case 0:
+		case K8A_FAILED:
+			return NULL;
+		default:
+			return buf;
+		}
 	case S_ACTION:
 		/* Kubernetes: the verb; CloudTrail: the IAM action, as
 		 * policies name it ("sts:AssumeRole") */

@@ -426,7 +426,8 @@ const char *const *k8a_expr_literals(const k8a_expr *x);
 /*! k8a_expr_implies() : 1 when every record that x matches holds one of
  * the strings lits (NULL-terminated) in its text, as far as the
  * expression's own literals prove it; 0 when that cannot be shown.  Lets a
- * rule author's hand-picked literals be checked against the expression. */
+ * rule author's hand-picked literals be checked against the expression.
+ * Allocates nothing (a 0 never comes of memory running out). */
 int k8a_expr_implies(const k8a_expr *x, const char *const *lits);
 
 /*! k8a_prefilter_new() : a byte scanner for a set of alternative literals
@@ -508,8 +509,9 @@ const char *const *k8a_field_aliases(void);
  * bytes, invalid UTF-8, C1 controls or bidi overrides are written as
  * $'...' with \xNN escapes (readable UTF-8 stays), so the line is safe on
  * a terminal as it is and pastes into bash.
- * @return the number of arguments (0 for attach or no command), or
- *         K8A_FAILED when `uri` is not an exec/attach URI. */
+ * @return the number of arguments (0 for attach or no command),
+ *         K8A_FAILED when `uri` is not an exec/attach URI, or K8A_FATAL
+ *         (out empty) when out of memory. */
 int k8a_exec_command(const char *uri, char *out, size_t outsz);
 
 /*! k8a_exec_command_dup() : the same command line, whole, in a new
@@ -517,7 +519,8 @@ int k8a_exec_command(const char *uri, char *out, size_t outsz);
  * or (errno ENOMEM) when out of memory. */
 char *k8a_exec_command_dup(const char *uri);
 
-/*! k8a_exec_container() : the container= parameter, percent-decoded. */
+/*! k8a_exec_container() : the container= parameter, percent-decoded;
+ * returns as k8a_exec_command(). */
 int k8a_exec_container(const char *uri, char *out, size_t outsz);
 
 /* ------------------------------------------------------------------ */
@@ -548,6 +551,148 @@ char *k8a_escape(const char *s, size_t n);
 /*! k8a_is_plain() : 1 when s[0..n) would come out of k8a_escape() as is
  * (printable ASCII without a backslash, and safe UTF-8). */
 int k8a_is_plain(const char *s, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Secrets: credentials leaked into records (secret-scan(1))           */
+/* ------------------------------------------------------------------ */
+
+/*
+ *   k8a_secret_set *set = k8a_secret_set_new();
+ *   k8a_secret_set_load(set, "/usr/share/k8saudit/rules/secrets", diag, NULL);
+ *   k8a_secret_scan *sc = k8a_secret_scan_new(set);       // one per thread
+ *   k8a_secret_scan_set_key(sc, key, 32);                 // for fingerprints
+ *   k8a_reader_set_prefilter(r, k8a_secret_set_prefilter(set));
+ *   while (k8a_reader_next(r, &ev) == K8A_OK) {
+ *       const struct k8a_secret_hit *h; size_t n;
+ *       if (!k8a_secret_may_hold(sc, ev))                  // no parse
+ *           continue;
+ *       if (k8a_secret_scan_event(sc, ev, &h, &n) != K8A_OK)
+ *           report(k8a_event_where(ev), k8a_secret_scan_error(sc));
+ *       for (i = 0; i < n; i++) use(h[i].type, h[i].pointer, h[i].preview);
+ *   }
+ *
+ * Secret types are data (k8saudit-secrets(5)): each has an id, a regex,
+ * the keywords that must occur near a match, an entropy floor, the names
+ * (keys, {name, value} names, VAR=, --flags) that give a value context,
+ * and allow patterns.  A set is loaded, then used read-only: scanners on
+ * several threads may share it once k8a_secret_scan_new() was called.
+ * Nothing here uses the network.
+ */
+typedef struct k8a_secret_set k8a_secret_set;
+typedef struct k8a_secret_scan k8a_secret_scan;
+
+/* A problem met while loading: where is "file:line", msg says what. */
+typedef void (*k8a_secret_diag_fn)(void *arg, const char *where, const char *msg);
+
+k8a_secret_set *k8a_secret_set_new(void);
+void k8a_secret_set_free(k8a_secret_set *s);
+
+/*! k8a_secret_set_load() : load the types of a file, or of every
+ * *.secrets file below a directory (in byte order of names).  Each problem
+ * is passed to cb (may be NULL) and the type concerned is left out.
+ * @return the number of problems (0: all loaded), or K8A_FAILED when the
+ *         set is in use already (see k8a_secret_scan_new()), K8A_FATAL
+ *         when out of memory. */
+int k8a_secret_set_load(k8a_secret_set *s, const char *path, k8a_secret_diag_fn cb, void *arg);
+
+/*! k8a_secret_set_load_text() : the same from text[0..len), named `name`
+ * in messages. */
+int k8a_secret_set_load_text(k8a_secret_set *s, const char *text, size_t len, const char *name,
+	k8a_secret_diag_fn cb, void *arg);
+
+/*! k8a_secret_set_allow() : never report a secret whose value matches the
+ * PCRE2 `pattern` (kind "value"), whose JSON pointer matches the glob
+ * (kind "pointer", fnmatch(3) without FNM_PATHNAME) or whose input path
+ * matches the glob (kind "path", tested with k8a_secret_allowed_path()).
+ * @return K8A_OK, or K8A_FAILED with a reason in err (a bad kind or regex). */
+int k8a_secret_set_allow(k8a_secret_set *s, const char *kind, const char *pattern, struct k8a_err *err);
+
+/*! k8a_secret_allowed_path() : 1 when an input path (or archive member)
+ * matches a "path" allow glob. */
+int k8a_secret_allowed_path(const k8a_secret_set *s, const char *path);
+
+/*! k8a_secret_set_count() : the number of types loaded. */
+size_t k8a_secret_set_count(const k8a_secret_set *s);
+
+/* What a type is, for listings.  Strings are borrowed from the set. */
+struct k8a_secret_type_info {
+	const char *id, *title;
+	const char *confidence;	 /* "high", "medium" or "low" */
+	const char *file;	 /* where it was defined */
+	unsigned line;
+	const char *regex;	 /* NULL when the type has none */
+	const char *key;	 /* the name context it needs, or NULL */
+	const char *const *keywords; /* literals of the secret, NULL-terminated */
+	const char *const *names;    /* literals of the names, NULL-terminated */
+	double entropy;		 /* floor in bits per byte, 0 when none */
+	int priority;		 /* the more specific type wins */
+};
+
+/*! k8a_secret_set_type() : type i (0 <= i < count) into *out.
+ * @return K8A_OK, or K8A_FAILED when i is out of range. */
+int k8a_secret_set_type(const k8a_secret_set *s, size_t i, struct k8a_secret_type_info *out);
+
+/*! k8a_secret_set_prefilter() : the set's byte prefilter for
+ * k8a_reader_set_prefilter(): records in which no keyword of any type
+ * occurs (in a place where it counts) and that hold no Kubernetes body
+ * that may carry a Secret (base64 hides keywords) or a ConfigMap's
+ * binaryData are skipped unread.  Owned by the set; NULL when empty
+ * or out of memory. */
+const k8a_prefilter *k8a_secret_set_prefilter(k8a_secret_set *s);
+
+/*! k8a_secret_scan_new() : a scanner of records for one thread.  The
+ * first call freezes the set: no more loading.  NULL: out of memory. */
+k8a_secret_scan *k8a_secret_scan_new(k8a_secret_set *s);
+void k8a_secret_scan_free(k8a_secret_scan *sc);
+
+/*! k8a_secret_scan_set_key() : the key of the fingerprints (HMAC-SHA256
+ * of the secret); without one, fingerprints are empty strings.  Copied. */
+int k8a_secret_scan_set_key(k8a_secret_scan *sc, const void *key, size_t len);
+
+/*! k8a_secret_may_hold() : 0 when the record cannot hold a secret of the
+ * set (decided from its text, without parsing), 1 when it may. */
+int k8a_secret_may_hold(k8a_secret_scan *sc, k8a_event *ev);
+
+/* One occurrence of a secret.  Borrowed from the scanner until its next
+ * k8a_secret_scan_event(). */
+struct k8a_secret_hit {
+	const char *type;	/* the type's id */
+	size_t type_index;	/* its number in the set */
+	const char *confidence; /* "high", "medium" or "low" */
+	const char *pointer;	/* RFC 6901 pointer of the string holding it, from the record's root */
+	const char *const *decode; /* how it was reached inside that string, outermost first */
+	size_t ndecode;
+	const char *secret;	/* the secret (NUL-terminated; may hold other NULs) */
+	size_t len;
+	char fingerprint[65];	/* HMAC-SHA256 of the secret, hex; "" without a key */
+	char preview[64];	/* public prefix and a few characters, "..." (raw bytes: escape to print) */
+	json_t *enrichment;	/* object of offline facts (account, JWT claims, key type, ...) */
+};
+
+/*! k8a_secret_scan_event() : find the secrets in a record (parses it).
+ * *hits and *n are set even on K8A_WARN.
+ * @return K8A_OK; K8A_WARN when the record could not be parsed or a limit
+ *         was reached (a regex's match limit, a decoded size or depth):
+ *         the message is k8a_secret_scan_error(), and the hits found are
+ *         still given; K8A_FATAL when out of memory. */
+int k8a_secret_scan_event(k8a_secret_scan *sc, k8a_event *ev, const struct k8a_secret_hit **hits, size_t *n);
+
+/*! k8a_secret_scan_error() : what the last K8A_WARN was about. */
+const char *k8a_secret_scan_error(const k8a_secret_scan *sc);
+
+/*! k8a_secret_fingerprint() : HMAC-SHA256(key, secret) as 64 hex digits
+ * and a NUL into out (OpenSSL's libcrypto).  K8A_OK or K8A_FAILED. */
+int k8a_secret_fingerprint(const void *key, size_t keylen, const char *secret, size_t n, char out[65]);
+
+/*! k8a_secret_preview() : the preview of a secret of type i as in
+ * k8a_secret_hit.preview (the public prefix of the type, then at most four
+ * characters, fewer for short secrets, then "..."). */
+void k8a_secret_preview(const k8a_secret_set *s, size_t type, const char *secret, size_t n, char out[64]);
+
+/*! k8a_secret_pointer_pattern() : a pointer with its array indexes as "*"
+ * ("/spec/containers/0/env/3/value" -> "/spec/containers/ * /env/ * /value",
+ * without the spaces), into out (truncated, NUL-terminated). */
+void k8a_secret_pointer_pattern(const char *pointer, char *out, size_t outsz);
 
 /* ------------------------------------------------------------------ */
 /* Time                                                                */

@@ -27,7 +27,22 @@ struct k8a_prefilter {
 	unsigned char escaped[256]; /* bytes whose \u00XX escape is a candidate */
 	pcre2_code *re;
 	pcre2_match_data *md;
+	/* or a function of its own (the secret set's keyword scanner) */
+	size_t (*fn)(const void *ctx, const char *buf, size_t len);
+	const void *fn_ctx;
 };
+
+k8a_prefilter *
+k8a__prefilter_fn(size_t (*find)(const void *ctx, const char *buf, size_t len), const void *ctx)
+{
+	k8a_prefilter *pf = calloc(1, sizeof(*pf));
+
+	if (pf == NULL)
+		return NULL;
+	pf->fn = find;
+	pf->fn_ctx = ctx;
+	return pf;
+}
 
 k8a_prefilter *
 k8a_prefilter_new(const char *const *lits)
@@ -136,6 +151,8 @@ k8a_prefilter_find(const k8a_prefilter *pf, const char *buf, size_t len)
 
 	if (pf == NULL || pf->pass_all)
 		return 0;
+	if (pf->fn)
+		return pf->fn(pf->fn_ctx, buf, len);
 	if (pf->n == 1) {
 		p = memmem(buf, len, pf->lit[0], pf->len[0]);
 		if (p != NULL)
@@ -161,6 +178,8 @@ k8a_prefilter_clone(const k8a_prefilter *pf)
 
 	if (pf == NULL)
 		return NULL;
+	if (pf->fn) /* stateless: the function's context is shared */
+		return k8a__prefilter_fn(pf->fn, pf->fn_ctx);
 	if (pf->pass_all && pf->n == 0)
 		return k8a_prefilter_new(NULL);
 	if ((lits = calloc(pf->n + 1, sizeof(*lits))) == NULL)

@@ -266,6 +266,10 @@ void k8a_event_release(struct k8a_event *ev); /* clear and free what is kept bet
 /* A prefilter of the same literals with its own match data, for another
  * thread (PCRE2 match data cannot be shared). */
 k8a_prefilter *k8a_prefilter_clone(const k8a_prefilter *pf);
+/* A prefilter that is a function: find() returns the offset of the first
+ * candidate byte in buf[0..len), or len; it must keep no state (clones
+ * share ctx).  For the secret set's keyword scanner. */
+k8a_prefilter *k8a__prefilter_fn(size_t (*find)(const void *ctx, const char *buf, size_t len), const void *ctx);
 
 /* ---- terminal/TSV-safe escaping (also used by tools) ---- */
 void k8a_escape_bytes(const char *s, size_t n, struct k8a_buf *out);

@@ -2,6 +2,7 @@
 /* Versions and return-code names. */
 
 #include <archive.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <zstd.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -29,13 +30,18 @@ k8a_version_details(void)
 	char pcre[32] = "";
 
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
-	snprintf(buf, sizeof(buf), "libk8saudit %s jansson/%s zstd/%s %s pcre2/%s gzip/%s",
+	snprintf(buf, sizeof(buf), "libk8saudit %s jansson/%s zstd/%s %s pcre2/%s gzip/%s libcrypto/%s",
 		K8A_VERSION_STRING, JANSSON_VERSION, ZSTD_versionString(),
 		archive_version_string(), pcre,
 #ifdef HAVE_ISAL
-		"isa-l"
+		"isa-l",
 #else
-		"zlib"
+		"zlib",
+#endif
+#ifdef OPENSSL_VERSION_STRING
+		OpenSSL_version(OPENSSL_VERSION_STRING)
+#else
+		OpenSSL_version(OPENSSL_VERSION)
 #endif
 	);
 	return buf;

@@ -81,6 +81,10 @@ mkdir -p "$W/empty-rules"
 mkdir -p "$W/names"
 sed -n 1,3p "$E" >"$W/names/$(printf 'audit\nlog\033[31m.jsonl')"
 
+# One more actor than k8saudit-findings groups (GROUP_MAX), each with a
+# get request.
+awk 'BEGIN { for (i = 0; i <= 10000; i++) printf "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"a-%d\",\"stage\":\"ResponseComplete\",\"requestURI\":\"/api/v1/pods\",\"verb\":\"get\",\"user\":{\"username\":\"user-%d\"},\"sourceIPs\":[\"10.0.0.1\"],\"objectRef\":{\"resource\":\"pods\"},\"stageTimestamp\":\"2026-11-20T10:00:00.000000Z\"}\n", i, i }' >"$W/many-actors.jsonl"
+
 # ---- the runner ----
 regex_quote() { printf '%s' "$1" | sed 's/[][\.*^$|/]/\\&/g'; }
 Wq=$(regex_quote "$W")

@@ -90,7 +90,7 @@ for f in "$top_srcdir"/tests/findings/*/*.pos.jsonl "$top_srcdir"/tests/findings
 		fi
 		if [ $corr -eq 0 ]; then
 			want=$(grep -c . "$f")
-			got=$(cut -f8 "$tmp/out" | sort -u | wc -l)
+			got=$(cut -f9 "$tmp/out" | sort -u | wc -l)
 			if [ "$want" -ne "$got" ]; then
 				bad "$base: $id fired on $got of $want records:"
 				sed 's/^/    /' "$tmp/out"
@@ -102,9 +102,13 @@ for f in "$top_srcdir"/tests/findings/*/*.pos.jsonl "$top_srcdir"/tests/findings
 done
 # OCSF 1.1 Detection Finding and ASFF 2018-10-08: the required fields
 # (formats-and-ecosystem.md B5) in every finding of every positive fixture.
+# Kubernetes records name no region (nor, when anonymous, an account):
+# the run gives them, as a responder would (without, the stand-ins are
+# said and the status is 2: tests/cli/findings/asff-no-account).
 cat "$top_srcdir"/tests/findings/k8s/*.pos.jsonl >"$tmp/all.jsonl"
 for fmt in ocsf asff; do
-	"$tool" --format $fmt --ip-list "$top_srcdir/tests/findings/k8s/threat-list.txt" \
+	"$tool" --format $fmt --aws-account 111122223333 --region us-east-1 \
+		--ip-list "$top_srcdir/tests/findings/k8s/threat-list.txt" \
 		--tor-exits "$top_srcdir/tests/findings/k8s/tor-exits.txt" "$tmp/all.jsonl" >"$tmp/$fmt" 2>"$tmp/$fmt.err"
 	if [ $? -ne 1 ] || [ -s "$tmp/$fmt.err" ] || [ ! -s "$tmp/$fmt" ]; then
 		bad "--format $fmt over the positive fixtures failed"
@@ -176,6 +180,116 @@ create_nginx_pod_unsensitive_mount -
 LIST
 else
 	echo "SKIP: $ds absent: dataset checks not run"
+fi
+
+# Stratus Red Team's detonation logs: each technique raises its rule.  The
+# rules of the ids in rules/README raise only what is listed after "+" over
+# Stratus and OTRF (attack records; anything else is noise).
+dsd=${K8SAUDIT_DATASETS:-$top_srcdir/../shared/datasets}
+if [ -d "$dsd/stratus-cloudtrail" ] && [ -d "$dsd/otrf-ec2-proxy-s3-exfiltration" ]; then
+	(cd "$dsd" && "$tool" --rule 'CT-*' stratus-cloudtrail otrf-ec2-proxy-s3-exfiltration) >"$tmp/ds.out" 2>"$tmp/ds.err"
+	rc=$?
+	if [ $rc -ne 1 ] || [ -s "$tmp/ds.err" ]; then
+		bad "Stratus and OTRF: exit $rc:"
+		sed 's/^/    /' "$tmp/ds.err"
+	fi
+	awk -F'\t' '{ sub(/:[0-9]+(\[[0-9]+\])?$/, "", $9); n = split($9, p, "/"); sub(/\.json$/, "", p[n]); print p[n], $3 }' \
+		"$tmp/ds.out" | sort -u >"$tmp/ds.pairs"
+	sed -n 's/^[a-z0-9][a-z0-9-]*  *[RS]  *\(\(CT\|K8S\)-[A-Z0-9-]*\( [A-Z0-9-]*\)*\)  .*/\1/p' \
+		"$top_srcdir/rules/README" | tr ' ' '\n' | sort -u >"$tmp/added.rules"
+	: >"$tmp/ds.want.added"
+	while read -r file want plus; do
+		[ -n "$file" ] || continue
+		if grep -qx "aws.$file $want" "$tmp/ds.pairs"; then
+			pass=$((pass + 1))
+		else
+			bad "Stratus $file: no $want"
+		fi
+		for r in $plus; do
+			[ "$r" = + ] || echo "aws.$file $r" >>"$tmp/ds.want.added"
+		done
+	done <<'LIST'
+credential-access.ec2-get-password-data CT-CMP-004
+credential-access.ec2-steal-instance-credentials CT-CMP-005
+credential-access.secretsmanager-batch-retrieve-secrets CT-DATA-008
+credential-access.secretsmanager-retrieve-secrets CT-DATA-007
+credential-access.ssm-retrieve-securestring-parameters CT-DATA-009
+defense-evasion.cloudtrail-delete CT-LOG-002
+defense-evasion.cloudtrail-event-selectors CT-LOG-005
+defense-evasion.cloudtrail-stop CT-LOG-001
+defense-evasion.dns-delete-logs CT-LOG-014
+defense-evasion.organizations-leave CT-LOG-025
+defense-evasion.vpc-remove-flow-logs CT-LOG-013
+discovery.ec2-download-user-data CT-CMP-003
+execution.ec2-launch-unusual-instances CT-CMP-011
+execution.ec2-user-data CT-CMP-002
+execution.ssm-send-command CT-CMP-006
+execution.ssm-start-session CT-CMP-007
+exfiltration.ec2-security-group-open-port-22-ingress CT-NET-001
+exfiltration.ec2-share-ami CT-DATA-002
+exfiltration.ec2-share-ebs-snapshot CT-DATA-002
+exfiltration.rds-share-snapshot CT-DATA-002
+impact.bedrock-invoke-model CT-CMP-016
+initial-access.console-login-without-mfa CT-SIGNIN-001
+lateral-movement.ec2-instance-connect CT-CMP-009
+lateral-movement.ec2-serial-console-send-ssh-public-key CT-CMP-010
+persistence.iam-backdoor-role CT-IAM-012
+persistence.iam-backdoor-user CT-IAM-001
+persistence.iam-create-admin-user CT-IAM-004
+persistence.iam-create-backdoor-role CT-IAM-012 + CT-IAM-025
+persistence.iam-create-user-login-profile CT-IAM-011
+persistence.lambda-backdoor-function CT-CMP-014
+persistence.lambda-layer-extension CT-CMP-013
+persistence.lambda-overwrite-code CT-CMP-012
+persistence.rolesanywhere-create-trust-anchor CT-IAM-019
+persistence.sts-federation-token CT-STS-002
+privilege-escalation.iam-update-user-login-profile CT-IAM-011
+LIST
+	if [ ! -s "$tmp/added.rules" ]; then
+		bad "rules/README: no rules read"
+	fi
+	grep -wFf "$tmp/added.rules" "$tmp/ds.pairs" >"$tmp/ds.got.added"
+	sort -u "$tmp/ds.want.added" -o "$tmp/ds.want.added"
+	if cmp -s "$tmp/ds.got.added" "$tmp/ds.want.added"; then
+		pass=$((pass + 1))
+	else
+		bad "Stratus and OTRF: the rules of rules/README raise other than listed:"
+		diff "$tmp/ds.want.added" "$tmp/ds.got.added" | sed 's/^/    /'
+	fi
+else
+	echo "SKIP: $dsd/stratus-cloudtrail or otrf-ec2-proxy-s3-exfiltration absent: not run"
+fi
+
+# The catalog ids the project added (rules/README): each is named by the
+# rules its line gives, and by no other; with the research notes at hand,
+# every id a rule names is theirs or one of those.
+sed -n 's/^{"rule":"\([^"]*\)".*"catalog":\[\([^]]*\)\].*/\1 \2/p' "$tmp/rules" >"$tmp/catalog"
+sed -n 's/^\([a-z0-9][a-z0-9-]*\)  *[RS]  *\(\(CT\|K8S\)-[A-Z0-9-]*\( [A-Z0-9-]*\)*\)  .*/\1 \2/p' \
+	"$top_srcdir/rules/README" >"$tmp/added"
+if [ ! -s "$tmp/added" ]; then
+	bad "rules/README: no catalog ids read"
+fi
+while read -r cid want; do
+	got=$(grep "\"$cid\"" "$tmp/catalog" | cut -d' ' -f1 | sort | tr '\n' ' ')
+	want=$(printf '%s\n' $want | sort | tr '\n' ' ')
+	if [ "$got" = "$want" ]; then
+		pass=$((pass + 1))
+	else
+		bad "rules/README: $cid is named by the rules '$got', not '$want'"
+	fi
+done <"$tmp/added"
+research=$top_srcdir/../shared/research
+if [ -d "$research" ]; then
+	{ cut -d' ' -f1 "$tmp/added"; sed -n 's/^| \([a-z0-9][^|]*[a-z0-9]\) | .*/\1/p' "$research"/*.md; } | sort -u >"$tmp/known"
+	cut -d' ' -f2- "$tmp/catalog" | sed 's/","/\n/g; s/"//g; /^$/d' | sort -u >"$tmp/named"
+	unknown=$(comm -23 "$tmp/named" "$tmp/known" | tr '\n' ' ')
+	if [ -z "$unknown" ]; then
+		pass=$((pass + 1))
+	else
+		bad "catalog ids neither in the research notes nor in rules/README: $unknown"
+	fi
+else
+	echo "SKIP: $research absent: catalog ids not checked against it"
 fi
 
 [ $skip -gt 0 ] && echo "$skip skipped (correlations without a C implementation)"

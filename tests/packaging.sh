@@ -42,4 +42,34 @@ for d in samples/*/; do
 		t_fail "${d} has no README"
 	fi
 done
+
+# The hardened build (configure's default, not with the sanitizers):
+# every program PIE, every binary full RELRO (GNU_RELRO and BIND_NOW),
+# the stack protector and _FORTIFY_SOURCE's checked calls linked in.
+elf() {
+	if [ -x "$top_builddir/.libs/$1" ]; then echo "$top_builddir/.libs/$1"; else echo "$top_builddir/$1"; fi
+}
+if grep -q -- '--disable-hardening\|--enable-sanitizers' "$top_builddir/config.status" 2>/dev/null; then
+	t_skip "hardening" "configured without it (--disable-hardening or the sanitizers)"
+elif ! command -v readelf >/dev/null 2>&1; then
+	t_skip "hardening" "no readelf"
+else
+	for b in $(elf k8saudit-grep) $(elf k8saudit-findings) $(elf rbac-diff) \
+		"$top_builddir/lib/.libs/libk8saudit.so"; do
+		what=
+		readelf -l "$b" 2>/dev/null | grep -q GNU_RELRO || what="$what no GNU_RELRO;"
+		readelf -d "$b" 2>/dev/null | grep -q 'BIND_NOW\|FLAGS_1.*NOW' || what="$what no BIND_NOW;"
+		readelf --dyn-syms -W "$b" 2>/dev/null | grep -q '__stack_chk_fail' || what="$what no stack protector;"
+		readelf --dyn-syms -W "$b" 2>/dev/null | grep -q '__[a-z]*printf_chk' || what="$what no _FORTIFY_SOURCE;"
+		case $b in
+		*.so) ;;
+		*) readelf -h "$b" 2>/dev/null | grep -q 'Type:.*DYN' || what="$what not PIE;" ;;
+		esac
+		if [ -z "$what" ]; then
+			t_ok "hardened: ${b##*/}"
+		else
+			t_fail "hardened: ${b##*/}" "$what"
+		fi
+	done
+fi
 t_done

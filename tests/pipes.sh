@@ -30,7 +30,7 @@ same() {
 }
 
 for s in samples/con318 samples/sysdig; do
-	same "findings $s" 1-7 -- "$FIND" "$s" -- "'$GREP' --json '$s' | '$FIND' -"
+	same "findings $s" 1-8 -- "$FIND" "$s" -- "'$GREP' --json '$s' | '$FIND' -"
 done
 
 # A selection: the single-record rules must give, on the selected
@@ -54,6 +54,15 @@ if t_have jq; then
 			t_ok "findings $s, selected ($(wc -l <"$TMP/want") findings)"
 		else
 			t_fail "findings $s, selected" "differs"
+			t_diff "$TMP/want" "$TMP/got"
+		fi
+		# findings -w selects the records grep -w does
+		"$FIND" --json -w "$x" "$s" | jq -r '[.event_id, .rule] | @tsv' | sort >"$TMP/where"
+		awk -F'\t' 'FILENAME == ARGV[1] { one[$1] = 1; next } ($2 in one)' "$TMP/single" "$TMP/where" >"$TMP/got"
+		if cmp -s "$TMP/want" "$TMP/got"; then
+			t_ok "findings -w $s = grep -w | findings ($(wc -l <"$TMP/got") findings)"
+		else
+			t_fail "findings -w $s" "differs from grep -w | findings"
 			t_diff "$TMP/want" "$TMP/got"
 		fi
 	done

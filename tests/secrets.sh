@@ -13,7 +13,9 @@
 SCAN=${SECRET_SCAN:-$top_builddir/secret-scan}
 GEN=$top_builddir/tests/secrets/gen
 # a fixed case key, so that fingerprints are the same from run to run
-KEY=k8saudit-secret-corpus-2026
+# (--fingerprint-key names a key file)
+KEY=$TMP/case.key
+printf 'k8saudit-secret-corpus-2026\n' >"$KEY"
 
 if [ ! -x "$SCAN" ]; then
 	t_skip "secret-scan on the labelled corpus" "$SCAN is not built"

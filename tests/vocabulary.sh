@@ -37,11 +37,14 @@ key='name=cluster-system-anonymous and verb=create and stage=ResponseComplete'
 "$GREP" --json --fields time,actor -w "$key" samples/con318 >"$TMP/grep.k8s"
 "$FIND" --json --rule K8S-RBAC-003 samples/con318 >"$TMP/find.k8s"
 "$RBAC" --json samples/con318 | head -n 1 >"$TMP/rbac.k8s"
+# findings' view of the record with its rules (--group-by event)
+"$FIND" --json --group-by event --rule K8S-RBAC-003 samples/con318 >"$TMP/event.k8s"
 for k in actor time; do
-	for t in grep find rbac; do
+	for t in grep find rbac event; do
 		jq ".$k" "$TMP/$t.k8s" >"$TMP/$t.k8s.$k"
 	done
-	same "Kubernetes record: $k" "$V/con318-rbac-003.$k.json" "$TMP/grep.k8s.$k" "$TMP/find.k8s.$k" "$TMP/rbac.k8s.$k"
+	same "Kubernetes record: $k" "$V/con318-rbac-003.$k.json" "$TMP/grep.k8s.$k" "$TMP/find.k8s.$k" \
+		"$TMP/rbac.k8s.$k" "$TMP/event.k8s.$k"
 done
 
 ct='eventName=DescribeCluster and eventID=466d4fcc-aeeb-4f2d-bc21-76737acb4cd2'

@@ -29,6 +29,7 @@
 #include <yaml.h>
 
 #include "awsauth.h"
+#include "fe.h"
 
 #define MAX_GROUPS 100000 /* over all entries: aliases can repeat a list */
 #define MAX_MERGE 8       /* nested merge keys followed */
@@ -55,8 +56,10 @@ add_why(char **why, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
 	va_end(ap);
-	if (s == NULL)
+	if (s == NULL) {
+		fe_nomem_note();
 		return;
+	}
 	if (*why == NULL) {
 		*why = s;
 		return;
@@ -64,7 +67,8 @@ add_why(char **why, const char *fmt, ...)
 	if (asprintf(&n, "%s; %s", *why, s) >= 0) {
 		free(*why);
 		*why = n;
-	}
+	} else
+		fe_nomem_note();
 	free(s);
 }
 
@@ -197,8 +201,10 @@ new_entry(struct fe_awsauth *aa, enum fe_aa_list l, yaml_node_t *n)
 	if (aa->n == aa->cap) {
 		size_t nc = aa->cap ? aa->cap * 2 : 16;
 		struct fe_aa_entry *ne = realloc(aa->e, nc * sizeof(*ne));
-		if (ne == NULL)
+		if (ne == NULL) {
+			fe_nomem_note();
 			return NULL;
+		}
 		aa->e = ne;
 		aa->cap = nc;
 	}
@@ -218,7 +224,7 @@ string_field(yaml_document_t *d, yaml_node_t *m, const char *f, char **why)
 
 	switch (kind(v)) {
 	case V_STRING:
-		return strdup(text(v));
+		return fe_strdup(text(v));
 	case V_ABSENT:
 	case V_NULL:
 		return NULL;
@@ -249,6 +255,8 @@ read_groups(yaml_document_t *d, yaml_node_t *m, struct fe_aa_entry *e, size_t *b
 		return;
 	}
 	e->groups = calloc((size_t)(g->data.sequence.items.top - g->data.sequence.items.start) + 1, sizeof(char *));
+	if (e->groups == NULL)
+		fe_nomem_note();
 	for (it = g->data.sequence.items.start; e->groups && it < g->data.sequence.items.top; it++) {
 		yaml_node_t *x = node(d, *it);
 		enum vkind k = kind(x);
@@ -259,7 +267,7 @@ read_groups(yaml_document_t *d, yaml_node_t *m, struct fe_aa_entry *e, size_t *b
 		(*budget)--;
 		if (k != V_STRING && k != V_NULL)
 			odd = 1;
-		e->groups[e->ngroups++] = strdup(k == V_STRING ? text(x) : "");
+		e->groups[e->ngroups++] = fe_strdup(k == V_STRING ? text(x) : "");
 	}
 	if (odd)
 		add_why(&e->why, "a group that is not a string is read as \"\"");
@@ -278,7 +286,7 @@ read_mapping(struct fe_awsauth *aa, yaml_document_t *d, enum fe_aa_list l, yaml_
 		e->in_effect = 0;
 		add_why(&e->why, "an item that is not a mapping");
 		if (kind(m) == V_STRING)
-			e->arn = strdup(text(m));
+			e->arn = fe_strdup(text(m));
 		return;
 	}
 	e->arn = string_field(d, m, arnkey, &e->why);
@@ -286,8 +294,10 @@ read_mapping(struct fe_awsauth *aa, yaml_document_t *d, enum fe_aa_list l, yaml_
 		/* an AWS IAM Identity Center permission set (newer versions) */
 		yaml_node_t *sso = field(d, m, "sso", 0);
 		const char *ps = text(field(d, sso, "permissionSetName", 0)), *acct = text(field(d, sso, "accountID", 0));
-		if (asprintf(&e->arn, "sso:%s@%s", ps ? ps : "?", acct ? acct : "?") < 0)
+		if (asprintf(&e->arn, "sso:%s@%s", ps ? ps : "?", acct ? acct : "?") < 0) {
 			e->arn = NULL;
+			fe_nomem_note();
+		}
 	} else if (e->arn == NULL || *e->arn == '\0') {
 		e->in_effect = 0;
 		add_why(&e->why, "no %s", arnkey);
@@ -304,7 +314,7 @@ read_account(struct fe_awsauth *aa, yaml_node_t *n)
 	if (e == NULL)
 		return;
 	if (kind(n) == V_STRING || kind(n) == V_SCALAR)
-		e->arn = strdup(text(n));
+		e->arn = fe_strdup(text(n));
 	else {
 		e->in_effect = 0;
 		add_why(&e->why, kind(n) == V_NULL ? "an empty item" : "an item that is not a scalar");
@@ -356,14 +366,18 @@ read_list(struct fe_awsauth *aa, enum fe_aa_list l, const char *yaml, size_t *bu
 	if (yaml == NULL || skippable(yaml))
 		return;
 	if (!yaml_parser_initialize(&p)) {
+		fe_nomem_note();
 		add_why(&aa->why[l], "out of memory");
 		return;
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)yaml, strlen(yaml));
 	if (!yaml_parser_load(&p, &d)) {
-		if (p.error == YAML_MEMORY_ERROR)
+		/* libyaml 0.2.5's loader fails without setting an error when
+		 * its strdup of a tag fails: only memory is out then */
+		if (p.error == YAML_MEMORY_ERROR || p.error == YAML_NO_ERROR) {
+			fe_nomem_note();
 			add_why(&aa->why[l], "out of memory");
-		else
+		} else
 			add_why(&aa->why[l], "not valid YAML: line %lu: %s%s%s", (unsigned long)p.problem_mark.line + 1,
 				p.problem ? p.problem : "error", p.context ? " " : "", p.context ? p.context : "");
 		yaml_parser_delete(&p);

@@ -35,8 +35,9 @@ const char *fe_aa_list_name(enum fe_aa_list l);
 
 /* Read the lists of a ConfigMap's data (its "mapRoles", "mapUsers" and
  * "mapAccounts" strings; absent ones are empty).  Never fails: what the
- * authenticator would reject is kept with in_effect 0 or a why, and
- * running out of memory leaves a list's why saying so. */
+ * authenticator would reject is kept with in_effect 0 or a why; running
+ * out of memory is noted (fe_nomem(), fe.h), and the lists are then not to
+ * be used. */
 void fe_awsauth_read(struct fe_awsauth *aa, json_t *data);
 void fe_awsauth_free(struct fe_awsauth *aa);
 

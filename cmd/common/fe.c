@@ -23,6 +23,7 @@ fe_init(const char *argv0)
 	fe_progname = s ? s + 1 : argv0 ? argv0 : fe_progname;
 	if (strncmp(fe_progname, "lt-", 3) == 0) /* libtool wrapper */
 		fe_progname += 3;
+	fe_nomem_watch();
 }
 
 int
@@ -141,6 +142,7 @@ fe_finish_stdout(void)
 {
 	static int reported;
 
+	fe_rows_free();
 	errno = 0;
 	if (fflush(stdout) != 0 && out_errno == 0)
 		out_errno = errno ? errno : EIO;
@@ -174,6 +176,18 @@ fe_diag(const char *where, const char *fmt, ...)
 }
 
 void
+fe_nomem_diag(const char *where)
+{
+	static int said;
+
+	fe_nomem_note();
+	if (!said) {
+		said = 1;
+		fe_diag(where, "out of memory");
+	}
+}
+
+void
 fe_putn(FILE *fp, const char *s, size_t n)
 {
 	char *e;
@@ -186,10 +200,12 @@ fe_putn(FILE *fp, const char *s, size_t n)
 		fwrite(s, 1, n, fp);
 		return;
 	}
-	if ((e = k8a_escape(s, n)) != NULL) {
-		fputs(e, fp);
-		free(e);
+	if ((e = k8a_escape(s, n)) == NULL) {
+		fe_nomem_note(); /* a cell left out: the line must not be used */
+		return;
 	}
+	fputs(e, fp);
+	free(e);
 }
 
 void

@@ -44,6 +44,30 @@ int fe_out_failed(void);
  * <reason>" (once) and return -1, which makes the exit status 2. */
 int fe_finish_stdout(void);
 
+/* ---- memory running out (nomem.c) ----
+ * A sticky flag per thread, set when an allocation failed: any of
+ * jansson's (watched from fe_init() on) or the tool's own, noted with
+ * fe_nomem_note().  Whatever was being built is then incomplete: a tool
+ * tests fe_nomem() where a result is kept or written, and ends in "out of
+ * memory" and exit 2. */
+void fe_nomem_note(void);
+int fe_nomem(void);
+/* Note it and say "where: out of memory" (where may be NULL), once a run. */
+void fe_nomem_diag(const char *where);
+/* strdup() that notes a failure; NULL for NULL. */
+char *fe_strdup(const char *s);
+/* Watch jansson's allocations (fe_init() does). */
+void fe_nomem_watch(void);
+
+/* Output written whole: write a line (or a few that belong together) to
+ * fe_row(), then fe_row_end() writes it to stdout in one piece, unless
+ * memory ran out since the last fe_row_end(): then nothing, and -1.
+ * fe_row() is NULL when memory ran out (noted); fe_finish_stdout()
+ * frees the stream. */
+FILE *fe_row(void);
+int fe_row_end(void);
+void fe_rows_free(void);
+
 /* "prog: where: message", escaped.  where may be NULL. */
 void fe_diag(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -69,6 +93,8 @@ int fe_parse_threads(const char *arg, int *n);
 #define FE_OPT_KEEP_STAGES { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" }
 #define FE_OPT_THREADS { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP }
 #define FE_OPT_SILENT { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" }
+#define FE_OPT_HELP { "help", 0, 0, NULL, "print this help and exit" }
+#define FE_OPT_VERSION { "version", 'V', 0, NULL, "print versions and exit" }
 struct fe_scope {
 	k8a_expr *where; /* -w: any of them; NULL: every record */
 	int nwhere;

@@ -17,7 +17,10 @@ fe_lines_open(struct fe_lines *l, const char *path)
 	memset(l, 0, sizeof(*l));
 	l->path = path;
 	if ((l->fp = fopen(path, "r")) == NULL) {
-		fe_diag(path, "%s", strerror(errno));
+		if (errno == ENOMEM) /* the FILE itself */
+			fe_nomem_diag(path);
+		else
+			fe_diag(path, "%s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -58,7 +61,9 @@ fe_lines_next(struct fe_lines *l, char **line)
 				return -1;
 			}
 			if ((p = realloc(l->buf, nc)) == NULL) {
-				fe_diag(l->path, "out of memory");
+				char where[4200];
+				snprintf(where, sizeof(where), "%s:%u", l->path, l->lineno + 1);
+				fe_nomem_diag(where);
 				return -1;
 			}
 			l->buf = p;

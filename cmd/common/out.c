@@ -169,8 +169,10 @@ fe_action(k8a_event *ev, char *out, size_t outsz)
 	json_t *v;
 
 	out[0] = '\0';
-	if (action == NULL && (action = k8a_fieldref_new("action", NULL)) == NULL)
+	if (action == NULL && (action = k8a_fieldref_new("action", NULL)) == NULL) {
+		fe_nomem_note(); /* a known alias: only memory can fail */
 		return;
+	}
 	if ((v = k8a_fieldref_value(action, ev)) != NULL)
 		snprintf(out, outsz, "%s", json_string_value(v));
 	json_decref(v);

@@ -119,8 +119,9 @@ fe_next_record(k8a_reader *r, const struct fe_scope *sc, struct fe_run *run)
 			run->trouble = 1;
 			continue;
 		}
+		/* records a judge dropped were read too */
 		if ((++run->records & 0xfff) == 0)
-			fe_progress(r, run->records);
+			fe_progress(r, run->records + k8a_reader_dropped(r));
 		return ev;
 	}
 	return NULL;

@@ -68,7 +68,7 @@ aws_ranges_load(const char *path, int *errors)
 	if ((l = iplist_new()) == NULL ||
 	    add_prefixes(l, path, json_object_get(root, "prefixes"), "prefixes", "ip_prefix", errors) != 0 ||
 	    add_prefixes(l, path, json_object_get(root, "ipv6_prefixes"), "ipv6_prefixes", "ipv6_prefix", errors) != 0) {
-		fe_diag(path, "out of memory");
+		fe_nomem_diag(path);
 		(*errors)++;
 		iplist_free(l);
 		json_decref(root);

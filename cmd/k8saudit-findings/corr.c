@@ -65,6 +65,7 @@ static const struct cdef defs[] = {
 	{ "CT-CMP-003", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },
 	{ "CT-CMP-004", C_BURST, KF_PATHS, KF_NONE, 10, 10 * MIN, 0, NULL, "userIdentity.arn", NULL, NULL, NULL, 0 },
 	{ "CT-CMP-008", C_BURST, KF_PATHS, KF_PATHS, 2, 60 * MIN, 0, NULL, "userIdentity.arn", "requestParameters.target", NULL, NULL, 0 },
+	{ "CT-CMP-018", C_BURST, KF_PATHS, KF_PATHS, 10, 10 * MIN, 0, NULL, "userIdentity.arn", "requestParameters.instancesSet.items.instanceId", NULL, NULL, 0 },
 	{ "CT-DATA-007", C_BURST, KF_PATHS, KF_PATHS, 10, 10 * MIN, 0, NULL, "userIdentity.arn", "requestParameters.secretId,requestParameters.secretIdList", NULL, NULL, 0 },
 	{ "CT-DATA-009", C_BURST, KF_PATHS, KF_PATHS, 10, 10 * MIN, 0, NULL, "userIdentity.arn", "requestParameters.names,requestParameters.name,requestParameters.path", NULL, NULL, 0 },
 	{ "CT-ID-004", C_BURST, KF_PATHS, KF_PATHS, 3, 30 * MIN, 0, NULL, "userIdentity.accessKeyId", "sourceIPAddress", NULL, NULL, 1 },
@@ -203,7 +204,7 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 	if (ops[d->kind].finish != NULL && r->corr == NULL) {
 		/* the state of a kind that keeps candidates */
 		if ((r->corr = calloc(1, sizeof(*r->corr))) == NULL) {
-			cx->nomem = 1;
+			fe_nomem_note();
 			return;
 		}
 		r->corr->def = d;

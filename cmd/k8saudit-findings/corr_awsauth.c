@@ -120,7 +120,7 @@ feed_reapply(struct rule *r, struct corr_ctx *cx, const struct cdef *d, k8a_even
 	 * a delete nothing */
 	if (json_is_object(data) && streq(k8a_event_str(ev, K8A_F_VERB), "update") &&
 	    (v = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
-		cx->nomem = 1;
+		fe_nomem_note();
 	keep(r, s, k1, v ? v : "", v != NULL, evidence_collect(r, ev));
 	free(v);
 }

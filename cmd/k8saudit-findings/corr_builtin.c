@@ -40,7 +40,10 @@ gd_bucket(k8a_event *ev)
 		return "CredentialAccess";
 	if (streq(res, "pods") && (streq(sub, "exec") || streq(sub, "attach"))) {
 		char cmd[4096];
-		if (k8a_exec_command(k8a_event_str(ev, K8A_F_URI), cmd, sizeof(cmd)) > 0 &&
+		int nargs = k8a_exec_command(k8a_event_str(ev, K8A_F_URI), cmd, sizeof(cmd));
+		if (nargs == K8A_FATAL)
+			fe_nomem_note(); /* the run ends: no tactic is trusted */
+		if (nargs > 0 &&
 		    (strstr(cmd, "/var/run/secrets") || strstr(cmd, ".aws") || strstr(cmd, ".kube") ||
 		     strstr(cmd, "169.254.169.254") || strstr(cmd, "/etc/shadow")))
 			return "CredentialAccess";

@@ -84,7 +84,7 @@ step_match(struct rule *r, struct corr_ctx *cx, const k8a_expr *x, k8a_event *ev
 	int m = k8a_expr_match(x, ev);
 
 	if (m == K8A_FATAL)
-		cx->nomem = 1;
+		fe_nomem_note();
 	else if (m < 0) {
 		fe_diag(k8a_event_where(ev), "%s: %s", r->id, k8a_event_error(ev));
 		cx->trouble = 1;
@@ -132,9 +132,9 @@ prog_state(struct rule *r, struct corr_ctx *cx, const struct cdef *d, const stru
 	c->compiled = 1;
 	for (i = 0; i < 3; i++)
 		if (pg->cond[i] && (c->x[i] = k8a_expr_compile(pg->cond[i], NULL)) == NULL)
-			cx->nomem = 1;
+			fe_nomem_note();
 	if (pg->fallback && (c->x[3] = k8a_expr_compile(pg->fallback, NULL)) == NULL)
-		cx->nomem = 1;
+		fe_nomem_note();
 	return c;
 }
 

@@ -120,7 +120,7 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 					free(y->k2);
 					json_decref(y->ev);
 					y->s = snap_ref(s);
-					y->k2 = k2 ? strdup(k2) : NULL;
+					y->k2 = fe_strdup(k2);
 					y->ev = ev;
 					return;
 				}
@@ -132,6 +132,7 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct cand *nc = realloc(c->c, cap * sizeof(*nc));
 		if (nc == NULL) {
+			fe_nomem_note(); /* a candidate not kept */
 			json_decref(ev);
 			return;
 		}
@@ -140,8 +141,8 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 	}
 	x = &c->c[c->n++];
 	x->s = snap_ref(s);
-	x->k1 = k1 ? strdup(k1) : NULL;
-	x->k2 = k2 ? strdup(k2) : NULL;
+	x->k1 = fe_strdup(k1);
+	x->k2 = fe_strdup(k2);
 	x->flag = flag;
 	x->ev = ev;
 	x->ord = c->n - 1;

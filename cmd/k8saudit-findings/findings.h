@@ -23,7 +23,8 @@ struct strv {
 	char **v;
 	size_t n;
 };
-void strv_push(struct strv *s, const char *v);
+/* 0, or -1 when memory ran out (noted: fe_nomem()). */
+int strv_push(struct strv *s, const char *v);
 void strv_free(struct strv *s);
 
 struct corr; /* a correlation's state (corr.c) */
@@ -37,7 +38,6 @@ struct rule {
 	int has_literals;    /* `literals` given: use them instead of the expression's */
 	int correlation;     /* kind correlation */
 	k8a_expr *when;
-	k8a_prefilter *pf;   /* per-rule byte check before evaluating `when` */
 	/* Second-signal grading (grade.c): without a second signal, the
 	 * records `routine` matches (every record when there is no
 	 * `routine`) are reported at `alone`; -1: the rule is not graded so */
@@ -60,7 +60,8 @@ struct ruleset {
 
 /* Load one file, or every *.rules file below a directory (byte order).
  * Problems are reported as "file:line: message" and counted; the bad rule
- * is skipped.  `explicit` makes a missing path an error. */
+ * is skipped.  When memory runs out ("file:line: out of memory", noted:
+ * fe_nomem()) loading stops: the rules are not to be used. */
 void rules_load_path(struct ruleset *rs, const char *path);
 void rules_free(struct ruleset *rs);
 /* The literals a record must contain for this rule (NULL: any record). */
@@ -124,7 +125,8 @@ struct findings {
 	size_t n, cap;
 };
 
-/* Takes the evidence reference and a reference to the snapshot. */
+/* Takes the evidence reference and a reference to the snapshot.  When
+ * memory runs out (noted: fe_nomem()) the list is incomplete. */
 void findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum sev sev,
 	const char *gd, const char *note, json_t *evidence);
 void findings_sort(struct findings *fs);
@@ -192,7 +194,7 @@ struct corr_ctx {
 	const char *iplist_name, *tor_name;
 	const struct context *ctx; /* the input's start, for first seen */
 	int trouble; /* a record a step could not judge was reported */
-	int nomem;   /* memory ran out: the results are not to be trusted */
+	/* memory running out is noted (fe_nomem()): no result is trusted */
 };
 /* 1 when the correlation learns what is usual (first seen): fed from
  * --baseline inputs too. */
@@ -218,11 +220,66 @@ void corr_free(struct rule *r);
 /* The GuardDuty tactic bucket of a Kubernetes request (k8s-detections 2.2). */
 const char *gd_bucket(k8a_event *ev);
 
-/* ---- output (output.c) ---- */
-enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
-void output_finding(FILE *fp, enum fmt fmt, const struct finding *f);
-void output_list_rules(FILE *fp, const struct ruleset *rs, int json);
+/* ---- creds-in-bodies: secret-scan's engine as a rule (secrets.c) ---- */
+/* When an enabled rule has catalog id creds-in-bodies, load the secret
+ * types of <rules_dir>/secrets for it; the number of problems. */
+int secrets_init(const struct ruleset *rs, const char *rules_dir);
+/* 1 when r is that rule. */
+int secrets_rule(const struct rule *r);
+/* 0 when the record cannot hold a secret (no parse). */
+int secrets_may_hold(k8a_event *ev);
+/* A finding per secret in the record's bodies (type and pointer, never
+ * the value); -1 when the record was not fully checked (reported). */
+int secrets_judge(const struct rule *r, k8a_event *ev, struct snap *s, struct findings *fs);
+void secrets_free(void);
+
+/* ---- output (output.c; a file per format: out_csv.c, out_ocsf.c, ...) ---- */
+enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF, FMT_CSV, FMT_TIMESKETCH };
+/* A format by name ("tsv", "csv", "json", "timesketch", "ocsf", "asff"),
+ * or -1. */
+int output_format(const char *name);
+struct out {
+	FILE *fp;
+	enum fmt fmt;
+	/* --aws-account, --region, --cluster (checked by output_check) */
+	const char *account, *region, *cluster;
+	/* findings written with a stand-in account or region, or left out */
+	size_t no_account, no_region, no_time;
+	int started;
+};
+/* What is wrong with --aws-account, --region or --cluster (by its long
+ * name), or NULL when arg is well formed. */
+const char *output_check(const char *opt, const char *arg);
+/* Write a finding whole (a line, or a CSV record): 0, or -1 when
+ * memory ran out (nothing more written). */
+int output_finding(struct out *o, const struct finding *f);
+/* After the last finding: the CSV header when nothing was written, and a
+ * message for each finding the format could not carry as it is.  1 when
+ * something was said (the exit status is then 2). */
+int output_end(struct out *o);
+/* The selected rules, a line each, to stdout: 0, or -1 when memory ran out. */
+int output_list_rules(const struct ruleset *rs, int json);
+/* The names of the TSV columns, as a header line (--header). */
+void output_tsv_header(FILE *fp);
+/* Where the record is, short: the file's (or archive member's) last name
+ * and the line, "000000.gz:217" (the JSON forms give the whole path). */
+void output_short_location(FILE *fp, const struct snap *s);
 /* ATT&CK tactic name of a technique id (T1098.006 -> "Persistence"). */
 const char *mitre_tactic(const char *technique);
+
+/* ---- grouped views (group.c) ---- */
+enum grouping { GROUP_NONE, GROUP_EVENT, GROUP_ACTOR, GROUP_RULE };
+/* At most this many actors or rules are grouped (events come one at a
+ * time and have no limit); past it, nothing grouped is printed. */
+#define GROUP_MAX 10000
+/* A group lists at most this many client addresses, and as many access
+ * keys ("and more"). */
+#define GROUP_MAX_LIST 16
+/* "event", "actor", "rule" -> *g.  0, or -1 for another name. */
+int group_parse(const char *name, enum grouping *g);
+/* Print the findings at or above min_sev (in time order) grouped, as
+ * tab-separated lines (a header line first with header) or JSON lines.
+ * 0, or -1 after a message (too many groups, out of memory). */
+int group_print(FILE *fp, enum grouping view, int json, int header, const struct findings *fs, int min_sev);
 
 #endif

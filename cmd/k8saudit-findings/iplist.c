@@ -142,7 +142,7 @@ iplist_load(const char *path, int *errors)
 		return NULL;
 	}
 	if ((l = iplist_new()) == NULL) {
-		fe_diag(path, "out of memory");
+		fe_nomem_diag(path);
 		fe_lines_close(&lr);
 		(*errors)++;
 		return NULL;
@@ -167,7 +167,7 @@ iplist_load(const char *path, int *errors)
 		if (*s == '\0')
 			continue;
 		if ((added = iplist_add(l, s, NULL)) == -2) {
-			fe_diag(path, "out of memory");
+			fe_nomem_diag(path);
 			rc = -1;
 			break;
 		}

@@ -2,6 +2,8 @@
 /*
  * k8saudit-findings: detections over Kubernetes audit logs and CloudTrail.
  * Rules are data (k8saudit-rules(5)); a few stateful ones are in corr.c.
+ * Inputs are read as by k8saudit-grep, through the shared scope (-w,
+ * --since, --until, --strict, -s, -j, --keep-stages: cmd/common/scope.c).
  */
 #include <ctype.h>
 #include <fnmatch.h>
@@ -13,100 +15,112 @@
 #include "findings.h"
 
 static const char synopsis[] =
-	"[-s] [-j N] [--strict] [--rules FILE]... [--rule ID]... [--skip-rule ID]... [--min-severity SEV] [--fail-on SEV]\n"
-	"       [--json | --format tsv|json|ocsf|asff] [--ip-list FILE] [--tor-exits FILE]\n"
-	"       [--aws-ip-ranges FILE] [--baseline PATH]... [PATH...]\n"
+	"[-s] [-j N] [-w EXPR]... [--since TIME] [--until TIME] [--strict] [--rules FILE]... [--rule ID]...\n"
+	"       [--skip-rule ID]... [--tactic NAME]... [--min-severity SEV] [--fail-on SEV] [--header]\n"
+	"       [--summary | --group-by event|actor|rule] [--json | --format tsv|csv|json|timesketch|ocsf|asff]\n"
+	"       [--aws-account ID] [--region REGION] [--cluster NAME]\n"
+	"       [--ip-list FILE] [--tor-exits FILE] [--aws-ip-ranges FILE] [--baseline PATH]... [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
-	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT,
-	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
+	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
+	O_AWS_ACCOUNT, O_REGION, O_CLUSTER,
+	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
+	O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
 	[O_RULES] = { "rules", 0, 1, "FILE", "also load the rules in FILE (or every *.rules below a directory)" },
 	[O_NO_BUILTIN] = { "no-builtin", 0, 0, NULL, "do not load the installed rules; only --rules" },
 	[O_LIST] = { "list-rules", 0, 0, NULL, "print the selected rules and exit" },
-	[O_RULE] = { "rule", 0, 1, "ID", "run only this rule (repeatable; a trailing * matches a prefix)" },
-	[O_SKIP] = { "skip-rule", 0, 1, "ID", "do not run this rule (repeatable; a trailing * matches a prefix)" },
+	[O_RULE] = { "rule", 0, 1, "ID", "run only this rule, or the rules of this ATT&CK technique (repeatable; a trailing * matches a prefix: K8S-EXEC-*, T1098*)" },
+	[O_SKIP] = { "skip-rule", 0, 1, "ID", "do not run this rule, or the rules of this technique (repeatable; same patterns)" },
+	[O_TACTIC] = { "tactic", 0, 1, "NAME", "run only the rules of this ATT&CK tactic (repeatable: any; e.g. persistence, credential-access)" },
 	[O_MIN_SEV] = { "min-severity", 0, 1, "SEV", "only findings at or above SEV (info low medium high critical); with --list-rules, rules that can report it" },
 	[O_FAIL_ON] = { "fail-on", 0, 1, "SEV", "exit 1 only for findings at or above SEV (default: info)" },
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per finding (same as --format json)" },
-	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json, ocsf (OCSF 1.1 class 2004) or asff" },
+	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), csv, json, timesketch, ocsf (OCSF 1.1.0 class 2004) or asff" },
+	[O_AWS_ACCOUNT] = { "aws-account", 0, 1, "ID", "ocsf, asff: the AWS account of findings whose record has none" },
+	[O_REGION] = { "region", 0, 1, "REGION", "ocsf, asff: the AWS region of findings whose record has none" },
+	[O_CLUSTER] = { "cluster", 0, 1, "NAME", "asff: the EKS cluster the Kubernetes logs are from" },
+	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
+	[O_SUMMARY] = { "summary", 0, 0, NULL, "one line per actor, most severe first (same as --group-by actor)" },
+	[O_GROUP_BY] = { "group-by", 0, 1, "WHAT", "one line per event, actor or rule instead of one per finding" },
 	[O_IPLIST] = { "ip-list", 0, 1, "FILE", "your threat list: IPs and CIDRs, one per line" },
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
 	[O_AWS_RANGES] = { "aws-ip-ranges", 0, 1, "FILE", "AWS's ip-ranges.json: EKS and node traffic from AWS addresses is not from a public IP" },
 	[O_BASELINE] = { "baseline", 0, 1, "PATH", "older logs that teach what is usual and raise nothing (repeatable)" },
-	[O_KEEP_STAGES] = { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" },
+	[O_WHERE] = FE_OPT_WHERE,
+	[O_SINCE] = FE_OPT_SINCE,
+	[O_UNTIL] = FE_OPT_UNTIL,
+	[O_KEEP_STAGES] = FE_OPT_KEEP_STAGES,
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record and try every rule (for checking the prefilter)" },
-	[O_STRICT] = { "strict", 0, 0, NULL, "make warnings about rules (unknown fields) errors" },
-	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
-	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" },
-	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
-	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
+	[O_STRICT] = FE_OPT_STRICT,
+	[O_THREADS] = FE_OPT_THREADS,
+	[O_SILENT] = FE_OPT_SILENT,
+	[O_HELP] = FE_OPT_HELP,
+	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
 };
 
 struct opts {
-	struct strv rules, only, skip, baseline;
-	int no_builtin, list, keep_stages, no_prefilter, silent, threads;
+	struct fe_scope sc; /* -w, --since, --until, --strict, -s, -j, --keep-stages */
+	struct strv rules, only, skip, tactics, baseline;
+	int no_builtin, list, no_prefilter, header;
 	int min_sev, fail_on;
 	enum fmt fmt;
+	enum grouping group;
+	const char *account, *region, *cluster; /* --aws-account, --region, --cluster */
 	const char *iplist, *tor, *aws_ranges;
 };
 
-/* ---- rule selection ---- */
-static int
-matches_any(const struct strv *pats, const char *id)
+static void
+opts_free(struct opts *o)
 {
-	size_t i;
+	fe_scope_free(&o->sc);
+	strv_free(&o->rules);
+	strv_free(&o->only);
+	strv_free(&o->skip);
+	strv_free(&o->tactics);
+	strv_free(&o->baseline);
+}
 
-	for (i = 0; i < pats->n; i++)
-		if (fnmatch(pats->v[i], id, 0) == 0)
-			return 1;
-	return 0;
+/* ---- options ---- */
+/* The ATT&CK Enterprise tactics, for --tactic. */
+static const char *const tactic_names[] = {
+	"Reconnaissance", "Resource Development", "Initial Access", "Execution", "Persistence",
+	"Privilege Escalation", "Defense Evasion", "Credential Access", "Discovery", "Lateral Movement",
+	"Collection", "Command and Control", "Exfiltration", "Impact",
+};
+
+/* "credential-access", "Credential_Access" and "credential access" are
+ * the tactic "Credential Access". */
+static int
+same_tactic(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		int x = strchr("-_", *a) ? ' ' : tolower((unsigned char)*a);
+		int y = strchr("-_", *b) ? ' ' : tolower((unsigned char)*b);
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
 }
 
 static int
-select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx)
+add_tactic(struct opts *o, const char *arg)
 {
-	size_t i, j;
-	int bad = 0;
+	size_t i;
 
-	for (i = 0; i < o->only.n; i++) {
-		for (j = 0; j < rs->n; j++)
-			if (fnmatch(o->only.v[i], rs->r[j]->id, 0) == 0)
-				break;
-		if (j == rs->n) {
-			fe_diag(NULL, "--rule %s: no such rule", o->only.v[i]);
-			bad = 1;
+	for (i = 0; i < sizeof(tactic_names) / sizeof(tactic_names[0]); i++)
+		if (same_tactic(arg, tactic_names[i])) {
+			strv_push(&o->tactics, tactic_names[i]);
+			return 0;
 		}
-	}
-	for (i = 0; i < rs->n; i++) {
-		struct rule *r = rs->r[i];
-		if (o->only.n && !matches_any(&o->only, r->id))
-			r->enabled = 0;
-		if (matches_any(&o->skip, r->id))
-			r->enabled = 0;
-		/* --min-severity filters findings by the severity they are
-		 * reported with, which a correlation may raise above the
-		 * rule's own (K8S-ANON-001 is high, critical beyond
-		 * discovery): only a listing leaves rules out by it */
-		if (o->list && (int)corr_max_sev(r) < o->min_sev)
-			r->enabled = 0;
-		if (!o->list && r->enabled && r->correlation && !corr_usable(r, cx)) {
-			/* asked for by name: say why nothing will come of it
-			 * (unless a list given could not be read: said above) */
-			for (j = 0; j < o->only.n && !o->iplist && !o->tor; j++)
-				if (strcmp(o->only.v[j], r->id) == 0) {
-					fe_diag(NULL, "--rule %s: %s", r->id, corr_known(r->id) ?
-						"needs --ip-list or --tor-exits" : "no C implementation in this program");
-					bad = 1;
-				}
-			r->enabled = 0;
-		}
-	}
-	return bad;
+	fe_usage_error(synopsis, "--tactic: unknown ATT&CK tactic '%s' (reconnaissance, resource-development, "
+		"initial-access, execution, persistence, privilege-escalation, defense-evasion, credential-access, "
+		"discovery, lateral-movement, collection, command-and-control, exfiltration, impact)", arg);
+	return -1;
 }
 
 static int
@@ -122,26 +136,314 @@ parse_sev(const char *opt, const char *arg, int *out)
 	return 0;
 }
 
-static void
-summary(const struct findings *fs, int min_sev, uint64_t records)
+static int
+parse_format(const char *arg, enum fmt *out)
 {
-	size_t counts[SEV_COUNT_] = { 0 }, i, total = 0;
-	int s, any = 0;
+	int f = output_format(arg);
 
-	for (i = 0; i < fs->n; i++)
-		if ((int)fs->f[i].sev >= min_sev) {
-			counts[fs->f[i].sev]++;
-			total++;
-		}
-	fprintf(stderr, "%s: %zu finding%s in %llu record%s", fe_progname, total, total == 1 ? "" : "s",
-		(unsigned long long)records, records == 1 ? "" : "s");
-	for (s = SEV_CRITICAL; s >= SEV_INFO; s--) {
-		if (!counts[s])
-			continue;
-		fprintf(stderr, "%s %zu %s", any ? "," : ":", counts[s], sev_names[s]);
-		any = 1;
+	if (f < 0) {
+		fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, csv, json, timesketch, ocsf, asff)", arg);
+		return -1;
 	}
-	fputc('\n', stderr);
+	*out = (enum fmt)f;
+	return 0;
+}
+
+/* --aws-account, --region, --cluster: checked here, read by a format */
+static int
+take_cloud(struct opts *o, int oc, const char *arg)
+{
+	const char *bad = output_check(opts[oc].lng, arg);
+
+	if (bad) {
+		fe_usage_error(synopsis, "--%s: '%s': %s", opts[oc].lng, arg, bad);
+		return -1;
+	}
+	*(oc == O_AWS_ACCOUNT ? &o->account : oc == O_REGION ? &o->region : &o->cluster) = arg;
+	return 0;
+}
+
+static void
+help(void)
+{
+	fe_help(stdout, synopsis,
+		"Report findings (detections) in Kubernetes audit logs and CloudTrail, offline.\n"
+		"Rules come from the installed catalog and --rules files (k8saudit-rules(5)).\n"
+		"Default output: one tab-separated line per finding, sorted by time: time,\n"
+		"severity, rule, title, GuardDuty type, actor, source IPs, what was done,\n"
+		"location (file name and line; --json gives the whole path).  --summary and\n"
+		"--group-by give one line per actor, event or rule instead.\n"
+		"Exit status: 0 no findings at or above --fail-on, 1 findings, 2 trouble.",
+		opts);
+}
+
+/* One option.  0, -1 after a usage error, K8A_FATAL. */
+static int
+take_option(struct opts *o, int oc, const char *arg)
+{
+	switch (oc) {
+	case O_WHERE:
+	case O_SINCE:
+	case O_UNTIL:
+	case O_KEEP_STAGES:
+	case O_STRICT:
+	case O_THREADS:
+	case O_SILENT:
+		return fe_scope_opt(&o->sc, opts[oc].lng, arg, synopsis);
+	case O_RULES: strv_push(&o->rules, arg); break;
+	case O_NO_BUILTIN: o->no_builtin = 1; break;
+	case O_LIST: o->list = 1; break;
+	case O_RULE: strv_push(&o->only, arg); break;
+	case O_SKIP: strv_push(&o->skip, arg); break;
+	case O_TACTIC: return add_tactic(o, arg);
+	case O_MIN_SEV: return parse_sev(opts[oc].lng, arg, &o->min_sev);
+	case O_FAIL_ON: return parse_sev(opts[oc].lng, arg, &o->fail_on);
+	case O_JSON: o->fmt = FMT_JSON; break;
+	case O_FORMAT: return parse_format(arg, &o->fmt);
+	case O_AWS_ACCOUNT:
+	case O_REGION:
+	case O_CLUSTER:
+		return take_cloud(o, oc, arg);
+	case O_HEADER: o->header = 1; break;
+	case O_SUMMARY: o->group = GROUP_ACTOR; break;
+	case O_GROUP_BY:
+		if (group_parse(arg, &o->group) != 0) {
+			fe_usage_error(synopsis, "--group-by: unknown grouping '%s' (event, actor, rule)", arg);
+			return -1;
+		}
+		break;
+	case O_IPLIST: o->iplist = arg; break;
+	case O_TOR: o->tor = arg; break;
+	case O_AWS_RANGES: o->aws_ranges = arg; break;
+	case O_BASELINE: strv_push(&o->baseline, arg); break;
+	case O_NO_PREFILTER: o->no_prefilter = 1; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Read the options into o.  0 to go on, else -1 with *exit set (a usage
+ * error, --help, --version). */
+static int
+parse_options(struct opts *o, int argc, char **argv, int *exit)
+{
+	const char *arg;
+	int oc, rc;
+
+	*exit = FE_EXIT_TROUBLE;
+	while ((oc = fe_getopt(argc, argv, opts, &arg)) != -1) {
+		if (oc == O_HELP || oc == O_VERSION) {
+			if (oc == O_HELP)
+				help();
+			else
+				fe_version();
+			*exit = fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
+			return -1;
+		}
+		if (oc < 0)
+			return -1;
+		if ((rc = take_option(o, oc, arg)) != 0) {
+			if (rc == K8A_FATAL)
+				fe_diag(NULL, "out of memory");
+			return -1;
+		}
+	}
+	if (o->group && o->fmt != FMT_TSV && o->fmt != FMT_JSON) {
+		fe_usage_error(synopsis, "--summary and --group-by: only with tab-separated or JSON output");
+		return -1;
+	}
+	/* options that only a format reads: not silently ignored */
+	if ((o->account || o->region) && o->fmt != FMT_ASFF && o->fmt != FMT_OCSF) {
+		fe_usage_error(synopsis, "--%s: only for --format asff or ocsf", o->account ? "aws-account" : "region");
+		return -1;
+	}
+	if (o->cluster && o->fmt != FMT_ASFF) {
+		fe_usage_error(synopsis, "--cluster: only for --format asff");
+		return -1;
+	}
+	return fe_scope_check(&o->sc, synopsis);
+}
+
+/* ---- rule selection ---- */
+/* 1 when the pattern names the rule: its id, or one of its techniques. */
+static int
+names_rule(const char *pat, const struct rule *r)
+{
+	size_t i;
+
+	if (fnmatch(pat, r->id, 0) == 0)
+		return 1;
+	for (i = 0; i < r->mitre.n; i++)
+		if (fnmatch(pat, r->mitre.v[i], 0) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+matches_any(const struct strv *pats, const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < pats->n; i++)
+		if (names_rule(pats->v[i], r))
+			return 1;
+	return 0;
+}
+
+/* 1 when one of the rule's techniques is of the tactic (as the OCSF and
+ * ASFF forms name it: mitre_tactic()). */
+static int
+of_tactic(const char *tactic, const struct rule *r)
+{
+	const char *t;
+	size_t i;
+
+	for (i = 0; i < r->mitre.n; i++)
+		if ((t = mitre_tactic(r->mitre.v[i])) != NULL && strcmp(t, tactic) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+of_any_tactic(const struct strv *tactics, const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < tactics->n; i++)
+		if (of_tactic(tactics->v[i], r))
+			return 1;
+	return 0;
+}
+
+/* Every --rule pattern and --tactic names some rule.  0, or 1 after
+ * saying which does not. */
+static int
+check_patterns(const struct ruleset *rs, const struct opts *o)
+{
+	size_t i, j;
+	int bad = 0;
+
+	for (i = 0; i < o->only.n; i++) {
+		for (j = 0; j < rs->n && !names_rule(o->only.v[i], rs->r[j]); j++)
+			;
+		if (j == rs->n) {
+			fe_diag(NULL, "--rule %s: %s", o->only.v[i], o->only.v[i][0] == 'T' &&
+				isdigit((unsigned char)o->only.v[i][1]) ? "no rule has this technique" : "no such rule");
+			bad = 1;
+		}
+	}
+	for (i = 0; i < o->tactics.n; i++) {
+		for (j = 0; j < rs->n && !of_tactic(o->tactics.v[i], rs->r[j]); j++)
+			;
+		if (j == rs->n) {
+			fe_diag(NULL, "--tactic %s: no rule has a technique of this tactic", o->tactics.v[i]);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
+/* A correlation that cannot run with these options, left out; 1 when it
+ * was asked for by name (said why nothing will come of it). */
+static int
+unusable(const struct rule *r, const struct opts *o)
+{
+	size_t j;
+	int bad = 0;
+
+	/* unless a list given could not be read: said when it was loaded */
+	for (j = 0; j < o->only.n && !o->iplist && !o->tor; j++)
+		if (strcmp(o->only.v[j], r->id) == 0) {
+			fe_diag(NULL, "--rule %s: %s", r->id, corr_known(r->id) ?
+				"needs --ip-list or --tor-exits" : "no C implementation in this program");
+			bad = 1;
+		}
+	return bad;
+}
+
+static int
+select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx)
+{
+	size_t i;
+	int bad = check_patterns(rs, o);
+
+	for (i = 0; i < rs->n; i++) {
+		struct rule *r = rs->r[i];
+		/* --rule and --tactic: each kind given must select the rule */
+		if (o->only.n && !matches_any(&o->only, r))
+			r->enabled = 0;
+		if (o->tactics.n && !of_any_tactic(&o->tactics, r))
+			r->enabled = 0;
+		if (matches_any(&o->skip, r))
+			r->enabled = 0;
+		/* --min-severity filters findings by the severity they are
+		 * reported with, which a correlation may raise above the
+		 * rule's own (K8S-ANON-001 is high, critical beyond
+		 * discovery): only a listing leaves rules out by it */
+		if (o->list && (int)corr_max_sev(r) < o->min_sev)
+			r->enabled = 0;
+		if (!o->list && r->enabled && r->correlation && !corr_usable(r, cx)) {
+			bad |= unusable(r, o);
+			r->enabled = 0;
+		}
+	}
+	return bad;
+}
+
+/* The rules and lists the options name, loaded and selected.  The number
+ * of problems reported. */
+static int
+load_rules(struct ruleset *rs, const struct opts *o, struct corr_ctx *cx, struct iplist **ipl, struct iplist **tor,
+    struct iplist **aws)
+{
+	struct stat st;
+	size_t k;
+	int errors;
+
+	rs->strict = o->sc.strict;
+	if (!o->no_builtin) {
+		if (stat(fe_rules_dir(), &st) != 0) {
+			fe_diag(fe_rules_dir(), "the rule catalog is not there (not installed? "
+				"set K8SAUDIT_RULES_DIR, or give --no-builtin and --rules)");
+			rs->errors++;
+		} else
+			rules_load_path(rs, fe_rules_dir());
+	}
+	for (k = 0; k < o->rules.n; k++)
+		rules_load_path(rs, o->rules.v[k]);
+	errors = rs->errors;
+	if (o->iplist && (*ipl = iplist_load(o->iplist, &errors)) == NULL)
+		errors++;
+	if (o->tor && (*tor = iplist_load(o->tor, &errors)) == NULL)
+		errors++;
+	if (o->aws_ranges && (*aws = aws_ranges_load(o->aws_ranges, &errors)) == NULL)
+		errors++;
+	cx->iplist = *ipl;
+	cx->tor = *tor;
+	cx->iplist_name = o->iplist;
+	cx->tor_name = o->tor;
+	if (fe_nomem()) /* rules or lists incomplete: a selection would mislead */
+		return errors + 1;
+	if (select_rules(rs, o, cx) != 0)
+		errors++;
+	return errors;
+}
+
+/* 1 when some rule will run; else 0 after saying why (unless problems
+ * said above already explain it). */
+static int
+any_rule(const struct ruleset *rs, const struct opts *o, int loaderr)
+{
+	size_t k;
+
+	for (k = 0; k < rs->n; k++)
+		if (rs->r[k]->enabled)
+			return 1;
+	/* "no findings" from no rules would read as a clean result */
+	if (!loaderr)
+		fe_diag(NULL, "no rules to run%s", rs->n ? " (every rule was left out)" :
+			o->no_builtin && o->rules.n == 0 ? " (--no-builtin without --rules)" : "");
+	return 0;
 }
 
 /* ---- the pass over the input ---- */
@@ -149,7 +451,6 @@ struct pass {
 	const struct opts *o;
 	struct ruleset *rs;
 	struct corr_ctx *cx;
-	struct findings *fs;
 	struct judge jg;
 	k8a_seen *seen;   /* (request, rule) pairs reported, per input file */
 	char *lastpath;
@@ -178,6 +479,67 @@ folded(struct pass *p, k8a_event *ev, size_t rule)
 	return k8a_seen_add(p->seen, key, rule);
 }
 
+/* Whether a parsed record is one to judge (-w, --since, --until): 1 or 0
+ * (also when -w cannot tell, reported as by k8saudit-grep), K8A_FATAL. */
+static int
+in_scope(struct pass *p, k8a_event *ev)
+{
+	const struct fe_scope *sc = &p->o->sc;
+	int m;
+
+	if (p->baseline) /* older logs teach whatever -w and the window say */
+		return 1;
+	if (sc->where && (m = k8a_expr_match(sc->where, ev)) != 1) {
+		if (m == K8A_FATAL)
+			return K8A_FATAL;
+		if (m < 0) {
+			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+			p->trouble = 1;
+		}
+		return 0;
+	}
+	return fe_scope_in_window(sc, ev);
+}
+
+/* Parse the record for the first rule that needs it: 1 to go on, 0 when
+ * it is not one to judge (an invalid record is reported), K8A_FATAL. */
+static int
+parse_record(struct pass *p, k8a_event *ev)
+{
+	if (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN) {
+		if (k8a_event_nomem(ev))
+			return K8A_FATAL;
+		if (!p->o->sc.silent)
+			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+		p->trouble = 1;
+		return 0;
+	}
+	return in_scope(p, ev);
+}
+
+/* Whether rule ru (number k) matches the parsed record and is to report
+ * it: 1 or 0, K8A_FATAL. */
+static int
+rule_fires(struct pass *p, struct rule *ru, size_t k, k8a_event *ev)
+{
+	int m;
+
+	if (k8a_event_source(ev) != ru->source)
+		return 0;
+	if ((m = k8a_expr_match(ru->when, ev)) != 1) {
+		if (m < 0 && m != K8A_FATAL) {
+			/* a regex PCRE2 could not decide: no answer */
+			if (!p->o->sc.silent)
+				fe_diag(k8a_event_where(ev), "%s: %s", ru->id, k8a_event_error(ev));
+			p->trouble = 1;
+		}
+		return m == K8A_FATAL ? K8A_FATAL : 0;
+	}
+	if (!p->o->sc.keep_stages && ru->source == K8A_SRC_K8S && (m = folded(p, ev, k)) != 0)
+		return m == K8A_FATAL ? K8A_FATAL : 0;
+	return 1;
+}
+
 /* Try the rules a record may match (try[0..ntry), or the first ntry when
  * try is NULL).  0, or -1 when memory ran out (said). */
 static int
@@ -189,35 +551,27 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 	int parsed = 0, m;
 
 	raw = k8a_event_raw(ev, &n);
+	/* -w rules out what the record's text shows cannot match, unparsed */
+	if (!p->baseline && p->o->sc.where && !p->o->no_prefilter && !k8a_expr_may_match(p->o->sc.where, ev))
+		return 0;
 	for (t = 0; t < ntry; t++) {
 		struct rule *ru = p->rs->r[k = p->jg.rule_of[try ? try[t] : t]];
 		if (p->baseline && !(ru->correlation && corr_teaches(ru)))
 			continue;
 		if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 			continue;
+		/* creds-in-bodies: no keyword of any secret type, no parse */
+		if (!p->o->no_prefilter && secrets_rule(ru) && !secrets_may_hold(ev))
+			continue;
 		if (!parsed) {
 			parsed = 1;
-			if (k8a_event_json(ev) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN) {
-				if (!p->o->silent)
-					fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
-				p->trouble = 1;
+			if ((m = parse_record(p, ev)) != 1) {
+				if (m == K8A_FATAL)
+					goto nomem;
 				break;
 			}
 		}
-		if (k8a_event_source(ev) != ru->source)
-			continue;
-		if ((m = k8a_expr_match(ru->when, ev)) != 1) {
-			if (m == K8A_FATAL)
-				goto nomem;
-			if (m < 0) {
-				/* a regex PCRE2 could not decide: no answer */
-				if (!p->o->silent)
-					fe_diag(k8a_event_where(ev), "%s: %s", ru->id, k8a_event_error(ev));
-				p->trouble = 1;
-			}
-			continue;
-		}
-		if (!p->o->keep_stages && ru->source == K8A_SRC_K8S && (m = folded(p, ev, k)) != 0) {
+		if ((m = rule_fires(p, ru, k, ev)) != 1) {
 			if (m == K8A_FATAL)
 				goto nomem;
 			continue;
@@ -232,9 +586,12 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 		}
 		if (ru->correlation)
 			corr_feed(ru, p->cx, ev, snap);
-		else
-			findings_add(p->fs, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
-		if (p->cx->nomem)
+		else if (secrets_rule(ru)) {
+			if (secrets_judge(ru, ev, snap, p->cx->out) != 0)
+				p->trouble = 1;
+		} else
+			findings_add(p->cx->out, ru, snap, ru->sev, NULL, NULL, evidence_collect(ru, ev));
+		if (fe_nomem() || k8a_event_nomem(ev))
 			goto nomem;
 		if (p->cx->trouble)
 			p->trouble = 1;
@@ -244,7 +601,7 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 nomem:
 	/* no finding of this run can be trusted complete */
 	snap_unref(snap);
-	fe_diag(k8a_event_where(ev), "out of memory");
+	fe_nomem_diag(k8a_event_where(ev));
 	return -1;
 }
 
@@ -253,43 +610,33 @@ nomem:
 static int
 read_all(struct pass *p, k8a_reader *r)
 {
+	struct fe_run run = { 0 };
 	k8a_event *ev;
 	const size_t *try;
 	size_t ntry;
-	int rc;
 
-	judge_free(&p->jg);
+	judge_free(&p->jg); /* a second pass (after --baseline) starts afresh */
 	if ((p->seen == NULL && (p->seen = k8a_seen_new()) == NULL) ||
 	    judge_init(&p->jg, p->rs, p->o->no_prefilter) != 0 || judge_attach(&p->jg, r) != 0) {
-		fe_diag(NULL, "out of memory");
+		fe_nomem_diag(NULL);
 		return -1;
 	}
-	while ((rc = k8a_reader_next(r, &ev)) != K8A_EOF) {
-		if (rc == K8A_FATAL) {
-			fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
-			p->trouble = 1;
-			break;
-		}
-		if (rc == K8A_WARN) {
-			if (!p->o->silent)
-				fe_diag(k8a_reader_where(r), "%s", k8a_reader_error(r));
-			p->trouble = 1;
-			continue;
-		}
+	while ((ev = fe_next_record(r, &p->o->sc, &run)) != NULL) {
 		/* records no rule can match were dropped by the judge */
-		p->seq = ++p->records + k8a_reader_dropped(r);
-		if ((p->records & 0xfff) == 0)
-			fe_progress(r, p->seq);
+		p->seq = run.records + k8a_reader_dropped(r);
 		if (context_learn(p->ctx, ev) != 0) {
-			fe_diag(k8a_event_where(ev), "out of memory");
+			fe_nomem_diag(k8a_event_where(ev));
 			return -1;
 		}
 		try = judge_rules(&p->jg, r, &ntry);
 		if (judge_record(p, ev, try, ntry) != 0)
 			return -1;
 	}
-	p->records += k8a_reader_dropped(r);
-	return 0;
+	p->records = run.records + k8a_reader_dropped(r);
+	if (run.trouble)
+		p->trouble = 1;
+	/* out of memory (said): the input was not read whole, no finding */
+	return run.fatal ? -1 : 0;
 }
 
 static void
@@ -300,224 +647,195 @@ pass_free(struct pass *p)
 	free(p->lastpath);
 }
 
-int
-main(int argc, char **argv)
+/* A reader over paths ("-" when there are none). */
+static k8a_reader *
+open_inputs(const struct opts *o, int n, char **paths)
 {
-	struct opts o;
+	k8a_reader *r = k8a_reader_new();
+	int i;
+
+	if (r == NULL)
+		return NULL;
+	k8a_reader_set_threads(r, o->sc.threads ? o->sc.threads : fe_default_threads());
+	k8a_reader_set_progress(r, fe_progress_cb, r);
+	if (n == 0)
+		k8a_reader_add_path(r, "-");
+	for (i = 0; i < n; i++)
+		k8a_reader_add_path(r, paths[i]);
+	return r;
+}
+
+/* One pass over paths.  0, or -1 when memory ran out (said). */
+static int
+read_paths(struct pass *p, int n, char **paths)
+{
+	k8a_reader *r = open_inputs(p->o, n, paths);
+	int rc;
+
+	if (r == NULL) {
+		fe_nomem_diag(NULL);
+		return -1;
+	}
+	rc = read_all(p, r);
+	fe_progress_end();
+	k8a_reader_free(r); /* first: its workers judge with the rules and p->jg */
+	return rc;
+}
+
+/* Read the --baseline inputs (they teach, raise nothing), then the
+ * operands, and run the correlations to their end.  0, or -1 when memory
+ * ran out (said). */
+static int
+run(struct pass *p, int argc, char **argv)
+{
+	size_t k;
+
+	if (p->o->baseline.n) {
+		p->baseline = 1;
+		if (read_paths(p, (int)p->o->baseline.n, p->o->baseline.v) != 0)
+			return -1;
+		p->baseline = 0;
+	}
+	if (read_paths(p, argc - fe_optind, argv + fe_optind) != 0)
+		return -1;
+	context_done(p->ctx);
+	for (k = 0; k < p->rs->n; k++)
+		if (p->rs->r[k]->enabled && p->rs->r[k]->correlation)
+			corr_finish(p->rs->r[k], p->cx);
+	grade_findings(p->cx->out, p->ctx);
+	return 0;
+}
+
+/* ---- output ---- */
+/* The count by severity on a terminal's standard error, at the end. */
+static void
+tally(const struct findings *fs, int min_sev, uint64_t records)
+{
+	size_t counts[SEV_COUNT_] = { 0 }, i, total = 0;
+	int s, any = 0;
+
+	for (i = 0; i < fs->n; i++)
+		if ((int)fs->f[i].sev >= min_sev) {
+			counts[fs->f[i].sev]++;
+			total++;
+		}
+	fprintf(stderr, "%s: %zu finding%s in %llu record%s", fe_progname, total, total == 1 ? "" : "s",
+		(unsigned long long)records, records == 1 ? "" : "s");
+	for (s = SEV_CRITICAL; s >= SEV_INFO; s--) {
+		if (!counts[s])
+			continue;
+		fprintf(stderr, "%s %zu %s", any ? "," : ":", counts[s], sev_names[s]);
+		any = 1;
+	}
+	fputc('\n', stderr);
+}
+
+/* Print the findings at or above --min-severity, in time order, or
+ * grouped.  The exit status they make: 1 when one is at or above
+ * --fail-on, else 0; 2 when the grouping could not be made. */
+static int
+report(const struct opts *o, struct findings *fs)
+{
+	struct out out = { .fp = stdout, .fmt = o->fmt, .account = o->account, .region = o->region,
+		.cluster = o->cluster };
+	int status = FE_EXIT_OK;
+	size_t k;
+
+	findings_sort(fs);
+	for (k = 0; k < fs->n; k++)
+		if ((int)fs->f[k].sev >= o->min_sev && (int)fs->f[k].sev >= o->fail_on)
+			status = FE_EXIT_NONE;
+	if (o->group)
+		return group_print(stdout, o->group, o->fmt == FMT_JSON, o->header, fs, o->min_sev) == 0 ?
+			status : FE_EXIT_TROUBLE;
+	if (fe_nomem()) /* a finding may be missing */
+		goto nomem;
+	if (o->header && o->fmt == FMT_TSV)
+		output_tsv_header(stdout);
+	for (k = 0; k < fs->n; k++)
+		if ((int)fs->f[k].sev >= o->min_sev && output_finding(&out, &fs->f[k]) != 0)
+			goto nomem;
+	if (output_end(&out)) /* a finding written with a stand-in, or left out */
+		return FE_EXIT_TROUBLE;
+	return status;
+nomem:
+	fe_nomem_diag(NULL);
+	return FE_EXIT_TROUBLE;
+}
+
+/* Everything after the options; the exit status. */
+static int
+findings_main(const struct opts *o, int argc, char **argv)
+{
 	struct ruleset rs = { 0 };
 	struct findings fs = { 0 };
-	struct corr_ctx cx;
-	struct pass pass;
-	struct iplist *ipl = NULL, *tor = NULL, *aws = NULL;
 	struct context ctx;
-	k8a_reader *r = NULL;
-	const char *arg;
-	int oc, i, trouble = 0, status = FE_EXIT_OK, loaderr = 0;
-	size_t k, nrules;
+	struct corr_ctx cx = { .out = &fs, .ctx = &ctx };
+	struct pass pass = { .o = o, .rs = &rs, .cx = &cx, .ctx = &ctx };
+	struct iplist *ipl = NULL, *tor = NULL, *aws = NULL;
+	int loaderr, status = FE_EXIT_TROUBLE, trouble;
 
-	fe_init(argv[0]);
-	memset(&o, 0, sizeof(o));
-	memset(&cx, 0, sizeof(cx));
-	memset(&pass, 0, sizeof(pass));
-	memset(&ctx, 0, sizeof(ctx));
-	o.fail_on = SEV_INFO;
-	while ((oc = fe_getopt(argc, argv, opts, &arg)) != -1) {
-		switch (oc) {
-		case O_RULES: strv_push(&o.rules, arg); break;
-		case O_NO_BUILTIN: o.no_builtin = 1; break;
-		case O_LIST: o.list = 1; break;
-		case O_RULE: strv_push(&o.only, arg); break;
-		case O_SKIP: strv_push(&o.skip, arg); break;
-		case O_MIN_SEV:
-			if (parse_sev(opts[oc].lng, arg, &o.min_sev) != 0)
-				goto usage;
-			break;
-		case O_FAIL_ON:
-			if (parse_sev(opts[oc].lng, arg, &o.fail_on) != 0)
-				goto usage;
-			break;
-		case O_JSON: o.fmt = FMT_JSON; break;
-		case O_FORMAT:
-			if (strcmp(arg, "tsv") == 0)
-				o.fmt = FMT_TSV;
-			else if (strcmp(arg, "json") == 0)
-				o.fmt = FMT_JSON;
-			else if (strcmp(arg, "ocsf") == 0)
-				o.fmt = FMT_OCSF;
-			else if (strcmp(arg, "asff") == 0)
-				o.fmt = FMT_ASFF;
-			else {
-				fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, json, ocsf, asff)", arg);
-				goto usage;
-			}
-			break;
-		case O_IPLIST: o.iplist = arg; break;
-		case O_TOR: o.tor = arg; break;
-		case O_AWS_RANGES: o.aws_ranges = arg; break;
-		case O_BASELINE: strv_push(&o.baseline, arg); break;
-		case O_KEEP_STAGES: o.keep_stages = 1; break;
-		case O_NO_PREFILTER: o.no_prefilter = 1; break;
-		case O_STRICT: rs.strict = 1; break;
-		case O_THREADS:
-			if (fe_parse_threads(arg, &o.threads) != 0) {
-				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
-				goto usage;
-			}
-			break;
-		case O_SILENT: o.silent = 1; break;
-		case O_HELP:
-			fe_help(stdout, synopsis,
-				"Report findings (detections) in Kubernetes audit logs and CloudTrail, offline.\n"
-				"Rules come from the installed catalog and --rules files (k8saudit-rules(5)).\n"
-				"Default output: one tab-separated line per finding, sorted by time: time,\n"
-				"severity, rule, GuardDuty type, actor, source IP, what was done, location.\n"
-				"Exit status: 0 no findings at or above --fail-on, 1 findings, 2 trouble.",
-				opts);
-			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
-		case O_VERSION:
-			fe_version();
-			return fe_finish_stdout() ? FE_EXIT_TROUBLE : FE_EXIT_OK;
-		default:
-			goto usage;
-		}
-	}
-
+	/* made after the options: --help and --version leave nothing behind */
 	if (context_init(&ctx) != 0) {
-		fe_diag(NULL, "out of memory");
-		status = FE_EXIT_TROUBLE;
+		fe_nomem_diag(NULL);
 		goto done;
 	}
-
-	/* ---- rules ---- */
-	if (!o.no_builtin) {
-		struct stat st;
-		if (stat(fe_rules_dir(), &st) != 0) {
-			fe_diag(fe_rules_dir(), "the rule catalog is not there (not installed? "
-				"set K8SAUDIT_RULES_DIR, or give --no-builtin and --rules)");
-			rs.errors++;
-		} else
-			rules_load_path(&rs, fe_rules_dir());
-	}
-	for (k = 0; k < o.rules.n; k++)
-		rules_load_path(&rs, o.rules.v[k]);
-	loaderr = rs.errors;
-	if (o.iplist && (ipl = iplist_load(o.iplist, &loaderr)) == NULL)
-		loaderr++;
-	if (o.tor && (tor = iplist_load(o.tor, &loaderr)) == NULL)
-		loaderr++;
-	if (o.aws_ranges && (ctx.aws = aws = aws_ranges_load(o.aws_ranges, &loaderr)) == NULL)
-		loaderr++;
-	cx.out = &fs;
-	cx.iplist = ipl;
-	cx.tor = tor;
-	cx.iplist_name = o.iplist;
-	cx.tor_name = o.tor;
-	cx.ctx = &ctx;
-	if (select_rules(&rs, &o, &cx) != 0)
-		loaderr++;
-	for (k = 0, nrules = 0; k < rs.n; k++)
-		nrules += rs.r[k]->enabled != 0;
-	if (nrules == 0) {
-		/* "no findings" from no rules would read as a clean result */
-		if (!loaderr) /* else a message above says why */
-			fe_diag(NULL, "no rules to run%s", rs.n ? " (every rule was left out)" :
-				o.no_builtin && o.rules.n == 0 ? " (--no-builtin without --rules)" : "");
-		status = FE_EXIT_TROUBLE;
+	loaderr = load_rules(&rs, o, &cx, &ipl, &tor, &aws);
+	ctx.aws = aws;
+	/* creds-in-bodies: the secret types beside the rules (secrets.c) */
+	if (!o->list && !fe_nomem())
+		loaderr += secrets_init(&rs, fe_rules_dir());
+	if (fe_nomem()) { /* rules or lists incomplete */
+		fe_nomem_diag(NULL);
 		goto done;
 	}
-	if (o.list) {
-		output_list_rules(stdout, &rs, o.fmt != FMT_TSV);
-		status = FE_EXIT_OK;
+	if (!any_rule(&rs, o, loaderr))
+		goto done;
+	if (o->list) {
+		if (output_list_rules(&rs, o->fmt != FMT_TSV && o->fmt != FMT_CSV) != 0)
+			fe_nomem_diag(NULL);
+		else
+			status = loaderr ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		goto done;
 	}
-	if (loaderr)
-		trouble = 1;
-
-	pass.o = &o;
-	pass.rs = &rs;
-	pass.cx = &cx;
-	pass.fs = &fs;
-	pass.ctx = &ctx;
-	/* ---- older logs that teach what is usual ---- */
-	if (o.baseline.n) {
-		if ((r = k8a_reader_new()) == NULL) {
-			fe_diag(NULL, "out of memory");
-			trouble = 1;
-			goto done;
-		}
-		k8a_reader_set_threads(r, o.threads ? o.threads : fe_default_threads());
-		for (k = 0; k < o.baseline.n; k++)
-			k8a_reader_add_path(r, o.baseline.v[k]);
-		pass.baseline = 1;
-		if (read_all(&pass, r) != 0)
-			goto fatal;
-		pass.baseline = 0;
-		pass.records = 0;
-		k8a_reader_free(r);
-		r = NULL;
-	}
-
-	/* ---- the pass over the input ---- */
-	if ((r = k8a_reader_new()) == NULL) {
-		fe_diag(NULL, "out of memory");
-		trouble = 1;
+	if (run(&pass, argc, argv) != 0)
 		goto done;
-	}
-	k8a_reader_set_threads(r, o.threads ? o.threads : fe_default_threads());
-	k8a_reader_set_progress(r, fe_progress_cb, r);
-	if (fe_optind >= argc)
-		k8a_reader_add_path(r, "-");
-	for (i = fe_optind; i < argc; i++)
-		k8a_reader_add_path(r, argv[i]);
-	if (read_all(&pass, r) != 0)
-		goto fatal;
-	if (pass.trouble)
-		trouble = 1;
-	fe_progress_end();
-	context_done(&ctx);
-	for (k = 0; k < rs.n; k++)
-		if (rs.r[k]->enabled && rs.r[k]->correlation)
-			corr_finish(rs.r[k], &cx);
-	grade_findings(&fs, &ctx);
-
-	/* ---- output ---- */
-	findings_sort(&fs);
-	for (k = 0; k < fs.n; k++) {
-		if ((int)fs.f[k].sev < o.min_sev)
-			continue;
-		output_finding(stdout, o.fmt, &fs.f[k]);
-		if ((int)fs.f[k].sev >= o.fail_on)
-			status = FE_EXIT_NONE;
-	}
+	trouble = loaderr || pass.trouble;
+	status = report(o, &fs);
 	if (isatty(2))
-		summary(&fs, o.min_sev, pass.records);
-	goto done;
-fatal:
-	trouble = 1;
+		tally(&fs, o->min_sev, pass.records);
+	if (trouble)
+		status = FE_EXIT_TROUBLE;
 done:
 	if (fe_finish_stdout() != 0)
-		trouble = 1;
-	k8a_reader_free(r); /* its workers judge with the rules and pass.jg */
+		status = FE_EXIT_TROUBLE;
 	pass_free(&pass);
 	findings_free(&fs);
+	secrets_free();
 	rules_free(&rs);
 	iplist_free(ipl);
 	iplist_free(tor);
 	iplist_free(aws);
 	context_free(&ctx);
-	strv_free(&o.baseline);
-	strv_free(&o.rules);
-	strv_free(&o.only);
-	strv_free(&o.skip);
-	if (o.list && loaderr)
-		return FE_EXIT_TROUBLE;
-	return trouble || status == FE_EXIT_TROUBLE ? FE_EXIT_TROUBLE : status;
-usage:
-	/* a usage error, already reported */
-	context_free(&ctx);
-	strv_free(&o.baseline);
-	strv_free(&o.rules);
-	strv_free(&o.only);
-	strv_free(&o.skip);
-	return FE_EXIT_TROUBLE;
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	int status;
+
+	fe_init(argv[0]);
+	memset(&o, 0, sizeof(o));
+	o.fail_on = SEV_INFO;
+	if (parse_options(&o, argc, argv, &status) == 0) {
+		if (fe_nomem()) { /* an option lost */
+			fe_nomem_diag(NULL);
+			status = FE_EXIT_TROUBLE;
+		} else
+			status = findings_main(&o, argc, argv);
+	}
+	opts_free(&o);
+	return status;
 }

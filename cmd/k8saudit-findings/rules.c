@@ -33,17 +33,20 @@ sev_parse(const char *s)
 	return -1;
 }
 
-void
+int
 strv_push(struct strv *s, const char *v)
 {
 	char **nv = realloc(s->v, (s->n + 2) * sizeof(*nv));
 
-	if (nv == NULL)
-		return;
+	if (nv == NULL) {
+		fe_nomem_note();
+		return -1;
+	}
 	s->v = nv;
-	if ((s->v[s->n] = strdup(v)) != NULL)
-		s->n++;
-	s->v[s->n] = NULL;
+	if ((s->v[s->n] = fe_strdup(v)) == NULL)
+		return -1;
+	s->v[++s->n] = NULL;
+	return 0;
 }
 
 void
@@ -80,7 +83,6 @@ rule_free(struct rule *r)
 	strv_free(&r->anchors);
 	strv_free(&r->catalog);
 	k8a_expr_free(r->when);
-	k8a_prefilter_free(r->pf);
 	free(r);
 }
 
@@ -127,14 +129,18 @@ perr(struct pstate *ps, unsigned line, const char *fmt, ...)
 	char where[4096], msg[1024];
 	va_list ap;
 
+	if (ps->cur)
+		ps->bad = 1;
+	/* once memory ran out, what looks wrong may be its doing: the file
+	 * is read no further, and only that is said (load_file) */
+	if (fe_nomem())
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(where, sizeof(where), "%s:%u", ps->file, line);
 	fe_diag(where, "%s", msg);
 	ps->rs->errors++;
-	if (ps->cur)
-		ps->bad = 1;
 }
 
 /* Drop a trailing comment: '#' preceded by whitespace, outside quotes. */
@@ -172,11 +178,12 @@ trim(char *s)
 	return s;
 }
 
-/* Split a comma-separated list; items may be quoted.  -1 on an empty item. */
+/* Split a comma-separated list; items may be quoted.  -1 on an empty item
+ * (or when memory ran out: noted). */
 static int
 split_list(const char *s, struct strv *out)
 {
-	char *dup = strdup(s), *p, *item;
+	char *dup = fe_strdup(s), *p, *item;
 	char q = 0;
 	size_t i, start = 0, len;
 	int rc = 0;
@@ -203,10 +210,8 @@ split_list(const char *s, struct strv *out)
 			p[strlen(p) - 1] = '\0';
 			p++;
 		}
-		if (*p == '\0')
+		if (*p == '\0' || strv_push(out, p) != 0)
 			rc = -1;
-		else
-			strv_push(out, p);
 		start = i + 1;
 	}
 	free(dup);
@@ -267,10 +272,11 @@ finish_key(struct pstate *ps)
 	for (k = 0; k < K_COUNT_; k++)
 		if (strcmp(ps->key, keys[k]) == 0)
 			break;
-	if (ps->val == NULL)
-		ps->val = strdup("");
-	if (ps->val == NULL)
+	if (ps->val == NULL && (ps->val = fe_strdup("")) == NULL) {
+		free(ps->key);
+		ps->key = NULL;
 		return;
+	}
 	v = trim(ps->val);
 	if (r == NULL) {
 		/* reported when the key was read */
@@ -284,7 +290,7 @@ finish_key(struct pstate *ps)
 		ps->seen |= 1u << k;
 		switch (k) {
 		case K_TITLE:
-			r->title = strdup(v);
+			r->title = fe_strdup(v);
 			break;
 		case K_SEVERITY:
 			if ((sev = sev_parse(v)) < 0)
@@ -301,7 +307,7 @@ finish_key(struct pstate *ps)
 						r->mitre.v[i]);
 			break;
 		case K_GUARDDUTY:
-			r->guardduty = strdup(v);
+			r->guardduty = fe_strdup(v);
 			break;
 		case K_SOURCE:
 			if (strcmp(v, "k8s") == 0)
@@ -313,9 +319,12 @@ finish_key(struct pstate *ps)
 			break;
 		case K_WHEN: {
 			struct k8a_err err;
-			r->when_text = strdup(v);
+			if ((r->when_text = fe_strdup(v)) == NULL)
+				break;
 			r->when = k8a_expr_compile(r->when_text, &err);
-			if (r->when == NULL) {
+			if (r->when == NULL && err.code == K8A_FATAL)
+				fe_nomem_note();
+			else if (r->when == NULL) {
 				unsigned line = ps->keyline;
 				size_t off;
 				/* the value was joined with newlines: find the line */
@@ -349,8 +358,12 @@ finish_key(struct pstate *ps)
 			break;
 		case K_ROUTINE: {
 			struct k8a_err err;
-			r->routine_text = strdup(v);
-			if ((r->routine = k8a_expr_compile(r->routine_text, &err)) == NULL)
+			if ((r->routine_text = fe_strdup(v)) == NULL)
+				break;
+			r->routine = k8a_expr_compile(r->routine_text, &err);
+			if (r->routine == NULL && err.code == K8A_FATAL)
+				fe_nomem_note();
+			else if (r->routine == NULL)
 				perr(ps, ps->keyline, "in 'routine': %s", err.msg);
 			break;
 		}
@@ -382,6 +395,7 @@ add_rule(struct pstate *ps, struct rule *r)
 			return;
 		}
 	if ((nv = realloc(ps->rs->r, (ps->rs->n + 1) * sizeof(*nv))) == NULL) {
+		fe_nomem_note();
 		rule_free(r);
 		return;
 	}
@@ -399,11 +413,13 @@ compile_evidence(struct pstate *ps, struct rule *r)
 	if (r->evidence.n == 0)
 		return 0;
 	if ((r->evf = calloc(r->evidence.n, sizeof(*r->evf))) == NULL) {
-		perr(ps, r->line, "out of memory");
+		fe_nomem_note();
 		return -1;
 	}
 	for (i = 0; i < r->evidence.n; i++)
 		if ((r->evf[i] = k8a_fieldref_new(r->evidence.v[i], &err)) == NULL) {
+			if (err.code == K8A_FATAL)
+				fe_nomem_note();
 			perr(ps, r->line, "rule %s: evidence '%s': %s", r->id, r->evidence.v[i], err.msg);
 			return -1;
 		}
@@ -418,6 +434,10 @@ end_rule(struct pstate *ps, unsigned line)
 	size_t i;
 
 	finish_key(ps);
+	if (fe_nomem()) { /* a part may be missing */
+		rule_free(r);
+		goto out;
+	}
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!(ps->seen & (1u << required[i])))
 			perr(ps, line, "rule %s has no '%s'", r->id, keys[required[i]]);
@@ -455,15 +475,13 @@ end_rule(struct pstate *ps, unsigned line)
 			"without any of them)", r->id);
 		ps->bad = 1;
 	}
-	if (ps->bad) {
+	if (ps->bad || fe_nomem()) {
 		rule_free(r);
 	} else {
-		const char *const *lits = rule_literals(r);
-		if (lits)
-			r->pf = k8a_prefilter_new(lits);
 		r->enabled = 1;
 		add_rule(ps, r);
 	}
+out:
 	ps->cur = NULL;
 	ps->bad = 0;
 	ps->seen = 0;
@@ -494,8 +512,10 @@ parse_line(struct pstate *ps, char *line, unsigned lineno)
 			return;
 		}
 		add = strlen(s);
-		if ((nv = realloc(ps->val, ps->vlen + add + 2)) == NULL)
+		if ((nv = realloc(ps->val, ps->vlen + add + 2)) == NULL) {
+			fe_nomem_note();
 			return;
+		}
 		ps->val = nv;
 		ps->val[ps->vlen++] = '\n';
 		memcpy(ps->val + ps->vlen, s, add + 1);
@@ -519,12 +539,13 @@ parse_line(struct pstate *ps, char *line, unsigned lineno)
 			perr(ps, lineno, "bad rule id '%s' (letters, digits, '-', '_', '.')", rest);
 			/* read the body anyway so its keys do not cascade errors */
 		}
-		if ((ps->cur = calloc(1, sizeof(*ps->cur))) != NULL)
-			ps->cur->alone = -1;
-		if (ps->cur == NULL)
+		if ((ps->cur = calloc(1, sizeof(*ps->cur))) == NULL) {
+			fe_nomem_note();
 			return;
-		ps->cur->id = strdup(rest);
-		ps->cur->file = strdup(ps->file);
+		}
+		ps->cur->alone = -1;
+		ps->cur->id = fe_strdup(rest);
+		ps->cur->file = fe_strdup(ps->file);
 		ps->cur->line = lineno;
 		ps->cur->source = K8A_SRC_UNKNOWN;
 		ps->bad = !valid_id(rest);
@@ -544,9 +565,9 @@ parse_line(struct pstate *ps, char *line, unsigned lineno)
 		perr(ps, lineno, "'%s' outside a rule (expected 'rule ID')", word);
 		return;
 	}
-	ps->key = strdup(word);
-	ps->val = strdup(rest);
-	ps->vlen = strlen(rest);
+	ps->key = fe_strdup(word);
+	ps->val = fe_strdup(rest);
+	ps->vlen = ps->val ? strlen(rest) : 0;
 	ps->keyline = lineno;
 }
 
@@ -566,15 +587,25 @@ load_file(struct ruleset *rs, const char *path)
 	memset(&ps, 0, sizeof(ps));
 	ps.rs = rs;
 	ps.file = path;
-	while ((rc = fe_lines_next(&l, &line)) == 1)
+	while (!fe_nomem() && (rc = fe_lines_next(&l, &line)) == 1)
 		parse_line(&ps, line, l.lineno);
 	if (rc < 0)
 		rs->errors++;
-	finish_key(&ps);
+	if (!fe_nomem())
+		finish_key(&ps);
 	if (ps.cur) {
 		perr(&ps, ps.cur->line, "rule %s is not closed with 'end'", ps.cur->id);
 		rule_free(ps.cur);
 	}
+	if (fe_nomem()) {
+		/* the rules are incomplete: the run ends (main) */
+		char where[4200];
+		snprintf(where, sizeof(where), "%s:%u", path, l.lineno);
+		fe_nomem_diag(where);
+		rs->errors++;
+	}
+	free(ps.key);
+	free(ps.val);
 	fe_lines_close(&l);
 }
 
@@ -601,24 +632,36 @@ load_dir(struct ruleset *rs, const char *dir, int depth)
 	size_t i;
 
 	if (d == NULL) {
-		fe_diag(dir, "%s", strerror(errno));
+		if (errno == ENOMEM)
+			fe_nomem_diag(dir);
+		else
+			fe_diag(dir, "%s", strerror(errno));
 		rs->errors++;
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		strv_push(&names, de->d_name);
+		if (strv_push(&names, de->d_name) != 0)
+			break;
 	}
 	closedir(d);
+	if (fe_nomem()) {
+		/* a listing with names missing */
+		fe_nomem_diag(dir);
+		strv_free(&names);
+		return;
+	}
 	if (names.n)
 		qsort(names.v, names.n, sizeof(char *), cmp_str);
-	for (i = 0; i < names.n; i++) {
+	for (i = 0; i < names.n && !fe_nomem(); i++) {
 		struct stat st;
 		size_t len = strlen(dir) + strlen(names.v[i]) + 2;
 		char *p = malloc(len);
-		if (p == NULL)
-			continue;
+		if (p == NULL) {
+			fe_nomem_diag(dir);
+			break;
+		}
 		snprintf(p, len, "%s/%s", dir, names.v[i]);
 		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (depth < 8)
@@ -636,10 +679,12 @@ rules_load_path(struct ruleset *rs, const char *path)
 	struct stat st;
 	size_t files = rs->files;
 
+	if (fe_nomem())
+		return;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		load_dir(rs, path, 0);
 		/* an empty directory (what an uninstall leaves) is no catalog */
-		if (rs->files == files) {
+		if (rs->files == files && !fe_nomem()) {
 			fe_diag(path, "no *.rules files in this directory");
 			rs->errors++;
 		}

@@ -69,9 +69,13 @@ snap_new(k8a_event *ev, uint64_t seq)
 	fe_ips(ev, ips, sizeof(ips));
 	STR(ips, ips);
 	cmd[0] = '\0';
-	if (src == K8A_SRC_K8S && subres && (strcmp(subres, "exec") == 0 || strcmp(subres, "attach") == 0) &&
-	    k8a_exec_command(uri, cmd, sizeof(cmd)) > 0)
-		STR(command, cmd);
+	if (src == K8A_SRC_K8S && subres && (strcmp(subres, "exec") == 0 || strcmp(subres, "attach") == 0)) {
+		int nargs = k8a_exec_command(uri, cmd, sizeof(cmd));
+		if (nargs == K8A_FATAL)
+			fe_nomem_note(); /* not "no command" */
+		else if (nargs > 0)
+			STR(command, cmd);
+	}
 	fe_action(ev, what, sizeof(what));
 	fe_target(ev, tgt, sizeof(tgt));
 	/* a create names its object in the body, not in objectRef */
@@ -173,9 +177,12 @@ snap_routine(struct snap *s, const struct rule *r, k8a_event *ev)
 json_t *
 field_value(k8a_event *ev, const char *field)
 {
-	k8a_fieldref *f = k8a_fieldref_new(field, NULL);
+	struct k8a_err err;
+	k8a_fieldref *f = k8a_fieldref_new(field, &err);
 	json_t *v = f ? k8a_fieldref_value(f, ev) : NULL;
 
+	if (f == NULL && err.code == K8A_FATAL)
+		fe_nomem_note(); /* not an absent field */
 	k8a_fieldref_free(f);
 	return v;
 }
@@ -206,6 +213,7 @@ findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum se
 		size_t cap = fs->cap ? fs->cap * 2 : 64;
 		struct finding *nf = realloc(fs->f, cap * sizeof(*nf));
 		if (nf == NULL) {
+			fe_nomem_note();
 			json_decref(evidence);
 			return;
 		}
@@ -217,8 +225,8 @@ findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum se
 	f->rule = r;
 	f->ev = snap_ref(ev);
 	f->sev = sev;
-	f->guardduty = gd ? strdup(gd) : NULL;
-	f->note = note ? strdup(note) : NULL;
+	f->guardduty = fe_strdup(gd);
+	f->note = fe_strdup(note);
 	f->evidence = evidence ? evidence : json_object();
 	f->seq = fs->n;
 	fs->n++;

@@ -130,8 +130,9 @@ rd_report_changes(struct rd *rd)
 		char buf[2048];
 		size_t j;
 		json_t *x;
+		int bad;
 
-		if (!c->ok && !rd->all) {
+		if ((!c->ok && !rd->all) || c->hidden) {
 			json_decref(dang), json_decref(added), json_decref(removed);
 			continue;
 		}
@@ -210,10 +211,10 @@ rd_report_changes(struct rd *rd)
 			if (c->bound_by)
 				json_object_set(o, "bound_by", c->bound_by);
 			json_object_set_new(o, "identity_chain", c->chain ? json_incref(c->chain) : json_array());
-			rd_json_line(o);
+			bad = rd_json_line(o);
 			json_decref(o);
 		} else {
-			rd_put_time(stdout, c->t);
+			rd_time(c->t);
 			rd_tab();
 			if (c->ok)
 				rd_cell(c->verb);
@@ -236,7 +237,7 @@ rd_report_changes(struct rd *rd)
 			rd_tab();
 			rd_chain_text(c->chain, buf, sizeof(buf));
 			rd_cell(buf);
-			fputc('\n', stdout);
+			bad = rd_row_end();
 		}
 		json_decref(d);
 		json_decref(dang);
@@ -245,6 +246,8 @@ rd_report_changes(struct rd *rd)
 		free(txt.s);
 		free(tg.s);
 		free(nm.s);
+		if (bad)
+			break; /* memory ran out: said by the caller */
 	}
 	return any ? FE_EXIT_OK : FE_EXIT_NONE;
 }
@@ -292,6 +295,7 @@ rd_report_at(struct rd *rd)
 		struct rd_change *c = rd->ch[json_integer_value(json_object_get(rd->last, keys[i]))];
 		json_t *items, *tags = json_array();
 		struct rd_sb txt = { 0 }, tg = { 0 }, nm = { 0 };
+		int bad;
 
 		if (json_is_null(st)) {
 			json_decref(tags);
@@ -315,21 +319,23 @@ rd_report_at(struct rd *rd)
 			rd_set_time(o, "since", c->t);
 			json_object_set(o, "by", json_object_get(c->record, "actor"));
 			json_object_set(o, "dangerous", tags);
-			rd_json_line(o);
+			bad = rd_json_line(o);
 			json_decref(o);
 		} else {
 			object_cells(c->kind, &nm, &txt, &tg);
 			rd_tab();
-			rd_put_time(stdout, c->t);
+			rd_time(c->t);
 			rd_tab();
 			rd_cell(c->actor_text);
-			fputc('\n', stdout);
+			bad = rd_row_end();
 		}
 		json_decref(items);
 		json_decref(tags);
 		free(txt.s);
 		free(tg.s);
 		free(nm.s);
+		if (bad)
+			break;
 	}
 	free((void *)keys);
 	return any ? FE_EXIT_OK : FE_EXIT_NONE;
@@ -427,6 +433,7 @@ rd_report_fromto(struct rd *rd)
 		struct rd_sb txt = { 0 }, tg = { 0 }, nm = { 0 };
 		size_t j;
 		json_t *x;
+		int bad;
 
 		if (ea == NULL && !json_is_true(json_object_get(firsts, keys[i])))
 			known_a = 0, unseen = 1; /* first met after --from, by a change that was not its creation */
@@ -461,17 +468,19 @@ rd_report_fromto(struct rd *rd)
 			rd_set_str(o, "name", rd_jstr(e, "name"));
 			json_object_set(o, "changes", d);
 			json_object_set(o, "dangerous", dang);
-			rd_json_line(o);
+			bad = rd_json_line(o);
 			json_decref(o);
 		} else {
 			object_cells((enum rd_kind)json_integer_value(json_object_get(e, "kind")), &nm, &txt, &tg);
-			fputc('\n', stdout);
+			bad = rd_row_end();
 		}
 		json_decref(d);
 		json_decref(empty), json_decref(dang), json_decref(added), json_decref(removed);
 		free(txt.s);
 		free(tg.s);
 		free(nm.s);
+		if (bad)
+			break;
 	}
 	free((void *)keys);
 	json_decref(a);

@@ -37,14 +37,17 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 		}
 		json_object_set_new(rd->ids, id, json_true());
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		fe_nomem_note();
 		return NULL;
+	}
 	if (rd->nch == rd->capch && rd_grow((void **)&rd->ch, &rd->capch, sizeof(*rd->ch)) != 0) {
 		free(c);
 		return NULL;
 	}
 	rd->ch[rd->nch++] = c;
 	c->seq = rd->nch;
+	c->hidden = !rd_reported(rd, ev);
 	c->t = k8a_event_time(ev);
 	c->kind = kind;
 	c->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
@@ -55,6 +58,8 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	c->actor_text = rd_strdup(text[0] ? text : NULL);
 	fe_ips(ev, text, sizeof(text));
 	c->ips = rd_strdup(text[0] ? text : NULL);
+	if (fe_nomem())
+		return NULL; /* a part missing (the run ends; c is freed with rd) */
 	return c;
 }
 
@@ -122,8 +127,12 @@ url_decode(const char *s)
 {
 	char *o;
 
-	if (s == NULL || (o = malloc(strlen(s) + 1)) == NULL)
+	if (s == NULL)
 		return NULL;
+	if ((o = malloc(strlen(s) + 1)) == NULL) {
+		fe_nomem_note();
+		return NULL;
+	}
 	k8a_pct_decode(s, strlen(s), K8A_PCT_KEEP_NUL, o);
 	return o;
 }
@@ -152,6 +161,8 @@ access_change(struct rd *rd, k8a_event *ev)
 		size_t n = strlen(err) + (msg ? strlen(msg) : 0) + 3;
 		if ((c->error = malloc(n)) != NULL)
 			snprintf(c->error, n, "%s%s%s", err, msg ? ": " : "", msg ? msg : "");
+		else
+			fe_nomem_note();
 	}
 	c->ns = rd_strdup(cluster);
 	c->name = url_decode(principal);
@@ -214,7 +225,7 @@ snapshot_object(struct rd *rd, k8a_event *ev, enum rd_kind k, int64_t t)
 	if (c == NULL)
 		return;
 	free(c->verb);
-	c->verb = strdup("snapshot");
+	c->verb = fe_strdup("snapshot");
 	c->t = t;
 	c->ok = 1;
 	c->name = rd_strdup(json_string_value(json_object_get(md, "name")));
@@ -271,11 +282,13 @@ rd_collect(struct rd *rd)
 {
 	k8a_event *ev;
 	k8a_prefilter *pf = NULL;
+	/* snapshots' problems are reported even with -s: they were named */
+	struct fe_scope snap_sc = { 0 };
+	struct fe_run run = { 0 }, srun;
 	size_t i;
-	int rc;
 
 	if (rd->r == NULL) {
-		fe_diag(NULL, "out of memory");
+		fe_nomem_diag(NULL);
 		return -1;
 	}
 	k8a_reader_set_threads(rd->r, rd->threads ? rd->threads : fe_default_threads());
@@ -314,23 +327,11 @@ rd_collect(struct rd *rd)
 			k8a_reader_set_prefilter(rd->r, pf);
 		}
 	}
-	while ((rc = k8a_reader_next(rd->r, &ev)) != K8A_EOF) {
+	while ((ev = fe_next_record(rd->r, &rd->sc, &run)) != NULL) {
 		int64_t t;
-		if (rc == K8A_FATAL) {
-			fe_diag(k8a_reader_where(rd->r), "%s", k8a_reader_error(rd->r));
-			rd->trouble = 1;
-			break;
-		}
-		if (rc == K8A_WARN) {
-			if (!rd->silent)
-				fe_diag(k8a_reader_where(rd->r), "%s", k8a_reader_error(rd->r));
-			rd->trouble = 1;
-			continue;
-		}
-		rd->records++;
-		if ((rd->records & 0xfff) == 0)
-			fe_progress(rd->r, rd->records);
 		if (k8a_event_json(ev) == NULL) {
+			if (k8a_event_nomem(ev))
+				goto nomem;
 			if (!rd->silent)
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 			rd->trouble = 1;
@@ -351,10 +352,19 @@ rd_collect(struct rd *rd)
 				rd->ignored_objects++;
 			break;
 		}
+		/* what it told is kept whole, or the run ends here */
+		if (fe_nomem() || k8a_event_nomem(ev))
+			goto nomem;
 	}
 	fe_progress_end();
 	k8a_reader_set_prefilter(rd->r, NULL);
 	k8a_prefilter_free(pf);
+	pf = NULL;
+	rd->records = run.records;
+	if (run.trouble)
+		rd->trouble = 1;
+	if (run.fatal) /* reported: nothing after it can be trusted */
+		return -1;
 	if (rd->ignored_objects)
 		fe_diag(NULL, "%llu RBAC objects outside audit events were ignored; pass snapshots with --snapshot",
 			(unsigned long long)rd->ignored_objects);
@@ -362,30 +372,41 @@ rd_collect(struct rd *rd)
 		k8a_reader *sr = k8a_reader_new();
 		size_t before = rd->nch;
 		if (sr == NULL) {
-			fe_diag(NULL, "out of memory");
+			fe_nomem_diag(NULL);
 			return -1;
 		}
 		k8a_reader_add_path(sr, rd->snaps[i].path);
-		while ((rc = k8a_reader_next(sr, &ev)) != K8A_EOF) {
+		memset(&srun, 0, sizeof(srun));
+		while ((ev = fe_next_record(sr, &snap_sc, &srun)) != NULL) {
 			enum rd_kind k;
-			if (rc == K8A_FATAL || rc == K8A_WARN) {
-				fe_diag(k8a_reader_where(sr), "%s", k8a_reader_error(sr));
-				rd->trouble = 1;
-				if (rc == K8A_FATAL)
-					break;
-				continue;
-			}
-			if (k8a_event_json(ev) == NULL) {
+			if (k8a_event_json(ev) == NULL && !k8a_event_nomem(ev)) {
 				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
 				rd->trouble = 1;
 				continue;
 			}
-			if ((k = object_kind(k8a_event_json(ev))) != RD_NKINDS)
+			if (k8a_event_json(ev) != NULL && (k = object_kind(k8a_event_json(ev))) != RD_NKINDS)
 				snapshot_object(rd, ev, k, rd->snaps[i].t);
+			if (fe_nomem() || k8a_event_nomem(ev)) {
+				fe_nomem_diag(k8a_event_where(ev));
+				k8a_reader_free(sr);
+				return -1;
+			}
+		}
+		if (srun.trouble)
+			rd->trouble = 1;
+		if (srun.fatal) {
+			k8a_reader_free(sr);
+			return -1;
 		}
 		if (rd->nch == before && !rd->silent)
 			fe_diag(rd->snaps[i].path, "no Roles, ClusterRoles, bindings or aws-auth in this snapshot");
 		k8a_reader_free(sr);
 	}
 	return 0;
+nomem:
+	fe_nomem_diag(k8a_event_where(ev));
+	fe_progress_end();
+	k8a_reader_set_prefilter(rd->r, NULL);
+	k8a_prefilter_free(pf);
+	return -1;
 }

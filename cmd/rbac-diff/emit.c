@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * rbac-diff: what the reports share: a growable string, escaped TSV cells,
- * times, JSON lines, tag lists and the sorted keys of an object.
+ * rbac-diff: what the reports share: a growable string, rows (escaped TSV
+ * cells, times, JSON lines) written whole, tag lists and the sorted keys
+ * of an object.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +24,10 @@ rd_sb_add(struct rd_sb *b, const char *s)
 		char *ns;
 		while (nc < b->n + n + 1)
 			nc *= 2;
-		if ((ns = realloc(b->s, nc)) == NULL)
+		if ((ns = realloc(b->s, nc)) == NULL) {
+			fe_nomem_note(); /* a text with a part missing */
 			return;
+		}
 		b->s = ns;
 		b->cap = nc;
 	}
@@ -37,17 +41,50 @@ rd_sb_str(const struct rd_sb *b)
 	return b->s ? b->s : "";
 }
 
+/* ---- rows: a report's lines are written to fe_row() and each is
+ * written to stdout whole by rd_row_end(), or not at all when memory ran
+ * out while it was made ---- */
+
 void
-rd_put_time(FILE *fp, int64_t t)
+rd_text(const char *s)
+{
+	FILE *fp = fe_row();
+
+	if (fp)
+		fputs(s, fp);
+}
+
+void
+rd_printf(const char *fmt, ...)
+{
+	FILE *fp = fe_row();
+	va_list ap;
+
+	if (fp == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(fp, fmt, ap);
+	va_end(ap);
+}
+
+void
+rd_time(int64_t t)
 {
 	char buf[64];
 
 	if (t == INT64_MIN || t == INT64_MAX) {
-		fputc('-', fp);
+		rd_text("-");
 		return;
 	}
 	k8a_time_format(t, buf);
-	fputs(buf, fp);
+	rd_text(buf);
+}
+
+int
+rd_row_end(void)
+{
+	rd_text("\n");
+	return fe_row_end();
 }
 
 /* A time as every tool writes it (fe_time_json: null when unknown); a
@@ -59,23 +96,33 @@ rd_set_time(json_t *o, const char *k, int64_t t)
 		json_object_set_new(o, k, fe_time_json(t));
 }
 
-void
+int
 rd_json_line(json_t *o)
 {
-	json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-	fputc('\n', stdout);
+	char *s = fe_nomem() ? NULL : json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	if (s == NULL) {
+		fe_nomem_note();
+		return -1;
+	}
+	rd_text(s);
+	free(s);
+	return rd_row_end();
 }
 
 void
 rd_tab(void)
 {
-	fputc('\t', stdout);
+	rd_text("\t");
 }
 
 void
 rd_cell(const char *s)
 {
-	fe_put(stdout, s);
+	FILE *fp = fe_row();
+
+	if (fp)
+		fe_put(fp, s);
 }
 
 /* The record's common fields (k8saudit-json(5)) on o, "time" first and
@@ -154,6 +201,7 @@ rd_sorted_keys(json_t *o, size_t *n)
 	size_t i = 0;
 
 	if (k == NULL) {
+		fe_nomem_note();
 		*n = 0;
 		return NULL;
 	}

@@ -45,9 +45,21 @@ subject_is(struct rd *rd, json_t *s, const char *bns, const char *who, const cha
 	return 0;
 }
 
+/* A scalar as JSON (quoted and escaped), into the row. */
+static void
+yaml_scalar(json_t *v)
+{
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+
+	if (s == NULL)
+		return; /* noted: the row is not written */
+	rd_text(s);
+	free(s);
+}
+
 /* A small YAML writer for the objects --suggest builds: maps in block
  * style, lists of scalars in flow style, strings JSON-quoted (so always
- * valid YAML and escaped). */
+ * valid YAML and escaped).  Written into the row (rd_text). */
 static void
 yaml_map(json_t *o, int indent, int dash)
 {
@@ -57,34 +69,34 @@ yaml_map(json_t *o, int indent, int dash)
 
 	json_object_foreach(o, k, v) {
 		if (first && dash)
-			printf("%*s- ", indent - 2, "");
+			rd_printf("%*s- ", indent - 2, "");
 		else
-			printf("%*s", indent, "");
+			rd_printf("%*s", indent, "");
 		first = 0;
-		printf("%s:", k);
+		rd_printf("%s:", k);
 		if (json_is_object(v)) {
-			putchar('\n');
+			rd_text("\n");
 			yaml_map(v, indent + 2, 0);
 		} else if (json_is_array(v) && json_is_object(json_array_get(v, 0))) {
 			size_t i;
 			json_t *x;
-			putchar('\n');
+			rd_text("\n");
 			json_array_foreach(v, i, x)
 				yaml_map(x, indent + 2, 1);
 		} else if (json_is_array(v)) {
 			size_t i;
 			json_t *x;
-			printf(" [");
+			rd_text(" [");
 			json_array_foreach(v, i, x) {
 				if (i)
-					printf(", ");
-				json_dumpf(x, stdout, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+					rd_text(", ");
+				yaml_scalar(x);
 			}
-			printf("]\n");
+			rd_text("]\n");
 		} else {
-			putchar(' ');
-			json_dumpf(v, stdout, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-			putchar('\n');
+			rd_text(" ");
+			yaml_scalar(v);
+			rd_text("\n");
 		}
 	}
 }
@@ -136,8 +148,10 @@ targets_of(struct rd *rd, size_t *nt)
 		char *k;
 		if (u->ok == 0)
 			continue;
-		if (asprintf(&k, "%zu:%s%zu:%s%s", strlen(u->ns), u->ns, strlen(u->group), u->group, u->resource) < 0)
-			continue;
+		if (asprintf(&k, "%zu:%s%zu:%s%s", strlen(u->ns), u->ns, strlen(u->group), u->group, u->resource) < 0) {
+			fe_nomem_note();
+			break;
+		}
 		if ((at = json_object_get(index, k)) == NULL) {
 			json_object_set_new(index, k, json_integer((json_int_t)n));
 			t[n].use = u;
@@ -146,6 +160,8 @@ targets_of(struct rd *rd, size_t *nt)
 			n++;
 		}
 		free(k);
+		if (at == NULL)
+			break; /* out of memory: noted */
 		{
 			struct target *x = &t[json_integer_value(at)];
 			if (json_array_size(x->verbs))
@@ -155,6 +171,8 @@ targets_of(struct rd *rd, size_t *nt)
 		}
 	}
 	json_decref(index);
+	if (t == NULL)
+		fe_nomem_note();
 	*nt = n;
 	return t;
 }
@@ -168,6 +186,8 @@ rules_of(struct target *t, size_t nt, const char *ns)
 	json_t *out = json_array();
 	size_t i, j, nr = 0;
 
+	if (r == NULL)
+		fe_nomem_note();
 	for (i = 0; r && i < nt; i++) {
 		if (strcmp(t[i].use->ns, ns) != 0)
 			continue;
@@ -234,20 +254,21 @@ suggest_denied(struct rd *rd)
 		const struct rd_use *u = &rd->uses[i];
 		if (u->ok != 0)
 			continue;
-		printf("# denied, not included: ");
-		fe_put(stdout, u->verb);
-		putchar(' ');
-		fe_put(stdout, u->resource);
+		rd_text("# denied, not included: ");
+		rd_cell(u->verb);
+		rd_text(" ");
+		rd_cell(u->resource);
 		if (u->group[0]) {
-			putchar('.');
-			fe_put(stdout, u->group);
+			rd_text(".");
+			rd_cell(u->group);
 		}
 		if (u->ns[0]) {
-			printf(" in ");
-			fe_put(stdout, u->ns);
+			rd_text(" in ");
+			rd_cell(u->ns);
 		} else
-			printf(" cluster-wide");
-		printf(" (%ld times)\n", u->denied);
+			rd_text(" cluster-wide");
+		rd_printf(" (%ld times)", u->denied);
+		rd_row_end();
 	}
 }
 
@@ -262,10 +283,13 @@ suggest(struct rd *rd, const char *who, const char *sa_ns, const char *sa_name)
 	json_t *items = json_array(), *it;
 	char name[700], *q;
 
+	if (nss == NULL)
+		fe_nomem_note();
 	if (!rd->json) {
-		printf("# least-privilege RBAC for ");
-		fe_put(stdout, who);
-		printf(", from the requests that succeeded in the logs\n");
+		rd_text("# least-privilege RBAC for ");
+		rd_cell(who);
+		rd_text(", from the requests that succeeded in the logs");
+		rd_row_end();
 		suggest_denied(rd);
 	}
 	for (i = 0; nss && i < nt; i++)
@@ -298,9 +322,11 @@ suggest(struct rd *rd, const char *who, const char *sa_ns, const char *sa_name)
 		rd_json_line(it);
 		json_decref(it);
 	} else {
+		/* a document is a row: written whole */
 		json_array_foreach(items, i, it) {
-			printf("---\n");
+			rd_text("---\n");
 			yaml_map(it, 0, 0);
+			fe_row_end();
 		}
 	}
 	json_decref(items);
@@ -327,10 +353,10 @@ print_iam_grant(struct rd *rd, const char *via, const char *role, const char *ru
 		json_decref(row);
 	} else {
 		rd_tags_text(d, NULL, &tg);
-		printf("granted\t");
+		rd_text("granted\t");
 		rd_cell(via), rd_tab(), rd_cell(role), rd_tab(), rd_cell("*"), rd_tab(), rd_cell(rule), rd_tab();
 		rd_cell(rd_sb_str(&tg)), rd_tab(), rd_cell("-"), rd_tab(), rd_cell("-"), rd_tab(), rd_cell("-");
-		fputc('\n', stdout);
+		rd_row_end();
 		free(tg.s);
 	}
 	json_decref(d);
@@ -414,7 +440,7 @@ grants_of(struct rd *rd, const char *who, const char *sa_ns, const char *sa_name
 		json_array_foreach(json_object_get(role, "rules"), j, rule) {
 			struct grant *x;
 			if (*ng == cap && rd_grow((void **)&g, &cap, sizeof(*g)) != 0)
-				break;
+				break; /* noted */
 			x = &g[(*ng)++];
 			memset(x, 0, sizeof(*x));
 			rd_binding_via(bk, c->ns, c->name, x->via, sizeof(x->via));
@@ -436,6 +462,9 @@ cover_uses(struct rd *rd, struct grant *g, size_t ng)
 {
 	const char **cover = calloc(rd->nuses ? rd->nuses : 1, sizeof(*cover));
 	size_t i, j;
+
+	if (cover == NULL)
+		fe_nomem_note(); /* a use would read as granted by nothing */
 
 	for (i = 0; i < rd->nuses; i++) {
 		const struct rd_use *u = &rd->uses[i];
@@ -467,11 +496,11 @@ print_grant(struct rd *rd, const struct grant *g)
 		rd_json_line(o);
 		json_decref(o);
 	} else {
-		printf("%s\t", g->uses ? "granted" : "unused");
+		rd_printf("%s\t", g->uses ? "granted" : "unused");
 		rd_cell(g->via), rd_tab(), rd_cell(g->role), rd_tab(), rd_cell(g->scope), rd_tab();
 		rd_cell(g->rule_text), rd_tab(), rd_cell(rd_sb_str(&tg)), rd_tab(), rd_cell(uses), rd_tab();
 		rd_cell("-"), rd_tab(), rd_cell("-");
-		fputc('\n', stdout);
+		rd_row_end();
 	}
 	free(tg.s);
 	json_decref(d);
@@ -504,12 +533,12 @@ print_use(struct rd *rd, const struct rd_use *u, const char *cover, int masters)
 		json_decref(o);
 		return;
 	}
-	printf("used\t");
+	rd_text("used\t");
 	rd_cell(u->verb), rd_tab(), rd_cell(res), rd_tab(), rd_cell(u->ns[0] ? u->ns : "*"), rd_tab();
-	printf("%ld\t%ld\t", u->ok, u->denied);
-	rd_put_time(stdout, u->first);
+	rd_printf("%ld\t%ld\t", u->ok, u->denied);
+	rd_time(u->first);
 	rd_tab();
-	rd_put_time(stdout, u->last);
+	rd_time(u->last);
 	rd_tab();
 	if (cover)
 		rd_cell(cover);
@@ -519,7 +548,7 @@ print_use(struct rd *rd, const struct rd_use *u, const char *cover, int masters)
 		rd_cell(ob);
 	} else
 		rd_cell(masters ? "system:masters" : "(no grant seen)");
-	fputc('\n', stdout);
+	rd_row_end();
 }
 
 int

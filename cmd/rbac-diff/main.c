@@ -20,13 +20,14 @@
 #include "rd.h"
 
 static const char synopsis[] =
-	"[-s] [-j N] [--header] [--json] [--all] [--snapshot PATH[@TIME]]... [--at TIME | --from TIME [--to TIME]\n"
+	"[-s] [-j N] [--header] [--json] [--all] [-w EXPR] [--since TIME] [--until TIME] [--strict]\n"
+	"       [--snapshot PATH[@TIME]]... [--at TIME | --from TIME [--to TIME]\n"
 	"       | --who-can VERB RESOURCE [-n NS] | --granted-vs-used SUBJECT [--suggest]\n"
 	"       | --exposure] [PATH...]";
 
 enum {
 	O_JSON, O_ALL, O_SNAPSHOT, O_AT, O_FROM, O_TO, O_WHO, O_NS, O_GVU, O_SUGGEST, O_EXPOSURE,
-	O_HEADER, O_THREADS, O_SILENT, O_HELP, O_VERSION,
+	O_HEADER, O_WHERE, O_SINCE, O_UNTIL, O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -42,10 +43,14 @@ static const struct fe_opt opts[] = {
 	[O_SUGGEST] = { "suggest", 0, 0, NULL, "with --granted-vs-used: print least-privilege RBAC as YAML (or JSON)" },
 	[O_EXPOSURE] = { "exposure", 0, 0, NULL, "when anonymous or all users held a binding, and what anonymous did then" },
 	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
+	[O_WHERE] = { "where", 'w', 1, "EXPR", "report only the changes and requests whose records EXPR holds for (repeatable: any); the state is replayed from every record" },
+	[O_SINCE] = { "since", 0, 1, "TIME", "report only changes and requests at or after TIME (RFC 3339, or 30m, 2h, 7d ago)" },
+	[O_UNTIL] = { "until", 0, 1, "TIME", "report only changes and requests before TIME" },
+	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
-	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
-	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
+	[O_HELP] = FE_OPT_HELP,
+	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -91,6 +96,10 @@ run(struct rd *rd)
 			rd->ch[i]->chain = rd_chain(rd, key, rd_jstr(actor, "arn"), rd_jstr(actor, "type"));
 	}
 	rd_replay(rd, INT64_MAX);
+	if (fe_nomem()) { /* the changes, chains or state are incomplete */
+		fe_nomem_diag(NULL);
+		return FE_EXIT_TROUBLE;
+	}
 	if (rd->who_verb)
 		status = rd_report_who(rd);
 	else if (rd->gvu)
@@ -107,6 +116,10 @@ run(struct rd *rd)
 		rd->trouble = 1;
 	if (rd->dropped_reqs)
 		fe_diag(NULL, "%zu anonymous requests beyond the first 200000 were not kept", rd->dropped_reqs);
+	if (fe_nomem()) { /* a report stops at the first row it could not make whole */
+		fe_nomem_diag(NULL);
+		return FE_EXIT_TROUBLE;
+	}
 	return rd->trouble ? FE_EXIT_TROUBLE : status;
 }
 
@@ -165,14 +178,16 @@ main(int argc, char **argv)
 		case O_SUGGEST: rd.suggest = 1; break;
 		case O_EXPOSURE: rd.exposure = 1; break;
 		case O_HEADER: rd.header = 1; break;
-		case O_THREADS:
-			if (fe_parse_threads(arg, &rd.threads) != 0) {
-				fe_usage_error(synopsis, "-j: not a thread count from 1 to 64: '%s'", arg);
+		case O_WHERE: case O_SINCE: case O_UNTIL: case O_STRICT: case O_THREADS: case O_SILENT:
+			if ((rc = fe_scope_opt(&rd.sc, opts[o].lng, arg, synopsis)) != 0) {
+				if (rc == K8A_FATAL)
+					fe_diag(NULL, "out of memory");
 				rd_free(&rd);
 				return FE_EXIT_TROUBLE;
 			}
+			rd.threads = rd.sc.threads;
+			rd.silent = rd.sc.silent;
 			break;
-		case O_SILENT: rd.silent = 1; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,
 				"Replay Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, the aws-auth\n"
@@ -216,6 +231,17 @@ main(int argc, char **argv)
 	}
 	if (rd.ns && !rd.who_verb) {
 		fe_usage_error(synopsis, "-n goes with --who-can");
+		rd_free(&rd);
+		return FE_EXIT_TROUBLE;
+	}
+	if ((rd.sc.where || rd.sc.has_since || rd.sc.has_until) && (rd.has_at || rd.has_from || rd.who_verb || rd.gvu)) {
+		/* a state is made of every change: a subset would be a wrong one */
+		fe_usage_error(synopsis, "-w, --since and --until choose what the change log and --exposure report; "
+			"--at, --from, --who-can and --granted-vs-used decide on the whole history");
+		rd_free(&rd);
+		return FE_EXIT_TROUBLE;
+	}
+	if (fe_scope_check(&rd.sc, synopsis) != 0) {
 		rd_free(&rd);
 		return FE_EXIT_TROUBLE;
 	}

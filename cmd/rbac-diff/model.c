@@ -21,15 +21,17 @@ rd_kind_name(enum rd_kind k)
 }
 
 /* Double the room of the array *p of *cap elements of size bytes (64
- * at first); 0, or -1 with the array unchanged. */
+ * at first); 0, or -1 with the array unchanged (out of memory: noted). */
 int
 rd_grow(void **p, size_t *cap, size_t size)
 {
 	size_t nc = *cap ? *cap * 2 : 64;
 	void *n = nc > SIZE_MAX / size ? NULL : realloc(*p, nc * size);
 
-	if (n == NULL)
+	if (n == NULL) {
+		fe_nomem_note();
 		return -1;
+	}
 	*p = n;
 	*cap = nc;
 	return 0;
@@ -58,7 +60,7 @@ rd_jstr(json_t *o, const char *k)
 char *
 rd_strdup(const char *s)
 {
-	return s ? strdup(s) : NULL;
+	return fe_strdup(s);
 }
 
 /* The length of the valid UTF-8 sequence at s (no overlong forms, no
@@ -98,7 +100,12 @@ rd_set_str(json_t *o, const char *k, const char *v)
 
 	if (v == NULL || *v == '\0')
 		return;
-	if ((s = json_string(v)) == NULL && (fixed = malloc(strlen(v) * 3 + 1)) != NULL) {
+	/* NULL for want of memory is noted (fe_nomem()), else v is not UTF-8 */
+	if ((s = json_string(v)) == NULL && !fe_nomem()) {
+		if ((fixed = malloc(strlen(v) * 3 + 1)) == NULL) {
+			fe_nomem_note();
+			return;
+		}
 		for (p = fixed; *v; v += n) {
 			if ((n = utf8_len((const unsigned char *)v)) != 0) {
 				memcpy(p, v, n);
@@ -166,6 +173,7 @@ rd_free(struct rd *rd)
 	for (i = 0; i < rd->nch; i++)
 		change_free(rd->ch[i]);
 	free(rd->ch);
+	fe_scope_free(&rd->sc);
 	for (i = 0; i < rd->nreqs; i++) {
 		struct rd_req *q = &rd->reqs[i];
 		free(q->record);
@@ -200,6 +208,26 @@ rd_free(struct rd *rd)
 	json_decref(rd->groups);
 	k8a_reader_free(rd->r);
 	memset(rd, 0, sizeof(*rd));
+}
+
+/* -w, --since, --until: whether the change log and --exposure report
+ * what ev did (the replay reads every record). */
+int
+rd_reported(struct rd *rd, k8a_event *ev)
+{
+	int m;
+
+	if (!fe_scope_in_window(&rd->sc, ev))
+		return 0;
+	if (rd->sc.where == NULL || (m = k8a_expr_match(rd->sc.where, ev)) == 1)
+		return 1;
+	if (m < 0) {
+		/* undecided (a regex limit, memory): reported, never hidden */
+		fe_diag(k8a_event_where(ev), "-w: %s", k8a_event_error(ev));
+		rd->trouble = 1;
+		return 1;
+	}
+	return 0;
 }
 
 void
@@ -319,6 +347,8 @@ rd_key(enum rd_kind k, const char *ns, const char *name)
 
 	if (s)
 		snprintf(s, n, "%s/%s/%s", kn, ns ? ns : "", name ? name : "");
+	else
+		fe_nomem_note();
 	return s;
 }
 

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "k8saudit.h"
+#include "fe.h"
 #include "rbac.h"
 #include "awsauth.h"
 
@@ -36,14 +37,17 @@ struct rd_change {
 	json_t *items_before, *items_after; /* [[text, danger|null], ...] */
 	json_t *chain;         /* identity chain, or NULL */
 	json_t *bound_by;      /* roles: the bindings that referred to it then */
+	int hidden;            /* outside -w, --since, --until: replayed, not reported */
 };
 
 /* A request by an anonymous or unauthenticated user (for --exposure). */
 struct rd_req {
 	int64_t t;
-	char *record; /* with --json: as for a change, as JSON text */
-	char *actor_text, *ip, *ua, *verb, *target, *reason, *ns; /* for the text columns */
+	char *record; /* with --json: the request's JSON text but for its last member and '}' */
+	char *actor_text, *ip, *ua, *verb, *target; /* for the text columns (not with --json) */
+	char *reason, *ns;
 	int code;
+	int hidden;   /* outside -w, --since, --until */
 };
 
 /* One kind of request the --granted-vs-used subject made. */
@@ -66,11 +70,15 @@ struct rd_query {
 	const char *url;
 };
 void rd_parse_query(struct rd_query *q, const char *verb, const char *res);
+struct rd;
+/* 1 when -w, --since and --until report what ev did. */
+int rd_reported(struct rd *rd, k8a_event *ev);
 
 struct rd {
 	/* options */
 	int json, all, header, silent, suggest, exposure;
 	int threads; /* -j, 0: the default */
+	struct fe_scope sc; /* -w, --since, --until: what is reported */
 	int has_at, has_from, has_to;
 	int64_t at, from, to;
 	const char *who_verb, *who_res, *ns, *gvu;
@@ -165,11 +173,17 @@ struct rd_sb { /* a growable string */
 };
 void rd_sb_add(struct rd_sb *b, const char *s);
 const char *rd_sb_str(const struct rd_sb *b);
+/* A row: its text, escaped cells, tabs and times, then rd_row_end()
+ * writes it whole (0) or, when memory ran out meanwhile, nothing (-1). */
+void rd_text(const char *s);
+void rd_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rd_tab(void);
 void rd_cell(const char *s);
-void rd_put_time(FILE *fp, int64_t t);
+void rd_time(int64_t t);
+int rd_row_end(void);
+/* A JSON object as a row of its own: 0 or -1, as rd_row_end(). */
+int rd_json_line(json_t *o);
 void rd_set_time(json_t *o, const char *k, int64_t t);
-void rd_json_line(json_t *o);
 void rd_put_record(json_t *o, json_t *record, int64_t t);
 const char *rd_event_id(json_t *record);
 void rd_add_tags(json_t *tags, const char *list);

@@ -132,8 +132,10 @@ use_of(struct rd *rd, const char *verb, const char *group, const char *resource,
 	size_t n = strlen(verb) + strlen(group) + strlen(resource) + strlen(ns) + 4 * 24;
 
 	/* lengths first: no field can forge another's boundary */
-	if ((key = malloc(n)) == NULL)
+	if ((key = malloc(n)) == NULL) {
+		fe_nomem_note();
 		return NULL;
+	}
 	snprintf(key, n, "%zu:%s%zu:%s%zu:%s%zu:%s", strlen(verb), verb, strlen(group), group, strlen(resource),
 		resource, strlen(ns), ns);
 	if ((idx = json_object_get(rd->use_index, key)) != NULL) {
@@ -149,10 +151,12 @@ use_of(struct rd *rd, const char *verb, const char *group, const char *resource,
 	free(key);
 	u = &rd->uses[rd->nuses++];
 	memset(u, 0, sizeof(*u));
-	u->verb = strdup(verb);
-	u->group = strdup(group);
-	u->resource = strdup(resource);
-	u->ns = strdup(ns);
+	u->verb = fe_strdup(verb);
+	u->group = fe_strdup(group);
+	u->resource = fe_strdup(resource);
+	u->ns = fe_strdup(ns);
+	if (fe_nomem())
+		return NULL; /* the run ends; the fields are freed with it */
 	return u;
 }
 
@@ -180,10 +184,11 @@ count_use(struct rd *rd, k8a_event *ev, json_t *groups)
 		if (json_string_value(x))
 			json_object_set_new(rd->groups, json_string_value(x), json_true());
 	/* a resource[/subresource] in a namespace, or a non-resource URL's path */
-	if (res && asprintf(&what, "%s%s%s", res, sub ? "/" : "", sub ? sub : "") < 0)
+	if ((res && asprintf(&what, "%s%s%s", res, sub ? "/" : "", sub ? sub : "") < 0) ||
+	    (!res && (what = strndup(uri, strcspn(uri, "?"))) == NULL)) {
+		fe_nomem_note();
 		return;
-	if (!res && (what = strndup(uri, strcspn(uri, "?"))) == NULL)
-		return;
+	}
 	u = use_of(rd, verb, res && grp ? grp : "", what, res && ns ? ns : "");
 	free(what);
 	if (u == NULL)
@@ -192,8 +197,10 @@ count_use(struct rd *rd, k8a_event *ev, json_t *groups)
 		u->first = u->last = t;
 	if (u->observed == NULL && dec && strcmp(dec, "allow") == 0 &&
 	    parse_reason(k8a_event_str(ev, K8A_F_REASON), &why) == 0 &&
-	    asprintf(&u->observed, "%s of %s", why.via, why.role) < 0)
+	    asprintf(&u->observed, "%s of %s", why.via, why.role) < 0) {
 		u->observed = NULL;
+		fe_nomem_note();
+	}
 	if (code == 0 || (code >= 100 && code < 400)) /* 101: exec, attach, port-forward upgraded */
 		u->ok++;
 	else
@@ -204,41 +211,62 @@ count_use(struct rd *rd, k8a_event *ev, json_t *groups)
 		u->last = t;
 }
 
+/* The JSON text of a request for --exposure --json, whole but for its
+ * last member and closing brace (via_this_binding depends on the window):
+ * made now, so that writing a window's line allocates nothing.  NULL when
+ * out of memory (noted). */
+static char *
+request_json(k8a_event *ev, const char *verb, const char *target, const char *reason)
+{
+	json_t *o = json_object(), *rec = json_object();
+	char *s = NULL;
+
+	fe_record_json(rec, ev);
+	rd_put_record(o, rec, k8a_event_time(ev));
+	rd_set_str(o, "verb", verb);
+	rd_set_str(o, "target", target);
+	json_object_set_new(o, "code", json_integer(k8a_event_code(ev)));
+	rd_set_str(o, "reason", reason);
+	if (!fe_nomem() && (s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL)
+		s[strlen(s) - 1] = '\0'; /* the '}' */
+	json_decref(rec);
+	json_decref(o);
+	return s;
+}
+
 static void
 keep_request(struct rd *rd, k8a_event *ev)
 {
 	struct rd_req *q;
-	json_t *rec;
 	char target[512];
+	const char *verb = k8a_event_str(ev, K8A_F_VERB), *reason = k8a_event_str(ev, K8A_F_REASON);
 
 	if (rd->nreqs >= 200000) {
 		rd->dropped_reqs++;
 		return;
 	}
-	if (rd->nreqs == rd->capreqs && rd_grow((void **)&rd->reqs, &rd->capreqs, sizeof(*rd->reqs)) != 0) {
-		rd->dropped_reqs++;
-		return;
-	}
+	if (rd->nreqs == rd->capreqs && rd_grow((void **)&rd->reqs, &rd->capreqs, sizeof(*rd->reqs)) != 0)
+		return; /* out of memory: noted */
 	q = &rd->reqs[rd->nreqs++];
 	memset(q, 0, sizeof(*q));
 	q->t = k8a_event_time(ev);
+	q->hidden = !rd_reported(rd, ev);
+	q->code = k8a_event_code(ev);
+	q->reason = rd_strdup(reason);
+	q->ns = rd_strdup(k8a_event_str(ev, K8A_F_NAMESPACE));
+	fe_target(ev, target, sizeof(target));
+	if (rd->json) {
+		/* as text: parsed, a request costs several times as much, and
+		 * only those inside a window are ever printed */
+		q->record = request_json(ev, verb, target[0] ? target : NULL, reason);
+		return;
+	}
+	q->verb = rd_strdup(verb);
+	q->target = rd_strdup(target[0] ? target : NULL);
 	q->ip = rd_strdup(k8a_event_str(ev, K8A_F_SOURCE_IP));
 	q->ua = rd_strdup(k8a_event_str(ev, K8A_F_USER_AGENT));
-	/* for --json, the record as text: parsed, it costs several times as
-	 * much, and only the requests inside a window are ever printed */
-	if (rd->json && (rec = json_object()) != NULL) {
-		fe_record_json(rec, ev);
-		q->record = json_dumps(rec, JSON_COMPACT);
-		json_decref(rec);
-	}
 	fe_actor(ev, target, sizeof(target));
 	q->actor_text = rd_strdup(target[0] ? target : NULL);
-	fe_target(ev, target, sizeof(target));
-	q->verb = rd_strdup(k8a_event_str(ev, K8A_F_VERB));
-	q->target = rd_strdup(target[0] ? target : NULL);
-	q->reason = rd_strdup(k8a_event_str(ev, K8A_F_REASON));
-	q->ns = rd_strdup(k8a_event_str(ev, K8A_F_NAMESPACE));
-	q->code = k8a_event_code(ev);
 }
 
 static int

@@ -23,8 +23,8 @@ static void
 put_since(int64_t t, int exact)
 {
 	if (!exact && t != INT64_MIN)
-		fputs("<=", stdout);
-	rd_put_time(stdout, t);
+		rd_text("<=");
+	rd_time(t);
 }
 
 static int
@@ -45,7 +45,7 @@ subject_row(struct rd *rd, const char *subject, const char *scope, const char *v
 		if (since != INT64_MIN)
 			json_object_set_new(o, "since_exact", json_boolean(exact));
 		json_object_set(o, "dangerous", tags);
-		rd_json_line(o);
+		rd_json_line(o); /* memory running out is the caller's to say */
 		json_decref(o);
 	} else {
 		rd_cell(subject);
@@ -61,7 +61,7 @@ subject_row(struct rd *rd, const char *subject, const char *scope, const char *v
 		put_since(since, exact);
 		rd_tab();
 		rd_cell(rd_sb_str(&tg));
-		fputc('\n', stdout);
+		rd_row_end();
 	}
 	free(tg.s);
 	return 1;
@@ -310,8 +310,10 @@ via_binding(const char *reason, const struct window *w)
 
 /* A window's own fields.  With --json its requests follow as they are
  * found: the line is written piecewise, never held whole (a window can
- * hold 200000 requests). */
-static void
+ * hold 200000 requests), and nothing after its head allocates, so that it
+ * cannot be cut short by memory running out.  0, or -1 when memory ran
+ * out (nothing written). */
+static int
 window_head(struct rd *rd, const struct window *w)
 {
 	char actor[1024], *s;
@@ -336,24 +338,25 @@ window_head(struct rd *rd, const struct window *w)
 			json_object_set(o, "closed_by", json_object_get(w->closed->record, "actor"));
 			rd_set_str(o, "closed_event_id", rd_event_id(w->closed->record));
 		}
-		if ((s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL) {
-			fe_diag(NULL, "out of memory: a window is written without its fields");
-			rd->trouble = 1;
+		s = fe_nomem() ? NULL : json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+		json_decref(o);
+		if (s == NULL) {
+			fe_nomem_note();
+			return -1;
 		}
 		/* the object without its closing brace */
-		printf("%.*s%s\"requests\":[", s ? (int)strlen(s) - 1 : 1, s ? s : "{", s && strlen(s) > 2 ? "," : "");
+		printf("%.*s%s\"requests\":[", (int)strlen(s) - 1, s, strlen(s) > 2 ? "," : "");
 		free(s);
-		json_decref(o);
-		return;
+		return 0;
 	}
-	printf("window\t");
+	rd_text("window\t");
 	if (!w->start_exact)
-		fputs("<=", stdout);
-	rd_put_time(stdout, w->start);
+		rd_text("<=");
+	rd_time(w->start);
 	rd_tab();
 	if (w->end_uncertain)
-		fputs(">=", stdout);
-	rd_put_time(stdout, w->end);
+		rd_text(">=");
+	rd_time(w->end);
 	rd_tab();
 	rd_cell(w->binding), rd_tab(), rd_cell(w->role), rd_tab(), rd_cell(w->subject), rd_tab(), rd_cell(w->why), rd_tab();
 	rd_cell(w->opened->actor_text);
@@ -364,7 +367,7 @@ window_head(struct rd *rd, const struct window *w)
 		rd_cell(actor);
 	} else
 		rd_cell("(still open at the end of the logs)");
-	fputc('\n', stdout);
+	return rd_row_end();
 }
 
 /* Whether a request falls in a window (a RoleBinding's: in its namespace). */
@@ -389,28 +392,23 @@ window_request(struct rd *rd, const struct window *w, const struct rd_req *q, in
 
 	snprintf(code, sizeof(code), "%d", q->code);
 	if (rd->json) {
-		json_t *r = json_object(), *rec = q->record ? json_loads(q->record, 0, NULL) : NULL;
-		rd_put_record(r, rec, q->t);
-		rd_set_str(r, "verb", q->verb);
-		rd_set_str(r, "target", q->target);
-		json_object_set_new(r, "code", json_integer(q->code));
-		rd_set_str(r, "reason", q->reason);
-		json_object_set_new(r, "via_this_binding", json_boolean(via_binding(q->reason, w)));
+		/* made when the request was kept (keep_request): its object
+		 * but for this last member, which depends on the window */
 		if (!first)
 			putchar(',');
-		json_dumpf(r, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-		json_decref(r);
-		json_decref(rec);
+		fputs(q->record, stdout);
+		fputs(via_binding(q->reason, w) ? ",\"via_this_binding\":true}" : ",\"via_this_binding\":false}",
+			stdout);
 		return;
 	}
-	printf("request\t");
-	rd_put_time(stdout, q->t);
+	rd_text("request\t");
+	rd_time(q->t);
 	rd_tab();
 	rd_cell(q->actor_text), rd_tab(), rd_cell(q->verb), rd_tab(), rd_cell(q->target), rd_tab();
 	rd_cell(code), rd_tab(), rd_cell(q->ip), rd_tab(), rd_cell(q->ua), rd_tab();
 	rd_cell(via_binding(q->reason, w) ? "yes" : "no"), rd_tab();
 	rd_cell(q->reason);
-	fputc('\n', stdout);
+	rd_row_end();
 }
 
 /* The windows in which a binding gave a role to anonymous or all users:
@@ -428,7 +426,8 @@ windows_of(struct rd *rd, size_t *count)
 		json_t *p;
 		if (!c->ok || (c->kind != RD_RB && c->kind != RD_CRB))
 			continue;
-		key = rd_key(c->kind, c->ns, c->name);
+		if ((key = rd_key(c->kind, c->ns, c->name)) == NULL)
+			break; /* out of memory: the caller ends the run */
 		/* close windows whose subject is gone (or whose role changed) */
 		for (j = 0; j < nw; j++) {
 			if (w[j].end != INT64_MAX || strcmp(w[j].key, key) != 0)
@@ -450,28 +449,36 @@ windows_of(struct rd *rd, size_t *count)
 			for (k = 0; k < nw; k++)
 				if (w[k].end == INT64_MAX && strcmp(w[k].key, key) == 0 && strcmp(w[k].subject, t) == 0)
 					open = 1;
-			if (open || (nwp = realloc(w, (nw + 1) * sizeof(*w))) == NULL)
+			if (open)
 				continue;
+			if ((nwp = realloc(w, (nw + 1) * sizeof(*w))) == NULL) {
+				fe_nomem_note();
+				break;
+			}
 			w = nwp;
 			memset(&w[nw], 0, sizeof(w[nw]));
 			rd_binding_via(c->kind, c->ns, c->name, bname, sizeof(bname));
-			w[nw].key = strdup(key);
-			w[nw].binding = strdup(bname);
-			w[nw].role = strdup(roleref_of(c->items_after));
-			w[nw].subject = strdup(t);
+			w[nw].key = fe_strdup(key);
+			w[nw].binding = fe_strdup(bname);
+			w[nw].role = fe_strdup(roleref_of(c->items_after));
+			w[nw].subject = fe_strdup(t);
 			{
 				char wb[300];
 				const char *rw = json_string_value(json_array_get(roleref_item(c->items_after), 1));
 				snprintf(wb, sizeof(wb), "%s%s%s", why, rw ? "," : "", rw ? rw : "");
-				w[nw].why = strdup(wb);
+				w[nw].why = fe_strdup(wb);
 			}
 			w[nw].start = c->t;
 			w[nw].start_exact = c->before_known;
 			w[nw].end = INT64_MAX;
 			w[nw].opened = c;
 			nw++;
+			if (fe_nomem())
+				break;
 		}
 		free(key);
+		if (fe_nomem())
+			break; /* a window with a part missing: the caller ends the run */
 	}
 	*count = nw;
 	return w;
@@ -485,17 +492,19 @@ rd_report_exposure(struct rd *rd)
 	int any = 0;
 
 	w = windows_of(rd, &nw);
-	if (rd->header && !rd->json) {
+	if (rd->header && !rd->json && !fe_nomem()) {
 		puts("window\tstart\tend\tbinding\trole\tsubject\tdangerous\topened by\tclosed by");
 		puts("request\ttime\tactor\tverb\ttarget\tcode\tsource_ip\tuser_agent\tvia_this_binding\treason");
 	}
-	for (j = 0; j < nw; j++) {
+	/* memory running out stops the windows; the caller says so */
+	for (j = 0; j < nw && !fe_nomem(); j++) {
 		int anon = strstr(w[j].why, "anonymous") || strstr(w[j].why, "unauthenticated");
 		size_t shown = 0;
 		any = 1;
-		window_head(rd, &w[j]);
+		if (window_head(rd, &w[j]) != 0)
+			break;
 		for (k = 0; anon && k < rd->nreqs; k++)
-			if (in_window(&rd->reqs[k], &w[j]))
+			if (!rd->reqs[k].hidden && in_window(&rd->reqs[k], &w[j]))
 				window_request(rd, &w[j], &rd->reqs[k], shown++ == 0);
 		if (rd->json)
 			puts("]}");

@@ -31,7 +31,6 @@ records=${BENCH_SECRETS_RECORDS:-1000000}
 seed=${BENCH_SEED:-7}
 scan=${SECRET_SCAN:-$top_builddir/secret-scan}
 gen=$top_builddir/tests/secrets/gen
-key=k8saudit-secret-corpus-2026
 
 die() { echo "bench-secrets: $*" >&2; exit 2; }
 note() { echo "bench-secrets: $*" >&2; }
@@ -43,6 +42,9 @@ if [ ! -x "$gen" ]; then
 	(cd "$top_builddir" && make -s tests/secrets/gen) || die "cannot build tests/secrets/gen"
 fi
 mkdir -p "$out" || die "cannot create $out"
+# a fixed case key (--fingerprint-key names a key file)
+key=$out/secrets-case.key
+printf 'k8saudit-secret-corpus-2026\n' >"$key" || die "cannot write $key"
 
 # ---- the corpora (reused when the parameters and the generator are the same) ----
 sum=$(cat "$gen" | cksum)

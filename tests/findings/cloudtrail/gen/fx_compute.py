@@ -227,3 +227,26 @@ def fixtures():
     F = _orig()
     F.update(_bedrock())
     return F
+
+# Issue 13, appended so that the records above keep their generated ids:
+# a layer set with UpdateFunctionConfiguration can show only in
+# responseElements (the function's configuration as the call left it).
+def _layers(F):
+    at('2026-11-18T21:30:00Z')
+    atk = user('dev-jsmith', key='AKIAXC2JH7NQR4D7WZ3M')
+    fn = f'arn:aws:lambda:{REGION}:{ACCT}:function:thumbnailer'
+    conf = {"functionName": "thumbnailer", "functionArn": fn, "runtime": "python3.12", "role": f"arn:aws:iam::{ACCT}:role/thumbnailer-exec",
+            "handler": "app.handler", "codeSize": 1894, "timeout": 30, "memorySize": 512, "lastUpdateStatus": "InProgress"}
+    F['CT-CMP-013'][0].append(ev('lambda.amazonaws.com', 'UpdateFunctionConfiguration20150331v2', {"functionName": "thumbnailer"},
+                                 dict(conf, layers=[{"arn": f"arn:aws:lambda:{REGION}:{EXT}:layer:telemetry-ext:3", "codeSize": 5221}]),
+                                 who=atk, ip='198.51.100.77'))
+    # a timeout change, on a function without layers and on one that has them
+    F['CT-CMP-013'][1].extend([
+        ev('lambda.amazonaws.com', 'UpdateFunctionConfiguration20150331v2', {"functionName": "thumbnailer", "timeout": 30}, conf, who=atk),
+        ev('lambda.amazonaws.com', 'UpdateFunctionConfiguration20150331v2', {"functionName": "thumbnailer", "timeout": 60},
+           dict(conf, timeout=60, layers=[{"arn": f"arn:aws:lambda:{REGION}:{ACCT}:layer:pillow:7", "codeSize": 3912044}]), who=atk)])
+    return F
+
+_orig_compute = fixtures
+def fixtures():
+    return _layers(_orig_compute())

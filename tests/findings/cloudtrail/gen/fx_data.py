@@ -90,3 +90,21 @@ def fixtures():
         [ev(SSM, 'GetParameter', {"name": "/prod/payments/db-password", "withDecryption": True}, None, who=role('payments-task', 'ecs-task-5c2f8e1a'), ro=True),
          ev(SSM, 'GetParameters', {"names": ["/prod/app/feature-flags", "/prod/app/region"], "withDecryption": False}, None, who=adm, ro=True)])
     return F
+
+# Issue 13, appended so that the records above keep their generated ids: an
+# Aurora cluster snapshot shared with another account.
+def _cluster_share(F):
+    at('2026-11-18T18:10:00Z')
+    atk = user('dev-jsmith', key='AKIAXC2JH7NQR4D7WZ3M')
+    def mdcsa(vals, err=None):
+        ident = "orders-aurora-2026-11-17"
+        return ev(RDS, 'ModifyDBClusterSnapshotAttribute', {"dBClusterSnapshotIdentifier": ident, "attributeName": "restore", "valuesToAdd": vals},
+                  None if err else {"dBClusterSnapshotIdentifier": ident, "dBClusterSnapshotAttributes": [{"attributeName": "restore", "attributeValues": vals}]},
+                  who=atk, err=err, ip='198.51.100.77')
+    F['CT-DATA-002'][0].append(mdcsa([EXT]))
+    F['CT-DATA-002'][1].extend([mdcsa([ACCT]), mdcsa([EXT], err='AccessDenied')])
+    return F
+
+_orig_data = fixtures
+def fixtures():
+    return _cluster_share(_orig_data())

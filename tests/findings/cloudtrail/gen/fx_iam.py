@@ -176,3 +176,57 @@ def fixtures():
         [c, ev('sts.amazonaws.com', 'GetCallerIdentity', None, None, who=used, ip='192.0.2.199', ro=True)],
         [c2, ev('sts.amazonaws.com', 'GetCallerIdentity', None, None, who=user('ops-admin', key=k2), ip='203.0.113.24', ro=True)])
     return F
+
+# Near misses met on a peer's labelled events (issue 13), appended so that
+# the records above keep their generated ids.
+def _precision(F):
+    at('2026-11-18T11:40:00Z')
+    # IAM user alice switched to a role in the console: the session is named
+    # after her, and changing her own password is UpdateLoginProfile on
+    # userName alice by that session.
+    sw = role('iam-self-service', 'alice', key='ASIAXC2JH7NQ4HZW8RMB', mfa=True)
+    console = {"sessionCredentialFromConsole": "true"}
+    F['CT-IAM-011'][1].append(ev(IAM, 'UpdateLoginProfile', {"userName": "alice", "passwordResetRequired": False}, None, who=sw,
+                                 ip='AWS Internal', ua='AWS Internal', extra=console))
+    # the same console session changing someone else's password, and an API
+    # session that merely names itself after its target, still count
+    F['CT-IAM-011'][0].extend([
+        ev(IAM, 'UpdateLoginProfile', {"userName": "bob", "passwordResetRequired": False}, None, who=sw, ip='AWS Internal', ua='AWS Internal', extra=console),
+        ev(IAM, 'UpdateLoginProfile', {"userName": "ops-admin", "passwordResetRequired": False}, None,
+           who=role('terraform-apply', 'ops-admin', key='ASIAXC2JH7NQD2V6LQPA'), ip='198.51.100.77', ua=BOTO)])
+    # IAM Identity Center registering its own SAML provider in a member
+    # account through its service-linked role
+    slr = {"type": "AssumedRole", "principalId": "AROAXC2JH7NQSSO4LINKD:AWS-SSO",
+           "arn": f"arn:aws:sts::{ACCT}:assumed-role/AWSServiceRoleForSSO/AWS-SSO", "accountId": ACCT,
+           "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAXC2JH7NQSSO4LINKD",
+               "arn": f"arn:aws:iam::{ACCT}:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO", "accountId": ACCT,
+               "userName": "AWSServiceRoleForSSO"}, "webIdFederationData": {},
+               "attributes": {"creationDate": tick(0), "mfaAuthenticated": "false"}},
+           "invokedBy": "sso.amazonaws.com"}
+    name = "AWSSSO_5e1f0c9a3b7d2e4f_DO_NOT_DELETE"
+    F['CT-IAM-021'][1].append(ev(IAM, 'CreateSAMLProvider', {"sAMLMetadataDocument": "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"https://portal.sso.us-east-1.amazonaws.com/saml/assertion/MTIzNDU2Nzg5MDEy\">...</md:EntityDescriptor>",
+                                 "name": name}, {"sAMLProviderArn": f"arn:aws:iam::{ACCT}:saml-provider/{name}"},
+                                 who=slr, ip='sso.amazonaws.com', ua='sso.amazonaws.com'))
+    # a person creating a provider under the same name is not Identity Center
+    F['CT-IAM-021'][0].append(ev(IAM, 'CreateSAMLProvider', {"sAMLMetadataDocument": "<md:EntityDescriptor ...>", "name": name},
+                                 {"sAMLProviderArn": f"arn:aws:iam::{ACCT}:saml-provider/{name}"},
+                                 who=user('dev-jsmith', key='AKIAXC2JH7NQR4D7WZ3M'), ip='198.51.100.77'))
+    # chen, signed in through IAM Identity Center (a permission set's role,
+    # the session named by Identity Center after her), resets the console
+    # password of her own IAM user from the CLI: no console flag.  The same
+    # session resetting bob's, and a role of the same name outside the
+    # reserved path, still count.
+    sso = role('AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55', 'chen', key='ASIAXC2JH7NQ6TB3KSEW')
+    sso["sessionContext"]["sessionIssuer"]["arn"] = (f"arn:aws:iam::{ACCT}:role/aws-reserved/sso.amazonaws.com/"
+                                                     "AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55")
+    fake = role('AWSReservedSSO_PlatformEngineer_4f1c2a9be0d37a55', 'chen', key='ASIAXC2JH7NQ7PD4MTFX')
+    F['CT-IAM-011'][1].append(ev(IAM, 'UpdateLoginProfile', {"userName": "chen", "passwordResetRequired": False}, None, who=sso,
+                                 ip='203.0.113.24', ua=BOTO))
+    F['CT-IAM-011'][0].extend([
+        ev(IAM, 'UpdateLoginProfile', {"userName": "bob", "passwordResetRequired": False}, None, who=sso, ip='203.0.113.24', ua=BOTO),
+        ev(IAM, 'UpdateLoginProfile', {"userName": "chen", "passwordResetRequired": False}, None, who=fake, ip='198.51.100.77', ua=BOTO)])
+    return F
+
+_orig_iam = fixtures
+def fixtures():
+    return _precision(_orig_iam())

@@ -196,3 +196,25 @@ def fixtures():
         [ev(br, 'PutModelInvocationLoggingConfiguration', {"loggingConfig": {"textDataDeliveryEnabled": True}}, None, who=adm),
          ev(br, 'GetModelInvocationLoggingConfiguration', None, None, who=adm, ro=True)])
     return F
+
+# Near misses met on a peer's labelled events (issue 13), appended so that
+# the records above keep their generated ids: a lifecycle rule written
+# disabled expires nothing.
+def _precision(F):
+    at('2026-11-18T12:30:00Z')
+    s3 = 's3.amazonaws.com'
+    ctb = f"aws-cloudtrail-logs-{ACCT}-3f1c0a2e"
+    def put(rules):
+        return ev(s3, 'PutBucketLifecycle', {"bucketName": ctb, "Host": f"{ctb}.s3.amazonaws.com", "lifecycle": "",
+                  "LifecycleConfiguration": {"xmlns": "http://s3.amazonaws.com/doc/2006-03-01/", "Rule": rules}}, None,
+                  who=user('svc-backup'), ip='198.51.100.77')
+    def r(days, status, rid_='expire'):
+        return {"ID": rid_, "Status": status, "Filter": {"Prefix": ""}, "Expiration": {"Days": days}}
+    F['CT-LOG-007'][1].extend([put(r(1, 'Disabled', 'nuke-after-1-day')),
+                               put([r(1, 'Disabled', 'nuke-after-1-day'), r(400, 'Enabled', 'archive')])])
+    F['CT-LOG-007'][0].append(put([r(400, 'Enabled', 'archive'), r(1, 'Enabled', 'nuke-after-1-day')]))
+    return F
+
+_orig_logging = fixtures
+def fixtures():
+    return _precision(_orig_logging())

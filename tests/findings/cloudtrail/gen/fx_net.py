@@ -75,3 +75,19 @@ def fixtures():
         [ev(ECA, 'AuthorizeCacheSecurityGroupIngress', {"cacheSecurityGroupName": "sessions", "eC2SecurityGroupName": "default", "eC2SecurityGroupOwnerId": EXT}, None, who=atk)],
         [ev(ECA, 'DescribeCacheSecurityGroups', {}, None, who=adm, ro=True)])
     return F
+
+# Issue 13, appended so that the records above keep their generated ids:
+# RDS DB security groups opened to a broad range other than /0.
+def _broad(F):
+    at('2026-11-18T16:30:00Z')
+    atk = user('dev-jsmith', key='AKIAXC2JH7NQR4D7WZ3M')
+    adm = user('ops-admin', key='AKIAXC2JH7NQB6PS2XJ9')
+    RDS = 'rds.amazonaws.com'
+    F['CT-NET-007'][0].extend([ev(RDS, 'AuthorizeDBSecurityGroupIngress', {"dBSecurityGroupName": "legacy-db", "cIDRIP": c}, None, who=atk)
+                               for c in ('0.0.0.0/1', '52.0.0.0/8')])
+    F['CT-NET-007'][1].append(ev(RDS, 'AuthorizeDBSecurityGroupIngress', {"dBSecurityGroupName": "legacy-db", "cIDRIP": "10.0.0.0/8"}, None, who=adm))
+    return F
+
+_orig_net = fixtures
+def fixtures():
+    return _broad(_orig_net())

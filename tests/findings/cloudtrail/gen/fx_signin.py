@@ -176,3 +176,17 @@ def fixtures():
         [irsa('3.91.12.7'), irsa('198.51.100.77')],
         [irsa('10.42.7.19'), irsa('3.91.12.7'), irsa('3.91.12.7')])
     return F
+
+# Near miss met on a peer's labelled events (issue 13), appended so that the
+# records above keep their generated ids: a root password change that failed
+# is written without errorCode, the outcome only in responseElements.
+def _precision(F):
+    at('2026-11-18T08:40:00Z')
+    rt = {"type": "Root", "principalId": ACCT, "arn": f"arn:aws:iam::{ACCT}:root", "accountId": ACCT}
+    F['CT-SIGNIN-009'][1].append(ev('signin.amazonaws.com', 'PasswordUpdated', None, {"PasswordUpdated": "Failure"}, who=rt, ua=CONSOLE,
+                                    etype='AwsConsoleSignIn', ip='198.51.100.77'))
+    return F
+
+_orig_signin = fixtures
+def fixtures():
+    return _precision(_orig_signin())

@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ct
 
 OUT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-MODS = ['fx_logging', 'fx_signin', 'fx_iam', 'fx_compute', 'fx_net', 'fx_s3', 'fx_data', 'fx_extra']
+MODS = ['fx_logging', 'fx_signin', 'fx_iam', 'fx_compute', 'fx_net', 'fx_s3', 'fx_data', 'fx_extra', 'fx_coverage']
 
 def main(mods):
     seen = set()

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * secret-scan: which credentials an attacker could have read from the
+ * logs themselves, and which to rotate.  The types are data
+ * (k8saudit-secrets(5)); the engine is libk8saudit's k8a_secret_*.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scan.h"
+
+static const char synopsis[] =
+	"[-s] [-j N] [--strict] [-w EXPR]... [--since TIME] [--until TIME] [--rules FILE]... [--no-builtin]\n"
+	"       [--json | --format tsv|json|sarif] [--summary] [--header] [--show-secrets]\n"
+	"       [--fingerprint-key FILE] [--baseline FILE] [--allow FILE]... [PATH...]\n"
+	"       secret-scan --list-rules [--json]";
+
+enum {
+	O_WHERE, O_SINCE, O_UNTIL, O_JSON, O_FORMAT, O_SUMMARY, O_HEADER, O_RULES, O_NO_BUILTIN, O_LIST,
+	O_SHOW, O_KEY, O_BASELINE, O_ALLOW, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT,
+	O_HELP, O_VERSION,
+};
+
+static const struct fe_opt opts[] = {
+	[O_WHERE] = FE_OPT_WHERE,
+	[O_SINCE] = FE_OPT_SINCE,
+	[O_UNTIL] = FE_OPT_UNTIL,
+	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per occurrence (same as --format json)" },
+	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json or sarif (SARIF 2.1.0)" },
+	[O_SUMMARY] = { "summary", 0, 0, NULL, "one line per distinct secret, sorted by first seen: the rotation list" },
+	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
+	[O_RULES] = { "rules", 0, 1, "FILE", "also load the types in FILE (or every *.secrets below a directory)" },
+	[O_NO_BUILTIN] = { "no-builtin", 0, 0, NULL, "do not load the installed types; only --rules" },
+	[O_LIST] = { "list-rules", 0, 0, NULL, "print the secret types loaded and exit" },
+	[O_SHOW] = { "show-secrets", 0, 0, NULL, "print the secrets themselves, not previews (take care)" },
+	[O_KEY] = { "fingerprint-key", 0, 1, "FILE", "the case's fingerprint key (default: see FILES in the manual)" },
+	[O_BASELINE] = { "baseline", 0, 1, "FILE", "do not report secrets whose fingerprints FILE lists" },
+	[O_ALLOW] = { "allow", 0, 1, "FILE", "never report values, pointers or paths matching FILE's patterns" },
+	[O_KEEP_STAGES] = FE_OPT_KEEP_STAGES,
+	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse and scan every record (for checking the prefilter)" },
+	[O_STRICT] = FE_OPT_STRICT,
+	[O_THREADS] = FE_OPT_THREADS,
+	[O_SILENT] = FE_OPT_SILENT,
+	[O_HELP] = FE_OPT_HELP,
+	[O_VERSION] = FE_OPT_VERSION,
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+struct opts {
+	struct fe_scope scope; /* -w, --since, --until, --strict, -s, -j, --keep-stages */
+	int list, no_builtin, no_prefilter;
+	const char *key, *baseline;
+	char **rules, **allow;
+	size_t nrules, nallow;
+};
+
+static void
+load_diag(void *arg, const char *where, const char *msg)
+{
+	(void)arg;
+	fe_diag(where, "%s", msg);
+}
+
+/* ---- stage folding: one secret in the stages of one request is one
+ * occurrence: the request's key (k8a_event_request_key) tagged with the
+ * pointer, type and fingerprint, in a k8a_seen set cleared per input file
+ * (the API server writes every stage of a request to one log). */
+struct fold {
+	k8a_seen *seen;
+	char *path;
+};
+
+static uint64_t
+fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;
+}
+
+/* 1 when an earlier stage of this request reported this secret here, else
+ * 0 (remembered now); K8A_FATAL when out of memory. */
+static int
+fold_seen(struct fold *f, k8a_event *ev, const struct k8a_secret_hit *h)
+{
+	const char *path = k8a_event_origin(ev)->path;
+	uint64_t key, tag = 14695981039346656037ULL;
+	size_t i;
+
+	if (!k8a_event_request_key(ev, &key))
+		return 0;
+	if (f->seen == NULL && (f->seen = k8a_seen_new()) == NULL)
+		return K8A_FATAL;
+	if (f->path == NULL || strcmp(f->path, path) != 0) {
+		free(f->path);
+		if ((f->path = strdup(path)) == NULL)
+			return K8A_FATAL;
+		k8a_seen_clear(f->seen);
+	}
+	for (i = 0; i < sizeof(h->type_index); i++)
+		tag = (tag ^ ((h->type_index >> (8 * i)) & 0xff)) * 1099511628211ULL;
+	tag = fnv(fnv(tag, h->pointer), h->fingerprint);
+	return k8a_seen_add(f->seen, key, tag);
+}
+
+static int
+push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	nv[(*n)++] = (char *)(uintptr_t)s;
+	return 0;
+}
+
+static int
+parse_options(int argc, char **argv, struct opts *o, struct out *out)
+{
+	const char *arg;
+	int c, rc;
+
+	while ((c = fe_getopt(argc, argv, opts, &arg)) != -1) {
+		switch (c) {
+		case O_WHERE:
+		case O_SINCE:
+		case O_UNTIL:
+		case O_STRICT:
+		case O_THREADS:
+		case O_SILENT:
+		case O_KEEP_STAGES:
+			if ((rc = fe_scope_opt(&o->scope, opts[c].lng, arg, synopsis)) != 0) {
+				if (rc == K8A_FATAL)
+					fe_diag(NULL, "out of memory");
+				return -1;
+			}
+			break;
+		case O_JSON: out->fmt = FMT_JSON; break;
+		case O_FORMAT:
+			if (strcmp(arg, "tsv") == 0)
+				out->fmt = FMT_TSV;
+			else if (strcmp(arg, "json") == 0)
+				out->fmt = FMT_JSON;
+			else if (strcmp(arg, "sarif") == 0)
+				out->fmt = FMT_SARIF;
+			else {
+				fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, json, sarif)", arg);
+				return -1;
+			}
+			break;
+		case O_SUMMARY: out->summary = 1; break;
+		case O_HEADER: out->header = 1; break;
+		case O_RULES:
+			if (push(&o->rules, &o->nrules, arg) != 0)
+				return -1;
+			break;
+		case O_NO_BUILTIN: o->no_builtin = 1; break;
+		case O_LIST: o->list = 1; break;
+		case O_SHOW: out->show = 1; break;
+		case O_KEY: o->key = arg; break;
+		case O_BASELINE: o->baseline = arg; break;
+		case O_ALLOW:
+			if (push(&o->allow, &o->nallow, arg) != 0)
+				return -1;
+			break;
+		case O_NO_PREFILTER: o->no_prefilter = 1; break;
+		case O_HELP:
+			fe_help(stdout, synopsis,
+				"Find the credentials that leaked into Kubernetes audit logs and CloudTrail:\n"
+				"Secret bodies, pod env values, exec command lines, tokens, last-applied\n"
+				"annotations.  Secrets are never printed, only previews and keyed fingerprints.\n"
+				"Default output: one tab-separated line per occurrence: time, type, confidence,\n"
+				"preview, fingerprint, actor, event, location, pointer, decode chain.\n"
+				"Exit status: 0 no secrets, 1 secrets found, 2 trouble.  See secret-scan(1).",
+				opts);
+			return 1;
+		case O_VERSION:
+			fe_version();
+			return 1;
+		default:
+			return -1;
+		}
+	}
+	if (out->summary && out->fmt == FMT_SARIF) {
+		fe_usage_error(synopsis, "--summary and --format sarif cannot be combined");
+		return -1;
+	}
+	return fe_scope_check(&o->scope, synopsis);
+}
+
+/* Should the record be scanned?  1 yes, 0 no, -1 unusable (diagnosed). */
+static int
+selected(const struct opts *o, const k8a_secret_set *set, k8a_secret_scan *sc, k8a_event *ev)
+{
+	const struct fe_scope *sp = &o->scope;
+	const struct k8a_origin *og;
+
+	if (!o->no_prefilter) {
+		if (sp->where && !k8a_expr_may_match(sp->where, ev))
+			return 0;
+		if (!k8a_secret_may_hold(sc, ev))
+			return 0;
+	}
+	if (sp->where) {
+		int m = k8a_expr_match(sp->where, ev);
+		if (m < 0) {
+			/* a regex PCRE2 gave up on, or no memory: no answer */
+			if (!sp->silent)
+				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+			return -1;
+		}
+		if (m == 0)
+			return 0;
+	}
+	if (!fe_scope_in_window(sp, ev))
+		return 0;
+	og = k8a_event_origin(ev);
+	if (k8a_secret_allowed_path(set, og->path) || (og->member && k8a_secret_allowed_path(set, og->member)))
+		return 0;
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct out out;
+	struct fold fold = { 0 };
+	struct baseline *base = NULL;
+	k8a_secret_set *set = NULL;
+	k8a_secret_scan *sc = NULL;
+	k8a_reader *r = NULL;
+	k8a_event *ev;
+	struct fe_run run = { 0 };
+	unsigned char *key = NULL;
+	size_t keylen = 0, i;
+	int trouble = 0, found = 0, rc, loaderr = 0;
+
+	fe_init(argv[0]);
+	memset(&o, 0, sizeof(o));
+	memset(&out, 0, sizeof(out));
+	out.fp = stdout;
+	switch (parse_options(argc, argv, &o, &out)) {
+	case -1:
+		trouble = 1;
+		goto done;
+	case 1:
+		goto done;
+	}
+
+	/* ---- the types ---- */
+	if ((set = k8a_secret_set_new()) == NULL)
+		goto nomem;
+	if (!o.no_builtin) {
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s/secrets", fe_rules_dir());
+		if ((rc = k8a_secret_set_load(set, dir, load_diag, NULL)) < 0)
+			goto nomem;
+		loaderr += rc;
+	}
+	for (i = 0; i < o.nrules; i++) {
+		if ((rc = k8a_secret_set_load(set, o.rules[i], load_diag, NULL)) < 0)
+			goto nomem;
+		loaderr += rc;
+	}
+	for (i = 0; i < o.nallow; i++)
+		loaderr += allow_load(set, o.allow[i]);
+	if (o.baseline && (base = baseline_load(o.baseline, &loaderr)) == NULL)
+		loaderr++;
+	out.set = set;
+	if (o.list) {
+		out_list_types(stdout, set, out.fmt != FMT_TSV);
+		trouble = loaderr != 0;
+		goto done;
+	}
+	if (k8a_secret_set_count(set) == 0) {
+		/* never "clean" with nothing to look for */
+		if (o.no_builtin)
+			fe_diag(NULL, "no secret types loaded (--no-builtin, and no --rules gave any): nothing to scan for");
+		else
+			fe_diag(NULL, "no secret types loaded (%s/secrets): nothing to scan for", fe_rules_dir());
+		trouble = 1;
+		goto done;
+	}
+	if (loaderr)
+		trouble = 1;
+	if (key_load(o.key, &key, &keylen) != 0) {
+		trouble = 1;
+		goto done;
+	}
+	if ((sc = k8a_secret_scan_new(set)) == NULL || k8a_secret_scan_set_key(sc, key, keylen) != K8A_OK)
+		goto nomem;
+
+	/* ---- the pass over the input ---- */
+	if ((r = k8a_reader_new()) == NULL)
+		goto nomem;
+	k8a_reader_set_threads(r, o.scope.threads ? o.scope.threads : fe_default_threads());
+	k8a_reader_set_progress(r, fe_progress_cb, r);
+	if (!o.no_prefilter)
+		k8a_reader_set_prefilter(r, k8a_secret_set_prefilter(set));
+	if (fe_optind >= argc)
+		k8a_reader_add_path(r, "-");
+	for (i = (size_t)fe_optind; i < (size_t)argc; i++)
+		k8a_reader_add_path(r, argv[i]);
+	out_begin(&out);
+	while ((ev = fe_next_record(r, &o.scope, &run)) != NULL) {
+		const struct k8a_secret_hit *hits;
+		size_t n;
+		switch (selected(&o, set, sc, ev)) {
+		case -1:
+			trouble = 1;
+			continue;
+		case 0:
+			continue;
+		}
+		rc = k8a_secret_scan_event(sc, ev, &hits, &n);
+		if (rc == K8A_FATAL)
+			goto nomem;
+		if (rc == K8A_WARN) {
+			/* a record not parsed, or not fully checked: the hits
+			 * found are still reported */
+			if (!o.scope.silent)
+				fe_diag(k8a_event_where(ev), "%s", k8a_secret_scan_error(sc));
+			trouble = 1;
+		}
+		for (i = 0; i < n; i++) {
+			if (!o.scope.keep_stages && (rc = fold_seen(&fold, ev, &hits[i])) != 0) {
+				if (rc == K8A_FATAL)
+					goto nomem;
+				continue;
+			}
+			if (baseline_has(base, hits[i].fingerprint))
+				continue;
+			found = 1;
+			out_hit(&out, ev, &hits[i]);
+		}
+		if (fe_out_failed())
+			break; /* nobody reads what follows */
+	}
+	if (run.trouble)
+		trouble = 1;
+	fe_progress_end();
+	out_end(&out);
+	goto done;
+nomem:
+	fe_diag(NULL, "out of memory");
+	trouble = 1;
+done:
+	if (fe_finish_stdout() != 0)
+		trouble = 1;
+	k8a_reader_free(r);
+	k8a_secret_scan_free(sc);
+	k8a_secret_set_free(set);
+	fe_scope_free(&o.scope);
+	baseline_free(base);
+	k8a_seen_free(fold.seen);
+	free(fold.path);
+	free(o.rules);
+	free(o.allow);
+	free(key);
+	if (trouble)
+		return FE_EXIT_TROUBLE;
+	return found ? FE_EXIT_NONE : FE_EXIT_OK;
+}

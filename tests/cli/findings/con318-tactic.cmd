@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --tactic credential-access --min-severity critical $S/con318/eks-audit

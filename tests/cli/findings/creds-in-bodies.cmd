@@ -1,0 +1,1 @@
+--json --rule K8S-SECRET-016 $T/secrets/cli/incident.jsonl $T/secrets/cli/cloudtrail.json.gz

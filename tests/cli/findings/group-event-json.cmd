@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --group-by event --json --min-severity critical $S/con318/eks-audit

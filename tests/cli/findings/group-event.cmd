@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --header --group-by event --min-severity high $S/con318/eks-audit

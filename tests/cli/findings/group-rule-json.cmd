@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --group-by rule --json --min-severity high $S/con318/eks-audit

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --header --group-by rule $S/con318/eks-audit

@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/every-get.rules $T/cli/grep/data/evidence.tar.gz

@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/mitre.rules --list-rules --rule T1098

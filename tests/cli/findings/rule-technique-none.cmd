@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/mitre.rules --rule "T1550*" $S/con318/eks-audit

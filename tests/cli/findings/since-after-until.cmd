@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --since 2026-11-21 --until 2026-11-20 $S/con318

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --since 2x $S/con318/

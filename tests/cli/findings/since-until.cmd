@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --since 2026-11-20T10:16:27.640218Z --until 2026-11-20T10:17:47Z $S/con318/eks-audit

@@ -1,0 +1,1 @@
+--no-builtin --rules rules --summary --min-severity medium $S/leaked-credentials/

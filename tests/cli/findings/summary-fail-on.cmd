@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --summary --fail-on critical -w "user=alice or user ^= arn:aws:sts::491326785603:assumed-role/AWSReservedSSO_PlatformEngineer" $S/con318/eks-audit

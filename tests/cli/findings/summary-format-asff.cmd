@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --summary --format asff $S/con318/eks-audit

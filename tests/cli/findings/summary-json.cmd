@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --summary --json $S/con318/eks-audit

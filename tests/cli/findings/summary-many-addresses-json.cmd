@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/every-get.rules --summary --json $T/cli/findings/many-addresses.jsonl

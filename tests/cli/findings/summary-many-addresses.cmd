@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/every-get.rules --summary $T/cli/findings/many-addresses.jsonl

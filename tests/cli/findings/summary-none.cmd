@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --summary --header $T/cli/findings/fold-same-auditid.jsonl --rule K8S-AUTH-002

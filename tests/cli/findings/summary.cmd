@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --header --summary $S/con318/eks-audit

@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/mitre.rules --list-rules --tactic persistence --rule "T-MIT-00[23]"

@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/mitre.rules --tactic exfiltration $S/con318/eks-audit

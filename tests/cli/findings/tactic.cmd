@@ -1,0 +1,1 @@
+--no-builtin --rules $T/cli/findings/mitre.rules --list-rules --tactic persistence --tactic Initial_Access

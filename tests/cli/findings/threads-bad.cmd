@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s -j 0 $S/con318/eks-audit

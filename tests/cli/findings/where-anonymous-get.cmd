@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s -w 'user=system:anonymous and verb=get' $S/con318/eks-audit

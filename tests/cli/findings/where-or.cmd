@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --min-severity high -w 'verb=create' -w 'resource=secrets and verb=list' $S/con318/eks-audit

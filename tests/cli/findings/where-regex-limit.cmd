@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --no-prefilter -w 'ua ~ "^(a+)+$"' $T/bad/regex-bomb.jsonl

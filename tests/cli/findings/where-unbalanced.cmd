@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s -w 'verb=create and (code<300' $S/con318/

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --strict -w 'Verb=get' $S/con318/eks-audit

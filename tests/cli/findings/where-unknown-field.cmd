@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --min-severity critical -w 'usr=system:anonymous' $S/con318/eks-audit

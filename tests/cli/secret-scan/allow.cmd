@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --allow $T/secrets/cli/allow $T/secrets/cli/incident.jsonl $T/secrets/cli/cloudtrail.json.gz

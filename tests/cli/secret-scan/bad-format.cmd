@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --format xml $T/secrets/cli/incident.jsonl

@@ -1,0 +1,1 @@
+--list-rules --no-builtin --rules $T/secrets/cli/bad.secrets

@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --baseline $T/secrets/cli/baseline $T/secrets/cli/incident.jsonl

@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key $T/secrets/cli/incident.jsonl

@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --header --json $T/secrets/cli/incident.jsonl

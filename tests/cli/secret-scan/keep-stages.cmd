@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --keep-stages $T/secrets/cli/incident.jsonl

@@ -1,0 +1,1 @@
+--list-rules --json --no-builtin --rules $T/secrets/cli/extra.secrets

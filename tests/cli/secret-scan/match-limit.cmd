@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --rules $T/secrets/cli/slow.secrets $T/secrets/cli/slow.jsonl

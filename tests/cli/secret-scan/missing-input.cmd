@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key $T/secrets/cli/no-such-file.jsonl $T/secrets/cli/lookup.json

@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/cli/no-such.key $T/secrets/cli/incident.jsonl

@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --no-builtin --rules $T/secrets/cli/extra.secrets $T/secrets/cli/incident.jsonl

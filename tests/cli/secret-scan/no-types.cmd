@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --no-builtin $T/secrets/cli/incident.jsonl

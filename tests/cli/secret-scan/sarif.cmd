@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --format sarif $T/secrets/cli/cloudtrail.json.gz

@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --show-secrets $T/secrets/cli/cloudtrail.json.gz

@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --since 2026-11-21 --until 2026-11-20 $T/secrets/cli/incident.jsonl

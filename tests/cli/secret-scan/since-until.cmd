@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --since 2026-11-20T10:06:00Z --until 2026-11-20T10:08:00Z $T/secrets/cli/incident.jsonl

@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --summary --format sarif $T/secrets/cli/incident.jsonl

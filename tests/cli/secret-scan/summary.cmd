@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --summary --header $T/secrets/cli/incident.jsonl $T/secrets/cli/cloudtrail.json.gz $T/secrets/cli/lookup.json

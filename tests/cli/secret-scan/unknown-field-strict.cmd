@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --strict -w 'Verb=get' $T/secrets/cli/incident.jsonl

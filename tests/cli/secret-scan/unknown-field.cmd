@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key -w 'Verb=get' $T/secrets/cli/incident.jsonl

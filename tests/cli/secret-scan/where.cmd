@@ -1,0 +1,1 @@
+--fingerprint-key $T/secrets/case.key --header -w 'resource=secrets and verb=get' $T/secrets/cli/incident.jsonl

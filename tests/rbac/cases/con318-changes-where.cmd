@@ -1,0 +1,1 @@
+-w 'resource=clusterrolebindings and verb=create' -w 'user=arn:aws:sts::111122223333:assumed-role/eks-admin/jenkins' $S

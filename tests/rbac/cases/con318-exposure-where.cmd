@@ -1,0 +1,1 @@
+--header -w 'resource=secrets' --exposure $S

@@ -1,0 +1,1 @@
+-w 'verb=create and' $S

@@ -1,0 +1,1 @@
+-w verb=create --at 2026-11-03T10:05:00Z $S
