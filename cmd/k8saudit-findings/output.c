@@ -119,7 +119,7 @@ out_json_line(FILE *fp, json_t *o)
 		return fe_nomem() ? -1 : 0;
 	/* every jansson allocation is watched: a member left out for want
 	 * of memory must not leave a line with a part missing */
-	s = fe_nomem() ? NULL : json_dumps(o, OUT_JFLAGS);
+	s = fe_json_dumps(o, OUT_JFLAGS);
 	json_decref(o);
 	if (s == NULL) {
 		fe_nomem_note();
