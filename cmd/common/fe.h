@@ -58,6 +58,10 @@ void fe_nomem_diag(const char *where);
 char *fe_strdup(const char *s);
 /* Watch jansson's allocations (fe_init() does). */
 void fe_nomem_watch(void);
+/* json_dumps() that is NULL (noted) when memory runs out before or while
+ * it writes: jansson 2.14 can return a text with a member left out when
+ * one of its allocations fails inside the dump. */
+char *fe_json_dumps(const json_t *o, size_t flags);
 
 /* Output written whole: write a line (or a few that belong together) to
  * fe_row(), then fe_row_end() writes it to stdout in one piece, unless
