@@ -7,7 +7,7 @@ file=$2
 printf '/* generated from %s by embed.sh: do not edit */\n' "${file##*/}"
 printf 'extern const char %s[];\nconst char %s[] =\n' "$name" "$name"
 LC_ALL=C awk '{
-	gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\?\?/, "?\\?");
+	gsub(/\\/, "\\\\\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\?\?/, "?\\?");
 	printf "\t\"%s\\n\"\n", $0
 }' "$file"
 printf '\t"";\n'

@@ -37,6 +37,7 @@ function add(parent) {
 }
 function ts(us) {
 	if (us === null || us === undefined) return '-';
+	us = Math.round(us);
 	var d = new Date(Math.floor(us / 1000)), frac = String(((us % 1000000) + 1000000) % 1000000);
 	while (frac.length < 6) frac = '0' + frac;
 	return d.toISOString().slice(0, 19) + '.' + frac + 'Z';
