@@ -340,12 +340,14 @@ function actorCard(i) {
 	var rules = Object.keys(a.rules);
 	if (rules.length) {
 		var tb = el('table'), tr = el('tr');
-		add(tr, el('th', null, 'Rule'), el('th', null, 'Title'), el('th', null, 'Findings'));
+		add(tr, el('th', null, 'Rule'), el('th', null, 'Title'), el('th', null, 'ATT&CK'), el('th', null, 'Findings'));
 		tb.appendChild(tr);
 		rules.sort(function (x, y) { return a.rules[y] - a.rules[x] || (x < y ? -1 : 1); });
 		for (k = 0; k < rules.length; k++) {
 			var r = D.rules.filter(function (q) { return q.id === rules[k]; })[0] || {};
-			add(tb, add(el('tr'), el('td', 'mono', rules[k]), el('td', null, r.title || ''), el('td', null, a.rules[rules[k]])));
+			var tech = el('td');
+			(r.mitre || []).forEach(function (t) { tech.appendChild(el('div', null, t[0] + (t[1] ? ' ' + t[1] : ''))); });
+			add(tb, add(el('tr'), el('td', 'mono', rules[k]), el('td', null, r.title || ''), tech, el('td', null, a.rules[rules[k]])));
 		}
 		card.appendChild(tb);
 	}
@@ -394,7 +396,8 @@ function drawChanges() {
 		kv(dl, 'Opened by', w.opened_by !== undefined ? actorName(w.opened_by) : '-');
 		kv(dl, 'Closed by', w.closed_by !== undefined ? actorName(w.closed_by) : '-');
 		kv(dl, 'Why dangerous', w.dangerous);
-		kv(dl, 'Requests inside', (w.requests || []).length + (w.requests_cut ? ' listed of ' + w.requests_cut : ''));
+		var ok = (w.requests || []).filter(function (q) { return typeof q.code === 'number' && q.code < 300; }).length;
+		kv(dl, 'Requests inside', (w.requests || []).length + (w.requests_cut ? ' listed of ' + w.requests_cut : '') + ' (' + ok + ' succeeded)');
 		p.appendChild(dl);
 		if ((w.requests || []).length) {
 			var tb2 = el('table');
