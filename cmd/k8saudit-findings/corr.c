@@ -92,6 +92,15 @@ find_def(const char *id)
 	return NULL;
 }
 
+/* A rule's definition: a Sigma correlation's own, else the table's. */
+static const struct cdef *
+rule_def(const struct rule *r)
+{
+	const struct cdef *d = sigma_def(r);
+
+	return d ? d : find_def(r->id);
+}
+
 int
 corr_known(const char *id)
 {
@@ -101,7 +110,7 @@ corr_known(const char *id)
 int
 corr_usable(const struct rule *r, const struct corr_ctx *cx)
 {
-	const struct cdef *d = find_def(r->id);
+	const struct cdef *d = rule_def(r);
 
 	if (d == NULL)
 		return 0;
@@ -121,7 +130,7 @@ sev_max(enum sev a, enum sev b)
 enum sev
 corr_max_sev(const struct rule *r)
 {
-	const struct cdef *d = r->correlation ? find_def(r->id) : NULL;
+	const struct cdef *d = r->correlation ? rule_def(r) : NULL;
 
 	if (d == NULL)
 		return r->sev;
@@ -145,7 +154,7 @@ corr_max_sev(const struct rule *r)
 int
 corr_raw_check(const struct rule *r, const char *raw, size_t n)
 {
-	const struct cdef *d = find_def(r->id);
+	const struct cdef *d = rule_def(r);
 
 	if (d == NULL || d->kind != C_SYSPUB)
 		return -1;
@@ -174,12 +183,13 @@ static const struct {
 	[C_REF] = { feed_prog, finish_ref },
 	[C_SEQN] = { feed_prog, finish_seqn },
 	[C_XNS] = { feed_xns, NULL },
+	[C_SIGTEMP] = { feed_sigtemp, finish_sigtemp },
 };
 
 void
 corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 {
-	const struct cdef *d = find_def(r->id);
+	const struct cdef *d = rule_def(r);
 
 	if (d == NULL)
 		return;
