@@ -221,6 +221,18 @@ if [ -x "$F" ]; then
 	reps=$reps_saved
 fi
 
+# k8saudit-findings with the SigmaHQ rules for Kubernetes audit and
+# CloudTrail loaded next to the catalog (issue 16): within 10% of the
+# catalog alone (ratio >= 0.91), on the EKS corpus and on CloudTrail.
+sigma_hq=${K8SAUDIT_DATASETS:-$top_srcdir/../shared/datasets}/sigma
+if [ -x "$F" ] && [ -d "$sigma_hq" ]; then
+	measure find_s "k8saudit-findings (all rules + SigmaHQ set)" eks.jsonl.zst "$eks_bytes" find_z ">=0.91" "'$F' --sigma '$sigma_hq' '$Z'"
+	measure find_ct "k8saudit-findings (all rules)" cloudtrail-large.json.gz "$ct_big_bytes" - "" "'$F' '$ctbig'"
+	measure find_cts "k8saudit-findings (all rules + SigmaHQ set)" cloudtrail-large.json.gz "$ct_big_bytes" find_ct ">=0.91" "'$F' --sigma '$sigma_hq' '$ctbig'"
+else
+	note "no SigmaHQ rules in $sigma_hq: the Sigma rows are left out"
+fi
+
 # secret-scan: the whole type catalog (issue 12) with a fixed key, without
 # its prefilter (every record parsed and scanned) for the same output, and
 # over the CloudTrail tree.  Its occurrences on this benign corpus are the
