@@ -33,6 +33,9 @@ ct_files=${BENCH_CT_FILES:-10000}
 ct_records=${BENCH_CT_RECORDS:-100}
 reps=${BENCH_REPS:-3}
 seed=${BENCH_SEED:-7}
+# the tools read the rules of this tree, not installed ones
+: "${K8SAUDIT_RULES_DIR:=$top_srcdir/rules}"
+export K8SAUDIT_RULES_DIR
 grep_bin=$top_builddir/k8saudit-grep
 find_bin=$top_builddir/k8saudit-findings
 ss_bin=$top_builddir/secret-scan
