@@ -285,6 +285,7 @@ ocsf_json(const struct finding *f)
 		json_object_set_new(um, "source", src);
 		set_str(um, "event_id", s->id);
 		set_str(um, "what", s->what);
+		set_str(um, "author", rule_author(f->rule));
 		json_object_set_new(o, "unmapped", um);
 	}
 	free(title);
@@ -388,6 +389,7 @@ asff_json(const struct finding *f)
 	set_str(pf, "k8saudit/source_ip", s->ip);
 	set_str(pf, "k8saudit/location", s->where);
 	set_str(pf, "k8saudit/command", s->command);
+	set_str(pf, "k8saudit/author", rule_author(f->rule));
 	json_object_set_new(o, "ProductFields", pf);
 	if (s->ip) {
 		json_t *net = json_object();

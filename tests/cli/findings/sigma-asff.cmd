@@ -1,0 +1,1 @@
+--no-builtin --sigma $T/sigma/contains.yml --format asff $T/sigma/contains.hit.jsonl
