@@ -355,11 +355,20 @@ pattern_pred(struct sg_ctx *c, const char *path, const char *v, int icase)
 		from = 1;
 	if (trail)
 		to = n - 1;
-	if ((lead || trail) && from <= to && !has_wildcard(v, from, to)) {
+	if (n > 0 && strspn(v, "*") == n) {
+		/* "*": any value that is not null (an object or an array too),
+		 * as Sigma's backends read it */
+		x = path ? k8a_expr_path_pred(path, OP_EXISTS, 0, NULL, 0, &err) :
+			k8a_expr_synth_pred(S_RAW, OP_EXISTS, 0, NULL, 0, &err);
+		if (x == NULL && err.code == K8A_FATAL)
+			c->nomem = 1;
+		else if (x == NULL)
+			sg_fail(c, NULL, 0, "field '%s': %s", path, err.msg);
+		return x;
+	}
+	if ((lead || trail) && from <= to && !has_wildcard(v, from, to))
 		op = lead && trail ? OP_SUB : lead ? OP_SUF : OP_PRE;
-		if (from == to)
-			op = OP_GLOB; /* "*": any value */
-	} else if (!has_wildcard(v, 0, n)) {
+	else if (!has_wildcard(v, 0, n)) {
 		op = OP_EQ;
 		from = 0;
 		to = n;
