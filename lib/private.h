@@ -122,6 +122,16 @@ int k8a_jscan_member(const char *p, size_t n, const char *key, const char **v, s
  * when the text is malformed before that. */
 int k8a_jscan_members(const char *p, size_t n, const char *const *keys, size_t nkeys,
 	const char **v, size_t *vlen);
+/* A network: 16 bytes (IPv4 as IPv4-mapped IPv6) and a prefix length
+ * over them (ipaddr.c). */
+struct k8a_cidr {
+	unsigned char net[16];
+	int bits;
+};
+/* "10.0.0.0/8", "fd00::/8" or a single address into *c: 0, or -1. */
+int k8a_cidr_parse(const char *s, size_t n, struct k8a_cidr *c);
+/* 1 when the address text s[0..n) is inside c. */
+int k8a_cidr_contains(const struct k8a_cidr *c, const char *s, size_t n);
 /* The value of a hex digit, or -1. */
 int k8a_hexval(int c);
 /* A fast, well-mixed hash of n bytes (eight a step). */

@@ -118,6 +118,23 @@ int fe_scope_check(struct fe_scope *sc, const char *synopsis);
 int fe_scope_in_window(const struct fe_scope *sc, k8a_event *ev);
 void fe_scope_free(struct fe_scope *sc);
 
+/* --sigma PATH (sigma.c): Sigma rules of a file or a directory's *.yml
+ * and *.yaml.  Each rule loaded goes to take() (which owns it), with its
+ * file; problems are said and counted (errors: exit 2). */
+struct fe_sigma {
+	size_t files, loaded, other, unsupported, errors;
+	int strict; /* an unsupported construct is an error */
+	int quiet;  /* unsupported constructs only counted */
+};
+typedef void fe_sigma_take(void *arg, k8a_sigma_rule *r, const char *file);
+void fe_sigma_load(struct fe_sigma *st, const char *path, fe_sigma_take *take, void *arg);
+/* The counts of rules left out, said once at the end of loading. */
+void fe_sigma_summary(const struct fe_sigma *st);
+/* The records any detection rule of the paths matches (each on its own
+ * logsource's records): an expression, or NULL when none was loaded or
+ * memory ran out (fe_nomem()). */
+k8a_expr *fe_sigma_expr(struct fe_sigma *st, const char *const *paths, size_t n);
+
 /* A run over a reader: records read, and whether anything went wrong. */
 struct fe_run {
 	uint64_t records;
