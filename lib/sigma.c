@@ -211,6 +211,7 @@ struct load {
 	k8a_sigma_problem_fn *problem;
 	void *arg;
 	int nomem;
+	unsigned maxline; /* the text's last line: libyaml may point past it */
 };
 
 static void
@@ -226,6 +227,8 @@ problem(struct load *ld, enum k8a_sigma_problem what, unsigned line, const char 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (line > ld->maxline)
+		line = ld->maxline;
 	if (title)
 		snprintf(full, sizeof(full), "rule %s: %s", title, msg);
 	else
@@ -335,6 +338,8 @@ one_doc(struct load *ld, yaml_document_t *d)
 	const char *action = sg_scalar(get(d, root, "action"));
 	int rc;
 
+	if (sg_is_null(root))
+		return 0; /* an empty document: nothing after a last "---" */
 	if (root->type != YAML_MAPPING_NODE) {
 		problem(ld, K8A_SIGMA_INVALID, line, NULL, "not a Sigma rule (a YAML map)");
 		return 0;
@@ -424,7 +429,7 @@ k8a_sigma_detection(const k8a_sigma_rule *r)
 }
 
 static int
-load(yaml_parser_t *p, struct load *ld, unsigned maxline)
+load(yaml_parser_t *p, struct load *ld)
 {
 	yaml_document_t d;
 	int rc = K8A_OK;
@@ -434,8 +439,7 @@ load(yaml_parser_t *p, struct load *ld, unsigned maxline)
 			if (p->error == YAML_MEMORY_ERROR)
 				return K8A_FATAL;
 			/* at the end of the text libyaml's mark is a line further */
-			unsigned line = (unsigned)p->problem_mark.line + 1;
-			problem(ld, K8A_SIGMA_INVALID, line < maxline ? line : maxline, NULL, "YAML: %s",
+			problem(ld, K8A_SIGMA_INVALID, (unsigned)p->problem_mark.line + 1, NULL, "YAML: %s",
 				p->problem ? p->problem : "malformed");
 			return K8A_OK; /* the documents after it cannot be found */
 		}
@@ -454,7 +458,7 @@ load(yaml_parser_t *p, struct load *ld, unsigned maxline)
 int
 k8a_sigma_load_mem(const char *text, size_t len, k8a_sigma_rule_fn *rule, k8a_sigma_problem_fn *prob, void *arg)
 {
-	struct load ld = { rule, prob, arg, 0 };
+	struct load ld = { rule, prob, arg, 0, 0 };
 	yaml_parser_t p;
 	unsigned lines = 0;
 	size_t i;
@@ -467,7 +471,8 @@ k8a_sigma_load_mem(const char *text, size_t len, k8a_sigma_rule_fn *rule, k8a_si
 	if (!yaml_parser_initialize(&p))
 		return K8A_FATAL;
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	rc = load(&p, &ld, lines);
+	ld.maxline = lines;
+	rc = load(&p, &ld);
 	yaml_parser_delete(&p);
 	return rc;
 }
