@@ -211,6 +211,7 @@ struct load {
 	k8a_sigma_problem_fn *problem;
 	void *arg;
 	int nomem;
+	unsigned maxline; /* the text's last line: libyaml may point past it */
 };
 
 static void
@@ -226,6 +227,8 @@ problem(struct load *ld, enum k8a_sigma_problem what, unsigned line, const char 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (line > ld->maxline)
+		line = ld->maxline;
 	if (title)
 		snprintf(full, sizeof(full), "rule %s: %s", title, msg);
 	else
@@ -335,6 +338,8 @@ one_doc(struct load *ld, yaml_document_t *d)
 	const char *action = sg_scalar(get(d, root, "action"));
 	int rc;
 
+	if (sg_is_null(root))
+		return 0; /* an empty document: nothing after a last "---" */
 	if (root->type != YAML_MAPPING_NODE) {
 		problem(ld, K8A_SIGMA_INVALID, line, NULL, "not a Sigma rule (a YAML map)");
 		return 0;
@@ -433,6 +438,7 @@ load(yaml_parser_t *p, struct load *ld)
 		if (!yaml_parser_load(p, &d)) {
 			if (p->error == YAML_MEMORY_ERROR)
 				return K8A_FATAL;
+			/* at the end of the text libyaml's mark is a line further */
 			problem(ld, K8A_SIGMA_INVALID, (unsigned)p->problem_mark.line + 1, NULL, "YAML: %s",
 				p->problem ? p->problem : "malformed");
 			return K8A_OK; /* the documents after it cannot be found */
@@ -452,43 +458,65 @@ load(yaml_parser_t *p, struct load *ld)
 int
 k8a_sigma_load_mem(const char *text, size_t len, k8a_sigma_rule_fn *rule, k8a_sigma_problem_fn *prob, void *arg)
 {
-	struct load ld = { rule, prob, arg, 0 };
+	struct load ld = { rule, prob, arg, 0, 0 };
 	yaml_parser_t p;
+	unsigned lines = 0;
+	size_t i;
 	int rc;
 
+	for (i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	if (len == 0 || text[len - 1] != '\n')
+		lines++; /* the last line has no line end */
 	if (!yaml_parser_initialize(&p))
 		return K8A_FATAL;
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	ld.maxline = lines;
 	rc = load(&p, &ld);
 	yaml_parser_delete(&p);
 	return rc;
 }
 
+/* Rule files are small; a larger file is no rule file. */
+#define SIGMA_MAX_FILE ((size_t)16 << 20)
+
 int
 k8a_sigma_load(const char *path, k8a_sigma_rule_fn *rule, k8a_sigma_problem_fn *prob, void *arg)
 {
-	struct load ld = { rule, prob, arg, 0 };
-	yaml_parser_t p;
+	struct k8a_buf b = { 0 };
+	char chunk[65536], msg[300];
+	size_t n;
 	FILE *fp;
 	int rc;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
-		char msg[300];
+		rc = errno == ENOMEM ? K8A_FATAL : K8A_FAILED;
 		snprintf(msg, sizeof(msg), "%s", strerror(errno));
 		prob(arg, K8A_SIGMA_INVALID, 0, msg);
-		return errno == ENOMEM ? K8A_FATAL : K8A_FAILED;
+		return rc;
 	}
-	if (!yaml_parser_initialize(&p)) {
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (b.len + n > SIGMA_MAX_FILE) {
+			fclose(fp);
+			k8a_buf_free(&b);
+			prob(arg, K8A_SIGMA_INVALID, 0, "larger than 16 MiB: not a Sigma rule file");
+			return K8A_FAILED;
+		}
+		if (k8a_buf_append(&b, chunk, n) != 0) {
+			fclose(fp);
+			k8a_buf_free(&b);
+			return K8A_FATAL;
+		}
+	}
+	if (ferror(fp)) {
+		snprintf(msg, sizeof(msg), "read error: %s", strerror(errno));
 		fclose(fp);
-		return K8A_FATAL;
+		k8a_buf_free(&b);
+		prob(arg, K8A_SIGMA_INVALID, 0, msg);
+		return K8A_FAILED;
 	}
-	yaml_parser_set_input_file(&p, fp);
-	rc = load(&p, &ld);
-	if (rc == K8A_OK && ferror(fp)) {
-		prob(arg, K8A_SIGMA_INVALID, 0, "read error");
-		rc = K8A_FAILED;
-	}
-	yaml_parser_delete(&p);
 	fclose(fp);
+	rc = k8a_sigma_load_mem(b.p ? b.p : "", b.len, rule, prob, arg);
+	k8a_buf_free(&b);
 	return rc;
 }
