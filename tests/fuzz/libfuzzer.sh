@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer, then run each in turn for
 # FUZZ_SECONDS, seeded with its committed corpus tests/fuzz/corpus/<t>/.
 #
-#   FUZZ_SECONDS  time per target (default 60)
+#   FUZZ_SECONDS  time per target (default 60; 0: build only)
 #   FUZZ_TARGETS  the targets to run (default: all, e.g. "frame rules")
 #   FUZZ_FLAGS    more libFuzzer flags (e.g. -runs=10000000)
 #   FUZZ_DIR      where objects, programs, new inputs, crashers and logs
@@ -81,6 +81,7 @@ for t in $FUZZ_TARGETS; do
 	"$CLANG" $cflags -fsanitize=fuzzer "$o" "$support" $libs $FUZZ_LIBS -o "$FUZZ_DIR/bin/fuzz_$t"
 done
 
+[ "$FUZZ_SECONDS" != 0 ] || exit 0
 crashed=
 printf '%-10s %12s %8s %8s  %s\n' target execs exec/s seconds result
 for t in $FUZZ_TARGETS; do
