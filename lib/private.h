@@ -11,7 +11,11 @@
 #include "k8saudit.h"
 
 #define K8A_MIN_MAX_RECORD ((size_t)64 << 20)
-#define K8A_BLOCK ((size_t)1 << 20) /* read size of the framer */
+#ifndef K8A_BLOCK
+/* read size of the framer; make fuzz makes it 64 KiB, more than its inputs
+ * and small enough for AddressSanitizer to recycle instead of mapping anew */
+#define K8A_BLOCK ((size_t)1 << 20)
+#endif
 
 /* ---- growable byte buffer ---- */
 struct k8a_buf {
