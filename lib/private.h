@@ -45,6 +45,12 @@ struct k8a_src {
  * memory says exactly this, and the reader makes it fatal (K8A_FATAL):
  * a stream cut short by memory must not read as a damaged one. */
 #define K8A_NOMEM "out of memory"
+/* Allocation failures of this thread: jansson's (once the library has
+ * hooked its allocator) and those noted with k8a__nomem_note() where a
+ * failure cannot be returned.  A caller compares the count before and
+ * after a piece of work: a change means the work is incomplete. */
+void k8a__nomem_note(void);
+unsigned long k8a__nomem_count(void);
 static inline int
 k8a_is_nomem(const char *msg)
 {
