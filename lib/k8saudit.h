@@ -298,7 +298,8 @@ enum k8a_source k8a_event_peek_source(k8a_event *ev);
 /*! k8a_event_peek() : field f as the quick scan reads it, without parsing:
  * returns 1 when known, with *s and *n its text (not NUL-terminated; *s NULL
  * when the field is unset or not a string), 0 when only a parse can tell.
- * Known for the fields k8a_expr_may_match() reads, except the status code. */
+ * Known for the fields k8a_expr_may_match() reads, except the status code,
+ * and for the time (K8A_F_TIME) unless it would come from metadata. */
 int k8a_event_peek(k8a_event *ev, enum k8a_field f, const char **s, size_t *n);
 
 /*! k8a_event_may_contain() : 0 when the record's text cannot hold the

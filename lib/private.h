@@ -175,6 +175,8 @@ enum k8a_skim_slot {
 	SK_EVENT_NAME, SK_EVENT_SOURCE, SK_EVENT_VERSION, SK_EVENT_ID, SK_ERROR_CODE, SK_REGION,
 	SK_IP_ADDRESS,
 	SK_IDENT_OBJ, SK_IDENT_TYPE,
+	/* times, in the order k8a_event_time() tries them (K8A_F_TIME) */
+	SK_STAGE_TS, SK_TIMESTAMP, SK_RECEIVED_TS, SK_EVENT_TIME, SK_AT_TIMESTAMP,
 	/* bodies: only where they are (their text), never read inside */
 	SK_REQUEST_OBJ, SK_RESPONSE_OBJ, SK_REQUEST_PARAMS, SK_RESPONSE_ELEMS, SK_ADDITIONAL,
 	SK_COUNT_

@@ -60,6 +60,11 @@ static const struct member {
 	{ CTX_TOP, "errorCode", 9, SK_ERROR_CODE, CTX_NONE },
 	{ CTX_TOP, "awsRegion", 9, SK_REGION, CTX_NONE },
 	{ CTX_TOP, "userIdentity", 12, SK_IDENT_OBJ, CTX_IDENT },
+	{ CTX_TOP, "stageTimestamp", 14, SK_STAGE_TS, CTX_NONE },
+	{ CTX_TOP, "timestamp", 9, SK_TIMESTAMP, CTX_NONE },
+	{ CTX_TOP, "requestReceivedTimestamp", 24, SK_RECEIVED_TS, CTX_NONE },
+	{ CTX_TOP, "eventTime", 9, SK_EVENT_TIME, CTX_NONE },
+	{ CTX_TOP, "@timestamp", 10, SK_AT_TIMESTAMP, CTX_NONE },
 	{ CTX_USER, "username", 8, SK_USERNAME, CTX_NONE },
 	{ CTX_USER, "groups", 6, SK_GROUPS, CTX_NONE },
 	{ CTX_USER, "extra", 5, SK_EXTRA_OBJ, CTX_EXTRA },
@@ -663,6 +668,29 @@ k8a_skim_path_slot(const char *const *keys, size_t n)
 	return m ? m->slot : SKS_UNKNOWN;
 }
 
+/* The time, as k8a_event_time() picks it: the first of the members that
+ * is a string.  A Kubernetes record with none of its three falls back to
+ * metadata.creationTimestamp, which only a parse reads. */
+static int
+peek_time(const struct k8a_skim *sk, const char **s, size_t *n)
+{
+	static const int k8s[] = { SK_STAGE_TS, SK_TIMESTAMP, SK_RECEIVED_TS, -1 };
+	static const int ct[] = { SK_EVENT_TIME, SK_AT_TIMESTAMP, -1 };
+	const int *slot = sk->source == K8A_SRC_K8S ? k8s : ct;
+
+	for (; *slot >= 0; slot++) {
+		const struct k8a_skim_val *v = &sk->v[*slot];
+		if (v->t == SKV_UNSURE || (v->t == SKV_STRING && v->p == NULL))
+			return 0;
+		if (v->t == SKV_STRING) {
+			*s = v->p;
+			*n = v->n;
+			return 1;
+		}
+	}
+	return sk->source == K8A_SRC_CLOUDTRAIL;
+}
+
 int
 k8a_event_peek(k8a_event *ev, enum k8a_field f, const char **s, size_t *n)
 {
@@ -673,6 +701,8 @@ k8a_event_peek(k8a_event *ev, enum k8a_field f, const char **s, size_t *n)
 	*n = 0;
 	if (sk->state != 1 || sk->source == K8A_SRC_UNKNOWN)
 		return 0;
+	if (f == K8A_F_TIME)
+		return peek_time(sk, s, n);
 	slot = k8a_skim_field_slot(sk->source, f);
 	if (slot == SKS_NONE)
 		return 1;

@@ -85,39 +85,82 @@ learn_address(struct context *c, const char *peer)
 	return 0;
 }
 
+/* One record's lesson: its source, time, principal and peer address. */
+struct lesson {
+	enum k8a_source src;
+	int64_t t;
+	const char *user, *peer;
+	char ubuf[512], pbuf[64];
+};
+
+/* A peeked string as a C string in buf; 0 when it does not fit. */
+static int
+peeked(const char *s, size_t n, char *buf, size_t bufsz, const char **out)
+{
+	if (s == NULL) {
+		*out = NULL;
+		return 1;
+	}
+	if (n >= bufsz || memchr(s, '\0', n) != NULL)
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*out = buf;
+	return 1;
+}
+
+/* The lesson from the skim, without parsing (most records handed over
+ * only teach, and a parse would cost more than the rest of their way):
+ * 1, or 0 when only a parse can tell. */
+static int
+peek_lesson(k8a_event *ev, struct lesson *l)
+{
+	const char *s;
+	size_t n;
+
+	if ((l->src = k8a_event_peek_source(ev)) == K8A_SRC_UNKNOWN || !k8a_event_peek(ev, K8A_F_TIME, &s, &n))
+		return 0;
+	if (s == NULL || k8a_time_parse(s, n, &l->t) != K8A_OK)
+		l->t = INT64_MIN;
+	if (l->src != K8A_SRC_K8S)
+		return 1;
+	if (!k8a_event_peek(ev, K8A_F_USER, &s, &n) || !peeked(s, n, l->ubuf, sizeof(l->ubuf), &l->user))
+		return 0;
+	if (!k8a_event_peek(ev, K8A_F_PEER_IP, &s, &n) || !peeked(s, n, l->pbuf, sizeof(l->pbuf), &l->peer))
+		return 0;
+	return 1;
+}
+
 int
 context_learn(struct context *c, k8a_event *ev)
 {
-	const char *u, *peer;
-	int64_t t;
+	struct lesson l;
 	json_t *v;
 
-	t = k8a_event_time(ev);
-	if (t != INT64_MIN && (unsigned)k8a_event_source(ev) < 3 && t < c->start[k8a_event_source(ev)])
-		c->start[k8a_event_source(ev)] = t;
-	if (k8a_event_source(ev) != K8A_SRC_K8S)
-		return 0;
-	c->records++;
-	if ((u = k8a_event_str(ev, K8A_F_USER)) == NULL)
-		return 0;
-	peer = k8a_event_str(ev, K8A_F_PEER_IP);
-	if (peer && teaches_address(u)) {
-		if (learn_address(c, peer) != 0)
-			return -1;
-		c->taught++;
+	if (!peek_lesson(ev, &l)) {
+		l.src = k8a_event_source(ev);
+		l.t = k8a_event_time(ev);
+		l.user = k8a_event_str(ev, K8A_F_USER);
+		l.peer = k8a_event_str(ev, K8A_F_PEER_IP);
 	}
-	if (t == INT64_MIN)
+	if (l.t != INT64_MIN && (unsigned)l.src < 3 && l.t < c->start[l.src])
+		c->start[l.src] = l.t;
+	if (l.src != K8A_SRC_K8S || l.user == NULL)
 		return 0;
-	if ((v = json_object_get(c->first, u)) != NULL) {
-		if (t < json_integer_value(v))
-			json_integer_set(v, t);
+	if (l.peer && teaches_address(l.user) && learn_address(c, l.peer) != 0)
+		return -1;
+	if (l.t == INT64_MIN)
+		return 0;
+	if ((v = json_object_get(c->first, l.user)) != NULL) {
+		if (l.t < json_integer_value(v))
+			json_integer_set(v, l.t);
 		return 0;
 	}
 	if (json_object_size(c->first) >= MAX_PRINCIPALS) {
 		c->first_capped = 1;
 		return 0;
 	}
-	return json_object_set_new(c->first, u, json_integer(t)) == 0 ? 0 : -1;
+	return json_object_set_new(c->first, l.user, json_integer(l.t)) == 0 ? 0 : -1;
 }
 
 void

@@ -97,6 +97,7 @@ struct judge {
 	size_t *rule_of; /* the rule of each number a verdict holds */
 	size_t n;        /* enabled rules */
 	int all;         /* --no-prefilter: every rule for every record */
+	size_t creds;    /* the number of creds-in-bodies, n when not enabled */
 };
 /* The enabled rules of rs, numbered.  -1 when out of memory. */
 int judge_init(struct judge *j, const struct ruleset *rs, int all);
@@ -182,7 +183,6 @@ struct context {
 	json_t *ranges;             /* their text -> true */
 	json_t *first;              /* principal -> first time seen (usec) */
 	int64_t start[3];           /* the earliest record of each source, INT64_MAX: none */
-	uint64_t records, taught;   /* Kubernetes records learned from; node/control-plane ones */
 	const struct iplist *aws;   /* --aws-ip-ranges, or NULL */
 	int ranges_capped, first_capped;
 };
@@ -249,8 +249,9 @@ const char *gd_bucket(k8a_event *ev);
 int secrets_init(const struct ruleset *rs, const char *rules_dir);
 /* 1 when r is that rule. */
 int secrets_rule(const struct rule *r);
-/* 0 when the record cannot hold a secret (no parse). */
-int secrets_may_hold(k8a_event *ev);
+/* A scanner of its own for a reader's thread (*sc NULL when the rule has
+ * no types): 0, or -1 when out of memory. */
+int secrets_thread_scan(k8a_secret_scan **sc);
 /* A finding per secret in the record's bodies (type and pointer, never
  * the value); -1 when the record was not fully checked (reported). */
 int secrets_judge(const struct rule *r, k8a_event *ev, struct snap *s, struct findings *fs);

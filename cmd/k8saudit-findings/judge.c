@@ -8,6 +8,8 @@
  * match are dropped there (counted, never handed over), except those that
  * teach what the input is like (context.c): the first record of each
  * input file and, in it, of each Kubernetes principal and address.
+ * creds-in-bodies is told here too (k8a_secret_may_hold(), a keyword scan
+ * of the text): it is a candidate of every record with a body.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,10 @@
 /* A thread's state: its rule set (the verdicts it remembers are its own),
  * and the principals and addresses it handed over in the current file. */
 struct jstate {
+	const struct judge *j;
 	k8a_exprset *xs;
+	k8a_secret_scan *sc; /* creds-in-bodies' keyword scan, or NULL */
+	size_t *keep;        /* the candidates it leaves, sized for all */
 	json_t *handed;  /* "user|peer" -> the earliest time handed over */
 	char *path;
 	int64_t file_min; /* the earliest time handed over in this file */
@@ -31,6 +36,8 @@ stop(void *state)
 	if (js == NULL)
 		return;
 	k8a_exprset_free(js->xs);
+	k8a_secret_scan_free(js->sc);
+	free(js->keep);
 	json_decref(js->handed);
 	free(js->path);
 	free(js);
@@ -43,10 +50,13 @@ start(void *arg)
 	struct jstate *js = calloc(1, sizeof(*js));
 	size_t k;
 
-	if (js == NULL || (js->xs = k8a_exprset_new()) == NULL || (js->handed = json_object()) == NULL) {
+	if (js == NULL || (js->xs = k8a_exprset_new()) == NULL || (js->handed = json_object()) == NULL ||
+	    (js->keep = calloc(j->n + 1, sizeof(*js->keep))) == NULL ||
+	    (j->creds < j->n && secrets_thread_scan(&js->sc) != 0)) {
 		stop(js);
 		return NULL;
 	}
+	js->j = j;
 	for (k = 0; k < j->n; k++) {
 		const struct rule *r = j->rs->r[j->rule_of[k]];
 		if (k8a_exprset_add(js->xs, r->when, r->source, rule_literals(r)) < 0) {
@@ -57,25 +67,15 @@ start(void *arg)
 	return js;
 }
 
-/* The record's time as the parser would read it (the member
- * k8a_event_time() reads first), from its text: 1 when it occurs exactly
- * once and parses, else 0 (then only a parse can tell). */
+/* The record's time as the parser would read it, from the skim: 1 when
+ * known and it parses, else 0 (then only a parse can tell). */
 static int
-raw_time(k8a_event *ev, enum k8a_source src, int64_t *t)
+raw_time(k8a_event *ev, int64_t *t)
 {
-	const char *key = src == K8A_SRC_K8S ? "\"stageTimestamp\"" : "\"eventTime\"";
-	size_t kl = strlen(key), n;
-	const char *raw = k8a_event_raw(ev, &n), *end = raw + n, *p, *q;
+	const char *s;
+	size_t n;
 
-	if ((p = memmem(raw, n, key, kl)) == NULL || memmem(p + kl, (size_t)(end - p - kl), key, kl) != NULL)
-		return 0;
-	for (p += kl; p < end && (*p == ' ' || *p == '\t' || *p == ':' || *p == '\n' || *p == '\r'); p++)
-		;
-	if (p >= end || *p != '"')
-		return 0;
-	for (q = ++p; q < end && *q != '"' && *q != '\\'; q++)
-		;
-	return q < end && *q == '"' && k8a_time_parse(p, (size_t)(q - p), t) == K8A_OK;
+	return k8a_event_peek(ev, K8A_F_TIME, &s, &n) && s != NULL && k8a_time_parse(s, n, t) == K8A_OK;
 }
 
 /* Does the record teach something new (context.c)?  The earliest record
@@ -105,7 +105,7 @@ teaches(struct jstate *js, k8a_event *ev)
 	}
 	if (src == K8A_SRC_UNKNOWN)
 		return 1; /* only a parse can tell */
-	if (!(timed = raw_time(ev, src, &t)) || t < js->file_min) {
+	if (!(timed = raw_time(ev, &t)) || t < js->file_min) {
 		hand = 1;
 		if (timed)
 			js->file_min = t;
@@ -140,6 +140,24 @@ teaches(struct jstate *js, k8a_event *ev)
 	return 1;
 }
 
+/* c without creds-in-bodies when no secret type's keyword is in the
+ * record's text (most bodies), in js->keep. */
+static const size_t *
+drop_creds(struct jstate *js, k8a_event *ev, const size_t *c, size_t *n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < *n && c[i] != js->j->creds; i++)
+		;
+	if (i == *n || k8a_secret_may_hold(js->sc, ev))
+		return c;
+	for (i = 0; i < *n; i++)
+		if (c[i] != js->j->creds)
+			js->keep[k++] = c[i];
+	*n = k;
+	return js->keep;
+}
+
 static int
 candidates(void *state, k8a_event *ev, const void **verdict, size_t *len)
 {
@@ -150,6 +168,8 @@ candidates(void *state, k8a_event *ev, const void **verdict, size_t *len)
 
 	if (c == NULL)
 		return K8A_FATAL;
+	if (n && js->sc)
+		c = drop_creds(js, ev, c, &n);
 	if ((t = teaches(js, ev)) == K8A_FATAL)
 		return K8A_FATAL;
 	if (n == 0 && t) {
@@ -188,6 +208,8 @@ judge_init(struct judge *j, const struct ruleset *rs, int all)
 	for (k = 0; k < rs->n; k++)
 		if (rs->r[k]->enabled)
 			j->rule_of[j->n++] = k;
+	for (j->creds = 0; j->creds < j->n && !secrets_rule(rs->r[j->rule_of[j->creds]]); j->creds++)
+		;
 	return 0;
 }
 

@@ -565,9 +565,6 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 			continue;
 		if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 			continue;
-		/* creds-in-bodies: no keyword of any secret type, no parse */
-		if (!p->o->no_prefilter && secrets_rule(ru) && !secrets_may_hold(ev))
-			continue;
 		if (!parsed) {
 			parsed = 1;
 			if ((m = parse_record(p, ev)) != 1) {

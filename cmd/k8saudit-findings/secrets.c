@@ -65,9 +65,12 @@ secrets_init(const struct ruleset *rs, const char *rules_dir)
 }
 
 int
-secrets_may_hold(k8a_event *ev)
+secrets_thread_scan(k8a_secret_scan **out)
 {
-	return sc != NULL && k8a_secret_may_hold(sc, ev);
+	*out = NULL;
+	if (sc == NULL)
+		return 0;
+	return (*out = k8a_secret_scan_new(set)) != NULL ? 0 : -1;
 }
 
 int

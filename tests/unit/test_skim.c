@@ -221,3 +221,57 @@ K8A_TEST(skim_body_blocks)
 			CHECK_EQ_INT(sk.state, -1);
 		}
 }
+
+/* The time the skim peeks is the one k8a_event_time() parses, or the
+ * skim says it cannot tell (context.c learns from unparsed records). */
+K8A_TEST(skim_peek_time)
+{
+#define CT_HEAD "{\"eventVersion\":\"1.08\",\"eventName\":\"GetCallerIdentity\","
+	static const struct {
+		const char *rec;
+		int known;        /* what k8a_event_peek() answers */
+		const char *time; /* its text when known (NULL: unset) */
+	} cases[] = {
+		{ AUDIT_HEAD "\"verb\":\"get\",\"stageTimestamp\":\"2026-01-02T03:04:05.000001Z\","
+			"\"requestReceivedTimestamp\":\"2026-01-02T03:04:04Z\"}", 1, "2026-01-02T03:04:05.000001Z" },
+		/* not a string: the next member, as the parse does */
+		{ AUDIT_HEAD "\"verb\":\"get\",\"stageTimestamp\":7,\"requestReceivedTimestamp\":\"2026-01-02T03:04:04Z\"}",
+			1, "2026-01-02T03:04:04Z" },
+		{ AUDIT_HEAD "\"verb\":\"get\",\"timestamp\":\"2026-01-02T03:04:06Z\"}", 1, "2026-01-02T03:04:06Z" },
+		/* escaped, or given twice: only a parse can tell */
+		{ AUDIT_HEAD "\"verb\":\"get\",\"stageTimestamp\":\"2026-01-02T03:04:0\\u0035Z\"}", 0, NULL },
+		{ AUDIT_HEAD "\"verb\":\"get\",\"stageTimestamp\":\"2026-01-02T03:04:05Z\",\"stageTimestamp\":\"2027-01-02T03:04:05Z\"}",
+			0, NULL },
+		/* none of the three: metadata.creationTimestamp, which only a parse reads */
+		{ AUDIT_HEAD "\"verb\":\"get\",\"metadata\":{\"creationTimestamp\":\"2026-01-02T03:04:05Z\"}}", 0, NULL },
+		/* nested members are not the record's */
+		{ AUDIT_HEAD "\"verb\":\"get\",\"requestObject\":{\"stageTimestamp\":\"2020-01-01T00:00:00Z\"},"
+			"\"requestReceivedTimestamp\":\"2026-01-02T03:04:04Z\"}", 1, "2026-01-02T03:04:04Z" },
+		{ CT_HEAD "\"eventSource\":\"sts.amazonaws.com\",\"eventTime\":\"2026-01-02T03:04:05Z\"}", 1, "2026-01-02T03:04:05Z" },
+		{ CT_HEAD "\"eventSource\":\"sts.amazonaws.com\",\"@timestamp\":\"2026-01-02T03:04:07Z\"}", 1, "2026-01-02T03:04:07Z" },
+		{ CT_HEAD "\"eventSource\":\"sts.amazonaws.com\"}", 1, NULL },
+		{ "{\"hello\":\"world\",\"stageTimestamp\":\"2026-01-02T03:04:05Z\"}", 0, NULL },
+	};
+	size_t i, n;
+	const char *s, *parsed;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		k8a_event *ev = t_event(cases[i].rec);
+		int known;
+
+		REQUIRE(ev != NULL);
+		known = k8a_event_peek(ev, K8A_F_TIME, &s, &n);
+		if (!CHECK_EQ_INT(known, cases[i].known))
+			printf("  case %zu\n", i);
+		if (!known)
+			continue;
+		if (cases[i].time == NULL ? !CHECK(s == NULL) :
+		    !CHECK(s != NULL && n == strlen(cases[i].time) && memcmp(s, cases[i].time, n) == 0))
+			printf("  case %zu: %.*s\n", i, s ? (int)n : 6, s ? s : "(null)");
+		/* and what the parse reads agrees */
+		parsed = k8a_event_str(ev, K8A_F_TIME);
+		if (!CHECK(cases[i].time == NULL ? parsed == NULL : parsed != NULL && strcmp(parsed, cases[i].time) == 0))
+			printf("  case %zu: parsed %s\n", i, parsed ? parsed : "(null)");
+	}
+#undef CT_HEAD
+}
