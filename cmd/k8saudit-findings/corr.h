@@ -57,7 +57,7 @@ struct corr {
 	/* bursts run incrementally: candidates older than the windows still
 	 * open are dropped, so memory follows the window, not the input */
 	json_t *quiet;   /* group -> time until which it stays quiet */
-	json_t *perkey;  /* new-value correlations: key -> indexes of kept values */
+	json_t *perkey;  /* new-value correlations: key -> {"v": indexes of kept values, "lt", "li": the latest} */
 	int64_t maxtime;
 	size_t compact_at;
 };

@@ -31,6 +31,25 @@ corr_free(struct rule *r)
 	r->corr = NULL;
 }
 
+/* The latest of a key's kept values (the last of them at equal times). */
+static void
+latest_value(const struct corr *c, json_t *pkv)
+{
+	json_t *lst = json_object_get(pkv, "v"), *v;
+	int64_t lt = INT64_MIN;
+	size_t i, latest = 0;
+
+	json_array_foreach(lst, i, v) {
+		const struct cand *y = &c->c[json_integer_value(v)];
+		if (y->s->time >= lt) {
+			lt = y->s->time;
+			latest = i;
+		}
+	}
+	json_object_set_new(pkv, "lt", json_integer(lt));
+	json_object_set_new(pkv, "li", json_integer((json_int_t)latest));
+}
+
 void
 keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, json_t *ev)
 {
@@ -80,28 +99,26 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 		 * earliest values decides, so a few values per key are enough
 		 * (an approximation for C_REF, bounded at 64 values a key). */
 		if ((d->kind == C_REPLAY || (d->kind == C_REF && flag == 2)) && k1) {
-			json_t *lst;
+			json_t *pkv, *lst;
 			char pk[1024];
-			size_t i, latest = 0;
-			int64_t lt = INT64_MIN;
+			int64_t lt;
+			size_t latest;
 			if (c->perkey == NULL)
 				c->perkey = json_object();
 			snprintf(pk, sizeof(pk), "%s\x1f%d", k1, flag);
-			if ((lst = json_object_get(c->perkey, pk)) == NULL) {
-				lst = json_array();
-				json_object_set_new(c->perkey, pk, lst);
+			/* {"v": the kept values' indexes, "lt": the latest one's time,
+			 * "li": its position in v}: most records come later than
+			 * every kept value, and are told so without a scan */
+			if ((pkv = json_object_get(c->perkey, pk)) == NULL) {
+				pkv = json_pack("{s:[],s:I,s:I}", "v", "lt", (json_int_t)INT64_MIN, "li", (json_int_t)0);
+				json_object_set_new(c->perkey, pk, pkv);
 			}
+			lst = json_object_get(pkv, "v");
+			lt = json_integer_value(json_object_get(pkv, "lt"));
+			latest = (size_t)json_integer_value(json_object_get(pkv, "li"));
 			/* exact for C_REPLAY (the first value is the baseline); for
 			 * C_REF the baseline grows with step-1 records, so keep more */
 			if (json_array_size(lst) >= (d->kind == C_REPLAY ? 4u : 64u)) {
-				json_t *v;
-				json_array_foreach(lst, i, v) {
-					struct cand *y = &c->c[json_integer_value(v)];
-					if (y->s->time >= lt) {
-						lt = y->s->time;
-						latest = i;
-					}
-				}
 				if (s->time >= lt) {
 					/* later than every kept value: cannot matter */
 					json_object_del(c->dedupe, id);
@@ -122,8 +139,13 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 					y->s = snap_ref(s);
 					y->k2 = fe_strdup(k2);
 					y->ev = ev;
+					latest_value(c, pkv);
 					return;
 				}
+			}
+			if (s->time >= lt) {
+				json_object_set_new(pkv, "lt", json_integer(s->time));
+				json_object_set_new(pkv, "li", json_integer((json_int_t)json_array_size(lst)));
 			}
 			json_array_append_new(lst, json_integer((json_int_t)c->n));
 		}
