@@ -217,6 +217,23 @@ void fe_target(k8a_event *ev, char *out, size_t outsz);
 void fe_ips(k8a_event *ev, char *out, size_t outsz);
 
 /* ---- what every tool's JSON says about a record (record.c, k8saudit-json(5)) ---- */
+/* Its parts, so that a result kept for later can hold them as strings and
+ * build the JSON only if it is printed.  Borrowed: the strings and arrays
+ * belong to the event (or to whoever filled the struct). */
+struct fe_record {
+	int k8s;
+	int64_t time;
+	const char *event_id, *name, *uid, *type, *arn, *canonical_arn, *access_key, *session;
+	const char *principal, *account, *impersonated, *source_ip, *user_agent, *path, *member;
+	json_t *groups, *impersonated_groups; /* arrays of strings, or NULL */
+	json_t *source_ips;                   /* every address, when more than one */
+	uint64_t line;
+	int64_t index;
+};
+void fe_record_parts(struct fe_record *r, k8a_event *ev);
+/* The actor of fe_actor_json(), and the members of fe_record_json(), from parts. */
+json_t *fe_record_actor(const struct fe_record *r);
+void fe_record_put(json_t *o, const struct fe_record *r);
 /* The actor: name, uid, type, groups, arn, canonical_arn, access_key, session,
  * principal, account, impersonated, impersonated_groups (absent ones left out). */
 json_t *fe_actor_json(k8a_event *ev);

@@ -117,16 +117,24 @@ struct snap {
 	char *account, *impersonated, *ip, *ips, *peer, *ua, *verb, *resource, *subresource;
 	char *ns, *name, *code, *region, *uri, *command, *what, *where, *path, *member;
 	char *actor_text; /* "user (key K, as X)", as every tool writes an actor */
+	char *ident_type; /* CloudTrail's userIdentity.type */
 	json_t *groups; /* array of strings or NULL */
+	json_t *imp_groups, *source_ips; /* the same, or NULL (k8saudit-json(5)) */
 	json_t *routine; /* ids of the rules whose `routine` matched, or NULL */
 	int baseline;    /* read from --baseline: teaches, raises nothing */
-	json_t *record; /* time, event_id, actor, source_ip(s), user_agent, source */
+	json_t *built;   /* snap_record()'s, built when first asked */
+	json_t **record; /* &built: a cache a const snapshot may fill */
 	uint64_t line;
 	int64_t index;
 	int refs;
 };
 struct snap *snap_new(k8a_event *ev, uint64_t seq);
 struct snap *snap_ref(struct snap *s);
+/* What every tool's JSON says about the record (time, event_id, actor,
+ * source_ip(s), user_agent, source): built on first use, since most
+ * snapshots are candidates of correlations that never print them.  NULL
+ * when out of memory (noted). */
+json_t *snap_record(const struct snap *s);
 /* Note on the snapshot whether the rule's `routine` matches the record:
  * 0, 1 when it could not be decided (said: the record counts as not
  * routine), K8A_FATAL. */

@@ -215,8 +215,8 @@ static void
 copy_record(json_t *o, const struct snap *s, const char *const *keys)
 {
 	for (; *keys; keys++)
-		if (json_object_get(s->record, *keys))
-			json_object_set(o, *keys, json_object_get(s->record, *keys));
+		if (json_object_get(snap_record(s), *keys))
+			json_object_set(o, *keys, json_object_get(snap_record(s), *keys));
 }
 
 static void
@@ -260,7 +260,7 @@ event_json(const struct group *g)
 	copy_record(o, s, rest);
 	if (s->what)
 		json_object_set_new(o, "what", json_string(s->what));
-	json_object_set(o, "source", json_object_get(s->record, "source"));
+	json_object_set(o, "source", json_object_get(snap_record(s), "source"));
 	return o;
 }
 
@@ -308,7 +308,7 @@ static json_t *
 actor_json(const struct group *g)
 {
 	json_t *o = json_object();
-	json_t *a = json_deep_copy(json_object_get(g->first->ev->record, "actor"));
+	json_t *a = json_deep_copy(json_object_get(snap_record(g->first->ev), "actor"));
 
 	if (a == NULL || o == NULL) {
 		json_decref(a);

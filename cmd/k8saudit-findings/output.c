@@ -98,7 +98,7 @@ out_uid(const struct finding *f, char *out, size_t outsz)
 json_t *
 out_plain_json(const struct finding *f)
 {
-	json_t *o = json_object(), *rec = f->ev->record;
+	json_t *o = json_object(), *rec = snap_record(f->ev);
 	const struct snap *s = f->ev;
 	char *title = out_title(f);
 	static const char *const before[] = { "event_id", "actor", "source_ip", "source_ips", "user_agent" };

@@ -40,6 +40,9 @@ snap_new(k8a_event *ev, uint64_t seq)
 	char *pool;
 	size_t i;
 	json_t *g;
+	struct fe_record rec;
+
+	fe_record_parts(&rec, ev);
 
 	/* times as every tool prints them (RFC 3339 UTC, microseconds) */
 	if (k8a_event_time(ev) != INT64_MIN)
@@ -105,6 +108,7 @@ snap_new(k8a_event *ev, uint64_t seq)
 	STR(where, k8a_event_where(ev));
 	STR(path, o->path);
 	STR(member, o->member);
+	STR(ident_type, rec.type);
 
 	if ((s = calloc(1, sizeof(*s) + ss.total)) == NULL)
 		return NULL;
@@ -115,6 +119,7 @@ snap_new(k8a_event *ev, uint64_t seq)
 			pool = stpcpy(pool, ss.src[i]) + 1;
 		}
 	s->refs = 1;
+	s->record = &s->built;
 	s->seq = seq;
 	s->source = src;
 	s->time = k8a_event_time(ev);
@@ -123,13 +128,33 @@ snap_new(k8a_event *ev, uint64_t seq)
 	g = src == K8A_SRC_K8S ? json_object_get(json_object_get(k8a_event_json(ev), "user"), "groups") : NULL;
 	if (json_is_array(g))
 		s->groups = json_deep_copy(g);
-	/* what every tool's JSON says about a record (k8saudit-json(5)) */
-	if ((s->record = json_object()) == NULL) {
-		snap_unref(s);
-		return NULL;
-	}
-	fe_record_json(s->record, ev);
+	if (rec.impersonated_groups && json_array_size(rec.impersonated_groups))
+		s->imp_groups = json_deep_copy(rec.impersonated_groups);
+	if (rec.source_ips)
+		s->source_ips = json_deep_copy(rec.source_ips);
 	return s;
+}
+
+json_t *
+snap_record(const struct snap *s)
+{
+	struct fe_record r = {
+		.k8s = s->source == K8A_SRC_K8S, .time = s->time, .event_id = s->id, .name = s->user,
+		.uid = s->uid, .type = s->ident_type, .arn = s->arn, .canonical_arn = s->canonical_arn,
+		.access_key = s->access_key, .session = s->session, .principal = s->principal,
+		.account = s->account, .impersonated = s->impersonated, .source_ip = s->ip, .user_agent = s->ua,
+		.path = s->path, .member = s->member, .groups = s->groups, .impersonated_groups = s->imp_groups,
+		.source_ips = s->source_ips, .line = s->line, .index = s->index,
+	};
+
+	if (*s->record == NULL) {
+		if ((*s->record = json_object()) == NULL) {
+			fe_nomem_note();
+			return NULL;
+		}
+		fe_record_put(*s->record, &r);
+	}
+	return *s->record;
 }
 
 struct snap *
@@ -146,8 +171,10 @@ snap_unref(struct snap *s)
 	if (s == NULL || --s->refs > 0)
 		return;
 	json_decref(s->groups);
+	json_decref(s->imp_groups);
+	json_decref(s->source_ips);
 	json_decref(s->routine);
-	json_decref(s->record);
+	json_decref(s->built);
 	free(s); /* its strings with it */
 }
 
