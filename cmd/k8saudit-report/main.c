@@ -278,6 +278,10 @@ build_argv(struct child *c, struct opts *o, int which, char **paths, int npaths)
 	if (which != C_RULES) {
 		for (i = 0; i < o->npass; i++)
 			r |= arg_push(&v, &n, o->pass[i]);
+		/* each tool reads the same inputs: a bad record is said once, by
+		 * k8saudit-findings (the others still end in exit status 2) */
+		if (which != C_FINDINGS && !o->scope.silent)
+			r |= arg_push(&v, &n, "-s");
 		if (o->scope.keep_stages && (which == C_FINDINGS || which == C_SECRETS))
 			r |= arg_push(&v, &n, "--keep-stages");
 		r |= arg_push(&v, &n, "--");

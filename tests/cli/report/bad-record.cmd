@@ -1,0 +1,1 @@
+-o $W/bad-record.html $T/report/bad-record.jsonl
