@@ -119,11 +119,11 @@ struct snap {
 	char *actor_text; /* "user (key K, as X)", as every tool writes an actor */
 	char *ident_type; /* CloudTrail's userIdentity.type */
 	json_t *groups; /* array of strings or NULL */
-	json_t *imp_groups, *source_ips; /* the same, or NULL (k8saudit-json(5)) */
+	json_t *imp_groups; /* impersonatedUser.groups, or NULL */
+	json_t *source_ips; /* every address behind proxies, when more than one */
 	json_t *routine; /* ids of the rules whose `routine` matched, or NULL */
 	int baseline;    /* read from --baseline: teaches, raises nothing */
-	json_t *built;   /* snap_record()'s, built when first asked */
-	json_t **record; /* &built: a cache a const snapshot may fill */
+	json_t *record;  /* snap_record()'s, built when first asked */
 	uint64_t line;
 	int64_t index;
 	int refs;
@@ -134,7 +134,7 @@ struct snap *snap_ref(struct snap *s);
  * source_ip(s), user_agent, source): built on first use, since most
  * snapshots are candidates of correlations that never print them.  NULL
  * when out of memory (noted). */
-json_t *snap_record(const struct snap *s);
+json_t *snap_record(struct snap *s);
 /* Note on the snapshot whether the rule's `routine` matches the record:
  * 0, 1 when it could not be decided (said: the record counts as not
  * routine), K8A_FATAL. */

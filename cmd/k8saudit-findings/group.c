@@ -212,7 +212,7 @@ set_distinct(json_t *o, const char *key, const struct distinct *d)
 
 /* Copy the record's members (k8saudit-json(5)) named in keys. */
 static void
-copy_record(json_t *o, const struct snap *s, const char *const *keys)
+copy_record(json_t *o, struct snap *s, const char *const *keys)
 {
 	for (; *keys; keys++)
 		if (json_object_get(snap_record(s), *keys))
@@ -251,7 +251,7 @@ event_json(const struct group *g)
 {
 	static const char *const first[] = { "time", NULL };
 	static const char *const rest[] = { "event_id", "actor", "source_ip", "source_ips", "user_agent", NULL };
-	const struct snap *s = g->first->ev;
+	struct snap *s = g->first->ev;
 	json_t *o = json_object();
 
 	copy_record(o, s, first);

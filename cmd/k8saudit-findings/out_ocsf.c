@@ -170,8 +170,8 @@ out_ocsf(struct out *o, const struct finding *f)
 	json_object_set_new(um, "source", src);
 	out_set_str(um, "event_id", s->id);
 	/* behind proxies: every address, the client first (k8saudit-json(5)) */
-	if (json_object_get(snap_record(s), "source_ips"))
-		json_object_set(um, "source_ips", json_object_get(snap_record(s), "source_ips"));
+	if (s->source_ips)
+		json_object_set(um, "source_ips", s->source_ips);
 	out_set_str(um, "what", s->what);
 	out_set_str(um, "author", out_author(f->rule));
 	json_object_set_new(j, "unmapped", um);

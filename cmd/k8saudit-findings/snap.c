@@ -119,7 +119,6 @@ snap_new(k8a_event *ev, uint64_t seq)
 			pool = stpcpy(pool, ss.src[i]) + 1;
 		}
 	s->refs = 1;
-	s->record = &s->built;
 	s->seq = seq;
 	s->source = src;
 	s->time = k8a_event_time(ev);
@@ -136,7 +135,7 @@ snap_new(k8a_event *ev, uint64_t seq)
 }
 
 json_t *
-snap_record(const struct snap *s)
+snap_record(struct snap *s)
 {
 	struct fe_record r = {
 		.k8s = s->source == K8A_SRC_K8S, .time = s->time, .event_id = s->id, .name = s->user,
@@ -147,14 +146,14 @@ snap_record(const struct snap *s)
 		.source_ips = s->source_ips, .line = s->line, .index = s->index,
 	};
 
-	if (*s->record == NULL) {
-		if ((*s->record = json_object()) == NULL) {
+	if (s->record == NULL) {
+		if ((s->record = json_object()) == NULL) {
 			fe_nomem_note();
 			return NULL;
 		}
-		fe_record_put(*s->record, &r);
+		fe_record_put(s->record, &r);
 	}
-	return *s->record;
+	return s->record;
 }
 
 struct snap *
@@ -174,7 +173,7 @@ snap_unref(struct snap *s)
 	json_decref(s->imp_groups);
 	json_decref(s->source_ips);
 	json_decref(s->routine);
-	json_decref(s->built);
+	json_decref(s->record);
 	free(s); /* its strings with it */
 }
 
