@@ -176,6 +176,14 @@ static const struct {
 	[C_XNS] = { feed_xns, NULL },
 };
 
+int
+corr_carries_all(const struct rule *r)
+{
+	const struct cdef *d = r->correlation ? find_def(r->id) : NULL;
+
+	return d != NULL && ops[d->kind].finish != NULL && d->window <= 0 && d->kind != C_FIRST;
+}
+
 void
 corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 {
@@ -194,6 +202,16 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 	ops[d->kind].feed(r, cx, d, ev, s);
 }
 
+int
+corr_resume(struct rule *r, const json_t *j)
+{
+	const struct cdef *d = find_def(r->id);
+
+	if (d == NULL || ops[d->kind].finish == NULL)
+		return -1;
+	return corr_restore(r, d, j);
+}
+
 void
 corr_finish(struct rule *r, struct corr_ctx *cx)
 {
@@ -204,5 +222,7 @@ corr_finish(struct rule *r, struct corr_ctx *cx)
 	qsort(c->c, c->n, sizeof(*c->c), cmp_cand);
 	if (c->def != NULL && ops[c->def->kind].finish != NULL)
 		ops[c->def->kind].finish(r, cx, c);
+	if (cx->carry != NULL && c->def != NULL)
+		json_object_set_new(cx->carry, r->id, corr_persist(c));
 	corr_free(r);
 }

@@ -18,13 +18,13 @@ static const char synopsis[] =
 	"[-s] [-j N] [-w EXPR]... [--since TIME] [--until TIME] [--strict] [--rules FILE]... [--rule ID]...\n"
 	"       [--skip-rule ID]... [--tactic NAME]... [--min-severity SEV] [--fail-on SEV] [--header]\n"
 	"       [--summary | --group-by event|actor|rule] [--json | --format tsv|json|ocsf|asff]\n"
-	"       [--ip-list FILE] [--tor-exits FILE] [PATH...]\n"
+	"       [--ip-list FILE] [--tor-exits FILE] [--state FILE [--state-reset]] [-o FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
 	O_IPLIST, O_TOR, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
-	O_SILENT, O_HELP, O_VERSION,
+	O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -51,6 +51,9 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
 	[O_SILENT] = FE_OPT_SILENT,
+	[O_STATE] = { "state", 0, 1, "FILE", "read only objects not read before, and go on from the last run (k8saudit-state(5))" },
+	[O_STATE_RESET] = { "state-reset", 0, 0, NULL, "start --state afresh: forget what it holds" },
+	[O_OUTPUT] = { "output", 'o', 1, "FILE", "append the findings to FILE; with --state each exactly once" },
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
 	{ NULL, 0, 0, NULL, NULL },
@@ -64,6 +67,8 @@ struct opts {
 	enum fmt fmt;
 	enum grouping group;
 	const char *iplist, *tor;
+	const char *state, *output; /* --state, --output */
+	int state_reset;
 };
 
 static void
@@ -193,6 +198,9 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_IPLIST: o->iplist = arg; break;
 	case O_TOR: o->tor = arg; break;
 	case O_NO_PREFILTER: o->no_prefilter = 1; break;
+	case O_STATE: o->state = arg; break;
+	case O_STATE_RESET: o->state_reset = 1; break;
+	case O_OUTPUT: o->output = arg; break;
 	default: return -1;
 	}
 	return 0;
@@ -226,6 +234,10 @@ parse_options(struct opts *o, int argc, char **argv, int *exit)
 	}
 	if (o->group && o->fmt != FMT_TSV && o->fmt != FMT_JSON) {
 		fe_usage_error(synopsis, "--summary and --group-by: only with tab-separated or JSON output");
+		return -1;
+	}
+	if (o->state_reset && o->state == NULL) {
+		fe_usage_error(synopsis, "--state-reset: only with --state");
 		return -1;
 	}
 	return fe_scope_check(&o->sc, synopsis);
@@ -415,6 +427,7 @@ struct pass {
 	const struct opts *o;
 	struct ruleset *rs;
 	struct corr_ctx *cx;
+	struct runstate *state; /* --state, --output */
 	struct judge jg;
 	k8a_seen *seen;   /* (request, rule) pairs reported, per input file */
 	char *lastpath;
@@ -574,7 +587,7 @@ read_all(struct pass *p, k8a_reader *r)
 	}
 	while ((ev = fe_next_record(r, &p->o->sc, &run)) != NULL) {
 		/* records no rule can match were dropped by the judge */
-		p->seq = run.records + k8a_reader_dropped(r);
+		p->seq = p->state->seq_base + run.records + k8a_reader_dropped(r);
 		try = judge_rules(&p->jg, r, &ntry);
 		if (judge_record(p, ev, try, ntry) != 0)
 			return -1;
@@ -625,6 +638,7 @@ run(struct pass *p, int argc, char **argv)
 		fe_nomem_diag(NULL);
 		return -1;
 	}
+	runstate_attach(p->state, r);
 	rc = read_all(p, r);
 	fe_progress_end();
 	k8a_reader_free(r); /* first: its workers judge with the rules and p->jg */
@@ -696,7 +710,8 @@ findings_main(const struct opts *o, int argc, char **argv)
 	struct ruleset rs = { 0 };
 	struct findings fs = { 0 };
 	struct corr_ctx cx = { .out = &fs };
-	struct pass pass = { .o = o, .rs = &rs, .cx = &cx };
+	struct runstate state = { .outfd = -1 };
+	struct pass pass = { .o = o, .rs = &rs, .cx = &cx, .state = &state };
 	struct iplist *ipl = NULL, *tor = NULL;
 	int loaderr, status = FE_EXIT_TROUBLE, trouble;
 
@@ -717,10 +732,15 @@ findings_main(const struct opts *o, int argc, char **argv)
 			status = loaderr ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		goto done;
 	}
-	if (run(&pass, argc, argv) != 0)
+	if (runstate_open(&state, o->state, o->state_reset, o->output) != 0 ||
+	    runstate_resume(&state, &rs, &cx) != 0 || run(&pass, argc, argv) != 0)
 		goto done;
 	trouble = loaderr || pass.trouble;
+	runstate_filter(&state, &fs);
 	status = report(o, &fs);
+	/* the findings written, then the state that says so */
+	if (status != FE_EXIT_TROUBLE && !fe_nomem() && runstate_commit(&state, pass.records) != 0)
+		status = trouble = FE_EXIT_TROUBLE;
 	if (isatty(2))
 		tally(&fs, o->min_sev, pass.records);
 	if (trouble)
@@ -729,6 +749,7 @@ done:
 	if (fe_finish_stdout() != 0)
 		status = FE_EXIT_TROUBLE;
 	pass_free(&pass);
+	runstate_free(&state);
 	findings_free(&fs);
 	secrets_free();
 	rules_free(&rs);

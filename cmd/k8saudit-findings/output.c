@@ -96,7 +96,10 @@ plain_json(const struct finding *f)
 	char *title = title_of(f);
 	static const char *const before[] = { "event_id", "actor", "source_ip", "source_ips", "user_agent" };
 	size_t i;
+	char id[17];
 
+	finding_id_hex(f, id);
+	json_object_set_new(o, "id", json_string(id));
 	json_object_set(o, "time", json_object_get(rec, "time"));
 	json_object_set_new(o, "severity", json_string(sev_names[f->sev]));
 	json_object_set_new(o, "rule", json_string(f->rule->id));
