@@ -868,6 +868,38 @@ name_decodes(k8a_secret_scan *sc, const struct ctx *c, const char *s, size_t n)
 	return 0;
 }
 
+/* Every match of type i's regex in the text, as a candidate; partner is
+ * the key id found beside it, if any. */
+static void
+regex_cands(k8a_secret_scan *sc, struct cands *cs, size_t i, const char *text, size_t tn, const struct ctx *c,
+    const char *partner, size_t plen)
+{
+	const struct stype *t = &sc->s->t[i];
+	size_t a, b, ma, mb, start;
+	struct cand *cd;
+
+	for (start = 0; start <= tn; ) {
+		if (rx_run(sc, t->regex.re, text, tn, start, t->id) != 1)
+			break;
+		match_span(sc, t, &a, &b, &ma, &mb);
+		start = mb > start ? mb : start + 1;
+		if (!passes(sc, t, text + a, b - a, NULL, 0, c, text, tn))
+			continue;
+		if ((cd = cand_add(&cs->v, &cs->n, &cs->cap)) == NULL) {
+			sc->fatal = 1;
+			break;
+		}
+		cd->type = i;
+		cd->prio = t->priority;
+		cd->a = a;
+		cd->b = b;
+		cd->ma = ma;
+		cd->mb = mb;
+		cd->partner = partner;
+		cd->plen = plen;
+	}
+}
+
 /* ---- one text ---- */
 
 static void
@@ -876,7 +908,7 @@ scan_text(k8a_secret_scan *sc, const char *text, size_t tn, struct ctx *c)
 	struct k8a_secret_set *s = sc->s;
 	struct text_scan ts = { sc, text, tn, 0, NULL, 0, 0 };
 	struct cands cs = { NULL, 0, 0 };
-	size_t i, w = s->ntypes_words, a, b, ma, mb, start;
+	size_t i, w = s->ntypes_words, a, b;
 	int any_near = 0;
 
 	if (c->identity || tn == 0)
@@ -889,27 +921,8 @@ scan_text(k8a_secret_scan *sc, const char *text, size_t tn, struct ctx *c)
 		if (t->near >= 0)
 			any_near = 1;
 		/* the secret's own keywords: every match of its regex */
-		if (mask_has(sc->mask_strong, i) && t->regex.re && !t->decode_b64) {
-			for (start = 0; start <= tn; ) {
-				struct cand *cd;
-				if (rx_run(sc, t->regex.re, text, tn, start, t->id) != 1)
-					break;
-				match_span(sc, t, &a, &b, &ma, &mb);
-				start = mb > start ? mb : start + 1;
-				if (!passes(sc, t, text + a, b - a, NULL, 0, c, text, tn))
-					continue;
-				if ((cd = cand_add(&cs.v, &cs.n, &cs.cap)) == NULL) {
-					sc->fatal = 1;
-					break;
-				}
-				cd->type = i;
-				cd->prio = t->priority;
-				cd->a = a;
-				cd->b = b;
-				cd->ma = ma;
-				cd->mb = mb;
-			}
-		}
+		if (mask_has(sc->mask_strong, i) && t->regex.re && !t->decode_b64)
+			regex_cands(sc, &cs, i, text, tn, c, NULL, 0);
 		/* the name of the value */
 		if (mask_has(sc->mask_name, i))
 			name_cand(sc, &cs, t, c->name, c->nlen, c->nkind, text, tn, 0, tn, c);
@@ -955,27 +968,7 @@ scan_text(k8a_secret_scan *sc, const char *text, size_t tn, struct ctx *c)
 				continue;
 			if ((kid = near_key(sc, &s->t[p->near], text, tn, c, 0, &kl)) == NULL)
 				continue;
-			for (start = 0; start <= tn; ) {
-				struct cand *cd;
-				if (rx_run(sc, p->regex.re, text, tn, start, p->id) != 1)
-					break;
-				match_span(sc, p, &a, &b, &ma, &mb);
-				start = mb > start ? mb : start + 1;
-				if (!passes(sc, p, text + a, b - a, NULL, 0, c, text, tn))
-					continue;
-				if ((cd = cand_add(&cs.v, &cs.n, &cs.cap)) == NULL) {
-					sc->fatal = 1;
-					break;
-				}
-				cd->type = i;
-				cd->prio = p->priority;
-				cd->a = a;
-				cd->b = b;
-				cd->ma = ma;
-				cd->mb = mb;
-				cd->partner = kid;
-				cd->plen = kl;
-			}
+			regex_cands(sc, &cs, i, text, tn, c, kid, kl);
 		}
 	}
 	if (!sc->fatal)

@@ -281,107 +281,94 @@ static const char *const enrich_names[] = {
 	"none", "aws-key", "aws-session", "jwt", "pem", "registry", "url", "http-auth",
 };
 
-/* One key's value into the type being read.  NULL, or what is wrong. */
+/* keywords, names, words: a list of plain words */
 static const char *
-set_key(struct stype *t, int k, const char *v, int *seen, char *why, size_t whysz)
+set_words(struct stype *t, int k, const char *v, char *why, size_t whysz)
 {
-	char *end, *dup, *tok, *save = NULL;
+	char *dup, *tok, *save = NULL;
 	const char *bad;
+
+	if ((dup = strdup(v)) == NULL)
+		return "out of memory";
+	for (tok = strtok_r(dup, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		if ((bad = bad_keyword(tok)) != NULL) {
+			snprintf(why, whysz, "%s '%s' %s", tkeys[k], tok, bad);
+			free(dup);
+			return why;
+		}
+		if (k == TK_KEYWORDS ? push_str(&t->keywords, &t->nkeywords, tok) :
+		    k == TK_NAMES    ? push_str(&t->names, &t->nnames, tok) :
+				       push_str(&t->words, &t->nwords, tok)) {
+			free(dup);
+			return "out of memory";
+		}
+	}
+	free(dup);
+	if ((k == TK_KEYWORDS && !t->nkeywords) || (k == TK_NAMES && !t->nnames) || (k == TK_WORDS && !t->nwords)) {
+		snprintf(why, whysz, "%s without a value", tkeys[k]);
+		return why;
+	}
+	return NULL;
+}
+
+/* names-in: the places a name may stand */
+static const char *
+set_names_in(struct stype *t, const char *v, char *why, size_t whysz)
+{
+	static const struct {
+		const char *w;
+		int bit;
+	} kinds[] = { { "key", KC_KEY }, { "member", KC_MEMBER }, { "assign", KC_ASSIGN }, { "flag", KC_FLAG },
+		{ "command-assign", KC_CMD } };
+	char *dup, *tok, *save = NULL;
 	size_t i;
+
+	if ((dup = strdup(v)) == NULL)
+		return "out of memory";
+	t->names_in = 0;
+	for (tok = strtok_r(dup, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && strcmp(tok, kinds[i].w) != 0; i++)
+			;
+		if (i == sizeof(kinds) / sizeof(kinds[0])) {
+			snprintf(why, whysz, "names-in '%s' is not key, member, assign, flag or command-assign", tok);
+			free(dup);
+			return why;
+		}
+		t->names_in |= kinds[i].bit;
+	}
+	free(dup);
+	if (!t->names_in) {
+		snprintf(why, whysz, "names-in without a value");
+		return why;
+	}
+	return NULL;
+}
+
+/* allow: one more pattern of values that are not secrets */
+static const char *
+add_allow(struct stype *t, const char *v, char *why, size_t whysz)
+{
+	struct rx *na = realloc(t->allow, (t->nallow + 1) * sizeof(*na));
+	const char *bad;
+
+	if (na == NULL)
+		return "out of memory";
+	t->allow = na;
+	memset(&na[t->nallow], 0, sizeof(*na));
+	if ((bad = rx_compile(&na[t->nallow], v, 0, why, whysz)) != NULL)
+		return bad;
+	t->nallow++;
+	return NULL;
+}
+
+/* entropy, min-length, max-length, priority */
+static const char *
+set_number(struct stype *t, int k, const char *v, char *why, size_t whysz)
+{
+	char *end;
 	long l;
 
-	if (k != TK_ALLOW && seen[k]) {
-		snprintf(why, whysz, "key %s given twice", tkeys[k]);
-		return why;
-	}
-	seen[k] = 1;
-	switch (k) {
-	case TK_TITLE:
-		return (t->title = strdup(v)) ? NULL : "out of memory";
-	case TK_CONF:
-		for (i = 0; i < 3; i++)
-			if (strcmp(v, conf_names[i]) == 0) {
-				t->conf = (enum sconf)i;
-				return NULL;
-			}
-		snprintf(why, whysz, "confidence '%s' is not high, medium or low", v);
-		return why;
-	case TK_KEYWORDS:
-	case TK_NAMES:
-	case TK_WORDS:
-		if ((dup = strdup(v)) == NULL)
-			return "out of memory";
-		for (tok = strtok_r(dup, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-			if ((bad = bad_keyword(tok)) != NULL) {
-				snprintf(why, whysz, "%s '%s' %s", tkeys[k], tok, bad);
-				free(dup);
-				return why;
-			}
-			if (k == TK_KEYWORDS ? push_str(&t->keywords, &t->nkeywords, tok) :
-			    k == TK_NAMES    ? push_str(&t->names, &t->nnames, tok) :
-					       push_str(&t->words, &t->nwords, tok)) {
-				free(dup);
-				return "out of memory";
-			}
-		}
-		free(dup);
-		if ((k == TK_KEYWORDS && !t->nkeywords) || (k == TK_NAMES && !t->nnames) || (k == TK_WORDS && !t->nwords)) {
-			snprintf(why, whysz, "%s without a value", tkeys[k]);
-			return why;
-		}
-		return NULL;
-	case TK_REGEX:
-		if ((bad = rx_compile(&t->regex, v, 0, why, whysz)) != NULL)
-			return bad;
-		t->group = secret_group(t->regex.re);
-		return NULL;
-	case TK_VALUE:
-		if ((bad = rx_compile(&t->value, v, 0, why, whysz)) != NULL)
-			return bad;
-		t->vgroup = secret_group(t->value.re);
-		return NULL;
-	case TK_NAMES_IN:
-		if ((dup = strdup(v)) == NULL)
-			return "out of memory";
-		t->names_in = 0;
-		for (tok = strtok_r(dup, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-			static const struct {
-				const char *w;
-				int bit;
-			} kinds[] = { { "key", KC_KEY }, { "member", KC_MEMBER }, { "assign", KC_ASSIGN },
-				{ "flag", KC_FLAG }, { "command-assign", KC_CMD } };
-			for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && strcmp(tok, kinds[i].w) != 0; i++)
-				;
-			if (i == sizeof(kinds) / sizeof(kinds[0])) {
-				snprintf(why, whysz, "names-in '%s' is not key, member, assign, flag or command-assign", tok);
-				free(dup);
-				return why;
-			}
-			t->names_in |= kinds[i].bit;
-		}
-		free(dup);
-		if (!t->names_in) {
-			snprintf(why, whysz, "names-in without a value");
-			return why;
-		}
-		return NULL;
-	case TK_KEY: return rx_compile(&t->key, v, 1, why, whysz);
-	case TK_ALLOW_KEY: return rx_compile(&t->allow_key, v, 1, why, whysz);
-	case TK_LOW_KEY: return rx_compile(&t->low_key, v, 1, why, whysz);
-	case TK_WITHIN: return rx_compile(&t->within, v, 0, why, whysz);
-	case TK_PUBLIC: return rx_compile(&t->public, v, 0, why, whysz);
-	case TK_ALLOW: {
-		struct rx *na = realloc(t->allow, (t->nallow + 1) * sizeof(*na));
-		if (na == NULL)
-			return "out of memory";
-		t->allow = na;
-		memset(&na[t->nallow], 0, sizeof(*na));
-		if ((bad = rx_compile(&na[t->nallow], v, 0, why, whysz)) != NULL)
-			return bad;
-		t->nallow++;
-		return NULL;
-	}
-	case TK_ENTROPY: {
+	if (k == TK_ENTROPY) {
 		double d = strtod(v, &end);
 		if (end == v || *end || d < 0 || d > 8) {
 			snprintf(why, whysz, "entropy '%s' is not a number from 0 to 8", v);
@@ -390,21 +377,35 @@ set_key(struct stype *t, int k, const char *v, int *seen, char *why, size_t whys
 		t->entropy = d;
 		return NULL;
 	}
-	case TK_MIN_LEN:
-	case TK_MAX_LEN:
-	case TK_PRIORITY:
-		l = strtol(v, &end, 10);
-		if (end == v || *end || l < 0 || l > 1000000) {
-			snprintf(why, whysz, "%s '%s' is not a number from 0 to 1000000", tkeys[k], v);
-			return why;
-		}
-		if (k == TK_MIN_LEN)
-			t->min_len = (size_t)l;
-		else if (k == TK_MAX_LEN)
-			t->max_len = (size_t)l;
-		else
-			t->priority = (int)l;
-		return NULL;
+	l = strtol(v, &end, 10);
+	if (end == v || *end || l < 0 || l > 1000000) {
+		snprintf(why, whysz, "%s '%s' is not a number from 0 to 1000000", tkeys[k], v);
+		return why;
+	}
+	if (k == TK_MIN_LEN)
+		t->min_len = (size_t)l;
+	else if (k == TK_MAX_LEN)
+		t->max_len = (size_t)l;
+	else
+		t->priority = (int)l;
+	return NULL;
+}
+
+/* confidence, context, decode, enrich: one word from a fixed set */
+static const char *
+set_choice(struct stype *t, int k, const char *v, char *why, size_t whysz)
+{
+	size_t i;
+
+	switch (k) {
+	case TK_CONF:
+		for (i = 0; i < 3; i++)
+			if (strcmp(v, conf_names[i]) == 0) {
+				t->conf = (enum sconf)i;
+				return NULL;
+			}
+		snprintf(why, whysz, "confidence '%s' is not high, medium or low", v);
+		return why;
 	case TK_CONTEXT:
 		if (strcmp(v, "any") == 0)
 			t->context = SCR_ANY;
@@ -416,13 +417,68 @@ set_key(struct stype *t, int k, const char *v, int *seen, char *why, size_t whys
 		}
 		return NULL;
 	case TK_DECODE:
-		if (strcmp(v, "base64") == 0)
-			t->decode_b64 = 1;
-		else {
+		if (strcmp(v, "base64") != 0) {
 			snprintf(why, whysz, "decode '%s' is not base64", v);
 			return why;
 		}
+		t->decode_b64 = 1;
 		return NULL;
+	default: /* TK_ENRICH */
+		for (i = 1; i < sizeof(enrich_names) / sizeof(enrich_names[0]); i++)
+			if (strcmp(v, enrich_names[i]) == 0) {
+				t->enrich = (enum senrich)i;
+				return NULL;
+			}
+		snprintf(why, whysz, "enrich '%s' is not aws-key, aws-session, jwt, pem, registry, url or http-auth", v);
+		return why;
+	}
+}
+
+/* One key's value into the type being read.  NULL, or what is wrong. */
+static const char *
+set_key(struct stype *t, int k, const char *v, int *seen, char *why, size_t whysz)
+{
+	const char *bad;
+
+	if (k != TK_ALLOW && seen[k]) {
+		snprintf(why, whysz, "key %s given twice", tkeys[k]);
+		return why;
+	}
+	seen[k] = 1;
+	switch (k) {
+	case TK_TITLE:
+		return (t->title = strdup(v)) ? NULL : "out of memory";
+	case TK_KEYWORDS:
+	case TK_NAMES:
+	case TK_WORDS:
+		return set_words(t, k, v, why, whysz);
+	case TK_REGEX:
+		if ((bad = rx_compile(&t->regex, v, 0, why, whysz)) != NULL)
+			return bad;
+		t->group = secret_group(t->regex.re);
+		return NULL;
+	case TK_VALUE:
+		if ((bad = rx_compile(&t->value, v, 0, why, whysz)) != NULL)
+			return bad;
+		t->vgroup = secret_group(t->value.re);
+		return NULL;
+	case TK_NAMES_IN: return set_names_in(t, v, why, whysz);
+	case TK_KEY: return rx_compile(&t->key, v, 1, why, whysz);
+	case TK_ALLOW_KEY: return rx_compile(&t->allow_key, v, 1, why, whysz);
+	case TK_LOW_KEY: return rx_compile(&t->low_key, v, 1, why, whysz);
+	case TK_WITHIN: return rx_compile(&t->within, v, 0, why, whysz);
+	case TK_PUBLIC: return rx_compile(&t->public, v, 0, why, whysz);
+	case TK_ALLOW: return add_allow(t, v, why, whysz);
+	case TK_ENTROPY:
+	case TK_MIN_LEN:
+	case TK_MAX_LEN:
+	case TK_PRIORITY:
+		return set_number(t, k, v, why, whysz);
+	case TK_CONF:
+	case TK_CONTEXT:
+	case TK_DECODE:
+	case TK_ENRICH:
+		return set_choice(t, k, v, why, whysz);
 	case TK_NEAR:
 	case TK_UPGRADES:
 		if (!valid_id(v)) {
@@ -432,14 +488,6 @@ set_key(struct stype *t, int k, const char *v, int *seen, char *why, size_t whys
 		if (k == TK_NEAR)
 			return (t->near_id = strdup(v)) ? NULL : "out of memory";
 		return (t->upgrades_id = strdup(v)) ? NULL : "out of memory";
-	case TK_ENRICH:
-		for (i = 1; i < sizeof(enrich_names) / sizeof(enrich_names[0]); i++)
-			if (strcmp(v, enrich_names[i]) == 0) {
-				t->enrich = (enum senrich)i;
-				return NULL;
-			}
-		snprintf(why, whysz, "enrich '%s' is not aws-key, aws-session, jwt, pem, registry, url or http-auth", v);
-		return why;
 	}
 	return "unknown key";
 }

@@ -93,6 +93,8 @@ int fe_parse_threads(const char *arg, int *n);
 #define FE_OPT_KEEP_STAGES { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" }
 #define FE_OPT_THREADS { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP }
 #define FE_OPT_SILENT { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" }
+#define FE_OPT_HELP { "help", 0, 0, NULL, "print this help and exit" }
+#define FE_OPT_VERSION { "version", 'V', 0, NULL, "print versions and exit" }
 struct fe_scope {
 	k8a_expr *where; /* -w: any of them; NULL: every record */
 	int nwhere;

@@ -46,6 +46,7 @@ static const struct cdef defs[] = {
 	{ "K8S-BURST-006", C_BURST, KF_IP, KF_NONE, 20, 10 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-SEQ-001", C_SEQ, KF_USER, KF_NONE, 0, 5 * MIN, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-EKS-002", C_AWSAUTH, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
+	{ "K8S-EKS-001", C_REAPPLY, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-SECRET-014", C_CMCREDS, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-AUTH-005", C_SYSPUB, KF_NONE, KF_NONE, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0 },
 	{ "K8S-GEN-002", C_FIRST, KF_PATHS, KF_NONE, 0, 0, 0, NULL, "user,peer", NULL, NULL, NULL, 0 },
@@ -90,6 +91,22 @@ find_def(const char *id)
 		if (strcmp(defs[i].id, id) == 0)
 			return &defs[i];
 	return NULL;
+}
+
+int
+corr_teaches(const struct rule *r)
+{
+	const struct cdef *d = find_def(r->id);
+
+	return d != NULL && (d->kind == C_FIRST || d->kind == C_NEWUA);
+}
+
+int
+corr_grades_itself(const struct rule *r)
+{
+	const struct cdef *d = r->correlation ? find_def(r->id) : NULL;
+
+	return d != NULL && d->kind == C_REAPPLY;
 }
 
 int
@@ -174,6 +191,7 @@ static const struct {
 	[C_REF] = { feed_prog, finish_ref },
 	[C_SEQN] = { feed_prog, finish_seqn },
 	[C_XNS] = { feed_xns, NULL },
+	[C_REAPPLY] = { feed_reapply, finish_reapply },
 };
 
 int

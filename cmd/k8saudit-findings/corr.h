@@ -10,7 +10,7 @@
 #include "findings.h"
 
 enum ckind {
-	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB, C_SEQ2, C_CHANGED, C_REF, C_SEQN, C_XNS,
+	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB, C_SEQ2, C_CHANGED, C_REF, C_SEQN, C_XNS, C_REAPPLY,
 };
 
 enum keyfn {
@@ -121,7 +121,7 @@ corr_finish_fn finish_seq, finish_seq2, finish_ref, finish_seqn, finish_changed,
 corr_feed_fn feed_ssrf;
 corr_finish_fn finish_ssrf;
 /* ---- aws-auth before and after (corr_awsauth.c) ---- */
-corr_feed_fn feed_awsauth;
-corr_finish_fn finish_awsauth;
+corr_feed_fn feed_awsauth, feed_reapply;
+corr_finish_fn finish_awsauth, finish_reapply;
 
 #endif

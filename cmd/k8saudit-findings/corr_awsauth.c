@@ -2,7 +2,9 @@
 /*
  * aws-auth before and after: the system:masters mappings a change of the
  * ConfigMap brought (through the shared reader, as the authenticator reads
- * it: a mapping it would reject is no grant).
+ * it: a mapping it would reject is no grant); and a change that writes
+ * what the previous one in the input wrote (infrastructure as code
+ * applying the same ConfigMap again).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +104,52 @@ finish_awsauth(struct rule *r, struct corr_ctx *cx, struct corr *c)
 		json_object_set(prev, x->k1, x->ev);
 	}
 	json_decref(prev);
+}
+
+/* ---- a change that changes nothing (C_REAPPLY) ---- */
+
+void
+feed_reapply(struct rule *r, struct corr_ctx *cx, const struct cdef *d, k8a_event *ev, struct snap *s)
+{
+	json_t *data = k8a_json_path(k8a_event_json(ev), "requestObject.data");
+	const char *ns = k8a_event_str(ev, K8A_F_NAMESPACE), *name = k8a_event_str(ev, K8A_F_NAME);
+	char k1[4096], *v = NULL;
+
+	snprintf(k1, sizeof(k1), "%s/%s", ns ? ns : "", name ? name : "");
+	/* only a full update can be compared: a patch writes part of it,
+	 * a delete nothing */
+	if (json_is_object(data) && streq(k8a_event_str(ev, K8A_F_VERB), "update") &&
+	    (v = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		fe_nomem_note();
+	keep(r, s, k1, v ? v : "", v != NULL, evidence_collect(r, ev));
+	free(v);
+}
+
+void
+finish_reapply(struct rule *r, struct corr_ctx *cx, struct corr *c)
+{
+	json_t *last = json_object(); /* object -> index of its latest update */
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct cand *x = &c->c[i];
+		json_t *idx = json_object_get(last, x->k1);
+		struct cand *p = idx ? &c->c[json_integer_value(idx)] : NULL;
+		enum sev sev = r->sev;
+		json_t *e = json_incref(x->ev);
+
+		if (x->flag && p != NULL && p->flag && streq(p->k2, x->k2)) {
+			sev = r->alone >= 0 ? (enum sev)r->alone : SEV_LOW;
+			json_object_set_new(e, "unchanged_since", json_string(p->s->time_s ? p->s->time_s : ""));
+			json_object_set_new(e, "graded", json_string("the same data as the update before it in "
+				"this input: applied again, nothing changed"));
+		}
+		/* what the next update is compared with: the latest state known */
+		if (x->flag)
+			json_object_set_new(last, x->k1, json_integer((json_int_t)i));
+		else
+			json_object_del(last, x->k1);
+		findings_add(cx->out, r, x->s, sev, NULL, NULL, e);
+	}
+	json_decref(last);
 }

@@ -135,6 +135,12 @@ finish_first(struct rule *r, struct corr_ctx *cx, struct corr *c)
 		json_object_set_new(seen, h, json_true());
 		if (x->flag == -1)
 			continue; /* reported by an earlier run */
+		/* "first" means something only after some history: what the
+		 * first hour of the input (or a --baseline) holds is usual */
+		if (x->s->baseline || cx->ctx == NULL || !context_history(cx->ctx, x->s->source, x->s->time))
+			continue;
+		json_object_set_new(x->ev, "history", json_string("first seen after at least an hour of "
+			"history (the input's start or --baseline)"));
 		findings_add(cx->out, r, x->s, (enum sev)x->flag, c->def->gd, "first seen in this input",
 			json_incref(x->ev));
 	}
@@ -170,6 +176,10 @@ finish_newua(struct rule *r, struct corr_ctx *cx, struct corr *c)
 		}
 		if (json_object_get(set, x->k2))
 			continue;
+		if (x->s->baseline) {
+			json_object_set_new(set, x->k2, json_true());
+			continue;
+		}
 		e = json_object();
 		json_object_set_new(e, "user_agent", json_string(x->s->ua ? x->s->ua : ""));
 		{

@@ -91,8 +91,10 @@ corr_persist(const struct corr *c)
 		if (x->k2)
 			json_object_set_new(j, "k2", json_string(x->k2));
 		json_object_set_new(j, "flag", json_integer(x->flag));
+		/* a copy: grading later adds its reasons to the evidence
+		 * of the finding made from it */
 		if (x->ev)
-			json_object_set(j, "ev", x->ev);
+			json_object_set_new(j, "ev", json_deep_copy(x->ev));
 		json_array_append_new(cands, j);
 	}
 	json_object_set_new(o, "cands", cands);

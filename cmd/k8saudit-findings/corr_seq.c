@@ -138,6 +138,32 @@ prog_state(struct rule *r, struct corr_ctx *cx, const struct cdef *d, const stru
 	return c;
 }
 
+/* CT-LOG-007: is one lifecycle rule both short (7 days or less) and
+ * Enabled?  The expression language cannot tie two fields to one element
+ * of the list: a year-long rule Enabled next to a Disabled one-week rule
+ * would match.  A record that is not a PutBucketLifecycle is not judged. */
+static int
+short_rule_enabled(k8a_event *ev)
+{
+	json_t *rules = k8a_json_path(k8a_event_json(ev), "requestParameters.LifecycleConfiguration.Rule"), *x;
+	size_t i, n;
+
+	if (!streq(k8a_event_str(ev, K8A_F_VERB), "PutBucketLifecycle"))
+		return 1;
+	n = json_is_array(rules) ? json_array_size(rules) : 1;
+	for (i = 0; i < n; i++) {
+		json_t *days;
+		long long d;
+		x = json_is_array(rules) ? json_array_get(rules, i) : rules;
+		days = json_object_get(json_object_get(x, "Expiration"), "Days");
+		d = json_is_integer(days) ? json_integer_value(days) :
+		    json_is_string(days) ? atoll(json_string_value(days)) : -1;
+		if (streq(json_string_value(json_object_get(x, "Status")), "Enabled") && d >= 0 && d <= 7)
+			return 1;
+	}
+	return 0;
+}
+
 void
 prog_prepare(struct rule *r)
 {
@@ -156,6 +182,8 @@ feed_prog(struct rule *r, struct corr_ctx *cx, const struct cdef *d, k8a_event *
 	int i;
 
 	if (pg == NULL || (c = prog_state(r, cx, d, pg)) == NULL)
+		return;
+	if (strcmp(r->id, "CT-LOG-007") == 0 && !short_rule_enabled(ev))
 		return;
 	/* later steps first: a record that is both step 2 and step 1
 	 * (a key used to create another) is checked before it registers */

@@ -41,5 +41,5 @@ finding_id(const struct finding *f)
 void
 finding_id_hex(const struct finding *f, char out[17])
 {
-	snprintf(out, 17, "%016" PRIx64, finding_id(f));
+	snprintf(out, 17, "%016" PRIx64, f->id);
 }

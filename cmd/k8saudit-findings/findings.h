@@ -38,6 +38,12 @@ struct rule {
 	int has_literals;    /* `literals` given: use them instead of the expression's */
 	int correlation;     /* kind correlation */
 	k8a_expr *when;
+	/* Second-signal grading (grade.c): without a second signal, the
+	 * records `routine` matches (every record when there is no
+	 * `routine`) are reported at `alone`; -1: the rule is not graded so */
+	int alone;
+	char *routine_text;
+	k8a_expr *routine;
 	char *file;
 	unsigned line;
 	int enabled;
@@ -88,6 +94,8 @@ struct snap {
 	char *ns, *name, *code, *region, *uri, *command, *what, *where, *path, *member;
 	char *actor_text; /* "user (key K, as X)", as every tool writes an actor */
 	json_t *groups; /* array of strings or NULL */
+	json_t *routine; /* ids of the rules whose `routine` matched, or NULL */
+	int baseline;    /* read from --baseline: teaches, raises nothing */
 	json_t *record; /* time, event_id, actor, source_ip(s), user_agent, source */
 	uint64_t line;
 	int64_t index;
@@ -95,6 +103,10 @@ struct snap {
 };
 struct snap *snap_new(k8a_event *ev, uint64_t seq);
 struct snap *snap_ref(struct snap *s);
+/* Note on the snapshot whether the rule's `routine` matches the record:
+ * 0, 1 when it could not be decided (said: the record counts as not
+ * routine), K8A_FATAL. */
+int snap_routine(struct snap *s, const struct rule *r, k8a_event *ev);
 void snap_unref(struct snap *s);
 /* As JSON and back, for the state (snap_json.c); NULL: not a snapshot, or
  * out of memory (noted). */
@@ -110,6 +122,7 @@ struct finding {
 	char *note;      /* appended to the title (e.g. "first seen in this input") */
 	json_t *evidence; /* object */
 	uint64_t seq;
+	uint64_t id;      /* stable: finding_id() of the finding as its rule made it */
 };
 
 struct findings {
@@ -125,8 +138,12 @@ void findings_sort(struct findings *fs);
 /* What a finding holds, released (findings_free does it for each). */
 void finding_clear(struct finding *f);
 /* The finding's stable id: a hash of its rule, its record's event id (or
- * place) and its evidence (findid.c); 0 when memory ran out (noted). */
+ * place) and its evidence (findid.c); 0 when memory ran out (noted).
+ * findings_add() sets f->id with it, before grading adds its reasons: the
+ * id does not change with what later input teaches (--state). */
 uint64_t finding_id(const struct finding *f);
+/* f->id as every format writes it: 16 hex digits (JSON "id", OCSF
+ * finding_info.uid, ASFF Id). */
 void finding_id_hex(const struct finding *f, char out[17]);
 void findings_free(struct findings *fs);
 
@@ -138,20 +155,69 @@ json_t *field_value(k8a_event *ev, const char *field);
 /* ---- IP lists (iplist.c) ---- */
 struct iplist;
 struct iplist *iplist_load(const char *path, int *errors);
+/* A list built entry by entry: iplist_add() takes "ADDR" or "ADDR/BITS"
+ * (text: what a match reports; NULL: cidr itself), 0, -1 when it is not
+ * one, -2 out of memory; iplist_sort() before iplist_match(). */
+struct iplist *iplist_new(void);
+int iplist_add(struct iplist *l, const char *cidr, const char *text);
+void iplist_sort(struct iplist *l);
 void iplist_free(struct iplist *l);
 /* 1 when the textual address is in the list; the matching entry in *hit. */
 int iplist_match(const struct iplist *l, const char *addr, const char **hit);
 size_t iplist_count(const struct iplist *l);
+
+/* ---- what the input teaches (context.c) ---- */
+/* The history "first seen" needs before it means anything: an hour. */
+#define CONTEXT_HISTORY (60 * 60 * INT64_C(1000000))
+struct context {
+	struct iplist *cluster;     /* the cluster's own addresses, learned */
+	json_t *ranges;             /* their text -> true */
+	json_t *first;              /* principal -> first time seen (usec) */
+	int64_t start[3];           /* the earliest record of each source, INT64_MAX: none */
+	uint64_t records, taught;   /* Kubernetes records learned from; node/control-plane ones */
+	const struct iplist *aws;   /* --aws-ip-ranges, or NULL */
+	int ranges_capped, first_capped;
+};
+int context_init(struct context *c);
+void context_free(struct context *c);
+/* Learn from a record (0, or -1 when out of memory). */
+int context_learn(struct context *c, k8a_event *ev);
+/* After the input: say what was capped; ready to be asked. */
+void context_done(struct context *c);
+int context_in_cluster(const struct context *c, const char *addr);
+/* When the principal was first seen, INT64_MIN when not known. */
+int64_t context_first_seen(const struct context *c, const char *user);
+/* 1 when the input holds CONTEXT_HISTORY of the source's records before
+ * time t. */
+int context_history(const struct context *c, enum k8a_source src, int64_t t);
+/* The earliest record of a source, INT64_MAX when none. */
+int64_t context_start(const struct context *c, enum k8a_source src);
+/* The learned addresses, a few of them, for evidence. */
+void context_ranges(const struct context *c, char *out, size_t outsz);
+
+/* ---- second-signal grading (grade.c) ---- */
+/* Lower the findings of rules with `alone` that no second signal backs. */
+void grade_findings(struct findings *fs, const struct context *c);
+
+/* ---- AWS's ip-ranges.json (awsranges.c) ---- */
+struct iplist *aws_ranges_load(const char *path, int *errors);
 
 /* ---- correlations (corr.c) ---- */
 struct corr_ctx {
 	struct findings *out;
 	const struct iplist *iplist, *tor;
 	const char *iplist_name, *tor_name;
+	const struct context *ctx; /* the input's start, for first seen */
 	int trouble; /* a record a step could not judge was reported */
 	json_t *carry; /* --state: rule id -> what its correlation carries */
 	/* memory running out is noted (fe_nomem()): no result is trusted */
 };
+/* 1 when the correlation learns what is usual (first seen): fed from
+ * --baseline inputs too. */
+int corr_teaches(const struct rule *r);
+/* 1 when the correlation uses the rule's `alone` itself (K8S-EKS-001: an
+ * update that changes nothing), so no second-signal grading applies. */
+int corr_grades_itself(const struct rule *r);
 /* 1 when a C implementation exists for this rule id. */
 int corr_known(const char *id);
 /* 1 when the correlation can run with the options given (e.g. --ip-list). */
@@ -212,11 +278,31 @@ int secrets_may_hold(k8a_event *ev);
 int secrets_judge(const struct rule *r, k8a_event *ev, struct snap *s, struct findings *fs);
 void secrets_free(void);
 
-/* ---- output (output.c) ---- */
-enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF };
-/* Write a finding (a line) or the selected rules (a line each) whole to
- * stdout: 0, or -1 when memory ran out (nothing more written). */
-int output_finding(enum fmt fmt, const struct finding *f);
+/* ---- output (output.c; a file per format: out_csv.c, out_ocsf.c, ...) ---- */
+enum fmt { FMT_TSV, FMT_JSON, FMT_OCSF, FMT_ASFF, FMT_CSV, FMT_TIMESKETCH };
+/* A format by name ("tsv", "csv", "json", "timesketch", "ocsf", "asff"),
+ * or -1. */
+int output_format(const char *name);
+struct out {
+	FILE *fp;
+	enum fmt fmt;
+	/* --aws-account, --region, --cluster (checked by output_check) */
+	const char *account, *region, *cluster;
+	/* findings written with a stand-in account or region, or left out */
+	size_t no_account, no_region, no_time;
+	int started;
+};
+/* What is wrong with --aws-account, --region or --cluster (by its long
+ * name), or NULL when arg is well formed. */
+const char *output_check(const char *opt, const char *arg);
+/* Write a finding whole (a line, or a CSV record): 0, or -1 when
+ * memory ran out (nothing more written). */
+int output_finding(struct out *o, const struct finding *f);
+/* After the last finding: the CSV header when nothing was written, and a
+ * message for each finding the format could not carry as it is.  1 when
+ * something was said (the exit status is then 2). */
+int output_end(struct out *o);
+/* The selected rules, a line each, to stdout: 0, or -1 when memory ran out. */
 int output_list_rules(const struct ruleset *rs, int json);
 /* The names of the TSV columns, as a header line (--header). */
 void output_tsv_header(FILE *fp);

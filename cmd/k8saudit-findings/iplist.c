@@ -23,6 +23,7 @@ struct iplist {
 	struct ent *e;
 	size_t n;
 	int lens[129]; /* which prefix lengths occur */
+	int sorted;
 };
 
 static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -79,6 +80,56 @@ cmp_ent(const void *a, const void *b)
 }
 
 struct iplist *
+iplist_new(void)
+{
+	return calloc(1, sizeof(struct iplist));
+}
+
+int
+iplist_add(struct iplist *l, const char *cidr, const char *text)
+{
+	char tmp[128], *slash;
+	unsigned char a[16];
+	int v4, bits = -1;
+	struct ent *ne;
+	size_t n = strlen(cidr);
+
+	if (n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, cidr, n + 1);
+	if ((slash = strchr(tmp, '/')) != NULL) {
+		char *e2;
+		*slash = '\0';
+		bits = (int)strtol(slash + 1, &e2, 10);
+		if (e2 == slash + 1 || *e2 || bits < 0)
+			return -1;
+	}
+	if (parse_addr(tmp, a, &v4) != 0 || (v4 && bits > 32) || bits > 128)
+		return -1;
+	bits = bits < 0 ? 128 : v4 ? bits + 96 : bits;
+	mask(a, bits);
+	if ((ne = realloc(l->e, (l->n + 1) * sizeof(*ne))) == NULL)
+		return -2;
+	l->e = ne;
+	if ((ne[l->n].text = strdup(text ? text : cidr)) == NULL)
+		return -2;
+	memcpy(l->e[l->n].net, a, 16);
+	l->e[l->n].bits = bits;
+	l->lens[bits] = 1;
+	l->n++;
+	l->sorted = 0;
+	return 0;
+}
+
+void
+iplist_sort(struct iplist *l)
+{
+	if (l->n && !l->sorted)
+		qsort(l->e, l->n, sizeof(*l->e), cmp_ent);
+	l->sorted = 1;
+}
+
+struct iplist *
 iplist_load(const char *path, int *errors)
 {
 	struct fe_lines lr;
@@ -90,17 +141,15 @@ iplist_load(const char *path, int *errors)
 		(*errors)++;
 		return NULL;
 	}
-	if ((l = calloc(1, sizeof(*l))) == NULL) {
+	if ((l = iplist_new()) == NULL) {
 		fe_nomem_diag(path);
 		fe_lines_close(&lr);
 		(*errors)++;
 		return NULL;
 	}
 	while ((rc = fe_lines_next(&lr, &line)) == 1) {
-		char *s = line, *slash, *end, where[4200];
-		unsigned char a[16];
-		int v4, bits;
-		struct ent *ne;
+		char *s = line, *end, where[4200];
+		int added;
 
 		if ((end = strchr(s, '#')) != NULL)
 			*end = '\0';
@@ -117,36 +166,16 @@ iplist_load(const char *path, int *errors)
 		*end = '\0';
 		if (*s == '\0')
 			continue;
-		bits = -1;
-		if ((slash = strchr(s, '/')) != NULL) {
-			char *e2;
-			*slash = '\0';
-			bits = (int)strtol(slash + 1, &e2, 10);
-			if (e2 == slash + 1 || *e2 || bits < 0)
-				bits = -2;
-		}
-		snprintf(where, sizeof(where), "%s:%u", path, lr.lineno);
-		if (bits == -2 || parse_addr(s, a, &v4) != 0 || (v4 && bits > 32) || bits > 128) {
-			if (slash)
-				*slash = '/';
-			fe_diag(where, "not an IP address or CIDR: '%s'", s);
-			(*errors)++;
-			continue;
-		}
-		if (slash)
-			*slash = '/';
-		bits = bits < 0 ? 128 : v4 ? bits + 96 : bits;
-		mask(a, bits);
-		if ((ne = realloc(l->e, (l->n + 1) * sizeof(*ne))) == NULL ||
-		    ((l->e = ne), (ne[l->n].text = strdup(s)) == NULL)) {
-			fe_nomem_diag(where);
+		if ((added = iplist_add(l, s, NULL)) == -2) {
+			fe_nomem_diag(path);
 			rc = -1;
 			break;
 		}
-		memcpy(l->e[l->n].net, a, 16);
-		l->e[l->n].bits = bits;
-		l->lens[bits] = 1;
-		l->n++;
+		if (added != 0) {
+			snprintf(where, sizeof(where), "%s:%u", path, lr.lineno);
+			fe_diag(where, "not an IP address or CIDR: '%s'", s);
+			(*errors)++;
+		}
 	}
 	fe_lines_close(&lr);
 	/* a list cut short, or an empty one, would make its rules report
@@ -160,8 +189,7 @@ iplist_load(const char *path, int *errors)
 		iplist_free(l);
 		return NULL;
 	}
-	if (l->n)
-		qsort(l->e, l->n, sizeof(*l->e), cmp_ent);
+	iplist_sort(l);
 	return l;
 }
 

@@ -5,47 +5,158 @@
  * reads the record, while the main thread parses and correlates the ones
  * before it.  Telling costs as much as parsing the few records that some
  * rule may match, so the two halves run side by side.  Records no rule can
- * match are dropped there (counted, never handed over).
+ * match are dropped there (counted, never handed over), except those that
+ * teach what the input is like (context.c): the first record of each
+ * input file and, in it, of each Kubernetes principal and address.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "findings.h"
 
-/* A thread's rule set: the verdicts it remembers are its own. */
-static void *
-start(void *arg)
-{
-	const struct judge *j = arg;
-	k8a_exprset *xs = k8a_exprset_new();
-	size_t k;
-
-	if (xs == NULL)
-		return NULL;
-	for (k = 0; k < j->n; k++) {
-		const struct rule *r = j->rs->r[j->rule_of[k]];
-		if (k8a_exprset_add(xs, r->when, r->source, rule_literals(r)) < 0) {
-			k8a_exprset_free(xs);
-			return NULL;
-		}
-	}
-	return xs;
-}
+/* A thread's state: its rule set (the verdicts it remembers are its own),
+ * and the principals and addresses it handed over in the current file. */
+struct jstate {
+	k8a_exprset *xs;
+	json_t *handed;  /* "user|peer" -> the earliest time handed over */
+	char *path;
+	int64_t file_min; /* the earliest time handed over in this file */
+};
 
 static void
 stop(void *state)
 {
-	k8a_exprset_free(state);
+	struct jstate *js = state;
+
+	if (js == NULL)
+		return;
+	k8a_exprset_free(js->xs);
+	json_decref(js->handed);
+	free(js->path);
+	free(js);
+}
+
+static void *
+start(void *arg)
+{
+	const struct judge *j = arg;
+	struct jstate *js = calloc(1, sizeof(*js));
+	size_t k;
+
+	if (js == NULL || (js->xs = k8a_exprset_new()) == NULL || (js->handed = json_object()) == NULL) {
+		stop(js);
+		return NULL;
+	}
+	for (k = 0; k < j->n; k++) {
+		const struct rule *r = j->rs->r[j->rule_of[k]];
+		if (k8a_exprset_add(js->xs, r->when, r->source, rule_literals(r)) < 0) {
+			stop(js);
+			return NULL;
+		}
+	}
+	return js;
+}
+
+/* The record's time as the parser would read it (the member
+ * k8a_event_time() reads first), from its text: 1 when it occurs exactly
+ * once and parses, else 0 (then only a parse can tell). */
+static int
+raw_time(k8a_event *ev, enum k8a_source src, int64_t *t)
+{
+	const char *key = src == K8A_SRC_K8S ? "\"stageTimestamp\"" : "\"eventTime\"";
+	size_t kl = strlen(key), n;
+	const char *raw = k8a_event_raw(ev, &n), *end = raw + n, *p, *q;
+
+	if ((p = memmem(raw, n, key, kl)) == NULL || memmem(p + kl, (size_t)(end - p - kl), key, kl) != NULL)
+		return 0;
+	for (p += kl; p < end && (*p == ' ' || *p == '\t' || *p == ':' || *p == '\n' || *p == '\r'); p++)
+		;
+	if (p >= end || *p != '"')
+		return 0;
+	for (q = ++p; q < end && *q != '"' && *q != '\\'; q++)
+		;
+	return q < end && *q == '"' && k8a_time_parse(p, (size_t)(q - p), t) == K8A_OK;
+}
+
+/* Does the record teach something new (context.c)?  The earliest record
+ * of its file, and of each Kubernetes principal and address in it, so
+ * that the input's start and each principal's first time come out the
+ * same as if every record were read.  1 yes, 0 no, K8A_FATAL. */
+static int
+teaches(struct jstate *js, k8a_event *ev)
+{
+	const struct k8a_origin *o = k8a_event_origin(ev);
+	enum k8a_source src = k8a_event_peek_source(ev);
+	const char *u = NULL, *p = NULL;
+	size_t un = 0, pn = 0;
+	char key[1024], where[4200];
+	int64_t t = INT64_MIN;
+	int timed, hand = 0;
+	json_t *v;
+
+	/* a file, or a member of an archive */
+	snprintf(where, sizeof(where), "%s\n%s", o->path, o->member ? o->member : "");
+	if (js->path == NULL || strcmp(js->path, where) != 0) {
+		free(js->path);
+		if ((js->path = strdup(where)) == NULL)
+			return K8A_FATAL;
+		json_object_clear(js->handed);
+		js->file_min = INT64_MAX;
+	}
+	if (src == K8A_SRC_UNKNOWN)
+		return 1; /* only a parse can tell */
+	if (!(timed = raw_time(ev, src, &t)) || t < js->file_min) {
+		hand = 1;
+		if (timed)
+			js->file_min = t;
+	}
+	if (src != K8A_SRC_K8S)
+		return hand;
+	if (!k8a_event_peek(ev, K8A_F_USER, &u, &un) || !k8a_event_peek(ev, K8A_F_PEER_IP, &p, &pn))
+		return 1;
+	if (u == NULL)
+		return hand;
+	if (p == NULL)
+		pn = 0;
+	if (un + pn + 2 > sizeof(key))
+		return 1;
+	memcpy(key, u, un);
+	key[un] = '|';
+	if (pn)
+		memcpy(key + un + 1, p, pn);
+	key[un + 1 + pn] = '\0';
+	if ((v = json_object_get(js->handed, key)) != NULL) {
+		if (timed && t < json_integer_value(v)) {
+			json_integer_set(v, t);
+			return 1;
+		}
+		return hand || !timed;
+	}
+	/* bounded: past the cap, start again (more is handed over, no less) */
+	if (json_object_size(js->handed) >= 65536)
+		json_object_clear(js->handed);
+	if (json_object_set_new(js->handed, key, json_integer(timed ? t : INT64_MIN)) != 0)
+		return K8A_FATAL;
+	return 1;
 }
 
 static int
 candidates(void *state, k8a_event *ev, const void **verdict, size_t *len)
 {
+	struct jstate *js = state;
 	size_t n;
-	const size_t *c = k8a_exprset_candidates(state, ev, &n);
+	const size_t *c = k8a_exprset_candidates(js->xs, ev, &n);
+	int t;
 
 	if (c == NULL)
 		return K8A_FATAL;
+	if ((t = teaches(js, ev)) == K8A_FATAL)
+		return K8A_FATAL;
+	if (n == 0 && t) {
+		*verdict = NULL; /* no rule to try: only taught from */
+		*len = 0;
+		return 1;
+	}
 	if (n == 0)
 		return 0; /* no rule can match it: not even copied */
 	*verdict = c;

@@ -17,13 +17,16 @@
 static const char synopsis[] =
 	"[-s] [-j N] [-w EXPR]... [--since TIME] [--until TIME] [--strict] [--rules FILE]... [--rule ID]...\n"
 	"       [--skip-rule ID]... [--tactic NAME]... [--min-severity SEV] [--fail-on SEV] [--header]\n"
-	"       [--summary | --group-by event|actor|rule] [--json | --format tsv|json|ocsf|asff]\n"
-	"       [--ip-list FILE] [--tor-exits FILE] [--state FILE [--state-reset]] [-o FILE] [PATH...]\n"
+	"       [--summary | --group-by event|actor|rule] [--json | --format tsv|csv|json|timesketch|ocsf|asff]\n"
+	"       [--aws-account ID] [--region REGION] [--cluster NAME]\n"
+	"       [--ip-list FILE] [--tor-exits FILE] [--aws-ip-ranges FILE] [--baseline PATH]...\n"
+	"       [--state FILE [--state-reset]] [-o FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
-	O_IPLIST, O_TOR, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
+	O_AWS_ACCOUNT, O_REGION, O_CLUSTER,
+	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
 	O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_HELP, O_VERSION,
 };
 
@@ -37,12 +40,17 @@ static const struct fe_opt opts[] = {
 	[O_MIN_SEV] = { "min-severity", 0, 1, "SEV", "only findings at or above SEV (info low medium high critical); with --list-rules, rules that can report it" },
 	[O_FAIL_ON] = { "fail-on", 0, 1, "SEV", "exit 1 only for findings at or above SEV (default: info)" },
 	[O_JSON] = { "json", 0, 0, NULL, "print one JSON object per finding (same as --format json)" },
-	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), json, ocsf (OCSF 1.1 class 2004) or asff" },
+	[O_FORMAT] = { "format", 0, 1, "FMT", "tsv (default), csv, json, timesketch, ocsf (OCSF 1.1.0 class 2004) or asff" },
+	[O_AWS_ACCOUNT] = { "aws-account", 0, 1, "ID", "ocsf, asff: the AWS account of findings whose record has none" },
+	[O_REGION] = { "region", 0, 1, "REGION", "ocsf, asff: the AWS region of findings whose record has none" },
+	[O_CLUSTER] = { "cluster", 0, 1, "NAME", "asff: the EKS cluster the Kubernetes logs are from" },
 	[O_HEADER] = { "header", 0, 0, NULL, "print a header line naming the columns" },
 	[O_SUMMARY] = { "summary", 0, 0, NULL, "one line per actor, most severe first (same as --group-by actor)" },
 	[O_GROUP_BY] = { "group-by", 0, 1, "WHAT", "one line per event, actor or rule instead of one per finding" },
 	[O_IPLIST] = { "ip-list", 0, 1, "FILE", "your threat list: IPs and CIDRs, one per line" },
 	[O_TOR] = { "tor-exits", 0, 1, "FILE", "a list of Tor exit addresses" },
+	[O_AWS_RANGES] = { "aws-ip-ranges", 0, 1, "FILE", "AWS's ip-ranges.json: EKS and node traffic from AWS addresses is not from a public IP" },
+	[O_BASELINE] = { "baseline", 0, 1, "PATH", "older logs that teach what is usual and raise nothing (repeatable)" },
 	[O_WHERE] = FE_OPT_WHERE,
 	[O_SINCE] = FE_OPT_SINCE,
 	[O_UNTIL] = FE_OPT_UNTIL,
@@ -54,19 +62,20 @@ static const struct fe_opt opts[] = {
 	[O_STATE] = { "state", 0, 1, "FILE", "read only objects not read before, and go on from the last run (k8saudit-state(5))" },
 	[O_STATE_RESET] = { "state-reset", 0, 0, NULL, "start --state afresh: forget what it holds" },
 	[O_OUTPUT] = { "output", 'o', 1, "FILE", "append the findings to FILE; with --state each exactly once" },
-	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
-	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
+	[O_HELP] = FE_OPT_HELP,
+	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
 };
 
 struct opts {
 	struct fe_scope sc; /* -w, --since, --until, --strict, -s, -j, --keep-stages */
-	struct strv rules, only, skip, tactics;
+	struct strv rules, only, skip, tactics, baseline;
 	int no_builtin, list, no_prefilter, header;
 	int min_sev, fail_on;
 	enum fmt fmt;
 	enum grouping group;
-	const char *iplist, *tor;
+	const char *account, *region, *cluster; /* --aws-account, --region, --cluster */
+	const char *iplist, *tor, *aws_ranges;
 	const char *state, *output; /* --state, --output */
 	int state_reset;
 };
@@ -79,6 +88,7 @@ opts_free(struct opts *o)
 	strv_free(&o->only);
 	strv_free(&o->skip);
 	strv_free(&o->tactics);
+	strv_free(&o->baseline);
 }
 
 /* ---- options ---- */
@@ -135,19 +145,28 @@ parse_sev(const char *opt, const char *arg, int *out)
 static int
 parse_format(const char *arg, enum fmt *out)
 {
-	static const struct {
-		const char *name;
-		enum fmt fmt;
-	} names[] = { { "tsv", FMT_TSV }, { "json", FMT_JSON }, { "ocsf", FMT_OCSF }, { "asff", FMT_ASFF } };
-	size_t i;
+	int f = output_format(arg);
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(arg, names[i].name) == 0) {
-			*out = names[i].fmt;
-			return 0;
-		}
-	fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, json, ocsf, asff)", arg);
-	return -1;
+	if (f < 0) {
+		fe_usage_error(synopsis, "--format: unknown format '%s' (tsv, csv, json, timesketch, ocsf, asff)", arg);
+		return -1;
+	}
+	*out = (enum fmt)f;
+	return 0;
+}
+
+/* --aws-account, --region, --cluster: checked here, read by a format */
+static int
+take_cloud(struct opts *o, int oc, const char *arg)
+{
+	const char *bad = output_check(opts[oc].lng, arg);
+
+	if (bad) {
+		fe_usage_error(synopsis, "--%s: '%s': %s", opts[oc].lng, arg, bad);
+		return -1;
+	}
+	*(oc == O_AWS_ACCOUNT ? &o->account : oc == O_REGION ? &o->region : &o->cluster) = arg;
+	return 0;
 }
 
 static void
@@ -187,6 +206,10 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_FAIL_ON: return parse_sev(opts[oc].lng, arg, &o->fail_on);
 	case O_JSON: o->fmt = FMT_JSON; break;
 	case O_FORMAT: return parse_format(arg, &o->fmt);
+	case O_AWS_ACCOUNT:
+	case O_REGION:
+	case O_CLUSTER:
+		return take_cloud(o, oc, arg);
 	case O_HEADER: o->header = 1; break;
 	case O_SUMMARY: o->group = GROUP_ACTOR; break;
 	case O_GROUP_BY:
@@ -197,6 +220,8 @@ take_option(struct opts *o, int oc, const char *arg)
 		break;
 	case O_IPLIST: o->iplist = arg; break;
 	case O_TOR: o->tor = arg; break;
+	case O_AWS_RANGES: o->aws_ranges = arg; break;
+	case O_BASELINE: strv_push(&o->baseline, arg); break;
 	case O_NO_PREFILTER: o->no_prefilter = 1; break;
 	case O_STATE: o->state = arg; break;
 	case O_STATE_RESET: o->state_reset = 1; break;
@@ -234,6 +259,15 @@ parse_options(struct opts *o, int argc, char **argv, int *exit)
 	}
 	if (o->group && o->fmt != FMT_TSV && o->fmt != FMT_JSON) {
 		fe_usage_error(synopsis, "--summary and --group-by: only with tab-separated or JSON output");
+		return -1;
+	}
+	/* options that only a format reads: not silently ignored */
+	if ((o->account || o->region) && o->fmt != FMT_ASFF && o->fmt != FMT_OCSF) {
+		fe_usage_error(synopsis, "--%s: only for --format asff or ocsf", o->account ? "aws-account" : "region");
+		return -1;
+	}
+	if (o->cluster && o->fmt != FMT_ASFF) {
+		fe_usage_error(synopsis, "--cluster: only for --format asff");
 		return -1;
 	}
 	if (o->state_reset && o->state == NULL) {
@@ -372,7 +406,8 @@ select_rules(struct ruleset *rs, const struct opts *o, const struct corr_ctx *cx
 /* The rules and lists the options name, loaded and selected.  The number
  * of problems reported. */
 static int
-load_rules(struct ruleset *rs, const struct opts *o, struct corr_ctx *cx, struct iplist **ipl, struct iplist **tor)
+load_rules(struct ruleset *rs, const struct opts *o, struct corr_ctx *cx, struct iplist **ipl, struct iplist **tor,
+    struct iplist **aws)
 {
 	struct stat st;
 	size_t k;
@@ -393,6 +428,8 @@ load_rules(struct ruleset *rs, const struct opts *o, struct corr_ctx *cx, struct
 	if (o->iplist && (*ipl = iplist_load(o->iplist, &errors)) == NULL)
 		errors++;
 	if (o->tor && (*tor = iplist_load(o->tor, &errors)) == NULL)
+		errors++;
+	if (o->aws_ranges && (*aws = aws_ranges_load(o->aws_ranges, &errors)) == NULL)
 		errors++;
 	cx->iplist = *ipl;
 	cx->tor = *tor;
@@ -433,6 +470,8 @@ struct pass {
 	char *lastpath;
 	uint64_t records, seq;
 	int trouble;
+	struct context *ctx; /* what the input teaches (context.c) */
+	int baseline;        /* reading --baseline: teach, raise nothing */
 };
 
 /* 1 when the rule already reported another stage of the record's request
@@ -462,6 +501,8 @@ in_scope(struct pass *p, k8a_event *ev)
 	const struct fe_scope *sc = &p->o->sc;
 	int m;
 
+	if (p->baseline) /* older logs teach whatever -w and the window say */
+		return 1;
 	if (sc->where && (m = k8a_expr_match(sc->where, ev)) != 1) {
 		if (m == K8A_FATAL)
 			return K8A_FATAL;
@@ -525,10 +566,12 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 
 	raw = k8a_event_raw(ev, &n);
 	/* -w rules out what the record's text shows cannot match, unparsed */
-	if (p->o->sc.where && !p->o->no_prefilter && !k8a_expr_may_match(p->o->sc.where, ev))
+	if (!p->baseline && p->o->sc.where && !p->o->no_prefilter && !k8a_expr_may_match(p->o->sc.where, ev))
 		return 0;
 	for (t = 0; t < ntry; t++) {
 		struct rule *ru = p->rs->r[k = p->jg.rule_of[try ? try[t] : t]];
+		if (p->baseline && !(ru->correlation && corr_teaches(ru)))
+			continue;
 		if (ru->correlation && corr_raw_check(ru, raw, n) == 0)
 			continue;
 		/* creds-in-bodies: no keyword of any secret type, no parse */
@@ -549,6 +592,12 @@ judge_record(struct pass *p, k8a_event *ev, const size_t *try, size_t ntry)
 		}
 		if (snap == NULL && (snap = snap_new(ev, p->seq)) == NULL)
 			goto nomem;
+		snap->baseline = p->baseline;
+		if (ru->routine && (m = snap_routine(snap, ru, ev)) != 0) {
+			if (m == K8A_FATAL)
+				goto nomem;
+			p->trouble = 1; /* said */
+		}
 		if (ru->correlation)
 			corr_feed(ru, p->cx, ev, snap);
 		else if (secrets_rule(ru)) {
@@ -580,14 +629,20 @@ read_all(struct pass *p, k8a_reader *r)
 	const size_t *try;
 	size_t ntry;
 
-	if ((p->seen = k8a_seen_new()) == NULL || judge_init(&p->jg, p->rs, p->o->no_prefilter) != 0 ||
-	    judge_attach(&p->jg, r) != 0) {
+	judge_free(&p->jg); /* a second pass (after --baseline) starts afresh */
+	if ((p->seen == NULL && (p->seen = k8a_seen_new()) == NULL) ||
+	    judge_init(&p->jg, p->rs, p->o->no_prefilter) != 0 || judge_attach(&p->jg, r) != 0) {
 		fe_nomem_diag(NULL);
 		return -1;
 	}
 	while ((ev = fe_next_record(r, &p->o->sc, &run)) != NULL) {
 		/* records no rule can match were dropped by the judge */
-		p->seq = p->state->seq_base + run.records + k8a_reader_dropped(r);
+		/* the operands' records sort after those of earlier runs */
+		p->seq = (p->baseline ? 0 : p->state->seq_base) + run.records + k8a_reader_dropped(r);
+		if (context_learn(p->ctx, ev) != 0) {
+			fe_nomem_diag(k8a_event_where(ev));
+			return -1;
+		}
 		try = judge_rules(&p->jg, r, &ntry);
 		if (judge_record(p, ev, try, ntry) != 0)
 			return -1;
@@ -607,9 +662,9 @@ pass_free(struct pass *p)
 	free(p->lastpath);
 }
 
-/* The reader over the operands ("-" when there are none). */
+/* A reader over paths ("-" when there are none). */
 static k8a_reader *
-open_inputs(const struct opts *o, int argc, char **argv)
+open_inputs(const struct opts *o, int n, char **paths)
 {
 	k8a_reader *r = k8a_reader_new();
 	int i;
@@ -618,35 +673,54 @@ open_inputs(const struct opts *o, int argc, char **argv)
 		return NULL;
 	k8a_reader_set_threads(r, o->sc.threads ? o->sc.threads : fe_default_threads());
 	k8a_reader_set_progress(r, fe_progress_cb, r);
-	if (fe_optind >= argc)
+	if (n == 0)
 		k8a_reader_add_path(r, "-");
-	for (i = fe_optind; i < argc; i++)
-		k8a_reader_add_path(r, argv[i]);
+	for (i = 0; i < n; i++)
+		k8a_reader_add_path(r, paths[i]);
 	return r;
 }
 
-/* Read the inputs and run the correlations to their end.  0, or -1 when
- * memory ran out (said). */
+/* One pass over paths.  0, or -1 when memory ran out (said). */
 static int
-run(struct pass *p, int argc, char **argv)
+read_paths(struct pass *p, int n, char **paths)
 {
-	k8a_reader *r = open_inputs(p->o, argc, argv);
-	size_t k;
+	k8a_reader *r = open_inputs(p->o, n, paths);
 	int rc;
 
 	if (r == NULL) {
 		fe_nomem_diag(NULL);
 		return -1;
 	}
-	runstate_attach(p->state, r);
+	/* --baseline is read whole every time: it only teaches */
+	if (!p->baseline)
+		runstate_attach(p->state, r);
 	rc = read_all(p, r);
 	fe_progress_end();
 	k8a_reader_free(r); /* first: its workers judge with the rules and p->jg */
-	if (rc != 0)
+	return rc;
+}
+
+/* Read the --baseline inputs (they teach, raise nothing), then the
+ * operands, and run the correlations to their end.  0, or -1 when memory
+ * ran out (said). */
+static int
+run(struct pass *p, int argc, char **argv)
+{
+	size_t k;
+
+	if (p->o->baseline.n) {
+		p->baseline = 1;
+		if (read_paths(p, (int)p->o->baseline.n, p->o->baseline.v) != 0)
+			return -1;
+		p->baseline = 0;
+	}
+	if (read_paths(p, argc - fe_optind, argv + fe_optind) != 0)
 		return -1;
+	context_done(p->ctx);
 	for (k = 0; k < p->rs->n; k++)
 		if (p->rs->r[k]->enabled && p->rs->r[k]->correlation)
 			corr_finish(p->rs->r[k], p->cx);
+	grade_findings(p->cx->out, p->ctx);
 	return 0;
 }
 
@@ -680,6 +754,8 @@ tally(const struct findings *fs, int min_sev, uint64_t records)
 static int
 report(const struct opts *o, struct findings *fs)
 {
+	struct out out = { .fp = stdout, .fmt = o->fmt, .account = o->account, .region = o->region,
+		.cluster = o->cluster };
 	int status = FE_EXIT_OK;
 	size_t k;
 
@@ -695,8 +771,10 @@ report(const struct opts *o, struct findings *fs)
 	if (o->header && o->fmt == FMT_TSV)
 		output_tsv_header(stdout);
 	for (k = 0; k < fs->n; k++)
-		if ((int)fs->f[k].sev >= o->min_sev && output_finding(o->fmt, &fs->f[k]) != 0)
+		if ((int)fs->f[k].sev >= o->min_sev && output_finding(&out, &fs->f[k]) != 0)
 			goto nomem;
+	if (output_end(&out)) /* a finding written with a stand-in, or left out */
+		return FE_EXIT_TROUBLE;
 	return status;
 nomem:
 	fe_nomem_diag(NULL);
@@ -709,13 +787,20 @@ findings_main(const struct opts *o, int argc, char **argv)
 {
 	struct ruleset rs = { 0 };
 	struct findings fs = { 0 };
-	struct corr_ctx cx = { .out = &fs };
+	struct context ctx;
+	struct corr_ctx cx = { .out = &fs, .ctx = &ctx };
 	struct runstate state = { .outfd = -1 };
-	struct pass pass = { .o = o, .rs = &rs, .cx = &cx, .state = &state };
-	struct iplist *ipl = NULL, *tor = NULL;
+	struct pass pass = { .o = o, .rs = &rs, .cx = &cx, .ctx = &ctx, .state = &state };
+	struct iplist *ipl = NULL, *tor = NULL, *aws = NULL;
 	int loaderr, status = FE_EXIT_TROUBLE, trouble;
 
-	loaderr = load_rules(&rs, o, &cx, &ipl, &tor);
+	/* made after the options: --help and --version leave nothing behind */
+	if (context_init(&ctx) != 0) {
+		fe_nomem_diag(NULL);
+		goto done;
+	}
+	loaderr = load_rules(&rs, o, &cx, &ipl, &tor, &aws);
+	ctx.aws = aws;
 	/* creds-in-bodies: the secret types beside the rules (secrets.c) */
 	if (!o->list && !fe_nomem())
 		loaderr += secrets_init(&rs, fe_rules_dir());
@@ -726,7 +811,7 @@ findings_main(const struct opts *o, int argc, char **argv)
 	if (!any_rule(&rs, o, loaderr))
 		goto done;
 	if (o->list) {
-		if (output_list_rules(&rs, o->fmt != FMT_TSV) != 0)
+		if (output_list_rules(&rs, o->fmt != FMT_TSV && o->fmt != FMT_CSV) != 0)
 			fe_nomem_diag(NULL);
 		else
 			status = loaderr ? FE_EXIT_TROUBLE : FE_EXIT_OK;
@@ -753,9 +838,10 @@ done:
 	findings_free(&fs);
 	secrets_free();
 	rules_free(&rs);
-	secrets_free();
 	iplist_free(ipl);
 	iplist_free(tor);
+	iplist_free(aws);
+	context_free(&ctx);
 	return status;
 }
 

@@ -71,6 +71,8 @@ rule_free(struct rule *r)
 	free(r->title);
 	free(r->guardduty);
 	free(r->when_text);
+	free(r->routine_text);
+	k8a_expr_free(r->routine);
 	free(r->file);
 	strv_free(&r->mitre);
 	for (size_t i = 0; r->evf && i < r->evidence.n; i++)
@@ -250,11 +252,11 @@ valid_technique(const char *s)
 
 enum key {
 	K_TITLE, K_SEVERITY, K_MITRE, K_GUARDDUTY, K_SOURCE, K_WHEN, K_EVIDENCE, K_LITERALS,
-	K_ANCHORS, K_CATALOG, K_KIND, K_COUNT_
+	K_ANCHORS, K_CATALOG, K_KIND, K_ALONE, K_ROUTINE, K_COUNT_
 };
 static const char *const keys[K_COUNT_] = {
 	"title", "severity", "mitre", "guardduty", "source", "when", "evidence", "literals",
-	"anchors", "catalog", "kind",
+	"anchors", "catalog", "kind", "alone", "routine",
 };
 
 static void
@@ -348,6 +350,23 @@ finish_key(struct pstate *ps)
 		case K_CATALOG:
 			split_list(v, &r->catalog);
 			break;
+		case K_ALONE:
+			if ((sev = sev_parse(v)) < 0)
+				perr(ps, ps->keyline, "unknown severity '%s' (info, low, medium, high, critical)", v);
+			else
+				r->alone = sev;
+			break;
+		case K_ROUTINE: {
+			struct k8a_err err;
+			if ((r->routine_text = fe_strdup(v)) == NULL)
+				break;
+			r->routine = k8a_expr_compile(r->routine_text, &err);
+			if (r->routine == NULL && err.code == K8A_FATAL)
+				fe_nomem_note();
+			else if (r->routine == NULL)
+				perr(ps, ps->keyline, "in 'routine': %s", err.msg);
+			break;
+		}
 		case K_KIND:
 			if (strcmp(v, "correlation") == 0)
 				r->correlation = 1;
@@ -434,6 +453,20 @@ end_rule(struct pstate *ps, unsigned line)
 			ps->bad = 1;
 		}
 	}
+	if (!ps->bad && r->routine) {
+		char where[4200];
+		snprintf(where, sizeof(where), "%s:%u: rule %s: routine", ps->file, r->line, r->id);
+		if (fe_expr_check(r->routine, where, ps->rs->strict) != 0) {
+			ps->rs->errors++;
+			ps->bad = 1;
+		}
+		if (r->alone < 0)
+			r->alone = SEV_LOW; /* routine alone: low, as k8saudit-rules(5) says */
+	}
+	if (!ps->bad && r->alone >= (int)r->sev) {
+		perr(ps, r->line, "rule %s: 'alone' must be below 'severity'", r->id);
+		ps->bad = 1;
+	}
 	/* Hand-picked literals make the prefilter skip records without
 	 * them; they must never skip a record that `when` matches. */
 	if (!ps->bad && r->has_literals && r->when &&
@@ -510,6 +543,7 @@ parse_line(struct pstate *ps, char *line, unsigned lineno)
 			fe_nomem_note();
 			return;
 		}
+		ps->cur->alone = -1;
 		ps->cur->id = fe_strdup(rest);
 		ps->cur->file = fe_strdup(ps->file);
 		ps->cur->line = lineno;

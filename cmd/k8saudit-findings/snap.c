@@ -146,8 +146,29 @@ snap_unref(struct snap *s)
 	if (s == NULL || --s->refs > 0)
 		return;
 	json_decref(s->groups);
+	json_decref(s->routine);
 	json_decref(s->record);
 	free(s); /* its strings with it */
+}
+
+int
+snap_routine(struct snap *s, const struct rule *r, k8a_event *ev)
+{
+	int m = k8a_expr_match(r->routine, ev);
+
+	if (m == K8A_FATAL)
+		return K8A_FATAL;
+	if (m < 0) {
+		/* undecided (a regex limit): not routine, and said */
+		fe_diag(k8a_event_where(ev), "%s: routine: %s", r->id, k8a_event_error(ev));
+		return 1;
+	}
+	if (m == 0)
+		return 0;
+	if ((s->routine == NULL && (s->routine = json_array()) == NULL) ||
+	    json_array_append_new(s->routine, json_string(r->id)) != 0)
+		return K8A_FATAL;
+	return 0;
 }
 
 /* ---- field values for evidence ---- */
@@ -208,6 +229,7 @@ findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum se
 	f->note = fe_strdup(note);
 	f->evidence = evidence ? evidence : json_object();
 	f->seq = fs->n;
+	f->id = finding_id(f);
 	fs->n++;
 }
 

@@ -46,6 +46,10 @@ snap_to_json(const struct snap *s)
 		json_object_set(o, "groups", s->groups);
 	if (s->record)
 		json_object_set(o, "record", s->record);
+	if (s->routine)
+		json_object_set(o, "routine", s->routine);
+	if (s->baseline)
+		json_object_set_new(o, "baseline", json_true());
 	return o;
 }
 
@@ -87,5 +91,8 @@ snap_from_json(const json_t *o)
 	if (json_is_array(json_object_get(o, "groups")))
 		s->groups = json_deep_copy(json_object_get(o, "groups"));
 	s->record = json_deep_copy(json_object_get(o, "record"));
+	if (json_is_array(json_object_get(o, "routine")))
+		s->routine = json_deep_copy(json_object_get(o, "routine"));
+	s->baseline = json_is_true(json_object_get(o, "baseline"));
 	return s;
 }

@@ -49,8 +49,8 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
-	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
-	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
+	[O_HELP] = FE_OPT_HELP,
+	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
 };
 

@@ -42,8 +42,8 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
 	[O_SILENT] = FE_OPT_SILENT,
-	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
-	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
+	[O_HELP] = FE_OPT_HELP,
+	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
 };
 

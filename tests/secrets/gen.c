@@ -75,37 +75,6 @@ const char *const pos_names[NPOS] = {
 	[P_LOOKUP] = "lookup-events",
 };
 
-/* ---- decode steps ---- */
-struct steps
-st0(void)
-{
-	struct steps s;
-
-	memset(&s, 0, sizeof(s));
-	return s;
-}
-
-struct steps
-st_add(struct steps a, enum step_kind k, const char *ptr)
-{
-	if (a.n == MAXSTEPS)
-		die("too many decode steps");
-	a.s[a.n].kind = k;
-	a.s[a.n].ptr = ptr;
-	a.n++;
-	return a;
-}
-
-struct steps
-st_cat(struct steps a, struct steps b)
-{
-	int i;
-
-	for (i = 0; i < b.n; i++)
-		a = st_add(a, b.s[i].kind, b.s[i].ptr);
-	return a;
-}
-
 static const char *
 encoding(const struct steps *st, int wrapped)
 {

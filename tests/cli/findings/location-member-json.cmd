@@ -1,1 +1,1 @@
---no-builtin --rules rules/k8s --json $T/cli/grep/data/evidence.tar.gz
+--no-builtin --rules $T/cli/findings/every-get.rules --json $T/cli/grep/data/evidence.tar.gz

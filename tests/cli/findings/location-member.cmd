@@ -1,1 +1,1 @@
---no-builtin --rules rules/k8s $T/cli/grep/data/evidence.tar.gz
+--no-builtin --rules $T/cli/findings/every-get.rules $T/cli/grep/data/evidence.tar.gz

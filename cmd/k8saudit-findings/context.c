@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What the input teaches about the cluster, for second-signal grading
+ * (grade.c) and the history that "first seen" needs: the cluster's own
+ * addresses (where its nodes and control plane call from), when each
+ * principal was first seen, and when the input starts.  Learned from every
+ * record the main thread is handed: the candidates of some rule, and the
+ * first record of each principal and address in each input file, which
+ * the judge forwards for this (judge.c).  --baseline inputs teach the same
+ * and raise nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings.h"
+
+/* A cap on what is remembered: past it, principals are not remembered
+ * (and count as first seen: never a lower grade for want of memory). */
+#define MAX_PRINCIPALS 200000
+#define MAX_RANGES 4096
+
+int
+context_init(struct context *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->start[0] = c->start[1] = c->start[2] = INT64_MAX;
+	c->cluster = iplist_new();
+	c->ranges = json_object();
+	c->first = json_object();
+	if (c->cluster == NULL || c->ranges == NULL || c->first == NULL)
+		return -1;
+	return 0;
+}
+
+void
+context_free(struct context *c)
+{
+	iplist_free(c->cluster);
+	json_decref(c->ranges);
+	json_decref(c->first);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Principals whose address is the cluster's own: its nodes (kubelets
+ * authenticate with a certificate of their node), the control plane's
+ * controllers and EKS's own components (eks:*, whose credentials AWS
+ * holds); not service accounts, whose tokens can be taken away. */
+static int
+teaches_address(const char *u)
+{
+	return strncmp(u, "system:node:", 12) == 0 || strcmp(u, "system:kube-controller-manager") == 0 ||
+	       strcmp(u, "system:kube-scheduler") == 0 || strncmp(u, "eks:", 4) == 0;
+}
+
+/* A node's private IPv4 address stands for its VPC's /16 (the VPC CNI
+ * gives pods addresses of the node's subnet, and the subnet is not in the
+ * log); a private IPv6 address, or a public one AWS owns, for itself. */
+static int
+learn_address(struct context *c, const char *peer)
+{
+	char range[64];
+	unsigned a, b, x, y;
+	int rc;
+
+	if (k8a_ip_class(peer, strlen(peer)) == K8A_IP_PRIVATE && sscanf(peer, "%u.%u.%u.%u", &a, &b, &x, &y) == 4 &&
+	    strchr(peer, ':') == NULL)
+		snprintf(range, sizeof(range), "%u.%u.0.0/16", a, b);
+	else if (k8a_ip_class(peer, strlen(peer)) == K8A_IP_PRIVATE)
+		snprintf(range, sizeof(range), "%s", peer);
+	else if (c->aws && iplist_match(c->aws, peer, NULL))
+		/* a public address only when AWS owns it (--aws-ip-ranges):
+		 * a node's credential used from elsewhere must not teach */
+		snprintf(range, sizeof(range), "%s", peer);
+	else
+		return 0;
+	if (json_object_get(c->ranges, range))
+		return 0;
+	if (json_object_size(c->ranges) >= MAX_RANGES) {
+		c->ranges_capped = 1;
+		return 0;
+	}
+	if ((rc = iplist_add(c->cluster, range, NULL)) == -2 ||
+	    json_object_set_new(c->ranges, range, json_true()) != 0)
+		return -1;
+	return 0;
+}
+
+int
+context_learn(struct context *c, k8a_event *ev)
+{
+	const char *u, *peer;
+	int64_t t;
+	json_t *v;
+
+	t = k8a_event_time(ev);
+	if (t != INT64_MIN && (unsigned)k8a_event_source(ev) < 3 && t < c->start[k8a_event_source(ev)])
+		c->start[k8a_event_source(ev)] = t;
+	if (k8a_event_source(ev) != K8A_SRC_K8S)
+		return 0;
+	c->records++;
+	if ((u = k8a_event_str(ev, K8A_F_USER)) == NULL)
+		return 0;
+	peer = k8a_event_str(ev, K8A_F_PEER_IP);
+	if (peer && teaches_address(u)) {
+		if (learn_address(c, peer) != 0)
+			return -1;
+		c->taught++;
+	}
+	if (t == INT64_MIN)
+		return 0;
+	if ((v = json_object_get(c->first, u)) != NULL) {
+		if (t < json_integer_value(v))
+			json_integer_set(v, t);
+		return 0;
+	}
+	if (json_object_size(c->first) >= MAX_PRINCIPALS) {
+		c->first_capped = 1;
+		return 0;
+	}
+	return json_object_set_new(c->first, u, json_integer(t)) == 0 ? 0 : -1;
+}
+
+void
+context_done(struct context *c)
+{
+	iplist_sort(c->cluster);
+	if (c->ranges_capped)
+		fe_diag(NULL, "more than %d cluster addresses learned from node traffic: the rest count as "
+			"outside the cluster", MAX_RANGES);
+	if (c->first_capped)
+		fe_diag(NULL, "more than %d principals: the rest count as first seen", MAX_PRINCIPALS);
+}
+
+int
+context_in_cluster(const struct context *c, const char *addr)
+{
+	return iplist_match(c->cluster, addr, NULL);
+}
+
+int64_t
+context_first_seen(const struct context *c, const char *user)
+{
+	json_t *v = user ? json_object_get(c->first, user) : NULL;
+
+	return v ? json_integer_value(v) : INT64_MIN;
+}
+
+int64_t
+context_start(const struct context *c, enum k8a_source src)
+{
+	return (unsigned)src < 3 ? c->start[src] : INT64_MAX;
+}
+
+int
+context_history(const struct context *c, enum k8a_source src, int64_t t)
+{
+	int64_t s = context_start(c, src);
+
+	return s != INT64_MAX && t != INT64_MIN && t - s >= CONTEXT_HISTORY;
+}
+
+void
+context_ranges(const struct context *c, char *out, size_t outsz)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0, at = 0, total = json_object_size(c->ranges);
+
+	out[0] = '\0';
+	json_object_foreach(c->ranges, k, v) {
+		int w;
+		if (n == 4) {
+			snprintf(out + at, outsz - at, " and %zu more", total - n);
+			break;
+		}
+		w = snprintf(out + at, outsz - at, "%s%s", n ? ", " : "", k);
+		if (w < 0 || (size_t)w >= outsz - at)
+			break;
+		at += (size_t)w;
+		n++;
+	}
+}

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --format asff --aws-account 44445555666 -

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --format asff --cluster 'prod eks;id' -

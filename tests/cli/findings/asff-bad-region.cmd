@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --format asff --region useast1 -

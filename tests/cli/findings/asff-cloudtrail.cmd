@@ -1,0 +1,1 @@
+--no-builtin --rules rules/cloudtrail --rule CT-CMP-001 --format asff $T/findings/cloudtrail/CT-CMP-001.pos.jsonl

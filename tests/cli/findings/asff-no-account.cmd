@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-ANON-002 --format asff $T/findings/k8s/K8S-ANON-002.pos.jsonl

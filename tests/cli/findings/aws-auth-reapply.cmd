@@ -1,0 +1,1 @@
+--rule K8S-EKS-001 --json $T/cli/findings/aws-auth-reapply.jsonl

@@ -1,0 +1,1 @@
+--rule K8S-AUTH-005 --aws-ip-ranges $T/cli/findings/aws-ranges-bad.json $T/cli/findings/grading.jsonl

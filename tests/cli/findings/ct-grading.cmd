@@ -1,0 +1,1 @@
+--rule CT-IAM-021 --rule CT-IAM-011 --rule CT-ECR-001 $T/cli/findings/ct-grading.jsonl

@@ -1,0 +1,1 @@
+--rule K8S-ANOM-003 $T/cli/findings/first-seen.jsonl

@@ -1,0 +1,1 @@
+--rule K8S-ANOM-003 --rule K8S-SECRET-002 --json --baseline $T/cli/findings/first-seen-history.jsonl $T/cli/findings/first-seen.jsonl

@@ -1,0 +1,1 @@
+--rule K8S-ANOM-003 --baseline $T/cli/findings/first-seen-usual.jsonl $T/cli/findings/first-seen.jsonl

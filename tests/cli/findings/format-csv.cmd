@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-RBAC-003 --format csv $T/findings/k8s/K8S-RBAC-003.pos.jsonl

@@ -1,0 +1,1 @@
+--rule K8S-AUTH-008 $T/cli/findings/ct-day-before.jsonl $T/cli/findings/grading.jsonl

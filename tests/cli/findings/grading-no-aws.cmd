@@ -1,0 +1,1 @@
+--rule K8S-AUTH-005 $T/cli/findings/grading.jsonl

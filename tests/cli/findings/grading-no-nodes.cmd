@@ -1,0 +1,1 @@
+--json --rule K8S-AUTH-008 --rule K8S-SECRET-007 $T/cli/findings/grading-no-nodes.jsonl

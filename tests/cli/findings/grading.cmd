@@ -1,0 +1,1 @@
+--json --aws-ip-ranges $T/incident/fixture/ip-ranges.json --rule K8S-AUTH-005 --rule K8S-AUTH-008 --rule K8S-SECRET-00[127] --rule K8S-POD-001 --rule K8S-SECRET-012 $T/cli/findings/grading.jsonl

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --region eu-west-1 -

@@ -1,0 +1,1 @@
+--no-builtin --rules rules/k8s --rule K8S-EXEC-001 --format timesketch -
