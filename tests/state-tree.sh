@@ -7,7 +7,12 @@
 #                         that a burst spans two runs; the con318 EKS audit
 #                         log cut by time into eks/part-0..5.gz (and the
 #                         first half of part-5 apart); the CloudTrail
-#                         objects of con318 and leaked-credentials
+#                         objects of con318 and leaked-credentials; the
+#                         grading fixture cut in two (fx/12-grading.a:
+#                         node traffic and principals first seen, May 12;
+#                         fx/14-grading.b: what is graded by them, May 14),
+#                         so that a run that forgot what the input taught
+#                         grades otherwise
 #   state_tree_step N SRC TREE   copy the objects of step N (1, 2, 3), or
 #                         of step 4: part-5 rewritten whole (re-exported)
 state_tree_src() {
@@ -27,6 +32,9 @@ state_tree_src() {
 			rm -f "$_d/fx/$_dd-$_r.jsonl"
 		esac
 	done
+	_g=$top_srcdir/tests/cli/findings/grading.jsonl
+	head -n 5 "$_g" | sed 's/2026-11-20T/2024-05-12T/g' >"$_d/fx/12-grading.a.jsonl" &&
+	tail -n +6 "$_g" | sed 's/2026-11-20T/2024-05-14T/g' >"$_d/fx/14-grading.b.jsonl" || return 1
 	gzip -dc "$top_srcdir"/samples/con318/eks-audit/exportedlogs/*/*/000000.gz | sort >"$_d/eks.txt"
 	split -n l/6 -d -a 1 "$_d/eks.txt" "$_d/eks/part-" && rm -f "$_d/eks.txt"
 	_n=$(wc -l <"$_d/eks/part-5")
@@ -42,7 +50,7 @@ state_tree_step() {
 	case $1 in
 	1) list="fx/0[1-6]-* fx/07-BURST-001.a.jsonl" ;;
 	2) list="fx/07-BURST-001.b.jsonl fx/0[89]-* fx/1[0-2]-* fx/13-BURST-006.a.jsonl" ;;
-	3) list="fx/13-BURST-006.b.jsonl eks/part-[0-4].gz $(find AWSLogs -type f)" ;;
+	3) list="fx/13-BURST-006.b.jsonl fx/14-grading.b.jsonl eks/part-[0-4].gz $(find AWSLogs -type f)" ;;
 	4) list="eks/part-5.gz" ;;
 	esac
 	for f in $list; do

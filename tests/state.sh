@@ -41,6 +41,13 @@ for r in K8S-BURST-001 K8S-BURST-002 K8S-BURST-006 K8S-SEQ-001 K8S-ANOM-009 K8S-
 		grep -q "\"rule\":\"$r\"" "$OUT" && t_ok "$r across runs" || t_fail "$r across runs" "missing"
 	fi
 done
+# what the input taught was carried: the tree has findings graded by
+# the principals and addresses an earlier run saw, and first-seen findings
+# that need the history an earlier run read
+for what in '"second_signal":"principal first seen' '"history":'; do
+	n=$(grep -c "$what" "$TMP/full.jsonl")
+	[ "$n" -gt 0 ] && t_ok "the tree exercises $what ($n)" || t_fail "the tree exercises $what"
+done
 # every finding has an id, each once
 if [ "$(grep -c '"id":"[0-9a-f]\{16\}"' "$OUT")" = "$(wc -l <"$OUT")" ] &&
    [ -z "$(sed 's/.*"id":"\([0-9a-f]*\)".*/\1/' "$OUT" | sort | uniq -d)" ]; then

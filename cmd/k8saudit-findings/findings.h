@@ -182,6 +182,11 @@ int context_init(struct context *c);
 void context_free(struct context *c);
 /* Learn from a record (0, or -1 when out of memory). */
 int context_learn(struct context *c, k8a_event *ev);
+/* What was learned, for the next run (--state), and back into a context
+ * just made, before the input: 0, -1 when out of memory, -2 when j is not
+ * such an object. */
+json_t *context_persist(const struct context *c);
+int context_restore(struct context *c, const json_t *j);
 /* After the input: say what was capped; ready to be asked. */
 void context_done(struct context *c);
 int context_in_cluster(const struct context *c, const char *addr);
@@ -252,14 +257,15 @@ struct runstate {
 int runstate_open(struct runstate *rs, const char *state, int reset, const char *output);
 /* Skip the objects read before (the reader's walk asks the state). */
 void runstate_attach(struct runstate *rs, k8a_reader *r);
-/* The correlations of the rules go on from what the last run carried.
- * 0, or -1 after a message (a state that does not hold what it should). */
-int runstate_resume(struct runstate *rs, struct ruleset *rules, struct corr_ctx *cx);
+/* The correlations of the rules, and what the input taught (ctx), go on
+ * from what the last run carried.  0, or -1 after a message (a state that
+ * does not hold what it should). */
+int runstate_resume(struct runstate *rs, struct ruleset *rules, struct corr_ctx *cx, struct context *ctx);
 /* Drop the findings an earlier run reported; remember the others. */
 void runstate_filter(struct runstate *rs, struct findings *fs);
 /* After the findings were written: flush and sync the output, then save
  * the state.  0, or -1 after a message: nothing is committed. */
-int runstate_commit(struct runstate *rs, uint64_t records);
+int runstate_commit(struct runstate *rs, uint64_t records, const struct context *ctx);
 void runstate_free(struct runstate *rs);
 void corr_free(struct rule *r);
 /* The GuardDuty tactic bucket of a Kubernetes request (k8s-detections 2.2). */

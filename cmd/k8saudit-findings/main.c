@@ -818,13 +818,13 @@ findings_main(const struct opts *o, int argc, char **argv)
 		goto done;
 	}
 	if (runstate_open(&state, o->state, o->state_reset, o->output) != 0 ||
-	    runstate_resume(&state, &rs, &cx) != 0 || run(&pass, argc, argv) != 0)
+	    runstate_resume(&state, &rs, &cx, &ctx) != 0 || run(&pass, argc, argv) != 0)
 		goto done;
 	trouble = loaderr || pass.trouble;
 	runstate_filter(&state, &fs);
 	status = report(o, &fs);
 	/* the findings written, then the state that says so */
-	if (status != FE_EXIT_TROUBLE && !fe_nomem() && runstate_commit(&state, pass.records) != 0)
+	if (status != FE_EXIT_TROUBLE && !fe_nomem() && runstate_commit(&state, pass.records, &ctx) != 0)
 		status = trouble = FE_EXIT_TROUBLE;
 	if (isatty(2))
 		tally(&fs, o->min_sev, pass.records);

@@ -9,6 +9,8 @@
  *   maxtime  the newest record time seen (usec)
  *   emitted  finding id (16 hex digits) -> [time, 1 when kept for ever]
  *   corr     rule id -> what its correlation carries (corr_persist.c)
+ *   context  what the input taught: its start per source, principals'
+ *            first times, the cluster's addresses (context.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,13 +96,23 @@ runstate_attach(struct runstate *rs, k8a_reader *r)
 }
 
 int
-runstate_resume(struct runstate *rs, struct ruleset *rules, struct corr_ctx *cx)
+runstate_resume(struct runstate *rs, struct ruleset *rules, struct corr_ctx *cx, struct context *ctx)
 {
-	json_t *corr = json_object_get(rs->sec, "corr");
+	json_t *corr = json_object_get(rs->sec, "corr"), *taught = json_object_get(rs->sec, "context");
 	size_t k;
+	int rc;
 
 	if (rs->st == NULL)
 		return 0;
+	/* grading and "first seen" judge later records by all that came
+	 * before, not only by this run's objects */
+	if (taught != NULL && (rc = context_restore(ctx, taught)) != 0) {
+		if (rc == -1)
+			fe_nomem_diag(state_path);
+		else
+			fe_diag(state_path, "corrupt: what the input taught is not a context");
+		return -1;
+	}
 	if ((rs->carry = json_object()) == NULL) {
 		fe_nomem_diag(NULL);
 		return -1;
@@ -179,7 +191,7 @@ expire(json_t *sec, int64_t maxtime)
 }
 
 int
-runstate_commit(struct runstate *rs, uint64_t records)
+runstate_commit(struct runstate *rs, uint64_t records, const struct context *ctx)
 {
 	json_t *emitted, *v;
 	int64_t maxtime;
@@ -206,6 +218,7 @@ runstate_commit(struct runstate *rs, uint64_t records)
 	json_object_set_new(rs->sec, "maxtime", json_integer(maxtime));
 	json_object_set_new(rs->sec, "records", json_integer((json_int_t)(rs->seq_base + records)));
 	json_object_set_new(rs->sec, "corr", rs->carry ? json_incref(rs->carry) : json_object());
+	json_object_set_new(rs->sec, "context", context_persist(ctx));
 	if (fe_nomem() || (text = json_dumps(rs->sec, JSON_COMPACT)) == NULL) {
 		fe_nomem_diag(state_path);
 		return -1;
