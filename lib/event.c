@@ -140,6 +140,8 @@ struct spare {
 };
 
 static __thread int json_nomem, json_refused, json_parsing;
+static __thread unsigned long nomem_count; /* k8a__nomem_note() */
+static void json_hook(void);
 static __thread struct spare *json_spare;
 static json_malloc_t json_prev_malloc;
 static json_free_t json_prev_free;
@@ -153,6 +155,8 @@ json_watch_malloc(size_t n)
 	void *p = json_prev_malloc(n);
 	struct spare *sp = json_spare;
 
+	if (p == NULL)
+		nomem_count++;
 	if (p != NULL || !json_parsing)
 		return p;
 	json_nomem = 1;
@@ -164,6 +168,20 @@ json_watch_malloc(size_t n)
 	p = sp->base + sp->used;
 	sp->used += n;
 	return p;
+}
+
+void
+k8a__nomem_note(void)
+{
+	nomem_count++;
+}
+
+unsigned long
+k8a__nomem_count(void)
+{
+	/* jansson's failures are counted once it is watched */
+	pthread_once(&json_hook_once, json_hook);
+	return nomem_count;
 }
 
 static void

@@ -157,6 +157,7 @@ free_pred(struct pred *p)
 	free(p->tm);
 	free(p->istm);
 	pcre2_code_free(p->re);
+	free(p->nets);
 	free_pred(p->ref);
 	free(p);
 }
@@ -229,9 +230,24 @@ prepare_values(struct pred *p, struct lex *lx, size_t at)
 	if (!p->num || !p->isnum || !p->tm || !p->istm || !p->vlen)
 		return -1;
 	for (i = 0; i < p->nvals; i++) {
+		if (p->icase) {
+			char *c;
+			for (c = p->vals[i]; *c; c++)
+				if (*c >= 'A' && *c <= 'Z')
+					*c = (char)(*c + 32);
+		}
 		p->vlen[i] = strlen(p->vals[i]);
 		p->isnum[i] = k8a_parse_number(p->vals[i], &p->num[i]);
 		p->istm[i] = k8a_time_parse(p->vals[i], strlen(p->vals[i]), &p->tm[i]) == K8A_OK;
+	}
+	if (p->op == OP_CIDR) {
+		if ((p->nets = calloc(p->nvals + 1, sizeof(*p->nets))) == NULL)
+			return -1;
+		for (i = 0; i < p->nvals; i++)
+			if (k8a_cidr_parse(p->vals[i], p->vlen[i], &p->nets[i]) != 0) {
+				fail(lx, at, "bad network '%s'", p->vals[i]);
+				return -1;
+			}
 	}
 	if (p->op == OP_RE || p->op == OP_NRE) {
 		int ec;
@@ -803,3 +819,156 @@ k8a_expr_needs_json(const k8a_expr *x)
 	return x != NULL && x->type != N_TRUE;
 }
 
+
+/* ---- building from another language (sigma*.c) ---- */
+
+/* The error of a build: out of memory unless lx said otherwise. */
+static void
+build_failed(struct lex *lx)
+{
+	if (!lx->failed) {
+		fail(lx, 0, "%s", K8A_NOMEM);
+		if (lx->err)
+			lx->err->code = K8A_FATAL;
+	}
+}
+
+/* A predicate p (taken) with op and copies of vals as an expression. */
+static k8a_expr *
+build_pred(struct pred *p, enum op op, int icase, const char *const *vals, size_t nvals, struct lex *lx)
+{
+	k8a_expr *x;
+	size_t i;
+
+	p->op = op;
+	p->icase = icase;
+	for (i = 0; i < nvals; i++) {
+		char *v = strdup(vals[i]);
+		if (v == NULL || add_value(p, v) != 0) {
+			free_pred(p);
+			build_failed(lx);
+			return NULL;
+		}
+	}
+	if (prepare_values(p, lx, 0) != 0 || (x = node(N_PRED, NULL, NULL)) == NULL) {
+		free_pred(p);
+		build_failed(lx);
+		return NULL;
+	}
+	x->p = p;
+	return x;
+}
+
+/* A predicate on a plain path (never an alias), or NULL. */
+static struct pred *
+path_only(const char *path, struct lex *lx)
+{
+	struct pred *p = calloc(1, sizeof(*p));
+	size_t bad = 0;
+
+	if (p == NULL) {
+		build_failed(lx);
+		return NULL;
+	}
+	p->field = -1;
+	p->literal_safe = 1;
+	if ((p->k8s = k8a_path_parse(path, &p->nk8s, &bad)) == NULL) {
+		if (bad != (size_t)-1)
+			fail(lx, bad, "bad field path '%s'", path);
+		free_pred(p);
+		build_failed(lx);
+		return NULL;
+	}
+	p->ct = p->k8s;
+	p->nct = p->nk8s;
+	set_skim_slots(p);
+	return p;
+}
+
+static void
+err_clear(struct k8a_err *err)
+{
+	if (err) {
+		err->code = K8A_OK;
+		err->offset = 0;
+		err->msg[0] = '\0';
+	}
+}
+
+k8a_expr *
+k8a_expr_path_pred(const char *path, enum op op, int icase, const char *const *vals, size_t nvals,
+	struct k8a_err *err)
+{
+	struct lex lx = { path, 0, strlen(path), err, 0, 0 };
+	struct pred *p;
+
+	err_clear(err);
+	if ((p = path_only(path, &lx)) == NULL)
+		return NULL;
+	return build_pred(p, op, icase, vals, nvals, &lx);
+}
+
+k8a_expr *
+k8a_expr_synth_pred(enum synth sy, enum op op, int icase, const char *const *vals, size_t nvals,
+	struct k8a_err *err)
+{
+	struct lex lx = { "", 0, 0, err, 0, 0 };
+	struct pred *p = calloc(1, sizeof(*p));
+
+	err_clear(err);
+	if (p == NULL) {
+		build_failed(&lx);
+		return NULL;
+	}
+	p->field = -1;
+	p->synth = sy;
+	p->sk_k8s = p->sk_ct = p->pre_k8s = p->pre_ct = SKS_UNKNOWN;
+	return build_pred(p, op, icase, vals, nvals, &lx);
+}
+
+k8a_expr *
+k8a_expr_ref_pred(const char *path, enum op op, const char *other, struct k8a_err *err)
+{
+	struct lex lx = { path, 0, strlen(path), err, 0, 0 };
+	struct pred *p;
+	k8a_expr *x;
+
+	err_clear(err);
+	if ((p = path_only(path, &lx)) == NULL)
+		return NULL;
+	p->op = op;
+	if ((p->ref = path_only(other, &lx)) == NULL || (x = node(N_PRED, NULL, NULL)) == NULL) {
+		free_pred(p);
+		build_failed(&lx);
+		return NULL;
+	}
+	x->p = p;
+	return x;
+}
+
+k8a_expr *
+k8a_expr_node(enum node t, k8a_expr *a, k8a_expr *b)
+{
+	if ((t == N_NOT && a == NULL) || ((t == N_AND || t == N_OR) && (a == NULL || b == NULL))) {
+		k8a_expr_free(a);
+		k8a_expr_free(b);
+		return NULL;
+	}
+	return node(t, a, b);
+}
+
+k8a_expr *
+k8a_expr_balanced(enum node t, k8a_expr **x, size_t n)
+{
+	return balanced(t, x, n);
+}
+
+void
+k8a_expr_ready(k8a_expr *x)
+{
+	if (x == NULL)
+		return;
+	k8a_skim_prog_free(x->prog);
+	k8a_expr_lits_compute(x);
+	x->prog = k8a_skim_prog_new(x);
+}

@@ -10,7 +10,10 @@
 
 #include "field.h"
 
-enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS, OP_IS };
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_RE, OP_NRE, OP_PRE, OP_SUF, OP_SUB, OP_IN, OP_EXISTS, OP_IS,
+	OP_GLOB,  /* wildcards * and ?; backslash-star, -question mark, -backslash for themselves (Sigma) */
+	OP_CIDR,  /* an address inside one of the networks */
+};
 enum node { N_TRUE, N_AND, N_OR, N_NOT, N_PRED };
 
 struct pred {
@@ -36,6 +39,9 @@ struct pred {
 	size_t npre_k8s, npre_ct; /* and how many segments it covers */
 	char *unknown; /* the path as written, when no record schema has it */
 	int ipclass;   /* OP_IS: K8A_IP_PUBLIC, K8A_IP_PRIVATE, or K8A_IP_NONE for any address */
+	int icase;     /* ASCII letters compare without case (=, in, ^=, $=, *=, globs): the
+			* values are kept in lower case */
+	struct k8a_cidr *nets; /* OP_CIDR: the values parsed */
 };
 
 struct skim_prog;
@@ -54,6 +60,25 @@ struct k8a_expr {
 	char **lits; /* prefilter literals, computed at compile time */
 	struct skim_prog *prog; /* the skim's program, at the root (exprskim.c) */
 };
+
+/* Building an expression from another language (sigma*.c) instead of
+ * text: a predicate on a JSON path (never an alias), on a computed field
+ * (S_TYPE, S_RAW), or comparing a path with another ("@path"); nodes; and
+ * the root made ready (literals, the skim's program).  NULL with err set
+ * (K8A_FATAL: out of memory; K8A_FAILED: a bad path, regex or network). */
+k8a_expr *k8a_expr_path_pred(const char *path, enum op op, int icase, const char *const *vals,
+	size_t nvals, struct k8a_err *err);
+k8a_expr *k8a_expr_synth_pred(enum synth s, enum op op, int icase, const char *const *vals,
+	size_t nvals, struct k8a_err *err);
+k8a_expr *k8a_expr_ref_pred(const char *path, enum op op, const char *other, struct k8a_err *err);
+k8a_expr *k8a_expr_node(enum node t, k8a_expr *a, k8a_expr *b);
+/* A balanced "and" or "or" of x[0..n) (n >= 1; the terms are taken). */
+k8a_expr *k8a_expr_balanced(enum node t, k8a_expr **x, size_t n);
+void k8a_expr_ready(k8a_expr *root);
+
+/* Sigma's wildcard match of s[0..sl) against pattern v[0..vl) (lower
+ * case when icase). (exprtest.c) */
+int k8a_glob_match(const char *v, size_t vl, const char *s, size_t sl, int icase);
 
 /* Three-valued answers: 0, 1, and this. */
 #define MAYBE 2

@@ -161,7 +161,8 @@ eval_pred(const struct pred *p, k8a_event *ev)
 
 	if (p->ref)
 		return eval_ref(p, ev);
-
+	if (p->synth == S_RAW)
+		return k8a_test_string(p, ev->raw, ev->len, 0);
 	if (p->synth != S_NONE) {
 		char *heap;
 		int r;
@@ -228,7 +229,7 @@ k8a_expr_required(const k8a_expr *x, enum k8a_field f, const char *const **vals)
 		return 0;
 	if (x->type == N_AND)
 		return (n = k8a_expr_required(x->a, f, vals)) ? n : k8a_expr_required(x->b, f, vals);
-	if (x->type != N_PRED || x->p->field != (int)f || x->p->ref || x->p->synth != S_NONE ||
+	if (x->type != N_PRED || x->p->field != (int)f || x->p->ref || x->p->synth != S_NONE || x->p->icase ||
 	    f == K8A_F_TIME || f == K8A_F_CODE || (x->p->op != OP_EQ && x->p->op != OP_IN))
 		return 0;
 	*vals = (const char *const *)x->p->vals;

@@ -149,7 +149,8 @@ value_lits(const struct pred *p)
 	char **l;
 	size_t i;
 
-	if (!p->literal_safe || p->ref || p->field == K8A_F_TIME || p->field == K8A_F_CODE)
+	/* the prefilter's literals are bytes: a value of any case has none */
+	if (!p->literal_safe || p->ref || p->icase || p->field == K8A_F_TIME || p->field == K8A_F_CODE)
 		return NULL;
 	switch (p->op) {
 	case OP_EQ:
@@ -328,7 +329,7 @@ pred_implies(const struct pred *p, const char *const *lits)
 	int ok = 0;
 
 	/* each value a positive test can be met with is in the text */
-	if (p->literal_safe && !p->ref && p->field != K8A_F_TIME && p->field != K8A_F_CODE &&
+	if (p->literal_safe && !p->ref && !p->icase && p->field != K8A_F_TIME && p->field != K8A_F_CODE &&
 	    p->nvals > 0) {
 		int quoted = p->field != K8A_F_ACCOUNT && p->field != K8A_F_SESSION;
 		switch (p->op) {

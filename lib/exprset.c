@@ -54,7 +54,8 @@ struct list {
 	(uint64_t)1 << SK_REQUEST_OBJ | (uint64_t)1 << SK_RESPONSE_OBJ | (uint64_t)1 << SK_REQUEST_PARAMS | \
 	(uint64_t)1 << SK_RESPONSE_ELEMS | (uint64_t)1 << SK_ADDITIONAL)
 
-/* One key: a value of a slot, or (any) the slot's presence. */
+/* One key: a value of a slot (any 0), the slot's presence (1), or a value
+ * without regard to ASCII case (2: lower case). */
 struct key {
 	int slot, any;
 	char *v;
@@ -76,10 +77,16 @@ struct group {
 	struct list l;
 };
 
+/* Values, chained; mask + 1 buckets. */
+struct vtab {
+	struct group **tab;
+	size_t mask, nvals;
+};
+
 /* One slot's keys. */
 struct slotkeys {
-	struct group **tab; /* its values, chained; mask + 1 buckets */
-	size_t mask, nvals;
+	struct vtab exact;  /* its values */
+	struct vtab folded; /* its values in lower case, for tests that ignore case */
 	struct list any;    /* its presence */
 	struct list all;    /* every expression with a key on the slot */
 };
@@ -207,7 +214,7 @@ k8a_exprset_add(k8a_exprset *s, const k8a_expr *x, enum k8a_source src, const ch
 static unsigned
 key_cost(int slot, int any)
 {
-	if (any) {
+	if (any == 1) {
 		switch (slot) {
 		case SK_IMP_OBJ: case SK_IMP_USERNAME: return 5;
 		case SK_ERROR_CODE: return 100;
@@ -287,7 +294,9 @@ pred_keys(const struct pred *p, enum k8a_source src, struct keys *ks)
 	if (slot >= 0 && (p->op == OP_EQ || p->op == OP_IN)) {
 		for (i = 0; i < p->nvals; i++) {
 			char tmp[32];
-			if (key_add(ks, slot, 0, p->vals[i], p->vlen[i]) != 0)
+			/* a value without letters has one case */
+			int fold = p->icase && strpbrk(p->vals[i], "abcdefghijklmnopqrstuvwxyz") != NULL;
+			if (key_add(ks, slot, fold ? 2 : 0, p->vals[i], p->vlen[i]) != 0)
 				return -1;
 			/* an integer member is looked up by its shortest text */
 			if (p->isnum[i] && p->num[i] == (double)(long long)p->num[i] &&
@@ -366,7 +375,7 @@ expr_keys(const k8a_expr *x, enum k8a_source src, struct keys *ks)
 /* ---- the table of keys ---- */
 
 static struct group *
-find(const struct slotkeys *k, const char *key, size_t len)
+find(const struct vtab *k, const char *key, size_t len)
 {
 	struct group *g;
 
@@ -382,7 +391,7 @@ find(const struct slotkeys *k, const char *key, size_t len)
 /* The group of a value, made (in the one bucket a table has while it is
  * being built) when new. */
 static struct group *
-group_make(struct slotkeys *k, const char *key, size_t len)
+group_make(struct vtab *k, const char *key, size_t len)
 {
 	struct group *g;
 
@@ -405,7 +414,7 @@ group_make(struct slotkeys *k, const char *key, size_t len)
 
 /* Spread a built slot's values over a table of about as many buckets. */
 static int
-slot_hash(struct slotkeys *k)
+slot_hash(struct vtab *k)
 {
 	struct group **tab, *g, *next;
 	size_t nb = 1;
@@ -440,10 +449,11 @@ side_clear(struct side *sd)
 {
 	size_t i, b;
 
-	for (i = 0; i < SK_COUNT_; i++) {
-		struct slotkeys *k = &sd->sl[i];
-		for (b = 0; k->tab && b <= k->mask; b++) {
-			struct group *g = k->tab[b], *next;
+	for (i = 0; i < SK_COUNT_ * 2; i++) {
+		struct slotkeys *k = &sd->sl[i / 2];
+		struct vtab *t = i % 2 ? &k->folded : &k->exact;
+		for (b = 0; t->tab && b <= t->mask; b++) {
+			struct group *g = t->tab[b], *next;
 			for (; g; g = next) {
 				next = g->next;
 				free(g->key);
@@ -451,7 +461,9 @@ side_clear(struct side *sd)
 				free(g);
 			}
 		}
-		free(k->tab);
+		free(t->tab);
+		if (i % 2 == 0)
+			continue;
 		list_clear(&k->any);
 		list_clear(&k->all);
 		memset(k, 0, sizeof(*k));
@@ -496,7 +508,7 @@ side_build(k8a_exprset *s, struct side *sd, enum k8a_source src)
 			const struct key *ky = &ks.k[i];
 			struct slotkeys *sk = &sd->sl[ky->slot];
 			struct group *g = NULL;
-			if ((!ky->any && (g = group_make(sk, ky->v, ky->n)) == NULL) ||
+			if ((ky->any != 1 && (g = group_make(ky->any ? &sk->folded : &sk->exact, ky->v, ky->n)) == NULL) ||
 			    list_add(g ? &g->l : &sk->any, k, used) != 0 || list_add(&sk->all, k, used) != 0) {
 				keys_free(&ks);
 				return -1;
@@ -506,7 +518,7 @@ side_build(k8a_exprset *s, struct side *sd, enum k8a_source src)
 		keys_free(&ks);
 	}
 	for (i = 0; i < SK_COUNT_; i++)
-		if (slot_hash(&sd->sl[i]) != 0)
+		if (slot_hash(&sd->sl[i].exact) != 0 || slot_hash(&sd->sl[i].folded) != 0)
 			return -1;
 	return 0;
 }
@@ -706,6 +718,18 @@ int_key(const struct k8a_skim_val *v)
 	return 1;
 }
 
+/* Values up to this long are looked up without regard to case. */
+#define FOLD_MAX 256
+
+static void
+fold(char *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+}
+
 /* The string elements of the array text v[0..n) looked up under slot:
  * 0, or -1 when an element is not a plain string (then every key of the
  * slot must be tried). */
@@ -726,8 +750,16 @@ judge_elements(k8a_exprset *s, struct side *sd, int slot, const char *v, size_t 
 			;
 		if (i >= n || v[i] != '"')
 			return -1;
-		if ((g = find(&sd->sl[slot], v + b, i - b)) != NULL && judge(s, &g->l, ev, sk) != 0)
+		if ((g = find(&sd->sl[slot].exact, v + b, i - b)) != NULL && judge(s, &g->l, ev, sk) != 0)
 			return -2;
+		if (sd->sl[slot].folded.nvals) {
+			char low[FOLD_MAX];
+			if (i - b > sizeof(low))
+				return -1;
+			fold(low, v + b, i - b);
+			if ((g = find(&sd->sl[slot].folded, low, i - b)) != NULL && judge(s, &g->l, ev, sk) != 0)
+				return -2;
+		}
 		i = k8a_jscan_ws(v, n, i + 1);
 		if (i < n && v[i] == ']')
 			return 0;
@@ -766,8 +798,16 @@ judge_slot(k8a_exprset *s, struct side *sd, int slot, k8a_event *ev, const struc
 	default:
 		return judge(s, &k->all, ev, sk);
 	}
-	if ((g = find(k, v->p, v->n)) != NULL && judge(s, &g->l, ev, sk) != 0)
+	if ((g = find(&k->exact, v->p, v->n)) != NULL && judge(s, &g->l, ev, sk) != 0)
 		return -1;
+	if (k->folded.nvals) {
+		char low[FOLD_MAX];
+		if (v->n > sizeof(low))
+			return judge(s, &k->all, ev, sk); /* longer than any value looked up so */
+		fold(low, v->p, v->n);
+		if ((g = find(&k->folded, low, v->n)) != NULL && judge(s, &g->l, ev, sk) != 0)
+			return -1;
+	}
 	return judge(s, &k->any, ev, sk);
 }
 

@@ -51,6 +51,10 @@ pred_skim(const struct pred *p, k8a_event *ev, uint64_t *deps)
 		const char *s = sk->source == K8A_SRC_K8S ? "k8s" : "cloudtrail";
 		return k8a_test_string(p, s, strlen(s), 0);
 	}
+	if (p->synth == S_RAW) {
+		*deps |= K8A_DEP_BODY;
+		return k8a_test_string(p, ev->raw, ev->len, 0);
+	}
 	if (p->synth != S_NONE && p->synth != S_ACTION)
 		return MAYBE; /* command, container: decoded from the URI */
 	if (slot == SKS_NONE)
@@ -296,6 +300,7 @@ struct sinsn {
 	unsigned char faststr; /* PRED: bit per source (k8s 1, CloudTrail 2): string test here */
 	unsigned char fastint; /* PRED: bit per source: integer test here */
 	unsigned char op;
+	unsigned char icase;   /* PRED: the pool's values are lower case, compared so */
 	signed char slot[2];   /* k8s, CloudTrail */
 	unsigned nvals;
 	size_t at;             /* PRED: the values in the pool; jumps: the target */
@@ -369,6 +374,7 @@ emit_pred(struct skim_prog *pg, const struct pred *p)
 	in = &pg->code[i];
 	in->p = p;
 	in->op = (unsigned char)p->op;
+	in->icase = (unsigned char)p->icase;
 	in->neg = p->op == OP_NE || p->op == OP_NRE;
 	in->slot[0] = (signed char)p->sk_k8s;
 	in->slot[1] = (signed char)p->sk_ct;
@@ -381,7 +387,7 @@ emit_pred(struct skim_prog *pg, const struct pred *p)
 			continue;
 		/* strings: aliases and paths alike, but for the status code */
 		if (!code_int && (p->op == OP_EQ || p->op == OP_NE || p->op == OP_IN || p->op == OP_PRE ||
-				  p->op == OP_SUF || p->op == OP_SUB))
+				  p->op == OP_SUF || (p->op == OP_SUB && !p->icase)))
 			in->faststr |= (unsigned char)(1 << src);
 		/* integers: paths, and the status code's alias */
 		if ((!alias || code_int) && p->nvals == 1 && p->isnum[0] &&
@@ -462,12 +468,49 @@ k8a_skim_prog_free(struct skim_prog *pg)
 	free(pg);
 }
 
+/* s[0..n) is v[0..n), a lower-case text, but for ASCII case. */
+static int
+ci_same(const char *s, const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)v[i])
+			return 0;
+	}
+	return 1;
+}
+
 static int
 pool_test(const struct skim_prog *pg, const struct sinsn *in, const char *s, size_t sl)
 {
 	const char *v = pg->pool + in->at;
 	unsigned i;
 
+	if (in->icase) {
+		for (i = 0; i < in->nvals; i++) {
+			size_t n;
+			memcpy(&n, v, sizeof(n));
+			v += sizeof(n);
+			switch (in->op) {
+			case OP_EQ:
+			case OP_NE:
+			case OP_IN:
+				if (sl == n && ci_same(s, v, n))
+					return 1;
+				break;
+			case OP_PRE:
+				return sl >= n && ci_same(s, v, n);
+			case OP_SUF:
+				return sl >= n && ci_same(s + sl - n, v, n);
+			default:
+				return MAYBE; /* substrings: pred_skim() */
+			}
+			v += n;
+		}
+		return 0;
+	}
 	for (i = 0; i < in->nvals; i++) {
 		size_t n;
 		memcpy(&n, v, sizeof(n));

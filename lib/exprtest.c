@@ -154,6 +154,83 @@ rx_match(const struct pred *p, const char *s, size_t n)
 	return e->hit;
 }
 
+static inline int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* s[0..n) equals v[0..n), a lower-case text, without regard to ASCII case. */
+static int
+ci_eq(const char *s, const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lower((unsigned char)s[i]) != (unsigned char)v[i])
+			return 0;
+	return 1;
+}
+
+/* v[0..n), a lower-case text, inside s[0..sl) without regard to ASCII case. */
+static int
+ci_memmem(const char *s, size_t sl, const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i + n <= sl; i++)
+		if (lower((unsigned char)s[i]) == (unsigned char)v[0] && ci_eq(s + i + 1, v + 1, n - 1))
+			return 1;
+	return 0;
+}
+
+/* One character of a pattern at v[*i], escapes resolved: the byte, or
+ * -1 for '*', -2 for '?'.  A backslash escapes only *, ? and itself. */
+static int
+glob_char(const char *v, size_t vl, size_t *i)
+{
+	int c = (unsigned char)v[(*i)++];
+
+	if (c == '*')
+		return -1;
+	if (c == '?')
+		return -2;
+	if (c == '\\' && *i < vl && strchr("*?\\", v[*i]))
+		return (unsigned char)v[(*i)++];
+	return c;
+}
+
+int
+k8a_glob_match(const char *v, size_t vl, const char *s, size_t sl, int icase)
+{
+	size_t i = 0, j = 0, star_i = SIZE_MAX, star_j = 0;
+
+	/* the usual backtracking to the last star: time in O(vl * sl) at worst */
+	while (j < sl) {
+		size_t at = i;
+		int c = i < vl ? glob_char(v, vl, &i) : 0;
+		if (at < vl && c == -1) {
+			star_i = i;
+			star_j = j;
+			continue;
+		}
+		if (at < vl && (c == -2 || (icase ? lower((unsigned char)s[j]) : (unsigned char)s[j]) == c)) {
+			j++;
+			continue;
+		}
+		if (star_i == SIZE_MAX)
+			return 0;
+		i = star_i;
+		j = ++star_j;
+	}
+	while (i < vl) /* only stars may be left */
+		if (glob_char(v, vl, &i) != -1)
+			return 0;
+	return 1;
+}
+
 /* Does one scalar value satisfy a positive operator? */
 int
 k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
@@ -162,7 +239,36 @@ k8a_test_string(const struct pred *p, const char *s, size_t sl, int is_time)
 	double d;
 	int c;
 
+	if (p->icase) {
+		switch (p->op) {
+		case OP_EQ:
+		case OP_NE:
+		case OP_IN:
+			for (i = 0; i < p->nvals; i++)
+				if (sl == p->vlen[i] && ci_eq(s, p->vals[i], sl))
+					return 1;
+			return 0;
+		case OP_PRE:
+			return sl >= p->vlen[0] && ci_eq(s, p->vals[0], p->vlen[0]);
+		case OP_SUF:
+			return sl >= p->vlen[0] && ci_eq(s + sl - p->vlen[0], p->vals[0], p->vlen[0]);
+		case OP_SUB:
+			return ci_memmem(s, sl, p->vals[0], p->vlen[0]);
+		default:
+			break;
+		}
+	}
 	switch (p->op) {
+	case OP_GLOB:
+		for (i = 0; i < p->nvals; i++)
+			if (k8a_glob_match(p->vals[i], p->vlen[i], s, sl, p->icase))
+				return 1;
+		return 0;
+	case OP_CIDR:
+		for (i = 0; i < p->nvals; i++)
+			if (k8a_cidr_contains(&p->nets[i], s, sl))
+				return 1;
+		return 0;
 	case OP_EQ:
 	case OP_NE:
 		if (is_time && p->istm[0]) {

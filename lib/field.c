@@ -126,6 +126,7 @@ k8a_synth_text(enum synth s, k8a_event *ev, char *buf, size_t bufsz, char **heap
 		buf[n] = ':';
 		strcpy(buf + n + 1, verb);
 		return buf;
+	case S_RAW: /* read where it is (expreval.c, exprskim.c) */
 	case S_NONE:
 		break;
 	}

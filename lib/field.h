@@ -7,7 +7,9 @@
 #include "private.h"
 
 /* Fields computed from the record rather than read from one member. */
-enum synth { S_NONE, S_TYPE, S_COMMAND, S_CONTAINER, S_ACTION };
+enum synth { S_NONE, S_TYPE, S_COMMAND, S_CONTAINER, S_ACTION,
+	S_RAW, /* the record's text as framed (Sigma keywords) */
+};
 
 /* A step of a JSON path: a member, or an array index. */
 struct seg {

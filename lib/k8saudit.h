@@ -470,6 +470,73 @@ enum { K8A_IP_NONE, K8A_IP_PUBLIC, K8A_IP_PRIVATE };
 int k8a_ip_class(const char *s, size_t n);
 
 /* ------------------------------------------------------------------ */
+/* Sigma rules, translated into expressions (sigma*.c)                 */
+/* ------------------------------------------------------------------ */
+
+/*! Sigma correlation types (Sigma v2). */
+enum k8a_sigma_corr_type {
+	K8A_SIGMA_EVENT_COUNT, K8A_SIGMA_VALUE_COUNT, K8A_SIGMA_TEMPORAL, K8A_SIGMA_TEMPORAL_ORDERED,
+};
+
+/*! A correlation rule's parts: the rules it names (by `name` or `id`), the
+ * fields that group events, the window, and (counts) the least count that
+ * fires: `gte: N` is N, `gt: N` N + 1. */
+struct k8a_sigma_corr {
+	enum k8a_sigma_corr_type type;
+	char **rules;
+	size_t nrules;
+	char **group_by;
+	size_t ngroup_by;
+	int64_t timespan; /* microseconds */
+	char *field;      /* value_count: the field whose distinct values count */
+	unsigned long min_count;
+	int generate;     /* the named rules report on their own too */
+};
+
+/*! One Sigma rule, as loaded: what it says about itself, the record
+ * source its logsource names, and (a detection rule) its detection as an
+ * expression with Sigma's semantics, or (a correlation rule) corr.
+ * Strings are NUL-terminated UTF-8 as written (NULL when absent);
+ * techniques are the ATT&CK ids of `tags` (attack.t1552.007 ->
+ * T1552.007); level is Sigma's (informational ... critical). */
+typedef struct k8a_sigma_rule {
+	char *id, *name, *title, *author, *level, *status, *description, *date;
+	char **references, **falsepositives, **tags, **techniques;
+	size_t nreferences, nfalsepositives, ntags, ntechniques;
+	enum k8a_source source;
+	unsigned line; /* where the rule's document starts (1-based) */
+	k8a_expr *when;
+	struct k8a_sigma_corr *corr;
+	struct k8a_sigma_priv *priv;
+} k8a_sigma_rule;
+
+/*! What k8a_sigma_load() reports besides rules.  OTHER_LOGSOURCE: a rule
+ * for another product or service, left out (count them); UNSUPPORTED: a
+ * rule using a construct this translation lacks, left out ("rule <title>:
+ * unsupported modifier 'x'"); INVALID: not a Sigma rule, or not YAML. */
+enum k8a_sigma_problem { K8A_SIGMA_OTHER_LOGSOURCE, K8A_SIGMA_UNSUPPORTED, K8A_SIGMA_INVALID };
+
+typedef void k8a_sigma_rule_fn(void *arg, k8a_sigma_rule *r);
+typedef void k8a_sigma_problem_fn(void *arg, enum k8a_sigma_problem what, unsigned line, const char *msg);
+
+/*! k8a_sigma_load() : read the Sigma rules of a YAML file (one or more
+ * documents; path "-" is not special) and hand each rule translated to
+ * rule(), which owns it (k8a_sigma_rule_free()), and each rule left out to
+ * problem() with its line.  Field names are JSON paths (never the
+ * expression language's aliases); strings compare without regard to ASCII
+ * case unless |cased or |re; see k8saudit-findings(1), SIGMA.  Returns
+ * K8A_OK, K8A_FAILED when the file cannot be read (said to problem(), line
+ * 0), or K8A_FATAL when memory ran out (rules may be missing). */
+int k8a_sigma_load(const char *path, k8a_sigma_rule_fn *rule, k8a_sigma_problem_fn *problem, void *arg);
+/*! k8a_sigma_load_mem() : the same for YAML text in memory. */
+int k8a_sigma_load_mem(const char *text, size_t len, k8a_sigma_rule_fn *rule, k8a_sigma_problem_fn *problem,
+	void *arg);
+/*! k8a_sigma_detection() : a new copy of a detection rule's expression
+ * (for a correlation that names it), or NULL when out of memory. */
+k8a_expr *k8a_sigma_detection(const k8a_sigma_rule *r);
+void k8a_sigma_rule_free(k8a_sigma_rule *r);
+
+/* ------------------------------------------------------------------ */
 /* Fields: aliases and JSON paths, one resolver for every use          */
 /* ------------------------------------------------------------------ */
 

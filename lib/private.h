@@ -11,7 +11,11 @@
 #include "k8saudit.h"
 
 #define K8A_MIN_MAX_RECORD ((size_t)64 << 20)
-#define K8A_BLOCK ((size_t)1 << 20) /* read size of the framer */
+#ifndef K8A_BLOCK
+/* read size of the framer; make fuzz makes it 64 KiB, more than its inputs
+ * and small enough for AddressSanitizer to recycle instead of mapping anew */
+#define K8A_BLOCK ((size_t)1 << 20)
+#endif
 
 /* ---- growable byte buffer ---- */
 struct k8a_buf {
@@ -41,6 +45,12 @@ struct k8a_src {
  * memory says exactly this, and the reader makes it fatal (K8A_FATAL):
  * a stream cut short by memory must not read as a damaged one. */
 #define K8A_NOMEM "out of memory"
+/* Allocation failures of this thread: jansson's (once the library has
+ * hooked its allocator) and those noted with k8a__nomem_note() where a
+ * failure cannot be returned.  A caller compares the count before and
+ * after a piece of work: a change means the work is incomplete. */
+void k8a__nomem_note(void);
+unsigned long k8a__nomem_count(void);
 static inline int
 k8a_is_nomem(const char *msg)
 {
@@ -122,6 +132,16 @@ int k8a_jscan_member(const char *p, size_t n, const char *key, const char **v, s
  * when the text is malformed before that. */
 int k8a_jscan_members(const char *p, size_t n, const char *const *keys, size_t nkeys,
 	const char **v, size_t *vlen);
+/* A network: 16 bytes (IPv4 as IPv4-mapped IPv6) and a prefix length
+ * over them (ipaddr.c). */
+struct k8a_cidr {
+	unsigned char net[16];
+	int bits;
+};
+/* "10.0.0.0/8", "fd00::/8" or a single address into *c: 0, or -1. */
+int k8a_cidr_parse(const char *s, size_t n, struct k8a_cidr *c);
+/* 1 when the address text s[0..n) is inside c. */
+int k8a_cidr_contains(const struct k8a_cidr *c, const char *s, size_t n);
 /* The value of a hex digit, or -1. */
 int k8a_hexval(int c);
 /* A fast, well-mixed hash of n bytes (eight a step). */

@@ -12,6 +12,7 @@
  * specific explains is reported as what it is, a Secret value.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,6 +125,16 @@ warn(k8a_secret_scan *sc, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Free a work buffer; one that could not grow means a value was not
+ * (fully) checked: memory is out, and the scan says so (K8A_FATAL). */
+static void
+buf_done(k8a_secret_scan *sc, struct k8a_buf *b)
+{
+	if (b->failed)
+		sc->fatal = 1;
+	k8a_buf_free(b);
+}
+
 /* ---- the pointer and the decode chain ---- */
 
 static struct k8a_buf *
@@ -190,7 +201,8 @@ dec_push(k8a_secret_scan *sc, const char *label, int json)
 		return -1;
 	}
 	d = &sc->dec[sc->ndec++];
-	d->label = strdup(label);
+	if ((d->label = strdup(label)) == NULL)
+		sc->fatal = 1;
 	d->json = json;
 	d->ptr.len = 0;
 	k8a_buf_append(&d->ptr, "", 0);
@@ -234,6 +246,10 @@ rx_run(k8a_secret_scan *sc, const pcre2_code *re, const char *s, size_t n, size_
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	if (rc == PCRE2_ERROR_NOMEMORY) {
+		sc->fatal = 1;
+		return -1;
+	}
 	{
 		PCRE2_UCHAR msg[128];
 		pcre2_get_error_message(rc, msg, sizeof(msg));
@@ -438,7 +454,8 @@ name_cand(k8a_secret_scan *sc, struct cands *cs, const struct stype *t, const ch
 		s = dec.p;
 		b = mb = dec.len;
 		if (colon) {
-			user = strndup(dec.p, (size_t)(colon - dec.p));
+			if ((user = strndup(dec.p, (size_t)(colon - dec.p))) == NULL)
+				sc->fatal = 1;
 			a = (size_t)(colon - dec.p) + 1;
 		}
 	} else if (t->value.re) {
@@ -466,7 +483,8 @@ name_cand(k8a_secret_scan *sc, struct cands *cs, const struct stype *t, const ch
 		cd->dec.p[cd->dec.len] = '\0';
 		cd->a = cd->ma = base;
 		cd->b = cd->mb = base + vn;
-		cd->extra = strdup("base64");
+		if ((cd->extra = strdup("base64")) == NULL)
+			sc->fatal = 1;
 		cd->user = user;
 		return;
 	}
@@ -475,7 +493,7 @@ name_cand(k8a_secret_scan *sc, struct cands *cs, const struct stype *t, const ch
 	cd->ma = base + ma;
 	cd->mb = base + mb;
 drop:
-	k8a_buf_free(&dec);
+	buf_done(sc, &dec);
 	free(user);
 }
 
@@ -708,11 +726,17 @@ emit(k8a_secret_scan *sc, const struct cand *cd, const char *text, size_t tn, co
 			size_t l = strlen(d->ptr.p ? d->ptr.p : "") + 6;
 			if ((h->decode[h->ndecode] = malloc(l)) != NULL)
 				snprintf(h->decode[h->ndecode++], l, "json:%s", d->ptr.p ? d->ptr.p : "");
-		} else if ((h->decode[h->ndecode] = strdup(d->label)) != NULL)
+			else
+				sc->fatal = 1;
+		} else if (d->label != NULL && (h->decode[h->ndecode] = strdup(d->label)) != NULL)
 			h->ndecode++;
+		else
+			sc->fatal = 1; /* a step of the chain would be missing */
 	}
 	if (cd->extra && (h->decode[h->ndecode] = strdup(cd->extra)) != NULL)
 		h->ndecode++;
+	else if (cd->extra)
+		sc->fatal = 1;
 	if (cd->name && cd->nlen <= SECRET_MAX_NAME)
 		json_object_set_new(h->enrich, "name", json_stringn(cd->name, cd->nlen));
 	if (cd->user)
@@ -728,8 +752,9 @@ emit(k8a_secret_scan *sc, const struct cand *cd, const char *text, size_t tn, co
 			json_object_set_new(h->enrich, "account", json_string(buf));
 		}
 	}
-	if (sc->keylen)
-		k8a_secret_fingerprint(sc->key, sc->keylen, sec, n, h->fp);
+	/* with a key, HMAC fails only when memory runs out */
+	if (sc->keylen && k8a_secret_fingerprint(sc->key, sc->keylen, sec, n, h->fp) != K8A_OK)
+		sc->fatal = 1;
 	k8a_secret_preview(sc->s, cd->type, sec, n, h->preview);
 	sc->nhits++;
 out:
@@ -743,13 +768,17 @@ partner_add(k8a_secret_scan *sc, const char *k, size_t n)
 	if (sc->npartners == sc->cappartners) {
 		size_t nc = sc->cappartners ? sc->cappartners * 2 : 4;
 		char **np = realloc(sc->partners, nc * sizeof(*np));
-		if (np == NULL)
+		if (np == NULL) {
+			sc->fatal = 1;
 			return;
+		}
 		sc->partners = np;
 		sc->cappartners = nc;
 	}
 	if ((sc->partners[sc->npartners] = strndup(k, n)) != NULL)
 		sc->npartners++;
+	else
+		sc->fatal = 1;
 }
 
 static int
@@ -1047,11 +1076,11 @@ scan_secret_value(k8a_secret_scan *sc, const char *s, size_t n, struct ctx *c, i
 		/* not base64 after all: judge the text as it is */
 		in.sdata = c->sdata == SD_BINARY ? SD_NONE : SD_PLAIN;
 		scan_string(sc, s, n, &in, depth);
-		k8a_buf_free(&d);
+		buf_done(sc, &d);
 		return;
 	}
 	if (budget_take(sc, d.len) != 0 || dec_push(sc, "base64", 0) != 0) {
-		k8a_buf_free(&d);
+		buf_done(sc, &d);
 		return;
 	}
 	in.sdata = c->sdata == SD_BINARY ? SD_NONE : SD_PLAIN;
@@ -1075,10 +1104,10 @@ scan_secret_value(k8a_secret_scan *sc, const char *s, size_t n, struct ctx *c, i
 		    (((unsigned char)d2.p[0] == 0x1f && (unsigned char)d2.p[1] == 0x8b) || looks_json(d2.p, d2.len))) {
 			struct ctx in2 = in;
 			in2.sdata = c->sdata;
-			k8a_buf_free(&d2);
+			buf_done(sc, &d2);
 			scan_secret_value(sc, d.p, d.len, &in2, depth + 1);
 		} else {
-			k8a_buf_free(&d2);
+			buf_done(sc, &d2);
 			if (in.sdata == SD_PLAIN)
 				scan_secret_value(sc, d.p, d.len, &in, depth + 1);
 			else
@@ -1088,13 +1117,13 @@ scan_secret_value(k8a_secret_scan *sc, const char *s, size_t n, struct ctx *c, i
 		/* binary: the value itself, as the record holds it */
 		dec_pop(sc);
 		scan_text(sc, s, n, c);
-		k8a_buf_free(&d);
-		k8a_buf_free(&z);
+		buf_done(sc, &d);
+		buf_done(sc, &z);
 		return;
 	}
 	dec_pop(sc);
-	k8a_buf_free(&d);
-	k8a_buf_free(&z);
+	buf_done(sc, &d);
+	buf_done(sc, &z);
 }
 
 static void
@@ -1119,7 +1148,7 @@ scan_string(k8a_secret_scan *sc, const char *s, size_t n, struct ctx *c, int dep
 			scan_string(sc, d.p, d.len, c, depth + 1);
 			dec_pop(sc);
 		}
-		k8a_buf_free(&d);
+		buf_done(sc, &d);
 		if (sc->nhits > before)
 			return;
 	}
@@ -1145,9 +1174,13 @@ scan_uri(k8a_secret_scan *sc, const char *uri, size_t n, struct ctx *c)
 		return;
 	/* kubectl exec: the command= values are the arguments (k8a_exec_command
 	 * tells an exec URI; its shell quoting is for display) */
+	errno = 0;
 	if ((cmd = k8a_exec_command_dup(uri)) != NULL) {
 		is_exec = 1;
 		free(cmd);
+	} else if (errno == ENOMEM) {
+		sc->fatal = 1;
+		return;
 	}
 	for (p = q + 1; p < e;) {
 		const char *amp = memchr(p, '&', (size_t)(e - p)), *eq;
@@ -1183,9 +1216,9 @@ scan_uri(k8a_secret_scan *sc, const char *uri, size_t n, struct ctx *c)
 		scan_text(sc, argv.p, argv.len, &in);
 		dec_pop(sc);
 	}
-	k8a_buf_free(&v);
-	k8a_buf_free(&k);
-	k8a_buf_free(&argv);
+	buf_done(sc, &v);
+	buf_done(sc, &k);
+	buf_done(sc, &argv);
 }
 
 /* ---- the walk ---- */
@@ -1264,7 +1297,7 @@ scan_argv(k8a_secret_scan *sc, json_t *a, struct ctx *c)
 	if (b.p)
 		scan_text(sc, b.p, b.len, &in);
 	free(off);
-	k8a_buf_free(&b);
+	buf_done(sc, &b);
 }
 
 static int
@@ -1653,6 +1686,7 @@ k8a_secret_scan_event(k8a_secret_scan *sc, k8a_event *ev, const struct k8a_secre
 	struct ctx c;
 	size_t i, k;
 	const char *res;
+	unsigned long nomem_before;
 
 	*hits = NULL;
 	*n = 0;
@@ -1670,7 +1704,7 @@ k8a_secret_scan_event(k8a_secret_scan *sc, k8a_event *ev, const struct k8a_secre
 	sc->ev = ev;
 	if ((root = k8a_event_json(ev)) == NULL || k8a_event_source(ev) == K8A_SRC_UNKNOWN) {
 		snprintf(sc->err, sizeof(sc->err), "%s", k8a_event_error(ev));
-		return K8A_WARN;
+		return k8a_event_nomem(ev) ? K8A_FATAL : K8A_WARN;
 	}
 	sc->when = k8a_event_time(ev);
 	res = k8a_event_str(ev, K8A_F_RESOURCE);
@@ -1679,9 +1713,17 @@ k8a_secret_scan_event(k8a_secret_scan *sc, k8a_event *ev, const struct k8a_secre
 	sc->configmap_record = sc->k8s && res && strcmp(res, "configmaps") == 0;
 	sc->near_possible = near_possible(sc, ev);
 	memset(&c, 0, sizeof(c));
+	nomem_before = k8a__nomem_count();
 	walk_object(sc, root, &c, 0, 0);
 	while (sc->ndec > 0)
 		dec_pop(sc);
+	/* an allocation that failed on the way (jansson's, a pointer's, a
+	 * decoder's): a value was not checked, or a hit lacks a part */
+	if (k8a__nomem_count() != nomem_before || sc->ptr0.failed)
+		sc->fatal = 1;
+	for (i = 0; i < SECRET_MAX_DEPTH + 2; i++)
+		if (sc->dec[i].ptr.failed)
+			sc->fatal = 1;
 	if (sc->fatal) {
 		snprintf(sc->err, sizeof(sc->err), "out of memory");
 		return K8A_FATAL;

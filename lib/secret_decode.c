@@ -97,8 +97,11 @@ k8a__gunzip(const unsigned char *p, size_t n, size_t max, struct k8a_buf *out)
 	if (n < 18 || p[0] != 0x1f || p[1] != 0x8b)
 		return -1;
 	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+	if ((rc = inflateInit2(&z, 16 + MAX_WBITS)) != Z_OK) {
+		if (rc == Z_MEM_ERROR)
+			out->failed = 1; /* not "corrupt": the caller sees it */
 		return -1;
+	}
 	z.next_in = (unsigned char *)(uintptr_t)p;
 	z.avail_in = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
 	do {
@@ -107,6 +110,8 @@ k8a__gunzip(const unsigned char *p, size_t n, size_t max, struct k8a_buf *out)
 		z.avail_out = sizeof(chunk);
 		rc = inflate(&z, Z_NO_FLUSH);
 		if (rc != Z_OK && rc != Z_STREAM_END) {
+			if (rc == Z_MEM_ERROR)
+				out->failed = 1;
 			ret = -1;
 			break;
 		}

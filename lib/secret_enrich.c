@@ -50,6 +50,8 @@ b64url_json(const char *p, size_t n)
 		return NULL;
 	if (k8a__b64_decode(p, n, 2, &b) == 0 && b.len > 1 && b.p[0] == '{')
 		j = json_loadb(b.p, b.len, 0, NULL);
+	if (b.failed)
+		k8a__nomem_note(); /* not decoded: the facts would be missing */
 	k8a_buf_free(&b);
 	if (j && !json_is_object(j)) {
 		json_decref(j);
@@ -182,6 +184,8 @@ found:
 		if (k8a__b64_decode(secret, n, 0, &b) == 0 && k8a__is_text(b.p, b.len) &&
 		    (c = memchr(b.p, ':', b.len)) != NULL)
 			set_n(o, "user", b.p, (size_t)(c - b.p));
+		if (b.failed)
+			k8a__nomem_note();
 		k8a_buf_free(&b);
 	} else if (i == 1)
 		k8a__jwt_claims(secret, n, when, o);

@@ -39,8 +39,12 @@ k8a_secret_preview(const k8a_secret_set *s, size_t type, const char *secret, siz
 
 	if (s && type < s->n && s->t[type].public.re) {
 		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-		if (md && pcre2_match(s->t[type].public.re, (PCRE2_SPTR)secret, n, 0, PCRE2_ANCHORED, md, NULL) >= 0)
+		int rc = md ? pcre2_match(s->t[type].public.re, (PCRE2_SPTR)secret, n, 0, PCRE2_ANCHORED, md, NULL) :
+			      PCRE2_ERROR_NOMEMORY;
+		if (rc >= 0)
 			pub = pcre2_get_ovector_pointer(md)[1];
+		else if (rc == PCRE2_ERROR_NOMEMORY)
+			k8a__nomem_note(); /* the public start would be missing */
 		pcre2_match_data_free(md);
 	}
 	if (pub > 40)

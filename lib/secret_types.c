@@ -604,12 +604,17 @@ flush_key(struct loader *L, struct stype *t, struct pend *p, int *seen, int *bad
 
 	if (p->k == -1)
 		return;
-	k8a_buf_append(&p->v, "", 1);
-	if (p->k == -2) {
+	if (k8a_buf_append(&p->v, "", 1) != 0 || p->v.failed) {
+		/* a value with a part missing: not the file's fault */
+		L->oom = 1;
+	} else if (p->k == -2) {
 		if (add_common(L, p->v.p, p->line) != 0)
 			L->oom = 1;
 	} else if (!*bad && (err = set_key_named(t, p->k, p->v.p, seen, why, sizeof(why))) != NULL) {
-		lerr(L, p->line, "%s", err);
+		if (k8a_is_nomem(err))
+			L->oom = 1;
+		else
+			lerr(L, p->line, "%s", err);
 		*bad = 1;
 	}
 	p->k = -1;
@@ -690,6 +695,8 @@ load_text(struct loader *L, const char *text, size_t len)
 				t.id = strdup(val);
 				t.names_in = KC_KEY | KC_MEMBER | KC_ASSIGN | KC_FLAG;
 				t.file = strdup(L->name);
+				if (t.id == NULL || t.file == NULL)
+					L->oom = 1; /* the type would be lost */
 				t.line = lineno;
 				state = IN_TYPE;
 			} else if (strcmp(word, "common") == 0 && *val == '\0') {
@@ -820,6 +827,7 @@ k8a_secret_set_load_text(k8a_secret_set *s, const char *text, size_t len, const 
 	return L.problems;
 }
 
+/* 0, -1 with why set, or K8A_FATAL when out of memory. */
 static int
 read_file(const char *path, struct k8a_buf *b, char *why, size_t whysz)
 {
@@ -828,6 +836,8 @@ read_file(const char *path, struct k8a_buf *b, char *why, size_t whysz)
 	size_t n;
 
 	if (fp == NULL) {
+		if (errno == ENOMEM)
+			return K8A_FATAL;
 		snprintf(why, whysz, "cannot open: %s", strerror(errno));
 		return -1;
 	}
@@ -839,8 +849,7 @@ read_file(const char *path, struct k8a_buf *b, char *why, size_t whysz)
 		}
 		if (k8a_buf_append(b, chunk, n) != 0) {
 			fclose(fp);
-			snprintf(why, whysz, "out of memory");
-			return -1;
+			return K8A_FATAL;
 		}
 	}
 	if (ferror(fp)) {
@@ -878,6 +887,8 @@ load_path(k8a_secret_set *s, const char *path, k8a_secret_diag_fn cb, void *arg,
 		char **names = NULL;
 		size_t n = 0, i;
 		if (depth > 8 || (d = opendir(path)) == NULL) {
+			if (depth <= 8 && errno == ENOMEM)
+				return K8A_FATAL;
 			if (cb)
 				cb(arg, path, depth > 8 ? "directories nested too deep" : "cannot open the directory");
 			return 1;
@@ -920,10 +931,12 @@ load_path(k8a_secret_set *s, const char *path, k8a_secret_diag_fn cb, void *arg,
 	{
 		struct k8a_buf b = { 0 };
 		char why[256];
-		if (read_file(path, &b, why, sizeof(why)) != 0) {
+		if ((r = read_file(path, &b, why, sizeof(why))) != 0) {
+			k8a_buf_free(&b);
+			if (r == K8A_FATAL)
+				return r;
 			if (cb)
 				cb(arg, path, why);
-			k8a_buf_free(&b);
 			return 1;
 		}
 		r = k8a_secret_set_load_text(s, b.p ? b.p : "", b.len, path, cb, arg);

@@ -67,6 +67,12 @@ rbac-who-can|rbac-diff|--who-can get secrets -n default $T/rbac/con318
 rbac-who-can-json|rbac-diff|--json --who-can get secrets $T/rbac/con318
 rbac-suggest|rbac-diff|--granted-vs-used system:serviceaccount:default:ci-bot --suggest $T/rbac/con318
 rbac-from-to|rbac-diff|--header --from 2026-11-03T10:00:00Z --to 2026-11-03T10:30:00Z $T/rbac/con318
+secrets-tsv|secret-scan|--fingerprint-key $T/secrets/case.key --header $T/secrets/cli/incident.jsonl
+secrets-json|secret-scan|--fingerprint-key $T/secrets/case.key --json $T/secrets/cli/incident.jsonl
+secrets-summary|secret-scan|--fingerprint-key $T/secrets/case.key --summary --header $T/secrets/cli/incident.jsonl $T/secrets/cli/lookup.json
+secrets-summary-json|secret-scan|--fingerprint-key $T/secrets/case.key --summary --json --show-secrets $T/secrets/cli/incident.jsonl
+secrets-sarif|secret-scan|--fingerprint-key $T/secrets/case.key --format sarif $T/secrets/cli/incident.jsonl $T/secrets/cli/lookup.json
+secrets-list|secret-scan|--list-rules --json
 "
 
 # name|why it still fails

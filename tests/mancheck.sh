@@ -44,7 +44,7 @@ note() {
 }
 
 # ---- 1. --help against the manual ----
-for tool in k8saudit-grep k8saudit-findings rbac-diff secret-scan; do
+for tool in k8saudit-grep k8saudit-findings rbac-diff secret-scan k8saudit-report; do
 	bin=$top_builddir/$tool
 	if [ ! -x "$bin" ]; then
 		note "$tool: not built, options not checked"

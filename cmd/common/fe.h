@@ -58,6 +58,10 @@ void fe_nomem_diag(const char *where);
 char *fe_strdup(const char *s);
 /* Watch jansson's allocations (fe_init() does). */
 void fe_nomem_watch(void);
+/* json_dumps() that is NULL (noted) when memory runs out before or while
+ * it writes: jansson 2.14 can return a text with a member left out when
+ * one of its allocations fails inside the dump. */
+char *fe_json_dumps(const json_t *o, size_t flags);
 
 /* Output written whole: write a line (or a few that belong together) to
  * fe_row(), then fe_row_end() writes it to stdout in one piece, unless
@@ -113,6 +117,23 @@ int fe_scope_check(struct fe_scope *sc, const char *synopsis);
  * time is outside any window). */
 int fe_scope_in_window(const struct fe_scope *sc, k8a_event *ev);
 void fe_scope_free(struct fe_scope *sc);
+
+/* --sigma PATH (sigma.c): Sigma rules of a file or a directory's *.yml
+ * and *.yaml.  Each rule loaded goes to take() (which owns it), with its
+ * file; problems are said and counted (errors: exit 2). */
+struct fe_sigma {
+	size_t files, loaded, other, unsupported, errors;
+	int strict; /* an unsupported construct is an error */
+	int quiet;  /* unsupported constructs only counted */
+};
+typedef void fe_sigma_take(void *arg, k8a_sigma_rule *r, const char *file);
+void fe_sigma_load(struct fe_sigma *st, const char *path, fe_sigma_take *take, void *arg);
+/* The counts of rules left out, said once at the end of loading. */
+void fe_sigma_summary(const struct fe_sigma *st);
+/* The records any detection rule of the paths matches (each on its own
+ * logsource's records): an expression, or NULL when none was loaded or
+ * memory ran out (fe_nomem()). */
+k8a_expr *fe_sigma_expr(struct fe_sigma *st, const char *const *paths, size_t n);
 
 /* A run over a reader: records read, and whether anything went wrong. */
 struct fe_run {

@@ -84,6 +84,20 @@ fe_nomem_watch(void)
 		json_set_alloc_funcs(watch_malloc, watch_free);
 }
 
+char *
+fe_json_dumps(const json_t *o, size_t flags)
+{
+	char *s = nomem ? NULL : json_dumps(o, flags);
+
+	if (s != NULL && nomem) { /* a part may be missing */
+		free(s);
+		s = NULL;
+	}
+	if (s == NULL)
+		nomem = 1;
+	return s;
+}
+
 /* ---- output written whole ---- */
 
 /* One stream for the run, emptied after each row (its buffer stays). */

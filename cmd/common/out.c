@@ -251,7 +251,7 @@ put_one(json_t *v, void *arg)
 		fe_putn(c->fp, json_string_value(v), json_string_length(v));
 		return;
 	}
-	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	s = fe_json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY); /* NULL: noted, the row is not written */
 	fe_put(c->fp, s);
 	free(s);
 }

@@ -93,10 +93,19 @@ find_def(const char *id)
 	return NULL;
 }
 
+/* A rule's definition: a Sigma correlation's own, else the table's. */
+static const struct cdef *
+rule_def(const struct rule *r)
+{
+	const struct cdef *d = sigma_def(r);
+
+	return d ? d : find_def(r->id);
+}
+
 int
 corr_teaches(const struct rule *r)
 {
-	const struct cdef *d = find_def(r->id);
+	const struct cdef *d = rule_def(r);
 
 	return d != NULL && (d->kind == C_FIRST || d->kind == C_NEWUA);
 }
@@ -104,7 +113,7 @@ corr_teaches(const struct rule *r)
 int
 corr_grades_itself(const struct rule *r)
 {
-	const struct cdef *d = r->correlation ? find_def(r->id) : NULL;
+	const struct cdef *d = r->correlation ? rule_def(r) : NULL;
 
 	return d != NULL && d->kind == C_REAPPLY;
 }
@@ -118,7 +127,7 @@ corr_known(const char *id)
 int
 corr_usable(const struct rule *r, const struct corr_ctx *cx)
 {
-	const struct cdef *d = find_def(r->id);
+	const struct cdef *d = rule_def(r);
 
 	if (d == NULL)
 		return 0;
@@ -138,7 +147,7 @@ sev_max(enum sev a, enum sev b)
 enum sev
 corr_max_sev(const struct rule *r)
 {
-	const struct cdef *d = r->correlation ? find_def(r->id) : NULL;
+	const struct cdef *d = r->correlation ? rule_def(r) : NULL;
 
 	if (d == NULL)
 		return r->sev;
@@ -162,7 +171,7 @@ corr_max_sev(const struct rule *r)
 int
 corr_raw_check(const struct rule *r, const char *raw, size_t n)
 {
-	const struct cdef *d = find_def(r->id);
+	const struct cdef *d = rule_def(r);
 
 	if (d == NULL || d->kind != C_SYSPUB)
 		return -1;
@@ -192,6 +201,7 @@ static const struct {
 	[C_SEQN] = { feed_prog, finish_seqn },
 	[C_XNS] = { feed_xns, NULL },
 	[C_REAPPLY] = { feed_reapply, finish_reapply },
+	[C_SIGTEMP] = { feed_sigtemp, finish_sigtemp },
 };
 
 int
@@ -205,7 +215,7 @@ corr_carries_all(const struct rule *r)
 void
 corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 {
-	const struct cdef *d = find_def(r->id);
+	const struct cdef *d = rule_def(r);
 
 	if (d == NULL)
 		return;

@@ -11,6 +11,7 @@
 
 enum ckind {
 	C_ANON, C_IP, C_TOR, C_SSRF, C_FIRST, C_BURST, C_AWSAUTH, C_SEQ, C_NEWUA, C_REPLAY, C_CMCREDS, C_SYSPUB, C_SEQ2, C_CHANGED, C_REF, C_SEQN, C_XNS, C_REAPPLY,
+	C_SIGTEMP, /* Sigma temporal and temporal_ordered (corr_sigma.c) */
 };
 
 enum keyfn {
@@ -120,6 +121,9 @@ corr_finish_fn finish_seq, finish_seq2, finish_ref, finish_seqn, finish_changed,
 /* ---- the pods/status SSRF chain (corr_ssrf.c) ---- */
 corr_feed_fn feed_ssrf;
 corr_finish_fn finish_ssrf;
+/* ---- Sigma's temporal correlations (corr_sigma.c) ---- */
+corr_feed_fn feed_sigtemp;
+corr_finish_fn finish_sigtemp;
 /* ---- aws-auth before and after (corr_awsauth.c) ---- */
 corr_feed_fn feed_awsauth, feed_reapply;
 corr_finish_fn finish_awsauth, finish_reapply;

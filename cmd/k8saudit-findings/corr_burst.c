@@ -33,7 +33,9 @@ burst_keep(struct rule *r, const struct cdef *d, k8a_event *ev, struct snap *s)
 		keep(r, s, k1, k2, denied(ev) ? 2 : 1, NULL);
 		return;
 	}
-	if (!path_key(ev, d->kpaths, k1, sizeof(k1)))
+	if (d->kpaths[0] == '\0')
+		k1[0] = '\0'; /* one group: every record (a Sigma count without group-by) */
+	else if (!path_key(ev, d->kpaths, k1, sizeof(k1)))
 		return;
 	if (d->distinct != KF_PATHS) {
 		keep(r, s, k1, "", 1, NULL);

@@ -28,6 +28,8 @@ int strv_push(struct strv *s, const char *v);
 void strv_free(struct strv *s);
 
 struct corr; /* a correlation's state (corr.c) */
+struct cdef; /* a correlation's definition (corr.c) */
+struct sigma_extra; /* what a Sigma rule adds (sigma.c) */
 
 struct rule {
 	char *id, *title, *guardduty, *when_text;
@@ -48,6 +50,7 @@ struct rule {
 	unsigned line;
 	int enabled;
 	struct corr *corr;
+	struct sigma_extra *sigma; /* a Sigma rule: author, references, its correlation */
 };
 
 struct ruleset {
@@ -63,9 +66,29 @@ struct ruleset {
  * is skipped.  When memory runs out ("file:line: out of memory", noted:
  * fe_nomem()) loading stops: the rules are not to be used. */
 void rules_load_path(struct ruleset *rs, const char *path);
+/* Append a rule made elsewhere (sigma.c); freed with the set.  The rule
+ * is freed when memory runs out (noted). */
+void rules_add(struct ruleset *rs, struct rule *r);
 void rules_free(struct ruleset *rs);
 /* The literals a record must contain for this rule (NULL: any record). */
 const char *const *rule_literals(const struct rule *r);
+
+/* ---- Sigma rules (sigma.c, corr_sigma.c) ---- */
+struct sigma_extra {
+	char *author;
+	struct strv references, falsepositives;
+	struct cdef *def;  /* a correlation: its definition, made from the rule */
+	k8a_expr **steps;  /* and the expressions of the rules it names */
+	size_t nsteps;
+	char *kpaths, *dpaths;
+};
+/* Load the Sigma rules of each path (--sigma) into rs, correlations
+ * resolved against the Sigma rules they name.  Problems are said and
+ * counted in rs->errors (unsupported constructs only with rs->strict). */
+void sigma_load_rules(struct ruleset *rs, const struct strv *paths);
+void sigma_extra_free(struct sigma_extra *x);
+/* The definition a Sigma correlation runs by, or NULL. */
+const struct cdef *sigma_def(const struct rule *r);
 
 /* ---- which rules a record may match, told by the reader's judge on the
  * thread that reads it (judge.c) ---- */

@@ -15,7 +15,7 @@
 #include "findings.h"
 
 static const char synopsis[] =
-	"[-s] [-j N] [-w EXPR]... [--since TIME] [--until TIME] [--strict] [--rules FILE]... [--rule ID]...\n"
+	"[-s] [-j N] [-w EXPR]... [--since TIME] [--until TIME] [--strict] [--rules FILE]... [--sigma PATH]... [--rule ID]...\n"
 	"       [--skip-rule ID]... [--tactic NAME]... [--min-severity SEV] [--fail-on SEV] [--header]\n"
 	"       [--summary | --group-by event|actor|rule] [--json | --format tsv|csv|json|timesketch|ocsf|asff]\n"
 	"       [--aws-account ID] [--region REGION] [--cluster NAME]\n"
@@ -24,7 +24,7 @@ static const char synopsis[] =
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
-	O_RULES, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
+	O_RULES, O_SIGMA, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
 	O_AWS_ACCOUNT, O_REGION, O_CLUSTER,
 	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
 	O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_HELP, O_VERSION,
@@ -32,7 +32,8 @@ enum {
 
 static const struct fe_opt opts[] = {
 	[O_RULES] = { "rules", 0, 1, "FILE", "also load the rules in FILE (or every *.rules below a directory)" },
-	[O_NO_BUILTIN] = { "no-builtin", 0, 0, NULL, "do not load the installed rules; only --rules" },
+	[O_SIGMA] = { "sigma", 0, 1, "PATH", "also load the Sigma rules in PATH (a .yml file, or every *.yml and *.yaml below a directory)" },
+	[O_NO_BUILTIN] = { "no-builtin", 0, 0, NULL, "do not load the installed rules; only --rules and --sigma" },
 	[O_LIST] = { "list-rules", 0, 0, NULL, "print the selected rules and exit" },
 	[O_RULE] = { "rule", 0, 1, "ID", "run only this rule, or the rules of this ATT&CK technique (repeatable; a trailing * matches a prefix: K8S-EXEC-*, T1098*)" },
 	[O_SKIP] = { "skip-rule", 0, 1, "ID", "do not run this rule, or the rules of this technique (repeatable; same patterns)" },
@@ -69,7 +70,7 @@ static const struct fe_opt opts[] = {
 
 struct opts {
 	struct fe_scope sc; /* -w, --since, --until, --strict, -s, -j, --keep-stages */
-	struct strv rules, only, skip, tactics, baseline;
+	struct strv rules, only, skip, tactics, baseline, sigma;
 	int no_builtin, list, no_prefilter, header;
 	int min_sev, fail_on;
 	enum fmt fmt;
@@ -85,6 +86,7 @@ opts_free(struct opts *o)
 {
 	fe_scope_free(&o->sc);
 	strv_free(&o->rules);
+	strv_free(&o->sigma);
 	strv_free(&o->only);
 	strv_free(&o->skip);
 	strv_free(&o->tactics);
@@ -197,6 +199,7 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_SILENT:
 		return fe_scope_opt(&o->sc, opts[oc].lng, arg, synopsis);
 	case O_RULES: strv_push(&o->rules, arg); break;
+	case O_SIGMA: strv_push(&o->sigma, arg); break;
 	case O_NO_BUILTIN: o->no_builtin = 1; break;
 	case O_LIST: o->list = 1; break;
 	case O_RULE: strv_push(&o->only, arg); break;
@@ -424,6 +427,8 @@ load_rules(struct ruleset *rs, const struct opts *o, struct corr_ctx *cx, struct
 	}
 	for (k = 0; k < o->rules.n; k++)
 		rules_load_path(rs, o->rules.v[k]);
+	if (o->sigma.n)
+		sigma_load_rules(rs, &o->sigma);
 	errors = rs->errors;
 	if (o->iplist && (*ipl = iplist_load(o->iplist, &errors)) == NULL)
 		errors++;
@@ -455,7 +460,7 @@ any_rule(const struct ruleset *rs, const struct opts *o, int loaderr)
 	/* "no findings" from no rules would read as a clean result */
 	if (!loaderr)
 		fe_diag(NULL, "no rules to run%s", rs->n ? " (every rule was left out)" :
-			o->no_builtin && o->rules.n == 0 ? " (--no-builtin without --rules)" : "");
+			o->no_builtin && o->rules.n == 0 && o->sigma.n == 0 ? " (--no-builtin without --rules)" : "");
 	return 0;
 }
 

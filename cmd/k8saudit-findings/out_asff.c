@@ -140,6 +140,7 @@ out_asff(struct out *o, const struct finding *f)
 	json_object_set_new(j, "Resources", resources(o, f, acct, region));
 	pf_set(pf, "k8saudit/rule", f->rule->id);
 	pf_set(pf, "k8saudit/guardduty", out_guardduty(f));
+	pf_set(pf, "k8saudit/author", out_author(f->rule));
 	pf_set(pf, "k8saudit/event_id", s->id);
 	pf_set(pf, "k8saudit/actor", s->user);
 	pf_set(pf, "k8saudit/arn", s->arn);

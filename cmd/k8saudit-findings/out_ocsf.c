@@ -173,6 +173,7 @@ out_ocsf(struct out *o, const struct finding *f)
 	if (json_object_get(s->record, "source_ips"))
 		json_object_set(um, "source_ips", json_object_get(s->record, "source_ips"));
 	out_set_str(um, "what", s->what);
+	out_set_str(um, "author", out_author(f->rule));
 	json_object_set_new(j, "unmapped", um);
 	free(title);
 	return j;

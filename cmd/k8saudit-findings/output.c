@@ -37,10 +37,18 @@ out_guardduty(const struct finding *f)
 	return f->guardduty ? f->guardduty : f->rule->guardduty;
 }
 
+const char *
+out_author(const struct rule *r)
+{
+	return r->sigma && r->sigma->author && *r->sigma->author ? r->sigma->author : NULL;
+}
+
 char *
 out_title(const struct finding *f)
 {
-	size_t n = strlen(f->rule->title) + (f->note ? strlen(f->note) + 4 : 0) + 1;
+	const char *author = out_author(f->rule);
+	size_t n = strlen(f->rule->title) + (f->note ? strlen(f->note) + 4 : 0) +
+		   (author ? strlen(author) + 20 : 0) + 1;
 	char *t = malloc(n);
 
 	if (t == NULL) {
@@ -51,6 +59,9 @@ out_title(const struct finding *f)
 		snprintf(t, n, "%s (%s)", f->rule->title, f->note);
 	else
 		snprintf(t, n, "%s", f->rule->title);
+	/* the Detection Rule License asks for the author with every match */
+	if (author)
+		snprintf(t + strlen(t), n - strlen(t), " (Sigma, by %s)", author);
 	return t;
 }
 
@@ -93,6 +104,7 @@ out_plain_json(const struct finding *f)
 	json_object_set_new(o, "title", json_string(title ? title : f->rule->title));
 	json_object_set_new(o, "mitre", strv_json(&f->rule->mitre));
 	out_set_str(o, "guardduty", out_guardduty(f));
+	out_set_str(o, "author", out_author(f->rule));
 	/* the record as every tool describes it (k8saudit-json(5)) */
 	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++)
 		if (json_object_get(rec, before[i]))
@@ -113,7 +125,7 @@ out_json_line(FILE *fp, json_t *o)
 		return fe_nomem() ? -1 : 0;
 	/* every jansson allocation is watched: a member left out for want
 	 * of memory must not leave a line with a part missing */
-	s = fe_nomem() ? NULL : json_dumps(o, OUT_JFLAGS);
+	s = fe_json_dumps(o, OUT_JFLAGS);
 	json_decref(o);
 	if (s == NULL) {
 		fe_nomem_note();
@@ -412,7 +424,12 @@ output_list_rules(const struct ruleset *rs, int json)
 			json_object_set_new(o, "catalog", strv_json(&r->catalog));
 			json_object_set_new(o, "anchors", strv_json(&r->anchors));
 			json_object_set_new(o, "kind", json_string(!r->correlation ? "event" :
-				corr_known(r->id) ? "correlation" : "correlation (not implemented)"));
+				corr_known(r->id) || sigma_def(r) ? "correlation" : "correlation (not implemented)"));
+			if (r->sigma) {
+				out_set_str(o, "author", r->sigma->author);
+				json_object_set_new(o, "references", strv_json(&r->sigma->references));
+				json_object_set_new(o, "falsepositives", strv_json(&r->sigma->falsepositives));
+			}
 			json_object_set_new(o, "when", json_string(r->when_text));
 			{
 				const char *const *l = rule_literals(r);

@@ -19,6 +19,9 @@ void out_set_str(json_t *o, const char *k, const char *v);
 json_t *out_str_max(const char *s, size_t max);
 /* The GuardDuty type of the finding, or NULL. */
 const char *out_guardduty(const struct finding *f);
+/* The Sigma rule's author (the Detection Rule License asks for it with
+ * every match), or NULL. */
+const char *out_author(const struct rule *r);
 /* The title, with the finding's note "(first seen in this input)"; the
  * caller frees it.  NULL when out of memory. */
 char *out_title(const struct finding *f);

@@ -83,6 +83,7 @@ rule_free(struct rule *r)
 	strv_free(&r->anchors);
 	strv_free(&r->catalog);
 	k8a_expr_free(r->when);
+	sigma_extra_free(r->sigma);
 	free(r);
 }
 
@@ -401,6 +402,20 @@ add_rule(struct pstate *ps, struct rule *r)
 	}
 	ps->rs->r = nv;
 	ps->rs->r[ps->rs->n++] = r;
+}
+
+void
+rules_add(struct ruleset *rs, struct rule *r)
+{
+	struct rule **nv = realloc(rs->r, (rs->n + 1) * sizeof(*nv));
+
+	if (nv == NULL) {
+		fe_nomem_note();
+		rule_free(r);
+		return;
+	}
+	rs->r = nv;
+	rs->r[rs->n++] = r;
 }
 
 /* The evidence fields, read as expressions read them. */

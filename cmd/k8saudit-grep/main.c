@@ -12,12 +12,12 @@
 
 #include "fe.h"
 
-static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--exec] [--strict] [--json] [--fields LIST] [PATH...]";
+static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--sigma FILE]... [--exec] [--strict] [--json] [--fields LIST] [PATH...]";
 
 enum {
 	O_EXPR, O_REGEX, O_ICASE, O_SINCE, O_UNTIL, O_EXEC, O_JSON, O_FIELDS, O_HEADER, O_COUNT,
 	O_FILES, O_NULL, O_INVERT, O_MAX, O_QUIET, O_SILENT, O_WITH_NAME, O_NO_NAME,
-	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_STRICT, O_THREADS, O_HELP, O_VERSION,
+	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_STRICT, O_THREADS, O_SIGMA, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -44,6 +44,7 @@ static const struct fe_opt opts[] = {
 	[O_VALIDATE] = { "validate", 0, 0, NULL, "parse every record, reporting invalid ones, even when not needed" },
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
+	[O_SIGMA] = { "sigma", 0, 1, "FILE", "select records a Sigma rule in FILE (or a directory's *.yml) matches; with -w, both must" },
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
@@ -67,6 +68,8 @@ struct grep {
 	int exec, json, count, files, nul, invert, quiet;
 	int no_prefilter, validate, header, icase;
 	const char *fields;
+	const char **sigma; /* --sigma paths */
+	size_t nsigma;
 	int names; /* -1 auto, 0 no, 1 yes: for -c and -l */
 	int hide_path; /* -h: the location column shows only line numbers */
 	long max;
@@ -227,6 +230,31 @@ compile_regexes(struct grep *g, const char **pats, size_t n, int icase)
 	return 0;
 }
 
+/* --sigma: the records a rule matches, and -w's when given.  0, -1 after
+ * a message, K8A_FATAL. */
+static int
+add_sigma(struct grep *g)
+{
+	struct fe_sigma st = { 0 };
+	k8a_expr *x;
+
+	st.strict = g->sc.strict;
+	x = fe_sigma_expr(&st, g->sigma, g->nsigma);
+	if (fe_nomem())
+		return K8A_FATAL;
+	if (st.errors) {
+		k8a_expr_free(x);
+		return -1;
+	}
+	if (x == NULL) {
+		fe_diag(NULL, "--sigma: no Sigma rule for Kubernetes audit or CloudTrail records was loaded");
+		return -1;
+	}
+	if ((g->sc.where = g->sc.where ? k8a_expr_and(g->sc.where, x) : x) == NULL)
+		return K8A_FATAL;
+	return 0;
+}
+
 /* Read the options into g.  0, -1 after a usage error (or --help and
  * --version: *exit set), K8A_FATAL when out of memory. */
 static int
@@ -255,6 +283,14 @@ options(struct grep *g, int argc, char **argv, int *exit)
 			g->pats[g->npats++] = arg;
 			break;
 		case O_ICASE: g->icase = 1; break;
+		case O_SIGMA: {
+			const char **ns = realloc(g->sigma, (g->nsigma + 1) * sizeof(*ns));
+			if (ns == NULL)
+				return K8A_FATAL;
+			g->sigma = ns;
+			g->sigma[g->nsigma++] = arg;
+			break;
+		}
 		case O_EXEC: g->exec = 1; break;
 		case O_JSON: g->json = 1; break;
 		case O_FIELDS: g->fields = arg; break;
@@ -295,7 +331,9 @@ options(struct grep *g, int argc, char **argv, int *exit)
 			return -1;
 		}
 	}
-	return fe_scope_check(&g->sc, synopsis);
+	if ((rc = fe_scope_check(&g->sc, synopsis)) != 0)
+		return rc;
+	return g->nsigma ? add_sigma(g) : 0;
 }
 
 /* What the options make: columns, the expression (with --exec's part),
@@ -474,6 +512,7 @@ main(int argc, char **argv)
 	}
 	free(g.fs.path);
 	free((void *)g.pats);
+	free((void *)g.sigma);
 	fe_cols_free(&g.cols);
 	for (i = 0; i < g.nre; i++)
 		pcre2_code_free(g.re[i]);

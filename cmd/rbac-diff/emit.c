@@ -99,7 +99,7 @@ rd_set_time(json_t *o, const char *k, int64_t t)
 int
 rd_json_line(json_t *o)
 {
-	char *s = fe_nomem() ? NULL : json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s = fe_json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 
 	if (s == NULL) {
 		fe_nomem_note();

@@ -49,7 +49,7 @@ subject_is(struct rd *rd, json_t *s, const char *bns, const char *who, const cha
 static void
 yaml_scalar(json_t *v)
 {
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+	char *s = fe_json_dumps(v, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
 
 	if (s == NULL)
 		return; /* noted: the row is not written */

@@ -227,7 +227,7 @@ request_json(k8a_event *ev, const char *verb, const char *target, const char *re
 	rd_set_str(o, "target", target);
 	json_object_set_new(o, "code", json_integer(k8a_event_code(ev)));
 	rd_set_str(o, "reason", reason);
-	if (!fe_nomem() && (s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL)
+	if ((s = fe_json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL)
 		s[strlen(s) - 1] = '\0'; /* the '}' */
 	json_decref(rec);
 	json_decref(o);

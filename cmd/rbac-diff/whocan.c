@@ -338,7 +338,7 @@ window_head(struct rd *rd, const struct window *w)
 			json_object_set(o, "closed_by", json_object_get(w->closed->record, "actor"));
 			rd_set_str(o, "closed_event_id", rd_event_id(w->closed->record));
 		}
-		s = fe_nomem() ? NULL : json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+		s = fe_json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 		json_decref(o);
 		if (s == NULL) {
 			fe_nomem_note();

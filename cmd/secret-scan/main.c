@@ -190,7 +190,8 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 	return fe_scope_check(&o->scope, synopsis);
 }
 
-/* Should the record be scanned?  1 yes, 0 no, -1 unusable (diagnosed). */
+/* Should the record be scanned?  1 yes, 0 no, -1 unusable (diagnosed),
+ * -2 out of memory. */
 static int
 selected(const struct opts *o, const k8a_secret_set *set, k8a_secret_scan *sc, k8a_event *ev)
 {
@@ -205,6 +206,8 @@ selected(const struct opts *o, const k8a_secret_set *set, k8a_secret_scan *sc, k
 	}
 	if (sp->where) {
 		int m = k8a_expr_match(sp->where, ev);
+		if (m < 0 && k8a_event_nomem(ev))
+			return -2;
 		if (m < 0) {
 			/* a regex PCRE2 gave up on, or no memory: no answer */
 			if (!sp->silent)
@@ -241,7 +244,6 @@ main(int argc, char **argv)
 	fe_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 	memset(&out, 0, sizeof(out));
-	out.fp = stdout;
 	switch (parse_options(argc, argv, &o, &out)) {
 	case -1:
 		trouble = 1;
@@ -271,7 +273,8 @@ main(int argc, char **argv)
 		loaderr++;
 	out.set = set;
 	if (o.list) {
-		out_list_types(stdout, set, out.fmt != FMT_TSV);
+		if (out_list_types(set, out.fmt != FMT_TSV) != 0)
+			goto nomem;
 		trouble = loaderr != 0;
 		goto done;
 	}
@@ -304,11 +307,14 @@ main(int argc, char **argv)
 		k8a_reader_add_path(r, "-");
 	for (i = (size_t)fe_optind; i < (size_t)argc; i++)
 		k8a_reader_add_path(r, argv[i]);
-	out_begin(&out);
+	if (out_begin(&out) != 0)
+		goto nomem;
 	while ((ev = fe_next_record(r, &o.scope, &run)) != NULL) {
 		const struct k8a_secret_hit *hits;
 		size_t n;
 		switch (selected(&o, set, sc, ev)) {
+		case -2:
+			goto nomem;
 		case -1:
 			trouble = 1;
 			continue;
@@ -334,18 +340,27 @@ main(int argc, char **argv)
 			if (baseline_has(base, hits[i].fingerprint))
 				continue;
 			found = 1;
-			out_hit(&out, ev, &hits[i]);
+			if (out_hit(&out, ev, &hits[i]) != 0)
+				goto nomem;
 		}
+		if (fe_nomem() || k8a_event_nomem(ev))
+			goto nomem; /* a line or an answer about the record is missing */
 		if (fe_out_failed())
 			break; /* nobody reads what follows */
 	}
+	fe_progress_end();
+	if (run.fatal) { /* out of memory, said by fe_next_record() */
+		trouble = 1;
+		goto done;
+	}
 	if (run.trouble)
 		trouble = 1;
-	fe_progress_end();
-	out_end(&out);
+	if (fe_nomem() || out_end(&out) != 0)
+		goto nomem;
 	goto done;
 nomem:
-	fe_diag(NULL, "out of memory");
+	fe_progress_end();
+	fe_nomem_diag(NULL);
 	trouble = 1;
 done:
 	if (fe_finish_stdout() != 0)
@@ -355,6 +370,7 @@ done:
 	k8a_secret_set_free(set);
 	fe_scope_free(&o.scope);
 	baseline_free(base);
+	out_free(&out);
 	k8a_seen_free(fold.seen);
 	free(fold.path);
 	free(o.rules);

@@ -6,6 +6,9 @@
  * 2.1.0 for code-scanning dashboards; or, with --summary, one line per
  * distinct secret: the rotation list.  Every string from the input goes
  * through fe_put() or JSON escaping; secrets only with --show-secrets.
+ *
+ * Each line is written whole (fe_row()): when memory runs out, what was
+ * printed is a prefix of the full output, and the caller says so.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +56,10 @@ sum_get(struct summary *s, const char *fp, int *fresh)
 	if (s->n * 2 >= s->nslot) {
 		size_t ns = s->nslot ? s->nslot * 2 : 1024, k;
 		size_t *nslot = calloc(ns, sizeof(*nslot));
-		if (nslot == NULL)
+		if (nslot == NULL) {
+			fe_nomem_note();
 			return NULL;
+		}
 		for (k = 0; k < s->n; k++) {
 			i = fp_hash(s->e[k].fp) & (ns - 1);
 			while (nslot[i])
@@ -76,8 +81,10 @@ sum_get(struct summary *s, const char *fp, int *fresh)
 	if (s->n == s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 64;
 		struct sum_entry *ne = realloc(s->e, nc * sizeof(*ne));
-		if (ne == NULL)
+		if (ne == NULL) {
+			fe_nomem_note();
 			return NULL;
+		}
 		s->e = ne;
 		s->cap = nc;
 	}
@@ -101,11 +108,12 @@ set_add(char **v, size_t *n, size_t *more, const char *s)
 		(*more)++;
 		return;
 	}
-	if ((v[*n] = strdup(s)) != NULL)
+	if ((v[*n] = fe_strdup(s)) != NULL)
 		(*n)++;
 }
 
-static void
+/* 0, or -1 when memory ran out (noted): the summary would be wrong. */
+static int
 sum_add(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 {
 	struct sum_entry *e;
@@ -113,12 +121,12 @@ sum_add(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 	int fresh;
 	int64_t t = k8a_event_time(ev);
 
-	if (o->sum == NULL && (o->sum = calloc(1, sizeof(*o->sum))) == NULL)
-		return;
-	if ((e = sum_get(o->sum, h->fingerprint, &fresh)) == NULL) {
-		fe_diag(NULL, "out of memory");
-		return;
+	if (o->sum == NULL && (o->sum = calloc(1, sizeof(*o->sum))) == NULL) {
+		fe_nomem_note();
+		return -1;
 	}
+	if ((e = sum_get(o->sum, h->fingerprint, &fresh)) == NULL)
+		return -1;
 	if (fresh) {
 		memcpy(e->fp, h->fingerprint, sizeof(e->fp));
 		e->type = h->type_index;
@@ -126,8 +134,8 @@ sum_add(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 		memcpy(e->preview, h->preview, sizeof(e->preview));
 		e->first = e->last = t;
 		e->seq = o->seq;
-		if (o->show)
-			e->secret = strdup(h->secret);
+		if (o->show && (e->secret = fe_strdup(h->secret)) == NULL)
+			return -1;
 	}
 	e->count++;
 	{
@@ -152,6 +160,7 @@ sum_add(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 	set_add(e->places, &e->nplaces, &e->more_places, pat);
 	fe_actor(ev, actor, sizeof(actor));
 	set_add(e->actors, &e->nactors, &e->more_actors, actor);
+	return fe_nomem() ? -1 : 0;
 }
 
 static int
@@ -212,12 +221,23 @@ json_list(char *const *v, size_t n)
 	return a;
 }
 
-static void
-put_json(FILE *fp, json_t *o)
+/* o as one line, written whole; takes o.  0, or -1 when memory ran out. */
+static int
+put_json(json_t *o)
 {
 	/* ASCII only: safe on a terminal, and control bytes are escaped */
-	json_dumpf(o, fp, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s = fe_json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	FILE *fp;
+
+	json_decref(o);
+	if (s == NULL || (fp = fe_row()) == NULL) {
+		free(s);
+		return -1;
+	}
+	fputs(s, fp);
 	fputc('\n', fp);
+	free(s);
+	return fe_row_end();
 }
 
 /* The types a secret was found as: the most specific first. */
@@ -256,57 +276,12 @@ types_json(const k8a_secret_set *set, const struct sum_entry *e)
 }
 
 static void
-sum_print(struct out *o)
+sum_free(struct summary *s)
 {
-	struct summary *s = o->sum;
-	struct k8a_secret_type_info ti;
 	size_t i, k;
-	char tmp[64];
 
-	if (o->header && o->fmt == FMT_TSV)
-		fputs("first_seen\tlast_seen\ttypes\tconfidence\tpreview\tfingerprint\toccurrences\tplaces\tactors\n", o->fp);
 	if (s == NULL)
 		return;
-	qsort(s->e, s->n, sizeof(*s->e), cmp_first);
-	for (i = 0; i < s->n; i++) {
-		struct sum_entry *e = &s->e[i];
-		k8a_secret_set_type(o->set, e->type, &ti);
-		if (o->fmt == FMT_JSON) {
-			json_t *j = json_object();
-			json_object_set_new(j, "first_seen", fe_time_json(e->first));
-			json_object_set_new(j, "last_seen", fe_time_json(e->last));
-			json_object_set_new(j, "type", json_string(ti.id));
-			json_object_set_new(j, "types", types_json(o->set, e));
-			json_object_set_new(j, "confidence", json_string(ti.confidence));
-			json_object_set_new(j, "preview", json_string(e->preview));
-			if (e->secret)
-				json_object_set_new(j, "secret", json_string(e->secret));
-			json_object_set_new(j, "fingerprint", json_string(e->fp));
-			json_object_set_new(j, "occurrences", json_integer((json_int_t)e->count));
-			json_object_set_new(j, "places", json_list(e->places, e->nplaces));
-			if (e->more_places)
-				json_object_set_new(j, "more_places", json_integer((json_int_t)e->more_places));
-			json_object_set_new(j, "actors", json_list(e->actors, e->nactors));
-			if (e->more_actors)
-				json_object_set_new(j, "more_actors", json_integer((json_int_t)e->more_actors));
-			put_json(o->fp, j);
-			json_decref(j);
-		} else {
-			put_time(o->fp, e->first);
-			fputc('\t', o->fp);
-			put_time(o->fp, e->last);
-			fputc('\t', o->fp);
-			put_types(o->fp, o->set, e);
-			fprintf(o->fp, "\t%s\t", ti.confidence);
-			fe_put(o->fp, e->secret ? e->secret : e->preview);
-			snprintf(tmp, sizeof(tmp), "%.16s", e->fp);
-			fprintf(o->fp, "\t%s\t%llu\t", tmp[0] ? tmp : "-", (unsigned long long)e->count);
-			put_list(o->fp, e->places, e->nplaces, e->more_places);
-			fputc('\t', o->fp);
-			put_list(o->fp, e->actors, e->nactors, e->more_actors);
-			fputc('\n', o->fp);
-		}
-	}
 	for (i = 0; i < s->n; i++) {
 		for (k = 0; k < s->e[i].nplaces; k++)
 			free(s->e[i].places[k]);
@@ -317,7 +292,78 @@ sum_print(struct out *o)
 	free(s->e);
 	free(s->slot);
 	free(s);
+}
+
+/* One line of the summary, written whole.  0, or -1 (memory). */
+static int
+sum_line(struct out *o, const struct sum_entry *e)
+{
+	struct k8a_secret_type_info ti;
+	char tmp[64];
+	FILE *fp;
+
+	k8a_secret_set_type(o->set, e->type, &ti);
+	if (o->fmt == FMT_JSON) {
+		json_t *j = json_object();
+		json_object_set_new(j, "first_seen", fe_time_json(e->first));
+		json_object_set_new(j, "last_seen", fe_time_json(e->last));
+		json_object_set_new(j, "type", json_string(ti.id));
+		json_object_set_new(j, "types", types_json(o->set, e));
+		json_object_set_new(j, "confidence", json_string(ti.confidence));
+		json_object_set_new(j, "preview", json_string(e->preview));
+		if (e->secret)
+			json_object_set_new(j, "secret", json_string(e->secret));
+		json_object_set_new(j, "fingerprint", json_string(e->fp));
+		json_object_set_new(j, "occurrences", json_integer((json_int_t)e->count));
+		json_object_set_new(j, "places", json_list(e->places, e->nplaces));
+		if (e->more_places)
+			json_object_set_new(j, "more_places", json_integer((json_int_t)e->more_places));
+		json_object_set_new(j, "actors", json_list(e->actors, e->nactors));
+		if (e->more_actors)
+			json_object_set_new(j, "more_actors", json_integer((json_int_t)e->more_actors));
+		return put_json(j);
+	}
+	if ((fp = fe_row()) == NULL)
+		return -1;
+	put_time(fp, e->first);
+	fputc('\t', fp);
+	put_time(fp, e->last);
+	fputc('\t', fp);
+	put_types(fp, o->set, e);
+	fprintf(fp, "\t%s\t", ti.confidence);
+	fe_put(fp, e->secret ? e->secret : e->preview);
+	snprintf(tmp, sizeof(tmp), "%.16s", e->fp);
+	fprintf(fp, "\t%s\t%llu\t", tmp[0] ? tmp : "-", (unsigned long long)e->count);
+	put_list(fp, e->places, e->nplaces, e->more_places);
+	fputc('\t', fp);
+	put_list(fp, e->actors, e->nactors, e->more_actors);
+	fputc('\n', fp);
+	return fe_row_end();
+}
+
+static int
+sum_print(struct out *o)
+{
+	struct summary *s = o->sum;
+	size_t i;
+	int rc = 0;
+
+	if (o->header && o->fmt == FMT_TSV) {
+		FILE *fp = fe_row();
+		if (fp == NULL)
+			return -1;
+		fputs("first_seen\tlast_seen\ttypes\tconfidence\tpreview\tfingerprint\toccurrences\tplaces\tactors\n", fp);
+		if (fe_row_end() != 0)
+			return -1;
+	}
+	if (s == NULL)
+		return 0;
+	qsort(s->e, s->n, sizeof(*s->e), cmp_first);
+	for (i = 0; i < s->n && rc == 0; i++)
+		rc = sum_line(o, &s->e[i]);
+	sum_free(s);
 	o->sum = NULL;
+	return rc;
 }
 
 /* ---- SARIF 2.1.0 ---- */
@@ -328,13 +374,15 @@ sarif_level(const char *conf)
 	return strcmp(conf, "high") == 0 ? "error" : strcmp(conf, "medium") == 0 ? "warning" : "note";
 }
 
-static void
+/* The run's head, up to the results, as one line. */
+static int
 sarif_begin(struct out *o)
 {
 	json_t *rules = json_array();
 	struct k8a_secret_type_info ti;
 	char *s;
 	size_t i;
+	FILE *fp;
 
 	for (i = 0; i < k8a_secret_set_count(o->set); i++) {
 		json_t *r = json_object(), *cfg = json_object();
@@ -346,16 +394,23 @@ sarif_begin(struct out *o)
 		json_object_set_new(r, "properties", json_pack("{s:[s]}", "tags", "CWE-798"));
 		json_array_append_new(rules, r);
 	}
-	s = json_dumps(rules, JSON_COMPACT | JSON_ENSURE_ASCII);
+	s = fe_json_dumps(rules, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(rules);
-	/* the results follow, one by one, inside the run */
-	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"secret-scan\",\"version\":\"", o->fp);
-	fputs(K8A_VERSION_STRING, o->fp);
-	fputs("\",\"rules\":", o->fp);
-	fputs(s ? s : "[]", o->fp);
-	fputs("}},\"columnKind\":\"utf16CodeUnits\",\"results\":[", o->fp);
+	if (s == NULL || (fp = fe_row()) == NULL) {
+		free(s);
+		return -1;
+	}
+	/* the results follow, a line each, inside the run */
+	fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"secret-scan\",\"version\":\"", fp);
+	fputs(K8A_VERSION_STRING, fp);
+	fputs("\",\"rules\":", fp);
+	fputs(s, fp);
+	fputs("}},\"columnKind\":\"utf16CodeUnits\",\"results\":[\n", fp);
 	free(s);
+	if (fe_row_end() != 0)
+		return -1;
 	o->sarif_started = 1;
+	return 0;
 }
 
 /* A path as a URI reference: unreserved bytes and '/' as they are. */
@@ -393,13 +448,16 @@ decode_json(const struct k8a_secret_hit *h)
 	return a;
 }
 
-static void
+/* One result, a line; held until the next one tells whether a comma
+ * follows it, so that each line is written whole. */
+static int
 sarif_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 {
 	const struct k8a_origin *og = k8a_event_origin(ev);
 	struct k8a_secret_type_info ti;
 	json_t *r = json_object(), *loc, *props;
 	char msg[512], *uri = uri_of(og->path), *s;
+	FILE *fp;
 	const char *id = k8a_event_str(ev, K8A_F_ID);
 
 	k8a_secret_set_type(o->set, h->type_index, &ti);
@@ -426,45 +484,62 @@ sarif_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 		json_object_set_new(props, "secret", json_stringn(h->secret, h->len));
 	json_object_set(props, "enrichment", h->enrichment);
 	json_object_set_new(r, "properties", props);
-	s = json_dumps(r, JSON_COMPACT | JSON_ENSURE_ASCII);
-	if (s) {
-		if (o->sarif_results++)
-			fputc(',', o->fp);
-		fputc('\n', o->fp);
-		fputs(s, o->fp);
-		free(s);
-	}
+	if (uri == NULL)
+		fe_nomem_note();
+	s = fe_json_dumps(r, JSON_COMPACT | JSON_ENSURE_ASCII);
 	free(uri);
 	json_decref(r);
+	if (s == NULL)
+		return -1;
+	if (o->sarif_held != NULL) {
+		if ((fp = fe_row()) == NULL) {
+			free(s);
+			return -1;
+		}
+		fputs(o->sarif_held, fp);
+		fputs(",\n", fp);
+		free(o->sarif_held);
+		o->sarif_held = NULL;
+		if (fe_row_end() != 0) {
+			free(s);
+			return -1;
+		}
+	}
+	o->sarif_held = s;
+	return 0;
 }
 
 /* ---- occurrences ---- */
 
-void
+int
 out_begin(struct out *o)
 {
+	FILE *fp;
+
 	if (o->fmt == FMT_SARIF)
-		sarif_begin(o);
-	else if (o->header && !o->summary && o->fmt == FMT_TSV)
-		fputs("time\ttype\tconfidence\tpreview\tfingerprint\tactor\tevent\tlocation\tpointer\tdecode\n", o->fp);
+		return sarif_begin(o);
+	if (o->header && !o->summary && o->fmt == FMT_TSV) {
+		if ((fp = fe_row()) == NULL)
+			return -1;
+		fputs("time\ttype\tconfidence\tpreview\tfingerprint\tactor\tevent\tlocation\tpointer\tdecode\n", fp);
+		return fe_row_end();
+	}
+	return 0;
 }
 
-void
+int
 out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 {
 	char actor[1024], tmp[64];
 	const char *id;
 	size_t i;
+	FILE *fp;
 
 	o->seq++;
-	if (o->summary) {
-		sum_add(o, ev, h);
-		return;
-	}
-	if (o->fmt == FMT_SARIF) {
-		sarif_hit(o, ev, h);
-		return;
-	}
+	if (o->summary)
+		return sum_add(o, ev, h);
+	if (o->fmt == FMT_SARIF)
+		return sarif_hit(o, ev, h);
 	if (o->fmt == FMT_JSON) {
 		json_t *j = json_object();
 		json_object_set_new(j, "time", json_null());
@@ -479,52 +554,74 @@ out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 			json_object_set_new(j, "secret", json_stringn(h->secret, h->len));
 		json_object_set_new(j, "length", json_integer((json_int_t)h->len));
 		json_object_set(j, "enrichment", h->enrichment);
-		put_json(o->fp, j);
-		json_decref(j);
-		return;
+		return put_json(j);
 	}
-	put_time(o->fp, k8a_event_time(ev));
-	fprintf(o->fp, "\t%s\t%s\t", h->type, h->confidence);
+	if ((fp = fe_row()) == NULL)
+		return -1;
+	put_time(fp, k8a_event_time(ev));
+	fprintf(fp, "\t%s\t%s\t", h->type, h->confidence);
 	if (o->show)
-		fe_putn(o->fp, h->secret, h->len);
+		fe_putn(fp, h->secret, h->len);
 	else
-		fe_put(o->fp, h->preview);
+		fe_put(fp, h->preview);
 	snprintf(tmp, sizeof(tmp), "%.16s", h->fingerprint);
-	fprintf(o->fp, "\t%s\t", tmp[0] ? tmp : "-");
+	fprintf(fp, "\t%s\t", tmp[0] ? tmp : "-");
 	fe_actor(ev, actor, sizeof(actor));
-	fe_put(o->fp, actor);
-	fputc('\t', o->fp);
+	fe_put(fp, actor);
+	fputc('\t', fp);
 	id = k8a_event_str(ev, K8A_F_ID);
-	fe_put(o->fp, id);
-	fputc('\t', o->fp);
-	fe_put(o->fp, k8a_event_where(ev));
-	fputc('\t', o->fp);
-	fe_put(o->fp, h->pointer[0] ? h->pointer : "/");
-	fputc('\t', o->fp);
+	fe_put(fp, id);
+	fputc('\t', fp);
+	fe_put(fp, k8a_event_where(ev));
+	fputc('\t', fp);
+	fe_put(fp, h->pointer[0] ? h->pointer : "/");
+	fputc('\t', fp);
 	if (h->ndecode == 0)
-		fputc('-', o->fp);
+		fputc('-', fp);
 	for (i = 0; i < h->ndecode; i++) {
 		if (i)
-			fputc(',', o->fp);
-		fe_put(o->fp, h->decode[i]);
+			fputc(',', fp);
+		fe_put(fp, h->decode[i]);
 	}
-	fputc('\n', o->fp);
+	fputc('\n', fp);
+	return fe_row_end();
 }
 
-void
+int
 out_end(struct out *o)
 {
+	FILE *fp;
+
 	if (o->summary)
-		sum_print(o);
-	if (o->fmt == FMT_SARIF && o->sarif_started)
-		fputs("\n]}]}\n", o->fp);
+		return sum_print(o);
+	if (o->fmt == FMT_SARIF && o->sarif_started) {
+		if ((fp = fe_row()) == NULL)
+			return -1;
+		if (o->sarif_held != NULL) {
+			fputs(o->sarif_held, fp);
+			fputc('\n', fp);
+		}
+		fputs("]}]}\n", fp);
+		return fe_row_end();
+	}
+	return 0;
 }
 
 void
-out_list_types(FILE *fp, const k8a_secret_set *set, int json)
+out_free(struct out *o)
+{
+	sum_free(o->sum);
+	o->sum = NULL;
+	free(o->sarif_held);
+	o->sarif_held = NULL;
+}
+
+int
+out_list_types(const k8a_secret_set *set, int json)
 {
 	struct k8a_secret_type_info ti;
 	size_t i, k;
+	FILE *fp;
 
 	for (i = 0; i < k8a_secret_set_count(set); i++) {
 		k8a_secret_set_type(set, i, &ti);
@@ -550,12 +647,17 @@ out_list_types(FILE *fp, const k8a_secret_set *set, int json)
 				json_object_set_new(j, "entropy", json_real(ti.entropy));
 			json_object_set_new(j, "file", json_string(ti.file));
 			json_object_set_new(j, "line", json_integer(ti.line));
-			put_json(fp, j);
-			json_decref(j);
+			if (put_json(j) != 0)
+				return -1;
 		} else {
+			if ((fp = fe_row()) == NULL)
+				return -1;
 			fprintf(fp, "%s\t%s\t%d\t", ti.id, ti.confidence, ti.priority);
 			fe_put(fp, ti.title);
 			fputc('\n', fp);
+			if (fe_row_end() != 0)
+				return -1;
 		}
 	}
+	return 0;
 }

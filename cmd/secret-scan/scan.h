@@ -30,21 +30,26 @@ void baseline_free(struct baseline *b);
  * problems reported. */
 int allow_load(k8a_secret_set *set, const char *path);
 
-/* ---- output (output.c) ---- */
+/* ---- output (output.c) ----
+ * Lines are written whole (fe_row()).  Each function returns 0, or -1 when
+ * memory ran out (noted: fe_nomem()); the output is then a prefix of what
+ * it would have been, and the caller ends in "out of memory". */
 struct out {
-	FILE *fp;
 	enum fmt fmt;
 	int show, header, summary;
 	const k8a_secret_set *set;
-	int sarif_started, sarif_results;
+	int sarif_started;
+	char *sarif_held; /* the last result, written when the next comes */
 	struct summary *sum;
 	uint64_t seq;
 };
-void out_begin(struct out *o);
-/* One occurrence. */
-void out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h);
+int out_begin(struct out *o);
+/* One occurrence (with --summary: counted, printed by out_end()). */
+int out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h);
 /* The summary and closing brackets. */
-void out_end(struct out *o);
-void out_list_types(FILE *fp, const k8a_secret_set *set, int json);
+int out_end(struct out *o);
+/* What out_end() did not get to free. */
+void out_free(struct out *o);
+int out_list_types(const k8a_secret_set *set, int json);
 
 #endif

@@ -1,0 +1,1 @@
+--no-builtin --sigma $T/sigma/contains.yml --format asff --aws-account 111122223333 --region eu-west-1 $T/sigma/contains.hit.jsonl

@@ -1,0 +1,1 @@
+--no-builtin --sigma $T/sigma/corr-event-count.yml --header $T/sigma/corr-event-count.hit.jsonl

@@ -1,0 +1,1 @@
+--no-builtin --sigma $T/cli/findings/sigma-invalid.yml --sigma $T/cli/findings/sigma-mixed.yml --list-rules

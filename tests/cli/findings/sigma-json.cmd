@@ -1,0 +1,1 @@
+--no-builtin --sigma $T/sigma/equal-nocase.yml --json $T/sigma/equal-nocase.hit.jsonl

@@ -1,0 +1,1 @@
+--no-builtin --sigma $T/sigma/corr-temporal.yml --sigma $T/cli/findings/sigma-mixed.yml --list-rules --json

@@ -1,0 +1,1 @@
+--no-builtin --sigma $T/cli/findings/sigma-mixed.yml $S/leaked-credentials

@@ -1,0 +1,1 @@
+--no-builtin --sigma $T/sigma/contains.yml --format ocsf $T/sigma/contains.hit.jsonl

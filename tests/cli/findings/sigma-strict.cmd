@@ -1,0 +1,1 @@
+--no-builtin --strict --sigma $T/cli/findings/sigma-mixed.yml $S/leaked-credentials

@@ -1,0 +1,1 @@
+--sigma $T/cli/findings/sigma-mixed.yml -hc $S/leaked-credentials

@@ -1,0 +1,1 @@
+--sigma $T/sigma/contains.yml --fields time,user,uri $T/sigma/contains.hit.jsonl $T/sigma/contains.miss.jsonl

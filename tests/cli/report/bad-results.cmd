@@ -1,0 +1,1 @@
+--json --results $T/report/bad-results.jsonl --results $T/report/no-such-file.jsonl

@@ -1,0 +1,1 @@
+--json --fingerprint-key $T/secrets/case.key $S/con318

@@ -1,0 +1,1 @@
+--json --results $T/report/sysdig-findings.jsonl --results $T/report/sysdig-rbac.jsonl

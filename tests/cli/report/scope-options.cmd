@@ -1,0 +1,1 @@
+--json --since 2026-11-20T10:15:00Z --until 2026-11-20T10:20:00Z -w user=system:anonymous --fingerprint-key $T/secrets/case.key $S/con318
