@@ -279,7 +279,8 @@ take_builtin(k8a_state *st)
 			st->objs[i].ident = get64(s->data + 16 + 16 * i);
 		}
 		st->nobjs = n;
-		qsort(st->objs, n, sizeof(*st->objs), cmp_obj);
+		if (n)
+			qsort(st->objs, n, sizeof(*st->objs), cmp_obj);
 	}
 	if ((s = find_section(st, "output")) != NULL) {
 		if (s->len != 24)
@@ -289,11 +290,13 @@ take_builtin(k8a_state *st)
 		st->out_dev = get64(s->data + 8);
 		st->out_ino = get64(s->data + 16);
 	}
-	/* kept apart from the tool's sections */
+	/* kept apart from the tool's sections, which keep their order (a
+	 * state saved again is the same file) */
 	for (i = 0; i < st->nsecs;) {
 		if (strcmp(st->secs[i].name, "objects") == 0 || strcmp(st->secs[i].name, "output") == 0) {
 			free(st->secs[i].data);
-			st->secs[i] = st->secs[--st->nsecs];
+			memmove(&st->secs[i], &st->secs[i + 1], (st->nsecs - i - 1) * sizeof(*st->secs));
+			st->nsecs--;
 		} else
 			i++;
 	}
@@ -373,6 +376,64 @@ header_digest(const unsigned char *hdr, const unsigned char *payload, size_t n, 
 	EVP_MD_CTX_free(c);
 }
 
+/* The zstd frame of n bytes at z into *out (*got bytes, at most max):
+ * memory grows with what the frame really holds, not with what a header
+ * claims. */
+static int
+inflate(k8a_state *st, const unsigned char *z, size_t n, size_t max, unsigned char **out, size_t *got)
+{
+	ZSTD_DCtx *dc = ZSTD_createDCtx();
+	ZSTD_inBuffer in = { z, n, 0 };
+	ZSTD_outBuffer ob = { NULL, 0, 0 };
+	size_t r = 1, cap = max < 65536 ? max + 1 : 65536;
+	int rc = K8A_OK;
+
+	*out = NULL;
+	*got = 0;
+	if (dc == NULL || (ob.dst = malloc(cap)) == NULL) {
+		ZSTD_freeDCtx(dc);
+		return K8A_FATAL;
+	}
+	ob.size = cap;
+	while (r != 0) {
+		r = ZSTD_decompressStream(dc, &ob, &in);
+		if (ZSTD_isError(r)) {
+			rc = ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? K8A_FATAL :
+				fail(st, "corrupt or truncated: the payload does not decompress (%s)", ZSTD_getErrorName(r));
+			break;
+		}
+		if (r == 0)
+			break; /* the frame is whole */
+		if (ob.pos > max) {
+			rc = fail(st, "corrupt: the payload is longer than its header says (%zu bytes)", max);
+			break;
+		}
+		if (ob.pos == ob.size) {
+			size_t nc = ob.size * 2 > max + 1 ? max + 1 : ob.size * 2;
+			void *nb = realloc(ob.dst, nc);
+			if (nb == NULL) {
+				rc = K8A_FATAL;
+				break;
+			}
+			ob.dst = nb;
+			ob.size = nc;
+		} else if (in.pos == in.size) {
+			rc = fail(st, "truncated: the payload's zstd frame ends early");
+			break;
+		}
+	}
+	if (rc == K8A_OK && in.pos != in.size)
+		rc = fail(st, "corrupt: %zu bytes after the payload's zstd frame", in.size - in.pos);
+	ZSTD_freeDCtx(dc);
+	if (rc != K8A_OK) {
+		free(ob.dst);
+		return rc;
+	}
+	*out = ob.dst;
+	*got = ob.pos;
+	return K8A_OK;
+}
+
 static int
 parse_file(k8a_state *st, const unsigned char *f, size_t n)
 {
@@ -397,15 +458,8 @@ parse_file(k8a_state *st, const unsigned char *f, size_t n)
 		return fail(st, "a state of %s, not of %s", tool, st->tool);
 	if ((plen = get64(f + 32)) > MAX_PAYLOAD)
 		return fail(st, "corrupt: a payload of %llu bytes, over the 1 GiB a state may be", (unsigned long long)plen);
-	if ((payload = malloc(plen ? (size_t)plen : 1)) == NULL)
-		return K8A_FATAL;
-	got = ZSTD_decompress(payload, (size_t)plen, f + HEADER, n - HEADER);
-	if (ZSTD_isError(got)) {
-		rc = ZSTD_getErrorCode(got) == ZSTD_error_memory_allocation ? K8A_FATAL :
-			fail(st, "corrupt or truncated: the payload does not decompress (%s)", ZSTD_getErrorName(got));
-		free(payload);
+	if ((rc = inflate(st, f + HEADER, n - HEADER, (size_t)plen, &payload, &got)) != K8A_OK)
 		return rc;
-	}
 	if (got != plen) {
 		free(payload);
 		return fail(st, "truncated: the payload is %zu bytes, not %llu", got, (unsigned long long)plen);
@@ -569,7 +623,8 @@ merge_objects(k8a_state *st, struct objrec **out, size_t *n)
 
 	if (all == NULL)
 		return K8A_FATAL;
-	qsort(st->pend, st->npend, sizeof(*st->pend), cmp_obj);
+	if (st->npend) /* pend is NULL before the first */
+		qsort(st->pend, st->npend, sizeof(*st->pend), cmp_obj);
 	while (i < st->nobjs || j < st->npend) {
 		if (j < st->npend && (i == st->nobjs || st->pend[j].path <= st->objs[i].path)) {
 			if (i < st->nobjs && st->objs[i].path == st->pend[j].path)
