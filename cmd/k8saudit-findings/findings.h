@@ -269,9 +269,7 @@ int corr_carries_all(const struct rule *r);
 
 /* ---- --state and --output (runstate.c, k8saudit-state(5)) ---- */
 struct runstate {
-	k8a_state *st;      /* NULL: no --state */
-	int outfd;          /* --output, or -1 */
-	json_t *sec;        /* what the last run carried: records, maxtime, emitted, corr */
+	struct fe_state fs; /* the section: what the last run carried: records, maxtime, emitted, corr, context */
 	uint64_t seq_base;  /* records read by earlier runs */
 	json_t *carry;      /* this run's correlations, at their end */
 };

@@ -794,7 +794,7 @@ findings_main(const struct opts *o, int argc, char **argv)
 	struct findings fs = { 0 };
 	struct context ctx;
 	struct corr_ctx cx = { .out = &fs, .ctx = &ctx };
-	struct runstate state = { .outfd = -1 };
+	struct runstate state = { .fs = { .outfd = -1 } };
 	struct pass pass = { .o = o, .rs = &rs, .cx = &cx, .ctx = &ctx, .state = &state };
 	struct iplist *ipl = NULL, *tor = NULL, *aws = NULL;
 	int loaderr, status = FE_EXIT_TROUBLE, trouble;

@@ -15,9 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <errno.h>
-#include <fcntl.h>
 
 #include "findings.h"
 
@@ -27,90 +24,38 @@
  * after that is reported again. */
 #define EMITTED_HORIZON (7 * 24 * 3600 * INT64_C(1000000))
 
-static const char *state_path;
-
-static int
-state_fail(struct runstate *rs, int rc)
-{
-	if (rc == K8A_FATAL)
-		fe_nomem_diag(state_path);
-	else
-		fe_diag(NULL, "%s", k8a_state_error(rs->st));
-	return -1;
-}
-
 int
 runstate_open(struct runstate *rs, const char *state, int reset, const char *output)
 {
-	int rc;
-
 	memset(rs, 0, sizeof(*rs));
-	rs->outfd = -1;
-	if (state == NULL) {
-		if (output == NULL)
-			return 0;
-		/* without a state, appended as it comes: no committed length */
-		if ((rs->outfd = open(output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0) {
-			fe_diag(output, "cannot open: %s", strerror(errno));
-			return -1;
-		}
-	} else {
-		state_path = state;
-		if ((rs->st = k8a_state_new(state, "findings")) == NULL) {
-			fe_nomem_diag(state);
-			return -1;
-		}
-		if ((rc = k8a_state_lock(rs->st)) != K8A_OK || (!reset && (rc = k8a_state_load(rs->st)) != K8A_OK))
-			return state_fail(rs, rc);
-		if (!reset) {
-			size_t len;
-			const char *sec = k8a_state_section(rs->st, SECTION, &len);
-			json_error_t err;
-			if (sec != NULL) {
-				rs->sec = json_loadb(sec, len, 0, &err);
-				if (!json_is_object(rs->sec)) {
-					fe_diag(state, "corrupt: the findings section is not a JSON object (%s)", err.text);
-					return -1;
-				}
-				rs->seq_base = (uint64_t)json_integer_value(json_object_get(rs->sec, "records"));
-			}
-		}
-		if (output != NULL && (rs->outfd = k8a_state_output_open(rs->st, output)) < 0)
-			return state_fail(rs, rs->outfd);
-	}
-	if (rs->outfd >= 0) {
-		fflush(stdout);
-		if (dup2(rs->outfd, STDOUT_FILENO) < 0) {
-			fe_diag(output, "cannot write: %s", strerror(errno));
-			return -1;
-		}
-	}
+	if (fe_state_open(&rs->fs, SECTION, state, reset, output) != 0)
+		return -1;
+	rs->seq_base = (uint64_t)json_integer_value(json_object_get(rs->fs.sec, "records"));
 	return 0;
 }
 
 void
 runstate_attach(struct runstate *rs, k8a_reader *r)
 {
-	if (rs->st != NULL)
-		k8a_reader_set_state(r, rs->st);
+	fe_state_attach(&rs->fs, r);
 }
 
 int
 runstate_resume(struct runstate *rs, struct ruleset *rules, struct corr_ctx *cx, struct context *ctx)
 {
-	json_t *corr = json_object_get(rs->sec, "corr"), *taught = json_object_get(rs->sec, "context");
+	json_t *corr = json_object_get(rs->fs.sec, "corr"), *taught = json_object_get(rs->fs.sec, "context");
 	size_t k;
 	int rc;
 
-	if (rs->st == NULL)
+	if (rs->fs.st == NULL)
 		return 0;
 	/* grading and "first seen" judge later records by all that came
 	 * before, not only by this run's objects */
 	if (taught != NULL && (rc = context_restore(ctx, taught)) != 0) {
 		if (rc == -1)
-			fe_nomem_diag(state_path);
+			fe_nomem_diag(rs->fs.path);
 		else
-			fe_diag(state_path, "corrupt: what the input taught is not a context");
+			fe_diag(rs->fs.path, "corrupt: what the input taught is not a context");
 		return -1;
 	}
 	if ((rs->carry = json_object()) == NULL) {
@@ -129,12 +74,12 @@ runstate_resume(struct runstate *rs, struct ruleset *rules, struct corr_ctx *cx,
 			continue;
 		}
 		if (corr_resume(r, j) != 0) {
-			fe_diag(state_path, "corrupt: what %s carries is not its state", r->id);
+			fe_diag(rs->fs.path, "corrupt: what %s carries is not its state", r->id);
 			return -1;
 		}
 	}
 	if (fe_nomem()) {
-		fe_nomem_diag(state_path);
+		fe_nomem_diag(rs->fs.path);
 		return -1;
 	}
 	return 0;
@@ -146,13 +91,13 @@ runstate_filter(struct runstate *rs, struct findings *fs)
 	json_t *emitted;
 	size_t i, w = 0;
 
-	if (rs->st == NULL)
+	if (rs->fs.st == NULL)
 		return;
-	if (rs->sec == NULL && (rs->sec = json_object()) == NULL)
+	if (rs->fs.sec == NULL && (rs->fs.sec = json_object()) == NULL)
 		return fe_nomem_note();
-	if ((emitted = json_object_get(rs->sec, "emitted")) == NULL) {
+	if ((emitted = json_object_get(rs->fs.sec, "emitted")) == NULL) {
 		emitted = json_object();
-		json_object_set_new(rs->sec, "emitted", emitted);
+		json_object_set_new(rs->fs.sec, "emitted", emitted);
 	}
 	for (i = 0; i < fs->n; i++) {
 		struct finding *f = &fs->f[i];
@@ -193,49 +138,32 @@ expire(json_t *sec, int64_t maxtime)
 int
 runstate_commit(struct runstate *rs, uint64_t records, const struct context *ctx)
 {
-	json_t *emitted, *v;
+	json_t *sec, *emitted, *v;
 	int64_t maxtime;
 	const char *k;
-	char *text;
-	int rc;
 
-	if (rs->outfd >= 0 && (fflush(stdout) != 0 || ferror(stdout))) {
-		fe_diag(NULL, "cannot write the findings: %s (nothing committed)", strerror(errno));
-		return -1;
+	if (rs->fs.st != NULL) {
+		if (rs->fs.sec == NULL)
+			rs->fs.sec = json_object();
+		sec = rs->fs.sec;
+		maxtime = json_integer_value(json_object_get(sec, "maxtime"));
+		emitted = json_object_get(sec, "emitted");
+		json_object_foreach(emitted, k, v)
+			if (json_integer_value(json_array_get(v, 0)) > maxtime)
+				maxtime = json_integer_value(json_array_get(v, 0));
+		expire(sec, maxtime);
+		json_object_set_new(sec, "maxtime", json_integer(maxtime));
+		json_object_set_new(sec, "records", json_integer((json_int_t)(rs->seq_base + records)));
+		json_object_set_new(sec, "corr", rs->carry ? json_incref(rs->carry) : json_object());
+		json_object_set_new(sec, "context", context_persist(ctx));
 	}
-	if (rs->st == NULL)
-		return 0;
-	if (rs->outfd >= 0 && (rc = k8a_state_output_commit(rs->st, rs->outfd)) != K8A_OK)
-		return state_fail(rs, rc);
-	if (rs->sec == NULL)
-		rs->sec = json_object();
-	maxtime = json_integer_value(json_object_get(rs->sec, "maxtime"));
-	emitted = json_object_get(rs->sec, "emitted");
-	json_object_foreach(emitted, k, v)
-		if (json_integer_value(json_array_get(v, 0)) > maxtime)
-			maxtime = json_integer_value(json_array_get(v, 0));
-	expire(rs->sec, maxtime);
-	json_object_set_new(rs->sec, "maxtime", json_integer(maxtime));
-	json_object_set_new(rs->sec, "records", json_integer((json_int_t)(rs->seq_base + records)));
-	json_object_set_new(rs->sec, "corr", rs->carry ? json_incref(rs->carry) : json_object());
-	json_object_set_new(rs->sec, "context", context_persist(ctx));
-	if (fe_nomem() || (text = json_dumps(rs->sec, JSON_COMPACT)) == NULL) {
-		fe_nomem_diag(state_path);
-		return -1;
-	}
-	rc = k8a_state_set_section(rs->st, SECTION, text, strlen(text));
-	free(text);
-	if (rc == K8A_OK)
-		rc = k8a_state_save(rs->st);
-	return rc == K8A_OK ? 0 : state_fail(rs, rc);
+	return fe_state_commit(&rs->fs, rs->fs.sec, "findings");
 }
 
 void
 runstate_free(struct runstate *rs)
 {
-	k8a_state_free(rs->st);
-	json_decref(rs->sec);
+	fe_state_free(&rs->fs);
 	json_decref(rs->carry);
-	rs->st = NULL;
-	rs->sec = rs->carry = NULL;
+	rs->carry = NULL;
 }
