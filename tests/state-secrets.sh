@@ -200,4 +200,41 @@ if [ -f "$SHIM" ]; then
 else
 	t_skip "the commit path failing" "no tests/fault/libfailsys.so (sanitizer build)"
 fi
+# ---- killed at random moments over the growing tree (SIGKILL): the
+# output ends with each occurrence once ----
+: "${KILL_RUNS:=30}"
+rm -rf "$TREE" "$S" "$OUT" "$TMP/t.k8a"
+mkdir -p "$TREE"
+for n in 1 2 3; do step $n; done
+start=$(date +%s%N)
+"$SS" --fingerprint-key "$KEY" --state "$TMP/t.k8a" -o "$TMP/t.out" "$TREE" 2>/dev/null
+span=$((($(date +%s%N) - start) / 1000000 + 20)) # ms
+rm -rf "$TREE" && mkdir -p "$TREE"
+i=0 killed=0 done_=0 n=0 trouble=0
+while [ $i -lt "$KILL_RUNS" ]; do
+	if [ $((i * 3 / KILL_RUNS)) -ge $n ]; then
+		n=$((n + 1))
+		step $n
+	fi
+	"$SS" --fingerprint-key "$KEY" --state "$S" -o "$OUT" "$TREE" 2>"$TMP/err" &
+	pid=$!
+	ms=$(awk -v s="$(od -An -N2 -tu2 /dev/urandom)" -v span=$span 'BEGIN { printf "%.3f", (s % span) / 1000 }')
+	sleep "$ms"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	rc=$?
+	case $rc in
+	0 | 1) done_=$((done_ + 1)) ;;
+	137) killed=$((killed + 1)) ;;
+	*) trouble=$((trouble + 1)); echo "run $i: exit $rc: $(cat "$TMP/err")" ;;
+	esac
+	i=$((i + 1))
+done
+inc
+rc=$?
+if [ $rc -le 1 ] && [ $trouble = 0 ] && cmp -s "$TMP/full" "$OUT"; then
+	t_ok "$KILL_RUNS runs killed at random ($killed killed, $done_ ran to the end): each occurrence once"
+else
+	t_fail "$KILL_RUNS runs killed at random" "exit $rc, $trouble in trouble; $(t_diff "$TMP/full" "$OUT")"
+fi
 t_done
