@@ -8,6 +8,9 @@
  *  - loading ends in K8A_OK or K8A_FAILED with a message that names the
  *    file, and frees all it took;
  *  - an object checked against what loaded gives an answer;
+ *  - secret-scan's section (cmd/secret-scan/known.c), when there is one,
+ *    loads or is refused with located, escaped messages, and what loads
+ *    is saved again to a section that loads;
  *  - what loads saves, and what was saved loads again and saves to the
  *    same bytes (nothing is lost or made up on the way).
  */
@@ -18,7 +21,7 @@
 #include <zstd.h>
 
 #include "fuzz.h"
-#include "k8saudit.h"
+#include "scan.h"
 
 #define TOOL "findings"
 #define HEADER 72
@@ -63,6 +66,40 @@ save(k8a_state *st)
 		fuzz_fail("fuzz_state", "cannot save what loaded: %s", k8a_state_error(st));
 }
 
+/* secret-scan's section, if any: loaded (under a fixed key), saved,
+ * loaded again. */
+static void
+secrets_section(k8a_state *st, const char *path)
+{
+	static const unsigned char key[16] = "fuzz-state-key-0";
+	const char *text;
+	struct known k;
+	json_t *sec, *again;
+	size_t len;
+	int rc;
+
+	if ((text = k8a_state_section(st, "secret-scan", &len)) == NULL)
+		return;
+	if ((sec = json_loadb(text, len, 0, NULL)) == NULL)
+		return; /* fe_state_open() says so before known_load() */
+	fe_progname = "fuzz";
+	fuzz_diag_begin();
+	rc = known_load(&k, json_is_object(sec) ? sec : NULL, key, sizeof(key), path);
+	if (fuzz_diag_end("fuzz") == 0 && rc != 0)
+		fuzz_fail("fuzz_state", "the secret-scan section refused without a message");
+	if (rc == 0) {
+		if ((again = known_persist(&k, key, sizeof(key))) == NULL)
+			abort();
+		known_free(&k);
+		fuzz_diag_begin();
+		if (known_load(&k, again, key, sizeof(key), path) != 0 || fuzz_diag_end("fuzz") != 0)
+			fuzz_fail("fuzz_state", "a secret-scan section saved does not load");
+		json_decref(again);
+	}
+	known_free(&k);
+	json_decref(sec);
+}
+
 /* The state file at path, loaded; when it loads, the round trip. */
 static void
 check(const char *path)
@@ -81,6 +118,7 @@ check(const char *path)
 	if (rc != 0 && rc != 1)
 		fuzz_fail("fuzz_state", "checking an object returned %d (%s)", rc, k8a_state_error(st));
 	(void)k8a_state_section(st, TOOL, &len);
+	secrets_section(st, path);
 	save(st);
 	k8a_state_free(st);
 	a = slurp(path, &na);
