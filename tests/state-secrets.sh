@@ -153,9 +153,12 @@ else
 	t_fail "a state of another tool is refused" "exit $rc: $(cat "$TMP/err")"
 fi
 cp "$TMP/good.k8a" "$S"
-flock "$S.lock" sleep 1 &
+# held once the marker exists (a fixed sleep raced a loaded machine)
+rm -f "$TMP/locked"
+flock "$S.lock" sh -c ': >"$1"; sleep 2' sh "$TMP/locked" &
 lockpid=$!
-sleep 0.3
+w=0
+while [ ! -e "$TMP/locked" ] && [ $w -lt 200 ]; do sleep 0.05; w=$((w + 1)); done
 inc
 rc=$?
 wait $lockpid

@@ -110,9 +110,12 @@ bad "another version" 'printf "\002" | dd of="$S" bs=1 seek=8 conv=notrunc 2>/de
 cp "$TMP/good.k8a" "$S"
 
 # ---- a second run at once is refused ----
-flock "$S.lock" sleep 1 &
+# held once the marker exists (a fixed sleep raced a loaded machine)
+rm -f "$TMP/locked"
+flock "$S.lock" sh -c ': >"$1"; sleep 2' sh "$TMP/locked" &
 lockpid=$!
-sleep 0.3
+w=0
+while [ ! -e "$TMP/locked" ] && [ $w -lt 200 ]; do sleep 0.05; w=$((w + 1)); done
 inc
 rc=$?
 wait $lockpid # the lock is free again
