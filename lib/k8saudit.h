@@ -763,6 +763,95 @@ void k8a_secret_preview(const k8a_secret_set *s, size_t type, const char *secret
 void k8a_secret_pointer_pattern(const char *pointer, char *out, size_t outsz);
 
 /* ------------------------------------------------------------------ */
+/* Analysis state of unattended runs (k8saudit-state(5))                */
+/* ------------------------------------------------------------------ */
+
+/* The state a tool keeps from one run to the next over a tree that only
+ * grows: the objects already read, the committed length of an output
+ * file, and named sections of the tool's own.  Loaded whole, replaced
+ * atomically.  Every failure is K8A_FAILED with a message naming the
+ * file and the problem (k8a_state_error()), or K8A_FATAL when out of
+ * memory; nothing is ever silently started afresh. */
+typedef struct k8a_state k8a_state;
+
+/*! k8a_state_new() : a handle for the state file at path, of the tool
+ * named tool (at most 15 bytes; a state of another tool is refused).
+ * Nothing is opened yet.  NULL when out of memory. */
+k8a_state *k8a_state_new(const char *path, const char *tool);
+
+/*! k8a_state_free() : release the handle and its lock.  Whatever was not
+ * saved is lost. */
+void k8a_state_free(k8a_state *st);
+
+/*! k8a_state_error() : what the last K8A_FAILED was about, naming the
+ * file ("state.k8a: checksum does not match: corrupt"). */
+const char *k8a_state_error(const k8a_state *st);
+
+/*! k8a_state_lock() : take the lock path + ".lock" (created when
+ * missing), held until k8a_state_free().  K8A_FAILED when another
+ * process holds it ("locked by another run") or it cannot be made. */
+int k8a_state_lock(k8a_state *st);
+
+/*! k8a_state_load() : read the state file.  K8A_OK when it was read
+ * whole, or does not exist (an empty state: the first run); K8A_FAILED
+ * when it cannot be read, is truncated, foreign (another magic or tool),
+ * of an unknown version, or its checksum does not match. */
+int k8a_state_load(k8a_state *st);
+
+/*! k8a_state_save() : replace the state file by the state held: written
+ * to a temporary file in the same directory, synced, renamed over the
+ * file, and the directory synced.  On K8A_FAILED the old file is left
+ * whole and the temporary file removed.  The objects accepted since the
+ * load (k8a_state_object()) are recorded as processed. */
+int k8a_state_save(k8a_state *st);
+
+/*! k8a_state_object() : whether to read the object at path, found under
+ * the argument root (root NULL: named itself; its name is its identity).
+ * Returns 1 to read it (new, or rewritten: its size, modification time or
+ * head and tail changed), 0 to skip it (read by an earlier run), K8A_WARN
+ * when it cannot be checked (message in k8a_state_error(); read it: the
+ * reader will say what is wrong), K8A_FATAL when out of memory.  An
+ * object to read is remembered and recorded by k8a_state_save(). */
+int k8a_state_object(k8a_state *st, const char *root, const char *path);
+
+/*! k8a_state_skipped() : objects k8a_state_object() said to skip. */
+uint64_t k8a_state_skipped(const k8a_state *st);
+
+/*! k8a_reader_set_state() : have the reader ask k8a_state_object() about
+ * every file it is to read (not standard input or buffers), and skip
+ * those already processed, without opening them.  Call before the first
+ * k8a_reader_next(); K8A_FAILED afterwards. */
+int k8a_reader_set_state(k8a_reader *r, k8a_state *st);
+
+/*! k8a_state_section() : the bytes of the tool's section name as loaded
+ * or last set (borrowed until the section is set again), NULL with *len
+ * 0 when there is none. */
+const void *k8a_state_section(const k8a_state *st, const char *name, size_t *len);
+
+/*! k8a_state_set_section() : set (replace) section name (at most 31
+ * bytes, not "objects" or "output") to a copy of len bytes.  K8A_FAILED
+ * for a bad name, K8A_FATAL when out of memory. */
+int k8a_state_set_section(k8a_state *st, const char *name, const void *data, size_t len);
+
+/*! k8a_state_output_open() : open the output file path for appending
+ * exactly once: when it is the file of the state (same device and inode)
+ * and longer than the committed length, it is truncated to that length
+ * (what a killed run wrote); when it is another file, or shorter (it was
+ * rotated), or missing (it is created, mode 0644 less the umask), its
+ * length is committed first (the state is saved).  Returns the open
+ * descriptor (O_WRONLY|O_APPEND), or K8A_FAILED with the message. */
+int k8a_state_output_open(k8a_state *st, const char *path);
+
+/*! k8a_state_output_commit() : sync the output descriptor and make its
+ * length the committed one of the next k8a_state_save().  K8A_FAILED
+ * when it cannot be synced. */
+int k8a_state_output_commit(k8a_state *st, int fd);
+
+/*! k8a_hash64() : the first 8 bytes of SHA-256 over len bytes, as a
+ * number: the hash of keys and ids in states and finding ids. */
+uint64_t k8a_hash64(const void *data, size_t len);
+
+/* ------------------------------------------------------------------ */
 /* Time                                                                */
 /* ------------------------------------------------------------------ */
 

@@ -144,6 +144,17 @@ k8a_reader_set_judge(k8a_reader *r, const struct k8a_judge *j)
 	return K8A_OK;
 }
 
+int
+k8a_reader_set_state(k8a_reader *r, k8a_state *st)
+{
+	struct k8a_walk_filter f = { k8a_state_walk_filter, st };
+
+	if (r->started)
+		return K8A_FAILED;
+	k8a_walk_set_filter(r->walk, &f);
+	return K8A_OK;
+}
+
 const char *
 k8a_reader_error(const k8a_reader *r)
 {

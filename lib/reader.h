@@ -41,6 +41,19 @@ int k8a_walk_several(const struct k8a_walk *w);
  * the place; k8a_walk_error() the message), K8A_FATAL (out of memory). */
 int k8a_walk_next(struct k8a_walk *w, struct k8a_input *in);
 const char *k8a_walk_error(const struct k8a_walk *w);
+/* Asked about every file before it is handed out (not standard input or
+ * buffers): object(arg, root, path) returns 0 to skip it, K8A_FATAL when
+ * out of memory, anything else to hand it out.  root is the argument a
+ * walked file was found under, NULL for a file named itself. */
+struct k8a_walk_filter {
+	int (*object)(void *arg, const char *root, const char *path);
+	void *arg;
+};
+void k8a_walk_set_filter(struct k8a_walk *w, const struct k8a_walk_filter *f);
+
+/* ---- state.c ---- */
+/* k8a_state_object() as a walk's filter (arg: the state). */
+int k8a_state_walk_filter(void *arg, const char *root, const char *path);
 
 /* ---- stream.c ---- */
 struct k8a_stream_conf {

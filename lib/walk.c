@@ -34,8 +34,29 @@ struct k8a_walk {
 	size_t nq, iq, capq;
 	struct dirframe *dirs;
 	size_t ndirs, capdirs;
+	const char *root;      /* the argument the directories walked are under */
+	struct k8a_walk_filter filter;
 	char msg[K8A_ERRLEN];
 };
+
+void
+k8a_walk_set_filter(struct k8a_walk *w, const struct k8a_walk_filter *f)
+{
+	w->filter = *f;
+}
+
+/* Whether to hand out the file at path (a walk's state skips objects
+ * already read): 1, 0, or K8A_FATAL. */
+static int
+wanted(struct k8a_walk *w, const char *root, const char *path)
+{
+	int rc;
+
+	if (w->filter.object == NULL)
+		return 1;
+	rc = w->filter.object(w->filter.arg, root, path);
+	return rc == 0 || rc == K8A_FATAL ? rc : 1;
+}
 
 struct k8a_walk *
 k8a_walk_new(void)
@@ -254,9 +275,13 @@ next_in_dir(struct k8a_walk *w, struct k8a_input *in, int *again)
 		free(owned);
 		return rc;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) || (rc = wanted(w, w->root, owned)) == 0) {
 		free(owned);
 		return K8A_OK;
+	}
+	if (rc == K8A_FATAL) {
+		free(owned);
+		return rc;
 	}
 	*again = 0;
 	in->path = owned;
@@ -284,7 +309,13 @@ k8a_walk_next(struct k8a_walk *w, struct k8a_input *in)
 		if (!q->is_mem && !is_stdin(q) && stat(q->path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			if ((rc = push_dir(w, q->path, &st, in)) != K8A_OK)
 				return rc;
+			w->root = q->path;
 			continue;
+		}
+		if (!q->is_mem && !is_stdin(q) && (rc = wanted(w, NULL, q->path)) != 1) {
+			if (rc == 0)
+				continue;
+			return rc;
 		}
 		in->is_stdin = is_stdin(q);
 		if ((in->path = strdup(in->is_stdin ? "<stdin>" : q->path)) == NULL)

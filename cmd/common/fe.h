@@ -118,6 +118,31 @@ int fe_scope_check(struct fe_scope *sc, const char *synopsis);
 int fe_scope_in_window(const struct fe_scope *sc, k8a_event *ev);
 void fe_scope_free(struct fe_scope *sc);
 
+/* --state FILE, --state-reset, -o FILE (state.c, k8saudit-state(5)).  The
+ * tool's section of the state is one JSON object, named as the tool. */
+#define FE_OPT_STATE { "state", 0, 1, "FILE", "read only objects not read before, and go on from the last run (k8saudit-state(5))" }
+#define FE_OPT_STATE_RESET { "state-reset", 0, 0, NULL, "start --state afresh: forget what it holds" }
+struct fe_state {
+	k8a_state *st;	  /* NULL: no --state */
+	int outfd;	  /* --output, or -1 */
+	json_t *sec;	  /* the tool's section as the last run left it, or NULL */
+	const char *path; /* --state */
+	const char *tool;
+};
+/* Lock and load the state (unless reset: then it is started afresh), read
+ * the tool's section into s->sec, and open the output: standard output is
+ * moved onto it, which is taken back to its committed length.  0, or -1
+ * after a message (a locked, corrupt or foreign state, an output that
+ * cannot be opened). */
+int fe_state_open(struct fe_state *s, const char *tool, const char *state, int reset, const char *output);
+/* Have the reader skip the objects earlier runs read. */
+void fe_state_attach(struct fe_state *s, k8a_reader *r);
+/* After the output was written: flush and sync it, then save the state
+ * with sec as the tool's section.  what names the output in a message
+ * ("findings").  0, or -1 after a message: nothing is committed. */
+int fe_state_commit(struct fe_state *s, json_t *sec, const char *what);
+void fe_state_free(struct fe_state *s);
+
 /* --sigma PATH (sigma.c): Sigma rules of a file or a directory's *.yml
  * and *.yaml.  Each rule loaded goes to take() (which owns it), with its
  * file; problems are said and counted (errors: exit 2). */

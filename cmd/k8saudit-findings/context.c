@@ -52,6 +52,24 @@ teaches_address(const char *u)
 	       strcmp(u, "system:kube-scheduler") == 0 || strncmp(u, "eks:", 4) == 0;
 }
 
+/* Remember a range of the cluster's: 0, -1 when out of memory, -2 when
+ * it is not a range. */
+static int
+add_range(struct context *c, const char *range)
+{
+	int rc;
+
+	if (json_object_get(c->ranges, range))
+		return 0;
+	if (json_object_size(c->ranges) >= MAX_RANGES) {
+		c->ranges_capped = 1;
+		return 0;
+	}
+	if ((rc = iplist_add(c->cluster, range, NULL)) != 0)
+		return rc == -2 ? -1 : -2;
+	return json_object_set_new(c->ranges, range, json_true()) == 0 ? 0 : -1;
+}
+
 /* A node's private IPv4 address stands for its VPC's /16 (the VPC CNI
  * gives pods addresses of the node's subnet, and the subnet is not in the
  * log); a private IPv6 address, or a public one AWS owns, for itself. */
@@ -60,7 +78,6 @@ learn_address(struct context *c, const char *peer)
 {
 	char range[64];
 	unsigned a, b, x, y;
-	int rc;
 
 	if (k8a_ip_class(peer, strlen(peer)) == K8A_IP_PRIVATE && sscanf(peer, "%u.%u.%u.%u", &a, &b, &x, &y) == 4 &&
 	    strchr(peer, ':') == NULL)
@@ -73,16 +90,8 @@ learn_address(struct context *c, const char *peer)
 		snprintf(range, sizeof(range), "%s", peer);
 	else
 		return 0;
-	if (json_object_get(c->ranges, range))
-		return 0;
-	if (json_object_size(c->ranges) >= MAX_RANGES) {
-		c->ranges_capped = 1;
-		return 0;
-	}
-	if ((rc = iplist_add(c->cluster, range, NULL)) == -2 ||
-	    json_object_set_new(c->ranges, range, json_true()) != 0)
-		return -1;
-	return 0;
+	/* what was made of an address is always a range */
+	return add_range(c, range) == -1 ? -1 : 0;
 }
 
 /* One record's lesson: its source, time, principal and peer address. */
@@ -161,6 +170,67 @@ context_learn(struct context *c, k8a_event *ev)
 		return 0;
 	}
 	return json_object_set_new(c->first, l.user, json_integer(l.t)) == 0 ? 0 : -1;
+}
+
+/* ---- carried from run to run (--state, k8saudit-state(5)) ---- */
+
+static json_t *
+time_json(int64_t t)
+{
+	return t == INT64_MAX ? json_null() : json_integer(t);
+}
+
+json_t *
+context_persist(const struct context *c)
+{
+	json_t *o = json_object(), *start = json_array(), *ranges = json_array();
+	const char *k;
+	json_t *v;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		json_array_append_new(start, time_json(c->start[i]));
+	/* in the order learned: the evidence names the first few */
+	json_object_foreach(c->ranges, k, v)
+		json_array_append_new(ranges, json_string(k));
+	json_object_set_new(o, "start", start);
+	json_object_set_new(o, "ranges", ranges);
+	json_object_set_new(o, "first", json_deep_copy(c->first));
+	json_object_set_new(o, "records", json_integer((json_int_t)c->records));
+	json_object_set_new(o, "taught", json_integer((json_int_t)c->taught));
+	return o; /* a part missing for want of memory is noted (fe_nomem) */
+}
+
+int
+context_restore(struct context *c, const json_t *j)
+{
+	json_t *start = json_object_get(j, "start"), *ranges = json_object_get(j, "ranges");
+	json_t *first = json_object_get(j, "first"), *v;
+	const char *k;
+	size_t i;
+	int rc;
+
+	if (!json_is_object(j) || !json_is_array(start) || json_array_size(start) != 3 ||
+	    !json_is_array(ranges) || !json_is_object(first))
+		return -2;
+	json_array_foreach(start, i, v) {
+		if (!json_is_integer(v) && !json_is_null(v))
+			return -2;
+		if (json_is_integer(v) && json_integer_value(v) < c->start[i])
+			c->start[i] = json_integer_value(v);
+	}
+	json_array_foreach(ranges, i, v)
+		if (!json_is_string(v) || (rc = add_range(c, json_string_value(v))) != 0)
+			return json_is_string(v) ? rc : -2;
+	json_object_foreach(first, k, v) {
+		if (!json_is_integer(v))
+			return -2;
+		if (json_object_set(c->first, k, v) != 0)
+			return -1;
+	}
+	c->records += (uint64_t)json_integer_value(json_object_get(j, "records"));
+	c->taught += (uint64_t)json_integer_value(json_object_get(j, "taught"));
+	return 0;
 }
 
 void

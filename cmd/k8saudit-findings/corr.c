@@ -204,6 +204,14 @@ static const struct {
 	[C_SIGTEMP] = { feed_sigtemp, finish_sigtemp },
 };
 
+int
+corr_carries_all(const struct rule *r)
+{
+	const struct cdef *d = r->correlation ? find_def(r->id) : NULL;
+
+	return d != NULL && ops[d->kind].finish != NULL && d->window <= 0 && d->kind != C_FIRST;
+}
+
 void
 corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 {
@@ -222,6 +230,16 @@ corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s)
 	ops[d->kind].feed(r, cx, d, ev, s);
 }
 
+int
+corr_resume(struct rule *r, const json_t *j)
+{
+	const struct cdef *d = find_def(r->id);
+
+	if (d == NULL || ops[d->kind].finish == NULL)
+		return -1;
+	return corr_restore(r, d, j);
+}
+
 void
 corr_finish(struct rule *r, struct corr_ctx *cx)
 {
@@ -232,5 +250,7 @@ corr_finish(struct rule *r, struct corr_ctx *cx)
 	qsort(c->c, c->n, sizeof(*c->c), cmp_cand);
 	if (c->def != NULL && ops[c->def->kind].finish != NULL)
 		ops[c->def->kind].finish(r, cx, c);
+	if (cx->carry != NULL && c->def != NULL)
+		json_object_set_new(cx->carry, r->id, corr_persist(c));
 	corr_free(r);
 }

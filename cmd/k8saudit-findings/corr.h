@@ -60,6 +60,7 @@ struct corr {
 	json_t *perkey;  /* new-value correlations: key -> {"v": indexes of kept values, "lt", "li": the latest} */
 	int64_t maxtime;
 	size_t compact_at;
+	json_t *carried; /* candidates carried from the last run, by record */
 };
 
 /* One kind of correlation: what it does with a candidate record, and at
@@ -71,6 +72,19 @@ typedef void corr_finish_fn(struct rule *r, struct corr_ctx *cx, struct corr *c)
 /* ---- kept candidates (corr_state.c) ---- */
 void keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, json_t *ev);
 int cmp_cand(const void *a, const void *b);
+
+/* ---- carried from run to run (corr_persist.c) ---- */
+/* The state to carry of a finished correlation. */
+json_t *corr_persist(const struct corr *c);
+/* Into r->corr, before the run: 0, or -1 when j is not such a state. */
+int corr_restore(struct rule *r, const struct cdef *d, const json_t *j);
+/* 1 when this candidate was carried from the last run (read again). */
+int corr_carried(struct corr *c, const struct snap *s, const char *k1, const char *k2, int flag);
+/* The key of a first-seen candidate as its ghost keeps it ("#" and 16 hex
+ * digits); a ghost's flag is -1. */
+void first_key_hash(const char *k1, char out[18]);
+/* A programmable correlation's steps compiled (corr_seq.c). */
+void prog_prepare(struct rule *r);
 
 /* ---- reading a candidate record (corr_record.c) ---- */
 const char *jstr(k8a_event *ev, const char *path);

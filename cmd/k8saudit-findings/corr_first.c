@@ -124,9 +124,17 @@ finish_first(struct rule *r, struct corr_ctx *cx, struct corr *c)
 
 	for (i = 0; i < c->n; i++) {
 		struct cand *x = &c->c[i];
-		if (json_object_get(seen, x->k1))
+		char h[18];
+		/* keys by hash: a ghost of an earlier run (--state) has no other */
+		if (x->flag == -1)
+			snprintf(h, sizeof(h), "%s", x->k1);
+		else
+			first_key_hash(x->k1, h);
+		if (json_object_get(seen, h))
 			continue;
-		json_object_set_new(seen, x->k1, json_true());
+		json_object_set_new(seen, h, json_true());
+		if (x->flag == -1)
+			continue; /* reported by an earlier run */
 		/* "first" means something only after some history: what the
 		 * first hour of the input (or a --baseline) holds is usual */
 		if (x->s->baseline || cx->ctx == NULL || !context_history(cx->ctx, x->s->source, x->s->time))

@@ -165,6 +165,15 @@ short_rule_enabled(k8a_event *ev)
 }
 
 void
+prog_prepare(struct rule *r)
+{
+	const struct prog *pg = find_prog(r->id);
+
+	if (pg != NULL)
+		prog_state(r, NULL, NULL, pg);
+}
+
+void
 feed_prog(struct rule *r, struct corr_ctx *cx, const struct cdef *d, k8a_event *ev, struct snap *s)
 {
 	const struct prog *pg = find_prog(r->id);

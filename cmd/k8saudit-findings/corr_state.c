@@ -26,6 +26,7 @@ corr_free(struct rule *r)
 	json_decref(r->corr->dedupe);
 	json_decref(r->corr->quiet);
 	json_decref(r->corr->perkey);
+	json_decref(r->corr->carried);
 	free(r->corr->c);
 	free(r->corr);
 	r->corr = NULL;
@@ -56,7 +57,9 @@ keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, j
 	struct corr *c = r->corr;
 	struct cand *x;
 
-	if (c == NULL) { /* corr_feed() made it for every kind that keeps */
+	if (c == NULL || corr_carried(c, s, k1, k2, flag)) {
+		/* corr_feed() made it for every kind that keeps; a record
+		 * carried from the last run is not kept twice */
 		json_decref(ev);
 		return;
 	}

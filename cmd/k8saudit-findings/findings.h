@@ -140,6 +140,10 @@ json_t *snap_record(struct snap *s);
  * routine), K8A_FATAL. */
 int snap_routine(struct snap *s, const struct rule *r, k8a_event *ev);
 void snap_unref(struct snap *s);
+/* As JSON and back, for the state (snap_json.c); NULL: not a snapshot, or
+ * out of memory (noted). */
+json_t *snap_to_json(const struct snap *s);
+struct snap *snap_from_json(const json_t *o);
 
 /* ---- findings ---- */
 struct finding {
@@ -150,6 +154,7 @@ struct finding {
 	char *note;      /* appended to the title (e.g. "first seen in this input") */
 	json_t *evidence; /* object */
 	uint64_t seq;
+	uint64_t id;      /* stable: finding_id() of the finding as its rule made it */
 };
 
 struct findings {
@@ -162,6 +167,16 @@ struct findings {
 void findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum sev sev,
 	const char *gd, const char *note, json_t *evidence);
 void findings_sort(struct findings *fs);
+/* What a finding holds, released (findings_free does it for each). */
+void finding_clear(struct finding *f);
+/* The finding's stable id: a hash of its rule, its record's event id (or
+ * place) and its evidence (findid.c); 0 when memory ran out (noted).
+ * findings_add() sets f->id with it, before grading adds its reasons: the
+ * id does not change with what later input teaches (--state). */
+uint64_t finding_id(const struct finding *f);
+/* f->id as every format writes it: 16 hex digits (JSON "id", OCSF
+ * finding_info.uid, ASFF Id). */
+void finding_id_hex(const struct finding *f, char out[17]);
 void findings_free(struct findings *fs);
 
 /* The evidence object of a single-event rule: each listed field's value. */
@@ -198,6 +213,11 @@ int context_init(struct context *c);
 void context_free(struct context *c);
 /* Learn from a record (0, or -1 when out of memory). */
 int context_learn(struct context *c, k8a_event *ev);
+/* What was learned, for the next run (--state), and back into a context
+ * just made, before the input: 0, -1 when out of memory, -2 when j is not
+ * such an object. */
+json_t *context_persist(const struct context *c);
+int context_restore(struct context *c, const json_t *j);
 /* After the input: say what was capped; ready to be asked. */
 void context_done(struct context *c);
 int context_in_cluster(const struct context *c, const char *addr);
@@ -225,6 +245,7 @@ struct corr_ctx {
 	const char *iplist_name, *tor_name;
 	const struct context *ctx; /* the input's start, for first seen */
 	int trouble; /* a record a step could not judge was reported */
+	json_t *carry; /* --state: rule id -> what its correlation carries */
 	/* memory running out is noted (fe_nomem()): no result is trusted */
 };
 /* 1 when the correlation learns what is usual (first seen): fed from
@@ -247,6 +268,34 @@ int corr_raw_check(const struct rule *r, const char *raw, size_t n);
 void corr_feed(struct rule *r, struct corr_ctx *cx, k8a_event *ev, struct snap *s);
 /* After all input: sort what was kept, run the state machines, emit. */
 void corr_finish(struct rule *r, struct corr_ctx *cx);
+/* Before the run, from what the last one carried: 0, or -1 when j is not
+ * the state of this rule's correlation. */
+int corr_resume(struct rule *r, const json_t *j);
+/* 1 when the correlation carries every candidate from run to run (no
+ * window bounds them), and so reports them again at every end. */
+int corr_carries_all(const struct rule *r);
+
+/* ---- --state and --output (runstate.c, k8saudit-state(5)) ---- */
+struct runstate {
+	struct fe_state fs; /* the section: what the last run carried: records, maxtime, emitted, corr, context */
+	uint64_t seq_base;  /* records read by earlier runs */
+	json_t *carry;      /* this run's correlations, at their end */
+};
+/* Lock and load the state (none with reset), open the output and make it
+ * standard output.  0, or -1 after a message naming the file. */
+int runstate_open(struct runstate *rs, const char *state, int reset, const char *output);
+/* Skip the objects read before (the reader's walk asks the state). */
+void runstate_attach(struct runstate *rs, k8a_reader *r);
+/* The correlations of the rules, and what the input taught (ctx), go on
+ * from what the last run carried.  0, or -1 after a message (a state that
+ * does not hold what it should). */
+int runstate_resume(struct runstate *rs, struct ruleset *rules, struct corr_ctx *cx, struct context *ctx);
+/* Drop the findings an earlier run reported; remember the others. */
+void runstate_filter(struct runstate *rs, struct findings *fs);
+/* After the findings were written: flush and sync the output, then save
+ * the state.  0, or -1 after a message: nothing is committed. */
+int runstate_commit(struct runstate *rs, uint64_t records, const struct context *ctx);
+void runstate_free(struct runstate *rs);
 void corr_free(struct rule *r);
 /* The GuardDuty tactic bucket of a Kubernetes request (k8s-detections 2.2). */
 const char *gd_bucket(k8a_event *ev);

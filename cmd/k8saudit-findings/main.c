@@ -19,14 +19,15 @@ static const char synopsis[] =
 	"       [--skip-rule ID]... [--tactic NAME]... [--min-severity SEV] [--fail-on SEV] [--header]\n"
 	"       [--summary | --group-by event|actor|rule] [--json | --format tsv|csv|json|timesketch|ocsf|asff]\n"
 	"       [--aws-account ID] [--region REGION] [--cluster NAME]\n"
-	"       [--ip-list FILE] [--tor-exits FILE] [--aws-ip-ranges FILE] [--baseline PATH]... [PATH...]\n"
+	"       [--ip-list FILE] [--tor-exits FILE] [--aws-ip-ranges FILE] [--baseline PATH]...\n"
+	"       [--state FILE [--state-reset]] [-o FILE] [PATH...]\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_SIGMA, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
 	O_AWS_ACCOUNT, O_REGION, O_CLUSTER,
 	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
-	O_SILENT, O_HELP, O_VERSION,
+	O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -59,6 +60,9 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
 	[O_SILENT] = FE_OPT_SILENT,
+	[O_STATE] = FE_OPT_STATE,
+	[O_STATE_RESET] = FE_OPT_STATE_RESET,
+	[O_OUTPUT] = { "output", 'o', 1, "FILE", "append the findings to FILE; with --state each exactly once" },
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
@@ -73,6 +77,8 @@ struct opts {
 	enum grouping group;
 	const char *account, *region, *cluster; /* --aws-account, --region, --cluster */
 	const char *iplist, *tor, *aws_ranges;
+	const char *state, *output; /* --state, --output */
+	int state_reset;
 };
 
 static void
@@ -220,6 +226,9 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_AWS_RANGES: o->aws_ranges = arg; break;
 	case O_BASELINE: strv_push(&o->baseline, arg); break;
 	case O_NO_PREFILTER: o->no_prefilter = 1; break;
+	case O_STATE: o->state = arg; break;
+	case O_STATE_RESET: o->state_reset = 1; break;
+	case O_OUTPUT: o->output = arg; break;
 	default: return -1;
 	}
 	return 0;
@@ -262,6 +271,10 @@ parse_options(struct opts *o, int argc, char **argv, int *exit)
 	}
 	if (o->cluster && o->fmt != FMT_ASFF) {
 		fe_usage_error(synopsis, "--cluster: only for --format asff");
+		return -1;
+	}
+	if (o->state_reset && o->state == NULL) {
+		fe_usage_error(synopsis, "--state-reset: only with --state");
 		return -1;
 	}
 	return fe_scope_check(&o->sc, synopsis);
@@ -456,6 +469,7 @@ struct pass {
 	const struct opts *o;
 	struct ruleset *rs;
 	struct corr_ctx *cx;
+	struct runstate *state; /* --state, --output */
 	struct judge jg;
 	k8a_seen *seen;   /* (request, rule) pairs reported, per input file */
 	char *lastpath;
@@ -625,7 +639,8 @@ read_all(struct pass *p, k8a_reader *r)
 	}
 	while ((ev = fe_next_record(r, &p->o->sc, &run)) != NULL) {
 		/* records no rule can match were dropped by the judge */
-		p->seq = run.records + k8a_reader_dropped(r);
+		/* the operands' records sort after those of earlier runs */
+		p->seq = (p->baseline ? 0 : p->state->seq_base) + run.records + k8a_reader_dropped(r);
 		if (context_learn(p->ctx, ev) != 0) {
 			fe_nomem_diag(k8a_event_where(ev));
 			return -1;
@@ -678,6 +693,9 @@ read_paths(struct pass *p, int n, char **paths)
 		fe_nomem_diag(NULL);
 		return -1;
 	}
+	/* --baseline is read whole every time: it only teaches */
+	if (!p->baseline)
+		runstate_attach(p->state, r);
 	rc = read_all(p, r);
 	fe_progress_end();
 	k8a_reader_free(r); /* first: its workers judge with the rules and p->jg */
@@ -773,7 +791,8 @@ findings_main(const struct opts *o, int argc, char **argv)
 	struct findings fs = { 0 };
 	struct context ctx;
 	struct corr_ctx cx = { .out = &fs, .ctx = &ctx };
-	struct pass pass = { .o = o, .rs = &rs, .cx = &cx, .ctx = &ctx };
+	struct runstate state = { .fs = { .outfd = -1 } };
+	struct pass pass = { .o = o, .rs = &rs, .cx = &cx, .ctx = &ctx, .state = &state };
 	struct iplist *ipl = NULL, *tor = NULL, *aws = NULL;
 	int loaderr, status = FE_EXIT_TROUBLE, trouble;
 
@@ -800,10 +819,15 @@ findings_main(const struct opts *o, int argc, char **argv)
 			status = loaderr ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		goto done;
 	}
-	if (run(&pass, argc, argv) != 0)
+	if (runstate_open(&state, o->state, o->state_reset, o->output) != 0 ||
+	    runstate_resume(&state, &rs, &cx, &ctx) != 0 || run(&pass, argc, argv) != 0)
 		goto done;
 	trouble = loaderr || pass.trouble;
+	runstate_filter(&state, &fs);
 	status = report(o, &fs);
+	/* the findings written, then the state that says so */
+	if (status != FE_EXIT_TROUBLE && !fe_nomem() && runstate_commit(&state, pass.records, &ctx) != 0)
+		status = trouble = FE_EXIT_TROUBLE;
 	if (isatty(2))
 		tally(&fs, o->min_sev, pass.records);
 	if (trouble)
@@ -812,6 +836,7 @@ done:
 	if (fe_finish_stdout() != 0)
 		status = FE_EXIT_TROUBLE;
 	pass_free(&pass);
+	runstate_free(&state);
 	findings_free(&fs);
 	secrets_free();
 	rules_free(&rs);

@@ -91,7 +91,7 @@ out_asff(struct out *o, const struct finding *f)
 	const struct snap *s = f->ev;
 	json_t *j = json_object(), *types = json_array(), *sev = json_object(), *pf = json_object();
 	const char *acct = out_account(o, f), *region = out_region(o, f);
-	char uid[4096], arn[512], when[64], *title = out_title(f), *d = NULL;
+	char uid[17], arn[512], when[64], *title = out_title(f), *d = NULL;
 	size_t i;
 
 	if (acct == NULL) {
@@ -102,7 +102,7 @@ out_asff(struct out *o, const struct finding *f)
 		region = "us-east-1";
 		o->no_region++;
 	}
-	out_uid(f, uid, sizeof(uid));
+	finding_id_hex(f, uid);
 	snprintf(arn, sizeof(arn), "arn:aws:securityhub:%s:%s:product/%s/default", region, acct, acct);
 	snprintf(when, sizeof(when), "%s", s->time_s ? s->time_s : "1970-01-01T00:00:00Z");
 	json_object_set_new(j, "SchemaVersion", json_string("2018-10-08"));

@@ -99,10 +99,10 @@ out_ocsf(struct out *o, const struct finding *f)
 	json_t *ev = json_array(), *e1 = json_object(), *types = json_array(), *um, *src;
 	json_int_t ms = s->time == INT64_MIN ? 0 : (json_int_t)(s->time / 1000);
 	const char *acct = out_account(o, f), *region = out_region(o, f);
-	char uid[4096], *title = out_title(f);
+	char uid[17], *title = out_title(f);
 	size_t i;
 
-	out_uid(f, uid, sizeof(uid));
+	finding_id_hex(f, uid);
 	json_object_set_new(j, "class_uid", json_integer(2004));
 	json_object_set_new(j, "class_name", json_string("Detection Finding"));
 	json_object_set_new(j, "category_uid", json_integer(2));

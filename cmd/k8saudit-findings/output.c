@@ -86,15 +86,6 @@ out_evidence(const struct finding *f)
 	return e;
 }
 
-void
-out_uid(const struct finding *f, char *out, size_t outsz)
-{
-	if (f->ev->id)
-		snprintf(out, outsz, "%s:%s", f->rule->id, f->ev->id);
-	else
-		snprintf(out, outsz, "%s:%s", f->rule->id, f->ev->where ? f->ev->where : "");
-}
-
 json_t *
 out_plain_json(const struct finding *f)
 {
@@ -103,7 +94,10 @@ out_plain_json(const struct finding *f)
 	char *title = out_title(f);
 	static const char *const before[] = { "event_id", "actor", "source_ip", "source_ips", "user_agent" };
 	size_t i;
+	char id[17];
 
+	finding_id_hex(f, id);
+	json_object_set_new(o, "id", json_string(id));
 	json_object_set(o, "time", json_object_get(rec, "time"));
 	json_object_set_new(o, "severity", json_string(sev_names[f->sev]));
 	json_object_set_new(o, "rule", json_string(f->rule->id));

@@ -27,9 +27,6 @@ const char *out_author(const struct rule *r);
 char *out_title(const struct finding *f);
 /* The evidence object, with the decoded command of an exec. */
 json_t *out_evidence(const struct finding *f);
-/* A stable id: the same finding on the same record gets the same id
- * (rule:event id, else rule:location). */
-void out_uid(const struct finding *f, char *out, size_t outsz);
 /* The finding as --json writes it (k8saudit-json(5) names). */
 json_t *out_plain_json(const struct finding *f);
 /* Write o as one JSON line, whole, and drop the reference: 0, or -1 when

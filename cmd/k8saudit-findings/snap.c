@@ -255,6 +255,7 @@ findings_add(struct findings *fs, const struct rule *r, struct snap *ev, enum se
 	f->note = fe_strdup(note);
 	f->evidence = evidence ? evidence : json_object();
 	f->seq = fs->n;
+	f->id = finding_id(f);
 	fs->n++;
 }
 
@@ -278,16 +279,21 @@ findings_sort(struct findings *fs)
 }
 
 void
+finding_clear(struct finding *f)
+{
+	snap_unref(f->ev);
+	free(f->guardduty);
+	free(f->note);
+	json_decref(f->evidence);
+}
+
+void
 findings_free(struct findings *fs)
 {
 	size_t i;
 
-	for (i = 0; i < fs->n; i++) {
-		snap_unref(fs->f[i].ev);
-		free(fs->f[i].guardduty);
-		free(fs->f[i].note);
-		json_decref(fs->f[i].evidence);
-	}
+	for (i = 0; i < fs->n; i++)
+		finding_clear(&fs->f[i]);
 	free(fs->f);
 	memset(fs, 0, sizeof(*fs));
 }

@@ -13,13 +13,14 @@
 static const char synopsis[] =
 	"[-s] [-j N] [--strict] [-w EXPR]... [--since TIME] [--until TIME] [--rules FILE]... [--no-builtin]\n"
 	"       [--json | --format tsv|json|sarif] [--summary] [--header] [--show-secrets]\n"
-	"       [--fingerprint-key FILE] [--baseline FILE] [--allow FILE]... [PATH...]\n"
+	"       [--fingerprint-key FILE] [--baseline FILE] [--allow FILE]...\n"
+	"       [--state FILE [--state-reset]] [-o FILE] [PATH...]\n"
 	"       secret-scan --list-rules [--json]";
 
 enum {
 	O_WHERE, O_SINCE, O_UNTIL, O_JSON, O_FORMAT, O_SUMMARY, O_HEADER, O_RULES, O_NO_BUILTIN, O_LIST,
-	O_SHOW, O_KEY, O_BASELINE, O_ALLOW, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS, O_SILENT,
-	O_HELP, O_VERSION,
+	O_SHOW, O_KEY, O_BASELINE, O_ALLOW, O_STATE, O_STATE_RESET, O_OUTPUT, O_KEEP_STAGES, O_NO_PREFILTER,
+	O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -37,6 +38,9 @@ static const struct fe_opt opts[] = {
 	[O_KEY] = { "fingerprint-key", 0, 1, "FILE", "the case's fingerprint key (default: see FILES in the manual)" },
 	[O_BASELINE] = { "baseline", 0, 1, "FILE", "do not report secrets whose fingerprints FILE lists" },
 	[O_ALLOW] = { "allow", 0, 1, "FILE", "never report values, pointers or paths matching FILE's patterns" },
+	[O_STATE] = FE_OPT_STATE,
+	[O_STATE_RESET] = FE_OPT_STATE_RESET,
+	[O_OUTPUT] = { "output", 'o', 1, "FILE", "append the output to FILE; with --state each occurrence exactly once" },
 	[O_KEEP_STAGES] = FE_OPT_KEEP_STAGES,
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse and scan every record (for checking the prefilter)" },
 	[O_STRICT] = FE_OPT_STRICT,
@@ -51,6 +55,8 @@ struct opts {
 	struct fe_scope scope; /* -w, --since, --until, --strict, -s, -j, --keep-stages */
 	int list, no_builtin, no_prefilter;
 	const char *key, *baseline;
+	const char *state, *output; /* --state, --output */
+	int state_reset;
 	char **rules, **allow;
 	size_t nrules, nallow;
 };
@@ -165,6 +171,9 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 			if (push(&o->allow, &o->nallow, arg) != 0)
 				return -1;
 			break;
+		case O_STATE: o->state = arg; break;
+		case O_STATE_RESET: o->state_reset = 1; break;
+		case O_OUTPUT: o->output = arg; break;
 		case O_NO_PREFILTER: o->no_prefilter = 1; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,
@@ -185,6 +194,14 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 	}
 	if (out->summary && out->fmt == FMT_SARIF) {
 		fe_usage_error(synopsis, "--summary and --format sarif cannot be combined");
+		return -1;
+	}
+	if (o->state_reset && o->state == NULL) {
+		fe_usage_error(synopsis, "--state-reset: only with --state");
+		return -1;
+	}
+	if (o->output && out->fmt == FMT_SARIF) {
+		fe_usage_error(synopsis, "-o and --format sarif cannot be combined: a SARIF log is one document, not appended to");
 		return -1;
 	}
 	return fe_scope_check(&o->scope, synopsis);
@@ -237,6 +254,8 @@ main(int argc, char **argv)
 	k8a_reader *r = NULL;
 	k8a_event *ev;
 	struct fe_run run = { 0 };
+	struct fe_state state = { .outfd = -1 };
+	struct known known = { 0 };
 	unsigned char *key = NULL;
 	size_t keylen = 0, i;
 	int trouble = 0, found = 0, rc, loaderr = 0;
@@ -295,6 +314,13 @@ main(int argc, char **argv)
 	}
 	if ((sc = k8a_secret_scan_new(set)) == NULL || k8a_secret_scan_set_key(sc, key, keylen) != K8A_OK)
 		goto nomem;
+	/* the secrets and objects of earlier runs; the output, appended */
+	if (fe_state_open(&state, "secret-scan", o.state, o.state_reset, o.output) != 0 ||
+	    (o.state && known_load(&known, state.sec, key, keylen, o.state) != 0)) {
+		trouble = 1;
+		goto done;
+	}
+	out.stateful = known.on;
 
 	/* ---- the pass over the input ---- */
 	if ((r = k8a_reader_new()) == NULL)
@@ -303,6 +329,7 @@ main(int argc, char **argv)
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	if (!o.no_prefilter)
 		k8a_reader_set_prefilter(r, k8a_secret_set_prefilter(set));
+	fe_state_attach(&state, r);
 	if (fe_optind >= argc)
 		k8a_reader_add_path(r, "-");
 	for (i = (size_t)fe_optind; i < (size_t)argc; i++)
@@ -312,6 +339,7 @@ main(int argc, char **argv)
 	while ((ev = fe_next_record(r, &o.scope, &run)) != NULL) {
 		const struct k8a_secret_hit *hits;
 		size_t n;
+		int seen;
 		switch (selected(&o, set, sc, ev)) {
 		case -2:
 			goto nomem;
@@ -339,8 +367,17 @@ main(int argc, char **argv)
 			}
 			if (baseline_has(base, hits[i].fingerprint))
 				continue;
+			/* an object read again: what an earlier run printed
+			 * is not printed again */
+			if ((rc = known_printed(&known, ev, &hits[i])) != 0) {
+				if (rc == K8A_FATAL)
+					goto nomem;
+				continue;
+			}
+			if ((seen = known_see(&known, hits[i].fingerprint)) == K8A_FATAL)
+				goto nomem;
 			found = 1;
-			if (out_hit(&out, ev, &hits[i]) != 0)
+			if (out_hit(&out, ev, &hits[i], seen) != 0)
 				goto nomem;
 		}
 		if (fe_nomem() || k8a_event_nomem(ev))
@@ -357,6 +394,15 @@ main(int argc, char **argv)
 		trouble = 1;
 	if (fe_nomem() || out_end(&out) != 0)
 		goto nomem;
+	/* the occurrences written, then the state that says so */
+	if ((o.state || o.output) && !fe_out_failed()) {
+		json_t *sec = o.state ? known_persist(&known, key, keylen) : NULL;
+		if (o.state && sec == NULL)
+			goto nomem;
+		if (fe_state_commit(&state, sec, "occurrences") != 0)
+			trouble = 1;
+		json_decref(sec);
+	}
 	goto done;
 nomem:
 	fe_progress_end();
@@ -366,6 +412,8 @@ done:
 	if (fe_finish_stdout() != 0)
 		trouble = 1;
 	k8a_reader_free(r);
+	fe_state_free(&state);
+	known_free(&known);
 	k8a_secret_scan_free(sc);
 	k8a_secret_set_free(set);
 	fe_scope_free(&o.scope);

@@ -528,7 +528,7 @@ out_begin(struct out *o)
 }
 
 int
-out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
+out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h, int seen)
 {
 	char actor[1024], tmp[64];
 	const char *id;
@@ -537,7 +537,7 @@ out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 
 	o->seq++;
 	if (o->summary)
-		return sum_add(o, ev, h);
+		return seen == KNOWN_EARLIER ? 0 : sum_add(o, ev, h);
 	if (o->fmt == FMT_SARIF)
 		return sarif_hit(o, ev, h);
 	if (o->fmt == FMT_JSON) {
@@ -553,6 +553,8 @@ out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h)
 		if (o->show)
 			json_object_set_new(j, "secret", json_stringn(h->secret, h->len));
 		json_object_set_new(j, "length", json_integer((json_int_t)h->len));
+		if (o->stateful)
+			json_object_set_new(j, "new", json_boolean(seen == KNOWN_NEW));
 		json_object_set(j, "enrichment", h->enrichment);
 		return put_json(j);
 	}

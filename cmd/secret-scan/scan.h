@@ -30,6 +30,43 @@ void baseline_free(struct baseline *b);
  * problems reported. */
 int allow_load(k8a_secret_set *set, const char *path);
 
+/* ---- the secrets earlier runs saw, for --state (known.c) ---- */
+#define KNOWN_NEW 1	 /* never seen before */
+#define KNOWN_THIS_RUN 2 /* seen earlier in this run */
+#define KNOWN_EARLIER 3	 /* seen by an earlier run */
+struct known_slot {
+	uint64_t v; /* the fingerprint's first 64 bits; 0: empty */
+	int mark;   /* KNOWN_THIS_RUN or KNOWN_EARLIER */
+};
+struct known_occ {
+	uint64_t id; /* hash of the record's id, the pointer, type and fingerprint */
+	int64_t time;
+};
+struct known {
+	int on; /* --state given */
+	struct known_slot *slot;
+	size_t n, nslot;
+	struct known_occ *occ; /* printed by earlier runs, sorted by id */
+	size_t nocc;
+	struct known_occ *add; /* printed by this run */
+	size_t nadd, capadd;
+	int64_t maxtime; /* the newest record time seen */
+};
+/* From the tool's section of the state (NULL: the first run), whose
+ * fingerprints must have been made with this key.  0, or -1 after a
+ * message naming the state file. */
+int known_load(struct known *k, const json_t *sec, const unsigned char *key, size_t keylen, const char *state);
+/* Whether the secret of fingerprint was seen (KNOWN_*; always KNOWN_NEW
+ * without --state), remembering it; K8A_FATAL when out of memory. */
+int known_see(struct known *k, const char *fingerprint);
+/* 1 when an earlier run printed this occurrence (its object was read
+ * again: re-synced or rewritten), else 0 and it is remembered; K8A_FATAL
+ * when out of memory.  Always 0 without --state. */
+int known_printed(struct known *k, k8a_event *ev, const struct k8a_secret_hit *h);
+/* The section to save; NULL when out of memory (noted). */
+json_t *known_persist(const struct known *k, const unsigned char *key, size_t keylen);
+void known_free(struct known *k);
+
 /* ---- output (output.c) ----
  * Lines are written whole (fe_row()).  Each function returns 0, or -1 when
  * memory ran out (noted: fe_nomem()); the output is then a prefix of what
@@ -37,6 +74,7 @@ int allow_load(k8a_secret_set *set, const char *path);
 struct out {
 	enum fmt fmt;
 	int show, header, summary;
+	int stateful; /* --state: JSON says whether a secret is new */
 	const k8a_secret_set *set;
 	int sarif_started;
 	char *sarif_held; /* the last result, written when the next comes */
@@ -44,8 +82,10 @@ struct out {
 	uint64_t seq;
 };
 int out_begin(struct out *o);
-/* One occurrence (with --summary: counted, printed by out_end()). */
-int out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h);
+/* One occurrence (with --summary: counted, printed by out_end()); seen is
+ * known_see()'s answer: with --state, --summary leaves out the secrets
+ * earlier runs saw, and JSON says whether the secret is new. */
+int out_hit(struct out *o, k8a_event *ev, const struct k8a_secret_hit *h, int seen);
 /* The summary and closing brackets. */
 int out_end(struct out *o);
 /* What out_end() did not get to free. */
