@@ -196,8 +196,6 @@ context_persist(const struct context *c)
 	json_object_set_new(o, "start", start);
 	json_object_set_new(o, "ranges", ranges);
 	json_object_set_new(o, "first", json_deep_copy(c->first));
-	json_object_set_new(o, "records", json_integer((json_int_t)c->records));
-	json_object_set_new(o, "taught", json_integer((json_int_t)c->taught));
 	return o; /* a part missing for want of memory is noted (fe_nomem) */
 }
 
@@ -228,8 +226,6 @@ context_restore(struct context *c, const json_t *j)
 		if (json_object_set(c->first, k, v) != 0)
 			return -1;
 	}
-	c->records += (uint64_t)json_integer_value(json_object_get(j, "records"));
-	c->taught += (uint64_t)json_integer_value(json_object_get(j, "taught"));
 	return 0;
 }
 

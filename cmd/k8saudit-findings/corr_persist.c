@@ -108,8 +108,7 @@ ghost_snap(int64_t time, uint64_t seq)
 {
 	struct snap *s = calloc(1, sizeof(*s));
 
-	if (s == NULL || (s->record = json_object()) == NULL) {
-		free(s);
+	if (s == NULL) {
 		fe_nomem_note();
 		return NULL;
 	}

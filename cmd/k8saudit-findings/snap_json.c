@@ -17,7 +17,7 @@ static const struct {
 	S(time_s), S(id), S(user), S(uid), S(arn), S(canonical_arn), S(access_key), S(session),
 	S(principal), S(account), S(impersonated), S(ip), S(ips), S(peer), S(ua), S(verb), S(resource),
 	S(subresource), S(ns), S(name), S(code), S(region), S(uri), S(command), S(what), S(where),
-	S(path), S(member), S(actor_text),
+	S(path), S(member), S(actor_text), S(ident_type),
 #undef S
 };
 #define NSTRS (sizeof(strs) / sizeof(strs[0]))
@@ -44,8 +44,10 @@ snap_to_json(const struct snap *s)
 	json_object_set_new(o, "index", json_integer(s->index));
 	if (s->groups)
 		json_object_set(o, "groups", s->groups);
-	if (s->record)
-		json_object_set(o, "record", s->record);
+	if (s->imp_groups)
+		json_object_set(o, "imp_groups", s->imp_groups);
+	if (s->source_ips)
+		json_object_set(o, "source_ips", s->source_ips);
 	if (s->routine)
 		json_object_set(o, "routine", s->routine);
 	if (s->baseline)
@@ -60,8 +62,7 @@ snap_from_json(const json_t *o)
 	struct snap *s;
 	char *pool;
 
-	if (!json_is_object(o) || !json_is_integer(json_object_get(o, "t")) ||
-	    !json_is_object(json_object_get(o, "record")))
+	if (!json_is_object(o) || !json_is_integer(json_object_get(o, "t")))
 		return NULL;
 	for (i = 0; i < NSTRS; i++) {
 		json_t *v = json_object_get(o, strs[i].name);
@@ -88,9 +89,13 @@ snap_from_json(const json_t *o)
 	s->source = (enum k8a_source)json_integer_value(json_object_get(o, "src"));
 	s->line = (uint64_t)json_integer_value(json_object_get(o, "line"));
 	s->index = json_integer_value(json_object_get(o, "index"));
+	/* the record's JSON is built from these parts when printed (snap_record) */
 	if (json_is_array(json_object_get(o, "groups")))
 		s->groups = json_deep_copy(json_object_get(o, "groups"));
-	s->record = json_deep_copy(json_object_get(o, "record"));
+	if (json_is_array(json_object_get(o, "imp_groups")))
+		s->imp_groups = json_deep_copy(json_object_get(o, "imp_groups"));
+	if (json_is_array(json_object_get(o, "source_ips")))
+		s->source_ips = json_deep_copy(json_object_get(o, "source_ips"));
 	if (json_is_array(json_object_get(o, "routine")))
 		s->routine = json_deep_copy(json_object_get(o, "routine"));
 	s->baseline = json_is_true(json_object_get(o, "baseline"));
