@@ -499,24 +499,7 @@ identity(int fd, const struct stat *sb, uint64_t *ident)
 static uint64_t
 path_hash(const char *root, const char *path)
 {
-	char buf[8192];
-	const char *rel = path, *base;
-	size_t rl;
-
-	if (root == NULL)
-		return k8a_hash64(path, strlen(path));
-	rl = strlen(root);
-	while (rl > 1 && root[rl - 1] == '/')
-		rl--;
-	if (strncmp(path, root, rl) == 0) {
-		rel = path + rl;
-		while (*rel == '/')
-			rel++;
-	}
-	for (base = root + rl; base > root && base[-1] != '/'; base--)
-		;
-	snprintf(buf, sizeof(buf), "%.*s/%s", (int)(root + rl - base), base, rel);
-	return k8a_hash64(buf, strlen(buf));
+	return k8a__object_hash(root, path);
 }
 
 int

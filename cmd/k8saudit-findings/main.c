@@ -27,7 +27,7 @@ enum {
 	O_RULES, O_SIGMA, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
 	O_AWS_ACCOUNT, O_REGION, O_CLUSTER,
 	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
-	O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_HELP, O_VERSION,
+	O_SHARD, O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -59,6 +59,7 @@ static const struct fe_opt opts[] = {
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record and try every rule (for checking the prefilter)" },
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
+	[O_SHARD] = FE_OPT_SHARD,
 	[O_SILENT] = FE_OPT_SILENT,
 	[O_STATE] = { "state", 0, 1, "FILE", "read only objects not read before, and go on from the last run (k8saudit-state(5))" },
 	[O_STATE_RESET] = { "state-reset", 0, 0, NULL, "start --state afresh: forget what it holds" },
@@ -196,6 +197,7 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_KEEP_STAGES:
 	case O_STRICT:
 	case O_THREADS:
+	case O_SHARD:
 	case O_SILENT:
 		return fe_scope_opt(&o->sc, opts[oc].lng, arg, synopsis);
 	case O_RULES: strv_push(&o->rules, arg); break;
@@ -677,6 +679,7 @@ open_inputs(const struct opts *o, int n, char **paths)
 	if (r == NULL)
 		return NULL;
 	k8a_reader_set_threads(r, o->sc.threads ? o->sc.threads : fe_default_threads());
+	fe_scope_reader(&o->sc, r);
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	if (n == 0)
 		k8a_reader_add_path(r, "-");
