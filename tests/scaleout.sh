@@ -137,6 +137,108 @@ else
 	t_skip "parallel" "GNU parallel is not installed"
 fi
 
+# ---- the recipes of contrib/scale-out, run as written ----
+# A stand-in for the aws command: s3://BUCKET/ is a local directory; cp
+# and sync copy.  The shard and merge commands of each recipe then run
+# here, with the logs where the recipe expects them.
+RECIPES=$top_srcdir/contrib/scale-out
+if t_have python3 jq && python3 -c 'import yaml' 2>/dev/null; then
+	mkdir -p "$TMP/bin" "$TMP/s3/AWSLogs" "$TMP/logs" || exit 99
+	cp -R "$SAMPLES/con318/cloudtrail/AWSLogs/." "$SAMPLES/leaked-credentials/cloudtrail/AWSLogs/." \
+		"$TMP/s3/AWSLogs/" || exit 99
+	cat >"$TMP/bin/aws" <<AWS
+#!/bin/sh
+# aws s3 cp|sync [--only-show-errors] SRC DST
+[ "\$1" = s3 ] || exit 3
+op=\$2
+shift 2
+[ "\$1" = --only-show-errors ] && shift
+src=\$(printf %s "\$1" | sed 's|^s3://BUCKET|$TMP/s3|') dst=\$(printf %s "\$2" | sed 's|^s3://BUCKET|$TMP/s3|')
+case \$op in
+cp) case \$dst in */) mkdir -p "\$dst" ;; *) mkdir -p "\$(dirname "\$dst")" ;; esac; cp "\$src" "\$dst" ;;
+sync) mkdir -p "\$dst" && cp -R "\$src/." "\$dst/" ;;
+*) exit 3 ;;
+esac
+AWS
+	chmod +x "$TMP/bin/aws"
+	ln -s "$FINDINGS" "$TMP/bin/k8saudit-findings"
+	"$FINDINGS" --json "$TMP/s3/AWSLogs" >"$TMP/one"
+	# the YAML recipes: a Job's script, by its name
+	yscript() {
+		python3 - "$RECIPES/$1" "$2" <<'PY'
+import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d.get("kind") == "Job" and d["metadata"]["name"] == sys.argv[2]:
+        spec = d["spec"]
+        c = spec["template"]["spec"]["containers"][0]
+        env = {e["name"]: e["value"] for e in c.get("env", [])}
+        if spec.get("completionMode") == "Indexed":
+            assert str(spec["completions"]) == env["SHARDS"], "completions and SHARDS differ"
+        for k, v in env.items():
+            print("%s='%s'" % (k, v))
+        print(c["args"][0])
+PY
+	}
+	ok=1
+	rm -rf "$TMP/s3/partials"
+	mkdir -p "$TMP/tmp" || exit 99
+	for k in 0 1 2 3 4 5 6 7; do
+		yscript indexed-job.yaml k8saudit-shards | sed "s|/tmp/|$TMP/tmp/|g; s|/logs/AWSLogs|$TMP/s3/AWSLogs|" >"$TMP/shard.sh" &&
+			(cd "$TMP" && JOB_COMPLETION_INDEX=$k PATH="$TMP/bin:$PATH" sh "$TMP/shard.sh") || ok=0
+	done
+	yscript merge-job.yaml k8saudit-merge | sed "s|/tmp/|$TMP/tmp/|g" >"$TMP/merge.sh" &&
+		(cd "$TMP" && PATH="$TMP/bin:$PATH" sh "$TMP/merge.sh") || ok=0
+	if [ $ok = 1 ] && [ "$(ls "$TMP/s3/partials/RUN" | wc -l)" = 8 ] && [ -s "$TMP/one" ] &&
+		cmp -s "$TMP/one" "$TMP/s3/findings/RUN.jsonl"; then
+		t_ok "recipe: the Indexed Job's 8 shards and its merge job print what one run prints"
+	else
+		t_fail "recipe: the Indexed Job's 8 shards and its merge job print what one run prints"
+	fi
+	# AWS Batch: the child's command with its environment, 8 times, then
+	# the merge's overrides
+	rm -rf "$TMP/s3/partials" "$TMP/s3/findings" "$TMP/tmp"
+	ok=1
+	bcmd() { jq -r "$2 | @sh" "$RECIPES/$1"; }
+	benv() { jq -r '.. | .environment? // empty | .[] | "export \(.name)=\(.value | @sh)"' "$RECIPES/$1"; }
+	for k in 0 1 2 3 4 5 6 7; do
+		{ benv batch-job-definition.json; echo "set -- $(bcmd batch-job-definition.json '.containerProperties.command')"; echo '"$@"'; } |
+			sed "s|/tmp/|$TMP/tmp/|g" >"$TMP/bshard.sh" &&
+			AWS_BATCH_JOB_ARRAY_INDEX=$k PATH="$TMP/bin:$PATH" sh "$TMP/bshard.sh" || ok=0
+	done
+	{ benv batch-merge-overrides.json; echo "set -- $(bcmd batch-merge-overrides.json '.command')"; echo '"$@"'; } |
+		sed "s|/tmp/|$TMP/tmp/|g" >"$TMP/bmerge.sh" && PATH="$TMP/bin:$PATH" sh "$TMP/bmerge.sh" || ok=0
+	# against one run where the children read the logs (the paths are in
+	# the findings, and in the ids of some)
+	"$FINDINGS" --json "$TMP/tmp/logs/AWSLogs" >"$TMP/one.batch"
+	if [ $ok = 1 ] && [ "$(ls "$TMP/s3/partials/RUN" | wc -l)" = 8 ] && [ -s "$TMP/one.batch" ] &&
+		cmp -s "$TMP/one.batch" "$TMP/s3/findings/RUN.jsonl"; then
+		t_ok "recipe: the AWS Batch array's 8 children and its merge print what one run prints"
+	else
+		t_fail "recipe: the AWS Batch array's 8 children and its merge print what one run prints" "ok=$ok partials=$(ls "$TMP/s3/partials/RUN" | wc -l)"
+	fi
+	# Slurm: the array script as sbatch would run task K of 4
+	mkdir -p "$TMP/slurm" && rm -f "$TMP/slurm"/partials/*
+	ok=1
+	for k in 0 1 2 3; do
+		sed "s|/shared/AWSLogs|$TMP/s3/AWSLogs|" "$RECIPES/slurm-array.sh" >"$TMP/slurm.sh" &&
+			(cd "$TMP/slurm" && SLURM_ARRAY_TASK_ID=$k SLURM_ARRAY_TASK_COUNT=4 PATH="$TMP/bin:$PATH" sh "$TMP/slurm.sh") || ok=0
+	done
+	"$FINDINGS" --json --merge "$TMP"/slurm/partials/part.* >"$TMP/merged"
+	if [ $ok = 1 ] && cmp -s "$TMP/one" "$TMP/merged"; then
+		t_ok "recipe: the Slurm array's 4 tasks merged print what one run prints"
+	else
+		t_fail "recipe: the Slurm array's 4 tasks merged print what one run prints"
+	fi
+	if sh -n "$RECIPES/batch-submit.sh" && grep -q 'array-properties size=\$SHARDS' "$RECIPES/batch-submit.sh" &&
+		grep -q 'depends-on jobId="\$array"' "$RECIPES/batch-submit.sh"; then
+		t_ok "recipe: batch-submit.sh parses and makes the merge depend on the array"
+	else
+		t_fail "recipe: batch-submit.sh parses and makes the merge depend on the array"
+	fi
+else
+	t_skip "recipes" "python3 with yaml, or jq, is missing"
+fi
+
 # A shard that reported a problem: the merge says so and exits 2, with the
 # findings of what was read.
 mkdir -p "$TMP/bad" && cp "$TMP/tree/fx/02-ANOM-002.jsonl" "$TMP/bad/" && echo '{"kind": "Event", broken' >"$TMP/bad/z.jsonl" &&
