@@ -279,7 +279,8 @@ take_builtin(k8a_state *st)
 			st->objs[i].ident = get64(s->data + 16 + 16 * i);
 		}
 		st->nobjs = n;
-		qsort(st->objs, n, sizeof(*st->objs), cmp_obj);
+		if (n > 1)
+			qsort(st->objs, n, sizeof(*st->objs), cmp_obj);
 	}
 	if ((s = find_section(st, "output")) != NULL) {
 		if (s->len != 24)
@@ -552,7 +553,8 @@ merge_objects(k8a_state *st, struct objrec **out, size_t *n)
 
 	if (all == NULL)
 		return K8A_FATAL;
-	qsort(st->pend, st->npend, sizeof(*st->pend), cmp_obj);
+	if (st->npend > 1) /* none: pend may be NULL, which qsort() must not get */
+		qsort(st->pend, st->npend, sizeof(*st->pend), cmp_obj);
 	while (i < st->nobjs || j < st->npend) {
 		if (j < st->npend && (i == st->nobjs || st->pend[j].path <= st->objs[i].path)) {
 			if (i < st->nobjs && st->objs[i].path == st->pend[j].path)
