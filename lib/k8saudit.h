@@ -817,6 +817,16 @@ int k8a_state_object(k8a_state *st, const char *root, const char *path);
 /*! k8a_state_skipped() : objects k8a_state_object() said to skip. */
 uint64_t k8a_state_skipped(const k8a_state *st);
 
+/*! k8a_reader_set_shard() : read only the objects of shard k of n (k from
+ * 0 to n-1): the files whose identity (a hash of the path below the
+ * argument they were found under, with the argument's last name; of the
+ * name as given for a file named itself) is k modulo n.  So n runs with
+ * the same arguments, one for each k, read every object exactly once,
+ * on any machines.  Standard input and buffers belong to shard 0.  Call
+ * before the first k8a_reader_next(); K8A_FAILED afterwards or when k is
+ * not below n. */
+int k8a_reader_set_shard(k8a_reader *r, uint64_t k, uint64_t n);
+
 /*! k8a_reader_set_state() : have the reader ask k8a_state_object() about
  * every file it is to read (not standard input or buffers), and skip
  * those already processed, without opening them.  Call before the first

@@ -299,4 +299,11 @@ void k8a_escape_bytes(const char *s, size_t n, struct k8a_buf *out);
  * or 0 (invalid, C1 control, bidi override, line separators). */
 size_t k8a_utf8_safe_len(const char *s, size_t n);
 
+/* ---- walk.c ---- */
+/* The identity of the object at path found under the argument root (NULL:
+ * named itself): a hash of the argument's last name and the path below
+ * it, the same on every machine.  What a shard (k8a_reader_set_shard())
+ * and a state's object list (state.c) go by. */
+uint64_t k8a__object_hash(const char *root, const char *path);
+
 #endif

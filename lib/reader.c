@@ -155,6 +155,15 @@ k8a_reader_set_state(k8a_reader *r, k8a_state *st)
 	return K8A_OK;
 }
 
+int
+k8a_reader_set_shard(k8a_reader *r, uint64_t k, uint64_t n)
+{
+	if (r->started || n == 0 || k >= n)
+		return K8A_FAILED;
+	k8a_walk_set_shard(r->walk, k, n);
+	return K8A_OK;
+}
+
 const char *
 k8a_reader_error(const k8a_reader *r)
 {

@@ -50,6 +50,8 @@ struct k8a_walk_filter {
 	void *arg;
 };
 void k8a_walk_set_filter(struct k8a_walk *w, const struct k8a_walk_filter *f);
+/* Hand out only the files of shard k of n (k8a_reader_set_shard()). */
+void k8a_walk_set_shard(struct k8a_walk *w, uint64_t k, uint64_t n);
 
 /* ---- state.c ---- */
 /* k8a_state_object() as a walk's filter (arg: the state). */

@@ -279,7 +279,7 @@ take_builtin(k8a_state *st)
 			st->objs[i].ident = get64(s->data + 16 + 16 * i);
 		}
 		st->nobjs = n;
-		if (n)
+		if (n > 1)
 			qsort(st->objs, n, sizeof(*st->objs), cmp_obj);
 	}
 	if ((s = find_section(st, "output")) != NULL) {
@@ -553,24 +553,7 @@ identity(int fd, const struct stat *sb, uint64_t *ident)
 static uint64_t
 path_hash(const char *root, const char *path)
 {
-	char buf[8192];
-	const char *rel = path, *base;
-	size_t rl;
-
-	if (root == NULL)
-		return k8a_hash64(path, strlen(path));
-	rl = strlen(root);
-	while (rl > 1 && root[rl - 1] == '/')
-		rl--;
-	if (strncmp(path, root, rl) == 0) {
-		rel = path + rl;
-		while (*rel == '/')
-			rel++;
-	}
-	for (base = root + rl; base > root && base[-1] != '/'; base--)
-		;
-	snprintf(buf, sizeof(buf), "%.*s/%s", (int)(root + rl - base), base, rel);
-	return k8a_hash64(buf, strlen(buf));
+	return k8a__object_hash(root, path);
 }
 
 int
@@ -623,7 +606,7 @@ merge_objects(k8a_state *st, struct objrec **out, size_t *n)
 
 	if (all == NULL)
 		return K8A_FATAL;
-	if (st->npend) /* pend is NULL before the first */
+	if (st->npend > 1) /* none: pend may be NULL, which qsort() must not get */
 		qsort(st->pend, st->npend, sizeof(*st->pend), cmp_obj);
 	while (i < st->nobjs || j < st->npend) {
 		if (j < st->npend && (i == st->nobjs || st->pend[j].path <= st->objs[i].path)) {

@@ -36,8 +36,41 @@ struct k8a_walk {
 	size_t ndirs, capdirs;
 	const char *root;      /* the argument the directories walked are under */
 	struct k8a_walk_filter filter;
+	uint64_t shard, nshards; /* nshards 0: every object */
 	char msg[K8A_ERRLEN];
 };
+
+void
+k8a_walk_set_shard(struct k8a_walk *w, uint64_t k, uint64_t n)
+{
+	w->shard = k;
+	w->nshards = n;
+}
+
+uint64_t
+k8a__object_hash(const char *root, const char *path)
+{
+	char buf[8192];
+	const char *rel = path, *base;
+	size_t rl;
+
+	if (root == NULL)
+		return k8a_hash64(path, strlen(path));
+	rl = strlen(root);
+	while (rl > 1 && root[rl - 1] == '/')
+		rl--;
+	if (strncmp(path, root, rl) == 0) {
+		rel = path + rl;
+		while (*rel == '/')
+			rel++;
+	}
+	/* the argument's last name and the path below it: the same on
+	 * every machine whatever the tree is mounted as */
+	for (base = root + rl; base > root && base[-1] != '/'; base--)
+		;
+	snprintf(buf, sizeof(buf), "%.*s/%s", (int)(root + rl - base), base, rel);
+	return k8a_hash64(buf, strlen(buf));
+}
 
 void
 k8a_walk_set_filter(struct k8a_walk *w, const struct k8a_walk_filter *f)
@@ -45,13 +78,16 @@ k8a_walk_set_filter(struct k8a_walk *w, const struct k8a_walk_filter *f)
 	w->filter = *f;
 }
 
-/* Whether to hand out the file at path (a walk's state skips objects
- * already read): 1, 0, or K8A_FATAL. */
+/* Whether to hand out the file at path (one of this shard's objects, and
+ * not read before by the walk's state): 1, 0, or K8A_FATAL. */
 static int
 wanted(struct k8a_walk *w, const char *root, const char *path)
 {
 	int rc;
 
+	/* another shard's object: not even looked at by the state */
+	if (w->nshards > 1 && k8a__object_hash(root, path) % w->nshards != w->shard)
+		return 0;
 	if (w->filter.object == NULL)
 		return 1;
 	rc = w->filter.object(w->filter.arg, root, path);
@@ -312,6 +348,9 @@ k8a_walk_next(struct k8a_walk *w, struct k8a_input *in)
 			w->root = q->path;
 			continue;
 		}
+		/* standard input and buffers have no path: shard 0 reads them */
+		if ((q->is_mem || is_stdin(q)) && w->nshards > 1 && w->shard != 0)
+			continue;
 		if (!q->is_mem && !is_stdin(q) && (rc = wanted(w, NULL, q->path)) != 1) {
 			if (rc == 0)
 				continue;

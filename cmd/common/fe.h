@@ -97,6 +97,7 @@ int fe_parse_threads(const char *arg, int *n);
 #define FE_OPT_KEEP_STAGES { "keep-stages", 0, 0, NULL, "report every stage of a request, not just the first that matches" }
 #define FE_OPT_THREADS { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP }
 #define FE_OPT_SILENT { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs and records" }
+#define FE_OPT_SHARD { "shard", 0, 1, "K/N", "read only shard K (0 to N-1) of N of the input objects (for scale-out)" }
 #define FE_OPT_HELP { "help", 0, 0, NULL, "print this help and exit" }
 #define FE_OPT_VERSION { "version", 'V', 0, NULL, "print versions and exit" }
 struct fe_scope {
@@ -106,6 +107,7 @@ struct fe_scope {
 	int has_since, has_until;
 	int strict, silent, keep_stages;
 	int threads; /* 0: fe_default_threads() */
+	uint64_t shard, nshards; /* --shard K/N; nshards 0: every object */
 };
 /* Take one of those options (by its long name).  0, -1 after a usage
  * error, K8A_FATAL when out of memory. */
@@ -117,6 +119,12 @@ int fe_scope_check(struct fe_scope *sc, const char *synopsis);
  * time is outside any window). */
 int fe_scope_in_window(const struct fe_scope *sc, k8a_event *ev);
 void fe_scope_free(struct fe_scope *sc);
+/* Set what the options say about which objects to read on a reader made
+ * and not yet read (--shard); on one already reading, a tool's mistake,
+ * it aborts rather than read another shard's objects. */
+void fe_scope_reader(const struct fe_scope *sc, k8a_reader *r);
+/* The largest N of --shard K/N. */
+#define FE_SHARDS_MAX 1000000
 
 /* --state FILE, --state-reset, -o FILE (state.c, k8saudit-state(5)).  The
  * tool's section of the state is one JSON object, named as the tool. */

@@ -2,7 +2,8 @@
 /*
  * What every tool that reads logs takes the same way: which records
  * (-w EXPR, --since, --until), how strictly (--strict), how quietly (-s),
- * with how many threads (-j), stages folded or not (--keep-stages); and
+ * with how many threads (-j), stages folded or not (--keep-stages), which
+ * shard of the objects (--shard); and
  * the loop over a reader's records that reports what is not a record.
  */
 #include <errno.h>
@@ -46,6 +47,32 @@ set_time(struct fe_scope *sc, int until, const char *lng, const char *arg, const
 	return 0;
 }
 
+/* --shard K/N: K from 0 to N-1, the way array jobs number their tasks. */
+static int
+set_shard(struct fe_scope *sc, const char *arg, const char *synopsis)
+{
+	unsigned long long k, n;
+	char *end;
+
+	errno = 0;
+	if (arg[0] < '0' || arg[0] > '9' || (k = strtoull(arg, &end, 10), *end != '/') || errno ||
+	    end[1] < '0' || end[1] > '9' || (n = strtoull(end + 1, &end, 10), *end != '\0') || errno) {
+		fe_usage_error(synopsis, "--shard: not K/N (shard K of N, K from 0 to N-1): '%s'", arg);
+		return -1;
+	}
+	if (n < 1 || n > FE_SHARDS_MAX) {
+		fe_usage_error(synopsis, "--shard: N must be from 1 to %d: '%s'", FE_SHARDS_MAX, arg);
+		return -1;
+	}
+	if (k >= n) {
+		fe_usage_error(synopsis, "--shard: K must be from 0 to N-1 (%llu): '%s'", n - 1, arg);
+		return -1;
+	}
+	sc->shard = k;
+	sc->nshards = n;
+	return 0;
+}
+
 int
 fe_scope_opt(struct fe_scope *sc, const char *lng, const char *arg, const char *synopsis)
 {
@@ -60,6 +87,8 @@ fe_scope_opt(struct fe_scope *sc, const char *lng, const char *arg, const char *
 		}
 		return 0;
 	}
+	if (strcmp(lng, "shard") == 0)
+		return set_shard(sc, arg, synopsis);
 	if (strcmp(lng, "strict") == 0)
 		sc->strict = 1;
 	else if (strcmp(lng, "no-messages") == 0)
@@ -91,6 +120,15 @@ fe_scope_in_window(const struct fe_scope *sc, k8a_event *ev)
 		return 1;
 	t = k8a_event_time(ev);
 	return t != INT64_MIN && (!sc->has_since || t >= sc->since) && (!sc->has_until || t < sc->until);
+}
+
+void
+fe_scope_reader(const struct fe_scope *sc, k8a_reader *r)
+{
+	if (sc->nshards > 1 && k8a_reader_set_shard(r, sc->shard, sc->nshards) != K8A_OK) {
+		fe_diag(NULL, "--shard: set on a reader already reading");
+		abort();
+	}
 }
 
 void

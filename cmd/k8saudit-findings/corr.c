@@ -240,6 +240,30 @@ corr_resume(struct rule *r, const json_t *j)
 	return corr_restore(r, d, j);
 }
 
+int
+corr_merge_keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, json_t *ev)
+{
+	const struct cdef *d = rule_def(r);
+
+	if (d == NULL || ops[d->kind].finish == NULL) {
+		json_decref(ev);
+		return -1;
+	}
+	if (r->corr == NULL) {
+		if ((r->corr = calloc(1, sizeof(*r->corr))) == NULL) {
+			fe_nomem_note();
+			json_decref(ev);
+			return 0;
+		}
+		r->corr->def = d;
+		prog_prepare(r);
+	}
+	if (s->time != INT64_MIN && s->time > r->corr->maxtime)
+		r->corr->maxtime = s->time;
+	keep(r, s, k1, k2, flag, ev);
+	return 0;
+}
+
 void
 corr_finish(struct rule *r, struct corr_ctx *cx)
 {

@@ -65,7 +65,9 @@ feed_burst(struct rule *r, struct corr_ctx *cx, const struct cdef *d, k8a_event 
 		c->maxtime = s->time;
 	if (c->compact_at == 0)
 		c->compact_at = 1 << 16;
-	if (c->n >= c->compact_at && c->maxtime > 0) {
+	/* a shard's partial keeps every candidate: the merge's end runs
+	 * the windows over the records of all shards */
+	if (c->n >= c->compact_at && c->maxtime > 0 && !cx->partial) {
 		/* input is roughly in time order; leave two windows of slack */
 		burst_run(r, cx, c, 0, c->maxtime - 2 * d->window);
 		c->compact_at = c->n * 2 > (1u << 16) ? c->n * 2 : 1u << 16;

@@ -246,6 +246,7 @@ struct corr_ctx {
 	const struct context *ctx; /* the input's start, for first seen */
 	int trouble; /* a record a step could not judge was reported */
 	json_t *carry; /* --state: rule id -> what its correlation carries */
+	int partial;   /* --partial: keep every candidate for the merge's end */
 	/* memory running out is noted (fe_nomem()): no result is trusted */
 };
 /* 1 when the correlation learns what is usual (first seen): fed from
@@ -274,6 +275,42 @@ int corr_resume(struct rule *r, const json_t *j);
 /* 1 when the correlation carries every candidate from run to run (no
  * window bounds them), and so reports them again at every end. */
 int corr_carries_all(const struct rule *r);
+
+/* A candidate of a shard's partial, kept as the run that read it kept it
+ * (--merge, partial.c): 0, or -1 when the rule keeps no candidates. */
+int corr_merge_keep(struct rule *r, struct snap *s, const char *k1, const char *k2, int flag, json_t *ev);
+
+/* ---- scale-out: --partial and --merge (partial.c, k8saudit-state(5)) ---- */
+struct scaleout {
+	json_t *objects;  /* [pass, argument index, path] in the order read */
+	json_t *firsts;   /* the order number of each one's first record */
+	json_t *rseq;     /* a learned range -> [object, offset] of its record */
+	size_t nranges;   /* ranges learned so far */
+	char *lastpath;
+	int lastpass;
+	long long cur[2]; /* the object being read in each pass */
+	uint64_t first[2];
+};
+int scaleout_init(struct scaleout *so);
+void scaleout_free(struct scaleout *so);
+/* Note the record's object (pass: --baseline or the operands, args:
+ * the pass's arguments) and what it taught.  0, -1 out of memory (noted). */
+int scaleout_record(struct scaleout *so, int baseline, int nargs, char **args, k8a_event *ev, uint64_t seq,
+	const struct context *ctx);
+/* Write the partial result of a run read to its end (not finished: the
+ * correlations hold every candidate, nothing graded).  0, or -1 after a
+ * message. */
+int partial_write(const char *path, const struct scaleout *so, const struct ruleset *rs, const struct findings *fs,
+	const struct context *ctx, uint64_t records, int trouble);
+/* Read the partials (any order) into a run not started: the findings of
+ * single records, the correlations' candidates, what the input taught,
+ * in one run's order.  Records read added to *records; *trouble set when
+ * a shard reported problems (said).  With so (merging into a partial: a
+ * tree of merges), the objects and ranges in one run's order go there.
+ * 0, or -1 after a message naming the partial (corrupt, foreign, of other
+ * rules, an object in two). */
+int partial_merge(int n, char **paths, struct ruleset *rs, struct findings *fs, struct context *ctx, uint64_t *records,
+	int *trouble, struct scaleout *so);
 
 /* ---- --state and --output (runstate.c, k8saudit-state(5)) ---- */
 struct runstate {

@@ -20,14 +20,15 @@ static const char synopsis[] =
 	"       [--summary | --group-by event|actor|rule] [--json | --format tsv|csv|json|timesketch|ocsf|asff]\n"
 	"       [--aws-account ID] [--region REGION] [--cluster NAME]\n"
 	"       [--ip-list FILE] [--tor-exits FILE] [--aws-ip-ranges FILE] [--baseline PATH]...\n"
-	"       [--state FILE [--state-reset]] [-o FILE] [PATH...]\n"
+	"       [--state FILE [--state-reset]] [-o FILE] [--shard K/N] [--partial FILE] [PATH...]\n"
+	"       k8saudit-findings [rule and output options] --merge [--partial FILE] PARTIAL...\n"
 	"       k8saudit-findings --list-rules [--json]";
 
 enum {
 	O_RULES, O_SIGMA, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
 	O_AWS_ACCOUNT, O_REGION, O_CLUSTER,
 	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
-	O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_HELP, O_VERSION,
+	O_SHARD, O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_PARTIAL, O_MERGE, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -59,10 +60,13 @@ static const struct fe_opt opts[] = {
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse every record and try every rule (for checking the prefilter)" },
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
+	[O_SHARD] = FE_OPT_SHARD,
 	[O_SILENT] = FE_OPT_SILENT,
 	[O_STATE] = FE_OPT_STATE,
 	[O_STATE_RESET] = FE_OPT_STATE_RESET,
 	[O_OUTPUT] = { "output", 'o', 1, "FILE", "append the findings to FILE; with --state each exactly once" },
+	[O_PARTIAL] = { "partial", 0, 1, "FILE", "write a partial result to FILE instead of findings, for --merge (scale-out)" },
+	[O_MERGE] = { "merge", 0, 0, NULL, "the operands are partial results (--partial): print the findings of them all" },
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
@@ -79,6 +83,8 @@ struct opts {
 	const char *iplist, *tor, *aws_ranges;
 	const char *state, *output; /* --state, --output */
 	int state_reset;
+	const char *partial; /* --partial */
+	int merge;           /* --merge */
 };
 
 static void
@@ -196,6 +202,7 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_KEEP_STAGES:
 	case O_STRICT:
 	case O_THREADS:
+	case O_SHARD:
 	case O_SILENT:
 		return fe_scope_opt(&o->sc, opts[oc].lng, arg, synopsis);
 	case O_RULES: strv_push(&o->rules, arg); break;
@@ -229,7 +236,37 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_STATE: o->state = arg; break;
 	case O_STATE_RESET: o->state_reset = 1; break;
 	case O_OUTPUT: o->output = arg; break;
+	case O_PARTIAL: o->partial = arg; break;
+	case O_MERGE: o->merge = 1; break;
 	default: return -1;
+	}
+	return 0;
+}
+
+/* --partial and --merge with what they cannot go with.  0, or -1 after a
+ * usage error. */
+static int
+check_scaleout(const struct opts *o, int argc)
+{
+	if ((o->partial || o->merge) && o->state) {
+		fe_usage_error(synopsis, "--%s: not with --state", o->merge ? "merge" : "partial");
+		return -1;
+	}
+	if (o->partial && (o->output || o->group || o->header)) {
+		fe_usage_error(synopsis, "--partial: writes no findings: not with %s",
+			o->output ? "--output" : o->group ? "--summary or --group-by" : "--header");
+		return -1;
+	}
+	if (o->merge && (o->sc.nwhere || o->sc.has_since || o->sc.has_until || o->sc.nshards || o->baseline.n ||
+	    o->sc.keep_stages || o->no_prefilter)) {
+		/* the shards read the logs: what they selected is in the partials */
+		fe_usage_error(synopsis, "--merge: -w, --since, --until, --keep-stages, --no-prefilter, --baseline and "
+					 "--shard are for the shards' runs");
+		return -1;
+	}
+	if (o->merge && fe_optind >= argc) {
+		fe_usage_error(synopsis, "--merge: no partial results given");
+		return -1;
 	}
 	return 0;
 }
@@ -277,7 +314,7 @@ parse_options(struct opts *o, int argc, char **argv, int *exit)
 		fe_usage_error(synopsis, "--state-reset: only with --state");
 		return -1;
 	}
-	return fe_scope_check(&o->sc, synopsis);
+	return check_scaleout(o, argc) != 0 ? -1 : fe_scope_check(&o->sc, synopsis);
 }
 
 /* ---- rule selection ---- */
@@ -477,6 +514,9 @@ struct pass {
 	int trouble;
 	struct context *ctx; /* what the input teaches (context.c) */
 	int baseline;        /* reading --baseline: teach, raise nothing */
+	struct scaleout *so; /* --partial: where each record was */
+	int nargs;           /* the arguments of this pass */
+	char **args;
 };
 
 /* 1 when the rule already reported another stage of the record's request
@@ -641,7 +681,8 @@ read_all(struct pass *p, k8a_reader *r)
 		/* records no rule can match were dropped by the judge */
 		/* the operands' records sort after those of earlier runs */
 		p->seq = (p->baseline ? 0 : p->state->seq_base) + run.records + k8a_reader_dropped(r);
-		if (context_learn(p->ctx, ev) != 0) {
+		if (context_learn(p->ctx, ev) != 0 ||
+		    (p->so && scaleout_record(p->so, p->baseline, p->nargs, p->args, ev, p->seq, p->ctx) != 0)) {
 			fe_nomem_diag(k8a_event_where(ev));
 			return -1;
 		}
@@ -674,6 +715,7 @@ open_inputs(const struct opts *o, int n, char **paths)
 	if (r == NULL)
 		return NULL;
 	k8a_reader_set_threads(r, o->sc.threads ? o->sc.threads : fe_default_threads());
+	fe_scope_reader(&o->sc, r);
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	if (n == 0)
 		k8a_reader_add_path(r, "-");
@@ -687,8 +729,11 @@ static int
 read_paths(struct pass *p, int n, char **paths)
 {
 	k8a_reader *r = open_inputs(p->o, n, paths);
+	static char stdin_arg[] = "-", *dash[] = { stdin_arg };
 	int rc;
 
+	p->nargs = n ? n : 1;
+	p->args = n ? paths : dash;
 	if (r == NULL) {
 		fe_nomem_diag(NULL);
 		return -1;
@@ -705,11 +750,11 @@ read_paths(struct pass *p, int n, char **paths)
 /* Read the --baseline inputs (they teach, raise nothing), then the
  * operands, and run the correlations to their end.  0, or -1 when memory
  * ran out (said). */
+static int finish(struct pass *p);
+
 static int
 run(struct pass *p, int argc, char **argv)
 {
-	size_t k;
-
 	if (p->o->baseline.n) {
 		p->baseline = 1;
 		if (read_paths(p, (int)p->o->baseline.n, p->o->baseline.v) != 0)
@@ -718,6 +763,17 @@ run(struct pass *p, int argc, char **argv)
 	}
 	if (read_paths(p, argc - fe_optind, argv + fe_optind) != 0)
 		return -1;
+	if (p->o->partial) /* the merge runs the ends, over every shard */
+		return 0;
+	return finish(p);
+}
+
+/* The correlations' ends, and grading by what the input taught. */
+static int
+finish(struct pass *p)
+{
+	size_t k;
+
 	context_done(p->ctx);
 	for (k = 0; k < p->rs->n; k++)
 		if (p->rs->r[k]->enabled && p->rs->r[k]->correlation)
@@ -794,6 +850,7 @@ findings_main(const struct opts *o, int argc, char **argv)
 	struct runstate state = { .fs = { .outfd = -1 } };
 	struct pass pass = { .o = o, .rs = &rs, .cx = &cx, .ctx = &ctx, .state = &state };
 	struct iplist *ipl = NULL, *tor = NULL, *aws = NULL;
+	struct scaleout so = { 0 };
 	int loaderr, status = FE_EXIT_TROUBLE, trouble;
 
 	/* made after the options: --help and --version leave nothing behind */
@@ -819,10 +876,29 @@ findings_main(const struct opts *o, int argc, char **argv)
 			status = loaderr ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 		goto done;
 	}
+	cx.partial = o->partial != NULL;
+	if (o->partial && scaleout_init(&so) != 0) {
+		fe_nomem_diag(NULL);
+		goto done;
+	}
+	pass.so = o->partial ? &so : NULL;
 	if (runstate_open(&state, o->state, o->state_reset, o->output) != 0 ||
-	    runstate_resume(&state, &rs, &cx, &ctx) != 0 || run(&pass, argc, argv) != 0)
+	    runstate_resume(&state, &rs, &cx, &ctx) != 0)
+		goto done;
+	if (o->merge) {
+		if (partial_merge(argc - fe_optind, argv + fe_optind, &rs, &fs, &ctx, &pass.records, &pass.trouble,
+		    o->partial ? &so : NULL) != 0 ||
+		    (!o->partial && finish(&pass) != 0))
+			goto done;
+	} else if (run(&pass, argc, argv) != 0)
 		goto done;
 	trouble = loaderr || pass.trouble;
+	if (o->partial) {
+		/* the merge reports; a shard says only whether it went well */
+		status = partial_write(o->partial, &so, &rs, &fs, &ctx, pass.records, trouble) != 0 || trouble ?
+			FE_EXIT_TROUBLE : FE_EXIT_OK;
+		goto done;
+	}
 	runstate_filter(&state, &fs);
 	status = report(o, &fs);
 	/* the findings written, then the state that says so */
@@ -836,6 +912,7 @@ done:
 	if (fe_finish_stdout() != 0)
 		status = FE_EXIT_TROUBLE;
 	pass_free(&pass);
+	scaleout_free(&so);
 	runstate_free(&state);
 	findings_free(&fs);
 	secrets_free();

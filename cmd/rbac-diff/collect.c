@@ -292,6 +292,7 @@ rd_collect(struct rd *rd)
 		return -1;
 	}
 	k8a_reader_set_threads(rd->r, rd->threads ? rd->threads : fe_default_threads());
+	fe_scope_reader(&rd->sc, rd->r);
 	/* Only records holding one of these strings can matter: the RBAC
 	 * group, aws-auth, STS and EKS, and the subject asked about (when
 	 * its name is made of characters no JSON writer escapes). */

@@ -20,7 +20,7 @@ static const char synopsis[] =
 enum {
 	O_WHERE, O_SINCE, O_UNTIL, O_JSON, O_FORMAT, O_SUMMARY, O_HEADER, O_RULES, O_NO_BUILTIN, O_LIST,
 	O_SHOW, O_KEY, O_BASELINE, O_ALLOW, O_STATE, O_STATE_RESET, O_OUTPUT, O_KEEP_STAGES, O_NO_PREFILTER,
-	O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
+	O_STRICT, O_THREADS, O_SHARD, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -45,6 +45,7 @@ static const struct fe_opt opts[] = {
 	[O_NO_PREFILTER] = { "no-prefilter", 0, 0, NULL, "parse and scan every record (for checking the prefilter)" },
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
+	[O_SHARD] = FE_OPT_SHARD,
 	[O_SILENT] = FE_OPT_SILENT,
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
@@ -135,6 +136,7 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 		case O_UNTIL:
 		case O_STRICT:
 		case O_THREADS:
+		case O_SHARD:
 		case O_SILENT:
 		case O_KEEP_STAGES:
 			if ((rc = fe_scope_opt(&o->scope, opts[c].lng, arg, synopsis)) != 0) {
@@ -326,6 +328,7 @@ main(int argc, char **argv)
 	if ((r = k8a_reader_new()) == NULL)
 		goto nomem;
 	k8a_reader_set_threads(r, o.scope.threads ? o.scope.threads : fe_default_threads());
+	fe_scope_reader(&o.scope, r);
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	if (!o.no_prefilter)
 		k8a_reader_set_prefilter(r, k8a_secret_set_prefilter(set));

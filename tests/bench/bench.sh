@@ -224,6 +224,30 @@ if [ -x "$F" ]; then
 	reps=$reps_saved
 fi
 
+# Scale-out (issue 15): the CloudTrail tree read by N shards at once, one
+# thread each, then merged, against one run with one thread: the ratio is
+# the speed-up of N shards on N cores (near N when the cores are free; the
+# machines are shared, so read it against the load printed at the top).
+# The merged findings must equal the single run's.
+if [ -x "$F" ]; then
+	shards_cmd() {
+		_n=$1 _k=0 _c=
+		while [ $_k -lt "$_n" ]; do
+			_c="$_c '$F' -j 1 --shard $_k/$_n --partial '$out/part.$_n.$_k' '$ct' &"
+			_k=$((_k + 1))
+		done
+		echo "$_c wait; '$F' --merge $(_k=0; while [ $_k -lt "$_n" ]; do printf "'%s' " "$out/part.$_n.$_k"; _k=$((_k + 1)); done)"
+	}
+	ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+	measure shard1 "k8saudit-findings -j 1 (one shard)" "cloudtrail/ ($ct_objects)" "$ct_tree_bytes" - "" "'$F' -j 1 '$ct'"
+	for n in 2 4; do
+		[ "$n" -gt "$ncpu" ] && [ "$n" -gt 2 ] && continue
+		measure "shard$n" "k8saudit-findings, $n shards -j 1 at once + --merge" "cloudtrail/ ($ct_objects)" \
+			"$ct_tree_bytes" shard1 "" "$(shards_cmd $n)"
+		same shard1 "shard$n" "$n shards merged = one run"
+	done
+fi
+
 # k8saudit-findings with the SigmaHQ rules for Kubernetes audit and
 # CloudTrail loaded next to the catalog (issue 16): within 10% of the
 # catalog alone (ratio >= 0.91), on the EKS corpus and on CloudTrail.
