@@ -6,7 +6,8 @@
 #
 #  1. Without a browser: the page holds report.js and report.css exactly,
 #     and its Content-Security-Policy allows nothing but them (default-src
-#     'none', their SHA-256); --results of the tools' JSON gives the same
+#     'none', their SHA-256); --results of the tools' JSON (or of
+#     scale-out partials, merged) gives the same
 #     data as the log paths.
 #  2. CON318: the page draws without a script error; the timeline has one
 #     mark per finding, the exposure band of ClusterRoleBinding
@@ -102,6 +103,21 @@ if t_have jq; then
 	else
 		t_fail "--results" "differs from the report of the logs"
 		t_diff "$TMP/from-logs" "$TMP/from-results"
+	fi
+	# scale-out: the partials of three shards (k8saudit-findings
+	# --partial), given with --results in any order, are merged into the
+	# findings of one run
+	for k in 0 1 2; do
+		"$top_builddir/k8saudit-findings" --shard $k/3 --partial "$TMP/part.$k" samples/con318
+	done
+	"$REPORT" --json --results "$TMP/part.2" --results "$TMP/rules.jsonl" --results "$TMP/r.jsonl" \
+		--results "$TMP/part.0" --results "$TMP/x.jsonl" --results "$TMP/s.jsonl" --results "$TMP/part.1" |
+		jq -S 'del(.scope)' >"$TMP/from-partials"
+	if [ -s "$TMP/from-partials" ] && cmp -s "$TMP/from-partials" "$TMP/from-logs"; then
+		t_ok "--results of three shards' partials gives the data the log paths give"
+	else
+		t_fail "--results of partials" "differs from the report of the logs"
+		t_diff "$TMP/from-logs" "$TMP/from-partials"
 	fi
 else
 	t_skip "--results against the logs" "jq not installed"

@@ -25,7 +25,7 @@ enum {
 
 static const struct fe_opt opts[] = {
 	[O_OUTPUT] = { "output", 'o', 1, "FILE", "write the page to FILE (default: standard output)" },
-	[O_RESULTS] = { "results", 0, 1, "FILE", "also read FILE: JSON lines of k8saudit-findings, rbac-diff or secret-scan --json (repeatable)" },
+	[O_RESULTS] = { "results", 0, 1, "FILE", "also read FILE: JSON lines of k8saudit-findings, rbac-diff or secret-scan --json, or a k8saudit-findings --partial (repeatable)" },
 	[O_TITLE] = { "title", 0, 1, "TEXT", "the report's title (default: \"Incident report\")" },
 	[O_JSON] = { "json", 0, 0, NULL, "print the data the page embeds, as JSON, instead of the page" },
 	[O_RULES] = { "rules", 0, 1, "FILE", "also load the detection rules in FILE (as k8saudit-findings --rules; repeatable)" },
@@ -293,6 +293,45 @@ build_argv(struct child *c, struct opts *o, int which, char **paths, int npaths)
 	return r ? -1 : 0;
 }
 
+/* A results file that is a scale-out partial (k8saudit-findings
+ * --partial: a k8saudit state file, k8saudit-state(5)) rather than lines. */
+static int
+is_partial(const char *path)
+{
+	char magic[8];
+	FILE *fp = fopen(path, "rb");
+	size_t n = fp ? fread(magic, 1, sizeof(magic), fp) : 0;
+
+	if (fp)
+		fclose(fp);
+	return n == sizeof(magic) && memcmp(magic, "K8ASTAT\n", sizeof(magic)) == 0;
+}
+
+/* k8saudit-findings --json --merge over every partial at once: the
+ * correlations of one shard's records with another's come out as one run
+ * over all of them would give them (with the --rules the shards used). */
+static int
+merge_argv(struct child *c, const struct opts *o, const char *const *parts, size_t nparts)
+{
+	char **v = NULL;
+	size_t n = 0, i;
+	int r = 0;
+
+	c->tool = "k8saudit-findings";
+	r |= arg_push(&v, &n, c->tool);
+	r |= arg_push(&v, &n, "--json");
+	for (i = 0; i < o->nrules; i++) {
+		r |= arg_push(&v, &n, "--rules");
+		r |= arg_push(&v, &n, o->rules[i]);
+	}
+	r |= arg_push(&v, &n, "--merge");
+	r |= arg_push(&v, &n, "--");
+	for (i = 0; i < nparts; i++)
+		r |= arg_push(&v, &n, parts[i]);
+	c->argv = v;
+	return r ? -1 : 0;
+}
+
 static int
 write_output(struct opts *o, json_t *doc)
 {
@@ -340,15 +379,17 @@ main(int argc, char **argv)
 {
 	struct opts o;
 	struct model *m;
-	struct child kids[C_COUNT];
+	struct child kids[C_COUNT], merge;
 	struct scope_counts sc;
 	json_t *doc = NULL;
-	size_t i, dropped = 0;
+	const char **parts = NULL;
+	size_t i, dropped = 0, nparts = 0;
 	int trouble = 0, nkids = 0, npaths;
 
 	fe_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 	memset(kids, 0, sizeof(kids));
+	memset(&merge, 0, sizeof(merge));
 	memset(&sc, 0, sizeof(sc));
 	if ((m = model_new()) == NULL) {
 		fe_diag(NULL, "out of memory");
@@ -362,6 +403,8 @@ main(int argc, char **argv)
 		goto done;
 	}
 	model_title(m, o.title ? o.title : "Incident report");
+	if (o.nresults && (parts = calloc(o.nresults, sizeof(*parts))) == NULL)
+		goto nomem;
 	npaths = argc - fe_optind;
 
 	if (npaths > 0) {
@@ -400,10 +443,34 @@ main(int argc, char **argv)
 				trouble = 1;
 		}
 	}
+	/* partials first, merged: their findings come where a run's would */
+	for (i = 0; i < o.nresults; i++)
+		if (is_partial(o.results[i]))
+			parts[nparts++] = o.results[i];
+	if (nparts > 0) {
+		int bad;
+		if (merge_argv(&merge, &o, parts, nparts) != 0)
+			goto nomem;
+		if (child_start(&merge) != 0) {
+			trouble = 1;
+			goto done;
+		}
+		if (child_wait(&merge) != 0) {
+			model_trouble(m, "k8saudit-findings --merge reported trouble (see its messages): its results may be incomplete");
+			trouble = 1;
+		}
+		if ((bad = load_lines(m, merge.out, merge.tool)) < 0)
+			goto nomem;
+		if (bad)
+			trouble = 1;
+	}
 	for (i = 0; i < o.nresults; i++) {
-		FILE *fp = fopen(o.results[i], "r");
+		FILE *fp;
 		int bad;
 		model_input(m, o.results[i], 1);
+		if (is_partial(o.results[i]))
+			continue;
+		fp = fopen(o.results[i], "r");
 		if (fp == NULL) {
 			fe_diag(o.results[i], "%s", strerror(errno));
 			model_trouble(m, "a results file could not be read");
@@ -438,6 +505,8 @@ nomem:
 done:
 	for (i = 0; i < C_COUNT; i++)
 		child_free(&kids[i]);
+	child_free(&merge);
+	free(parts);
 	(void)nkids;
 	json_decref(doc);
 	json_decref(sc.accounts);
