@@ -680,7 +680,8 @@ sorted_findings(json_t *rows, size_t *dropped)
 		keep = REPORT_MAX_FINDINGS;
 		*dropped = n - keep;
 	}
-	qsort(v, keep, sizeof(*v), row_time_cmp);
+	if (keep > 1) /* none: v is NULL, which qsort() must not get */
+		qsort(v, keep, sizeof(*v), row_time_cmp);
 	for (i = 0; i < keep; i++)
 		json_array_append(out, v[i]);
 	for (i = 0; i < n; i++)
