@@ -29,6 +29,7 @@
 #define SECRET_MAX_NAME 128	      /* longer context names are not names */
 #define SECRET_RAW_REACH 1024	      /* raw bytes looked at around a keyword */
 #define SECRET_MATCH_LIMIT 1000000    /* PCRE2 match limit per call */
+#define SECRET_KEYWORD_MAX 99         /* bytes of a keyword, name or word (the filter's table) */
 #define SECRET_MAX_HITS 4096	      /* occurrences kept per record */
 #define SECRET_MAX_ARGV 1024	      /* command arguments joined */
 

@@ -195,7 +195,7 @@ kw_add(struct kwtab *t, const char *s, enum kw_kind kind, size_t type)
 	static const char hex[2][17] = { "0123456789ABCDEF", "0123456789abcdef" };
 	int reserved = 0, c;
 
-	if (n >= 100)
+	if (n > SECRET_KEYWORD_MAX) /* the loader refuses them: a bug */
 		return -1;
 	if (kind == KW_NAME || kind == KW_WORD) {
 		for (i = 0; i < n; i++)

@@ -225,6 +225,10 @@ bad_keyword(const char *s)
 
 	if (strlen(s) < 3)
 		return "shorter than 3 bytes";
+	/* longer ones made the scanner fail to build, said as "out of
+	 * memory" by every tool (found by fuzz_types) */
+	if (strlen(s) > SECRET_KEYWORD_MAX)
+		return "longer than 99 bytes";
 	for (p = s; *p; p++)
 		if (*p <= ' ' || *p >= 0x7f || strchr("\"\\&<>", *p))
 			return "holds white space, a control byte, a quote, a backslash, &, < or >";
