@@ -6,7 +6,7 @@
 : "${top_builddir:=$top_srcdir}"
 pass=0 fail=0
 for t in reader expr skim secret sigma \
-	frame rules awsauth patch iplist lists types archive state; do
+	frame rules awsauth patch iplist lists types archive state partial; do
 	set -- "$top_srcdir"/tests/fuzz/corpus/$t/*
 	if "$top_builddir/tests/fuzz/fuzz_$t" "$@" >/dev/null; then
 		echo "ok fuzz_$t ($# inputs)"

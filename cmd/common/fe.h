@@ -151,6 +151,59 @@ void fe_state_attach(struct fe_state *s, k8a_reader *r);
 int fe_state_commit(struct fe_state *s, json_t *sec, const char *what);
 void fe_state_free(struct fe_state *s);
 
+/* ---- scale-out (partial.c, k8saudit-state(5) Partial results) ---- */
+#define FE_OPT_PARTIAL { "partial", 0, 1, "FILE", "write a partial result to FILE instead of the output, for --merge (scale-out)" }
+#define FE_OPT_MERGE { "merge", 0, 0, NULL, "the operands are partial results (--partial): print what one run over their inputs prints" }
+/* The index of the argument path was found under: the first that is it
+ * or a directory above it ("-" for "<stdin>"); 0 when none is. */
+int fe_arg_of(const char *path, int nargs, char **args);
+/* Paths in the order the walk reads them: each directory's names sorted
+ * bytewise, a directory's entries where its name sorts. */
+int fe_walk_cmp(const char *a, const char *b);
+/* Sort an array of strings bytewise (other values as ""); 0, or -1 when
+ * memory ran out (noted). */
+int fe_json_sort_strings(json_t *a);
+/* A record's place: the argument and path of its object, and the number
+ * of records read before it in that object. */
+struct fe_place {
+	int arg;
+	const char *path;
+	uint64_t offset;
+};
+/* A shard's partial of kept records, for the tools whose merge reads the
+ * records again (rbac-diff, secret-scan).  Every record read goes to
+ * fe_partial_read(), in order; fe_partial_keep() keeps one whole, at the
+ * place of the last read (at NULL) or at its place in the partials a
+ * merge reads (at from fe_merge_next()).  Each returns 0, or -1 when
+ * memory ran out (noted). */
+struct fe_partial;
+struct fe_partial *fe_partial_new(int nargs, char **args);
+int fe_partial_read(struct fe_partial *p, k8a_event *ev);
+int fe_partial_keep(struct fe_partial *p, k8a_event *ev, const struct fe_place *at);
+/* Write the partial as a state file of the tool; meta is what the merge
+ * checks (a JSON object).  0, or -1 after a message. */
+int fe_partial_write(struct fe_partial *p, const char *path, const char *tool, json_t *meta, uint64_t records,
+	int trouble);
+void fe_partial_free(struct fe_partial *p);
+/* The merge: the n partials of paths (each checked by check(), which
+ * returns 0 or says what is wrong and returns -2), their records in the
+ * order one run reads them.  0; -1 out of memory, -2 a partial is bad or
+ * two read one object (said). */
+struct fe_merge;
+int fe_merge_open(struct fe_merge **m, const char *tool, int n, char **paths,
+	int (*check)(void *arg, const char *path, const json_t *meta), void *arg);
+/* The next record and its place (at may be NULL): K8A_OK, K8A_EOF, or
+ * K8A_FATAL (said).  A record a partial holds corrupt is said and
+ * skipped, and makes fe_merge_trouble() 1. */
+int fe_merge_next(struct fe_merge *m, k8a_event **ev, struct fe_place *at);
+/* The shards' records read, summed; 1 when a shard (or a record here)
+ * had trouble. */
+uint64_t fe_merge_records(const struct fe_merge *m);
+int fe_merge_trouble(const struct fe_merge *m);
+size_t fe_merge_count(const struct fe_merge *m);
+const json_t *fe_merge_meta(const struct fe_merge *m, size_t i);
+void fe_merge_free(struct fe_merge *m);
+
 /* --sigma PATH (sigma.c): Sigma rules of a file or a directory's *.yml
  * and *.yaml.  Each rule loaded goes to take() (which owns it), with its
  * file; problems are said and counted (errors: exit 2). */

@@ -44,24 +44,6 @@
 
 /* ---- while a shard reads ---- */
 
-/* The argument path was found under: the first that is it or a
- * directory above it (standard input: the "-"). */
-static int
-arg_of(const char *path, int nargs, char **args)
-{
-	int i;
-
-	for (i = 0; i < nargs; i++) {
-		size_t n = strlen(args[i]);
-		if (strcmp(args[i], "-") == 0 && strcmp(path, "<stdin>") == 0)
-			return i;
-		if (strncmp(path, args[i], n) == 0 &&
-		    (path[n] == '\0' || path[n] == '/' || (n > 0 && args[i][n - 1] == '/')))
-			return i;
-	}
-	return 0;
-}
-
 int
 scaleout_init(struct scaleout *so)
 {
@@ -102,7 +84,7 @@ scaleout_record(struct scaleout *so, int baseline, int nargs, char **args, k8a_e
 			goto nomem;
 		so->lastpass = pass;
 		json_array_append_new(o, json_integer(pass));
-		json_array_append_new(o, json_integer(arg_of(path, nargs, args)));
+		json_array_append_new(o, json_integer(fe_arg_of(path, nargs, args)));
 		json_array_append_new(o, json_string(path));
 		if (json_array_append_new(so->objects, o) != 0 ||
 		    json_array_append_new(so->firsts, json_integer((json_int_t)seq)) != 0)
@@ -314,21 +296,6 @@ struct gobj {
 	size_t part, local;
 };
 
-/* Paths in walk order: a directory's names sorted bytewise, each
- * directory's entries where its name sorts ('/' before any byte). */
-static int
-cmp_walk(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		int x = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
-		int y = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
-		if (x != y)
-			return x < y ? -1 : 1;
-		if (x == 0)
-			return 0;
-	}
-}
-
 static int
 cmp_gobj(const void *pa, const void *pb)
 {
@@ -339,7 +306,7 @@ cmp_gobj(const void *pa, const void *pb)
 		return a->pass < b->pass ? -1 : 1;
 	if (a->arg != b->arg)
 		return a->arg < b->arg ? -1 : 1;
-	if ((c = cmp_walk(a->path, b->path)) != 0)
+	if ((c = fe_walk_cmp(a->path, b->path)) != 0)
 		return c;
 	return a->part < b->part ? -1 : a->part > b->part;
 }

@@ -46,6 +46,7 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 		return NULL;
 	}
 	rd->ch[rd->nch++] = c;
+	rd->touched++;
 	c->seq = rd->nch;
 	c->hidden = !rd_reported(rd, ev);
 	c->t = k8a_event_time(ev);
@@ -277,6 +278,98 @@ one_cloudtrail(struct rd *rd, k8a_event *ev)
 			access_change(rd, ev);
 }
 
+/* What one record tells; kept whole for the merge (--partial) when it
+ * left a trace, at its place in a merge's partials (at) or where it was
+ * read.  0, or -1 when memory ran out. */
+static int
+collect_one(struct rd *rd, k8a_event *ev, const struct fe_place *at)
+{
+	uint64_t traces = rd->touched;
+	int64_t t;
+
+	if (k8a_event_json(ev) == NULL) {
+		if (k8a_event_nomem(ev))
+			return -1;
+		if (!rd->silent)
+			fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
+		rd->trouble = 1;
+		return 0;
+	}
+	t = k8a_event_time(ev);
+	if (t != INT64_MIN) {
+		if (t < rd->t_min)
+			rd->t_min = t;
+		if (t > rd->t_max)
+			rd->t_max = t;
+	}
+	switch (k8a_event_source(ev)) {
+	case K8A_SRC_K8S: one_k8s(rd, ev); break;
+	case K8A_SRC_CLOUDTRAIL: one_cloudtrail(rd, ev); break;
+	case K8A_SRC_UNKNOWN:
+		if (object_kind(k8a_event_json(ev)) != RD_NKINDS) {
+			rd->ignored_objects++;
+			rd->touched++;
+		}
+		break;
+	}
+	if (rd->part != NULL && rd->touched != traces && fe_partial_keep(rd->part, ev, at) != 0)
+		return -1;
+	/* what it told is kept whole, or the run ends here */
+	return fe_nomem() || k8a_event_nomem(ev) ? -1 : 0;
+}
+
+/* The merge's question must be the shards': which records they kept
+ * depends on it. */
+static int
+check_part(void *arg, const char *path, const json_t *meta)
+{
+	if (!json_equal(json_object_get(meta, "question"), arg)) {
+		fe_diag(path, "made for another question than this merge's: give the shards the --who-can, -n, "
+			"--granted-vs-used and --exposure of the merge");
+		return -2;
+	}
+	return 0;
+}
+
+json_t *
+rd_question(const struct rd *rd)
+{
+	return json_pack("{s:s?,s:s?,s:s?,s:s?,s:b}", "who_can", rd->who_verb, "resource", rd->who_res,
+		"namespace", rd->ns, "granted_vs_used", rd->gvu, "exposure", rd->exposure);
+}
+
+/* --merge: the records the shards kept, in one run's order.  0, or -1
+ * after a message. */
+static int
+collect_merge(struct rd *rd)
+{
+	struct fe_merge *m;
+	struct fe_place at;
+	json_t *question = rd_question(rd);
+	k8a_event *ev;
+	int rc;
+
+	if (question == NULL) {
+		fe_nomem_diag(NULL);
+		return -1;
+	}
+	rc = fe_merge_open(&m, "rbac-diff", rd->nmerge, rd->mergev, check_part, question);
+	json_decref(question);
+	if (rc != 0)
+		return -1;
+	while ((rc = fe_merge_next(m, &ev, &at)) == K8A_OK)
+		if (collect_one(rd, ev, &at) != 0) {
+			fe_nomem_diag(k8a_event_where(ev));
+			rc = K8A_FATAL;
+			break;
+		}
+	rd->records = fe_merge_records(m);
+	if (fe_merge_trouble(m))
+		rd->trouble = 1;
+	fe_merge_free(m);
+	return rc == K8A_FATAL ? -1 : 0;
+}
+
 int
 rd_collect(struct rd *rd)
 {
@@ -290,6 +383,11 @@ rd_collect(struct rd *rd)
 	if (rd->r == NULL) {
 		fe_nomem_diag(NULL);
 		return -1;
+	}
+	if (rd->merge) {
+		if (collect_merge(rd) != 0)
+			return -1;
+		goto snapshots;
 	}
 	k8a_reader_set_threads(rd->r, rd->threads ? rd->threads : fe_default_threads());
 	fe_scope_reader(&rd->sc, rd->r);
@@ -329,32 +427,9 @@ rd_collect(struct rd *rd)
 		}
 	}
 	while ((ev = fe_next_record(rd->r, &rd->sc, &run)) != NULL) {
-		int64_t t;
-		if (k8a_event_json(ev) == NULL) {
-			if (k8a_event_nomem(ev))
-				goto nomem;
-			if (!rd->silent)
-				fe_diag(k8a_event_where(ev), "%s", k8a_event_error(ev));
-			rd->trouble = 1;
-			continue;
-		}
-		t = k8a_event_time(ev);
-		if (t != INT64_MIN) {
-			if (t < rd->t_min)
-				rd->t_min = t;
-			if (t > rd->t_max)
-				rd->t_max = t;
-		}
-		switch (k8a_event_source(ev)) {
-		case K8A_SRC_K8S: one_k8s(rd, ev); break;
-		case K8A_SRC_CLOUDTRAIL: one_cloudtrail(rd, ev); break;
-		case K8A_SRC_UNKNOWN:
-			if (object_kind(k8a_event_json(ev)) != RD_NKINDS)
-				rd->ignored_objects++;
-			break;
-		}
-		/* what it told is kept whole, or the run ends here */
-		if (fe_nomem() || k8a_event_nomem(ev))
+		if (rd->part != NULL && fe_partial_read(rd->part, ev) != 0)
+			goto nomem;
+		if (collect_one(rd, ev, NULL) != 0)
 			goto nomem;
 	}
 	fe_progress_end();
@@ -366,6 +441,7 @@ rd_collect(struct rd *rd)
 		rd->trouble = 1;
 	if (run.fatal) /* reported: nothing after it can be trusted */
 		return -1;
+snapshots:
 	if (rd->ignored_objects)
 		fe_diag(NULL, "%llu RBAC objects outside audit events were ignored; pass snapshots with --snapshot",
 			(unsigned long long)rd->ignored_objects);

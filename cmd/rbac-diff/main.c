@@ -23,11 +23,12 @@ static const char synopsis[] =
 	"[-s] [-j N] [--header] [--json] [--all] [-w EXPR] [--since TIME] [--until TIME] [--strict]\n"
 	"       [--snapshot PATH[@TIME]]... [--at TIME | --from TIME [--to TIME]\n"
 	"       | --who-can VERB RESOURCE [-n NS] | --granted-vs-used SUBJECT [--suggest]\n"
-	"       | --exposure] [PATH...]";
+	"       | --exposure] [--shard K/N] [--partial FILE] [PATH...]\n"
+	"       rbac-diff [report options] --merge [--partial FILE] PARTIAL...";
 
 enum {
 	O_JSON, O_ALL, O_SNAPSHOT, O_AT, O_FROM, O_TO, O_WHO, O_NS, O_GVU, O_SUGGEST, O_EXPOSURE,
-	O_HEADER, O_WHERE, O_SINCE, O_UNTIL, O_STRICT, O_THREADS, O_SHARD, O_SILENT, O_HELP, O_VERSION,
+	O_HEADER, O_WHERE, O_SINCE, O_UNTIL, O_STRICT, O_THREADS, O_SHARD, O_PARTIAL, O_MERGE, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -49,6 +50,8 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
 	[O_SHARD] = FE_OPT_SHARD,
+	[O_PARTIAL] = FE_OPT_PARTIAL,
+	[O_MERGE] = FE_OPT_MERGE,
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
@@ -86,6 +89,16 @@ run(struct rd *rd)
 		rd_parse_query(&rd->q, rd->who_verb, rd->who_res);
 	if (rd_collect(rd) != 0)
 		return FE_EXIT_TROUBLE;
+	if (rd->partial) {
+		/* the merge reports; a shard says only whether it went well */
+		json_t *meta = json_pack("{s:o}", "question", rd_question(rd));
+		if (meta == NULL)
+			fe_nomem_diag(NULL);
+		if (meta == NULL || fe_partial_write(rd->part, rd->partial, "rbac-diff", meta, rd->records, rd->trouble) != 0)
+			rd->trouble = 1;
+		json_decref(meta);
+		return rd->trouble ? FE_EXIT_TROUBLE : FE_EXIT_OK;
+	}
 	if (rd->nch)
 		qsort(rd->ch, rd->nch, sizeof(*rd->ch), change_cmp);
 	if (rd->nreqs)
@@ -122,6 +135,31 @@ run(struct rd *rd)
 		return FE_EXIT_TROUBLE;
 	}
 	return rd->trouble ? FE_EXIT_TROUBLE : status;
+}
+
+/* --partial and --merge with what they cannot go with.  0, or -1 after a
+ * usage error. */
+static int
+scaleout_check(const struct rd *rd, int argc)
+{
+	const struct fe_scope *sp = &rd->sc;
+
+	if (rd->partial && (sp->nwhere || sp->has_since || sp->has_until || rd->nsnaps || rd->has_at || rd->has_from ||
+			    rd->json || rd->all || rd->header || rd->suggest)) {
+		/* the merge replays and reports: what it reports is its business */
+		fe_usage_error(synopsis, "--partial: writes no report: -w, --since, --until, --snapshot, --at, --from, "
+			"--to, --json, --all, --header and --suggest go with --merge");
+		return -1;
+	}
+	if (rd->merge && sp->nshards) {
+		fe_usage_error(synopsis, "--merge: --shard goes with the shards (--partial)");
+		return -1;
+	}
+	if (rd->merge && fe_optind >= argc) {
+		fe_usage_error(synopsis, "--merge: no partial results given");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -179,6 +217,8 @@ main(int argc, char **argv)
 		case O_SUGGEST: rd.suggest = 1; break;
 		case O_EXPOSURE: rd.exposure = 1; break;
 		case O_HEADER: rd.header = 1; break;
+		case O_PARTIAL: rd.partial = arg; break;
+		case O_MERGE: rd.merge = 1; break;
 		case O_WHERE: case O_SINCE: case O_UNTIL: case O_STRICT: case O_THREADS: case O_SHARD: case O_SILENT:
 			if ((rc = fe_scope_opt(&rd.sc, opts[o].lng, arg, synopsis)) != 0) {
 				if (rc == K8A_FATAL)
@@ -242,14 +282,24 @@ main(int argc, char **argv)
 		rd_free(&rd);
 		return FE_EXIT_TROUBLE;
 	}
-	if (fe_scope_check(&rd.sc, synopsis) != 0) {
+	if (fe_scope_check(&rd.sc, synopsis) != 0 || scaleout_check(&rd, argc) != 0) {
 		rd_free(&rd);
 		return FE_EXIT_TROUBLE;
 	}
-	if (fe_optind >= argc && rd.nsnaps == 0)
-		rd_add_path(&rd, "-"); /* with snapshots alone, no logs */
-	for (i = fe_optind; i < argc; i++)
-		rd_add_path(&rd, argv[i]);
+	if (rd.merge) {
+		rd.nmerge = argc - fe_optind;
+		rd.mergev = argv + fe_optind;
+	} else {
+		if (fe_optind >= argc && rd.nsnaps == 0)
+			rd_add_path(&rd, "-"); /* with snapshots alone, no logs */
+		for (i = fe_optind; i < argc; i++)
+			rd_add_path(&rd, argv[i]);
+	}
+	if (rd.partial && (rd.part = fe_partial_new(argc - fe_optind, argv + fe_optind)) == NULL) {
+		fe_nomem_diag(NULL);
+		rd_free(&rd);
+		return FE_EXIT_TROUBLE;
+	}
 	rc = run(&rd);
 	rd_free(&rd);
 	return rc;

@@ -186,6 +186,7 @@ rd_free(struct rd *rd)
 		free(q->ns);
 	}
 	free(rd->reqs);
+	fe_partial_free(rd->part);
 	for (i = 0; i < rd->nsnaps; i++)
 		free(rd->snaps[i].path);
 	free(rd->snaps);

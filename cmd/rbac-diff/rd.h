@@ -94,6 +94,15 @@ struct rd {
 	uint64_t ignored_objects; /* RBAC objects met outside --snapshot */
 	int trouble;
 	uint64_t records;
+	/* scale-out: --partial keeps the records that left a trace (touched
+	 * counts the traces); --merge reads partials instead of logs */
+	const char *partial;
+	int merge, nmerge;
+	char **mergev;
+	int nargs;
+	char **args;
+	uint64_t touched;
+	struct fe_partial *part;
 	/* evidence */
 	struct rd_change **ch;
 	size_t nch, capch;
@@ -131,8 +140,12 @@ const char *rd_jstr(json_t *o, const char *k);
 int rd_list_has(json_t *list, const char *v);
 void rd_set_str(json_t *o, const char *k, const char *v);
 
-/* collect.c: the one pass over the inputs */
+/* collect.c: the one pass over the inputs (or over the partials of a
+ * merge) */
 int rd_collect(struct rd *rd);
+/* The question asked (--who-can, -n, --granted-vs-used, --exposure) as
+ * JSON: what a partial's records were kept for.  NULL: out of memory. */
+json_t *rd_question(const struct rd *rd);
 
 /* requests.c: what requests tell (--who-can, --granted-vs-used, --exposure) */
 void rd_note_request(struct rd *rd, k8a_event *ev);

@@ -180,6 +180,7 @@ count_use(struct rd *rd, k8a_event *ev, json_t *groups)
 
 	if (verb == NULL || (res == NULL && uri == NULL))
 		return;
+	rd->touched++;
 	json_array_foreach(groups, i, x)
 		if (json_string_value(x))
 			json_object_set_new(rd->groups, json_string_value(x), json_true());
@@ -241,6 +242,7 @@ keep_request(struct rd *rd, k8a_event *ev)
 	char target[512];
 	const char *verb = k8a_event_str(ev, K8A_F_VERB), *reason = k8a_event_str(ev, K8A_F_REASON);
 
+	rd->touched++;
 	if (rd->nreqs >= 200000) {
 		rd->dropped_reqs++;
 		return;
@@ -316,6 +318,7 @@ observe(struct rd *rd, k8a_event *ev)
 
 	if (dec == NULL || strcmp(dec, "allow") != 0 || !request_matches(rd, ev) || parse_reason(reason, &why) != 0)
 		return;
+	rd->touched++;
 	snprintf(key, sizeof(key), "%s\t%s", why.via, why.subject);
 	if ((o = json_object_get(rd->seen_allowed, key)) == NULL) {
 		if (json_object_size(rd->seen_allowed) >= 10000)
@@ -364,6 +367,7 @@ rd_note_request(struct rd *rd, k8a_event *ev)
 			match = ca && strcmp(ca, rd->gvu) == 0;
 		}
 		if (match) {
+			rd->touched++;
 			if (json_object_size(rd->gvu_users) < 1000)
 				json_object_set_new(rd->gvu_users, user, json_true());
 			count_use(rd, ev, groups);

@@ -126,7 +126,7 @@ baseline_free(struct baseline *b)
 }
 
 int
-allow_load(k8a_secret_set *set, const char *path)
+allow_load(k8a_secret_set *set, const char *path, json_t *taken)
 {
 	FILE *fp = fopen(path, "r");
 	char *line = NULL;
@@ -168,6 +168,9 @@ allow_load(k8a_secret_set *set, const char *path)
 				fe_diag(where, "value: %s", err.msg);
 			else
 				fe_diag(where, "%s", err.msg[0] ? err.msg : "out of memory");
+			problems++;
+		} else if (taken != NULL && json_array_append_new(taken, json_sprintf("%s %s", kind, pat)) != 0) {
+			fe_nomem_note();
 			problems++;
 		}
 	}

@@ -14,13 +14,14 @@ static const char synopsis[] =
 	"[-s] [-j N] [--strict] [-w EXPR]... [--since TIME] [--until TIME] [--rules FILE]... [--no-builtin]\n"
 	"       [--json | --format tsv|json|sarif] [--summary] [--header] [--show-secrets]\n"
 	"       [--fingerprint-key FILE] [--baseline FILE] [--allow FILE]...\n"
-	"       [--state FILE [--state-reset]] [-o FILE] [PATH...]\n"
+	"       [--state FILE [--state-reset]] [-o FILE] [--shard K/N] [--partial FILE] [PATH...]\n"
+	"       secret-scan [type and output options] --merge [--partial FILE] PARTIAL...\n"
 	"       secret-scan --list-rules [--json]";
 
 enum {
 	O_WHERE, O_SINCE, O_UNTIL, O_JSON, O_FORMAT, O_SUMMARY, O_HEADER, O_RULES, O_NO_BUILTIN, O_LIST,
 	O_SHOW, O_KEY, O_BASELINE, O_ALLOW, O_STATE, O_STATE_RESET, O_OUTPUT, O_KEEP_STAGES, O_NO_PREFILTER,
-	O_STRICT, O_THREADS, O_SHARD, O_SILENT, O_HELP, O_VERSION,
+	O_STRICT, O_THREADS, O_SHARD, O_PARTIAL, O_MERGE, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -46,6 +47,8 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
 	[O_SHARD] = FE_OPT_SHARD,
+	[O_PARTIAL] = FE_OPT_PARTIAL,
+	[O_MERGE] = FE_OPT_MERGE,
 	[O_SILENT] = FE_OPT_SILENT,
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
@@ -58,6 +61,8 @@ struct opts {
 	const char *key, *baseline;
 	const char *state, *output; /* --state, --output */
 	int state_reset;
+	const char *partial; /* --partial */
+	int merge;           /* --merge */
 	char **rules, **allow;
 	size_t nrules, nallow;
 };
@@ -123,6 +128,36 @@ push(char ***v, size_t *n, const char *s)
 	return 0;
 }
 
+/* --partial and --merge with what they cannot go with.  0, or -1 after a
+ * usage error. */
+static int
+scaleout_check(const struct opts *o, const struct out *out, int argc)
+{
+	const struct fe_scope *sp = &o->scope;
+
+	if ((o->partial || o->merge) && o->state) {
+		fe_usage_error(synopsis, "--%s: not with --state", o->merge ? "merge" : "partial");
+		return -1;
+	}
+	if (o->partial && (o->output || out->header || out->summary || out->show || o->baseline || out->fmt != FMT_TSV)) {
+		/* what is printed is the merge's: it fingerprints and folds */
+		fe_usage_error(synopsis, "--partial: writes no output: -o, --header, --summary, --show-secrets, "
+			"--baseline, --json and --format go with --merge");
+		return -1;
+	}
+	if (o->merge && (sp->nwhere || sp->has_since || sp->has_until || sp->nshards || o->no_prefilter)) {
+		/* the shards read the logs: what they selected is in the partials */
+		fe_usage_error(synopsis, "--merge: -w, --since, --until, --shard and --no-prefilter go with the shards "
+			"(--partial)");
+		return -1;
+	}
+	if (o->merge && fe_optind >= argc) {
+		fe_usage_error(synopsis, "--merge: no partial results given");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_options(int argc, char **argv, struct opts *o, struct out *out)
 {
@@ -176,6 +211,8 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 		case O_STATE: o->state = arg; break;
 		case O_STATE_RESET: o->state_reset = 1; break;
 		case O_OUTPUT: o->output = arg; break;
+		case O_PARTIAL: o->partial = arg; break;
+		case O_MERGE: o->merge = 1; break;
 		case O_NO_PREFILTER: o->no_prefilter = 1; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,
@@ -206,6 +243,8 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 		fe_usage_error(synopsis, "-o and --format sarif cannot be combined: a SARIF log is one document, not appended to");
 		return -1;
 	}
+	if (scaleout_check(o, out, argc) != 0)
+		return -1;
 	return fe_scope_check(&o->scope, synopsis);
 }
 
@@ -244,23 +283,153 @@ selected(const struct opts *o, const k8a_secret_set *set, k8a_secret_scan *sc, k
 	return 1;
 }
 
+/* One pass: what every record selected goes through. */
+struct pass {
+	const struct opts *o;
+	k8a_secret_scan *sc;
+	struct fold fold;
+	const struct baseline *base;
+	struct known *known;
+	struct out *out;
+	struct fe_partial *part; /* --partial: records with secrets kept */
+	int trouble, found;
+};
+
+/* The secrets of one record reported, or the record kept for the merge
+ * (--partial; at: its place when the record comes from a merge).  0, or
+ * -1 when memory ran out. */
+static int
+scan_record(struct pass *ps, k8a_event *ev, const struct fe_place *at)
+{
+	const struct k8a_secret_hit *hits;
+	size_t n, i;
+	int rc, seen;
+
+	rc = k8a_secret_scan_event(ps->sc, ev, &hits, &n);
+	if (rc == K8A_FATAL)
+		return -1;
+	if (rc == K8A_WARN) {
+		/* a record not parsed, or not fully checked: the hits found
+		 * are still reported */
+		if (!ps->o->scope.silent)
+			fe_diag(k8a_event_where(ev), "%s", k8a_secret_scan_error(ps->sc));
+		ps->trouble = 1;
+	}
+	if (ps->part != NULL) {
+		/* the merge scans it again: it fingerprints with its key,
+		 * folds stages and prints */
+		if (n > 0 && fe_partial_keep(ps->part, ev, at) != 0)
+			return -1;
+		return fe_nomem() || k8a_event_nomem(ev) ? -1 : 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (!ps->o->scope.keep_stages && (rc = fold_seen(&ps->fold, ev, &hits[i])) != 0) {
+			if (rc == K8A_FATAL)
+				return -1;
+			continue;
+		}
+		if (baseline_has(ps->base, hits[i].fingerprint))
+			continue;
+		/* an object read again: what an earlier run printed is not
+		 * printed again */
+		if ((rc = known_printed(ps->known, ev, &hits[i])) != 0) {
+			if (rc == K8A_FATAL)
+				return -1;
+			continue;
+		}
+		if ((seen = known_see(ps->known, hits[i].fingerprint)) == K8A_FATAL)
+			return -1;
+		ps->found = 1;
+		if (out_hit(ps->out, ev, &hits[i], seen) != 0)
+			return -1;
+	}
+	/* a line or an answer about the record is missing */
+	return fe_nomem() || k8a_event_nomem(ev) ? -1 : 0;
+}
+
+/* What a partial must share with the merge: the types and the allow
+ * list.  NULL when memory ran out (noted). */
+static json_t *
+scaleout_meta(const k8a_secret_set *set, json_t *allowed)
+{
+	json_t *types = json_array(), *m;
+	size_t i;
+
+	for (i = 0; i < k8a_secret_set_count(set); i++) {
+		struct k8a_secret_type_info ti;
+		k8a_secret_set_type(set, i, &ti);
+		json_array_append_new(types, json_sprintf("%s %s %s", ti.id, ti.confidence, ti.regex ? ti.regex : ""));
+	}
+	fe_json_sort_strings(types);
+	fe_json_sort_strings(allowed);
+	m = json_pack("{sOsO}", "types", types, "allow", allowed);
+	json_decref(types);
+	if (m == NULL || fe_nomem() || json_array_size(types) != k8a_secret_set_count(set)) {
+		fe_nomem_note();
+		json_decref(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int
+check_part(void *arg, const char *path, const json_t *meta)
+{
+	const json_t *want = arg;
+
+	if (!json_equal(json_object_get(meta, "types"), json_object_get(want, "types")) ||
+	    !json_equal(json_object_get(meta, "allow"), json_object_get(want, "allow"))) {
+		fe_diag(path, "made with other secret types or allow lists than this merge: give the merge the "
+			"options the shards had (--rules, --no-builtin, --allow)");
+		return -2;
+	}
+	return 0;
+}
+
+/* --merge: the records every partial kept, in one run's order.  0, -1
+ * out of memory (said), -2 a bad partial (said). */
+static int
+merge(struct pass *ps, int n, char **paths, json_t *meta, uint64_t *records)
+{
+	struct fe_merge *m;
+	struct fe_place at;
+	k8a_event *ev;
+	int rc;
+
+	if ((rc = fe_merge_open(&m, "secret-scan", n, paths, check_part, meta)) != 0)
+		return rc;
+	while ((rc = fe_merge_next(m, &ev, &at)) == K8A_OK) {
+		if (scan_record(ps, ev, &at) != 0) {
+			fe_merge_free(m);
+			return -1;
+		}
+		if (fe_out_failed())
+			break;
+	}
+	if (fe_merge_trouble(m))
+		ps->trouble = 1;
+	*records = fe_merge_records(m);
+	fe_merge_free(m);
+	return rc == K8A_FATAL ? -1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
 	struct out out;
-	struct fold fold = { 0 };
+	struct pass ps = { 0 };
 	struct baseline *base = NULL;
 	k8a_secret_set *set = NULL;
-	k8a_secret_scan *sc = NULL;
 	k8a_reader *r = NULL;
 	k8a_event *ev;
 	struct fe_run run = { 0 };
 	struct fe_state state = { .outfd = -1 };
 	struct known known = { 0 };
+	json_t *allowed = NULL, *meta = NULL;
 	unsigned char *key = NULL;
 	size_t keylen = 0, i;
-	int trouble = 0, found = 0, rc, loaderr = 0;
+	int trouble = 0, rc, loaderr = 0;
 
 	fe_init(argv[0]);
 	memset(&o, 0, sizeof(o));
@@ -274,7 +443,7 @@ main(int argc, char **argv)
 	}
 
 	/* ---- the types ---- */
-	if ((set = k8a_secret_set_new()) == NULL)
+	if ((set = k8a_secret_set_new()) == NULL || (allowed = json_array()) == NULL)
 		goto nomem;
 	if (!o.no_builtin) {
 		char dir[4096];
@@ -289,7 +458,7 @@ main(int argc, char **argv)
 		loaderr += rc;
 	}
 	for (i = 0; i < o.nallow; i++)
-		loaderr += allow_load(set, o.allow[i]);
+		loaderr += allow_load(set, o.allow[i], allowed);
 	if (o.baseline && (base = baseline_load(o.baseline, &loaderr)) == NULL)
 		loaderr++;
 	out.set = set;
@@ -310,11 +479,13 @@ main(int argc, char **argv)
 	}
 	if (loaderr)
 		trouble = 1;
+	if ((o.partial || o.merge) && (meta = scaleout_meta(set, allowed)) == NULL)
+		goto nomem;
 	if (key_load(o.key, &key, &keylen) != 0) {
 		trouble = 1;
 		goto done;
 	}
-	if ((sc = k8a_secret_scan_new(set)) == NULL || k8a_secret_scan_set_key(sc, key, keylen) != K8A_OK)
+	if ((ps.sc = k8a_secret_scan_new(set)) == NULL || k8a_secret_scan_set_key(ps.sc, key, keylen) != K8A_OK)
 		goto nomem;
 	/* the secrets and objects of earlier runs; the output, appended */
 	if (fe_state_open(&state, "secret-scan", o.state, o.state_reset, o.output) != 0 ||
@@ -323,78 +494,68 @@ main(int argc, char **argv)
 		goto done;
 	}
 	out.stateful = known.on;
+	ps.o = &o;
+	ps.base = base;
+	ps.known = &known;
+	ps.out = &out;
+	if (o.partial && (ps.part = fe_partial_new(argc - fe_optind, argv + fe_optind)) == NULL)
+		goto nomem;
+	if (!o.partial && out_begin(&out) != 0)
+		goto nomem;
 
-	/* ---- the pass over the input ---- */
-	if ((r = k8a_reader_new()) == NULL)
-		goto nomem;
-	k8a_reader_set_threads(r, o.scope.threads ? o.scope.threads : fe_default_threads());
-	fe_scope_reader(&o.scope, r);
-	k8a_reader_set_progress(r, fe_progress_cb, r);
-	if (!o.no_prefilter)
-		k8a_reader_set_prefilter(r, k8a_secret_set_prefilter(set));
-	fe_state_attach(&state, r);
-	if (fe_optind >= argc)
-		k8a_reader_add_path(r, "-");
-	for (i = (size_t)fe_optind; i < (size_t)argc; i++)
-		k8a_reader_add_path(r, argv[i]);
-	if (out_begin(&out) != 0)
-		goto nomem;
-	while ((ev = fe_next_record(r, &o.scope, &run)) != NULL) {
-		const struct k8a_secret_hit *hits;
-		size_t n;
-		int seen;
-		switch (selected(&o, set, sc, ev)) {
-		case -2:
-			goto nomem;
-		case -1:
+	if (o.merge) {
+		/* ---- the records the shards kept ---- */
+		if ((rc = merge(&ps, argc - fe_optind, argv + fe_optind, meta, &run.records)) != 0) {
 			trouble = 1;
-			continue;
-		case 0:
-			continue;
+			if (rc == -1)
+				goto nomem;
+			goto done;
 		}
-		rc = k8a_secret_scan_event(sc, ev, &hits, &n);
-		if (rc == K8A_FATAL)
+	} else {
+		/* ---- the pass over the input ---- */
+		if ((r = k8a_reader_new()) == NULL)
 			goto nomem;
-		if (rc == K8A_WARN) {
-			/* a record not parsed, or not fully checked: the hits
-			 * found are still reported */
-			if (!o.scope.silent)
-				fe_diag(k8a_event_where(ev), "%s", k8a_secret_scan_error(sc));
-			trouble = 1;
-		}
-		for (i = 0; i < n; i++) {
-			if (!o.scope.keep_stages && (rc = fold_seen(&fold, ev, &hits[i])) != 0) {
-				if (rc == K8A_FATAL)
-					goto nomem;
+		k8a_reader_set_threads(r, o.scope.threads ? o.scope.threads : fe_default_threads());
+		fe_scope_reader(&o.scope, r);
+		k8a_reader_set_progress(r, fe_progress_cb, r);
+		if (!o.no_prefilter)
+			k8a_reader_set_prefilter(r, k8a_secret_set_prefilter(set));
+		fe_state_attach(&state, r);
+		if (fe_optind >= argc)
+			k8a_reader_add_path(r, "-");
+		for (i = (size_t)fe_optind; i < (size_t)argc; i++)
+			k8a_reader_add_path(r, argv[i]);
+		while ((ev = fe_next_record(r, &o.scope, &run)) != NULL) {
+			if (ps.part != NULL && fe_partial_read(ps.part, ev) != 0)
+				goto nomem;
+			switch (selected(&o, set, ps.sc, ev)) {
+			case -2:
+				goto nomem;
+			case -1:
+				ps.trouble = 1;
+				continue;
+			case 0:
 				continue;
 			}
-			if (baseline_has(base, hits[i].fingerprint))
-				continue;
-			/* an object read again: what an earlier run printed
-			 * is not printed again */
-			if ((rc = known_printed(&known, ev, &hits[i])) != 0) {
-				if (rc == K8A_FATAL)
-					goto nomem;
-				continue;
-			}
-			if ((seen = known_see(&known, hits[i].fingerprint)) == K8A_FATAL)
+			if (scan_record(&ps, ev, NULL) != 0)
 				goto nomem;
-			found = 1;
-			if (out_hit(&out, ev, &hits[i], seen) != 0)
-				goto nomem;
+			if (fe_out_failed())
+				break; /* nobody reads what follows */
 		}
-		if (fe_nomem() || k8a_event_nomem(ev))
-			goto nomem; /* a line or an answer about the record is missing */
-		if (fe_out_failed())
-			break; /* nobody reads what follows */
+		fe_progress_end();
+		if (run.fatal) { /* out of memory, said by fe_next_record() */
+			trouble = 1;
+			goto done;
+		}
 	}
-	fe_progress_end();
-	if (run.fatal) { /* out of memory, said by fe_next_record() */
+	if (run.trouble || ps.trouble)
 		trouble = 1;
+	if (o.partial) {
+		/* the merge reports; a shard says only whether it went well */
+		if (fe_partial_write(ps.part, o.partial, "secret-scan", meta, run.records, trouble) != 0)
+			trouble = 1;
 		goto done;
 	}
-	if (run.trouble)
-		trouble = 1;
 	if (fe_nomem() || out_end(&out) != 0)
 		goto nomem;
 	/* the occurrences written, then the state that says so */
@@ -417,17 +578,20 @@ done:
 	k8a_reader_free(r);
 	fe_state_free(&state);
 	known_free(&known);
-	k8a_secret_scan_free(sc);
+	k8a_secret_scan_free(ps.sc);
 	k8a_secret_set_free(set);
 	fe_scope_free(&o.scope);
 	baseline_free(base);
 	out_free(&out);
-	k8a_seen_free(fold.seen);
-	free(fold.path);
+	k8a_seen_free(ps.fold.seen);
+	free(ps.fold.path);
+	fe_partial_free(ps.part);
+	json_decref(allowed);
+	json_decref(meta);
 	free(o.rules);
 	free(o.allow);
 	free(key);
 	if (trouble)
 		return FE_EXIT_TROUBLE;
-	return found ? FE_EXIT_NONE : FE_EXIT_OK;
+	return ps.found ? FE_EXIT_NONE : FE_EXIT_OK;
 }

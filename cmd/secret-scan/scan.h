@@ -26,9 +26,10 @@ struct baseline *baseline_load(const char *path, int *errors);
 /* 1 when fingerprint fp (64 hex) is in the baseline. */
 int baseline_has(const struct baseline *b, const char *fp);
 void baseline_free(struct baseline *b);
-/* Add FILE's value/pointer/path patterns to the set; returns the number of
- * problems reported. */
-int allow_load(k8a_secret_set *set, const char *path);
+/* Add FILE's value/pointer/path patterns to the set, and each as
+ * "kind pattern" to taken (unless NULL); returns the number of problems
+ * reported. */
+int allow_load(k8a_secret_set *set, const char *path, json_t *taken);
 
 /* ---- the secrets earlier runs saw, for --state (known.c) ---- */
 #define KNOWN_NEW 1	 /* never seen before */

@@ -67,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((set = k8a_secret_set_new()) == NULL)
 		abort();
 	fuzz_diag_begin();
-	(void)allow_load(set, path);
+	(void)allow_load(set, path, NULL);
 	fuzz_diag_end("fuzz");
 	(void)k8a_secret_allowed_path(set, "AWSLogs/123456789012/CloudTrail/us-east-1/2024/03/01/x.json.gz");
 	(void)k8a_secret_allowed_path(set, "");
