@@ -422,7 +422,7 @@ skip_long_line(struct k8a_framer *f, struct k8a_rec *rec)
 			break;
 	}
 	size = f->base + f->pos - start - (nl != NULL);
-	seterr(f, "record of %llu bytes is longer than the limit of %zu bytes, skipped",
+	seterr(f, "record of %llu bytes is longer than the limit of %zu bytes, skipped (--limit record=SIZE raises it)",
 		(unsigned long long)size, f->limit);
 	return K8A_WARN;
 }

@@ -89,6 +89,19 @@ int k8a_reader_add_memory(k8a_reader *r, const void *buf, size_t len, const char
  * (default and floor 64 MiB).  Larger records are skipped with K8A_WARN. */
 int k8a_reader_set_max_record(k8a_reader *r, size_t bytes);
 
+/*! k8a_reader_set_limit() : set a cap of k8saudit-input(5) Limits, before
+ * the first k8a_reader_next():
+ *   K8A_LIMIT_RECORD         bytes of a record: 64 MiB (the default) to 1 TiB
+ *   K8A_LIMIT_ARCHIVE_DEPTH  archives and compressed streams nested inside
+ *                            archives: 1 to 64 (default 8)
+ *   K8A_LIMIT_ZSTD_WINDOW    the largest zstd window decoded, bytes: 1 MiB
+ *                            to 2 GiB, rounded up to a power of two
+ *                            (default 128 MiB)
+ * @return K8A_OK; K8A_FAILED for a value out of range or a reader that
+ *         has begun (nothing is changed). */
+enum k8a_limit { K8A_LIMIT_RECORD, K8A_LIMIT_ARCHIVE_DEPTH, K8A_LIMIT_ZSTD_WINDOW };
+int k8a_reader_set_limit(k8a_reader *r, enum k8a_limit which, uint64_t value);
+
 /* A byte-level prefilter, see k8a_prefilter_new().  Records whose raw
  * bytes contain none of the filter's literals are skipped without being
  * parsed or returned.  The reader does not take ownership: the filter
@@ -778,6 +791,10 @@ typedef struct k8a_state k8a_state;
  * named tool (at most 15 bytes; a state of another tool is refused).
  * Nothing is opened yet.  NULL when out of memory. */
 k8a_state *k8a_state_new(const char *path, const char *tool);
+
+/*! k8a_state_set_limit() : the largest payload loaded or saved, in bytes:
+ * 1 MiB to 1 TiB (default 1 GiB).  K8A_OK, or K8A_FAILED out of range. */
+int k8a_state_set_limit(k8a_state *st, uint64_t bytes);
 
 /*! k8a_state_free() : release the handle and its lock.  Whatever was not
  * saved is lost. */

@@ -277,6 +277,8 @@ run(struct worker *w, struct job *j)
 	w->j = j;
 	memset(&c, 0, sizeof(c));
 	c.max_record = pl->conf.max_record;
+	c.max_nest = pl->conf.max_nest;
+	c.zstd_wlog = pl->conf.zstd_wlog;
 	c.judge = pl->conf.judge;
 	if (pl->conf.progress) {
 		c.progress = progress;

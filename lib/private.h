@@ -69,7 +69,11 @@ void k8a_src_seterr(struct k8a_src *s, const char *fmt, ...)
 struct k8a_src *k8a_src_fd(int fd, int owned, char *err);
 struct k8a_src *k8a_src_mem(const void *p, size_t n, char *err);
 struct k8a_src *k8a_src_gzip(struct k8a_src *lower);
-struct k8a_src *k8a_src_zstd(struct k8a_src *lower);
+/* wlog: the largest window decoded, log2 (0: K8A_DEFAULT_ZSTD_WLOG) */
+struct k8a_src *k8a_src_zstd(struct k8a_src *lower, unsigned wlog);
+#define K8A_DEFAULT_ZSTD_WLOG 27 /* 128 MiB */
+#define K8A_DEFAULT_NEST 8       /* archives inside archives */
+#define K8A_MAX_NEST 64          /* the most --limit archive-depth allows */
 /* Run lower's reads on a thread into a fixed ring of blocks (readahead.c);
  * returns lower itself when K8SAUDIT_READAHEAD=0, NULL when out of memory. */
 struct k8a_src *k8a_src_readahead(struct k8a_src *lower);

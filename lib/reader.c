@@ -21,6 +21,8 @@ struct k8a_reader {
 
 	int threads;            /* k8a_reader_set_threads() */
 	size_t max_record;
+	int max_nest;       /* 0: the default */
+	unsigned zstd_wlog; /* 0: the default */
 	const k8a_prefilter *pf;
 	void (*progress)(void *);
 	void *progress_arg;
@@ -109,6 +111,35 @@ k8a_reader_set_max_record(k8a_reader *r, size_t bytes)
 {
 	r->max_record = bytes < K8A_MIN_MAX_RECORD ? K8A_MIN_MAX_RECORD : bytes;
 	return K8A_OK;
+}
+
+int
+k8a_reader_set_limit(k8a_reader *r, enum k8a_limit which, uint64_t value)
+{
+	unsigned log;
+
+	if (r->started)
+		return K8A_FAILED; /* too late: reading has begun */
+	switch (which) {
+	case K8A_LIMIT_RECORD:
+		if (value < K8A_MIN_MAX_RECORD || value > ((uint64_t)1 << 40))
+			return K8A_FAILED;
+		r->max_record = (size_t)value;
+		return K8A_OK;
+	case K8A_LIMIT_ARCHIVE_DEPTH:
+		if (value < 1 || value > K8A_MAX_NEST)
+			return K8A_FAILED;
+		r->max_nest = (int)value;
+		return K8A_OK;
+	case K8A_LIMIT_ZSTD_WINDOW:
+		if (value < ((uint64_t)1 << 20) || value > ((uint64_t)1 << 31))
+			return K8A_FAILED;
+		for (log = 20; ((uint64_t)1 << log) < value; log++)
+			;
+		r->zstd_wlog = log;
+		return K8A_OK;
+	}
+	return K8A_FAILED;
 }
 
 void
@@ -253,6 +284,8 @@ open_next(k8a_reader *r)
 	}
 	memset(&c, 0, sizeof(c));
 	c.max_record = r->max_record;
+	c.max_nest = r->max_nest;
+	c.zstd_wlog = r->zstd_wlog;
 	c.pf = r->pf;
 	c.progress = r->progress;
 	c.progress_arg = r->progress_arg;
@@ -366,6 +399,8 @@ start(k8a_reader *r)
 	memset(&c, 0, sizeof(c));
 	c.threads = several && r->threads > 1 ? r->threads : 1;
 	c.max_record = r->max_record;
+	c.max_nest = r->max_nest;
+	c.zstd_wlog = r->zstd_wlog;
 	c.pf = r->pf;
 	c.progress = r->progress != NULL;
 	c.judge = r->has_judge ? &r->judge : NULL;

@@ -60,6 +60,8 @@ int k8a_state_walk_filter(void *arg, const char *root, const char *path);
 /* ---- stream.c ---- */
 struct k8a_stream_conf {
 	size_t max_record;
+	int max_nest;                      /* archives in archives; 0: K8A_DEFAULT_NEST */
+	unsigned zstd_wlog;                /* 0: K8A_DEFAULT_ZSTD_WLOG */
 	const k8a_prefilter *pf;           /* borrowed; one thread's own */
 	void (*progress)(void *);          /* on the reading thread */
 	void *progress_arg;
@@ -95,6 +97,8 @@ void k8a_judge_stop(const struct k8a_judge *j, void *state);
 struct k8a_pool_conf {
 	int threads;
 	size_t max_record;
+	int max_nest;
+	unsigned zstd_wlog;
 	const k8a_prefilter *pf;       /* cloned for each worker */
 	int progress;                  /* report progress (K8A_POOL_PROGRESS) */
 	const struct k8a_judge *judge; /* NULL: none */

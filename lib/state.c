@@ -24,7 +24,7 @@
 #define MAGIC "K8ASTAT\n"
 #define FORMAT_VERSION 1
 #define HEADER 72
-#define MAX_PAYLOAD (UINT64_C(1) << 30) /* a state over 1 GiB is not ours */
+#define MAX_PAYLOAD (UINT64_C(1) << 30) /* by default, a state over 1 GiB is not ours */
 #define SAMPLE 4096                     /* bytes of head and tail hashed */
 
 struct objrec {
@@ -51,6 +51,7 @@ struct k8a_state {
 	int has_output;
 	uint64_t out_len, out_dev, out_ino;
 	uint64_t skipped;
+	uint64_t max_payload; /* k8a_state_set_limit() */
 	char msg[K8A_ERRLEN + 4096];
 };
 
@@ -115,6 +116,30 @@ k8a_hash64(const void *data, size_t len)
 	return get64(md);
 }
 
+/* "1 GiB", "512 MiB" or bytes, for messages. */
+static const char *
+size_text(uint64_t n)
+{
+	static __thread char buf[32];
+
+	if (n % ((uint64_t)1 << 30) == 0)
+		snprintf(buf, sizeof(buf), "%llu GiB", (unsigned long long)(n >> 30));
+	else if (n % ((uint64_t)1 << 20) == 0)
+		snprintf(buf, sizeof(buf), "%llu MiB", (unsigned long long)(n >> 20));
+	else
+		snprintf(buf, sizeof(buf), "%llu bytes", (unsigned long long)n);
+	return buf;
+}
+
+int
+k8a_state_set_limit(k8a_state *st, uint64_t bytes)
+{
+	if (bytes < ((uint64_t)1 << 20) || bytes > ((uint64_t)1 << 40))
+		return K8A_FAILED;
+	st->max_payload = bytes;
+	return K8A_OK;
+}
+
 k8a_state *
 k8a_state_new(const char *path, const char *tool)
 {
@@ -128,6 +153,7 @@ k8a_state_new(const char *path, const char *tool)
 	}
 	snprintf(st->tool, sizeof(st->tool), "%s", tool);
 	st->lockfd = -1;
+	st->max_payload = MAX_PAYLOAD;
 	return st;
 }
 
@@ -343,8 +369,9 @@ slurp(k8a_state *st, int fd, unsigned char **buf, size_t *n)
 
 	if (fstat(fd, &sb) != 0)
 		return fail(st, "cannot read: %s", strerror(errno));
-	if ((uint64_t)sb.st_size > MAX_PAYLOAD)
-		return fail(st, "corrupt: %lld bytes, over the 1 GiB a state may be", (long long)sb.st_size);
+	if ((uint64_t)sb.st_size > st->max_payload)
+		return fail(st, "corrupt: %lld bytes, over the %s a state may be (--limit state=SIZE raises it)",
+			(long long)sb.st_size, size_text(st->max_payload));
 	if ((*buf = malloc((size_t)sb.st_size + 1)) == NULL)
 		return K8A_FATAL;
 	while (got < (size_t)sb.st_size) {
@@ -456,8 +483,9 @@ parse_file(k8a_state *st, const unsigned char *f, size_t n)
 			tool[plen] = '?'; /* printed */
 	if (strcmp(tool, st->tool) != 0)
 		return fail(st, "a state of %s, not of %s", tool, st->tool);
-	if ((plen = get64(f + 32)) > MAX_PAYLOAD)
-		return fail(st, "corrupt: a payload of %llu bytes, over the 1 GiB a state may be", (unsigned long long)plen);
+	if ((plen = get64(f + 32)) > st->max_payload)
+		return fail(st, "corrupt: a payload of %llu bytes, over the %s a state may be (--limit state=SIZE raises it)",
+			(unsigned long long)plen, size_text(st->max_payload));
 	if ((rc = inflate(st, f + HEADER, n - HEADER, (size_t)plen, &payload, &got)) != K8A_OK)
 		return rc;
 	if (got != plen) {
@@ -742,6 +770,12 @@ k8a_state_save(k8a_state *st)
 
 	if ((rc = build_payload(st, &payload, &plen)) != K8A_OK)
 		goto out;
+	if (plen > st->max_payload) {
+		/* saved, it would be refused by the next run */
+		rc = fail(st, "cannot save: the state would be %llu bytes, over the %s a state may be "
+			"(--limit state=SIZE raises it)", (unsigned long long)plen, size_text(st->max_payload));
+		goto out;
+	}
 	bound = ZSTD_compressBound(plen);
 	if ((file = malloc(HEADER + bound)) == NULL) {
 		rc = K8A_FATAL;

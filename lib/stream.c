@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Reading one input: open it, peel the compression and archive layers
- * found by content (archives inside archives, up to MAX_NEST deep), hand
+ * found by content (archives inside archives, up to conf.max_nest deep), hand
  * each innermost stream to a framer, and make events of its records,
  * judged by the tool's hook when one is set.  Everything is pulled lazily,
  * so only one record per nesting level is in memory.  The same code reads
@@ -16,7 +16,6 @@
 
 #include "reader.h"
 
-#define MAX_NEST 8 /* archives inside archives inside ... */
 
 struct level {
 	struct k8a_src *chain;   /* decoders owned by this level */
@@ -28,7 +27,7 @@ struct k8a_stream {
 	struct k8a_input in;
 	struct k8a_stream_conf conf;
 	int opened;
-	struct level lv[MAX_NEST + 1];
+	struct level lv[K8A_MAX_NEST + 1];
 	int nlv;
 	struct k8a_framer *fr;
 	int is_log;
@@ -40,6 +39,12 @@ struct k8a_stream {
 	char msg[K8A_ERRLEN];
 	char where[4096];
 };
+
+static int
+max_nest(const struct k8a_stream *s)
+{
+	return s->conf.max_nest ? s->conf.max_nest : K8A_DEFAULT_NEST;
+}
 
 struct k8a_stream *
 k8a_stream_new(struct k8a_input *in, const struct k8a_stream_conf *conf)
@@ -217,7 +222,7 @@ open_level(struct k8a_stream *s)
 			l->chain = d;
 			continue;
 		case MAGIC_ZSTD:
-			if ((d = k8a_src_zstd(l->chain)) == NULL)
+			if ((d = k8a_src_zstd(l->chain, s->conf.zstd_wlog)) == NULL)
 				return nomem_at(s, 0, -1);
 			l->chain = d;
 			continue;
@@ -306,9 +311,10 @@ advance(struct k8a_stream *s)
 			l->ar = NULL;
 			return rc;
 		}
-		if (s->nlv > MAX_NEST) {
+		if (s->nlv > max_nest(s)) {
 			k8a_src_close(entry);
-			return warn_at(s, 0, -1, "archives nested more than %d deep, skipped", MAX_NEST);
+			return warn_at(s, 0, -1, "archives nested more than %d deep, skipped "
+				"(--limit archive-depth=N raises it)", max_nest(s));
 		}
 		l = &s->lv[s->nlv++];
 		l->chain = entry;

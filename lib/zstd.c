@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #define ZSTD_STATIC_LINKING_ONLY /* for the name ZSTD_d_forceIgnoreChecksum only */
-#define K8A_ZSTD_WINDOW_LOG 27  /* 128 MiB: the largest window decoded */
+/* the largest window decoded: K8A_LIMIT_ZSTD_WINDOW, 128 MiB by default */
 #include <zstd.h>
 #include <zstd_errors.h>
 
@@ -173,6 +173,7 @@ struct zs_src {
 	size_t last; /* last ZSTD_decompressStream hint: 0 = frame complete */
 	int failed;  /* an error is pending: reported after the data before it */
 	char failmsg[128];
+	unsigned wlog; /* the largest window decoded, log2 */
 	/* the current frame, for our own checksum test */
 	unsigned char hdr[5];      /* its first bytes: magic and descriptor */
 	unsigned char tail[4];     /* the last four bytes consumed */
@@ -266,8 +267,8 @@ zs_read(struct k8a_src *s, void *buf, size_t n)
 			else if (ZSTD_getErrorCode(z->last) == ZSTD_error_memory_allocation)
 				k8a_src_seterr(s, "%s", K8A_NOMEM);
 			else if (ZSTD_getErrorCode(z->last) == ZSTD_error_frameParameter_windowTooLarge)
-				k8a_src_seterr(s, "zstd: frame window larger than the %u MiB limit, not decoded",
-					1u << (K8A_ZSTD_WINDOW_LOG - 20));
+				k8a_src_seterr(s, "zstd: frame window larger than the %u MiB limit, not decoded "
+					"(--limit zstd-window=SIZE raises it)", 1u << (z->wlog - 20));
 			else
 				k8a_src_seterr(s, "zstd: corrupt data (%s)", ZSTD_getErrorName(z->last));
 			z->failed = 1;
@@ -290,7 +291,7 @@ zs_close(struct k8a_src *s)
 }
 
 struct k8a_src *
-k8a_src_zstd(struct k8a_src *lower)
+k8a_src_zstd(struct k8a_src *lower, unsigned wlog)
 {
 	struct zs_src *z = calloc(1, sizeof(*z));
 
@@ -304,7 +305,8 @@ k8a_src_zstd(struct k8a_src *lower)
 	}
 	/* Records may be large but windows beyond 128 MiB only come from
 	 * hostile or unusual files; refuse them instead of allocating. */
-	ZSTD_DCtx_setParameter(z->d, ZSTD_d_windowLogMax, K8A_ZSTD_WINDOW_LOG);
+	z->wlog = wlog ? wlog : K8A_DEFAULT_ZSTD_WLOG;
+	ZSTD_DCtx_setParameter(z->d, ZSTD_d_windowLogMax, (int)z->wlog);
 	ZSTD_DCtx_setParameter(z->d, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
 	xxh64_reset(&z->xh);
 	z->s.read = zs_read;

@@ -108,6 +108,7 @@ struct fe_scope {
 	int strict, silent, keep_stages;
 	int threads; /* 0: fe_default_threads() */
 	uint64_t shard, nshards; /* --shard K/N; nshards 0: every object */
+	uint64_t limit[4];       /* --limit, by FE_LIMIT_*; 0: the default */
 };
 /* Take one of those options (by its long name).  0, -1 after a usage
  * error, K8A_FATAL when out of memory. */
@@ -123,6 +124,13 @@ void fe_scope_free(struct fe_scope *sc);
  * and not yet read (--shard); on one already reading, a tool's mistake,
  * it aborts rather than read another shard's objects. */
 void fe_scope_reader(const struct fe_scope *sc, k8a_reader *r);
+/* --limit NAME=VALUE (limit.c): the caps of k8saudit-input(5) Limits. */
+#define FE_OPT_LIMIT { "limit", 0, 1, "NAME=VALUE", "raise a cap: record=SIZE, archive-depth=N, zstd-window=SIZE, state=SIZE (k8saudit-input(5))" }
+enum { FE_LIMIT_RECORD, FE_LIMIT_ARCHIVE_DEPTH, FE_LIMIT_ZSTD_WINDOW, FE_LIMIT_STATE, FE_NLIMITS };
+/* 0, -1 after a usage error, K8A_FATAL when out of memory. */
+int fe_limit_opt(struct fe_scope *sc, const char *arg, const char *synopsis);
+/* The reader's caps set (fe_scope_reader() does it). */
+void fe_limit_reader(const struct fe_scope *sc, k8a_reader *r);
 /* The largest N of --shard K/N. */
 #define FE_SHARDS_MAX 1000000
 
@@ -137,12 +145,14 @@ struct fe_state {
 	const char *path; /* --state */
 	const char *tool;
 };
-/* Lock and load the state (unless reset: then it is started afresh), read
+/* Lock and load the state (unless reset: then it is started afresh; limit,
+ * when not 0, is its --limit state=SIZE), read
  * the tool's section into s->sec, and open the output: standard output is
  * moved onto it, which is taken back to its committed length.  0, or -1
  * after a message (a locked, corrupt or foreign state, an output that
  * cannot be opened). */
-int fe_state_open(struct fe_state *s, const char *tool, const char *state, int reset, const char *output);
+int fe_state_open(struct fe_state *s, const char *tool, const char *state, int reset, const char *output,
+	uint64_t limit);
 /* Have the reader skip the objects earlier runs read. */
 void fe_state_attach(struct fe_state *s, k8a_reader *r);
 /* After the output was written: flush and sync it, then save the state

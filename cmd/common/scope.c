@@ -89,6 +89,8 @@ fe_scope_opt(struct fe_scope *sc, const char *lng, const char *arg, const char *
 	}
 	if (strcmp(lng, "shard") == 0)
 		return set_shard(sc, arg, synopsis);
+	if (strcmp(lng, "limit") == 0)
+		return fe_limit_opt(sc, arg, synopsis);
 	if (strcmp(lng, "strict") == 0)
 		sc->strict = 1;
 	else if (strcmp(lng, "no-messages") == 0)
@@ -129,6 +131,7 @@ fe_scope_reader(const struct fe_scope *sc, k8a_reader *r)
 		fe_diag(NULL, "--shard: set on a reader already reading");
 		abort();
 	}
+	fe_limit_reader(sc, r);
 }
 
 void

@@ -26,7 +26,8 @@ state_fail(struct fe_state *s, int rc)
 }
 
 int
-fe_state_open(struct fe_state *s, const char *tool, const char *state, int reset, const char *output)
+fe_state_open(struct fe_state *s, const char *tool, const char *state, int reset, const char *output,
+	uint64_t limit)
 {
 	int rc;
 
@@ -45,6 +46,8 @@ fe_state_open(struct fe_state *s, const char *tool, const char *state, int reset
 	} else {
 		if ((s->st = k8a_state_new(state, tool)) == NULL)
 			return state_fail(s, K8A_FATAL);
+		if (limit)
+			(void)k8a_state_set_limit(s->st, limit); /* checked by --limit */
 		if ((rc = k8a_state_lock(s->st)) != K8A_OK || (!reset && (rc = k8a_state_load(s->st)) != K8A_OK))
 			return state_fail(s, rc);
 		if (!reset) {

@@ -320,7 +320,7 @@ struct runstate {
 };
 /* Lock and load the state (none with reset), open the output and make it
  * standard output.  0, or -1 after a message naming the file. */
-int runstate_open(struct runstate *rs, const char *state, int reset, const char *output);
+int runstate_open(struct runstate *rs, const char *state, int reset, const char *output, uint64_t limit);
 /* Skip the objects read before (the reader's walk asks the state). */
 void runstate_attach(struct runstate *rs, k8a_reader *r);
 /* The correlations of the rules, and what the input taught (ctx), go on

@@ -28,7 +28,7 @@ enum {
 	O_RULES, O_SIGMA, O_NO_BUILTIN, O_LIST, O_RULE, O_SKIP, O_TACTIC, O_MIN_SEV, O_FAIL_ON, O_JSON, O_FORMAT, O_HEADER, O_SUMMARY, O_GROUP_BY,
 	O_AWS_ACCOUNT, O_REGION, O_CLUSTER,
 	O_IPLIST, O_TOR, O_AWS_RANGES, O_BASELINE, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES, O_NO_PREFILTER, O_STRICT, O_THREADS,
-	O_SHARD, O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_PARTIAL, O_MERGE, O_HELP, O_VERSION,
+	O_SHARD, O_LIMIT, O_SILENT, O_STATE, O_STATE_RESET, O_OUTPUT, O_PARTIAL, O_MERGE, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -61,6 +61,7 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
 	[O_SHARD] = FE_OPT_SHARD,
+	[O_LIMIT] = FE_OPT_LIMIT,
 	[O_SILENT] = FE_OPT_SILENT,
 	[O_STATE] = FE_OPT_STATE,
 	[O_STATE_RESET] = FE_OPT_STATE_RESET,
@@ -202,7 +203,7 @@ take_option(struct opts *o, int oc, const char *arg)
 	case O_KEEP_STAGES:
 	case O_STRICT:
 	case O_THREADS:
-	case O_SHARD:
+	case O_SHARD: case O_LIMIT:
 	case O_SILENT:
 		return fe_scope_opt(&o->sc, opts[oc].lng, arg, synopsis);
 	case O_RULES: strv_push(&o->rules, arg); break;
@@ -882,7 +883,7 @@ findings_main(const struct opts *o, int argc, char **argv)
 		goto done;
 	}
 	pass.so = o->partial ? &so : NULL;
-	if (runstate_open(&state, o->state, o->state_reset, o->output) != 0 ||
+	if (runstate_open(&state, o->state, o->state_reset, o->output, o->sc.limit[FE_LIMIT_STATE]) != 0 ||
 	    runstate_resume(&state, &rs, &cx, &ctx) != 0)
 		goto done;
 	if (o->merge) {

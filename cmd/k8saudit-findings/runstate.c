@@ -25,10 +25,10 @@
 #define EMITTED_HORIZON (7 * 24 * 3600 * INT64_C(1000000))
 
 int
-runstate_open(struct runstate *rs, const char *state, int reset, const char *output)
+runstate_open(struct runstate *rs, const char *state, int reset, const char *output, uint64_t limit)
 {
 	memset(rs, 0, sizeof(*rs));
-	if (fe_state_open(&rs->fs, SECTION, state, reset, output) != 0)
+	if (fe_state_open(&rs->fs, SECTION, state, reset, output, limit) != 0)
 		return -1;
 	rs->seq_base = (uint64_t)json_integer_value(json_object_get(rs->fs.sec, "records"));
 	return 0;

@@ -17,7 +17,7 @@ static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--sigma 
 enum {
 	O_EXPR, O_REGEX, O_ICASE, O_SINCE, O_UNTIL, O_EXEC, O_JSON, O_FIELDS, O_HEADER, O_COUNT,
 	O_FILES, O_NULL, O_INVERT, O_MAX, O_QUIET, O_SILENT, O_WITH_NAME, O_NO_NAME,
-	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_STRICT, O_THREADS, O_SHARD, O_SIGMA, O_HELP, O_VERSION,
+	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_STRICT, O_THREADS, O_SHARD, O_LIMIT, O_SIGMA, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -45,6 +45,7 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
 	[O_SHARD] = FE_OPT_SHARD,
+	[O_LIMIT] = FE_OPT_LIMIT,
 	[O_SIGMA] = { "sigma", 0, 1, "FILE", "select records a Sigma rule in FILE (or a directory's *.yml) matches; with -w, both must" },
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
@@ -274,7 +275,7 @@ options(struct grep *g, int argc, char **argv, int *exit)
 		case O_SILENT:
 		case O_KEEP_STAGES:
 		case O_THREADS:
-		case O_SHARD:
+		case O_SHARD: case O_LIMIT:
 			if ((rc = fe_scope_opt(&g->sc, opts[o].lng, arg, synopsis)) != 0)
 				return rc;
 			break;

@@ -28,7 +28,7 @@ static const char synopsis[] =
 
 enum {
 	O_JSON, O_ALL, O_SNAPSHOT, O_AT, O_FROM, O_TO, O_WHO, O_NS, O_GVU, O_SUGGEST, O_EXPOSURE,
-	O_HEADER, O_WHERE, O_SINCE, O_UNTIL, O_STRICT, O_THREADS, O_SHARD, O_PARTIAL, O_MERGE, O_SILENT, O_HELP, O_VERSION,
+	O_HEADER, O_WHERE, O_SINCE, O_UNTIL, O_STRICT, O_THREADS, O_SHARD, O_LIMIT, O_PARTIAL, O_MERGE, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -50,6 +50,7 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = { "threads", 'j', 1, "N", FE_OPT_THREADS_HELP },
 	[O_SHARD] = FE_OPT_SHARD,
+	[O_LIMIT] = FE_OPT_LIMIT,
 	[O_PARTIAL] = FE_OPT_PARTIAL,
 	[O_MERGE] = FE_OPT_MERGE,
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
@@ -219,7 +220,7 @@ main(int argc, char **argv)
 		case O_HEADER: rd.header = 1; break;
 		case O_PARTIAL: rd.partial = arg; break;
 		case O_MERGE: rd.merge = 1; break;
-		case O_WHERE: case O_SINCE: case O_UNTIL: case O_STRICT: case O_THREADS: case O_SHARD: case O_SILENT:
+		case O_WHERE: case O_SINCE: case O_UNTIL: case O_STRICT: case O_THREADS: case O_SHARD: case O_LIMIT: case O_SILENT:
 			if ((rc = fe_scope_opt(&rd.sc, opts[o].lng, arg, synopsis)) != 0) {
 				if (rc == K8A_FATAL)
 					fe_diag(NULL, "out of memory");

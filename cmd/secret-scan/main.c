@@ -21,7 +21,7 @@ static const char synopsis[] =
 enum {
 	O_WHERE, O_SINCE, O_UNTIL, O_JSON, O_FORMAT, O_SUMMARY, O_HEADER, O_RULES, O_NO_BUILTIN, O_LIST,
 	O_SHOW, O_KEY, O_BASELINE, O_ALLOW, O_STATE, O_STATE_RESET, O_OUTPUT, O_KEEP_STAGES, O_NO_PREFILTER,
-	O_STRICT, O_THREADS, O_SHARD, O_PARTIAL, O_MERGE, O_SILENT, O_HELP, O_VERSION,
+	O_STRICT, O_THREADS, O_SHARD, O_LIMIT, O_PARTIAL, O_MERGE, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -47,6 +47,7 @@ static const struct fe_opt opts[] = {
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
 	[O_SHARD] = FE_OPT_SHARD,
+	[O_LIMIT] = FE_OPT_LIMIT,
 	[O_PARTIAL] = FE_OPT_PARTIAL,
 	[O_MERGE] = FE_OPT_MERGE,
 	[O_SILENT] = FE_OPT_SILENT,
@@ -171,7 +172,7 @@ parse_options(int argc, char **argv, struct opts *o, struct out *out)
 		case O_UNTIL:
 		case O_STRICT:
 		case O_THREADS:
-		case O_SHARD:
+		case O_SHARD: case O_LIMIT:
 		case O_SILENT:
 		case O_KEEP_STAGES:
 			if ((rc = fe_scope_opt(&o->scope, opts[c].lng, arg, synopsis)) != 0) {
@@ -488,7 +489,7 @@ main(int argc, char **argv)
 	if ((ps.sc = k8a_secret_scan_new(set)) == NULL || k8a_secret_scan_set_key(ps.sc, key, keylen) != K8A_OK)
 		goto nomem;
 	/* the secrets and objects of earlier runs; the output, appended */
-	if (fe_state_open(&state, "secret-scan", o.state, o.state_reset, o.output) != 0 ||
+	if (fe_state_open(&state, "secret-scan", o.state, o.state_reset, o.output, o.scope.limit[FE_LIMIT_STATE]) != 0 ||
 	    (o.state && known_load(&known, state.sec, key, keylen, o.state) != 0)) {
 		trouble = 1;
 		goto done;

@@ -290,3 +290,39 @@ K8A_TEST(state_output_truncated_to_committed)
 	k8a_state_free(st);
 	rm_tmp();
 }
+
+/* --limit state=SIZE (k8a_state_set_limit): a state over the limit is not
+ * saved (the next run would refuse it) and not loaded, each said with the
+ * limit; a raised limit takes both. */
+K8A_TEST(state_limit_refuses_and_raises)
+{
+	char sp[300], *big;
+	k8a_state *st;
+	size_t n = (size_t)3 << 20;
+
+	mkdir_tmp();
+	snprintf(sp, sizeof(sp), "%s/s.k8a", dir);
+	REQUIRE((big = malloc(n)) != NULL);
+	memset(big, 'x', n);
+	st = k8a_state_new(sp, "test");
+	CHECK_EQ_INT(k8a_state_set_limit(st, 1000), K8A_FAILED); /* under 1 MiB */
+	CHECK_EQ_INT(k8a_state_set_limit(st, (uint64_t)2 << 40), K8A_FAILED);
+	CHECK_EQ_INT(k8a_state_set_limit(st, (uint64_t)2 << 20), K8A_OK);
+	CHECK_EQ_INT(k8a_state_set_section(st, "test", big, n), K8A_OK);
+	CHECK_EQ_INT(k8a_state_save(st), K8A_FAILED);
+	CHECK(strstr(k8a_state_error(st), "over the 2 MiB a state may be (--limit state=SIZE raises it)") != NULL);
+	CHECK(access(sp, F_OK) != 0); /* nothing written */
+	CHECK_EQ_INT(k8a_state_set_limit(st, (uint64_t)4 << 20), K8A_OK);
+	CHECK_EQ_INT(k8a_state_save(st), K8A_OK);
+	k8a_state_free(st);
+	st = k8a_state_new(sp, "test");
+	CHECK_EQ_INT(k8a_state_set_limit(st, (uint64_t)2 << 20), K8A_OK);
+	CHECK_EQ_INT(k8a_state_load(st), K8A_FAILED);
+	CHECK(strstr(k8a_state_error(st), "over the 2 MiB a state may be") != NULL);
+	k8a_state_free(st);
+	st = k8a_state_new(sp, "test"); /* the default, 1 GiB */
+	CHECK_EQ_INT(k8a_state_load(st), K8A_OK);
+	k8a_state_free(st);
+	free(big);
+	rm_tmp();
+}
