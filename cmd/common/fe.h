@@ -160,6 +160,30 @@ void fe_state_attach(struct fe_state *s, k8a_reader *r);
  * ("findings").  0, or -1 after a message: nothing is committed. */
 int fe_state_commit(struct fe_state *s, json_t *sec, const char *what);
 void fe_state_free(struct fe_state *s);
+/* What earlier runs printed (printed.c): ids a tool makes of what it
+ * prints, with their records' times, so that an object read again prints
+ * nothing twice; forgotten seven days after the newest record. */
+struct fe_printed_id {
+	uint64_t id;
+	int64_t time;
+};
+struct fe_printed {
+	struct fe_printed_id *old; /* earlier runs', sorted by id */
+	size_t nold;
+	struct fe_printed_id *add; /* this run's */
+	size_t nadd, capadd;
+	int64_t maxtime;           /* the newest record time seen */
+};
+/* From a state section's object (NULL: none yet), with the newest time it
+ * saw; 0, or -1 after a message naming state and what it is. */
+int fe_printed_load(struct fe_printed *p, json_t *obj, int64_t maxtime, const char *state, const char *what);
+/* 1 when an earlier run printed id, else 0 and it is remembered;
+ * K8A_FATAL when out of memory. */
+int fe_printed_see(struct fe_printed *p, uint64_t id, int64_t t);
+/* The object to save (what is past the horizon left out); NULL when out
+ * of memory (noted). */
+json_t *fe_printed_persist(const struct fe_printed *p);
+void fe_printed_free(struct fe_printed *p);
 
 /* ---- scale-out (partial.c, k8saudit-state(5) Partial results) ---- */
 #define FE_OPT_PARTIAL { "partial", 0, 1, "FILE", "write a partial result to FILE instead of the output, for --merge (scale-out)" }

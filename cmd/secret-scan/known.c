@@ -18,8 +18,6 @@
 
 #include "scan.h"
 
-#define PRINTED_HORIZON (7 * 24 * 3600 * INT64_C(1000000))
-
 static int
 fp_number(const char *fp, uint64_t *v)
 {
@@ -78,14 +76,6 @@ put(struct known *k, uint64_t v, int mark)
 	return -1;
 }
 
-static int
-cmp_occ(const void *a, const void *b)
-{
-	uint64_t x = ((const struct known_occ *)a)->id, y = ((const struct known_occ *)b)->id;
-
-	return x < y ? -1 : x > y;
-}
-
 static void
 key_id(const unsigned char *key, size_t keylen, char out[17])
 {
@@ -95,7 +85,7 @@ key_id(const unsigned char *key, size_t keylen, char out[17])
 int
 known_load(struct known *k, const json_t *sec, const unsigned char *key, size_t keylen, const char *state)
 {
-	json_t *list = json_object_get(sec, "secrets"), *printed, *v;
+	json_t *list = json_object_get(sec, "secrets"), *v;
 	const char *kid = json_string_value(json_object_get(sec, "key"));
 	char mine[17];
 	size_t i;
@@ -114,28 +104,10 @@ known_load(struct known *k, const json_t *sec, const unsigned char *key, size_t 
 			"mean nothing under this key; use that key, or --state-reset", kid, mine);
 		return -1;
 	}
-	k->maxtime = json_integer_value(json_object_get(sec, "maxtime"));
-	if ((printed = json_object_get(sec, "printed")) != NULL) {
-		const char *id;
-		if (!json_is_object(printed)) {
-			fe_diag(state, "corrupt: the printed occurrences of the secret-scan section are not an object");
-			return -1;
-		}
-		if ((k->occ = malloc((json_object_size(printed) + 1) * sizeof(*k->occ))) == NULL) {
-			fe_nomem_diag(state);
-			return -1;
-		}
-		json_object_foreach(printed, id, v) {
-			uint64_t n;
-			if (strlen(id) != 16 || fp_number(id, &n) != 0 || !json_is_integer(v)) {
-				fe_diag(state, "corrupt: printed occurrence '%s' of the secret-scan section", id);
-				return -1;
-			}
-			k->occ[k->nocc].id = n;
-			k->occ[k->nocc++].time = json_integer_value(v);
-		}
-		qsort(k->occ, k->nocc, sizeof(*k->occ), cmp_occ);
-	}
+	if (fe_printed_load(&k->printed, json_object_get(sec, "printed"),
+		json_integer_value(json_object_get(sec, "maxtime")), state,
+		"printed occurrences of the secret-scan section") != 0)
+		return -1;
 	json_array_foreach(list, i, v) {
 		uint64_t n;
 		const char *s = json_string_value(v);
@@ -170,8 +142,7 @@ int
 known_printed(struct known *k, k8a_event *ev, const struct k8a_secret_hit *h)
 {
 	const char *rec = k8a_event_str(ev, K8A_F_ID);
-	struct known_occ key;
-	int64_t t = k8a_event_time(ev);
+	uint64_t id;
 	char *buf;
 	size_t rl, pl, tl, fl;
 
@@ -189,23 +160,9 @@ known_printed(struct known *k, k8a_event *ev, const struct k8a_secret_hit *h)
 	memcpy(buf + rl + 1, h->pointer, pl + 1);
 	memcpy(buf + rl + pl + 2, h->type, tl + 1);
 	memcpy(buf + rl + pl + tl + 3, h->fingerprint, fl);
-	key.id = k8a_hash64(buf, rl + pl + tl + fl + 3);
+	id = k8a_hash64(buf, rl + pl + tl + fl + 3);
 	free(buf);
-	if (t != INT64_MIN && t > k->maxtime)
-		k->maxtime = t;
-	if (k->nocc && bsearch(&key, k->occ, k->nocc, sizeof(key), cmp_occ) != NULL)
-		return 1;
-	if (k->nadd == k->capadd) {
-		size_t nc = k->capadd ? k->capadd * 2 : 256;
-		struct known_occ *na = realloc(k->add, nc * sizeof(*na));
-		if (na == NULL)
-			return K8A_FATAL;
-		k->add = na;
-		k->capadd = nc;
-	}
-	key.time = t;
-	k->add[k->nadd++] = key;
-	return 0;
+	return fe_printed_see(&k->printed, id, k8a_event_time(ev));
 }
 
 static int
@@ -243,20 +200,10 @@ known_persist(const struct known *k, const unsigned char *key, size_t keylen)
 	key_id(key, keylen, hex);
 	json_object_set_new(sec, "key", json_string(hex));
 	json_object_set_new(sec, "secrets", list);
-	json_object_set_new(sec, "maxtime", json_integer(k->maxtime));
-	if ((printed = json_object()) == NULL) {
+	json_object_set_new(sec, "maxtime", json_integer(k->printed.maxtime));
+	if ((printed = fe_printed_persist(&k->printed)) == NULL) {
 		json_decref(sec);
-		fe_nomem_note();
 		return NULL;
-	}
-	/* a record without a time is remembered as of the newest */
-	for (i = 0; i < k->nocc + k->nadd; i++) {
-		const struct known_occ *o = i < k->nocc ? &k->occ[i] : &k->add[i - k->nocc];
-		int64_t t = o->time == INT64_MIN ? k->maxtime : o->time;
-		if (t < k->maxtime - PRINTED_HORIZON)
-			continue;
-		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)o->id);
-		json_object_set_new(printed, hex, json_integer(t));
 	}
 	json_object_set_new(sec, "printed", printed);
 	return sec;
@@ -266,7 +213,6 @@ void
 known_free(struct known *k)
 {
 	free(k->slot);
-	free(k->occ);
-	free(k->add);
+	fe_printed_free(&k->printed);
 	memset(k, 0, sizeof(*k));
 }

@@ -39,19 +39,13 @@ struct known_slot {
 	uint64_t v; /* the fingerprint's first 64 bits; 0: empty */
 	int mark;   /* KNOWN_THIS_RUN or KNOWN_EARLIER */
 };
-struct known_occ {
-	uint64_t id; /* hash of the record's id, the pointer, type and fingerprint */
-	int64_t time;
-};
 struct known {
 	int on; /* --state given */
 	struct known_slot *slot;
 	size_t n, nslot;
-	struct known_occ *occ; /* printed by earlier runs, sorted by id */
-	size_t nocc;
-	struct known_occ *add; /* printed by this run */
-	size_t nadd, capadd;
-	int64_t maxtime; /* the newest record time seen */
+	/* occurrences printed: a hash of the record's id, the pointer, type
+	 * and fingerprint */
+	struct fe_printed printed;
 };
 /* From the tool's section of the state (NULL: the first run), whose
  * fingerprints must have been made with this key.  0, or -1 after a
