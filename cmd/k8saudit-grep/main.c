@@ -12,12 +12,14 @@
 
 #include "fe.h"
 
-static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--sigma FILE]... [--exec] [--strict] [--json] [--fields LIST] [PATH...]";
+static const char synopsis[] = "[-cHhlqsvZ] [-w EXPR]... [-e REGEX]... [--sigma FILE]... [--exec] [--strict] [--json] [--fields LIST]\n"
+	"       [--state FILE [--state-reset]] [--output FILE] [PATH...]";
 
 enum {
 	O_EXPR, O_REGEX, O_ICASE, O_SINCE, O_UNTIL, O_EXEC, O_JSON, O_FIELDS, O_HEADER, O_COUNT,
 	O_FILES, O_NULL, O_INVERT, O_MAX, O_QUIET, O_SILENT, O_WITH_NAME, O_NO_NAME,
-	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_STRICT, O_THREADS, O_SHARD, O_LIMIT, O_SIGMA, O_HELP, O_VERSION,
+	O_KEEP_STAGES, O_NO_PREFILTER, O_VALIDATE, O_STRICT, O_THREADS, O_SHARD, O_LIMIT, O_SIGMA,
+	O_STATE, O_STATE_RESET, O_OUTPUT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -47,6 +49,10 @@ static const struct fe_opt opts[] = {
 	[O_SHARD] = FE_OPT_SHARD,
 	[O_LIMIT] = FE_OPT_LIMIT,
 	[O_SIGMA] = { "sigma", 0, 1, "FILE", "select records a Sigma rule in FILE (or a directory's *.yml) matches; with -w, both must" },
+	[O_STATE] = FE_OPT_STATE,
+	[O_STATE_RESET] = FE_OPT_STATE_RESET,
+	/* no -o: GNU grep's -o is --only-matching */
+	[O_OUTPUT] = { "output", 0, 1, "FILE", "append the output to FILE; with --state each record exactly once" },
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
 	{ NULL, 0, 0, NULL, NULL },
@@ -81,6 +87,10 @@ struct grep {
 	int tty;
 	int nomem; /* memory ran out in a callback */
 	struct filestate fs;
+	const char *state, *output; /* --state, --output */
+	int state_reset;
+	struct fe_state st;
+	struct fe_printed printed; /* records earlier runs printed */
 };
 
 
@@ -317,6 +327,9 @@ options(struct grep *g, int argc, char **argv, int *exit)
 			break;
 		case O_NO_PREFILTER: g->no_prefilter = 1; break;
 		case O_VALIDATE: g->validate = 1; break;
+		case O_STATE: g->state = arg; break;
+		case O_STATE_RESET: g->state_reset = 1; break;
+		case O_OUTPUT: g->output = arg; break;
 		case O_HELP:
 			fe_help(stdout, synopsis,
 				"Print audit and CloudTrail records that match field expressions (-w) or\n"
@@ -336,6 +349,15 @@ options(struct grep *g, int argc, char **argv, int *exit)
 	}
 	if ((rc = fe_scope_check(&g->sc, synopsis)) != 0)
 		return rc;
+	if (g->state_reset && g->state == NULL) {
+		fe_usage_error(synopsis, "--state-reset: only with --state");
+		return -1;
+	}
+	if (g->state && g->quiet) {
+		/* -q stops at the first match: the objects after it unread */
+		fe_usage_error(synopsis, "--state and -q cannot be combined");
+		return -1;
+	}
 	return g->nsigma ? add_sigma(g) : 0;
 }
 
@@ -399,6 +421,7 @@ open_inputs(struct grep *g, int argc, char **argv, k8a_prefilter **pf)
 	fe_scope_reader(&g->sc, r);
 	k8a_reader_set_progress(r, fe_progress_cb, r);
 	k8a_reader_set_file_callback(r, next_file, g);
+	fe_state_attach(&g->st, r);
 	return r;
 }
 
@@ -434,6 +457,28 @@ print_record(struct grep *g, k8a_event *ev)
 	return rc;
 }
 
+/* 1 when an earlier run (--state) printed this record of this object,
+ * else 0 (remembered); K8A_FATAL when out of memory. */
+static int
+printed_before(struct grep *g, k8a_event *ev)
+{
+	const struct k8a_origin *og = k8a_event_origin(ev);
+	const char *path = og->path ? og->path : "", *member = og->member ? og->member : "";
+	size_t pl = strlen(path) + 1, ml = strlen(member) + 1, len;
+	const char *raw = k8a_event_raw(ev, &len);
+	char *buf = malloc(pl + ml + len);
+	uint64_t id;
+
+	if (buf == NULL)
+		return K8A_FATAL;
+	memcpy(buf, path, pl);
+	memcpy(buf + pl, member, ml);
+	memcpy(buf + pl + ml, raw, len);
+	id = k8a_hash64(buf, pl + ml + len);
+	free(buf);
+	return fe_printed_see(&g->printed, id, k8a_event_time(ev));
+}
+
 /* Select and print; the exit status. */
 static int
 search(struct grep *g, k8a_reader *r)
@@ -459,6 +504,17 @@ search(struct grep *g, k8a_reader *r)
 			continue;
 		case 0:
 			continue;
+		}
+		if (g->state) {
+			/* an object read again: what an earlier run printed
+			 * is not printed again */
+			int seen = printed_before(g, ev);
+			if (seen == K8A_FATAL) {
+				fe_diag(k8a_event_where(ev), "out of memory");
+				return FE_EXIT_TROUBLE;
+			}
+			if (seen)
+				continue;
 		}
 		g->fs.matches++;
 		total++;
@@ -486,6 +542,42 @@ search(struct grep *g, k8a_reader *r)
 	return run.trouble ? FE_EXIT_TROUBLE : status;
 }
 
+/* --state and --output: the state locked and loaded, the output opened.
+ * 0, or -1 after a message. */
+static int
+open_state(struct grep *g)
+{
+	if (fe_state_open(&g->st, "grep", g->state, g->state_reset, g->output, g->sc.limit[FE_LIMIT_STATE]) != 0)
+		return -1;
+	if (g->state && fe_printed_load(&g->printed, json_object_get(g->st.sec, "printed"),
+		json_integer_value(json_object_get(g->st.sec, "maxtime")), g->state, "printed records of the grep section") != 0)
+		return -1;
+	return 0;
+}
+
+/* The records written, then the state that says so.  0, or -1 after a
+ * message. */
+static int
+commit_state(struct grep *g)
+{
+	json_t *sec = NULL;
+	int rc;
+
+	if (fe_out_failed())
+		return 0; /* said by fe_finish_stdout(); nothing committed */
+	if (g->state) {
+		json_t *printed = fe_printed_persist(&g->printed);
+		sec = printed ? json_pack("{s:o,s:I}", "printed", printed, "maxtime", (json_int_t)g->printed.maxtime) : NULL;
+		if (sec == NULL) {
+			fe_nomem_diag(g->state);
+			return -1;
+		}
+	}
+	rc = fe_state_commit(&g->st, sec, "records");
+	json_decref(sec);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -500,12 +592,14 @@ main(int argc, char **argv)
 	g.names = -1;
 	g.max = -1;
 	g.tty = isatty(1);
-	if ((rc = options(&g, argc, argv, &status)) == 0 && (rc = prepare(&g)) == 0) {
+	if ((rc = options(&g, argc, argv, &status)) == 0 && (rc = prepare(&g)) == 0 && (rc = open_state(&g)) == 0) {
 		if ((r = open_inputs(&g, argc, argv, &pf)) == NULL)
 			rc = K8A_FATAL;
 		else {
 			status = search(&g, r);
 			fe_progress_end();
+			if ((g.state || g.output) && status != FE_EXIT_TROUBLE && commit_state(&g) != 0)
+				status = FE_EXIT_TROUBLE;
 			if (fe_finish_stdout() != 0 && !(g.quiet && status == FE_EXIT_OK))
 				status = FE_EXIT_TROUBLE;
 		}
@@ -525,6 +619,8 @@ main(int argc, char **argv)
 	pcre2_match_context_free(g.mc);
 	pcre2_jit_stack_free(g.js);
 	k8a_reader_free(r); /* first: its workers may still be reading */
+	fe_state_free(&g.st);
+	fe_printed_free(&g.printed);
 	k8a_prefilter_free(pf);
 	k8a_expr_free(g.expr);
 	fe_scope_free(&g.sc);
