@@ -39,6 +39,7 @@ export K8SAUDIT_RULES_DIR
 grep_bin=$top_builddir/k8saudit-grep
 find_bin=$top_builddir/k8saudit-findings
 ss_bin=$top_builddir/secret-scan
+rd_bin=$top_builddir/rbac-diff
 # In a build tree with shared libraries these are libtool's wrapper
 # scripts, which cost a shell (0.05 s a run here, 8% of the findings row):
 # measure the programs themselves, as installed ones would run.
@@ -48,6 +49,7 @@ if [ -x "$top_builddir/.libs/k8saudit-grep" ] && [ -x "$top_builddir/.libs/k8sau
 	grep_bin=$top_builddir/.libs/k8saudit-grep
 	find_bin=$top_builddir/.libs/k8saudit-findings
 	[ -x "$top_builddir/.libs/secret-scan" ] && ss_bin=$top_builddir/.libs/secret-scan
+	[ -x "$top_builddir/.libs/rbac-diff" ] && rd_bin=$top_builddir/.libs/rbac-diff
 	LD_LIBRARY_PATH=$top_builddir/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 	export LD_LIBRARY_PATH
 	tool_note="tools run as .libs/ programs, not through libtool's wrapper scripts"
@@ -225,28 +227,31 @@ if [ -x "$F" ]; then
 fi
 
 # Scale-out (issue 15): the CloudTrail tree read by N shards at once, one
-# thread each, then merged, against one run with one thread: the ratio is
-# the speed-up of N shards on N cores (near N when the cores are free; the
-# machines are shared, so read it against the load printed at the top).
-# The merged findings must equal the single run's.
-if [ -x "$F" ]; then
-	shards_cmd() {
-		_n=$1 _k=0 _c=
-		while [ $_k -lt "$_n" ]; do
-			_c="$_c '$F' -j 1 --shard $_k/$_n --partial '$out/part.$_n.$_k' '$ct' &"
-			_k=$((_k + 1))
-		done
-		echo "$_c wait; '$F' --merge $(_k=0; while [ $_k -lt "$_n" ]; do printf "'%s' " "$out/part.$_n.$_k"; _k=$((_k + 1)); done)"
-	}
-	ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-	measure shard1 "k8saudit-findings -j 1 (one shard)" "cloudtrail/ ($ct_objects)" "$ct_tree_bytes" - "" "'$F' -j 1 '$ct'"
+# thread each, then merged, against one run with one thread, for each tool
+# that merges: the ratio is the speed-up of N shards on N cores (near N
+# when the cores are free and a merge is cheap; the machines are shared,
+# so read it against the load printed at the top).  The merged output must
+# equal the single run's.
+shards_cmd() {
+	_t=$1 _n=$2 _k=0 _c=
+	while [ $_k -lt "$_n" ]; do
+		_c="$_c '$_t' -j 1 --shard $_k/$_n --partial '$out/part.$_n.$_k' '$ct' &"
+		_k=$((_k + 1))
+	done
+	echo "$_c wait; '$_t' --merge $(_k=0; while [ $_k -lt "$_n" ]; do printf "'%s' " "$out/part.$_n.$_k"; _k=$((_k + 1)); done)"
+}
+ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+for tool in "$F:findings" "$ss_bin:secrets" "$rd_bin:rbac"; do
+	tb=${tool%:*} tn=${tool##*:}
+	[ -x "$tb" ] || continue
+	measure "${tn}_shard1" "$(basename "$tb") -j 1 (one shard)" "cloudtrail/ ($ct_objects)" "$ct_tree_bytes" - "" "'$tb' -j 1 '$ct'"
 	for n in 2 4; do
 		[ "$n" -gt "$ncpu" ] && [ "$n" -gt 2 ] && continue
-		measure "shard$n" "k8saudit-findings, $n shards -j 1 at once + --merge" "cloudtrail/ ($ct_objects)" \
-			"$ct_tree_bytes" shard1 "" "$(shards_cmd $n)"
-		same shard1 "shard$n" "$n shards merged = one run"
+		measure "${tn}_shard$n" "$(basename "$tb"), $n shards -j 1 at once + --merge" "cloudtrail/ ($ct_objects)" \
+			"$ct_tree_bytes" "${tn}_shard1" "" "$(shards_cmd "$tb" $n)"
+		same "${tn}_shard1" "${tn}_shard$n" "$(basename "$tb"): $n shards merged = one run"
 	done
-fi
+done
 
 # k8saudit-findings with the SigmaHQ rules for Kubernetes audit and
 # CloudTrail loaded next to the catalog (issue 16): within 10% of the
