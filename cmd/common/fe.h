@@ -226,9 +226,7 @@ void fe_partial_free(struct fe_partial *p);
 struct fe_merge;
 int fe_merge_open(struct fe_merge **m, const char *tool, int n, char **paths,
 	int (*check)(void *arg, const char *path, const json_t *meta), void *arg);
-/* The next record and its place (at may be NULL): K8A_OK, K8A_EOF, or
- * K8A_FATAL (said).  A record a partial holds corrupt is said and
- * skipped, and makes fe_merge_trouble() 1. */
+/* The next record and its place (at may be NULL): K8A_OK or K8A_EOF. */
 int fe_merge_next(struct fe_merge *m, k8a_event **ev, struct fe_place *at);
 /* The shards' records read, summed; 1 when a shard (or a record here)
  * had trouble. */

@@ -23,9 +23,13 @@
  *   records  records read;  trouble  1 when the shard reported a problem
  *   objects  [argument index, path], in the order read
  *   kept     [object, offset, member or null, line, index, byte offset,
- *             the record's text]
- * The records are kept as the logs hold them: a partial of secret-scan
- * holds the secrets it found (the merge fingerprints them with its key).
+ *             [start, length] of the record's text in "texts"]
+ * and a section "texts": the records' bytes one after the other, as read,
+ * each followed by a NUL
+ * (no JSON escaping to write or parse: the records are most of a
+ * partial).  The records are kept as the logs hold them: a partial of
+ * secret-scan holds the secrets it found (the merge fingerprints them
+ * with its key).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -107,6 +111,8 @@ struct fe_partial {
 	json_t *kept;
 	char *lastpath; /* the object of the last record read */
 	uint64_t offset; /* of the last record read in it */
+	char *texts;     /* the kept records' bytes */
+	size_t ntexts, captexts;
 };
 
 struct fe_partial *
@@ -134,6 +140,7 @@ fe_partial_free(struct fe_partial *p)
 	json_decref(p->index);
 	json_decref(p->kept);
 	free(p->lastpath);
+	free(p->texts);
 	free(p);
 }
 
@@ -158,67 +165,6 @@ fe_partial_read(struct fe_partial *p, k8a_event *ev)
 	if ((p->lastpath = fe_strdup(path)) == NULL)
 		return -1;
 	p->offset = 0;
-	return 0;
-}
-
-/* A record's text; bytes that are not UTF-8 (a record not parsed can
- * hold any) as {"hex": "..."}. */
-static json_t *
-raw_json(const char *raw, size_t len)
-{
-	static const char digits[] = "0123456789abcdef";
-	json_t *j = json_stringn(raw, len);
-	char *hex;
-	size_t i;
-
-	if (j != NULL || fe_nomem())
-		return j;
-	if ((hex = malloc(2 * len + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		hex[2 * i] = digits[(unsigned char)raw[i] >> 4];
-		hex[2 * i + 1] = digits[(unsigned char)raw[i] & 15];
-	}
-	hex[2 * len] = '\0';
-	j = json_pack("{ss}", "hex", hex);
-	free(hex);
-	return j;
-}
-
-/* The bytes of raw_json()'s value into *buf (grown); -1 out of memory,
- * -2 not such a value. */
-static int
-raw_bytes(const json_t *v, char **buf, size_t *cap, const char **out, size_t *len)
-{
-	const char *hex;
-	size_t n, i;
-
-	if (json_is_string(v)) {
-		*out = json_string_value(v);
-		*len = json_string_length(v);
-		return 0;
-	}
-	if ((hex = json_string_value(json_object_get(v, "hex"))) == NULL || (n = strlen(hex)) % 2 != 0)
-		return -2;
-	if (n / 2 + 1 > *cap) {
-		char *nb = realloc(*buf, n / 2 + 1);
-		if (nb == NULL)
-			return -1;
-		*buf = nb;
-		*cap = n / 2 + 1;
-	}
-	for (i = 0; i < n; i++) {
-		const char *d = strchr("0123456789abcdef", hex[i]);
-		if (d == NULL || hex[i] == '\0')
-			return -2;
-		if (i % 2 == 0)
-			(*buf)[i / 2] = (char)((d - "0123456789abcdef") << 4);
-		else
-			(*buf)[i / 2] |= (char)(d - "0123456789abcdef");
-	}
-	(*buf)[n / 2] = '\0';
-	*out = *buf;
-	*len = n / 2;
 	return 0;
 }
 
@@ -249,6 +195,18 @@ fe_partial_keep(struct fe_partial *p, k8a_event *ev, const struct fe_place *at)
 		idx = json_object_get(p->index, key);
 	}
 	raw = k8a_event_raw(ev, &len);
+	if (p->ntexts + len + 1 > p->captexts) {
+		size_t nc = p->captexts ? p->captexts : 65536;
+		char *nt;
+		while (nc < p->ntexts + len + 1)
+			nc *= 2;
+		if ((nt = realloc(p->texts, nc)) == NULL) {
+			fe_nomem_note();
+			return -1;
+		}
+		p->texts = nt;
+		p->captexts = nc;
+	}
 	a = json_array();
 	json_array_append(a, idx);
 	json_array_append_new(a, json_integer((json_int_t)at->offset));
@@ -256,11 +214,15 @@ fe_partial_keep(struct fe_partial *p, k8a_event *ev, const struct fe_place *at)
 	json_array_append_new(a, json_integer((json_int_t)og->line));
 	json_array_append_new(a, json_integer((json_int_t)og->index));
 	json_array_append_new(a, json_integer((json_int_t)og->offset));
-	json_array_append_new(a, raw_json(raw, len));
+	json_array_append_new(a, json_pack("[II]", (json_int_t)p->ntexts, (json_int_t)len));
 	if (json_array_append_new(p->kept, a) != 0 || json_array_size(a) != 7) {
 		fe_nomem_note();
 		return -1;
 	}
+	/* each followed by a NUL, as the reader's records are */
+	memcpy(p->texts + p->ntexts, raw, len);
+	p->texts[p->ntexts + len] = '\0';
+	p->ntexts += len + 1;
 	return 0;
 }
 
@@ -284,7 +246,8 @@ fe_partial_write(struct fe_partial *p, const char *path, const char *tool, json_
 		fe_nomem_diag(path);
 		goto out;
 	}
-	if ((src = k8a_state_set_section(st, SECTION, text, strlen(text))) == K8A_OK)
+	if ((src = k8a_state_set_section(st, SECTION, text, strlen(text))) == K8A_OK &&
+	    (src = k8a_state_set_section(st, "texts", p->texts ? p->texts : "", p->ntexts)) == K8A_OK)
 		src = k8a_state_save(st);
 	if (src == K8A_FATAL)
 		fe_nomem_diag(path);
@@ -303,7 +266,10 @@ out:
 
 struct part {
 	const char *path;
+	k8a_state *st; /* kept: its "texts" section holds the records */
 	json_t *top;
+	const char *texts;
+	size_t ntexts;
 	size_t *rank; /* of each of its objects among all */
 };
 
@@ -326,8 +292,6 @@ struct fe_merge {
 	struct rec *recs;
 	size_t nrecs, next;
 	k8a_event *ev;
-	char *buf; /* a record's bytes, when not UTF-8 */
-	size_t cap;
 	uint64_t records;
 	int trouble;
 };
@@ -378,20 +342,17 @@ load_part(struct part *p, const char *tool, int (*check)(void *, const char *, c
 
 	if (stat(p->path, &sb) != 0)
 		return BAD(p, "cannot open: %s", strerror(errno));
-	if ((st = k8a_state_new(p->path, tool)) == NULL)
+	if ((p->st = st = k8a_state_new(p->path, tool)) == NULL)
 		return -1;
 	if ((rc = k8a_state_load(st)) != K8A_OK) {
 		if (rc != K8A_FATAL)
 			fe_diag(NULL, "%s", k8a_state_error(st));
-		k8a_state_free(st);
 		return rc == K8A_FATAL ? -1 : -2;
 	}
-	if ((sec = k8a_state_section(st, SECTION, &len)) == NULL) {
-		k8a_state_free(st);
+	if ((sec = k8a_state_section(st, SECTION, &len)) == NULL ||
+	    (p->texts = k8a_state_section(st, "texts", &p->ntexts)) == NULL)
 		return BAD(p, "not a partial result (a --state file of %s?)", tool);
-	}
-	p->top = json_loadb(sec, len, JSON_ALLOW_NUL, &err);
-	k8a_state_free(st);
+	p->top = json_loadb(sec, len, 0, &err);
 	if (p->top == NULL && fe_nomem())
 		return -1;
 	if (!json_is_object(p->top))
@@ -409,12 +370,15 @@ load_part(struct part *p, const char *tool, int (*check)(void *, const char *, c
 		    json_integer_value(json_array_get(v, 0)) > 1000000 || !json_is_string(json_array_get(v, 1)))
 			return BAD(p, "corrupt partial: object %zu", i);
 	json_array_foreach(kept, i, v) {
-		json_t *o = json_array_get(v, 0), *m = json_array_get(v, 2);
+		json_t *o = json_array_get(v, 0), *m = json_array_get(v, 2), *t = json_array_get(v, 6);
+		json_t *ts = json_array_get(t, 0), *tl = json_array_get(t, 1);
 		size_t k;
 		if (!json_is_array(v) || json_array_size(v) != 7 || !is_count(o) ||
 		    (size_t)json_integer_value(o) >= json_array_size(objs) || !(json_is_null(m) || json_is_string(m)) ||
-		    !json_is_integer(json_array_get(v, 4)) ||
-		    !(json_is_string(json_array_get(v, 6)) || json_is_object(json_array_get(v, 6))))
+		    !json_is_integer(json_array_get(v, 4)) || json_array_size(t) != 2 || !is_count(ts) || !is_count(tl) ||
+		    (uint64_t)json_integer_value(ts) > p->ntexts ||
+		    (uint64_t)json_integer_value(tl) >= p->ntexts - (uint64_t)json_integer_value(ts) ||
+		    p->texts[json_integer_value(ts) + json_integer_value(tl)] != '\0')
 			return BAD(p, "corrupt partial: record %zu", i);
 		for (k = 1; k < 6; k++)
 			if (k != 2 && k != 4 && !is_count(json_array_get(v, k)))
@@ -474,11 +438,11 @@ fe_merge_free(struct fe_merge *m)
 		return;
 	for (i = 0; i < m->nparts; i++) {
 		json_decref(m->parts[i].top);
+		k8a_state_free(m->parts[i].st);
 		free(m->parts[i].rank);
 	}
 	free(m->parts);
 	free(m->recs);
-	free(m->buf);
 	k8a_event_free(m->ev);
 	free(m);
 }
@@ -538,36 +502,25 @@ int
 fe_merge_next(struct fe_merge *m, k8a_event **evp, struct fe_place *at)
 {
 	const struct rec *r;
-	const json_t *a, *obj;
+	const struct part *p;
+	const json_t *a, *obj, *t;
 	struct k8a_origin og;
-	const char *member, *raw;
-	size_t len;
-	int rc;
 
 	*evp = NULL;
-	for (;;) {
-		if (m->next >= m->nrecs)
-			return K8A_EOF;
-		r = &m->recs[m->next++];
-		a = r->a;
-		obj = json_array_get(json_object_get(m->parts[r->part].top, "objects"),
-			(size_t)json_integer_value(json_array_get(a, 0)));
-		member = json_string_value(json_array_get(a, 2));
-		og.path = json_string_value(json_array_get(obj, 1));
-		og.member = member;
-		og.line = (uint64_t)json_integer_value(json_array_get(a, 3));
-		og.index = (int64_t)json_integer_value(json_array_get(a, 4));
-		og.offset = (uint64_t)json_integer_value(json_array_get(a, 5));
-		if ((rc = raw_bytes(json_array_get(a, 6), &m->buf, &m->cap, &raw, &len)) == 0)
-			break;
-		if (rc == -1) {
-			fe_nomem_diag(NULL);
-			return K8A_FATAL;
-		}
-		fe_diag(m->parts[r->part].path, "corrupt partial: the text of a record of %s", og.path);
-		m->trouble = 1;
-	}
-	k8a_event_set(m->ev, raw, len, &og);
+	if (m->next >= m->nrecs)
+		return K8A_EOF;
+	r = &m->recs[m->next++];
+	p = &m->parts[r->part];
+	a = r->a;
+	obj = json_array_get(json_object_get(p->top, "objects"), (size_t)json_integer_value(json_array_get(a, 0)));
+	t = json_array_get(a, 6);
+	og.path = json_string_value(json_array_get(obj, 1));
+	og.member = json_string_value(json_array_get(a, 2));
+	og.line = (uint64_t)json_integer_value(json_array_get(a, 3));
+	og.index = (int64_t)json_integer_value(json_array_get(a, 4));
+	og.offset = (uint64_t)json_integer_value(json_array_get(a, 5));
+	k8a_event_set(m->ev, p->texts + json_integer_value(json_array_get(t, 0)),
+		(size_t)json_integer_value(json_array_get(t, 1)), &og);
 	if (at != NULL) {
 		at->arg = (int)json_integer_value(json_array_get(obj, 0));
 		at->path = og.path;

@@ -3,14 +3,16 @@
  * The merge's loader of kept-record partials (cmd/common/partial.c), as
  * rbac-diff and secret-scan run it.  Each input is the "partial" section
  * of a well-formed state file of the tool (written here with lib/state.c,
- * so that mutations reach past the checksum), merged twice: alone, and
- * with itself (two shards that read one object).  Invariants, for any
+ * so that mutations reach past the checksum), whose "texts" section is
+ * the three records of TEXTS (at 0, 38 and 41, of 37, 2 and 26 bytes,
+ * each ended by a NUL),
+ * merged twice: alone, and with itself (two shards that read one object).  Invariants, for any
  * input:
  *  - the merge opens, or is refused with a message that names the file
  *    (escaped, "prog: path: ...");
  *  - every record it hands out is an event whose origin names an object
  *    of the partial, in the order of places, and parsing it gives an
- *    answer; a record whose text is bad is said and skipped;
+ *    answer;
  *  - what one partial holds merged with itself is refused (one object
  *    read twice) whenever it holds an object;
  *  - everything is freed (LeakSanitizer).
@@ -22,6 +24,7 @@
 #include "fe.h"
 
 #define TOOL "rbac-diff"
+static const char TEXTS[] = "{\"kind\":\"Event\",\"verb\":\"get\",\"x\":[1]}\0{}\0{\"eventName\":\"AssumeRole\"}";
 
 static const char *
 write_partial(const uint8_t *data, size_t size)
@@ -32,7 +35,8 @@ write_partial(const uint8_t *data, size_t size)
 
 	if (st == NULL)
 		abort();
-	if (k8a_state_set_section(st, "partial", data, size) != K8A_OK || k8a_state_save(st) != K8A_OK)
+	if (k8a_state_set_section(st, "partial", data, size) != K8A_OK ||
+	    k8a_state_set_section(st, "texts", TEXTS, sizeof(TEXTS)) != K8A_OK || k8a_state_save(st) != K8A_OK)
 		fuzz_fail("fuzz_partial", "cannot write a partial: %s", k8a_state_error(st));
 	k8a_state_free(st);
 	return path;
