@@ -120,26 +120,32 @@ struct writer {
 	json_t *snaps;  /* the table */
 	json_t *index;  /* "%p" of a snapshot -> its index */
 	int bad;        /* a snapshot outside every object: a bug, said */
+	uint64_t *first; /* each object's first record, and its pass: */
+	int *pass;       /* objects are in read order, so first ascends */
+	size_t nobj;
 };
 
 /* The object of a snapshot: the last of its pass whose first record is
- * not after it. */
+ * not after it (a binary search: a linear one was 8% of a shard's run). */
 static long long
-object_of(const struct scaleout *so, const struct snap *s, uint64_t *offset)
+object_of(const struct writer *w, const struct snap *s, uint64_t *offset)
 {
 	int pass = !s->baseline;
-	long long found = -1;
-	size_t i;
+	size_t lo = 0, hi = w->nobj, i;
 
-	for (i = json_array_size(so->objects); i-- > 0;) {
-		uint64_t first = (uint64_t)json_integer_value(json_array_get(so->firsts, i));
-		if (json_integer_value(json_array_get(json_array_get(so->objects, i), 0)) != pass || first > s->seq)
-			continue;
-		found = (long long)i;
-		*offset = s->seq - first;
-		break;
+	while (lo < hi) { /* the first object whose first record is after it */
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->first[mid] <= s->seq)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return found;
+	for (i = lo; i-- > 0;) /* the nearest of its pass */
+		if (w->pass[i] == pass) {
+			*offset = s->seq - w->first[i];
+			return (long long)i;
+		}
+	return -1;
 }
 
 static json_t *
@@ -153,7 +159,7 @@ snap_ref_json(struct writer *w, const struct snap *s)
 	snprintf(key, sizeof(key), "%p", (const void *)s);
 	if ((idx = json_object_get(w->index, key)) != NULL)
 		return json_incref(idx);
-	if ((o = object_of(w->so, s, &offset)) < 0) {
+	if ((o = object_of(w, s, &offset)) < 0) {
 		w->bad = 1;
 		return json_integer(-1);
 	}
@@ -212,6 +218,16 @@ partial_write(const char *path, const struct scaleout *so, const struct ruleset 
 	size_t i, k;
 	int rc = -1, src;
 
+	w.nobj = json_array_size(so->objects);
+	if ((w.first = calloc(w.nobj + 1, sizeof(*w.first))) == NULL ||
+	    (w.pass = calloc(w.nobj + 1, sizeof(*w.pass))) == NULL) {
+		fe_nomem_note();
+		w.nobj = 0;
+	}
+	for (i = 0; i < w.nobj; i++) {
+		w.first[i] = (uint64_t)json_integer_value(json_array_get(so->firsts, i));
+		w.pass[i] = (int)json_integer_value(json_array_get(json_array_get(so->objects, i), 0));
+	}
 	for (i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->f[i];
 		json_t *a = json_array();
@@ -255,7 +271,7 @@ partial_write(const char *path, const struct scaleout *so, const struct ruleset 
 	json_object_set_new(top, "findings", finds);
 	json_object_set_new(top, "corr", corr);
 	json_object_set_new(top, "context", taught);
-	if (w.bad) {
+	if (w.bad && !fe_nomem()) { /* out of memory: said below */
 		fe_diag(path, "a record outside every object read (a bug): no partial written");
 		goto out;
 	}
@@ -277,6 +293,8 @@ out:
 	json_decref(top);
 	json_decref(w.snaps);
 	json_decref(w.index);
+	free(w.first);
+	free(w.pass);
 	return rc;
 }
 
