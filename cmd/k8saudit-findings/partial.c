@@ -120,9 +120,11 @@ struct writer {
 	json_t *snaps;  /* the table */
 	json_t *index;  /* "%p" of a snapshot -> its index */
 	int bad;        /* a snapshot outside every object: a bug, said */
-	uint64_t *first; /* each object's first record, and its pass: */
-	int *pass;       /* objects are in read order, so first ascends */
-	size_t nobj;
+	/* for each pass, its objects' indices and first records: in read
+	 * order, so the first records ascend within a pass */
+	size_t *obj[2];
+	uint64_t *first[2];
+	size_t nobj[2];
 };
 
 /* The object of a snapshot: the last of its pass whose first record is
@@ -131,21 +133,20 @@ static long long
 object_of(const struct writer *w, const struct snap *s, uint64_t *offset)
 {
 	int pass = !s->baseline;
-	size_t lo = 0, hi = w->nobj, i;
+	const uint64_t *first = w->first[pass];
+	size_t lo = 0, hi = w->nobj[pass];
 
 	while (lo < hi) { /* the first object whose first record is after it */
 		size_t mid = lo + (hi - lo) / 2;
-		if (w->first[mid] <= s->seq)
+		if (first[mid] <= s->seq)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (i = lo; i-- > 0;) /* the nearest of its pass */
-		if (w->pass[i] == pass) {
-			*offset = s->seq - w->first[i];
-			return (long long)i;
-		}
-	return -1;
+	if (lo == 0)
+		return -1;
+	*offset = s->seq - first[lo - 1];
+	return (long long)w->obj[pass][lo - 1];
 }
 
 static json_t *
@@ -218,15 +219,16 @@ partial_write(const char *path, const struct scaleout *so, const struct ruleset 
 	size_t i, k;
 	int rc = -1, src;
 
-	w.nobj = json_array_size(so->objects);
-	if ((w.first = calloc(w.nobj + 1, sizeof(*w.first))) == NULL ||
-	    (w.pass = calloc(w.nobj + 1, sizeof(*w.pass))) == NULL) {
-		fe_nomem_note();
-		w.nobj = 0;
+	for (k = 0; k < 2; k++) {
+		w.obj[k] = calloc(json_array_size(so->objects) + 1, sizeof(*w.obj[k]));
+		w.first[k] = calloc(json_array_size(so->objects) + 1, sizeof(*w.first[k]));
+		if (w.obj[k] == NULL || w.first[k] == NULL)
+			fe_nomem_note();
 	}
-	for (i = 0; i < w.nobj; i++) {
-		w.first[i] = (uint64_t)json_integer_value(json_array_get(so->firsts, i));
-		w.pass[i] = (int)json_integer_value(json_array_get(json_array_get(so->objects, i), 0));
+	for (i = 0; i < json_array_size(so->objects) && !fe_nomem(); i++) {
+		int p = json_integer_value(json_array_get(json_array_get(so->objects, i), 0)) != 0;
+		w.obj[p][w.nobj[p]] = i;
+		w.first[p][w.nobj[p]++] = (uint64_t)json_integer_value(json_array_get(so->firsts, i));
 	}
 	for (i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->f[i];
@@ -293,8 +295,10 @@ out:
 	json_decref(top);
 	json_decref(w.snaps);
 	json_decref(w.index);
-	free(w.first);
-	free(w.pass);
+	for (k = 0; k < 2; k++) {
+		free(w.obj[k]);
+		free(w.first[k]);
+	}
 	return rc;
 }
 
