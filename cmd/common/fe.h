@@ -214,6 +214,15 @@ struct fe_partial;
 struct fe_partial *fe_partial_new(int nargs, char **args);
 int fe_partial_read(struct fe_partial *p, k8a_event *ev);
 int fe_partial_keep(struct fe_partial *p, k8a_event *ev, const struct fe_place *at);
+/* fe_partial_keep() of a record that may be forgotten: left out of what
+ * fe_partial_json() makes when until is before its now (a key minted
+ * long ago, kept by a --state). */
+int fe_partial_keep_until(struct fe_partial *p, k8a_event *ev, const struct fe_place *at, int64_t until);
+/* The partial as its JSON and its texts (*texts: malloc'd), leaving out
+ * the records kept until before now (INT64_MIN: none).  NULL when out of
+ * memory (noted). */
+json_t *fe_partial_json(struct fe_partial *p, json_t *meta, uint64_t records, int trouble, int64_t now, char **texts,
+	size_t *ntexts);
 /* Write the partial as a state file of the tool; meta is what the merge
  * checks (a JSON object).  0, or -1 after a message. */
 int fe_partial_write(struct fe_partial *p, const char *path, const char *tool, json_t *meta, uint64_t records,
@@ -226,6 +235,10 @@ void fe_partial_free(struct fe_partial *p);
 struct fe_merge;
 int fe_merge_open(struct fe_merge **m, const char *tool, int n, char **paths,
 	int (*check)(void *arg, const char *path, const json_t *meta), void *arg);
+/* A merge of one partial held in memory (fe_partial_json()'s, as a
+ * --state keeps it; top and texts borrowed), where names it in
+ * messages.  As fe_merge_open(). */
+int fe_merge_open_mem(struct fe_merge **m, const char *where, json_t *top, const char *texts, size_t ntexts);
 /* The next record and its place (at may be NULL): K8A_OK or K8A_EOF. */
 int fe_merge_next(struct fe_merge *m, k8a_event **ev, struct fe_place *at);
 /* The shards' records read, summed; 1 when a shard (or a record here)

@@ -113,6 +113,8 @@ struct fe_partial {
 	uint64_t offset; /* of the last record read in it */
 	char *texts;     /* the kept records' bytes */
 	size_t ntexts, captexts;
+	int64_t *until;  /* each kept record's expiry (INT64_MAX: never) */
+	size_t cap_until;
 };
 
 struct fe_partial *
@@ -141,6 +143,7 @@ fe_partial_free(struct fe_partial *p)
 	json_decref(p->kept);
 	free(p->lastpath);
 	free(p->texts);
+	free(p->until);
 	free(p);
 }
 
@@ -170,6 +173,12 @@ fe_partial_read(struct fe_partial *p, k8a_event *ev)
 
 int
 fe_partial_keep(struct fe_partial *p, k8a_event *ev, const struct fe_place *at)
+{
+	return fe_partial_keep_until(p, ev, at, INT64_MAX);
+}
+
+int
+fe_partial_keep_until(struct fe_partial *p, k8a_event *ev, const struct fe_place *at, int64_t until)
 {
 	const struct k8a_origin *og = k8a_event_origin(ev);
 	struct fe_place here;
@@ -223,31 +232,82 @@ fe_partial_keep(struct fe_partial *p, k8a_event *ev, const struct fe_place *at)
 	memcpy(p->texts + p->ntexts, raw, len);
 	p->texts[p->ntexts + len] = '\0';
 	p->ntexts += len + 1;
+	if (json_array_size(p->kept) > p->cap_until) {
+		size_t nc = p->cap_until ? p->cap_until * 2 : 1024;
+		int64_t *nu = realloc(p->until, nc * sizeof(*nu));
+		if (nu == NULL) {
+			fe_nomem_note();
+			return -1;
+		}
+		p->until = nu;
+		p->cap_until = nc;
+	}
+	p->until[json_array_size(p->kept) - 1] = until;
 	return 0;
+}
+
+json_t *
+fe_partial_json(struct fe_partial *p, json_t *meta, uint64_t records, int trouble, int64_t now, char **texts,
+	size_t *ntexts)
+{
+	json_t *top = json_object(), *kept = json_array(), *v;
+	char *t = malloc(p->ntexts + 1);
+	size_t i, n = 0;
+
+	*texts = NULL;
+	*ntexts = 0;
+	if (top == NULL || kept == NULL || t == NULL)
+		goto nomem;
+	/* what expired is left out; the others' texts packed again */
+	json_array_foreach(p->kept, i, v) {
+		json_t *r, *at = json_array_get(v, 6);
+		size_t start = (size_t)json_integer_value(json_array_get(at, 0));
+		size_t len = (size_t)json_integer_value(json_array_get(at, 1));
+		if (p->until[i] < now)
+			continue;
+		if ((r = json_copy(v)) == NULL || json_array_set_new(r, 6, json_pack("[II]", (json_int_t)n, (json_int_t)len)) != 0 ||
+		    json_array_append_new(kept, r) != 0)
+			goto nomem;
+		memcpy(t + n, p->texts + start, len + 1);
+		n += len + 1;
+	}
+	json_object_set_new(top, "v", json_integer(PARTIAL_VERSION));
+	json_object_set(top, "meta", meta ? meta : json_object());
+	json_object_set_new(top, "records", json_integer((json_int_t)records));
+	json_object_set_new(top, "trouble", json_integer(trouble != 0));
+	json_object_set(top, "objects", p->objects);
+	json_object_set_new(top, "kept", kept);
+	if (fe_nomem() || json_object_size(top) != 6)
+		goto nomem;
+	*texts = t;
+	*ntexts = n;
+	return top;
+nomem:
+	fe_nomem_note();
+	if (json_object_get(top, "kept") != kept)
+		json_decref(kept);
+	json_decref(top);
+	free(t);
+	return NULL;
 }
 
 int
 fe_partial_write(struct fe_partial *p, const char *path, const char *tool, json_t *meta, uint64_t records,
 	int trouble)
 {
-	json_t *top = json_object();
+	json_t *top;
 	k8a_state *st = NULL;
-	char *text = NULL;
+	char *text = NULL, *texts = NULL;
+	size_t ntexts;
 	int rc = -1, src;
 
-	json_object_set_new(top, "v", json_integer(PARTIAL_VERSION));
-	json_object_set(top, "meta", meta ? meta : json_object());
-	json_object_set_new(top, "records", json_integer((json_int_t)records));
-	json_object_set_new(top, "trouble", json_integer(trouble != 0));
-	json_object_set(top, "objects", p->objects);
-	json_object_set(top, "kept", p->kept);
-	if (fe_nomem() || json_object_size(top) != 6 || (text = fe_json_dumps(top, JSON_COMPACT)) == NULL ||
-	    (st = k8a_state_new(path, tool)) == NULL) {
+	if ((top = fe_partial_json(p, meta, records, trouble, INT64_MIN, &texts, &ntexts)) == NULL ||
+	    (text = fe_json_dumps(top, JSON_COMPACT)) == NULL || (st = k8a_state_new(path, tool)) == NULL) {
 		fe_nomem_diag(path);
 		goto out;
 	}
 	if ((src = k8a_state_set_section(st, SECTION, text, strlen(text))) == K8A_OK &&
-	    (src = k8a_state_set_section(st, "texts", p->texts ? p->texts : "", p->ntexts)) == K8A_OK)
+	    (src = k8a_state_set_section(st, "texts", texts, ntexts)) == K8A_OK)
 		src = k8a_state_save(st);
 	if (src == K8A_FATAL)
 		fe_nomem_diag(path);
@@ -258,6 +318,7 @@ fe_partial_write(struct fe_partial *p, const char *path, const char *tool, json_
 out:
 	k8a_state_free(st);
 	free(text);
+	free(texts);
 	json_decref(top);
 	return rc;
 }
@@ -329,13 +390,14 @@ is_count(const json_t *v)
 }
 
 /* Load and check one partial.  0, -1 out of memory, -2 said. */
+static int check_part(struct part *p, int (*check)(void *, const char *, const json_t *), void *arg);
+
 static int
 load_part(struct part *p, const char *tool, int (*check)(void *, const char *, const json_t *), void *arg)
 {
 	const void *sec;
-	size_t len, i;
+	size_t len;
 	json_error_t err;
-	json_t *v, *objs, *kept;
 	struct stat sb;
 	k8a_state *st;
 	int rc;
@@ -357,6 +419,17 @@ load_part(struct part *p, const char *tool, int (*check)(void *, const char *, c
 		return -1;
 	if (!json_is_object(p->top))
 		return BAD(p, "corrupt partial: %s", p->top ? "not an object" : err.text);
+	return check_part(p, check, arg);
+}
+
+/* Check a partial's JSON against its texts.  0, -2 said. */
+static int
+check_part(struct part *p, int (*check)(void *, const char *, const json_t *), void *arg)
+{
+	size_t i;
+	json_t *v, *objs, *kept;
+	int rc;
+
 	if (json_integer_value(json_object_get(p->top, "v")) != PARTIAL_VERSION)
 		return BAD(p, "a partial of version %lld, not %d", (long long)json_integer_value(json_object_get(p->top, "v")),
 			PARTIAL_VERSION);
@@ -447,36 +520,20 @@ fe_merge_free(struct fe_merge *m)
 	free(m);
 }
 
-int
-fe_merge_open(struct fe_merge **mp, const char *tool, int n, char **paths,
-	int (*check)(void *arg, const char *path, const json_t *meta), void *arg)
+/* The records of every part, in one run's order.  0, -1 out of memory,
+ * -2 said. */
+static int
+merge_order(struct fe_merge *m)
 {
-	struct fe_merge *m = calloc(1, sizeof(*m));
 	size_t i, j, total = 0;
-	int rc = -1;
+	int rc;
 
-	*mp = NULL;
-	if (m == NULL || (m->parts = calloc((size_t)n + 1, sizeof(*m->parts))) == NULL ||
-	    (m->ev = k8a_event_new()) == NULL)
-		goto out;
-	m->nparts = (size_t)n;
-	for (i = 0; i < m->nparts; i++) {
-		m->parts[i].path = paths[i];
-		if ((rc = load_part(&m->parts[i], tool, check, arg)) != 0)
-			goto out;
-		m->records += (uint64_t)json_integer_value(json_object_get(m->parts[i].top, "records"));
-		if (json_integer_value(json_object_get(m->parts[i].top, "trouble")) != 0) {
-			/* said where the shard ran; the merge's exit says it too */
-			fe_diag(paths[i], "the shard's run reported problems (its messages tell which)");
-			m->trouble = 1;
-		}
+	for (i = 0; i < m->nparts; i++)
 		total += json_array_size(json_object_get(m->parts[i].top, "kept"));
-	}
 	if ((rc = rank_objects(m)) != 0)
-		goto out;
-	rc = -1;
+		return rc;
 	if ((m->recs = calloc(total + 1, sizeof(*m->recs))) == NULL)
-		goto out;
+		return -1;
 	for (i = 0; i < m->nparts; i++) {
 		json_t *v;
 		json_array_foreach(json_object_get(m->parts[i].top, "kept"), j, v) {
@@ -489,11 +546,79 @@ fe_merge_open(struct fe_merge **mp, const char *tool, int n, char **paths,
 	}
 	if (m->nrecs > 1)
 		qsort(m->recs, m->nrecs, sizeof(*m->recs), cmp_rec);
+	return 0;
+}
+
+static struct fe_merge *
+merge_new(size_t n)
+{
+	struct fe_merge *m = calloc(1, sizeof(*m));
+
+	if (m == NULL || (m->parts = calloc(n + 1, sizeof(*m->parts))) == NULL || (m->ev = k8a_event_new()) == NULL) {
+		fe_merge_free(m);
+		return NULL;
+	}
+	m->nparts = n;
+	return m;
+}
+
+int
+fe_merge_open(struct fe_merge **mp, const char *tool, int n, char **paths,
+	int (*check)(void *arg, const char *path, const json_t *meta), void *arg)
+{
+	struct fe_merge *m = merge_new((size_t)n);
+	size_t i;
+	int rc = -1;
+
+	*mp = NULL;
+	if (m == NULL)
+		goto out;
+	for (i = 0; i < m->nparts; i++) {
+		m->parts[i].path = paths[i];
+		if ((rc = load_part(&m->parts[i], tool, check, arg)) != 0)
+			goto out;
+		m->records += (uint64_t)json_integer_value(json_object_get(m->parts[i].top, "records"));
+		if (json_integer_value(json_object_get(m->parts[i].top, "trouble")) != 0) {
+			/* said where the shard ran; the merge's exit says it too */
+			fe_diag(paths[i], "the shard's run reported problems (its messages tell which)");
+			m->trouble = 1;
+		}
+	}
+	if ((rc = merge_order(m)) != 0)
+		goto out;
 	*mp = m;
 	return 0;
 out:
 	if (rc == -1)
 		fe_nomem_diag(NULL);
+	fe_merge_free(m);
+	return rc == -1 ? -1 : -2;
+}
+
+int
+fe_merge_open_mem(struct fe_merge **mp, const char *where, json_t *top, const char *texts, size_t ntexts)
+{
+	struct fe_merge *m = merge_new(1);
+	int rc = -1;
+
+	*mp = NULL;
+	if (m == NULL)
+		goto out;
+	m->parts[0].path = where;
+	m->parts[0].top = json_incref(top);
+	m->parts[0].texts = texts;
+	m->parts[0].ntexts = ntexts;
+	if (!json_is_object(top) || texts == NULL) {
+		rc = BAD(&m->parts[0], "corrupt: the kept records or their texts are missing");
+		goto out;
+	}
+	if ((rc = check_part(&m->parts[0], NULL, NULL)) != 0 || (rc = merge_order(m)) != 0)
+		goto out;
+	*mp = m;
+	return 0;
+out:
+	if (rc == -1)
+		fe_nomem_diag(where);
 	fe_merge_free(m);
 	return rc == -1 ? -1 : -2;
 }
