@@ -55,6 +55,7 @@ rd_mint_add(struct rd *rd, k8a_event *ev)
 	rd_set_str(m, "invoked_by", rd_jstr(ui, "invokedBy"));
 	json_object_set_new(rd->mint, key, m);
 	rd->touched++;
+	rd->minted++;
 }
 
 static json_t *

@@ -7,6 +7,8 @@
 #include "fe.h"
 #include "rd.h"
 
+#define MINT_HORIZON (48 * 3600 * INT64_C(1000000))
+
 /* A patch body as sent, without server-managed bulk. */
 static json_t *
 body_copy(json_t *v)
@@ -48,6 +50,11 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	rd->ch[rd->nch++] = c;
 	rd->touched++;
 	c->seq = rd->nch;
+	{
+		size_t n;
+		const char *raw = k8a_event_raw(ev, &n);
+		c->rid = k8a_hash64(raw, n);
+	}
 	c->hidden = !rd_reported(rd, ev);
 	c->t = k8a_event_time(ev);
 	c->kind = kind;
@@ -284,7 +291,7 @@ one_cloudtrail(struct rd *rd, k8a_event *ev)
 static int
 collect_one(struct rd *rd, k8a_event *ev, const struct fe_place *at)
 {
-	uint64_t traces = rd->touched;
+	uint64_t traces = rd->touched, minted = rd->minted;
 	int64_t t;
 
 	if (k8a_event_json(ev) == NULL) {
@@ -312,8 +319,15 @@ collect_one(struct rd *rd, k8a_event *ev, const struct fe_place *at)
 		}
 		break;
 	}
-	if (rd->part != NULL && rd->touched != traces && fe_partial_keep(rd->part, ev, at) != 0)
-		return -1;
+	if (rd->part != NULL && rd->touched != traces) {
+		/* a record that only minted a key matters while the key
+		 * lives (at most 36 hours): a --state forgets it after two
+		 * days of record time */
+		int64_t until = rd->touched - traces == rd->minted - minted && t != INT64_MIN ?
+			t + MINT_HORIZON : INT64_MAX;
+		if (fe_partial_keep_until(rd->part, ev, at, until) != 0)
+			return -1;
+	}
 	/* what it told is kept whole, or the run ends here */
 	return fe_nomem() || k8a_event_nomem(ev) ? -1 : 0;
 }
@@ -388,6 +402,14 @@ rd_collect(struct rd *rd)
 		if (collect_merge(rd) != 0)
 			return -1;
 		goto snapshots;
+	}
+	if (rd->prior != NULL) { /* --state: what earlier runs kept, first */
+		struct fe_place at;
+		while (fe_merge_next(rd->prior, &ev, &at) == K8A_OK)
+			if (collect_one(rd, ev, &at) != 0) {
+				fe_nomem_diag(rd->state_path);
+				return -1;
+			}
 	}
 	k8a_reader_set_threads(rd->r, rd->threads ? rd->threads : fe_default_threads());
 	fe_scope_reader(&rd->sc, rd->r);

@@ -24,11 +24,12 @@ static const char synopsis[] =
 	"       [--snapshot PATH[@TIME]]... [--at TIME | --from TIME [--to TIME]\n"
 	"       | --who-can VERB RESOURCE [-n NS] | --granted-vs-used SUBJECT [--suggest]\n"
 	"       | --exposure] [--shard K/N] [--partial FILE] [PATH...]\n"
+	"       rbac-diff [--json] [--all] [--header] --state FILE [--state-reset] [-o FILE] [PATH...]\n"
 	"       rbac-diff [report options] --merge [--partial FILE] PARTIAL...";
 
 enum {
 	O_JSON, O_ALL, O_SNAPSHOT, O_AT, O_FROM, O_TO, O_WHO, O_NS, O_GVU, O_SUGGEST, O_EXPOSURE,
-	O_HEADER, O_WHERE, O_SINCE, O_UNTIL, O_STRICT, O_THREADS, O_SHARD, O_LIMIT, O_PARTIAL, O_MERGE, O_SILENT, O_HELP, O_VERSION,
+	O_HEADER, O_WHERE, O_SINCE, O_UNTIL, O_STRICT, O_THREADS, O_SHARD, O_LIMIT, O_PARTIAL, O_MERGE, O_STATE, O_STATE_RESET, O_OUTPUT, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -53,6 +54,9 @@ static const struct fe_opt opts[] = {
 	[O_LIMIT] = FE_OPT_LIMIT,
 	[O_PARTIAL] = FE_OPT_PARTIAL,
 	[O_MERGE] = FE_OPT_MERGE,
+	[O_STATE] = FE_OPT_STATE,
+	[O_STATE_RESET] = FE_OPT_STATE_RESET,
+	[O_OUTPUT] = { "output", 'o', 1, "FILE", "append the change log to FILE; with --state each change exactly once" },
 	[O_SILENT] = { "no-messages", 's', 0, NULL, "suppress messages about unreadable inputs" },
 	[O_HELP] = FE_OPT_HELP,
 	[O_VERSION] = FE_OPT_VERSION,
@@ -88,6 +92,12 @@ run(struct rd *rd)
 
 	if (rd->who_verb)
 		rd_parse_query(&rd->q, rd->who_verb, rd->who_res);
+	if (rd->state_path && (rd->part = fe_partial_new(rd->nargs, rd->args)) == NULL) {
+		fe_nomem_diag(NULL);
+		return FE_EXIT_TROUBLE;
+	}
+	if ((rd->state_path || rd->output) && rd_state_open(rd) != 0)
+		return FE_EXIT_TROUBLE;
 	if (rd_collect(rd) != 0)
 		return FE_EXIT_TROUBLE;
 	if (rd->partial) {
@@ -115,6 +125,8 @@ run(struct rd *rd)
 		fe_nomem_diag(NULL);
 		return FE_EXIT_TROUBLE;
 	}
+	if (rd->state_path && rd_state_mark(rd) != 0)
+		return FE_EXIT_TROUBLE;
 	if (rd->who_verb)
 		status = rd_report_who(rd);
 	else if (rd->gvu)
@@ -127,6 +139,9 @@ run(struct rd *rd)
 		status = rd_report_at(rd);
 	else
 		status = rd_report_changes(rd);
+	/* the changes written, then the state that says so */
+	if ((rd->state_path || rd->output) && !fe_nomem() && rd_state_commit(rd) != 0)
+		rd->trouble = 1;
 	if (fe_finish_stdout() != 0)
 		rd->trouble = 1;
 	if (rd->dropped_reqs)
@@ -150,6 +165,17 @@ scaleout_check(const struct rd *rd, int argc)
 		/* the merge replays and reports: what it reports is its business */
 		fe_usage_error(synopsis, "--partial: writes no report: -w, --since, --until, --snapshot, --at, --from, "
 			"--to, --json, --all, --header and --suggest go with --merge");
+		return -1;
+	}
+	if ((rd->state_path || rd->output) && (rd->partial || rd->merge || rd->nsnaps || rd->has_at || rd->has_from ||
+					  rd->who_verb || rd->gvu || rd->exposure)) {
+		/* the change log is what grows with the tree */
+		fe_usage_error(synopsis, "--state and -o go with the change log only: not with --partial, --merge, "
+			"--snapshot, --at, --from, --who-can, --granted-vs-used or --exposure");
+		return -1;
+	}
+	if (rd->state_reset && rd->state_path == NULL) {
+		fe_usage_error(synopsis, "--state-reset: only with --state");
 		return -1;
 	}
 	if (rd->merge && sp->nshards) {
@@ -219,6 +245,9 @@ main(int argc, char **argv)
 		case O_EXPOSURE: rd.exposure = 1; break;
 		case O_HEADER: rd.header = 1; break;
 		case O_PARTIAL: rd.partial = arg; break;
+		case O_STATE: rd.state_path = arg; break;
+		case O_STATE_RESET: rd.state_reset = 1; break;
+		case O_OUTPUT: rd.output = arg; break;
 		case O_MERGE: rd.merge = 1; break;
 		case O_WHERE: case O_SINCE: case O_UNTIL: case O_STRICT: case O_THREADS: case O_SHARD: case O_LIMIT: case O_SILENT:
 			if ((rc = fe_scope_opt(&rd.sc, opts[o].lng, arg, synopsis)) != 0) {
@@ -296,6 +325,8 @@ main(int argc, char **argv)
 		for (i = fe_optind; i < argc; i++)
 			rd_add_path(&rd, argv[i]);
 	}
+	rd.nargs = argc - fe_optind;
+	rd.args = argv + fe_optind;
 	if (rd.partial && (rd.part = fe_partial_new(argc - fe_optind, argv + fe_optind)) == NULL) {
 		fe_nomem_diag(NULL);
 		rd_free(&rd);

@@ -187,6 +187,7 @@ rd_free(struct rd *rd)
 	}
 	free(rd->reqs);
 	fe_partial_free(rd->part);
+	rd_state_free(rd);
 	for (i = 0; i < rd->nsnaps; i++)
 		free(rd->snaps[i].path);
 	free(rd->snaps);

@@ -37,7 +37,9 @@ struct rd_change {
 	json_t *items_before, *items_after; /* [[text, danger|null], ...] */
 	json_t *chain;         /* identity chain, or NULL */
 	json_t *bound_by;      /* roles: the bindings that referred to it then */
-	int hidden;            /* outside -w, --since, --until: replayed, not reported */
+	int hidden;            /* outside -w, --since, --until, or printed by an
+				  earlier run (--state): replayed, not reported */
+	uint64_t rid;          /* its record's hash, for --state */
 };
 
 /* A request by an anonymous or unauthenticated user (for --exposure). */
@@ -102,7 +104,15 @@ struct rd {
 	int nargs;
 	char **args;
 	uint64_t touched;
+	uint64_t minted; /* traces that are minted keys (forgotten by --state) */
 	struct fe_partial *part;
+	/* --state: the records earlier runs kept, replayed first, and the
+	 * changes they printed */
+	const char *state_path, *output;
+	int state_reset;
+	struct fe_merge *prior;
+	struct fe_state fst;
+	struct fe_printed printed;
 	/* evidence */
 	struct rd_change **ch;
 	size_t nch, capch;
@@ -139,6 +149,16 @@ int rd_grow(void **p, size_t *cap, size_t size);
 const char *rd_jstr(json_t *o, const char *k);
 int rd_list_has(json_t *list, const char *v);
 void rd_set_str(json_t *o, const char *k, const char *v);
+
+/* state.c: --state and --output (k8saudit-state(5)).  Open: the state
+ * locked and loaded, the records it kept ready to replay (rd->prior), the
+ * reader told which objects to skip, the output opened; 0, or -1 after a
+ * message.  Mark: the changes earlier runs printed hidden.  Commit: the
+ * output synced, then the state saved; 0, or -1 after a message. */
+int rd_state_open(struct rd *rd);
+int rd_state_mark(struct rd *rd);
+int rd_state_commit(struct rd *rd);
+void rd_state_free(struct rd *rd);
 
 /* collect.c: the one pass over the inputs (or over the partials of a
  * merge) */
