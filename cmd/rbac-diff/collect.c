@@ -50,6 +50,7 @@ change_new(struct rd *rd, k8a_event *ev, enum rd_kind kind)
 	rd->ch[rd->nch++] = c;
 	rd->touched++;
 	c->seq = rd->nch;
+	c->old = rd->replaying;
 	{
 		size_t n;
 		const char *raw = k8a_event_raw(ev, &n);
@@ -405,11 +406,13 @@ rd_collect(struct rd *rd)
 	}
 	if (rd->prior != NULL) { /* --state: what earlier runs kept, first */
 		struct fe_place at;
+		rd->replaying = 1;
 		while (fe_merge_next(rd->prior, &ev, &at) == K8A_OK)
 			if (collect_one(rd, ev, &at) != 0) {
 				fe_nomem_diag(rd->state_path);
 				return -1;
 			}
+		rd->replaying = 0;
 	}
 	k8a_reader_set_threads(rd->r, rd->threads ? rd->threads : fe_default_threads());
 	fe_scope_reader(&rd->sc, rd->r);

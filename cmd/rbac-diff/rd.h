@@ -40,6 +40,7 @@ struct rd_change {
 	int hidden;            /* outside -w, --since, --until, or printed by an
 				  earlier run (--state): replayed, not reported */
 	uint64_t rid;          /* its record's hash, for --state */
+	int old;               /* replayed from the state: an earlier run's */
 };
 
 /* A request by an anonymous or unauthenticated user (for --exposure). */
@@ -111,6 +112,7 @@ struct rd {
 	const char *state_path, *output;
 	int state_reset;
 	struct fe_merge *prior;
+	int replaying;   /* the prior's records are being replayed */
 	struct fe_state fst;
 	struct fe_printed printed;
 	/* evidence */

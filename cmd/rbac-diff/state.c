@@ -55,6 +55,14 @@ rd_state_mark(struct rd *rd)
 
 	for (i = 0; i < rd->nch; i++) {
 		struct rd_change *c = rd->ch[i];
+		if (c->old) {
+			/* an earlier run's change, committed: printed then (or
+			 * outside its -w); its id may be past the horizon */
+			c->hidden = 1;
+			continue;
+		}
+		/* a record of an object read again (grown, re-synced) that
+		 * has no event id to tell it by */
 		if ((rc = fe_printed_see(&rd->printed, c->rid, c->t)) == K8A_FATAL) {
 			fe_nomem_diag(rd->state_path);
 			return -1;
