@@ -124,6 +124,13 @@ else
 	t_diff "$TMP/one" "$TMP/merged"
 fi
 
+# ---- names that are not UTF-8 (any bytes are a file name) ----
+mkdir -p "$TMP/u8/$(printf 'd\377')" || exit 99
+cp "$top_srcdir/tests/secrets/cli/incident.jsonl" "$TMP/u8/$(printf 'd\377')/$(printf 's\376.jsonl')" &&
+	cp "$top_srcdir/tests/findings/k8s/K8S-ANOM-002.pos.jsonl" "$TMP/u8/$(printf 'r\351.jsonl')" || exit 99
+same u8-rbac "$RBAC" "" "--json" 2 "$TMP/u8"
+same u8-secrets "$SCAN" "$S" "--json" 2 "$TMP/u8"
+
 # ---- a tree of merges: partials of merged partials ----
 for t in "rbac:$RBAC::--json" "secrets:$SCAN:$S:--json"; do
 	name=${t%%:*} rest=${t#*:}

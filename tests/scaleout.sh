@@ -90,6 +90,13 @@ awk -v root="$BIG" '{ f = sprintf("%s/d%02d/o%04d.jsonl", root, int((NR - 1) % 2
 [ "$(find "$BIG" -type f | wc -l)" -eq 2000 ] || exit 99
 same big --json "2 4" "$BIG"
 
+# Names that are not UTF-8 (any bytes are a file name) travel in the
+# partials as bytes.
+mkdir -p "$TMP/u8/$(printf 'd\377')" || exit 99
+cp "$top_srcdir/tests/findings/k8s/K8S-ANOM-001.pos.jsonl" "$TMP/u8/$(printf 'd\377')/$(printf 'a\376.jsonl')" &&
+	cp "$top_srcdir/tests/findings/k8s/K8S-ANOM-002.pos.jsonl" "$TMP/u8/$(printf 'b\351.jsonl')" || exit 99
+same u8 --json "1 2" "$TMP/u8"
+
 # Walk order is not byte order of whole paths: a/ is read before a-b/ (a
 # directory's names sorted, "a" before "a-b").  The same records at the
 # same times in both: the order of their findings shows the merge's.

@@ -113,6 +113,21 @@ else
 	t_skip "what the state keeps" "python3 or zstd missing"
 fi
 
+# names that are not UTF-8: the state keeps them as bytes
+rm -rf "$TMP/u8" "$TMP/u8.k8a" "$TMP/u8.out" && mkdir -p "$TMP/u8" || exit 99
+cp "$top_srcdir/tests/findings/k8s/K8S-ANOM-002.pos.jsonl" "$TMP/u8/$(printf 'r\351.jsonl')" || exit 99
+"$RD" --state "$TMP/u8.k8a" -o "$TMP/u8.out" "$TMP/u8" 2>"$TMP/err"
+rc1=$?
+cp "$top_srcdir/tests/findings/k8s/K8S-ANOM-001.pos.jsonl" "$TMP/u8/$(printf 'q\351.jsonl')" || exit 99
+"$RD" --state "$TMP/u8.k8a" -o "$TMP/u8.out" "$TMP/u8" 2>>"$TMP/err"
+rc2=$?
+"$RD" "$TMP/u8" >"$TMP/u8.one"
+if [ $rc1 = 0 ] && [ $rc2 = 1 ] && [ -s "$TMP/u8.one" ] && cmp -s "$TMP/u8.one" "$TMP/u8.out" && [ ! -s "$TMP/err" ]; then
+	t_ok "objects whose names are not UTF-8: kept and replayed"
+else
+	t_fail "objects whose names are not UTF-8: kept and replayed" "exit $rc1, $rc2: $(head -n 1 "$TMP/err")"
+fi
+
 # errors: exit 2, a message
 echo garbage >"$TMP/garbage"
 "$top_builddir/k8saudit-grep" --state "$TMP/g.k8a" -c "$TREE" >/dev/null 2>&1

@@ -194,6 +194,13 @@ int fe_arg_of(const char *path, int nargs, char **args);
 /* Paths in the order the walk reads them: each directory's names sorted
  * bytewise, a directory's entries where its name sorts. */
 int fe_walk_cmp(const char *a, const char *b);
+/* Names (paths, members) in kept JSON (bytes.c): a name as JSON, a string
+ * when it is UTF-8, else {"hex": "..."}; NULL when out of memory (noted).
+ * fe_bytes_at() turns the value at index (or key, when not NULL) of a
+ * container read back into a string of its bytes, in place: 0; -1 when it
+ * is neither form (or missing); -2 out of memory. */
+json_t *fe_bytes_json(const char *s);
+int fe_bytes_at(json_t *container, size_t index, const char *key);
 /* Sort an array of strings bytewise (other values as ""); 0, or -1 when
  * memory ran out (noted). */
 int fe_json_sort_strings(json_t *a);

@@ -107,7 +107,7 @@ struct fe_partial {
 	int nargs;
 	char **args;
 	json_t *objects; /* [arg, path] */
-	json_t *index;   /* "arg\tpath" -> its index in objects */
+	json_t *index;   /* "arg\tpath" -> its index in objects (keys: any bytes) */
 	json_t *kept;
 	char *lastpath; /* the object of the last record read */
 	uint64_t offset; /* of the last record read in it */
@@ -195,9 +195,9 @@ fe_partial_keep_until(struct fe_partial *p, k8a_event *ev, const struct fe_place
 	}
 	snprintf(key, sizeof(key), "%d\t%s", at->arg, at->path);
 	if ((idx = json_object_get(p->index, key)) == NULL) {
-		json_t *o = json_pack("[is]", at->arg, at->path);
+		json_t *o = json_pack("[io]", at->arg, fe_bytes_json(at->path));
 		if (o == NULL || json_array_append_new(p->objects, o) != 0 ||
-		    json_object_set_new(p->index, key, json_integer((json_int_t)json_array_size(p->objects) - 1)) != 0) {
+		    json_object_set_new_nocheck(p->index, key, json_integer((json_int_t)json_array_size(p->objects) - 1)) != 0) {
 			fe_nomem_note();
 			return -1;
 		}
@@ -219,7 +219,7 @@ fe_partial_keep_until(struct fe_partial *p, k8a_event *ev, const struct fe_place
 	a = json_array();
 	json_array_append(a, idx);
 	json_array_append_new(a, json_integer((json_int_t)at->offset));
-	json_array_append_new(a, og->member ? json_string(og->member) : json_null());
+	json_array_append_new(a, og->member ? fe_bytes_json(og->member) : json_null());
 	json_array_append_new(a, json_integer((json_int_t)og->line));
 	json_array_append_new(a, json_integer((json_int_t)og->index));
 	json_array_append_new(a, json_integer((json_int_t)og->offset));
@@ -438,6 +438,13 @@ check_part(struct part *p, int (*check)(void *, const char *, const json_t *), v
 	if (!json_is_array(objs) || !json_is_array(kept) || !json_is_object(json_object_get(p->top, "meta")) ||
 	    !is_count(json_object_get(p->top, "records")) || !json_is_integer(json_object_get(p->top, "trouble")))
 		return BAD(p, "corrupt partial: a part is missing");
+	/* names that are not UTF-8 back to their bytes */
+	json_array_foreach(objs, i, v)
+		if (json_is_array(v) && (rc = fe_bytes_at(v, 1, NULL)) == -2)
+			return -1;
+	json_array_foreach(kept, i, v)
+		if (json_is_array(v) && !json_is_null(json_array_get(v, 2)) && (rc = fe_bytes_at(v, 2, NULL)) == -2)
+			return -1;
 	json_array_foreach(objs, i, v)
 		if (!json_is_array(v) || json_array_size(v) != 2 || !is_count(json_array_get(v, 0)) ||
 		    json_integer_value(json_array_get(v, 0)) > 1000000 || !json_is_string(json_array_get(v, 1)))

@@ -85,7 +85,7 @@ scaleout_record(struct scaleout *so, int baseline, int nargs, char **args, k8a_e
 		so->lastpass = pass;
 		json_array_append_new(o, json_integer(pass));
 		json_array_append_new(o, json_integer(fe_arg_of(path, nargs, args)));
-		json_array_append_new(o, json_string(path));
+		json_array_append_new(o, fe_bytes_json(path));
 		if (json_array_append_new(so->objects, o) != 0 ||
 		    json_array_append_new(so->firsts, json_integer((json_int_t)seq)) != 0)
 			goto nomem;
@@ -400,6 +400,9 @@ load_part(struct part *p, json_t *want_rules)
 		return BAD(p, "made with other rules than this merge runs: give the merge the rule options the shards had "
 			      "(--rules, --sigma, --no-builtin, --rule, --skip-rule, --tactic, --ip-list, --tor-exits)");
 	json_array_foreach(json_object_get(p->top, "objects"), i, v)
+		if (json_is_array(v) && fe_bytes_at(v, 2, NULL) == -2) /* a path not UTF-8: its bytes */
+			return -1;
+	json_array_foreach(json_object_get(p->top, "objects"), i, v)
 		if (!json_is_array(v) || !json_is_integer(json_array_get(v, 0)) ||
 		    (json_integer_value(json_array_get(v, 0)) & ~1) != 0 || !json_is_integer(json_array_get(v, 1)) ||
 		    !json_is_string(json_array_get(v, 2)))
@@ -486,7 +489,7 @@ rank_objects(struct part *parts, size_t n, struct scaleout *so)
 			json_t *o = json_array();
 			json_array_append_new(o, json_integer(all[i].pass));
 			json_array_append_new(o, json_integer(all[i].arg));
-			json_array_append_new(o, json_string(all[i].path));
+			json_array_append_new(o, fe_bytes_json(all[i].path));
 			json_array_append_new(so->objects, o);
 			json_array_append_new(so->firsts, json_integer((json_int_t)(((uint64_t)all[i].pass
 				<< (RANK_BITS + OFFSET_BITS)) | ((uint64_t)i << OFFSET_BITS))));

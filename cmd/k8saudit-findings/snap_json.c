@@ -36,7 +36,7 @@ snap_to_json(const struct snap *s)
 
 	for (i = 0; o && i < NSTRS; i++)
 		if (str_at(s, i))
-			json_object_set_new(o, strs[i].name, json_string(str_at(s, i)));
+			json_object_set_new(o, strs[i].name, fe_bytes_json(str_at(s, i))); /* paths: any bytes */
 	json_object_set_new(o, "t", json_integer(s->time));
 	json_object_set_new(o, "seq", json_integer((json_int_t)s->seq));
 	json_object_set_new(o, "src", json_integer(s->source));
@@ -55,6 +55,33 @@ snap_to_json(const struct snap *s)
 	return o;
 }
 
+struct snap *snap_from_json(const json_t *o);
+
+/* A snapshot whose names (paths) were not UTF-8: read from a copy where
+ * they are strings of their bytes again. */
+static struct snap *
+snap_from_names(const json_t *o)
+{
+	json_t *c = json_copy((json_t *)(uintptr_t)o);
+	struct snap *s = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (c == NULL) {
+		fe_nomem_note();
+		return NULL;
+	}
+	for (i = 0; i < NSTRS && rc == 0; i++)
+		if (json_is_object(json_object_get(c, strs[i].name)))
+			rc = fe_bytes_at(c, 0, strs[i].name);
+	if (rc == -2)
+		fe_nomem_note();
+	else if (rc == 0)
+		s = snap_from_json(c);
+	json_decref(c);
+	return s;
+}
+
 struct snap *
 snap_from_json(const json_t *o)
 {
@@ -64,6 +91,9 @@ snap_from_json(const json_t *o)
 
 	if (!json_is_object(o) || !json_is_integer(json_object_get(o, "t")))
 		return NULL;
+	for (i = 0; i < NSTRS; i++)
+		if (json_is_object(json_object_get(o, strs[i].name)))
+			return snap_from_names(o);
 	for (i = 0; i < NSTRS; i++) {
 		json_t *v = json_object_get(o, strs[i].name);
 		if (v && !json_is_string(v))
