@@ -272,7 +272,7 @@ fe_partial_json(struct fe_partial *p, json_t *meta, uint64_t records, int troubl
 		n += len + 1;
 	}
 	json_object_set_new(top, "v", json_integer(PARTIAL_VERSION));
-	json_object_set(top, "meta", meta ? meta : json_object());
+	json_object_set_new(top, "meta", meta ? json_incref(meta) : json_object());
 	json_object_set_new(top, "records", json_integer((json_int_t)records));
 	json_object_set_new(top, "trouble", json_integer(trouble != 0));
 	json_object_set(top, "objects", p->objects);

@@ -303,9 +303,10 @@ suggest(struct rd *rd, const char *who, const char *sa_ns, const char *sa_name)
 			*q = '-';
 	for (i = 0; i < nns; i++) {
 		int cluster = nss[i][0] == '\0';
-		json_t *md = json_object();
+		json_t *md;
 		if (i && strcmp(nss[i], nss[i - 1]) == 0)
-			continue;
+			continue; /* a namespace once (the list is sorted) */
+		md = json_object();
 		rd_set_str(md, "name", name);
 		if (!cluster)
 			rd_set_str(md, "namespace", nss[i]);
