@@ -1,0 +1,1 @@
+-c --no-prefilter -w 'code<300' $T/bad/nul-in-number.jsonl $T/framings/events.jsonl
