@@ -21,7 +21,6 @@
 #include "rd.h"
 
 #define TOOL "rbac-diff"
-#define MINT_HORIZON (48 * 3600 * INT64_C(1000000))
 
 int
 rd_state_open(struct rd *rd)
@@ -88,8 +87,8 @@ rd_state_commit(struct rd *rd)
 		if (now < rd->t_max && rd->t_max != INT64_MIN)
 			now = rd->t_max;
 		rd->printed.maxtime = now;
-		kept = fe_partial_json(rd->part, NULL, rd->records, 0, now == INT64_MIN ? INT64_MIN : now - MINT_HORIZON,
-			&texts, &ntexts);
+		/* a mint is kept until its time plus the horizon (collect.c) */
+		kept = fe_partial_json(rd->part, NULL, rd->records, 0, now, &texts, &ntexts);
 		printed = fe_printed_persist(&rd->printed);
 		if (kept == NULL || printed == NULL ||
 		    (sec = json_pack("{s:O,s:O,s:I}", "kept", kept, "printed", printed, "maxtime", (json_int_t)now)) == NULL) {
