@@ -236,26 +236,6 @@ spare_ready(void)
 	return 0;
 }
 
-/* Which log a parsed record is from (ev->source), or why it is neither. */
-static void
-classify(k8a_event *ev)
-{
-	json_t *o = ev->root;
-	const char *kind = json_string_value(json_object_get(o, "kind"));
-	const char *av = json_string_value(json_object_get(o, "apiVersion"));
-
-	if (json_is_string(json_object_get(o, "eventName")) &&
-	    (json_object_get(o, "eventSource") || json_object_get(o, "eventVersion")))
-		ev->source = K8A_SRC_CLOUDTRAIL;
-	else if ((kind && strcmp(kind, "Event") == 0 && av && strncmp(av, "audit.k8s.io/", 13) == 0) ||
-		 (json_is_string(json_object_get(o, "auditID")) &&
-		  json_is_string(json_object_get(o, "verb"))))
-		ev->source = K8A_SRC_K8S;
-	else
-		snprintf(ev->err, sizeof(ev->err),
-			"not a Kubernetes audit event or CloudTrail record");
-}
-
 json_t *
 k8a_event_json(k8a_event *ev)
 {
@@ -316,34 +296,22 @@ k8a_event_json(k8a_event *ev)
 		return NULL;
 	}
 	ev->parsed = 1;
-	classify(ev);
-	return ev->root;
-}
-
-/* A record parsed on a reader's worker thread (k8a_event_json there),
- * handed over with its text: the same answers as parsing it here. */
-void
-k8a__event_adopt_json(k8a_event *ev, json_t *root)
-{
-	ev->root = root;
-	ev->parsed = 1;
-	classify(ev);
-}
-
-/* The parsed record, taken from ev (ev is left unparsed): NULL when it
- * was not parsed, or not to an object. */
-json_t *
-k8a__event_take_json(k8a_event *ev)
-{
-	json_t *root = ev->parsed == 1 ? ev->root : NULL;
-
-	if (root != NULL) {
-		ev->root = NULL;
-		ev->parsed = 0;
-		ev->source = K8A_SRC_UNKNOWN;
-		ev->err[0] = '\0';
+	{
+		json_t *o = ev->root;
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		const char *av = json_string_value(json_object_get(o, "apiVersion"));
+		if (json_is_string(json_object_get(o, "eventName")) &&
+		    (json_object_get(o, "eventSource") || json_object_get(o, "eventVersion")))
+			ev->source = K8A_SRC_CLOUDTRAIL;
+		else if ((kind && strcmp(kind, "Event") == 0 && av && strncmp(av, "audit.k8s.io/", 13) == 0) ||
+			 (json_is_string(json_object_get(o, "auditID")) &&
+			  json_is_string(json_object_get(o, "verb"))))
+			ev->source = K8A_SRC_K8S;
+		else
+			snprintf(ev->err, sizeof(ev->err),
+				"not a Kubernetes audit event or CloudTrail record");
 	}
-	return root;
+	return ev->root;
 }
 
 enum k8a_source

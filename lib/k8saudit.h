@@ -180,12 +180,7 @@ int k8a_reader_seen(k8a_reader *r, k8a_event *ev);
  * 1 to keep the record, with a verdict of len bytes (borrowed until its
  * next call on that thread; NULL and 0 for none), 0 to drop it (it is
  * counted, see k8a_reader_dropped(), and not returned), or K8A_FATAL when
- * out of memory (k8a_reader_next() then returns K8A_FATAL).  It returns
- * K8A_JUDGE_PARSE instead of 1 to say the caller will parse the record
- * (k8a_event_json): a worker whose records wait for the caller's thread
- * may then parse it itself, so that k8a_reader_next() returns it parsed;
- * the answers are the same either way, only where the time goes differs. */
-#define K8A_JUDGE_PARSE 2
+ * out of memory (k8a_reader_next() then returns K8A_FATAL). */
 struct k8a_judge {
 	void *(*start)(void *arg);
 	int (*judge)(void *state, k8a_event *ev, const void **verdict, size_t *len);

@@ -13,13 +13,6 @@
  * worker waits when its job has more than QUEUE_MAX bytes not yet taken.
  * Jobs are taken in order, so the job being replayed is always done or in
  * the hands of a worker, and waiting cannot deadlock.
- *
- * Parsing on the workers: when the caller's thread lags (its job holds
- * PARSE_BEHIND bytes it has not taken) and the judge said the caller will
- * parse a record (K8A_JUDGE_PARSE), the worker parses it and queues the
- * tree with the text, so the thread that every record must pass through
- * does less.  The trees queued at once stay under PARSED_MAX bytes of
- * text (a tree takes several times its text), across all jobs.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -31,8 +24,6 @@
 #define QUEUE_MAX ((size_t)8 << 20)
 #define CHUNK ((size_t)256 << 10)
 #define PUBLISH ((size_t)64 << 10)
-#define PARSE_BEHIND ((size_t)512 << 10)
-#define PARSED_MAX ((size_t)4 << 20)
 
 enum item_type { IT_REC, IT_WARN, IT_LOG, IT_PROGRESS, IT_END };
 enum job_state { J_PENDING, J_RUNNING, J_DONE };
@@ -46,7 +37,6 @@ struct item {
 	int64_t index;
 	size_t vlen, mlen, len;
 	uint64_t bytes, dropped, skipped; /* the input's so far */
-	json_t *tree; /* IT_REC: the record parsed by the worker, or NULL */
 };
 
 /* The worker appends at `used` without the lock and makes bytes visible
@@ -73,7 +63,6 @@ struct job {
 	int lost;           /* worker: an item could not be queued; stop */
 	int nomem;          /* the same, for the reader (under the lock) */
 	int begun;          /* reader: K8A_POOL_INPUT was returned */
-	int behind;         /* worker: the reader lags (as of the last publish) */
 };
 
 struct worker {
@@ -98,7 +87,6 @@ struct k8a_pool {
 	struct job *jobs, *last; /* open jobs, in walk order */
 	int njobs;
 	int walk_done;
-	size_t parsed; /* text bytes of the trees queued (atomic) */
 };
 
 static size_t
@@ -134,7 +122,6 @@ publish(struct k8a_pool *pl, struct job *j)
 	}
 	while (j->queued > QUEUE_MAX && !pl->stop)
 		pthread_cond_wait(&pl->space, &pl->mu);
-	j->behind = j->queued >= PARSE_BEHIND;
 	pthread_mutex_unlock(&pl->mu);
 }
 
@@ -205,31 +192,20 @@ lose(struct k8a_pool *pl, struct job *j)
 	pthread_mutex_unlock(&pl->mu);
 }
 
-/* A queued tree leaves the queue (taken, or thrown away). */
-static void
-tree_gone(struct k8a_pool *pl, const struct item *it)
-{
-	__atomic_sub_fetch(&pl->parsed, it->len, __ATOMIC_RELAXED);
-}
-
 /* Queue an item of the job the worker reads, with the input's counts. */
 static void
 emit(struct worker *w, struct item *it, const void *v, const char *m, const char *d)
 {
 	struct job *j = w->j;
 
+	if (j->lost)
+		return; /* nothing after a gap */
 	if (w->s != NULL) {
 		it->bytes = k8a_stream_bytes(w->s);
 		it->dropped = k8a_stream_dropped(w->s);
 	}
-	if (j->lost || put(w->pl, j, it, v, m, d) != 0) {
-		/* nothing after a gap */
-		if (!j->lost)
-			lose(w->pl, j);
-		if (it->tree != NULL) {
-			json_decref(it->tree);
-			tree_gone(w->pl, it);
-		}
+	if (put(w->pl, j, it, v, m, d) != 0) {
+		lose(w->pl, j);
 		return;
 	}
 	if (j->tail->used - j->tail->pub >= PUBLISH)
@@ -287,12 +263,6 @@ emit_record(struct worker *w)
 	it.offset = o->offset;
 	it.mlen = o->member ? strlen(o->member) : 0;
 	it.len = w->ev.len;
-	/* a record that fails to parse goes as text: the reader's own parse
-	 * says why, in order */
-	if (k8a_stream_will_parse(w->s) && w->j->behind &&
-	    __atomic_load_n(&w->pl->parsed, __ATOMIC_RELAXED) < PARSED_MAX && k8a_event_json(&w->ev) != NULL &&
-	    (it.tree = k8a__event_take_json(&w->ev)) != NULL)
-		__atomic_add_fetch(&w->pl->parsed, it.len, __ATOMIC_RELAXED);
 	emit(w, &it, v, o->member ? o->member : "", w->ev.raw);
 }
 
@@ -441,25 +411,14 @@ k8a_pool_new(const struct k8a_pool_conf *conf, struct k8a_walk *walk)
 }
 
 static void
-free_job(struct k8a_pool *pl, struct job *j)
+free_job(struct job *j)
 {
 	struct chunk *c, *n;
-	size_t at;
 
 	if (j == NULL)
 		return;
-	/* the trees of items not taken (the reader stopped early) */
-	for (c = j->head, at = j->rd; c; c = n, at = 0) {
+	for (c = j->head; c; c = n) {
 		n = c->next;
-		while (at < c->used) {
-			struct item it;
-			memcpy(&it, c->data + at, sizeof(it));
-			if (it.tree != NULL) {
-				json_decref(it.tree);
-				tree_gone(pl, &it);
-			}
-			at += item_size(&it);
-		}
 		free(c);
 	}
 	free(j->in.path);
@@ -490,7 +449,7 @@ new_job(struct k8a_pool *pl, int rc, struct k8a_input *in)
 		j->warn_only = 1;
 		j->state = J_DONE;
 		if (put(pl, j, &w, NULL, j->display, msg) != 0) {
-			free_job(pl, j);
+			free_job(j);
 			return NULL;
 		}
 		j->head->pub = j->head->used; /* not visible to workers yet */
@@ -501,7 +460,7 @@ new_job(struct k8a_pool *pl, int rc, struct k8a_input *in)
 	j->state = J_PENDING;
 	/* the worker's stream takes the path; keep our own */
 	if ((j->in.path = strdup(j->display)) == NULL) {
-		free_job(pl, j);
+		free_job(j);
 		return NULL;
 	}
 	return j;
@@ -576,13 +535,13 @@ wait_item(struct k8a_pool *pl, struct job *j)
 	}
 	pthread_mutex_unlock(&pl->mu);
 	if (rc == 0)
-		free_job(pl, j);
+		free_job(j);
 	return rc;
 }
 
 /* Hand out the item at the job's read position. */
 static int
-take(struct k8a_pool *pl, struct job *j, struct k8a_pool_item *out)
+take(struct job *j, struct k8a_pool_item *out)
 {
 	struct item it;
 	const char *v, *m, *d;
@@ -599,8 +558,6 @@ take(struct k8a_pool *pl, struct job *j, struct k8a_pool_item *out)
 	case IT_REC:
 		out->raw = d;
 		out->len = it.len;
-		if ((out->tree = it.tree) != NULL)
-			tree_gone(pl, &it);
 		out->verdict = it.vlen ? v : NULL;
 		out->vlen = it.vlen;
 		out->origin.path = j->display;
@@ -648,7 +605,7 @@ k8a_pool_next(struct k8a_pool *pl, struct k8a_pool_item *out)
 			return K8A_FATAL;
 		}
 		if (rc > 0)
-			return take(pl, j, out);
+			return take(j, out);
 	}
 }
 
@@ -669,7 +626,7 @@ k8a_pool_free(struct k8a_pool *pl)
 		pthread_join(pl->w[i].th, NULL);
 	for (j = pl->jobs; j; j = n) {
 		n = j->next;
-		free_job(pl, j);
+		free_job(j);
 	}
 	destroy(pl);
 }

@@ -288,10 +288,6 @@ struct k8a_event {
 void k8a_event_reset(struct k8a_event *ev, const char *raw, size_t len);
 void k8a_event_clear(struct k8a_event *ev);
 void k8a_event_release(struct k8a_event *ev); /* clear and free what is kept between records */
-/* A parse moved between threads (pool.c): taken from the worker's event,
- * adopted by the reader's (see event.c). */
-json_t *k8a__event_take_json(k8a_event *ev);
-void k8a__event_adopt_json(k8a_event *ev, json_t *root);
 
 /* A prefilter of the same literals with its own match data, for another
  * thread (PCRE2 match data cannot be shared). */

@@ -369,8 +369,6 @@ next_pooled(k8a_reader *r, k8a_event **evp)
 			continue;
 		case K8A_OK:
 			k8a_event_reset(&r->ev, it.raw, it.len);
-			if (it.tree != NULL)
-				k8a__event_adopt_json(&r->ev, it.tree);
 			r->ev.origin = it.origin;
 			r->verdict = it.verdict;
 			r->vlen = it.vlen;

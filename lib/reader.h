@@ -85,8 +85,6 @@ const char *k8a_stream_where(const struct k8a_stream *s);
 int k8a_stream_is_log(const struct k8a_stream *s);
 /* The judge's verdict on the last record handed out (NULL, 0: none). */
 const void *k8a_stream_verdict(const struct k8a_stream *s, size_t *len);
-/* 1 when the judge said the caller parses the last record handed out. */
-int k8a_stream_will_parse(const struct k8a_stream *s);
 uint64_t k8a_stream_bytes(const struct k8a_stream *s);
 uint64_t k8a_stream_skipped(const struct k8a_stream *s);
 uint64_t k8a_stream_dropped(const struct k8a_stream *s); /* by the judge */
@@ -118,7 +116,6 @@ struct k8a_pool_item {
 	struct k8a_origin origin;
 	const void *verdict;          /* and the judge's verdict */
 	size_t vlen;
-	json_t *tree;                 /* the record parsed by the worker (taken), or NULL */
 	const char *where, *msg;      /* K8A_WARN, K8A_FATAL (where may be "") */
 	uint64_t bytes, dropped;      /* the input's so far */
 	uint64_t skipped;             /* K8A_POOL_DONE */

@@ -34,7 +34,6 @@ struct k8a_stream {
 	uint64_t bytes, skipped, dropped;
 	const void *verdict;
 	size_t vlen;
-	int will_parse; /* the judge said K8A_JUDGE_PARSE */
 	char members[4096];
 	char err[K8A_ERRLEN];
 	char msg[K8A_ERRLEN];
@@ -132,12 +131,6 @@ k8a_stream_verdict(const struct k8a_stream *s, size_t *len)
 {
 	*len = s->vlen;
 	return s->verdict;
-}
-
-int
-k8a_stream_will_parse(const struct k8a_stream *s)
-{
-	return s->will_parse;
 }
 
 /* Set the message and its place: the input, its members, the line. */
@@ -365,7 +358,6 @@ make_event(struct k8a_stream *s, const struct k8a_rec *rec, k8a_event *ev)
 	ev->origin.offset = rec->offset;
 	s->verdict = NULL;
 	s->vlen = 0;
-	s->will_parse = 0;
 	if (j == NULL)
 		return K8A_OK;
 	rc = j->judge(s->conf.judge_state, ev, &s->verdict, &s->vlen);
@@ -375,7 +367,6 @@ make_event(struct k8a_stream *s, const struct k8a_rec *rec, k8a_event *ev)
 	}
 	if (rc < 0)
 		return nomem_at(s, rec->line, rec->index);
-	s->will_parse = rc == K8A_JUDGE_PARSE;
 	return K8A_OK;
 }
 

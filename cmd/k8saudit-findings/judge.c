@@ -9,9 +9,7 @@
  * teach what the input is like (context.c): the first record of each
  * input file and, in it, of each Kubernetes principal and address.
  * creds-in-bodies is told here too (k8a_secret_may_hold(), a keyword scan
- * of the text): it is a candidate of every record with a body.  A record
- * the main thread will parse is said to be (K8A_JUDGE_PARSE): a worker
- * parses it when the main thread lags.
+ * of the text): it is a candidate of every record with a body.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -160,23 +158,6 @@ drop_creds(struct jstate *js, k8a_event *ev, const size_t *c, size_t *n)
 	return js->keep;
 }
 
-/* Whether the main thread parses a record with these candidates: as
- * judge_record() (main.c) does, unless every one is a correlation its
- * raw check rules out. */
-static int
-will_parse(const struct jstate *js, k8a_event *ev, const size_t *c, size_t n)
-{
-	size_t i, len;
-	const char *raw = k8a_event_raw(ev, &len);
-
-	for (i = 0; i < n; i++) {
-		const struct rule *ru = js->j->rs->r[js->j->rule_of[c[i]]];
-		if (!ru->correlation || corr_raw_check(ru, raw, len) != 0)
-			return 1;
-	}
-	return 0;
-}
-
 static int
 candidates(void *state, k8a_event *ev, const void **verdict, size_t *len)
 {
@@ -200,7 +181,7 @@ candidates(void *state, k8a_event *ev, const void **verdict, size_t *len)
 		return 0; /* no rule can match it: not even copied */
 	*verdict = c;
 	*len = n * sizeof(*c);
-	return will_parse(js, ev, c, n) ? K8A_JUDGE_PARSE : 1;
+	return 1;
 }
 
 /* --no-prefilter: every record, every rule (no verdict). */

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The reader's judge (k8a_reader_set_judge) and the seen-set (k8a_seen). */
-#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "test.h"
 
@@ -21,7 +19,6 @@ struct jconf {
 	int starts, stops;
 	int fail_start;       /* start() runs out of memory */
 	long fail_at;         /* judge() runs out of memory at record n */
-	int parse_every;      /* judge() says K8A_JUDGE_PARSE for N a multiple */
 	int on_caller;        /* judge() ran on the caller's thread */
 	pthread_t caller;
 };
@@ -75,7 +72,7 @@ jjudge(void *state, k8a_event *ev, const void **verdict, size_t *len)
 		return 1;
 	*len = (size_t)snprintf(s->verdict, sizeof(s->verdict), "v%ld", v);
 	*verdict = s->verdict;
-	return s->conf->parse_every && v % s->conf->parse_every == 0 ? K8A_JUDGE_PARSE : 1;
+	return 1;
 }
 
 static void
@@ -409,103 +406,4 @@ K8A_TEST(request_key_tells_requests_apart)
 	CHECK_EQ_INT(has, 0);
 	key_of(J("{'kind':'Event','auditID':7,'verb':'get'}"), &has);
 	CHECK_EQ_INT(has, 0);
-}
-
-/* ---- records parsed on the workers (K8A_JUDGE_PARSE) ---- */
-
-static pthread_t parse_caller;
-static long worker_allocs; /* jansson allocations off the caller's thread */
-static json_malloc_t parse_prev_malloc;
-static json_free_t parse_prev_free;
-
-static void *
-count_malloc(size_t n)
-{
-	if (!pthread_equal(pthread_self(), parse_caller))
-		__atomic_add_fetch(&worker_allocs, 1, __ATOMIC_RELAXED);
-	return parse_prev_malloc(n);
-}
-
-static void
-count_free(void *p)
-{
-	parse_prev_free(p);
-}
-
-/* 60,000 records {"n":N}; every 7th with a trailing comma (invalid JSON)
- * when bad is set.  The caller sleeps before its first read, so the worker
- * fills the queue and finds the caller lagging. */
-static long
-read_lagging(int parse_every, int bad, long stop_after, int *same)
-{
-	struct jconf c;
-	k8a_reader *r;
-	k8a_event *ev;
-	char *p = t_alloc((size_t)60000 * 24 + 1);
-	size_t off = 0;
-	long i, got = 0;
-	struct timespec nap = { 0, 200 * 1000 * 1000 };
-
-	for (i = 1; i <= 60000; i++)
-		off += (size_t)sprintf(p + off, bad && i % 7 == 0 ? "{\"n\":%ld,}\n" : "{\"n\":%ld}\n", i);
-	jconf_init(&c);
-	c.parse_every = parse_every;
-	parse_caller = pthread_self();
-	{
-		/* the library watches jansson's allocations from its first
-		 * parse: hook in after it, and restore it after */
-		k8a_event *first = k8a_event_new();
-		if (first == NULL)
-			return -1;
-		k8a_event_set(first, "{}", 2, NULL);
-		k8a_event_json(first);
-		k8a_event_free(first);
-	}
-	__atomic_store_n(&worker_allocs, 0, __ATOMIC_RELAXED);
-	json_get_alloc_funcs(&parse_prev_malloc, &parse_prev_free);
-	json_set_alloc_funcs(count_malloc, count_free);
-	*same = 1;
-	if ((r = judged_reader(&c, 1)) == NULL)
-		return -1;
-	k8a_reader_add_memory(r, p, off, "lag");
-	nanosleep(&nap, NULL);
-	while (got != stop_after && k8a_reader_next(r, &ev) == K8A_OK) {
-		size_t n;
-		const char *raw = k8a_event_raw(ev, &n);
-		long v = strtol(raw + 5, NULL, 10);
-		const json_t *root = k8a_event_json(ev);
-		/* parsed here or there: the same answers */
-		if (bad && v % 7 == 0) {
-			if (root != NULL || strncmp(k8a_event_error(ev), "invalid JSON: ", 14) != 0)
-				*same = 0;
-		} else if (root == NULL || json_integer_value(json_object_get(root, "n")) != v ||
-			   k8a_event_source(ev) != K8A_SRC_UNKNOWN ||
-			   strcmp(k8a_event_error(ev), "not a Kubernetes audit event or CloudTrail record") != 0)
-			*same = 0;
-		got++;
-	}
-	k8a_reader_free(r); /* trees still queued are freed (ASan) */
-	json_set_alloc_funcs(parse_prev_malloc, parse_prev_free);
-	pthread_mutex_destroy(&c.mu);
-	return got;
-}
-
-K8A_TEST(judge_parse_moves_to_a_lagging_worker)
-{
-	int same;
-
-	/* every kept record is to be parsed: the worker parses some */
-	CHECK_EQ_INT(read_lagging(1, 0, -1, &same), 40000);
-	CHECK(same);
-	CHECK(__atomic_load_n(&worker_allocs, __ATOMIC_RELAXED) > 0);
-	/* none is: the worker parses nothing */
-	CHECK_EQ_INT(read_lagging(0, 0, -1, &same), 40000);
-	CHECK(same);
-	CHECK_EQ_INT(__atomic_load_n(&worker_allocs, __ATOMIC_RELAXED), 0);
-	/* a record that does not parse there comes as text, and says why here */
-	CHECK_EQ_INT(read_lagging(1, 1, -1, &same), 40000);
-	CHECK(same);
-	/* the reader stops early: the trees queued go with it */
-	CHECK_EQ_INT(read_lagging(1, 0, 10, &same), 10);
-	CHECK(same);
 }
