@@ -3,7 +3,8 @@
 # tool that reads logs takes it the same way; at the default cap the input
 # is refused with a message naming the option that raises it (exit 2),
 # with the cap raised it is read.  Archive depth, zstd window and record
-# size; the state size is tested in tests/unit/test_state.c.
+# size; the state size on partial results (--partial, --merge), and in
+# tests/unit/test_state.c.
 # Last line: "N passed, N failed, N skipped".
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$top_srcdir/tests/lib.sh"
@@ -64,6 +65,31 @@ R=$TMP/big.jsonl
 	printf '"}\n%s\n' "$EV"; } >"$R" || exit 99
 check "record: a 65 MiB record is over the default 64 MiB" k8saudit-grep "-c $R" 2 1 "longer than the limit of 67108864 bytes, skipped (--limit record=SIZE raises it)"
 check "record: --limit record=128M reads it" k8saudit-grep "-c --limit record=128M $R" 0 2 ""
+
+# ---- state size: a partial result (scale-out) is a state file too ----
+# 3000 records that each tool keeps whole (an RBAC change by anonymous,
+# holding an access key id): every partial is over 1 MiB.  --limit
+# state=1M refuses to write it, or to merge it, naming the option; the
+# default cap takes it.
+P=$TMP/keep.jsonl
+awk 'BEGIN { for (i = 0; i < 3000; i++)
+	printf "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"id-%06d\",\"stage\":\"ResponseComplete\",\"verb\":\"create\",\"user\":{\"username\":\"system:anonymous\",\"groups\":[\"system:unauthenticated\"]},\"sourceIPs\":[\"185.220.101.%d\"],\"userAgent\":\"curl/8.0\",\"objectRef\":{\"resource\":\"clusterrolebindings\",\"name\":\"crb-%d\",\"apiGroup\":\"rbac.authorization.k8s.io\"},\"responseStatus\":{\"code\":201},\"requestObject\":{\"kind\":\"ClusterRoleBinding\",\"metadata\":{\"name\":\"crb-%d\",\"annotations\":{\"note\":\"AKIAUQ4ZP7LKD2MWX6RB\"}},\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":\"cluster-admin\"},\"subjects\":[{\"kind\":\"User\",\"name\":\"u%d\"}]},\"stageTimestamp\":\"2026-11-20T10:%02d:%02d.%06dZ\"}\n",
+		i, i % 250, i, i, i, (i / 60) % 60, i % 60, i }' >"$P" || exit 99
+for t in k8saudit-findings rbac-diff secret-scan; do
+	check "state: $t --limit state=1M does not write a 2 MiB partial" "$t" "--limit state=1M --partial $TMP/$t.p1 $P" 2 "" \
+		"cannot save: the state would be"
+	check "state: $t writes it at the default cap" "$t" "--partial $TMP/$t.p $P" 0 "" ""
+	check "state: $t --merge --limit state=1M does not read it" "$t" "--limit state=1M --merge $TMP/$t.p" 2 "" \
+		"over the 1 MiB a state may be (--limit state=SIZE raises it)"
+	"$top_builddir/$t" --merge "$TMP/$t.p" >"$TMP/merged" 2>"$TMP/err"
+	rc=$?
+	"$top_builddir/$t" --limit state=3M --merge "$TMP/$t.p" >"$TMP/merged3" 2>>"$TMP/err"
+	if [ $rc -le 1 ] && [ $? -le 1 ] && [ -s "$TMP/merged" ] && cmp -s "$TMP/merged" "$TMP/merged3" && [ ! -s "$TMP/err" ]; then
+		t_ok "state: $t merges it at the default cap and at --limit state=3M"
+	else
+		t_fail "state: $t merges it at the default cap and at --limit state=3M" "exit $rc: $(head -n 1 "$TMP/err")"
+	fi
+done
 
 # ---- usage ----
 for c in "foo=1:--limit: not NAME=VALUE with NAME record, archive-depth, zstd-window or state: 'foo=1'" \

@@ -131,6 +131,10 @@ enum { FE_LIMIT_RECORD, FE_LIMIT_ARCHIVE_DEPTH, FE_LIMIT_ZSTD_WINDOW, FE_LIMIT_S
 int fe_limit_opt(struct fe_scope *sc, const char *arg, const char *synopsis);
 /* The reader's caps set (fe_scope_reader() does it). */
 void fe_limit_reader(const struct fe_scope *sc, k8a_reader *r);
+/* A state file (k8a_state_new()) with the --limit state=SIZE cap when
+ * limit is not 0: every state and partial a tool reads or writes.  NULL
+ * when out of memory. */
+k8a_state *fe_state_new(const char *path, const char *tool, uint64_t limit);
 /* The largest N of --shard K/N. */
 #define FE_SHARDS_MAX 1000000
 
@@ -231,9 +235,10 @@ int fe_partial_keep_until(struct fe_partial *p, k8a_event *ev, const struct fe_p
 json_t *fe_partial_json(struct fe_partial *p, json_t *meta, uint64_t records, int trouble, int64_t now, char **texts,
 	size_t *ntexts);
 /* Write the partial as a state file of the tool; meta is what the merge
- * checks (a JSON object).  0, or -1 after a message. */
+ * checks (a JSON object); limit is --limit state=SIZE (0: the default cap),
+ * as for fe_merge_open().  0, or -1 after a message. */
 int fe_partial_write(struct fe_partial *p, const char *path, const char *tool, json_t *meta, uint64_t records,
-	int trouble);
+	int trouble, uint64_t limit);
 void fe_partial_free(struct fe_partial *p);
 /* The merge: the n partials of paths (each checked by check(), which
  * returns 0 or says what is wrong and returns -2), their records in the
@@ -241,7 +246,7 @@ void fe_partial_free(struct fe_partial *p);
  * two read one object (said). */
 struct fe_merge;
 int fe_merge_open(struct fe_merge **m, const char *tool, int n, char **paths,
-	int (*check)(void *arg, const char *path, const json_t *meta), void *arg);
+	int (*check)(void *arg, const char *path, const json_t *meta), void *arg, uint64_t limit);
 /* A merge of one partial held in memory (fe_partial_json()'s, as a
  * --state keeps it; top and texts borrowed), where names it in
  * messages.  As fe_merge_open(). */

@@ -103,6 +103,16 @@ fe_limit_opt(struct fe_scope *sc, const char *arg, const char *synopsis)
 	return 0;
 }
 
+k8a_state *
+fe_state_new(const char *path, const char *tool, uint64_t limit)
+{
+	k8a_state *st = k8a_state_new(path, tool);
+
+	if (st != NULL && limit)
+		(void)k8a_state_set_limit(st, limit); /* in range: checked by --limit */
+	return st;
+}
+
 void
 fe_limit_reader(const struct fe_scope *sc, k8a_reader *r)
 {

@@ -293,7 +293,7 @@ nomem:
 
 int
 fe_partial_write(struct fe_partial *p, const char *path, const char *tool, json_t *meta, uint64_t records,
-	int trouble)
+	int trouble, uint64_t limit)
 {
 	json_t *top;
 	k8a_state *st = NULL;
@@ -302,7 +302,7 @@ fe_partial_write(struct fe_partial *p, const char *path, const char *tool, json_
 	int rc = -1, src;
 
 	if ((top = fe_partial_json(p, meta, records, trouble, INT64_MIN, &texts, &ntexts)) == NULL ||
-	    (text = fe_json_dumps(top, JSON_COMPACT)) == NULL || (st = k8a_state_new(path, tool)) == NULL) {
+	    (text = fe_json_dumps(top, JSON_COMPACT)) == NULL || (st = fe_state_new(path, tool, limit)) == NULL) {
 		fe_nomem_diag(path);
 		goto out;
 	}
@@ -393,7 +393,8 @@ is_count(const json_t *v)
 static int check_part(struct part *p, int (*check)(void *, const char *, const json_t *), void *arg);
 
 static int
-load_part(struct part *p, const char *tool, int (*check)(void *, const char *, const json_t *), void *arg)
+load_part(struct part *p, const char *tool, int (*check)(void *, const char *, const json_t *), void *arg,
+	uint64_t limit)
 {
 	const void *sec;
 	size_t len;
@@ -404,7 +405,7 @@ load_part(struct part *p, const char *tool, int (*check)(void *, const char *, c
 
 	if (stat(p->path, &sb) != 0)
 		return BAD(p, "cannot open: %s", strerror(errno));
-	if ((p->st = st = k8a_state_new(p->path, tool)) == NULL)
+	if ((p->st = st = fe_state_new(p->path, tool, limit)) == NULL)
 		return -1;
 	if ((rc = k8a_state_load(st)) != K8A_OK) {
 		if (rc != K8A_FATAL)
@@ -571,7 +572,7 @@ merge_new(size_t n)
 
 int
 fe_merge_open(struct fe_merge **mp, const char *tool, int n, char **paths,
-	int (*check)(void *arg, const char *path, const json_t *meta), void *arg)
+	int (*check)(void *arg, const char *path, const json_t *meta), void *arg, uint64_t limit)
 {
 	struct fe_merge *m = merge_new((size_t)n);
 	size_t i;
@@ -582,7 +583,7 @@ fe_merge_open(struct fe_merge **mp, const char *tool, int n, char **paths,
 		goto out;
 	for (i = 0; i < m->nparts; i++) {
 		m->parts[i].path = paths[i];
-		if ((rc = load_part(&m->parts[i], tool, check, arg)) != 0)
+		if ((rc = load_part(&m->parts[i], tool, check, arg, limit)) != 0)
 			goto out;
 		m->records += (uint64_t)json_integer_value(json_object_get(m->parts[i].top, "records"));
 		if (json_integer_value(json_object_get(m->parts[i].top, "trouble")) != 0) {

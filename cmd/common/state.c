@@ -44,10 +44,8 @@ fe_state_open(struct fe_state *s, const char *tool, const char *state, int reset
 			return -1;
 		}
 	} else {
-		if ((s->st = k8a_state_new(state, tool)) == NULL)
+		if ((s->st = fe_state_new(state, tool, limit)) == NULL)
 			return state_fail(s, K8A_FATAL);
-		if (limit)
-			(void)k8a_state_set_limit(s->st, limit); /* checked by --limit */
 		if ((rc = k8a_state_lock(s->st)) != K8A_OK || (!reset && (rc = k8a_state_load(s->st)) != K8A_OK))
 			return state_fail(s, rc);
 		if (!reset) {

@@ -298,19 +298,20 @@ void scaleout_free(struct scaleout *so);
 int scaleout_record(struct scaleout *so, int baseline, int nargs, char **args, k8a_event *ev, uint64_t seq,
 	const struct context *ctx);
 /* Write the partial result of a run read to its end (not finished: the
- * correlations hold every candidate, nothing graded).  0, or -1 after a
- * message. */
+ * correlations hold every candidate, nothing graded), under the --limit
+ * state=SIZE cap (0: the default).  0, or -1 after a message. */
 int partial_write(const char *path, const struct scaleout *so, const struct ruleset *rs, const struct findings *fs,
-	const struct context *ctx, uint64_t records, int trouble);
+	const struct context *ctx, uint64_t records, int trouble, uint64_t limit);
 /* Read the partials (any order) into a run not started: the findings of
  * single records, the correlations' candidates, what the input taught,
  * in one run's order.  Records read added to *records; *trouble set when
  * a shard reported problems (said).  With so (merging into a partial: a
  * tree of merges), the objects and ranges in one run's order go there.
  * 0, or -1 after a message naming the partial (corrupt, foreign, of other
- * rules, an object in two). */
+ * rules, an object in two).  limit: --limit state=SIZE, as for
+ * partial_write(). */
 int partial_merge(int n, char **paths, struct ruleset *rs, struct findings *fs, struct context *ctx, uint64_t *records,
-	int *trouble, struct scaleout *so);
+	int *trouble, struct scaleout *so, uint64_t limit);
 
 /* ---- --state and --output (runstate.c, k8saudit-state(5)) ---- */
 struct runstate {

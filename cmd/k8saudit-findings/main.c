@@ -888,7 +888,7 @@ findings_main(const struct opts *o, int argc, char **argv)
 		goto done;
 	if (o->merge) {
 		if (partial_merge(argc - fe_optind, argv + fe_optind, &rs, &fs, &ctx, &pass.records, &pass.trouble,
-		    o->partial ? &so : NULL) != 0 ||
+		    o->partial ? &so : NULL, o->sc.limit[FE_LIMIT_STATE]) != 0 ||
 		    (!o->partial && finish(&pass) != 0))
 			goto done;
 	} else if (run(&pass, argc, argv) != 0)
@@ -896,7 +896,8 @@ findings_main(const struct opts *o, int argc, char **argv)
 	trouble = loaderr || pass.trouble;
 	if (o->partial) {
 		/* the merge reports; a shard says only whether it went well */
-		status = partial_write(o->partial, &so, &rs, &fs, &ctx, pass.records, trouble) != 0 || trouble ?
+		status = partial_write(o->partial, &so, &rs, &fs, &ctx, pass.records, trouble,
+		    o->sc.limit[FE_LIMIT_STATE]) != 0 || trouble ?
 			FE_EXIT_TROUBLE : FE_EXIT_OK;
 		goto done;
 	}

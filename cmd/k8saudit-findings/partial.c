@@ -210,7 +210,7 @@ rule_ids(const struct ruleset *rs)
 
 int
 partial_write(const char *path, const struct scaleout *so, const struct ruleset *rs, const struct findings *fs,
-	const struct context *ctx, uint64_t records, int trouble)
+	const struct context *ctx, uint64_t records, int trouble, uint64_t limit)
 {
 	struct writer w = { .so = so, .snaps = json_array(), .index = json_object() };
 	json_t *top = json_object(), *finds = json_array(), *corr = json_object(), *taught;
@@ -277,7 +277,7 @@ partial_write(const char *path, const struct scaleout *so, const struct ruleset 
 		fe_diag(path, "a record outside every object read (a bug): no partial written");
 		goto out;
 	}
-	if (fe_nomem() || (text = json_dumps(top, JSON_COMPACT)) == NULL || (st = k8a_state_new(path, "findings")) == NULL) {
+	if (fe_nomem() || (text = json_dumps(top, JSON_COMPACT)) == NULL || (st = fe_state_new(path, "findings", limit)) == NULL) {
 		fe_nomem_diag(path);
 		goto out;
 	}
@@ -358,7 +358,7 @@ cmp_item(const void *pa, const void *pb)
 
 /* Load and check one partial's file. */
 static int
-load_part(struct part *p, json_t *want_rules)
+load_part(struct part *p, json_t *want_rules, uint64_t limit)
 {
 	const void *sec;
 	size_t len, i;
@@ -370,7 +370,7 @@ load_part(struct part *p, json_t *want_rules)
 
 	if (stat(p->path, &sb) != 0)
 		return BAD(p, "cannot open: %s", strerror(errno));
-	if ((st = k8a_state_new(p->path, "findings")) == NULL)
+	if ((st = fe_state_new(p->path, "findings", limit)) == NULL)
 		return -1;
 	if ((rc = k8a_state_load(st)) != K8A_OK) {
 		if (rc == K8A_FATAL) {
@@ -711,7 +711,7 @@ merge_corr(struct part *parts, size_t n, struct ruleset *rs)
 
 int
 partial_merge(int n, char **paths, struct ruleset *rs, struct findings *fs, struct context *ctx, uint64_t *records,
-	int *trouble, struct scaleout *so)
+	int *trouble, struct scaleout *so, uint64_t limit)
 {
 	struct part *parts = calloc((size_t)n + 1, sizeof(*parts));
 	json_t *want = rule_ids(rs);
@@ -724,7 +724,7 @@ partial_merge(int n, char **paths, struct ruleset *rs, struct findings *fs, stru
 	}
 	for (i = 0; i < (size_t)n && rc == 0; i++) {
 		parts[i].path = paths[i];
-		rc = load_part(&parts[i], want);
+		rc = load_part(&parts[i], want, limit);
 	}
 	if (rc == 0)
 		rc = rank_objects(parts, (size_t)n, so);

@@ -368,7 +368,7 @@ collect_merge(struct rd *rd)
 		fe_nomem_diag(NULL);
 		return -1;
 	}
-	rc = fe_merge_open(&m, "rbac-diff", rd->nmerge, rd->mergev, check_part, question);
+	rc = fe_merge_open(&m, "rbac-diff", rd->nmerge, rd->mergev, check_part, question, rd->sc.limit[FE_LIMIT_STATE]);
 	json_decref(question);
 	if (rc != 0)
 		return -1;

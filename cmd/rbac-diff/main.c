@@ -105,7 +105,8 @@ run(struct rd *rd)
 		json_t *meta = json_pack("{s:o}", "question", rd_question(rd));
 		if (meta == NULL)
 			fe_nomem_diag(NULL);
-		if (meta == NULL || fe_partial_write(rd->part, rd->partial, "rbac-diff", meta, rd->records, rd->trouble) != 0)
+		if (meta == NULL || fe_partial_write(rd->part, rd->partial, "rbac-diff", meta, rd->records, rd->trouble,
+		    rd->sc.limit[FE_LIMIT_STATE]) != 0)
 			rd->trouble = 1;
 		json_decref(meta);
 		return rd->trouble ? FE_EXIT_TROUBLE : FE_EXIT_OK;

@@ -390,14 +390,14 @@ check_part(void *arg, const char *path, const json_t *meta)
 /* --merge: the records every partial kept, in one run's order.  0, -1
  * out of memory (said), -2 a bad partial (said). */
 static int
-merge(struct pass *ps, int n, char **paths, json_t *meta, uint64_t *records)
+merge(struct pass *ps, int n, char **paths, json_t *meta, uint64_t *records, uint64_t limit)
 {
 	struct fe_merge *m;
 	struct fe_place at;
 	k8a_event *ev;
 	int rc;
 
-	if ((rc = fe_merge_open(&m, "secret-scan", n, paths, check_part, meta)) != 0)
+	if ((rc = fe_merge_open(&m, "secret-scan", n, paths, check_part, meta, limit)) != 0)
 		return rc;
 	while ((rc = fe_merge_next(m, &ev, &at)) == K8A_OK) {
 		if (scan_record(ps, ev, &at) != 0) {
@@ -506,7 +506,8 @@ main(int argc, char **argv)
 
 	if (o.merge) {
 		/* ---- the records the shards kept ---- */
-		if ((rc = merge(&ps, argc - fe_optind, argv + fe_optind, meta, &run.records)) != 0) {
+		if ((rc = merge(&ps, argc - fe_optind, argv + fe_optind, meta, &run.records,
+		    o.scope.limit[FE_LIMIT_STATE])) != 0) {
 			trouble = 1;
 			if (rc == -1)
 				goto nomem;
@@ -553,7 +554,8 @@ main(int argc, char **argv)
 		trouble = 1;
 	if (o.partial) {
 		/* the merge reports; a shard says only whether it went well */
-		if (fe_partial_write(ps.part, o.partial, "secret-scan", meta, run.records, trouble) != 0)
+		if (fe_partial_write(ps.part, o.partial, "secret-scan", meta, run.records, trouble,
+		    o.scope.limit[FE_LIMIT_STATE]) != 0)
 			trouble = 1;
 		goto done;
 	}

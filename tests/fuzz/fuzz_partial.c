@@ -67,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	paths[0] = paths[1] = path;
 	fe_progname = "fuzz";
 	fuzz_diag_begin();
-	rc = fe_merge_open(&m, TOOL, 1, paths, accept_all, NULL);
+	rc = fe_merge_open(&m, TOOL, 1, paths, accept_all, NULL, 0);
 	if (rc == 0) {
 		while ((rc = fe_merge_next(m, &ev, &at)) == K8A_OK) {
 			const struct k8a_origin *og = k8a_event_origin(ev);
@@ -86,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("fuzz_partial", "the merge ended in %d", rc);
 		fe_merge_free(m);
 		/* the same objects twice: refused when there are any */
-		twice = fe_merge_open(&m, TOOL, 2, paths, accept_all, NULL);
+		twice = fe_merge_open(&m, TOOL, 2, paths, accept_all, NULL, 0);
 		if (twice == 0) {
 			if (n > 0)
 				fuzz_fail("fuzz_partial", "a partial merged with itself was not refused");
