@@ -9,7 +9,10 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$top_srcdir/tests/lib.sh"
 
-TOOLS="k8saudit-grep k8saudit-findings rbac-diff secret-scan"
+TOOLS="k8saudit-grep k8saudit-findings rbac-diff secret-scan k8saudit-report"
+# k8saudit-report runs the other three, which it finds here
+K8SAUDIT_BINDIR=$top_builddir
+export K8SAUDIT_BINDIR
 EV='{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a1","stage":"ResponseComplete","verb":"get","user":{"username":"u"},"objectRef":{"resource":"pods"},"stageTimestamp":"2026-11-20T10:00:00Z"}'
 
 # check NAME TOOL 'ARGS' RC COUNT MESSAGE: TOOL ARGS exits RC; with COUNT
@@ -90,6 +93,11 @@ for t in k8saudit-findings rbac-diff secret-scan; do
 		t_fail "state: $t merges it at the default cap and at --limit state=3M" "exit $rc: $(head -n 1 "$TMP/err")"
 	fi
 done
+# k8saudit-report merges a findings partial given with --results
+check "state: k8saudit-report --limit state=1M does not merge it" k8saudit-report \
+	"--limit state=1M --json --results $TMP/k8saudit-findings.p" 2 "" "over the 1 MiB a state may be"
+check "state: k8saudit-report merges it at the default cap" k8saudit-report \
+	"--json --results $TMP/k8saudit-findings.p" 0 "" ""
 
 # ---- usage ----
 for c in "foo=1:--limit: not NAME=VALUE with NAME record, archive-depth, zstd-window or state: 'foo=1'" \

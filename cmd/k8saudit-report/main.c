@@ -20,7 +20,7 @@ static const char synopsis[] =
 
 enum {
 	O_OUTPUT, O_RESULTS, O_TITLE, O_JSON, O_RULES, O_KEY, O_WHERE, O_SINCE, O_UNTIL, O_KEEP_STAGES,
-	O_STRICT, O_THREADS, O_SILENT, O_HELP, O_VERSION,
+	O_STRICT, O_THREADS, O_LIMIT, O_SILENT, O_HELP, O_VERSION,
 };
 
 static const struct fe_opt opts[] = {
@@ -36,6 +36,7 @@ static const struct fe_opt opts[] = {
 	[O_KEEP_STAGES] = FE_OPT_KEEP_STAGES,
 	[O_STRICT] = FE_OPT_STRICT,
 	[O_THREADS] = FE_OPT_THREADS,
+	[O_LIMIT] = FE_OPT_LIMIT,
 	[O_SILENT] = FE_OPT_SILENT,
 	[O_HELP] = { "help", 0, 0, NULL, "print this help and exit" },
 	[O_VERSION] = { "version", 'V', 0, NULL, "print versions and exit" },
@@ -47,7 +48,8 @@ struct opts {
 	const char *output, *title, *key;
 	int json;
 	const char **results, **rules, **pass; /* pass: scope options for the tools, as given */
-	size_t nresults, nrules, npass;
+	const char **limits;                   /* --limit, also for merging partials */
+	size_t nresults, nrules, npass, nlimits;
 };
 
 static int
@@ -106,6 +108,13 @@ parse_options(int argc, char **argv, struct opts *o, struct model *m)
 				r = -1;
 			if (c != O_THREADS)
 				model_option(m, opts[c].lng, arg);
+			break;
+		case O_LIMIT:
+			if ((r = fe_limit_opt(&o->scope, arg, synopsis)) != 0)
+				return -1;
+			if (push(&o->pass, &o->npass, "--limit") || push(&o->pass, &o->npass, arg) ||
+			    push(&o->limits, &o->nlimits, arg))
+				r = -1;
 			break;
 		case O_KEEP_STAGES:
 		case O_STRICT:
@@ -180,6 +189,7 @@ count_records(struct opts *o, char **paths, int n, struct scope_counts *sc)
 		return -1;
 	}
 	k8a_reader_set_threads(r, o->scope.threads ? o->scope.threads : fe_default_threads());
+	fe_limit_reader(&o->scope, r);
 	for (i = 0; i < n; i++)
 		k8a_reader_add_path(r, paths[i]);
 	/* the tools report bad input; saying it a fourth time helps nobody */
@@ -323,6 +333,10 @@ merge_argv(struct child *c, const struct opts *o, const char *const *parts, size
 	for (i = 0; i < o->nrules; i++) {
 		r |= arg_push(&v, &n, "--rules");
 		r |= arg_push(&v, &n, o->rules[i]);
+	}
+	for (i = 0; i < o->nlimits; i++) {
+		r |= arg_push(&v, &n, "--limit");
+		r |= arg_push(&v, &n, o->limits[i]);
 	}
 	r |= arg_push(&v, &n, "--merge");
 	r |= arg_push(&v, &n, "--");
@@ -517,5 +531,6 @@ done:
 	free(o.results);
 	free(o.rules);
 	free(o.pass);
+	free(o.limits);
 	return trouble ? FE_EXIT_TROUBLE : FE_EXIT_OK;
 }
