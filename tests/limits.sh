@@ -86,11 +86,11 @@ for t in k8saudit-findings rbac-diff secret-scan; do
 		"over the 1 MiB a state may be (--limit state=SIZE raises it)"
 	"$top_builddir/$t" --merge "$TMP/$t.p" >"$TMP/merged" 2>"$TMP/err"
 	rc=$?
-	"$top_builddir/$t" --limit state=3M --merge "$TMP/$t.p" >"$TMP/merged3" 2>>"$TMP/err"
+	"$top_builddir/$t" --limit state=64M --merge "$TMP/$t.p" >"$TMP/merged3" 2>>"$TMP/err"
 	if [ $rc -le 1 ] && [ $? -le 1 ] && [ -s "$TMP/merged" ] && cmp -s "$TMP/merged" "$TMP/merged3" && [ ! -s "$TMP/err" ]; then
-		t_ok "state: $t merges it at the default cap and at --limit state=3M"
+		t_ok "state: $t merges it at the default cap and at --limit state=64M"
 	else
-		t_fail "state: $t merges it at the default cap and at --limit state=3M" "exit $rc: $(head -n 1 "$TMP/err")"
+		t_fail "state: $t merges it at the default cap and at --limit state=64M" "exit $rc: $(head -n 1 "$TMP/err")"
 	fi
 done
 # k8saudit-report merges a findings partial given with --results
