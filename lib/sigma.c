@@ -275,11 +275,19 @@ read_corr(struct sg_ctx *c, yaml_node_t *cn, k8a_sigma_rule *r)
 	k->min_count = k->type == K8A_SIGMA_EVENT_COUNT || k->type == K8A_SIGMA_VALUE_COUNT ? 1 : k->nrules;
 	if (cond != NULL && cond->type == YAML_MAPPING_NODE) {
 		yaml_node_pair_t *p;
+		int counted = 0;
 		for (p = cond->data.mapping.pairs.start; p < cond->data.mapping.pairs.top; p++) {
 			yaml_node_t *kn = yaml_document_get_node(d, p->key);
 			const char *key = sg_scalar(kn), *v = sg_scalar(yaml_document_get_node(d, p->value));
 			char *end;
 			unsigned long n;
+			/* which of two would count is anybody's guess: say so */
+			if (key && ((strcmp(key, "field") == 0 && k->field != NULL) ||
+				    ((strcmp(key, "gte") == 0 || strcmp(key, "gt") == 0) && counted++))) {
+				sg_fail(c, kn, 0, "correlation condition: '%s' given after %s", key,
+					strcmp(key, "field") == 0 ? "another 'field'" : "another count");
+				return 1;
+			}
 			if (key && strcmp(key, "field") == 0 && v) {
 				if ((k->field = strdup(v)) == NULL)
 					return -1;

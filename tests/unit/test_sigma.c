@@ -185,3 +185,27 @@ K8A_TEST(sigma_description_and_problems)
 	}
 	got_free(&g);
 }
+
+/* A correlation condition naming its field or its count twice is refused,
+ * located: which one would count is a guess (fuzz_sigma found the first
+ * field leaked). */
+K8A_TEST(sigma_correlation_condition_twice)
+{
+	static const char y[] =
+		"title: F\nname: f\ncorrelation:\n  type: value_count\n  rules: one\n  timespan: 5m\n"
+		"  condition:\n    field: objectRef.name\n    field: user.username\n    gt: 2\n"
+		"---\ntitle: C\nname: c\ncorrelation:\n  type: event_count\n  rules: one\n  timespan: 5m\n"
+		"  condition:\n    gte: 4\n    gt: 9\n"
+		"---\ntitle: Ok\nname: ok\ncorrelation:\n  type: value_count\n  rules: one\n  timespan: 5m\n"
+		"  condition:\n    field: objectRef.name\n    gt: 2\n";
+	struct got g = { 0 };
+
+	REQUIRE(k8a_sigma_load_mem(y, sizeof(y) - 1, take, problem, &g) == K8A_OK);
+	REQUIRE(g.n == 1);
+	CHECK_EQ_STR(g.r[0]->title, "Ok");
+	CHECK_EQ_STR(g.r[0]->corr->field, "objectRef.name");
+	CHECK_EQ_INT(g.r[0]->corr->min_count, 3);
+	CHECK_EQ_STR(g.problems, "2:9:rule F: correlation condition: 'field' given after another 'field'|"
+		"2:20:rule C: correlation condition: 'gt' given after another count|");
+	got_free(&g);
+}
